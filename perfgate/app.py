@@ -1,0 +1,168 @@
+"""Use cases: what the command line (and the GitHub Action) can ask perfgate to do.
+
+Everything from outside — the time, the working directory, the database — comes in as arguments.
+"""
+
+from __future__ import annotations
+
+import glob
+import hashlib
+import os
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from perfgate import formats
+from perfgate.errors import InputError, UsageError
+from perfgate.gate import Report, Settings, Side, evaluate
+from perfgate.model import ParsedResults, Run, RunRef
+from perfgate.store import Store
+
+DEFAULT_SUITE = "default"
+DEFAULT_BASELINE_RUNS = 5
+
+
+def expand(patterns: Sequence[str]) -> list[str]:
+    """File names for paths and globs, in a stable order; a pattern matching nothing is an error."""
+    paths: list[str] = []
+    for pattern in patterns:
+        if glob.has_magic(pattern):
+            matches = sorted(glob.glob(pattern, recursive=True))
+            if not matches:
+                raise InputError(pattern, "no files match this pattern")
+            paths.extend(matches)
+        else:
+            paths.append(pattern)
+    return list(dict.fromkeys(paths))
+
+
+def read_all(paths: Sequence[str], format_name: str | None) -> list[ParsedResults]:
+    """Parse every file before anything is stored or compared, so one bad file stops the whole job."""
+    return [formats.read(path, format_name) for path in paths]
+
+
+# --- ingest ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    """What the caller knows about the run that the results file may not say."""
+
+    suite: str
+    branch: str
+    commit: str | None = None
+    pr_number: int | None = None
+    merge_base: str | None = None
+    key: str | None = None  # idempotency key, e.g. CI run id and attempt
+
+
+@dataclass(frozen=True)
+class Ingested:
+    source: str
+    run_id: int
+    created: bool
+    commit: str
+    series: int
+
+
+def ingest(
+    store: Store, patterns: Sequence[str], info: RunInfo, *, format_name: str | None, now: datetime
+) -> list[Ingested]:
+    """Store each results file as one run. All files are read first; each run is one transaction."""
+    parsed = read_all(expand(patterns), format_name)
+    if info.key and len(parsed) > 1:
+        raise UsageError("--key names one run; give one results file with it")
+    runs = [_run(results, info, now) for results in parsed]
+    store.ensure_schema()
+    outcome = []
+    for results, run in zip(parsed, runs, strict=True):
+        stored = store.save_run(run, now)
+        outcome.append(
+            Ingested(results.source, stored.run_id, stored.created, stored.existing_commit, len(run.series))
+        )
+    return outcome
+
+
+def _run(results: ParsedResults, info: RunInfo, now: datetime) -> Run:
+    commit = info.commit or results.commit
+    if not commit:
+        raise UsageError(f"{results.source}: the file names no commit; give --commit SHA")
+    # The same file under the same suite is the same run, whatever else the caller says about it.
+    key = info.key or "sha256:" + hashlib.sha256(f"{info.suite}\0{results.digest}".encode()).hexdigest()
+    return Run(
+        suite=info.suite,
+        branch=info.branch,
+        commit=commit,
+        pr_number=info.pr_number,
+        merge_base=info.merge_base,
+        recorded_at=results.recorded_at or now,
+        source_format=results.format,
+        idempotency_key=key,
+        series=results.series,
+        environment=results.environment,
+    )
+
+
+# --- compare --------------------------------------------------------------------------------
+
+
+def compare_files(
+    base: Sequence[str], head: Sequence[str], settings: Settings, format_name: str | None = None
+) -> Report:
+    """Compare results files with results files; several files per side are pooled."""
+    base_results = read_all(expand(base), format_name)
+    head_results = read_all(expand(head), format_name)
+    return evaluate(_file_side(base_results), _file_side(head_results), settings)
+
+
+def compare_with_history(
+    store: Store,
+    head: Sequence[str],
+    *,
+    suite: str,
+    branch: str,
+    settings: Settings,
+    baseline_runs: int = DEFAULT_BASELINE_RUNS,
+    format_name: str | None = None,
+) -> Report:
+    """Compare results files with the latest runs of ``branch`` in the store."""
+    head_results = read_all(expand(head), format_name)
+    store.ensure_schema()
+    runs = store.latest_runs(suite, branch, baseline_runs)
+    baseline = Side(tuple(_stored_ref(run) for run in runs), tuple(run.series for run in runs))
+    report = evaluate(baseline, _file_side(head_results), settings)
+    if not runs:
+        note = (
+            f"no {branch}-branch runs are recorded for suite {suite!r} in {store.display_url}: "
+            f"nothing was compared. Record one on {branch} with: perfgate ingest FILE --branch {branch}"
+        )
+        report = Report(report.comparisons, report.settings, report.baseline, report.candidate, (note,))
+    return report
+
+
+def _file_side(results: Sequence[ParsedResults]) -> Side:
+    refs = tuple(RunRef(r.source, r.commit, r.recorded_at) for r in results)
+    return Side(refs, tuple(r.series for r in results))
+
+
+def _stored_ref(run: Run) -> RunRef:
+    label = f"{run.branch}@{run.commit[:12]} (run {run.id}, {run.recorded_at:%Y-%m-%d %H:%M} UTC)"
+    return RunRef(label, run.commit, run.recorded_at, run.id)
+
+
+# --- output ---------------------------------------------------------------------------------
+
+
+def write_output(path: Path, text: str) -> None:
+    """Write a report atomically: a failure never leaves a half-written file behind."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

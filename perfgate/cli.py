@@ -1,0 +1,318 @@
+"""The command line: thin click commands. Each parses its options, calls one app function, and maps
+perfgate's errors to exit codes: 0 pass, 1 gate failed, 2 usage error, 3 bad input, config or environment.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from perfgate import __version__, app, formats
+from perfgate.errors import PerfgateError, UsageError
+from perfgate.gate import Settings
+from perfgate.render import RENDERERS, render
+from perfgate.store import Store, default_url
+from perfgate.units import parse_percentage
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+EXIT_FAIL = 1
+
+
+def db_option(func: F) -> F:
+    return click.option(
+        "--db",
+        "db_url",
+        envvar="PERFGATE_DATABASE_URL",
+        metavar="URL",
+        help="History database: a SQLAlchemy URL such as sqlite:///path.db or postgresql://user@host/db. "
+        "[env: PERFGATE_DATABASE_URL; default: .perfgate/history.db in the current directory]",
+    )(func)
+
+
+def format_option(func: F) -> F:
+    return click.option(
+        "--format",
+        "format_name",
+        metavar="NAME",
+        help="Read the results as this format instead of detecting it (see 'perfgate formats').",
+    )(func)
+
+
+def suite_option(func: F) -> F:
+    return click.option(
+        "--suite",
+        default=app.DEFAULT_SUITE,
+        show_default=True,
+        help="The suite the runs belong to: one history per suite.",
+    )(func)
+
+
+def _open_store(db_url: str | None) -> Store:
+    return Store(db_url or default_url(Path.cwd()))
+
+
+class PerfgateGroup(click.Group):
+    """Turns perfgate's errors into one line on stderr and the documented exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except PerfgateError as exc:
+            click.echo(f"perfgate: error: {exc}", err=True)
+            ctx.exit(exc.exit_code)
+
+
+@click.group(cls=PerfgateGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="perfgate")
+def main() -> None:
+    """perfgate: a CI regression gate for benchmarks and load tests.
+
+    Compare a change's results with the main branch's, with statistics that know CI runners are
+    noisy, and fail like a test fails when something got slower.
+
+    \b
+    Quick start:
+      perfgate compare base.json head.json
+      perfgate ingest results.json --branch main --commit "$GITHUB_SHA"
+      perfgate compare results.json --against main
+
+    Exit codes: 0 pass, 1 the gate failed, 2 usage error, 3 bad input, config or environment.
+    """
+
+
+@main.command()
+@click.argument("files", nargs=-1)
+@click.option(
+    "--base",
+    "base",
+    multiple=True,
+    metavar="PATH|GLOB",
+    help="Baseline results; repeat or use a quoted glob for several runs (pooled).",
+)
+@click.option(
+    "--head",
+    "head",
+    multiple=True,
+    metavar="PATH|GLOB",
+    help="Candidate results; repeat or use a quoted glob for several runs (pooled).",
+)
+@click.option(
+    "--against",
+    metavar="BRANCH",
+    help="Compare with the latest runs of BRANCH stored in the history database.",
+)
+@click.option(
+    "--baseline-runs",
+    default=app.DEFAULT_BASELINE_RUNS,
+    show_default=True,
+    type=click.IntRange(1),
+    help="With --against: how many of the latest runs to pool as the baseline.",
+)
+@click.option(
+    "--max-regression",
+    default="5%",
+    show_default=True,
+    metavar="PERCENT",
+    help="The regression allowed before the gate fails (δ): a slowdown must be shown to exceed it.",
+)
+@click.option(
+    "--fdr",
+    default=0.05,
+    show_default=True,
+    type=click.FloatRange(0, 1, min_open=True),
+    help="False discovery rate q across all series (Benjamini-Hochberg).",
+)
+@click.option(
+    "--min-samples",
+    default=5,
+    show_default=True,
+    type=click.IntRange(2),
+    help="Fewer samples than this on either side gives 'insufficient data', not a guess.",
+)
+@click.option(
+    "--output-format",
+    type=click.Choice(sorted(RENDERERS)),
+    default="text",
+    show_default=True,
+    help="Report format.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the report to this file (the text table still goes to stdout).",
+)
+@format_option
+@suite_option
+@db_option
+def compare(
+    files: tuple[str, ...],
+    base: tuple[str, ...],
+    head: tuple[str, ...],
+    against: str | None,
+    baseline_runs: int,
+    max_regression: str,
+    fdr: float,
+    min_samples: int,
+    output_format: str,
+    output: Path | None,
+    format_name: str | None,
+    suite: str,
+    db_url: str | None,
+) -> None:
+    """Compare benchmark results and fail when something regressed.
+
+    \b
+    Three ways to give the baseline:
+      perfgate compare base.json head.json
+      perfgate compare --base 'runs/main-*.json' --head 'runs/pr-*.json'
+      perfgate compare head.json --against main
+
+    Exits 1 when a series is shown to be worse by more than --max-regression.
+    """
+    settings = Settings(
+        max_regression=parse_percentage(max_regression, key="--max-regression"),
+        fdr=fdr,
+        min_samples=min_samples,
+    )
+    if against:
+        if base:
+            raise UsageError("give either --against or --base, not both")
+        report = app.compare_with_history(
+            _open_store(db_url),
+            [*files, *head],
+            suite=suite,
+            branch=against,
+            settings=settings,
+            baseline_runs=baseline_runs,
+            format_name=format_name,
+        )
+    elif base or head:
+        if files or not (base and head):
+            raise UsageError("with --base and --head, give both and no other file arguments")
+        report = app.compare_files(base, head, settings, format_name)
+    elif len(files) == 2:
+        report = app.compare_files(files[:1], files[1:], settings, format_name)
+    else:
+        raise UsageError("give BASE HEAD, or --base and --head, or HEAD --against BRANCH")
+    if output is not None:
+        app.write_output(output, render(report, output_format))
+        click.echo(render(report, "text"), nl=False)
+    else:
+        click.echo(render(report, output_format), nl=False)
+    if report.failed:
+        sys.exit(EXIT_FAIL)
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True)
+@click.option("--branch", required=True, help="The branch the results were measured on.")
+@click.option(
+    "--commit", metavar="SHA", help="The commit measured (default: the one the file names, if any)."
+)
+@click.option("--pr", "pr_number", type=click.IntRange(1), metavar="N", help="The pull request number.")
+@click.option("--merge-base", metavar="SHA", help="The pull request's merge-base commit on the main branch.")
+@click.option(
+    "--key",
+    metavar="TEXT",
+    help="Idempotency key, e.g. CI run id and attempt (default: a hash of the suite and file content).",
+)
+@format_option
+@suite_option
+@db_option
+def ingest(
+    files: tuple[str, ...],
+    branch: str,
+    commit: str | None,
+    pr_number: int | None,
+    merge_base: str | None,
+    key: str | None,
+    format_name: str | None,
+    suite: str,
+    db_url: str | None,
+) -> None:
+    """Record results files as runs in the history database.
+
+    \b
+    Example:
+      perfgate ingest results.json --branch main --commit "$GITHUB_SHA"
+
+    Each file is one run. Ingesting the same results again stores nothing new.
+    """
+    info = app.RunInfo(
+        suite=suite, branch=branch, commit=commit, pr_number=pr_number, merge_base=merge_base, key=key
+    )
+    store = _open_store(db_url)
+    for done in app.ingest(store, files, info, format_name=format_name, now=datetime.now(UTC)):
+        if done.created:
+            click.echo(
+                f"{done.source}: stored run {done.run_id} ({done.series} series, "
+                f"{branch}@{done.commit[:12]}, suite {suite!r}) in {store.display_url}"
+            )
+        else:
+            click.echo(
+                f"{done.source}: already stored as run {done.run_id} "
+                f"(commit {done.commit[:12]}); nothing written"
+            )
+
+
+@main.command("formats")
+def list_formats() -> None:
+    """List the input formats perfgate reads, and what each yields.
+
+    Formats are detected from the file's content; --format NAME overrides.
+    """
+    for fmt in formats.all_formats():
+        click.echo(f"{fmt.name}\n    {fmt.description}\n    yields: {fmt.yields}")
+
+
+@main.group()
+def db() -> None:
+    """Manage the history database's schema."""
+
+
+@db.command()
+@db_option
+def upgrade(db_url: str | None) -> None:
+    """Create or upgrade the schema to this perfgate's version.
+
+    \b
+    Example:
+      perfgate db upgrade --db postgresql://ci@db.example.com/perf
+    """
+    store = _open_store(db_url)
+    before, after = store.upgrade()
+    if before == after:
+        click.echo(f"{store.display_url}: already at revision {after}")
+    else:
+        click.echo(f"{store.display_url}: upgraded from {before or 'an empty database'} to revision {after}")
+
+
+@db.command()
+@db_option
+def current(db_url: str | None) -> None:
+    """Show the schema revision of the database, and whether it is current.
+
+    \b
+    Example:
+      perfgate db current
+    """
+    from perfgate.store.migration import head_revision
+
+    store = _open_store(db_url)
+    revision = store.current_revision()
+    head = head_revision()
+    state = (
+        "current"
+        if revision == head
+        else "empty: run 'perfgate db upgrade'"
+        if revision is None
+        else f"this perfgate expects {head}: run 'perfgate db upgrade'"
+    )
+    click.echo(f"{store.display_url}: revision {revision or '(none)'} ({state})")

@@ -1,0 +1,34 @@
+"""One error hierarchy; only the command line turns these into messages and exit codes."""
+
+from __future__ import annotations
+
+
+class PerfgateError(Exception):
+    """Base of every error perfgate reports to its user."""
+
+    exit_code = 3
+
+
+class InputError(PerfgateError):
+    """A results file that cannot be read: names the file and, where known, the line or key."""
+
+    def __init__(self, source: str, problem: str, *, where: str | None = None) -> None:
+        self.source = source
+        self.where = where
+        self.problem = problem
+        location = f"{source}:{where}" if where else source
+        super().__init__(f"{location}: {problem}")
+
+
+class ConfigError(PerfgateError):
+    """Bad configuration or option values (a malformed percentage, an unknown setting)."""
+
+
+class StoreError(PerfgateError):
+    """The history database cannot be used as it is (unreachable, wrong schema version)."""
+
+
+class UsageError(PerfgateError):
+    """The command was called in a way that cannot work (e.g. nothing to compare)."""
+
+    exit_code = 2

@@ -1,0 +1,94 @@
+"""Input formats: a registry of readers, each chosen by sniffing the file's content.
+
+A format module exposes ``FORMAT``: its name, a one-line description, ``sniff`` (does this document
+look like mine?) and ``parse`` (document → ParsedResults, or InputError naming file and key).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from perfgate.errors import InputError
+from perfgate.formats.document import Document
+from perfgate.model import ParsedResults
+
+
+@dataclass(frozen=True)
+class Format:
+    name: str
+    description: str
+    yields: str
+    sniff: Callable[[Document], bool]
+    parse: Callable[[Document], ParsedResults]
+
+
+def _registry() -> tuple[Format, ...]:
+    # Imported here so each format module can import Format from this package.
+    from perfgate.formats import github_action_benchmark, perfgate_json, pytest_benchmark
+
+    return (
+        perfgate_json.FORMAT,
+        pytest_benchmark.FORMAT,
+        github_action_benchmark.SMALLER_IS_BETTER,
+        github_action_benchmark.BIGGER_IS_BETTER,
+    )
+
+
+def all_formats() -> tuple[Format, ...]:
+    return _registry()
+
+
+def by_name(name: str) -> Format:
+    for fmt in _registry():
+        if fmt.name == name:
+            return fmt
+    known = ", ".join(f.name for f in _registry())
+    raise InputError("--format", f"unknown format {name!r}; known formats: {known}")
+
+
+@dataclass(frozen=True)
+class Detection:
+    """Which format a file was read as, and whether it was sniffed or named by the user."""
+
+    format: Format
+    sniffed: bool
+
+
+def detect(doc: Document) -> Detection:
+    """The one format whose sniffer accepts the document; an error that says what the file looked like."""
+    if not doc.data.strip():
+        raise InputError(doc.path, "the file is empty, expected benchmark results")
+    matches = [fmt for fmt in _registry() if fmt.sniff(doc)]
+    if matches:
+        # Formats are ordered most specific first; the custom-JSON pair share a shape on purpose.
+        return Detection(matches[0], sniffed=True)
+    doc.json() if doc.looks_like_json() else None  # a JSON syntax error is the better message
+    known = ", ".join(f.name for f in _registry())
+    raise InputError(doc.path, f"unrecognised results: {describe(doc)}; known formats: {known}")
+
+
+def describe(doc: Document) -> str:
+    """A short account of what a document looks like, for 'unknown format' errors."""
+    value = doc.json_or_none()
+    if isinstance(value, dict):
+        keys = ", ".join(list(value)[:8])
+        return f"a JSON object with keys [{keys}]" if keys else "an empty JSON object"
+    if isinstance(value, list):
+        return f"a JSON list of {len(value)} item(s)"
+    if value is not None:
+        return f"a JSON {type(value).__name__}"
+    first = doc.data.lstrip()[:40].decode("utf-8", "replace").splitlines()[0:1]
+    return f"text starting {first[0]!r}" if first else "no text"
+
+
+def read(path: str | Path, format_name: str | None = None) -> ParsedResults:
+    """Read one results file, sniffing its format unless ``format_name`` is given."""
+    doc = Document.open(path)
+    fmt = by_name(format_name) if format_name else detect(doc).format
+    results = fmt.parse(doc)
+    if not results.series:
+        raise InputError(doc.path, f"no benchmarks found ({fmt.name}): the results list is empty")
+    return replace(results, digest=hashlib.sha256(doc.data).hexdigest())

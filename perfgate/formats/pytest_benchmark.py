@@ -1,0 +1,131 @@
+"""pytest-benchmark JSON (``--benchmark-json``, ``--benchmark-save``), versions 2.5 to 5.x.
+
+Times are always seconds. ``stats.data`` holds one value per round (already divided by the round's
+iterations); it is present in ``--benchmark-json`` output and in saves made with ``--benchmark-save-data``.
+Without it a benchmark is summary-only. Benchmarks whose test raised are absent from the file.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime
+from typing import Any
+
+from perfgate.formats import Format
+from perfgate.formats.document import Document, measurement, optional, require, timings
+from perfgate.model import Direction, Environment, ParsedResults, SampleKind, Series, Summary
+from perfgate.units import SECONDS
+
+
+def sniff(doc: Document) -> bool:
+    value = doc.json_or_none()
+    if not isinstance(value, dict) or not isinstance(value.get("benchmarks"), list):
+        return False
+    benchmarks = value["benchmarks"]
+    if not benchmarks:
+        return "machine_info" in value
+    first = benchmarks[0]
+    return isinstance(first, dict) and isinstance(first.get("stats"), dict) and "name" in first
+
+
+def parse(doc: Document) -> ParsedResults:
+    root = doc.json()
+    if not isinstance(root, dict):
+        raise doc.error("(top level)", "expected a pytest-benchmark JSON object")
+    benchmarks = require(doc, root, "benchmarks", list, "")
+    if not benchmarks:
+        raise doc.error("benchmarks", "the list is empty: no benchmark ran (errored benchmarks are left out)")
+    names = Counter(b.get("name") for b in benchmarks if isinstance(b, dict))
+    series = tuple(_series(doc, bench, f"benchmarks[{i}]", names) for i, bench in enumerate(benchmarks))
+    return ParsedResults(
+        source=doc.path,
+        format=FORMAT.name,
+        series=series,
+        environment=_environment(root),
+        recorded_at=_datetime(doc, root),
+        commit=_commit(root),
+    )
+
+
+def _series(doc: Document, bench: Any, path: str, names: Counter[Any]) -> Series:
+    if not isinstance(bench, dict):
+        raise doc.error(path, "expected a benchmark object")
+    name = require(doc, bench, "name", str, path)
+    if names[name] > 1:  # the same test name in two files: only fullname tells them apart
+        name = optional(doc, bench, "fullname", str, path) or name
+    stats = require(doc, bench, "stats", dict, path)
+    stats_path = f"{path}.stats"
+    data = stats.get("data")
+    if data is not None:
+        samples = timings(doc, data, f"{stats_path}.data")
+        if samples.size == 0:
+            raise doc.error(f"{stats_path}.data", "no rounds recorded")
+        return Series(
+            name,
+            "time",
+            SECONDS,
+            Direction.LOWER_IS_BETTER,
+            SampleKind.REPETITION,
+            Summary.of(samples),
+            samples,
+        )
+    rounds = require(doc, stats, "rounds", int, stats_path)
+    if rounds < 1:
+        raise doc.error(f"{stats_path}.rounds", f"expected at least 1 round, got {rounds}")
+    summary = Summary(
+        count=rounds,
+        mean=measurement(doc, stats, "mean", stats_path),
+        stddev=measurement(doc, stats, "stddev", stats_path),
+        min=measurement(doc, stats, "min", stats_path),
+        median=measurement(doc, stats, "median", stats_path),
+        max=measurement(doc, stats, "max", stats_path),
+    )
+    if summary.median is None and summary.mean is None:
+        raise doc.error(stats_path, "expected 'data', 'median' or 'mean'")
+    return Series(name, "time", SECONDS, Direction.LOWER_IS_BETTER, SampleKind.SUMMARY_ONLY, summary)
+
+
+def _environment(root: dict[str, Any]) -> Environment:
+    machine = _mapping(root.get("machine_info"))
+    cpu = _mapping(machine.get("cpu"))
+    system = " ".join(str(machine[k]) for k in ("system", "release") if machine.get(k))
+    interpreter = " ".join(
+        str(machine[k]) for k in ("python_implementation", "python_version") if machine.get(k)
+    )
+    return Environment(
+        runner=machine.get("node") or None,
+        cpu=cpu.get("brand_raw") or machine.get("processor") or None,
+        os=system or None,
+        interpreter=interpreter or None,
+        tool="pytest-benchmark",
+        tool_version=str(root["version"]) if root.get("version") else None,
+    )
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _datetime(doc: Document, root: dict[str, Any]) -> datetime | None:
+    text = root.get("datetime")
+    if not isinstance(text, str):
+        return None
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        raise doc.error("datetime", f"expected an ISO 8601 date and time, got {text!r}") from None
+
+
+def _commit(root: dict[str, Any]) -> str | None:
+    info = root.get("commit_info")
+    commit = info.get("id") if isinstance(info, dict) else None
+    return commit if isinstance(commit, str) and commit != "unversioned" else None
+
+
+FORMAT = Format(
+    name="pytest-benchmark",
+    description="pytest-benchmark JSON (--benchmark-json, or --benchmark-save files)",
+    yields="time per call (s) per benchmark; per-round samples when 'data' is present, else summary-only",
+    sniff=sniff,
+    parse=parse,
+)

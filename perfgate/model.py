@@ -1,0 +1,149 @@
+"""The values that flow through perfgate: runs of series of measurements."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import numpy as np
+import numpy.typing as npt
+
+FloatArray = npt.NDArray[np.float64]
+
+
+class Direction(enum.StrEnum):
+    """Which way is better for a metric."""
+
+    LOWER_IS_BETTER = "lower"
+    HIGHER_IS_BETTER = "higher"
+
+
+class SampleKind(enum.StrEnum):
+    """What one sample stands for; it decides how samples may be compared."""
+
+    REPETITION = "repetition"  # one round/repetition of a microbenchmark (itself an average)
+    REQUEST = "request"  # one request or command run of a load test
+    WINDOW = "window"  # one statistic per time window of a load test
+    SUMMARY_ONLY = "summary-only"  # the tool gave statistics, not samples
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Statistics of a series in its canonical unit; ``None`` where the source does not say."""
+
+    count: int
+    mean: float | None = None
+    stddev: float | None = None
+    min: float | None = None
+    median: float | None = None
+    p90: float | None = None
+    p95: float | None = None
+    p99: float | None = None
+    max: float | None = None
+    errors: int | None = None
+
+    @classmethod
+    def of(cls, samples: FloatArray) -> Summary:
+        """Exact statistics of a sample array (non-empty)."""
+        p50, p90, p95, p99 = np.percentile(samples, [50, 90, 95, 99])
+        return cls(
+            count=int(samples.size),
+            mean=float(np.mean(samples)),
+            stddev=float(np.std(samples, ddof=1)) if samples.size > 1 else 0.0,
+            min=float(np.min(samples)),
+            median=float(p50),
+            p90=float(p90),
+            p95=float(p95),
+            p99=float(p99),
+            max=float(np.max(samples)),
+        )
+
+
+def as_samples(values: object) -> FloatArray:
+    """A read-only float64 copy, so a sample array shared between values cannot change under them."""
+    array = np.array(values, dtype=np.float64)
+    array.setflags(write=False)
+    return array
+
+
+@dataclass(frozen=True)
+class Series:
+    """One named thing measured in a run, and one metric of it.
+
+    ``samples`` is empty for summary-only series; ``summary`` is always present.
+    """
+
+    name: str
+    metric: str
+    unit: str
+    direction: Direction
+    kind: SampleKind
+    summary: Summary
+    samples: FloatArray = field(default_factory=lambda: as_samples([]), compare=False, repr=False)
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.name, self.metric)
+
+    def values(self) -> FloatArray:
+        """The values a comparison uses: the samples, or the one summary value when there are none."""
+        if self.samples.size:
+            return self.samples
+        centre = self.summary.median if self.summary.median is not None else self.summary.mean
+        return as_samples([] if centre is None else [centre])
+
+
+@dataclass(frozen=True)
+class Environment:
+    """Where a run was measured; any field may be unknown."""
+
+    runner: str | None = None
+    cpu: str | None = None
+    os: str | None = None
+    interpreter: str | None = None
+    tool: str | None = None
+    tool_version: str | None = None
+
+    def as_pairs(self) -> tuple[tuple[str, str], ...]:
+        return tuple((k, v) for k, v in vars(self).items() if v is not None)
+
+
+@dataclass(frozen=True)
+class ParsedResults:
+    """What a format module reads out of one file, before perfgate adds where it came from."""
+
+    source: str
+    format: str
+    series: tuple[Series, ...]
+    environment: Environment = Environment()
+    recorded_at: datetime | None = None
+    commit: str | None = None
+    digest: str = ""  # sha256 of the file's bytes: the default idempotency key is built from it
+
+
+@dataclass(frozen=True)
+class Run:
+    """One recorded run of a suite: the unit of history."""
+
+    suite: str
+    branch: str
+    commit: str
+    recorded_at: datetime
+    source_format: str
+    idempotency_key: str
+    series: tuple[Series, ...]
+    environment: Environment = Environment()
+    pr_number: int | None = None
+    merge_base: str | None = None
+    id: int | None = None
+
+
+@dataclass(frozen=True)
+class RunRef:
+    """How a report names one run it used: a file, or a stored run with its commit."""
+
+    label: str
+    commit: str | None = None
+    recorded_at: datetime | None = None
+    run_id: int | None = None

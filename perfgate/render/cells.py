@@ -1,0 +1,40 @@
+"""Cell texts shared by the table renderers, so terminal and Markdown say the same thing."""
+
+from __future__ import annotations
+
+from perfgate.gate import Comparison, Verdict, format_change, format_p
+from perfgate.model import Summary
+from perfgate.units import format_value
+
+SYMBOLS = {
+    Verdict.REGRESSION: "regression",
+    Verdict.SUSPECTED: "suspected",
+    Verdict.IMPROVEMENT: "improvement",
+    Verdict.UNCHANGED: "~",
+    Verdict.INSUFFICIENT_DATA: "insufficient data",
+    Verdict.NEW: "new",
+    Verdict.MISSING: "missing",
+}
+
+
+def centre(summary: Summary | None, unit: str) -> str:
+    if summary is None:
+        return "-"
+    value = summary.median if summary.median is not None else summary.mean
+    return "-" if value is None else format_value(value, unit)
+
+
+def change(c: Comparison) -> str:
+    if c.change is None:
+        return "-"
+    if c.ci is None:
+        return format_change(c.change)
+    return f"{format_change(c.change)} [{format_change(c.ci[0])}, {format_change(c.ci[1])}]"
+
+
+def p_value(c: Comparison) -> str:
+    return "-" if c.p_value is None else format_p(c.p_value)
+
+
+def label(c: Comparison, show_metric: bool) -> str:
+    return f"{c.name} ({c.metric})" if show_metric else c.name

@@ -1,0 +1,87 @@
+"""The Markdown report (PR comment, job summary): verdict first, failures, then the rest collapsed."""
+
+from __future__ import annotations
+
+import re
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from perfgate.gate import FAILING, WARNING, Comparison, Report, format_percent
+from perfgate.render import cells
+from perfgate.resources import resource_dir
+
+MARKER = "<!-- perfgate:report -->"
+LIMIT = 65_536  # GitHub's cap on a comment body, in characters
+_SAFETY_MARGIN = 2_000
+
+
+_ENTITIES = str.maketrans(
+    {
+        "&": "&amp;",
+        "<": "&lt;",
+        ">": "&gt;",
+        "|": "&#124;",
+        "`": "&#96;",
+        "*": "&#42;",
+        "_": "&#95;",
+        "[": "&#91;",
+        "]": "&#93;",
+        "#": "&#35;",
+        "~": "&#126;",
+        "\\": "&#92;",
+        "@": "@\u200b",  # a zero-width space after @: @name no longer notifies anyone
+    }
+)
+
+
+def escape(text: str) -> str:
+    """Make untrusted text (series names, reasons) inert in a table cell: no HTML, mentions or links."""
+    return re.sub(r"\s+", " ", text).translate(_ENTITIES)
+
+
+def _environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(str(resource_dir("templates"))),
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        autoescape=False,  # Markdown, not HTML: escaping is done by the `md` filter on every value
+    )
+    env.filters["md"] = escape
+    return env
+
+
+def render(report: Report) -> str:
+    failing = [c for c in report.comparisons if c.verdict in FAILING]
+    warning = [c for c in report.comparisons if c.verdict in WARNING]
+    rest = [c for c in report.comparisons if c.verdict not in FAILING | WARNING]
+    template = _environment().get_template("report.md.j2")
+    omitted = 0
+    while True:
+        text = template.render(
+            marker=MARKER,
+            report=report,
+            failing=[_row(c, report) for c in failing],
+            warning=[_row(c, report) for c in warning],
+            rest=[_row(c, report) for c in rest[: len(rest) - omitted]],
+            omitted=omitted,
+            settings=report.settings,
+            max_regression=format_percent(report.settings.max_regression),
+        )
+        if len(text) <= LIMIT - _SAFETY_MARGIN or omitted >= len(rest):
+            return text
+        omitted = min(len(rest), omitted + max(1, (len(text) - LIMIT + _SAFETY_MARGIN) // 80 + 1))
+
+
+def _row(c: Comparison, report: Report) -> dict[str, str]:
+    show_metric = len({x.metric for x in report.comparisons}) > 1
+    return {
+        "name": cells.label(c, show_metric),
+        "baseline": cells.centre(c.baseline, c.unit),
+        "candidate": cells.centre(c.candidate, c.unit),
+        "change": cells.change(c),
+        "p": cells.p_value(c),
+        "verdict": cells.SYMBOLS[c.verdict],
+        "reason": c.reason,
+    }

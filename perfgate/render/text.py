@@ -1,0 +1,82 @@
+"""The terminal report: a table, numbered footnotes for whatever needs a word, and the verdict."""
+
+from __future__ import annotations
+
+from perfgate.gate import FAILING, Report, Verdict, format_percent
+from perfgate.model import RunRef
+from perfgate.render import cells
+
+_EXPLAINED = {Verdict.REGRESSION, Verdict.SUSPECTED, Verdict.INSUFFICIENT_DATA, Verdict.MISSING, Verdict.NEW}
+
+
+def render(report: Report) -> str:
+    show_metric = len({c.metric for c in report.comparisons}) > 1
+    ci = f"change [{report.settings.confidence:.0%} CI]"
+    header = ("benchmark", "baseline", "candidate", ci, "p", "verdict")
+    rows: list[tuple[str, ...]] = []
+    notes: list[str] = []
+    for c in report.comparisons:
+        verdict = cells.SYMBOLS[c.verdict]
+        if c.verdict in _EXPLAINED:
+            notes.append(f"{cells.label(c, show_metric)}: {c.reason}")
+            verdict += f" ({len(notes)})"
+        rows.append(
+            (
+                cells.label(c, show_metric),
+                cells.centre(c.baseline, c.unit),
+                cells.centre(c.candidate, c.unit),
+                cells.change(c),
+                cells.p_value(c),
+                verdict,
+            )
+        )
+    lines = [*_sources(report), "", *_table(header, rows)]
+    if notes or report.notes:
+        lines.append("")
+        lines += [f"({i}) {note}" for i, note in enumerate(notes, 1)]
+        lines += [f"note: {note}" for note in report.notes]
+    lines += ["", _method(report), _verdict_line(report)]
+    return "\n".join(lines) + "\n"
+
+
+def _sources(report: Report) -> list[str]:
+    def names(refs: tuple[RunRef, ...]) -> str:
+        return ", ".join(r.label for r in refs) if refs else "(none)"
+
+    return [f"baseline:  {names(report.baseline)}", f"candidate: {names(report.candidate)}"]
+
+
+def _table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> list[str]:
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    right = {1, 2, 4}
+
+    def line(row: tuple[str, ...]) -> str:
+        cells_ = [
+            cell.rjust(w) if i in right else cell.ljust(w)
+            for i, (cell, w) in enumerate(zip(row, widths, strict=True))
+        ]
+        return "  ".join(cells_).rstrip()
+
+    return [line(header), *(line(r) for r in rows)]
+
+
+def _method(report: Report) -> str:
+    s = report.settings
+    return (
+        f"Medians shown. Change: Hodges-Lehmann estimate with its {s.confidence:.0%} interval; p: one-sided "
+        f"Mann-Whitney test of a regression beyond {format_percent(s.max_regression)}; "
+        f"Benjamini-Hochberg at q = {s.fdr:g}."
+    )
+
+
+def _verdict_line(report: Report) -> str:
+    failing = [c for c in report.comparisons if c.verdict in FAILING]
+    if failing:
+        names = ", ".join(c.name for c in failing)
+        return f"FAIL: {len(failing)} regression{'s' if len(failing) != 1 else ''} ({names})"
+    counts = [
+        f"{report.count(v)} {cells.SYMBOLS[v] if v is not Verdict.UNCHANGED else 'unchanged'}"
+        for v in Verdict
+        if report.count(v)
+    ]
+    return f"PASS: {', '.join(counts) if counts else 'nothing compared'}"

@@ -1,0 +1,139 @@
+"""Pure statistics on float arrays: shift estimates and rank tests. Knows nothing of benchmarks.
+
+Callers pass log-transformed, direction-normalised samples, so a shift is a log-ratio and a positive
+shift always means "worse". scipy is imported lazily: ``perfgate --help`` should not pay for it.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+
+from perfgate.model import FloatArray
+
+# Above this many pairwise differences, HL and its interval use evenly spaced quantiles of each side;
+# the rank test still sees every sample.
+MAX_PAIRS = 4_000_000
+# Exact p-values for small untied samples, seeded permutations for small tied ones, normal beyond.
+EXACT_MAX_N = 50
+PERMUTATION_MAX_N = 200
+PERMUTATIONS = 9_999
+SEED = 20_261_123
+
+TestMethod = Literal["exact", "permutation", "normal"]
+
+
+@dataclass(frozen=True)
+class ShiftInterval:
+    """Hodges-Lehmann shift of y relative to x with a distribution-free confidence interval."""
+
+    estimate: float
+    low: float
+    high: float
+    confidence: float
+
+
+@dataclass(frozen=True)
+class ShiftTest:
+    """One-sided rank tests of "y exceeds x by more than margin" and "y falls below x by more than margin"."""
+
+    p_greater: float
+    p_less: float
+    method: TestMethod
+
+
+def hodges_lehmann(x: FloatArray, y: FloatArray, confidence: float = 0.90) -> ShiftInterval:
+    """Median of all pairwise differences y_j - x_i, with the interval from inverting Mann-Whitney.
+
+    The interval's ends are order statistics of the differences; with too few samples for the level
+    they are infinite, which callers must read as "no interval".
+    """
+    x, y = _thin(x), _thin(y)
+    n, m = x.size, y.size
+    diffs = np.sort(np.subtract.outer(y, x).ravel())
+    estimate = float(np.median(diffs))
+    k = _interval_rank(n, m, confidence)
+    if k < 1:
+        return ShiftInterval(estimate, -math.inf, math.inf, confidence)
+    return ShiftInterval(estimate, float(diffs[k - 1]), float(diffs[diffs.size - k]), confidence)
+
+
+def _interval_rank(n: int, m: int, confidence: float) -> int:
+    """The k for which [D(k), D(nm+1-k)] covers the shift with the requested confidence."""
+    from scipy import stats
+
+    alpha = 1.0 - confidence
+    if n * m <= 400:
+        # Exact null distribution of U: the largest k with P(U <= k - 1) <= alpha / 2.
+        counts = _u_null_counts(n, m)
+        cdf = np.cumsum(counts) / counts.sum()
+        return int(np.searchsorted(cdf, alpha / 2, side="right"))
+    z = float(stats.norm.ppf(1 - alpha / 2))
+    return math.floor(n * m / 2 - z * math.sqrt(n * m * (n + m + 1) / 12))
+
+
+def _u_null_counts(n: int, m: int) -> FloatArray:
+    """Number of arrangements giving each value of U = 0..nm (no ties), by the standard recurrence."""
+    # table[i][j] holds the counts for sample sizes (i, j); built up with polynomial shifts.
+    table: dict[tuple[int, int], FloatArray] = {}
+    for i in range(n + 1):
+        for j in range(m + 1):
+            if i == 0 or j == 0:
+                table[(i, j)] = np.ones(1)
+                continue
+            a = np.zeros(i * j + 1)
+            prev_i = table[(i - 1, j)]  # last element from x: contributes j to U
+            prev_j = table[(i, j - 1)]
+            a[j : j + prev_i.size] += prev_i
+            a[: prev_j.size] += prev_j
+            table[(i, j)] = a
+    return table[(n, m)]
+
+
+def shift_test(x: FloatArray, y: FloatArray, margin: float) -> ShiftTest:
+    """Mann-Whitney p-values for H1: shift > margin and H1: shift < -margin.
+
+    Exact for small untied samples, seeded permutations for small tied ones (quantised timers),
+    the tie-corrected normal approximation otherwise.
+    """
+    from scipy import stats
+
+    method = _test_method(x, y, margin)
+    scipy_method: object
+    if method == "permutation":
+        scipy_method = stats.PermutationMethod(n_resamples=PERMUTATIONS, rng=np.random.default_rng(SEED))
+    else:
+        scipy_method = {"exact": "exact", "normal": "asymptotic"}[method]
+    p_greater = stats.mannwhitneyu(y - margin, x, alternative="greater", method=scipy_method).pvalue
+    p_less = stats.mannwhitneyu(y + margin, x, alternative="less", method=scipy_method).pvalue
+    return ShiftTest(float(p_greater), float(p_less), method)
+
+
+def _test_method(x: FloatArray, y: FloatArray, margin: float) -> TestMethod:
+    largest = max(x.size, y.size)
+    if largest > PERMUTATION_MAX_N:
+        return "normal"
+    expected = x.size + y.size
+    tied = any(np.unique(np.concatenate([x, y + shift])).size < expected for shift in (-margin, margin))
+    if tied:
+        return "permutation"
+    return "exact" if largest <= EXACT_MAX_N else "normal"
+
+
+def benjamini_hochberg(p_values: list[float]) -> list[float]:
+    """BH-adjusted p-values (q-values), in the order given."""
+    if not p_values:
+        return []
+    from scipy import stats
+
+    return [float(q) for q in stats.false_discovery_control(np.array(p_values), method="bh")]
+
+
+def _thin(values: FloatArray) -> FloatArray:
+    limit = int(math.sqrt(MAX_PAIRS))
+    if values.size <= limit:
+        return values
+    return np.quantile(values, np.linspace(0.0, 1.0, limit))

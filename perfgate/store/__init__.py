@@ -1,0 +1,5 @@
+"""History storage: SQLite by default, Postgres for teams; schema managed by Alembic."""
+
+from perfgate.store.database import Store, StoredRun, default_url
+
+__all__ = ["Store", "StoredRun", "default_url"]

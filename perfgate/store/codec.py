@@ -1,0 +1,26 @@
+"""Sample arrays as stored: little-endian float64, zlib-compressed, behind a one-byte version tag."""
+
+from __future__ import annotations
+
+import zlib
+
+import numpy as np
+
+from perfgate.errors import StoreError
+from perfgate.model import FloatArray, as_samples
+
+_VERSION = b"\x01"
+
+
+def encode(samples: FloatArray) -> bytes | None:
+    if samples.size == 0:
+        return None
+    return _VERSION + zlib.compress(samples.astype("<f8").tobytes(), level=6)
+
+
+def decode(blob: bytes | None) -> FloatArray:
+    if not blob:
+        return as_samples([])
+    if blob[:1] != _VERSION:
+        raise StoreError(f"stored samples use encoding {blob[:1]!r}, which this perfgate cannot read")
+    return as_samples(np.frombuffer(zlib.decompress(blob[1:]), dtype="<f8"))

@@ -1,0 +1,113 @@
+"""Units: turn the spelling of a tool into a canonical unit and a factor, and print values back."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from perfgate.errors import ConfigError
+
+SECONDS = "s"
+BYTES = "B"
+PER_SECOND = "1/s"
+RATIO = "ratio"
+
+
+@dataclass(frozen=True)
+class UnitConversion:
+    """Multiply a raw value by ``factor`` to express it in ``canonical``."""
+
+    factor: float
+    canonical: str
+
+
+_TIME = {
+    "ns": 1e-9,
+    "us": 1e-6,
+    "\u00b5s": 1e-6,  # micro sign, as Go and k6 print it
+    "\u03bcs": 1e-6,  # Greek mu, as asv prints it
+    "ms": 1e-3,
+    "s": 1.0,
+    "sec": 1.0,
+    "seconds": 1.0,
+    "min": 60.0,
+    "h": 3600.0,
+}
+_BYTES = {
+    "b": 1.0,
+    "bytes": 1.0,
+    "kb": 1e3,
+    "mb": 1e6,
+    "gb": 1e9,
+    "kib": 1024.0,
+    "mib": 1024.0**2,
+    "gib": 1024.0**3,
+    "kilobytes": 1e3,
+    "megabytes": 1e6,
+    "gigabytes": 1e9,
+}
+_RATE = re.compile(
+    r"^(?:ops|op|req|requests|iter|iterations|items|events|msgs|messages)?\s*/\s*(s|sec|second)$"
+)
+
+
+def normalize(unit: str) -> UnitConversion:
+    """Map a unit as a tool writes it to the canonical unit; unknown units are kept verbatim."""
+    raw = unit.strip()
+    lowered = raw.lower()
+    if raw in _TIME:
+        return UnitConversion(_TIME[raw], SECONDS)
+    if lowered in _TIME:
+        return UnitConversion(_TIME[lowered], SECONDS)
+    if lowered in _BYTES:
+        return UnitConversion(_BYTES[lowered], BYTES)
+    if _RATE.match(lowered) or lowered in {"hz", "1/s"}:
+        return UnitConversion(1.0, PER_SECOND)
+    if lowered in {"%", "percent"}:
+        return UnitConversion(0.01, RATIO)
+    if lowered == "ratio":
+        return UnitConversion(1.0, RATIO)
+    return UnitConversion(1.0, raw)
+
+
+def parse_percentage(text: str | float, *, key: str) -> float:
+    """Read ``"5%"``, ``"0.05"`` or ``0.05`` as the fraction 0.05; ``key`` names the setting in errors."""
+    if isinstance(text, int | float):
+        value = float(text)
+    else:
+        stripped = text.strip()
+        try:
+            value = float(stripped[:-1]) / 100 if stripped.endswith("%") else float(stripped)
+        except ValueError:
+            raise ConfigError(
+                f"{key}: expected a percentage like '5%' or a fraction like 0.05, got {text!r}"
+            ) from None
+    if not math.isfinite(value) or value < 0:
+        raise ConfigError(f"{key}: expected a non-negative percentage, got {text!r}")
+    return value
+
+
+_TIME_STEPS = ((1.0, "s"), (1e-3, "ms"), (1e-6, "\u00b5s"), (1e-9, "ns"))
+_BYTE_STEPS = ((1024.0**3, "GiB"), (1024.0**2, "MiB"), (1024.0, "KiB"), (1.0, "B"))
+
+
+def format_value(value: float, unit: str) -> str:
+    """Print a value with 4 significant digits in the most readable multiple of its unit."""
+    if not math.isfinite(value):
+        return str(value)
+    if unit == SECONDS:
+        steps: tuple[tuple[float, str], ...] = _TIME_STEPS
+    elif unit == BYTES:
+        steps = _BYTE_STEPS
+    elif unit == PER_SECOND:
+        return f"{value:.4g}/s"
+    elif unit == RATIO:
+        return f"{value * 100:.3g}%"
+    else:
+        return f"{value:.4g} {unit}".rstrip()
+    for scale, suffix in steps:
+        if abs(value) >= scale:
+            return f"{value / scale:.4g}{suffix}"
+    scale, suffix = steps[-1]
+    return f"{value / scale:.4g}{suffix}"

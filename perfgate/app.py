@@ -79,13 +79,15 @@ def ingest(
     outcome = []
     for results, run in zip(parsed, runs, strict=True):
         stored = store.save_run(run, now)
-        outcome.append(
-            Ingested(results.source, stored.run_id, stored.created, stored.existing_commit, len(run.series))
-        )
+        outcome.append(Ingested(results.source, stored.run_id, stored.created, stored.existing_commit, len(run.series)))
     return outcome
 
 
 def _run(results: ParsedResults, info: RunInfo, now: datetime) -> Run:
+    keys = [s.key for s in results.series]
+    if len(set(keys)) != len(keys):
+        name, metric = next(k for k in keys if keys.count(k) > 1)
+        raise InputError(results.source, f"series {name!r} (metric {metric!r}) appears twice")
     commit = info.commit or results.commit
     if not commit:
         raise UsageError(f"{results.source}: the file names no commit; give --commit SHA")

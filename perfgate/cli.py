@@ -213,9 +213,7 @@ def compare(
 @main.command()
 @click.argument("files", nargs=-1, required=True)
 @click.option("--branch", required=True, help="The branch the results were measured on.")
-@click.option(
-    "--commit", metavar="SHA", help="The commit measured (default: the one the file names, if any)."
-)
+@click.option("--commit", metavar="SHA", help="The commit measured (default: the one the file names, if any).")
 @click.option("--pr", "pr_number", type=click.IntRange(1), metavar="N", help="The pull request number.")
 @click.option("--merge-base", metavar="SHA", help="The pull request's merge-base commit on the main branch.")
 @click.option(
@@ -245,9 +243,7 @@ def ingest(
 
     Each file is one run. Ingesting the same results again stores nothing new.
     """
-    info = app.RunInfo(
-        suite=suite, branch=branch, commit=commit, pr_number=pr_number, merge_base=merge_base, key=key
-    )
+    info = app.RunInfo(suite=suite, branch=branch, commit=commit, pr_number=pr_number, merge_base=merge_base, key=key)
     store = _open_store(db_url)
     for done in app.ingest(store, files, info, format_name=format_name, now=datetime.now(UTC)):
         if done.created:
@@ -257,8 +253,7 @@ def ingest(
             )
         else:
             click.echo(
-                f"{done.source}: already stored as run {done.run_id} "
-                f"(commit {done.commit[:12]}); nothing written"
+                f"{done.source}: already stored as run {done.run_id} (commit {done.commit[:12]}); nothing written"
             )
 
 

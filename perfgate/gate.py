@@ -160,12 +160,16 @@ def _decide(
     direction = b.series.direction
     change = _natural_ratio(interval.estimate, direction)
     ends = sorted((_natural_ratio(interval.low, direction), _natural_ratio(interval.high, direction)))
-    ci = (ends[0], ends[1])
+    # Too few samples for the confidence level leave the interval unbounded: report none.
+    bounded = math.isfinite(interval.low) and math.isfinite(interval.high)
+    ci = (ends[0], ends[1]) if bounded else None
     delta = settings.max_regression
     n = f"n = {b.values.size} + {c.values.size}"
     evidence = f"{p_phrase('p', test.p_greater)}, {p_phrase('q', q_worse)}, {n}"
     worse_by = interval.estimate - math.log1p(delta)
-    effect = f"{format_change(change)} [{format_change(ci[0])}, {format_change(ci[1])}]"
+    effect = format_change(change)
+    if ci is not None:
+        effect += f" [{format_change(ci[0])}, {format_change(ci[1])}]"
     allowed = f"the {format_percent(delta)} allowed"
     if q_worse <= settings.fdr:
         verdict, reason = Verdict.REGRESSION, f"{effect} is beyond {allowed} ({evidence})"

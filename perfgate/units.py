@@ -47,9 +47,7 @@ _BYTES = {
     "megabytes": 1e6,
     "gigabytes": 1e9,
 }
-_RATE = re.compile(
-    r"^(?:ops|op|req|requests|iter|iterations|items|events|msgs|messages)?\s*/\s*(s|sec|second)$"
-)
+_RATE = re.compile(r"^(?:ops|op|req|requests|iter|iterations|items|events|msgs|messages)?\s*/\s*(s|sec|second)$")
 
 
 def normalize(unit: str) -> UnitConversion:
@@ -80,9 +78,7 @@ def parse_percentage(text: str | float, *, key: str) -> float:
         try:
             value = float(stripped[:-1]) / 100 if stripped.endswith("%") else float(stripped)
         except ValueError:
-            raise ConfigError(
-                f"{key}: expected a percentage like '5%' or a fraction like 0.05, got {text!r}"
-            ) from None
+            raise ConfigError(f"{key}: expected a percentage like '5%' or a fraction like 0.05, got {text!r}") from None
     if not math.isfinite(value) or value < 0:
         raise ConfigError(f"{key}: expected a non-negative percentage, got {text!r}")
     return value
@@ -107,7 +103,7 @@ def format_value(value: float, unit: str) -> str:
     else:
         return f"{value:.4g} {unit}".rstrip()
     for scale, suffix in steps:
-        if abs(value) >= scale:
+        if abs(value) >= scale * (1 - 5e-5):  # 999.99µs prints as 1ms, not 1000µs
             return f"{value / scale:.4g}{suffix}"
     scale, suffix = steps[-1]
     return f"{value / scale:.4g}{suffix}"

@@ -63,9 +63,7 @@ def upgrade() -> None:
         sa.Column("errors", sa.Integer(), nullable=True),
         sa.Column("sample_count", sa.Integer(), nullable=False),
         sa.Column("samples", sa.LargeBinary(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["run_id"], ["runs.id"], name=op.f("fk_series_run_id_runs"), ondelete="CASCADE"
-        ),
+        sa.ForeignKeyConstraint(["run_id"], ["runs.id"], name=op.f("fk_series_run_id_runs"), ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_series")),
         sa.UniqueConstraint("run_id", "name", "metric", name=op.f("uq_series_run_id_name_metric")),
     )

@@ -68,9 +68,7 @@ def _series(name: str, conversion: UnitConversion, values: list[float], fixed: D
             SampleKind.SUMMARY_ONLY,
             Summary(count=1, mean=values[0], median=values[0], min=values[0], max=values[0]),
         )
-    return Series(
-        name, metric, conversion.canonical, direction, SampleKind.REPETITION, Summary.of(samples), samples
-    )
+    return Series(name, metric, conversion.canonical, direction, SampleKind.REPETITION, Summary.of(samples), samples)
 
 
 def _describe(direction: str) -> str:

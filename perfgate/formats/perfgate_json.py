@@ -29,9 +29,7 @@ def parse(doc: Document) -> ParsedResults:
         raise doc.error("(top level)", f"expected a JSON object with '{VERSION_KEY}'")
     version = require(doc, root, VERSION_KEY, int, "")
     if version not in SUPPORTED_VERSIONS:
-        raise doc.error(
-            VERSION_KEY, f"version {version} is not supported; this perfgate reads {SUPPORTED_VERSIONS}"
-        )
+        raise doc.error(VERSION_KEY, f"version {version} is not supported; this perfgate reads {SUPPORTED_VERSIONS}")
     _no_unknown_keys(doc, root, _TOP_KEYS, "")
     items = require(doc, root, "series", list, "")
     if not items:

@@ -89,9 +89,7 @@ def _environment(root: dict[str, Any]) -> Environment:
     machine = _mapping(root.get("machine_info"))
     cpu = _mapping(machine.get("cpu"))
     system = " ".join(str(machine[k]) for k in ("system", "release") if machine.get(k))
-    interpreter = " ".join(
-        str(machine[k]) for k in ("python_implementation", "python_version") if machine.get(k)
-    )
+    interpreter = " ".join(str(machine[k]) for k in ("python_implementation", "python_version") if machine.get(k))
     return Environment(
         runner=machine.get("node") or None,
         cpu=cpu.get("brand_raw") or machine.get("processor") or None,

@@ -23,7 +23,6 @@ _ENTITIES = str.maketrans(
         "|": "&#124;",
         "`": "&#96;",
         "*": "&#42;",
-        "_": "&#95;",
         "[": "&#91;",
         "]": "&#93;",
         "#": "&#35;",
@@ -57,21 +56,32 @@ def render(report: Report) -> str:
     warning = [c for c in report.comparisons if c.verdict in WARNING]
     rest = [c for c in report.comparisons if c.verdict not in FAILING | WARNING]
     template = _environment().get_template("report.md.j2")
-    omitted = 0
-    while True:
-        text = template.render(
+
+    def attempt(kept: int) -> str:
+        return template.render(
             marker=MARKER,
             report=report,
-            failing=[_row(c, report) for c in failing],
-            warning=[_row(c, report) for c in warning],
-            rest=[_row(c, report) for c in rest[: len(rest) - omitted]],
-            omitted=omitted,
             settings=report.settings,
             max_regression=format_percent(report.settings.max_regression),
+            failing=[_row(c, report) for c in failing],
+            warning=[_row(c, report) for c in warning],
+            rest=[_row(c, report) for c in rest[:kept]],
+            rest_total=len(rest),
+            omitted=len(rest) - kept,
         )
-        if len(text) <= LIMIT - _SAFETY_MARGIN or omitted >= len(rest):
-            return text
-        omitted = min(len(rest), omitted + max(1, (len(text) - LIMIT + _SAFETY_MARGIN) // 80 + 1))
+
+    text = attempt(len(rest))
+    if len(text) <= LIMIT - _SAFETY_MARGIN:
+        return text
+    # Too long for one comment: keep as many collapsed rows as fit (binary search on the row count).
+    low, high = 0, len(rest)
+    while low < high:
+        middle = (low + high + 1) // 2
+        if len(attempt(middle)) <= LIMIT - _SAFETY_MARGIN:
+            low = middle
+        else:
+            high = middle - 1
+    return attempt(low)
 
 
 def _row(c: Comparison, report: Report) -> dict[str, str]:

@@ -54,8 +54,12 @@ class Store:
         except ArgumentError:
             raise StoreError(f"cannot read the database URL {url!r}") from None
         self.display_url = parsed.render_as_string(hide_password=True)
-        if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        # A SQLite file is created on first write, never by merely looking.
+        self._sqlite_file = (
+            Path(parsed.database)
+            if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:")
+            else None
+        )
         try:
             self.engine: Engine = create_engine(self.url)
         except NoSuchModuleError:
@@ -78,6 +82,8 @@ class Store:
     # --- schema -----------------------------------------------------------------------------
 
     def current_revision(self) -> str | None:
+        if self._sqlite_file is not None and not self._sqlite_file.exists():
+            return None
         with self._reachable():
             return migration.current_revision(self.engine)
 
@@ -85,6 +91,7 @@ class Store:
         """Bring the schema to the head revision; returns (before, after)."""
         before = self.current_revision()
         self._refuse_newer(before)
+        self._create_file()
         with self._reachable():
             migration.upgrade(self.engine)
         return before, migration.head_revision()
@@ -97,6 +104,7 @@ class Store:
             return
         self._refuse_newer(current)
         if current is None or self.is_sqlite:
+            self._create_file()
             with self._reachable():
                 migration.upgrade(self.engine)
             return
@@ -112,6 +120,10 @@ class Store:
                 f"does not know (it knows up to {migration.head_revision()}): a newer perfgate wrote it; "
                 "upgrade perfgate"
             )
+
+    def _create_file(self) -> None:
+        if self._sqlite_file is not None:
+            self._sqlite_file.parent.mkdir(parents=True, exist_ok=True)
 
     @contextmanager
     def _reachable(self) -> Iterator[None]:
@@ -145,9 +157,7 @@ class Store:
 
     def _find_key(self, key: str) -> StoredRun | None:
         with Session(self.engine) as session:
-            hit = session.execute(
-                select(RunRow.id, RunRow.commit).where(RunRow.idempotency_key == key)
-            ).first()
+            hit = session.execute(select(RunRow.id, RunRow.commit).where(RunRow.idempotency_key == key)).first()
         return StoredRun(hit.id, created=False, existing_commit=hit.commit) if hit else None
 
     def latest_runs(self, suite: str, branch: str, limit: int) -> list[Run]:

@@ -1,0 +1,222 @@
+"""The command line as a user types it: exit codes, messages, and what ends up in the database."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from perfgate import __version__
+from perfgate.store import Store
+
+from .conftest import DATA, EXAMPLES, Invoke
+
+BASE = str(EXAMPLES / "pytest-benchmark" / "base.json")
+HEAD = str(EXAMPLES / "pytest-benchmark" / "head.json")
+
+
+def test_version_and_help(run_cli: Invoke) -> None:
+    assert run_cli("--version").output.strip() == f"perfgate, version {__version__}"
+    result = run_cli("--help")
+    assert result.exit_code == 0
+    for command in ("compare", "ingest", "db", "formats"):
+        assert command in result.output
+
+
+def test_compare_two_files_prints_a_table_and_fails_on_the_regression(run_cli: Invoke) -> None:
+    result = run_cli("compare", BASE, HEAD)
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    row = next(line for line in lines if line.startswith("test_tokenize"))
+    assert "regression" in row and "+91.1%" in row and "<0.0001" in row
+    assert "~" in next(line for line in lines if line.startswith("test_checksum"))
+    assert lines[-1] == "FAIL: 1 regression (test_tokenize)"
+
+
+def test_compare_passes_when_nothing_regressed(run_cli: Invoke) -> None:
+    result = run_cli("compare", BASE, BASE)
+    assert result.exit_code == 0
+    assert result.output.splitlines()[-1] == "PASS: 3 unchanged"
+
+
+def test_several_runs_per_side_are_pooled(run_cli: Invoke, tmp_path: Path) -> None:
+    runs = tmp_path / "runs"
+    runs.mkdir()
+    for i in range(2):
+        shutil.copy(BASE, runs / f"main-{i}.json")
+        shutil.copy(HEAD, runs / f"pr-{i}.json")
+    result = run_cli(
+        "compare",
+        "--base",
+        str(runs / "main-*.json"),
+        "--head",
+        str(runs / "pr-*.json"),
+        "--output-format",
+        "json",
+    )
+    assert result.exit_code == 1
+    report = json.loads(result.output)
+    tokenize = report["series"][0]
+    assert (tokenize["n_baseline"], tokenize["n_candidate"]) == (2 * 714, 2 * 351)
+    assert len(report["baseline"]) == 2
+
+
+def test_json_report_schema(run_cli: Invoke, tmp_path: Path) -> None:
+    out = tmp_path / "out" / "report.json"
+    result = run_cli("compare", BASE, HEAD, "--output-format", "json", "-o", str(out))
+    assert result.exit_code == 1
+    assert "FAIL: 1 regression" in result.output  # the table still goes to the terminal
+    report = json.loads(out.read_text())
+    assert report["schema_version"] == 1 and report["verdict"] == "fail"
+    series = {s["name"]: s for s in report["series"]}
+    tokenize = series["test_tokenize"]
+    for key in (
+        "name",
+        "metric",
+        "unit",
+        "verdict",
+        "change",
+        "ci",
+        "p_value",
+        "n_baseline",
+        "n_candidate",
+        "reason",
+    ):
+        assert key in tokenize
+    assert tokenize["verdict"] == "regression" and tokenize["unit"] == "s"
+    assert tokenize["ci"][0] < tokenize["change"] < tokenize["ci"][1]
+    assert series["test_checksum"]["verdict"] == "unchanged"
+
+
+def test_ingest_then_compare_against_main(run_cli: Invoke, db_url: str) -> None:
+    first = run_cli("ingest", BASE, "--branch", "main", "--commit", "c0ffee" * 6, "--db", db_url)
+    assert first.exit_code == 0 and "stored run 1 (3 series" in first.output
+    again = run_cli("ingest", BASE, "--branch", "main", "--commit", "c0ffee" * 6, "--db", db_url)
+    assert again.exit_code == 0 and "already stored as run 1" in again.output
+    assert Store(db_url).count_runs() == 1
+    result = run_cli("compare", HEAD, "--against", "main", "--db", db_url)
+    assert result.exit_code == 1
+    assert "baseline:  main@c0ffeec0ffee (run 1," in result.output
+    assert "FAIL: 1 regression (test_tokenize)" in result.output
+
+
+def test_database_url_from_the_environment(run_cli: Invoke, db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PERFGATE_DATABASE_URL", db_url)
+    assert run_cli("ingest", BASE, "--branch", "main", "--commit", "abc", "--pr", "7").exit_code == 0
+    (run,) = Store(db_url).latest_runs("default", "main", 5)
+    assert run.pr_number == 7
+
+
+def test_default_database_is_created_in_the_working_directory(run_cli: Invoke, tmp_path: Path) -> None:
+    assert run_cli("db", "current").output.endswith("revision (none) (empty: run 'perfgate db upgrade')\n")
+    assert run_cli("ingest", BASE, "--branch", "main", "--commit", "abc", "--suite", "api").exit_code == 0
+    assert (tmp_path / ".perfgate" / "history.db").is_file()
+    assert "(current)" in run_cli("db", "current").output
+    assert "already at revision" in run_cli("db", "upgrade").output
+
+
+def test_db_upgrade_creates_the_schema(run_cli: Invoke, db_url: str) -> None:
+    result = run_cli("db", "upgrade", "--db", db_url)
+    assert result.exit_code == 0 and "upgraded from an empty database to revision" in result.output
+
+
+def test_compare_against_an_empty_history_says_so(run_cli: Invoke) -> None:
+    result = run_cli("compare", HEAD, "--against", "main")
+    assert result.exit_code == 0
+    assert "no main-branch runs are recorded for suite 'default'" in result.output
+    assert "PASS: 3 new" in result.output
+
+
+def _nan_file(tmp_path: Path) -> Path:
+    raw = json.loads(Path(BASE).read_text())
+    raw["benchmarks"][0]["stats"]["data"][3] = float("nan")
+    path = tmp_path / "nan.json"
+    path.write_text(json.dumps(raw))
+    return path
+
+
+def _negative_file(tmp_path: Path) -> Path:
+    raw = json.loads(Path(BASE).read_text())
+    raw["benchmarks"][2]["stats"]["data"][0] = -0.5
+    path = tmp_path / "negative.json"
+    path.write_text(json.dumps(raw))
+    return path
+
+
+def _write(name: str, content: str) -> object:
+    def make(tmp_path: Path) -> Path:
+        path = tmp_path / name
+        path.write_text(content)
+        return path
+
+    return make
+
+
+BAD_INPUTS = {
+    "missing": (lambda tmp_path: tmp_path / "absent.json", "absent.json: no such file"),
+    "not json": (_write("notjson.json", "<html>oops</html>"), "notjson.json: unrecognised results: text"),
+    "broken json": (_write("broken.json", '{"benchmarks": [1,'), "broken.json:1:19: not valid JSON"),
+    "unknown shape": (
+        _write("shape.json", '{"results": []}'),
+        "shape.json: unrecognised results: a JSON object",
+    ),
+    "nan": (_nan_file, "nan.json:benchmarks[0].stats.data[3]: expected a finite number, got nan"),
+    "negative": (_negative_file, "negative.json:benchmarks[2].stats.data[0]: expected a non-negative"),
+    "empty list": (
+        _write("empty.json", '{"machine_info": {}, "benchmarks": []}'),
+        "empty.json:benchmarks: the list is empty",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_INPUTS))
+def test_bad_input_is_one_line_exit_3_and_nothing_stored(run_cli: Invoke, tmp_path: Path, case: str) -> None:
+    make, message = BAD_INPUTS[case]
+    path = make(tmp_path)  # type: ignore[operator]
+    result = run_cli("ingest", BASE, str(path), "--branch", "main", "--commit", "abc")
+    assert result.exit_code == 3
+    assert message in result.output
+    assert result.output.count("\n") == 1 and result.output.startswith("perfgate: error: ")
+    assert not (tmp_path / ".perfgate").exists()  # the good file before it was not stored either
+    compared = run_cli("compare", BASE, str(path))
+    assert compared.exit_code == 3 and message in compared.output
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("compare", BASE),
+        ("compare", BASE, HEAD, HEAD),
+        ("compare", "--base", BASE),
+        ("compare", HEAD, "--against", "main", "--base", BASE),
+        ("compare", BASE, HEAD, "--output-format", "yaml"),
+        ("ingest", BASE),
+    ],
+)
+def test_usage_errors_exit_2(run_cli: Invoke, args: tuple[str, ...]) -> None:
+    assert run_cli(*args).exit_code == 2
+
+
+def test_bad_max_regression_is_exit_3(run_cli: Invoke) -> None:
+    result = run_cli("compare", BASE, HEAD, "--max-regression", "five")
+    assert result.exit_code == 3 and "--max-regression: expected a percentage" in result.output
+
+
+def test_a_glob_matching_nothing_is_named(run_cli: Invoke) -> None:
+    result = run_cli("compare", "--base", "nothing-*.json", "--head", HEAD)
+    assert result.exit_code == 3 and "nothing-*.json: no files match this pattern" in result.output
+
+
+def test_ingest_without_a_commit_asks_for_one(run_cli: Invoke) -> None:
+    result = run_cli("ingest", str(DATA / "perfgate-json" / "api.json"), "--branch", "main")
+    assert result.exit_code == 0  # this file names its commit
+    result = run_cli("ingest", BASE, "--branch", "main")
+    assert result.exit_code == 2 and "give --commit SHA" in result.output
+
+
+def test_formats_lists_every_format(run_cli: Invoke) -> None:
+    output = run_cli("formats").output
+    for name in ("pytest-benchmark", "perfgate-json", "customSmallerIsBetter", "customBiggerIsBetter"):
+        assert name in output

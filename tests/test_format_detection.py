@@ -1,0 +1,60 @@
+"""Sniffing and the errors for files perfgate cannot read."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from perfgate import formats
+from perfgate.errors import InputError
+
+from .conftest import DATA
+
+
+@pytest.mark.parametrize(
+    ("path", "name"),
+    [
+        (DATA / "pytest-benchmark" / "example_base.json", "pytest-benchmark"),
+        (DATA / "pytest-benchmark" / "0001_nodata_benchmark-save.json", "pytest-benchmark"),
+        (DATA / "github-action-benchmark" / "customSmallerIsBetter_output.json", "customSmallerIsBetter"),
+        (DATA / "perfgate-json" / "api.json", "perfgate-json"),
+    ],
+)
+def test_detects_the_format_from_content(path: Path, name: str, tmp_path: Path) -> None:
+    renamed = tmp_path / "results.txt"  # the extension plays no part
+    renamed.write_bytes(path.read_bytes())
+    assert formats.read(renamed).format == name
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("", "the file is empty"),
+        ('{"benchmarks": [', "not valid JSON: Expecting value"),
+        ("hello world", "unrecognised results: text starting 'hello world'"),
+        ('{"foo": 1, "bar": 2}', "unrecognised results: a JSON object with keys [foo, bar]"),
+        ('{"machine_info": {}, "benchmarks": []}', "benchmarks: the list is empty"),
+    ],
+)
+def test_unreadable_files_get_one_clear_message(tmp_path: Path, content: str, message: str) -> None:
+    path = tmp_path / "results.json"
+    path.write_text(content)
+    with pytest.raises(InputError) as info:
+        formats.read(path)
+    assert str(info.value).startswith(str(path))
+    assert message in str(info.value)
+
+
+def test_json_syntax_error_names_line_and_column(tmp_path: Path) -> None:
+    path = tmp_path / "broken.json"
+    path.write_text('{\n  "benchmarks": [\n    {"name": "x",}\n  ]\n}\n')
+    with pytest.raises(InputError, match=r"broken\.json:3:18: not valid JSON"):
+        formats.read(path)
+
+
+def test_missing_file_and_unknown_format_name(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="no such file"):
+        formats.read(tmp_path / "nope.json")
+    with pytest.raises(InputError, match="unknown format 'jmh'; known formats: perfgate-json"):
+        formats.read(DATA / "perfgate-json" / "api.json", "jmh")

@@ -1,0 +1,104 @@
+"""The statistics, checked against brute force, published tables and simulation with fixed seeds."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from perfgate import stats
+
+
+def test_hodges_lehmann_is_the_median_of_pairwise_differences() -> None:
+    rng = np.random.default_rng(1)
+    x, y = rng.normal(0, 1, 13), rng.normal(0.5, 1, 17)
+    brute = float(np.median([b - a for a in x for b in y]))
+    assert stats.hodges_lehmann(x, y).estimate == pytest.approx(brute)
+
+
+@pytest.mark.parametrize(("n", "m", "k"), [(5, 5, 5), (8, 8, 16), (10, 10, 28), (6, 9, 13)])
+def test_exact_interval_rank_matches_the_mann_whitney_table(n: int, m: int, k: int) -> None:
+    # Critical values of U for a two-sided test at 0.10 (one-sided 0.05): k = U_crit + 1.
+    assert stats._interval_rank(n, m, 0.90) == k
+
+
+def test_exact_null_distribution_counts_all_arrangements() -> None:
+    counts = stats._u_null_counts(4, 6)
+    assert counts.sum() == math.comb(10, 4)
+    assert counts.tolist() == counts[::-1].tolist()  # symmetric
+
+
+def test_too_few_samples_give_an_unbounded_interval() -> None:
+    interval = stats.hodges_lehmann(np.array([1.0, 2.0]), np.array([1.5, 2.5]))
+    assert interval.low == -math.inf and interval.high == math.inf
+
+
+def test_interval_covers_the_true_shift_about_as_often_as_promised() -> None:
+    rng = np.random.default_rng(7)
+    shift, hits, trials = 0.1, 0, 400
+    for _ in range(trials):
+        x = rng.lognormal(0, 0.05, 12)
+        y = rng.lognormal(0, 0.05, 12) * math.exp(shift)
+        interval = stats.hodges_lehmann(np.log(x), np.log(y), 0.90)
+        hits += interval.low <= shift <= interval.high
+    assert 0.86 <= hits / trials <= 0.95
+
+
+def test_shift_test_detects_a_shift_beyond_the_margin_only() -> None:
+    rng = np.random.default_rng(3)
+    x = np.log(rng.lognormal(0, 0.02, 30))
+    far = stats.shift_test(x, np.log(rng.lognormal(math.log(1.20), 0.02, 30)), math.log(1.05))
+    near = stats.shift_test(x, np.log(rng.lognormal(math.log(1.01), 0.02, 30)), math.log(1.05))
+    assert far.p_greater < 1e-6
+    assert near.p_greater > 0.5
+    assert far.method == "exact"
+
+
+def test_better_by_more_than_the_margin() -> None:
+    rng = np.random.default_rng(4)
+    x = np.log(rng.lognormal(0, 0.02, 40))
+    y = np.log(rng.lognormal(math.log(0.8), 0.02, 40))
+    result = stats.shift_test(x, y, math.log(1.05))
+    assert result.p_less < 1e-6 and result.p_greater > 0.99
+
+
+def test_method_follows_sample_size_and_ties() -> None:
+    rng = np.random.default_rng(5)
+    small = rng.normal(0, 1, 20)
+    assert stats.shift_test(small, small + 0.3, 0.05).method == "exact"
+    quantised = np.round(rng.normal(10, 1, 20))  # a coarse timer: many ties
+    assert stats.shift_test(quantised, quantised + 1, 0.05).method == "permutation"
+    large = rng.normal(0, 1, 500)
+    assert stats.shift_test(large, large + 0.1, 0.05).method == "normal"
+
+
+def test_permutation_p_values_are_reproducible() -> None:
+    quantised = np.round(np.random.default_rng(6).normal(10, 1, 25))
+    first = stats.shift_test(quantised, quantised + 0.7, 0.05)
+    second = stats.shift_test(quantised, quantised + 0.7, 0.05)
+    assert first == second
+
+
+def test_a_over_a_rarely_crosses_the_margin() -> None:
+    rng = np.random.default_rng(8)
+    alarms = sum(
+        stats.shift_test(
+            np.log(rng.lognormal(0, 0.05, 20)), np.log(rng.lognormal(0, 0.05, 20)), math.log(1.05)
+        ).p_greater
+        < 0.05
+        for _ in range(300)
+    )
+    assert alarms / 300 <= 0.02
+
+
+def test_benjamini_hochberg_matches_the_textbook_example() -> None:
+    q = stats.benjamini_hochberg([0.01, 0.04, 0.03, 0.005])
+    assert q == pytest.approx([0.02, 0.04, 0.04, 0.02])
+    assert stats.benjamini_hochberg([]) == []
+
+
+def test_large_samples_are_thinned_for_the_estimate_only() -> None:
+    rng = np.random.default_rng(9)
+    x, y = rng.normal(0, 1, 5000), rng.normal(0.2, 1, 5000)
+    assert stats.hodges_lehmann(x, y).estimate == pytest.approx(0.2, abs=0.05)

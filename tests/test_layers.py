@@ -1,0 +1,81 @@
+"""The layering of docs/design.md, checked on the source: imports point down, the core stays pure."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).parent.parent / "perfgate"
+
+# Lower numbers sit higher; a module may import only from layers with larger numbers (or its own package).
+LAYERS = {
+    "__main__": 0,
+    "cli": 1,
+    "app": 2,
+    "store": 3,
+    "render": 3,
+    "deliver": 3,
+    "gate": 4,
+    "baseline": 5,
+    "trend": 5,
+    "config": 6,
+    "formats": 6,
+    "stats": 6,
+    "model": 7,
+    "units": 7,
+    "resources": 7,
+    "errors": 8,  # the bottom of layer 7: units and model raise perfgate's errors
+    "__init__": 8,  # the version string only
+}
+
+
+def _modules() -> list[Path]:
+    return sorted(PACKAGE.rglob("*.py"))
+
+
+def _component(path: Path) -> str:
+    parts = path.relative_to(PACKAGE).with_suffix("").parts
+    return parts[0]
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            found.add(node.module)
+            if node.module == "perfgate":
+                found.update(f"perfgate.{alias.name}" for alias in node.names if alias.name != "__version__")
+    return found
+
+
+def test_every_module_has_a_layer() -> None:
+    assert {_component(p) for p in _modules()} <= set(LAYERS)
+
+
+@pytest.mark.parametrize("path", _modules(), ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_imports_point_down_the_layers(path: Path) -> None:
+    own = _component(path)
+    for name in _imports(path):
+        if not name.startswith("perfgate.") or name == "perfgate":
+            continue
+        target = name.split(".")[1]
+        if target == own:
+            continue
+        assert LAYERS[target] > LAYERS[own], f"{path.name} ({own}, layer {LAYERS[own]}) imports {name}"
+
+
+def test_only_stats_imports_scipy() -> None:
+    offenders = [p.name for p in _modules() if any(n.startswith("scipy") for n in _imports(p)) and p.stem != "stats"]
+    assert offenders == []
+
+
+@pytest.mark.parametrize("path", [p for p in _modules() if LAYERS[_component(p)] >= 3], ids=lambda p: p.name)
+def test_the_core_reads_no_clock_and_no_environment(path: Path) -> None:
+    source = path.read_text(encoding="utf-8")
+    for forbidden in ("datetime.now", "datetime.utcnow", "time.time(", "os.environ", "os.getenv", "Path.cwd"):
+        assert forbidden not in source, f"{path.name} uses {forbidden}; pass it in from the edge"

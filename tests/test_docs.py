@@ -53,8 +53,16 @@ def test_every_format_is_documented() -> None:
 
 def test_every_json_report_key_is_documented() -> None:
     text = (DOCS / "json-report.md").read_text(encoding="utf-8")
-    for key in ("schema_version", "perfgate_version", "verdict", "settings", "baseline", "candidate", "notes",
-                "series"):
+    for key in (
+        "schema_version",
+        "perfgate_version",
+        "verdict",
+        "settings",
+        "baseline",
+        "candidate",
+        "notes",
+        "series",
+    ):
         assert f"`{key}`" in text, key
     for key in json_report._comparison.__code__.co_consts:
         if isinstance(key, str) and key.isidentifier():
@@ -64,6 +72,12 @@ def test_every_json_report_key_is_documented() -> None:
 
 def test_readme_links_resolve() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    for target in ("docs/cli.md", "docs/formats.md", "docs/statistics.md", "docs/storage.md",
-                   "docs/json-report.md", "docs/design.md"):
+    for target in (
+        "docs/cli.md",
+        "docs/formats.md",
+        "docs/statistics.md",
+        "docs/storage.md",
+        "docs/json-report.md",
+        "docs/design.md",
+    ):
         assert f"({target})" in readme and (ROOT / target).is_file(), target

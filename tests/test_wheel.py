@@ -44,26 +44,50 @@ def test_installed_wheel_ingests_and_compares(wheel: Path, tmp_path: Path) -> No
     subprocess.run([python, "-m", "pip", "install", "--no-deps", "-q", str(wheel)], check=True, timeout=300)
     # Dependencies come from the test environment's site-packages (without its editable perfgate,
     # whose .pth files are not read from a directory added this way), so no network is needed.
-    site = subprocess.run([python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-                          check=True, capture_output=True, text=True).stdout.strip()
+    site = subprocess.run(
+        [python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
     Path(site, "test-deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
     work = tmp_path / "work"
     work.mkdir()
     environment = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PERFGATE_DATABASE_URL")}
 
     def perfgate(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([env_dir / "bin" / "perfgate", *args], cwd=work, env=environment,
-                              capture_output=True, text=True, timeout=120)
+        return subprocess.run(
+            [env_dir / "bin" / "perfgate", *args],
+            cwd=work,
+            env=environment,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
 
-    where = subprocess.run([python, "-c", "import perfgate; print(perfgate.__file__)"], cwd=work,
-                           capture_output=True, text=True, check=True).stdout
+    where = subprocess.run(
+        [python, "-c", "import perfgate; print(perfgate.__file__)"],
+        cwd=work,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     assert where.startswith(str(env_dir))
     db = f"sqlite:///{work / 'fresh.db'}"
-    ingested = perfgate("ingest", str(EXAMPLES / "pytest-benchmark" / "base.json"), "--branch", "main",
-                        "--commit", "abc", "--db", db)
+    ingested = perfgate(
+        "ingest", str(EXAMPLES / "pytest-benchmark" / "base.json"), "--branch", "main", "--commit", "abc", "--db", db
+    )
     assert ingested.returncode == 0, ingested.stderr
-    compared = perfgate("compare", str(EXAMPLES / "pytest-benchmark" / "head.json"), "--against", "main",
-                        "--db", db, "--output-format", "markdown")
+    compared = perfgate(
+        "compare",
+        str(EXAMPLES / "pytest-benchmark" / "head.json"),
+        "--against",
+        "main",
+        "--db",
+        db,
+        "--output-format",
+        "markdown",
+    )
     assert compared.returncode == 1, compared.stderr
     assert "perfgate: 1 regression beyond 5%" in compared.stdout
     assert "(current)" in perfgate("db", "current", "--db", db).stdout

@@ -7,8 +7,9 @@ import pytest
 
 from perfgate import formats
 from perfgate.gate import Settings, Side, Verdict, evaluate
-from perfgate.model import Direction, RunRef, SampleKind, Series, Summary, as_samples
+from perfgate.model import Direction, RunRef, SampleKind, Series, Summary
 
+from .builders import sampled
 from .conftest import EXAMPLES
 
 
@@ -16,15 +17,7 @@ def _side(*runs: tuple[Series, ...]) -> Side:
     return Side(tuple(RunRef(f"run{i}") for i in range(len(runs))), runs)
 
 
-def _series(
-    name: str,
-    values: list[float] | np.ndarray,
-    direction: Direction = Direction.LOWER_IS_BETTER,
-    metric: str = "time",
-    unit: str = "s",
-) -> Series:
-    samples = as_samples(values)
-    return Series(name, metric, unit, direction, SampleKind.REPETITION, Summary.of(samples), samples)
+_series = sampled
 
 
 def test_the_example_regression_fails_and_the_noise_does_not() -> None:

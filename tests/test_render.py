@@ -16,6 +16,7 @@ from perfgate.model import Direction, RunRef, SampleKind, Series, Summary, as_sa
 from perfgate.render import render
 from perfgate.render.markdown import LIMIT, MARKER, escape
 
+from .builders import sampled
 from .conftest import EXAMPLES, check_golden
 
 
@@ -44,15 +45,7 @@ def _mixed_report() -> Report:
     """Every verdict at once, names with Markdown and mentions in them, several metrics."""
     rng = np.random.default_rng(21)
 
-    def s(
-        name: str,
-        values: np.ndarray,
-        direction: Direction = Direction.LOWER_IS_BETTER,
-        metric: str = "time",
-        unit: str = "s",
-    ) -> Series:
-        samples = as_samples(values)
-        return Series(name, metric, unit, direction, SampleKind.REPETITION, Summary.of(samples), samples)
+    s = sampled
 
     summary_only = Series(
         "cold start", "time", "s", Direction.LOWER_IS_BETTER, SampleKind.SUMMARY_ONLY, Summary(1, median=2.5)

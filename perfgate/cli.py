@@ -17,6 +17,7 @@ from perfgate.errors import PerfgateError, UsageError
 from perfgate.gate import Settings
 from perfgate.render import RENDERERS, render
 from perfgate.store import Store, default_url
+from perfgate.store.migration import head_revision
 from perfgate.units import parse_percentage
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -298,8 +299,6 @@ def current(db_url: str | None) -> None:
     Example:
       perfgate db current
     """
-    from perfgate.store.migration import head_revision
-
     store = _open_store(db_url)
     revision = store.current_revision()
     head = head_revision()

@@ -65,7 +65,8 @@ def detect(doc: Document) -> Detection:
     if matches:
         # Formats are ordered most specific first; the custom-JSON pair share a shape on purpose.
         return Detection(matches[0], sniffed=True)
-    doc.json() if doc.looks_like_json() else None  # a JSON syntax error is the better message
+    if doc.looks_like_json():
+        doc.json()  # a JSON syntax error, with its line and column, is the better message
     known = ", ".join(f.name for f in _registry())
     raise InputError(doc.path, f"unrecognised results: {describe(doc)}; known formats: {known}")
 

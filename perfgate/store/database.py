@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event, select
+from sqlalchemy import Engine, create_engine, event, func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, IntegrityError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, selectinload
@@ -174,10 +174,10 @@ class Store:
 
     def count_runs(self, suite: str | None = None) -> int:
         with self._reachable(), Session(self.engine) as session:
-            query = select(RunRow.id)
+            query = select(func.count()).select_from(RunRow)
             if suite is not None:
                 query = query.where(RunRow.suite == suite)
-            return len(session.scalars(query).all())
+            return session.scalar(query) or 0
 
     def suites(self) -> Sequence[str]:
         with self._reachable(), Session(self.engine) as session:

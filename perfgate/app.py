@@ -10,18 +10,67 @@ import hashlib
 import os
 import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import date, datetime
 from pathlib import Path
 
-from perfgate import formats
+from perfgate import config, formats
+from perfgate.config import Config, Resolved
 from perfgate.errors import InputError, UsageError
-from perfgate.gate import Report, Settings, Side, evaluate
+from perfgate.gate import Policy, Report, Settings, Side, evaluate
 from perfgate.model import ParsedResults, Run, RunRef
 from perfgate.store import Store
+from perfgate.units import parse_percentage
 
-DEFAULT_SUITE = "default"
-DEFAULT_BASELINE_RUNS = 5
+DEFAULT_SUITE = Config().suite
+DEFAULT_BASELINE_RUNS = Config().baseline_runs
+
+
+# --- configuration --------------------------------------------------------------------------
+
+
+def load_config(explicit: Path | None, cwd: Path) -> Config:
+    """The config named by --config, else perfgate.toml or [tool.perfgate] found upwards, else defaults."""
+    path = explicit or config.find(cwd)
+    if explicit is not None and not explicit.is_file():
+        raise InputError(str(explicit), "no such configuration file")
+    return config.load(path) if path else Config()
+
+
+@dataclass(frozen=True)
+class Overrides:
+    """Settings given on the command line; None means 'as the config file says'."""
+
+    max_regression: str | None = None
+    fdr: float | None = None
+    min_samples: int | None = None
+
+
+def resolve_settings(cfg: Config, overrides: Overrides, *, between_runs: bool = False) -> Settings:
+    delta = (
+        parse_percentage(overrides.max_regression, key="--max-regression")
+        if overrides.max_regression is not None
+        else cfg.max_regression
+    )
+    return Settings(
+        max_regression=delta,
+        fdr=overrides.fdr if overrides.fdr is not None else cfg.fdr,
+        confidence=cfg.confidence,
+        min_samples=overrides.min_samples if overrides.min_samples is not None else cfg.min_samples,
+        between_runs=between_runs,
+    )
+
+
+def make_policy(cfg: Config, today: date) -> Policy:
+    return Policy(cfg.budgets, cfg.waivers, today)
+
+
+def resolve(cfg: Config, patterns: Sequence[str], format_name: str | None) -> list[Resolved]:
+    seen: dict[tuple[str, str], Resolved] = {}
+    for results in read_all(expand(patterns), format_name):
+        for s in results.series:
+            seen.setdefault(s.key, Resolved(s.name, s.metric, cfg.budget_for(s.name), cfg.waiver_for(s.name)))
+    return list(seen.values())
 
 
 def expand(patterns: Sequence[str]) -> list[str]:
@@ -111,12 +160,16 @@ def _run(results: ParsedResults, info: RunInfo, now: datetime) -> Run:
 
 
 def compare_files(
-    base: Sequence[str], head: Sequence[str], settings: Settings, format_name: str | None = None
+    base: Sequence[str],
+    head: Sequence[str],
+    settings: Settings,
+    policy: Policy | None = None,
+    format_name: str | None = None,
 ) -> Report:
     """Compare results files with results files; several files per side are pooled."""
     base_results = read_all(expand(base), format_name)
     head_results = read_all(expand(head), format_name)
-    return evaluate(_file_side(base_results), _file_side(head_results), settings)
+    return evaluate(_file_side(base_results), _file_side(head_results), settings, policy or Policy())
 
 
 def compare_with_history(
@@ -126,21 +179,23 @@ def compare_with_history(
     suite: str,
     branch: str,
     settings: Settings,
+    policy: Policy | None = None,
     baseline_runs: int = DEFAULT_BASELINE_RUNS,
     format_name: str | None = None,
 ) -> Report:
-    """Compare results files with the latest runs of ``branch`` in the store."""
+    """Compare results files with the latest runs of ``branch`` in the store (other CI jobs: the
+    between-run noise term applies)."""
     head_results = read_all(expand(head), format_name)
     store.ensure_schema()
     runs = store.latest_runs(suite, branch, baseline_runs)
     baseline = Side(tuple(_stored_ref(run) for run in runs), tuple(run.series for run in runs))
-    report = evaluate(baseline, _file_side(head_results), settings)
+    report = evaluate(baseline, _file_side(head_results), replace(settings, between_runs=True), policy or Policy())
     if not runs:
         note = (
             f"no {branch}-branch runs are recorded for suite {suite!r} in {store.display_url}: "
             f"nothing was compared. Record one on {branch} with: perfgate ingest FILE --branch {branch}"
         )
-        report = Report(report.comparisons, report.settings, report.baseline, report.candidate, (note,))
+        report = replace(report, notes=(note, *report.notes))
     return report
 
 

@@ -14,11 +14,10 @@ import click
 
 from perfgate import __version__, app, formats
 from perfgate.errors import PerfgateError, UsageError
-from perfgate.gate import Settings
 from perfgate.render import RENDERERS, render
+from perfgate.render.config_text import render_config
 from perfgate.store import Store, default_url
 from perfgate.store.migration import head_revision
-from perfgate.units import parse_percentage
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -48,9 +47,17 @@ def format_option(func: F) -> F:
 def suite_option(func: F) -> F:
     return click.option(
         "--suite",
-        default=app.DEFAULT_SUITE,
-        show_default=True,
-        help="The suite the runs belong to: one history per suite.",
+        help=f"The suite the runs belong to: one history per suite. [default: from the config, else {app.DEFAULT_SUITE!r}]",
+    )(func)
+
+
+def config_option(func: F) -> F:
+    return click.option(
+        "--config",
+        "config_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="Configuration file. [default: perfgate.toml, or [tool.perfgate] in pyproject.toml, "
+        "in this directory or the nearest parent]",
     )(func)
 
 
@@ -104,44 +111,31 @@ def main() -> None:
     help="Candidate results; repeat or use a quoted glob for several runs (pooled).",
 )
 @click.option(
-    "--against",
-    metavar="BRANCH",
-    help="Compare with the latest runs of BRANCH stored in the history database.",
+    "--against", metavar="BRANCH", help="Compare with the latest runs of BRANCH stored in the history database."
 )
 @click.option(
     "--baseline-runs",
-    default=app.DEFAULT_BASELINE_RUNS,
-    show_default=True,
     type=click.IntRange(1),
-    help="With --against: how many of the latest runs to pool as the baseline.",
+    help="With --against: how many of the latest runs to pool as the baseline. [default: from the config, else 5]",
 )
 @click.option(
     "--max-regression",
-    default="5%",
-    show_default=True,
     metavar="PERCENT",
-    help="The regression allowed before the gate fails (δ): a slowdown must be shown to exceed it.",
+    help="The regression allowed before the gate fails (δ); a slowdown must be shown to exceed it. "
+    "[default: from the config, else 5%]",
 )
 @click.option(
     "--fdr",
-    default=0.05,
-    show_default=True,
-    type=click.FloatRange(0, 1, min_open=True),
-    help="False discovery rate q across all series (Benjamini-Hochberg).",
+    type=click.FloatRange(0, 1, min_open=True, max_open=True),
+    help="False discovery rate q across all series (Benjamini-Hochberg). [default: from the config, else 0.05]",
 )
 @click.option(
     "--min-samples",
-    default=5,
-    show_default=True,
     type=click.IntRange(2),
-    help="Fewer samples than this on either side gives 'insufficient data', not a guess.",
+    help="Fewer samples than this on either side gives 'insufficient data'. [default: from the config, else 5]",
 )
 @click.option(
-    "--output-format",
-    type=click.Choice(sorted(RENDERERS)),
-    default="text",
-    show_default=True,
-    help="Report format.",
+    "--output-format", type=click.Choice(sorted(RENDERERS)), default="text", show_default=True, help="Report format."
 )
 @click.option(
     "-o",
@@ -151,23 +145,25 @@ def main() -> None:
 )
 @format_option
 @suite_option
+@config_option
 @db_option
 def compare(
     files: tuple[str, ...],
     base: tuple[str, ...],
     head: tuple[str, ...],
     against: str | None,
-    baseline_runs: int,
-    max_regression: str,
-    fdr: float,
-    min_samples: int,
+    baseline_runs: int | None,
+    max_regression: str | None,
+    fdr: float | None,
+    min_samples: int | None,
     output_format: str,
     output: Path | None,
     format_name: str | None,
-    suite: str,
+    suite: str | None,
+    config_path: Path | None,
     db_url: str | None,
 ) -> None:
-    """Compare benchmark results and fail when something regressed.
+    """Compare benchmark results and fail when something regressed or broke a budget.
 
     \b
     Three ways to give the baseline:
@@ -175,31 +171,31 @@ def compare(
       perfgate compare --base 'runs/main-*.json' --head 'runs/pr-*.json'
       perfgate compare head.json --against main
 
-    Exits 1 when a series is shown to be worse by more than --max-regression.
+    Budgets and waivers come from perfgate.toml. Exits 1 when a series is shown to be worse by more than
+    the allowed regression, or a budget is exceeded.
     """
-    settings = Settings(
-        max_regression=parse_percentage(max_regression, key="--max-regression"),
-        fdr=fdr,
-        min_samples=min_samples,
-    )
+    cfg = app.load_config(config_path, Path.cwd())
+    settings = app.resolve_settings(cfg, app.Overrides(max_regression, fdr, min_samples))
+    policy = app.make_policy(cfg, datetime.now(UTC).date())
     if against:
         if base:
             raise UsageError("give either --against or --base, not both")
         report = app.compare_with_history(
             _open_store(db_url),
             [*files, *head],
-            suite=suite,
+            suite=suite or cfg.suite,
             branch=against,
             settings=settings,
-            baseline_runs=baseline_runs,
+            policy=policy,
+            baseline_runs=baseline_runs or cfg.baseline_runs,
             format_name=format_name,
         )
     elif base or head:
         if files or not (base and head):
             raise UsageError("with --base and --head, give both and no other file arguments")
-        report = app.compare_files(base, head, settings, format_name)
+        report = app.compare_files(base, head, settings, policy, format_name)
     elif len(files) == 2:
-        report = app.compare_files(files[:1], files[1:], settings, format_name)
+        report = app.compare_files(files[:1], files[1:], settings, policy, format_name)
     else:
         raise UsageError("give BASE HEAD, or --base and --head, or HEAD --against BRANCH")
     if output is not None:
@@ -224,6 +220,7 @@ def compare(
 )
 @format_option
 @suite_option
+@config_option
 @db_option
 def ingest(
     files: tuple[str, ...],
@@ -233,7 +230,8 @@ def ingest(
     merge_base: str | None,
     key: str | None,
     format_name: str | None,
-    suite: str,
+    suite: str | None,
+    config_path: Path | None,
     db_url: str | None,
 ) -> None:
     """Record results files as runs in the history database.
@@ -244,6 +242,7 @@ def ingest(
 
     Each file is one run. Ingesting the same results again stores nothing new.
     """
+    suite = suite or app.load_config(config_path, Path.cwd()).suite
     info = app.RunInfo(suite=suite, branch=branch, commit=commit, pr_number=pr_number, merge_base=merge_base, key=key)
     store = _open_store(db_url)
     for done in app.ingest(store, files, info, format_name=format_name, now=datetime.now(UTC)):
@@ -256,6 +255,35 @@ def ingest(
             click.echo(
                 f"{done.source}: already stored as run {done.run_id} (commit {done.commit[:12]}); nothing written"
             )
+
+
+@main.group("config")
+def config_group() -> None:
+    """Check the configuration (perfgate.toml or [tool.perfgate] in pyproject.toml)."""
+
+
+@config_group.command("check")
+@click.option(
+    "--results",
+    multiple=True,
+    metavar="PATH|GLOB",
+    help="Show which budget and waiver apply to each series of these results.",
+)
+@format_option
+@config_option
+def config_check(results: tuple[str, ...], format_name: str | None, config_path: Path | None) -> None:
+    """Validate the configuration and show the settings, budgets and waivers it resolves to.
+
+    \b
+    Example:
+      perfgate config check --results head.json
+
+    Exits 3 with the file, key and line of the first problem.
+    """
+    cfg = app.load_config(config_path, Path.cwd())
+    click.echo(
+        render_config(cfg, app.resolve(cfg, results, format_name) if results else None, datetime.now(UTC).date())
+    )
 
 
 @main.command("formats")

@@ -1,26 +1,36 @@
 """The gate: pooled baseline and candidate series → one verdict per series → a Report.
 
-The decision rule: a series regressed when the one-sided Mann-Whitney test says its candidate is worse
-than the baseline by more than the allowed regression δ, after Benjamini-Hochberg across all series of
-the comparison. Testing "worse by more than δ" rather than "different" keeps tiny, real but harmless
-machine-to-machine shifts from failing the gate.
+The rule (docs/statistics.md): a series regressed when a one-sided Mann-Whitney test shows its candidate
+worse than the baseline by more than the allowed regression δ — and, when the baseline comes from other CI
+jobs, worse by more than δ beyond the baseline's own run-to-run spread — after Benjamini-Hochberg across
+the series. Budgets are absolute limits, judged on one-sided 95 % bounds. Testing "worse by more than δ"
+rather than "different" keeps small, real but harmless machine-to-machine shifts from failing the gate.
 """
 
 from __future__ import annotations
 
 import enum
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 
 import numpy as np
 
 from perfgate import stats
+from perfgate.config import Budget, Limit, Waiver
 from perfgate.model import Direction, FloatArray, RunRef, SampleKind, Series, Summary, as_samples
+from perfgate.units import PER_SECOND, RATIO, format_value
+
+BUDGET_LEVEL = 0.95
+MIN_RUNS_FOR_TAU = 5
 
 
 class Verdict(enum.StrEnum):
+    BUDGET_EXCEEDED = "budget-exceeded"
     REGRESSION = "regression"
+    AT_RISK = "at-risk"
     SUSPECTED = "suspected"
+    WAIVED = "waived"
     IMPROVEMENT = "improvement"
     UNCHANGED = "unchanged"
     INSUFFICIENT_DATA = "insufficient-data"
@@ -28,8 +38,10 @@ class Verdict(enum.StrEnum):
     MISSING = "missing"
 
 
-FAILING = frozenset({Verdict.REGRESSION})
-WARNING = frozenset({Verdict.SUSPECTED})
+FAILING = frozenset({Verdict.BUDGET_EXCEEDED, Verdict.REGRESSION})
+WARNING = frozenset({Verdict.AT_RISK, Verdict.SUSPECTED})
+# Most severe first: a series shows the worst of its regression test and its budget checks.
+SEVERITY = tuple(Verdict)
 
 
 @dataclass(frozen=True)
@@ -40,6 +52,22 @@ class Settings:
     fdr: float = 0.05  # q for Benjamini-Hochberg
     confidence: float = 0.90  # of the Hodges-Lehmann interval
     min_samples: int = 5
+    between_runs: bool = False  # the baseline ran in other jobs: test against its run-to-run spread too
+
+
+@dataclass(frozen=True)
+class Policy:
+    """What the repository's perfgate.toml says about particular series."""
+
+    budgets: tuple[Budget, ...] = ()
+    waivers: tuple[Waiver, ...] = ()
+    today: date | None = None  # waivers expire; the caller knows the date
+
+    def budget_for(self, name: str) -> Budget | None:
+        return next((b for b in self.budgets if b.applies_to(name)), None)
+
+    def waiver_for(self, name: str) -> Waiver | None:
+        return next((w for w in self.waivers if w.applies_to(name)), None)
 
 
 @dataclass(frozen=True)
@@ -48,6 +76,17 @@ class Side:
 
     refs: tuple[RunRef, ...]
     runs: tuple[tuple[Series, ...], ...]
+
+
+@dataclass(frozen=True)
+class BudgetCheck:
+    """One limit of a budget, judged on the candidate."""
+
+    limit: Limit
+    status: str  # "ok", "at-risk", "exceeded" or "unknown"
+    estimate: float | None
+    bound: float | None  # the one-sided 95 % bound on the side that matters
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -69,6 +108,8 @@ class Comparison:
     p_value: float | None = None
     q_value: float | None = None
     test: str | None = None
+    max_regression: float | None = None
+    budget: tuple[BudgetCheck, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -78,6 +119,7 @@ class Report:
     baseline: tuple[RunRef, ...]
     candidate: tuple[RunRef, ...]
     notes: tuple[str, ...] = ()
+    geomean: float | None = None  # geometric mean of the changes, oriented so that > 1 is worse
 
     @property
     def failed(self) -> bool:
@@ -96,31 +138,51 @@ class _Pooled:
     series: Series  # the first run's series: name, unit, direction, kind
     values: FloatArray
     summary: Summary
+    run_medians: FloatArray  # one per run: the run-to-run spread τ is estimated from these
 
 
-def evaluate(baseline: Side, candidate: Side, settings: Settings) -> Report:
-    """Compare every series of the candidate with the baseline and decide."""
-    base = _pool(baseline)
-    cand = _pool(candidate)
-    tested: list[tuple[_Pooled, _Pooled, stats.ShiftInterval, stats.ShiftTest]] = []
-    comparisons: dict[tuple[str, str], Comparison] = {}
-    for key in [*cand, *(k for k in base if k not in cand)]:
+@dataclass(frozen=True)
+class _Tested:
+    base: _Pooled
+    cand: _Pooled
+    delta: float
+    interval: stats.ShiftInterval
+    test: stats.ShiftTest
+    p_worse: float
+    between_runs_p: float | None
+
+
+@dataclass
+class _Notes:
+    items: list[str] = field(default_factory=list)
+
+    def add(self, text: str) -> None:
+        if text not in self.items:
+            self.items.append(text)
+
+
+def evaluate(baseline: Side, candidate: Side, settings: Settings, policy: Policy = Policy()) -> Report:
+    """Compare every series of the candidate with the baseline, check budgets and waivers, and decide."""
+    base, cand = _pool(baseline), _pool(candidate)
+    keys = [*cand, *(k for k in base if k not in cand)]
+    notes = _Notes()
+    tested: list[_Tested] = []
+    first: dict[tuple[str, str], Comparison] = {}
+    gated = sum(1 for k in keys if k in base and k in cand)
+    for key in keys:
         b, c = base.get(key), cand.get(key)
         if b is None or c is None:
-            comparisons[key] = _unpaired(b, c)
+            first[key] = _unpaired(b, c)
         elif min(b.values.size, c.values.size) < settings.min_samples:
-            comparisons[key] = _insufficient(b, c, settings)
+            first[key] = _insufficient(b, c, settings, gated)
         else:
-            x, y = _normalised_log(b), _normalised_log(c)
-            interval = stats.hodges_lehmann(x, y, settings.confidence)
-            test = stats.shift_test(x, y, math.log1p(settings.max_regression))
-            tested.append((b, c, interval, test))
-    q_worse = stats.benjamini_hochberg([t.p_greater for *_, t in tested])
-    q_better = stats.benjamini_hochberg([t.p_less for *_, t in tested])
-    for (b, c, interval, test), qw, qb in zip(tested, q_worse, q_better, strict=True):
-        comparisons[b.series.key] = _decide(b, c, interval, test, qw, qb, settings)
-    ordered = tuple(comparisons[k] for k in [*cand, *(k for k in base if k not in cand)])
-    return Report(ordered, settings, baseline.refs, candidate.refs)
+            tested.append(_test(b, c, settings, policy, notes))
+    q_worse = stats.benjamini_hochberg([t.p_worse for t in tested])
+    q_better = stats.benjamini_hochberg([t.test.p_less for t in tested])
+    for t, qw, qb in zip(tested, q_worse, q_better, strict=True):
+        first[t.base.series.key] = _decide(t, qw, qb, settings)
+    comparisons = tuple(_finish(first[k], cand.get(k), policy, notes) for k in keys)
+    return Report(comparisons, settings, baseline.refs, candidate.refs, tuple(notes.items), _geomean(comparisons))
 
 
 def _pool(side: Side) -> dict[tuple[str, str], _Pooled]:
@@ -133,53 +195,65 @@ def _pool(side: Side) -> dict[tuple[str, str], _Pooled]:
         values = as_samples(np.concatenate([s.values() for s in members]))
         # One run keeps the tool's own statistics; several are summarised from what was pooled.
         summary = members[0].summary if len(members) == 1 else Summary.of(values)
-        pooled[key] = _Pooled(members[0], values, summary)
+        medians = as_samples([float(np.median(s.values())) for s in members if s.values().size])
+        pooled[key] = _Pooled(members[0], values, summary, medians)
     return pooled
 
 
-def _normalised_log(pooled: _Pooled) -> FloatArray:
+def _normalised_log(values: FloatArray, direction: Direction) -> FloatArray:
     """Log values, negated for higher-is-better metrics, so a positive shift always means worse."""
-    with np.errstate(divide="ignore"):
-        logs = np.log(np.maximum(pooled.values, np.finfo(np.float64).tiny))
-    return logs if pooled.series.direction is Direction.LOWER_IS_BETTER else -logs
+    logs = np.log(np.maximum(values, np.finfo(np.float64).tiny))
+    return logs if direction is Direction.LOWER_IS_BETTER else -logs
 
 
 def _natural_ratio(shift: float, direction: Direction) -> float:
     return math.exp(shift if direction is Direction.LOWER_IS_BETTER else -shift)
 
 
-def _decide(
-    b: _Pooled,
-    c: _Pooled,
-    interval: stats.ShiftInterval,
-    test: stats.ShiftTest,
-    q_worse: float,
-    q_better: float,
-    settings: Settings,
-) -> Comparison:
+def _test(b: _Pooled, c: _Pooled, settings: Settings, policy: Policy, notes: _Notes) -> _Tested:
+    direction = b.series.direction
+    budget = policy.budget_for(b.series.name)
+    delta = budget.max_regression if budget and budget.max_regression is not None else settings.max_regression
+    x, y = _normalised_log(b.values, direction), _normalised_log(c.values, direction)
+    interval = stats.hodges_lehmann(x, y, settings.confidence)
+    test = stats.shift_test(x, y, math.log1p(delta))
+    p_runs = None
+    if settings.between_runs:
+        if b.run_medians.size >= MIN_RUNS_FOR_TAU:
+            p_runs = stats.between_run_p(
+                _normalised_log(b.run_medians, direction), _normalised_log(c.run_medians, direction), math.log1p(delta)
+            )
+        else:
+            notes.add(
+                f"the baseline's run-to-run noise is unknown ({b.run_medians.size} baseline run(s); "
+                f"{MIN_RUNS_FOR_TAU} are needed to estimate it): a slower CI runner can look like a regression"
+            )
+    p_worse = max(test.p_greater, p_runs) if p_runs is not None else test.p_greater
+    return _Tested(b, c, delta, interval, test, p_worse, p_runs)
+
+
+def _decide(t: _Tested, q_worse: float, q_better: float, settings: Settings) -> Comparison:
+    b, c, interval, test = t.base, t.cand, t.interval, t.test
     direction = b.series.direction
     change = _natural_ratio(interval.estimate, direction)
     ends = sorted((_natural_ratio(interval.low, direction), _natural_ratio(interval.high, direction)))
     # Too few samples for the confidence level leave the interval unbounded: report none.
     bounded = math.isfinite(interval.low) and math.isfinite(interval.high)
     ci = (ends[0], ends[1]) if bounded else None
-    delta = settings.max_regression
     n = f"n = {b.values.size} + {c.values.size}"
-    evidence = f"{p_phrase('p', test.p_greater)}, {p_phrase('q', q_worse)}, {n}"
-    worse_by = interval.estimate - math.log1p(delta)
+    evidence = f"{p_phrase('p', t.p_worse)}, {p_phrase('q', q_worse)}, {n}"
+    if t.between_runs_p is not None and t.between_runs_p >= test.p_greater:
+        evidence += f"; p from the spread of {b.run_medians.size} baseline runs"
     effect = format_change(change)
     if ci is not None:
         effect += f" [{format_change(ci[0])}, {format_change(ci[1])}]"
-    allowed = f"the {format_percent(delta)} allowed"
+    allowed = f"the {format_percent(t.delta)} allowed"
     if q_worse <= settings.fdr:
         verdict, reason = Verdict.REGRESSION, f"{effect} is beyond {allowed} ({evidence})"
     elif q_better <= settings.fdr:
         better = f"{p_phrase('p', test.p_less)}, {p_phrase('q', q_better)}, {n}"
-        verdict, reason = (
-            Verdict.IMPROVEMENT,
-            f"{effect} is better by more than {format_percent(delta)} ({better})",
-        )
-    elif worse_by > 0:
+        verdict, reason = Verdict.IMPROVEMENT, f"{effect} is better by more than {format_percent(t.delta)} ({better})"
+    elif interval.estimate > math.log1p(t.delta):
         verdict = Verdict.SUSPECTED
         reason = f"{effect} may be beyond {allowed}, but the evidence is too weak to fail ({evidence})"
     else:
@@ -197,21 +271,19 @@ def _decide(
         n_candidate=int(c.values.size),
         change=change,
         ci=ci,
-        p_value=test.p_greater,
+        p_value=t.p_worse,
         q_value=q_worse,
         test=test.method,
+        max_regression=t.delta,
     )
 
 
-def _insufficient(b: _Pooled, c: _Pooled, settings: Settings) -> Comparison:
+def _insufficient(b: _Pooled, c: _Pooled, settings: Settings, gated: int) -> Comparison:
+    needed = max(settings.min_samples, stats.samples_needed(settings.fdr, gated))
     have = f"have {b.values.size} + {c.values.size}"
+    reason = f"need >= {needed} samples on each side to detect a change at q = {settings.fdr:g} across {gated} series, {have}"
     if b.series.kind is SampleKind.SUMMARY_ONLY or c.series.kind is SampleKind.SUMMARY_ONLY:
-        reason = (
-            f"need >= {settings.min_samples} samples on each side, {have}: these results carry "
-            f"one summary per run, so pool >= {settings.min_samples} runs per side or export raw samples"
-        )
-    else:
-        reason = f"need >= {settings.min_samples} samples on each side, {have}"
+        reason += f": these results carry one summary per run, so pool >= {needed} runs per side or export raw samples"
     change = None
     if b.summary.median and c.summary.median:
         change = c.summary.median / b.summary.median
@@ -251,6 +323,111 @@ def _unpaired(b: _Pooled | None, c: _Pooled | None) -> Comparison:
         n_baseline=int(b.values.size) if b else 0,
         n_candidate=int(c.values.size) if c else 0,
     )
+
+
+# --- budgets and waivers --------------------------------------------------------------------
+
+
+def _finish(comparison: Comparison, cand: _Pooled | None, policy: Policy, notes: _Notes) -> Comparison:
+    """Add the budget checks of the candidate, take the worst verdict, then apply a waiver."""
+    checks: tuple[BudgetCheck, ...] = ()
+    budget = policy.budget_for(comparison.name)
+    if budget is not None and cand is not None:
+        checks = tuple(
+            check for limit in budget.limits if (check := check_limit(limit, cand.series, cand.values, cand.summary))
+        )
+    verdict, reasons = comparison.verdict, [comparison.reason]
+    for check in checks:
+        budget_verdict = {"exceeded": Verdict.BUDGET_EXCEEDED, "at-risk": Verdict.AT_RISK}.get(check.status)
+        if check.status != "ok":
+            reasons.append(check.reason)
+        if budget_verdict and SEVERITY.index(budget_verdict) < SEVERITY.index(verdict):
+            verdict = budget_verdict
+            reasons.insert(0, reasons.pop())  # the reason for the verdict comes first
+    reason = "; ".join(reasons)
+    waiver = policy.waiver_for(comparison.name) if verdict in FAILING or verdict in WARNING else None
+    if waiver is not None and policy.today is not None:
+        if waiver.active(policy.today):
+            if verdict in FAILING:
+                reason = f"{verdict.value} waived until {waiver.until:%Y-%m-%d} ({waiver.reason}): {reason}"
+                verdict = Verdict.WAIVED
+        else:
+            notes.add(
+                f"the waiver for {waiver.match!r} (line {waiver.line}) expired on {waiver.until:%Y-%m-%d} "
+                "and no longer waives anything; remove it or extend it"
+            )
+            reason += f" (the waiver for {waiver.match!r} expired on {waiver.until:%Y-%m-%d})"
+    return Comparison(**{**vars(comparison), "verdict": verdict, "reason": reason, "budget": checks})
+
+
+def check_limit(limit: Limit, series: Series, values: FloatArray, summary: Summary) -> BudgetCheck | None:
+    """Judge one limit on a candidate series, or None when the limit is about another kind of metric."""
+    bounds, source = _statistic(limit, series, values, summary)
+    if source == "not-applicable":
+        return None
+    if bounds is None:
+        return BudgetCheck(limit, "unknown", None, None, f"{limit.statistic} {limit.text} cannot be checked: {source}")
+    # The bound that must clear the limit: the lower one for "<" limits, the upper one for ">" limits.
+    bound = bounds.lower if limit.op == "<" else bounds.upper
+    shown = _format(bounds.estimate, limit.unit)
+    level = f"{BUDGET_LEVEL:.0%} bound {_format(bound, limit.unit)}" if math.isfinite(bound) else "no bound"
+    where = f"{limit.statistic} {shown} ({level}{source})"
+    if math.isfinite(bound) and limit.beyond(bound):
+        return BudgetCheck(limit, "exceeded", bounds.estimate, bound, f"{where} breaks the budget {limit.text}")
+    if limit.beyond(bounds.estimate):
+        reason = f"{where} is past the budget {limit.text}, not yet surely"
+        return BudgetCheck(limit, "at-risk", bounds.estimate, bound, reason)
+    return BudgetCheck(limit, "ok", bounds.estimate, bound, f"{where} is within {limit.text}")
+
+
+_QUANTILES = {"p50": 0.5, "median": 0.5, "p90": 0.9, "p95": 0.95, "p99": 0.99}
+
+
+def _statistic(limit: Limit, series: Series, values: FloatArray, summary: Summary) -> tuple[stats.Bounds | None, str]:
+    statistic = limit.statistic
+    if statistic == "error_rate":
+        if series.unit == RATIO and series.metric in ("error_rate", "errors"):
+            return _sampled_or_summary(values, summary, series, "mean")
+        if summary.errors is not None and summary.count > 0:
+            return stats.proportion_bounds(summary.errors, summary.count, BUDGET_LEVEL), ""
+        return None, "not-applicable"
+    if statistic == "throughput":
+        if series.unit != PER_SECOND:
+            return None, "not-applicable"
+        return _sampled_or_summary(values, summary, series, "mean")
+    if series.unit != limit.unit or series.metric == "throughput":
+        return None, "not-applicable"
+    return _sampled_or_summary(values, summary, series, statistic)
+
+
+def _sampled_or_summary(
+    values: FloatArray, summary: Summary, series: Series, statistic: str
+) -> tuple[stats.Bounds | None, str]:
+    if series.kind is not SampleKind.SUMMARY_ONLY and values.size >= 2:
+        if statistic in _QUANTILES:
+            return stats.quantile_bounds(values, _QUANTILES[statistic], BUDGET_LEVEL), ""
+        if statistic == "mean":
+            return stats.mean_bounds(values, BUDGET_LEVEL), ""
+        observed = float(np.max(values))  # an observed maximum is a sure lower bound of the maximum
+        return stats.Bounds(observed, observed, math.inf), ""
+    value = getattr(summary, "median" if statistic in ("p50", "median") else statistic, None)
+    if value is None:
+        return None, f"the results give no {statistic} and no samples"
+    return stats.Bounds(value, value, value), ", from the tool's summary"
+
+
+def _format(value: float, unit: str) -> str:
+    return format_value(value, unit)
+
+
+def _geomean(comparisons: tuple[Comparison, ...]) -> float | None:
+    """Geometric mean of the tested changes, each oriented so that > 1 is worse."""
+    logs = [
+        math.log(c.change) if c.direction is Direction.LOWER_IS_BETTER else -math.log(c.change)
+        for c in comparisons
+        if c.change and c.p_value is not None
+    ]
+    return math.exp(sum(logs) / len(logs)) if logs else None
 
 
 def format_change(ratio: float) -> str:

@@ -6,6 +6,7 @@ shift always means "worse". scipy is imported lazily: ``perfgate --help`` should
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 from typing import Literal
@@ -75,6 +76,7 @@ def _interval_rank(n: int, m: int, confidence: float) -> int:
     return math.floor(n * m / 2 - z * math.sqrt(n * m * (n + m + 1) / 12))
 
 
+@functools.lru_cache(maxsize=256)
 def _u_null_counts(n: int, m: int) -> FloatArray:
     """Number of arrangements giving each value of U = 0..nm (no ties), by the standard recurrence."""
     # table[i][j] holds the counts for sample sizes (i, j); built up with polynomial shifts.
@@ -137,3 +139,82 @@ def _thin(values: FloatArray) -> FloatArray:
     if values.size <= limit:
         return values
     return np.quantile(values, np.linspace(0.0, 1.0, limit))
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """A point estimate with one-sided bounds at the same level; an unknown bound is infinite."""
+
+    estimate: float
+    lower: float
+    upper: float
+
+
+def quantile_bounds(values: FloatArray, quantile: float, level: float = 0.95) -> Bounds:
+    """Distribution-free one-sided bounds for a quantile, from order statistics (binomial counts)."""
+    from scipy import stats
+
+    ordered = np.sort(values)
+    n = ordered.size
+    estimate = float(np.quantile(ordered, quantile))
+    # Upper: the smallest order statistic x(k) with P(Binomial(n, q) <= k - 1) >= level.
+    k_upper = int(stats.binom.ppf(level, n, quantile)) + 1
+    # Lower: the largest x(j) with P(Binomial(n, q) >= j) >= level.
+    j_lower = int(stats.binom.ppf(1 - level, n, quantile))
+    upper = float(ordered[k_upper - 1]) if 1 <= k_upper <= n else math.inf
+    lower = float(ordered[j_lower - 1]) if 1 <= j_lower <= n else -math.inf
+    return Bounds(estimate, min(lower, estimate), max(upper, estimate))
+
+
+def mean_bounds(values: FloatArray, level: float = 0.95) -> Bounds:
+    """Student-t one-sided bounds for the mean (the samples are themselves averages, so nearly normal)."""
+    from scipy import stats
+
+    mean = float(np.mean(values))
+    if values.size < 2:
+        return Bounds(mean, -math.inf, math.inf)
+    half = float(stats.t.ppf(level, values.size - 1)) * float(np.std(values, ddof=1)) / math.sqrt(values.size)
+    return Bounds(mean, mean - half, mean + half)
+
+
+def proportion_bounds(events: int, trials: int, level: float = 0.95) -> Bounds:
+    """Clopper-Pearson one-sided bounds for a rate such as errors / requests."""
+    from scipy import stats
+
+    rate = events / trials
+    lower = float(stats.beta.ppf(1 - level, events, trials - events + 1)) if events > 0 else 0.0
+    upper = float(stats.beta.ppf(level, events + 1, trials - events)) if events < trials else 1.0
+    return Bounds(rate, lower, upper)
+
+
+def between_run_p(base_medians: FloatArray, candidate_medians: FloatArray, margin: float) -> float | None:
+    """p-value of "worse by more than margin" against the spread τ of the baseline's per-run medians.
+
+    A one-sided Welch-free t-test on run medians: the candidate's mean run median must stand out from the
+    baseline's runs by more than the margin, given how much runs of the baseline differ among themselves.
+    None when τ cannot be estimated (fewer than two runs, or identical medians).
+    """
+    from scipy import stats
+
+    k = base_medians.size
+    if k < 2:
+        return None
+    spread = float(np.std(base_medians, ddof=1))
+    if spread == 0.0:
+        return None
+    se = spread * math.sqrt(1 / k + 1 / max(candidate_medians.size, 1))
+    t = (float(np.mean(candidate_medians)) - float(np.mean(base_medians)) - margin) / se
+    return float(stats.t.sf(t, k - 1))
+
+
+def samples_needed(fdr: float, series: int) -> int:
+    """The fewest samples per side for which an exact one-sided rank test can reach p <= fdr / series.
+
+    With n samples per side the smallest p-value possible is 1 / C(2n, n); below this n no difference, however
+    large, can pass Benjamini-Hochberg for one regression among ``series``.
+    """
+    threshold = fdr / max(series, 1)
+    n = 1
+    while 1 / math.comb(2 * n, n) > threshold:
+        n += 1
+    return n

@@ -220,3 +220,63 @@ def test_formats_lists_every_format(run_cli: Invoke) -> None:
     output = run_cli("formats").output
     for name in ("pytest-benchmark", "perfgate-json", "customSmallerIsBetter", "customBiggerIsBetter"):
         assert name in output
+
+
+CONFIG = """\
+[perfgate]
+suite = "examples"
+
+[[budget]]
+match = "test_render"
+p95 = "< 500us"
+
+[[budget]]
+match = "test_*"
+max_regression = "3%"
+
+[[waiver]]
+match = "test_tokenize"
+until = 2999-12-31
+reason = "second pass kept on purpose; tracked in #7"
+"""
+
+
+def test_config_in_the_working_directory_drives_budgets_and_waivers(run_cli: Invoke, tmp_path: Path) -> None:
+    (tmp_path / "perfgate.toml").write_text(CONFIG)
+    result = run_cli("compare", BASE, HEAD, "--output-format", "json")
+    assert result.exit_code == 1  # test_render's p95 (~670 µs) is over its 500 µs budget
+    series = {s["name"]: s for s in json.loads(result.output)["series"]}
+    assert series["test_tokenize"]["verdict"] == "waived"
+    assert series["test_render"]["verdict"] == "budget-exceeded"
+    assert series["test_render"]["budget"][0]["status"] == "exceeded"
+    assert series["test_checksum"]["max_regression"] == 0.03
+    ingested = run_cli("ingest", BASE, "--branch", "main", "--commit", "abc")
+    assert "suite 'examples'" in ingested.output
+
+
+def test_config_check_shows_what_applies(run_cli: Invoke, tmp_path: Path) -> None:
+    (tmp_path / "perfgate.toml").write_text(CONFIG)
+    result = run_cli("config", "check", "--results", BASE)
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    assert lines[0] == f"configuration: {tmp_path / 'perfgate.toml'}"
+    render = next(line for line in lines if line.startswith("test_render (time)"))
+    assert "budget 1 ('test_render'): p95 < 500us, max_regression 5%" in render
+    tokenize = next(line for line in lines if line.startswith("test_tokenize (time)"))
+    assert "budget 2 ('test_*')" in tokenize and "waiver 'test_tokenize' until 2999-12-31" in tokenize
+
+
+def test_bad_config_is_exit_3_with_file_and_line(run_cli: Invoke, tmp_path: Path) -> None:
+    (tmp_path / "perfgate.toml").write_text(CONFIG.replace('p95 = "< 500us"', 'p95 = "< 500 lightyears"'))
+    for args in (("compare", BASE, HEAD), ("config", "check")):
+        result = run_cli(*args)
+        assert result.exit_code == 3
+        assert f"{tmp_path / 'perfgate.toml'}:6: budget[0].p95: expected a time" in result.output
+    missing = run_cli("compare", BASE, HEAD, "--config", "nope.toml")
+    assert missing.exit_code == 3 and "nope.toml: no such configuration file" in missing.output
+
+
+def test_command_line_overrides_the_config(run_cli: Invoke, tmp_path: Path) -> None:
+    (tmp_path / "perfgate.toml").write_text('[perfgate]\nmax_regression = "150%"\n')
+    assert run_cli("compare", BASE, HEAD).exit_code == 0  # +91 % is within 150 %
+    assert run_cli("compare", BASE, HEAD, "--max-regression", "10%").exit_code == 1

@@ -70,10 +70,19 @@ def test_every_json_report_key_is_documented() -> None:
     assert f"schema_version` is {json_report.SCHEMA_VERSION}" in text
 
 
+def test_every_config_key_is_documented() -> None:
+    from perfgate import config
+
+    text = (DOCS / "configuration.md").read_text(encoding="utf-8")
+    for key in (*config._SETTINGS, *config._BUDGET_KEYS, *config._WAIVER_KEYS):
+        assert f"`{key}`" in text, key
+
+
 def test_readme_links_resolve() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for target in (
         "docs/cli.md",
+        "docs/configuration.md",
         "docs/formats.md",
         "docs/statistics.md",
         "docs/storage.md",

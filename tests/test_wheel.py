@@ -89,5 +89,5 @@ def test_installed_wheel_ingests_and_compares(wheel: Path, tmp_path: Path) -> No
         "markdown",
     )
     assert compared.returncode == 1, compared.stderr
-    assert "perfgate: 1 regression beyond 5%" in compared.stdout
+    assert "perfgate: 1 regression beyond the allowed change" in compared.stdout
     assert "(current)" in perfgate("db", "current", "--db", db).stdout

@@ -7,7 +7,10 @@ from perfgate.model import Summary
 from perfgate.units import format_value
 
 SYMBOLS = {
+    Verdict.BUDGET_EXCEEDED: "over budget",
     Verdict.REGRESSION: "regression",
+    Verdict.AT_RISK: "at risk",
+    Verdict.WAIVED: "waived",
     Verdict.SUSPECTED: "suspected",
     Verdict.IMPROVEMENT: "improvement",
     Verdict.UNCHANGED: "~",

@@ -1,7 +1,8 @@
 """The JSON report: a stable, versioned schema for other tools (docs/json-report.md).
 
 Schema history:
-  1 — first version: verdict, settings, baseline/candidate runs, notes, series with change, ci, p/q.
+  1 — verdict, settings, baseline/candidate runs, notes, geomean; series with change, ci, p/q, test,
+      max_regression and budget checks.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from dataclasses import asdict
 from typing import Any
 
 from perfgate import __version__
-from perfgate.gate import Comparison, Report
+from perfgate.gate import BudgetCheck, Comparison, Report
 from perfgate.model import RunRef, Summary
 
 SCHEMA_VERSION = 1
@@ -27,6 +28,7 @@ def render(report: Report) -> str:
         "baseline": [_ref(r) for r in report.baseline],
         "candidate": [_ref(r) for r in report.candidate],
         "notes": list(report.notes),
+        "geomean": report.geomean,
         "series": [_comparison(c) for c in report.comparisons],
     }
     return json.dumps(document, indent=2, allow_nan=False) + "\n"
@@ -54,10 +56,23 @@ def _comparison(c: Comparison) -> dict[str, Any]:
         "p_value": c.p_value,
         "q_value": c.q_value,
         "test": c.test,
+        "max_regression": c.max_regression,
+        "budget": [_check(b) for b in c.budget],
         "n_baseline": c.n_baseline,
         "n_candidate": c.n_candidate,
         "baseline": _summary(c.baseline),
         "candidate": _summary(c.candidate),
+    }
+
+
+def _check(check: BudgetCheck) -> dict[str, Any]:
+    return {
+        "statistic": check.limit.statistic,
+        "limit": check.limit.text,
+        "status": check.status,
+        "estimate": _finite(check.estimate),
+        "bound": _finite(check.bound),
+        "reason": check.reason,
     }
 
 

@@ -6,7 +6,7 @@ import re
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from perfgate.gate import FAILING, WARNING, Comparison, Report, format_percent
+from perfgate.gate import FAILING, WARNING, Comparison, Report, Verdict, format_change, format_percent
 from perfgate.render import cells
 from perfgate.resources import resource_dir
 
@@ -60,6 +60,8 @@ def render(report: Report) -> str:
     def attempt(kept: int) -> str:
         return template.render(
             marker=MARKER,
+            headline=_headline(report),
+            geomean=format_change(report.geomean) if report.geomean is not None else None,
             report=report,
             settings=report.settings,
             max_regression=format_percent(report.settings.max_regression),
@@ -82,6 +84,18 @@ def render(report: Report) -> str:
         else:
             high = middle - 1
     return attempt(low)
+
+
+def _headline(report: Report) -> str:
+    delta = format_percent(report.settings.max_regression)
+    if not report.failed:
+        return f":white_check_mark: perfgate: no regression beyond {delta}, no budget exceeded"
+    parts = []
+    if n := report.count(Verdict.REGRESSION):
+        parts.append(f"{n} regression{'s' if n != 1 else ''} beyond the allowed change")
+    if n := report.count(Verdict.BUDGET_EXCEEDED):
+        parts.append(f"{n} budget{'s' if n != 1 else ''} exceeded")
+    return ":x: perfgate: " + " and ".join(parts)
 
 
 def _row(c: Comparison, report: Report) -> dict[str, str]:

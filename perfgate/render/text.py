@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from perfgate.gate import FAILING, Report, Verdict, format_percent
+from perfgate.gate import FAILING, Report, Verdict, format_change, format_percent
 from perfgate.model import RunRef
 from perfgate.render import cells
 
-_EXPLAINED = {Verdict.REGRESSION, Verdict.SUSPECTED, Verdict.INSUFFICIENT_DATA, Verdict.MISSING, Verdict.NEW}
+_EXPLAINED = set(Verdict) - {Verdict.UNCHANGED, Verdict.IMPROVEMENT}
 
 
 def render(report: Report) -> str:
@@ -30,6 +30,8 @@ def render(report: Report) -> str:
                 verdict,
             )
         )
+    if report.geomean is not None:
+        rows.append(("geometric mean", "", "", f"{format_change(report.geomean)} (worse is +)", "", ""))
     lines = [*_sources(report), "", *_table(header, rows)]
     if notes or report.notes:
         lines.append("")
@@ -68,11 +70,21 @@ def _method(report: Report) -> str:
     )
 
 
+def _failures(report: Report) -> str:
+    """'1 regression and 2 over budget'."""
+    parts = []
+    for verdict in sorted(FAILING, key=lambda v: v is not Verdict.REGRESSION):
+        if n := report.count(verdict):
+            word = cells.SYMBOLS[verdict]
+            parts.append(f"{n} {word}{'s' if n != 1 and verdict is Verdict.REGRESSION else ''}")
+    return " and ".join(parts)
+
+
 def _verdict_line(report: Report) -> str:
     failing = [c for c in report.comparisons if c.verdict in FAILING]
     if failing:
         names = ", ".join(c.name for c in failing)
-        return f"FAIL: {len(failing)} regression{'s' if len(failing) != 1 else ''} ({names})"
+        return f"FAIL: {_failures(report)} ({names})"
     counts = [
         f"{report.count(v)} {cells.SYMBOLS[v] if v is not Verdict.UNCHANGED else 'unchanged'}"
         for v in Verdict

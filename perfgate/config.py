@@ -1,0 +1,313 @@
+"""perfgate.toml (or [tool.perfgate] in pyproject.toml) → frozen settings, budgets and waivers.
+
+Validation is strict: an unknown key, a bad unit or glob, or a waiver without a reason is an error that
+quotes the file, the key and its line, so a typo can never silently switch a budget off.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import math
+import re
+import tomllib
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from perfgate.errors import ConfigError
+from perfgate.units import BYTES, PER_SECOND, RATIO, SECONDS, normalize, parse_percentage
+
+CONFIG_FILE = "perfgate.toml"
+PYPROJECT = "pyproject.toml"
+
+# Statistics a budget can limit, and the kind of unit each takes.
+LATENCY_STATISTICS = ("p50", "median", "p90", "p95", "p99", "mean", "max")
+STATISTICS = (*LATENCY_STATISTICS, "error_rate", "throughput")
+_SETTINGS: dict[str, type | tuple[type, ...]] = {
+    "suite": str,
+    "main_branch": str,
+    "max_regression": (str, float, int),
+    "fdr": (float, int),
+    "confidence": (float, int),
+    "min_samples": int,
+    "baseline_runs": int,
+}
+_BUDGET_KEYS = {"match", "max_regression", *STATISTICS}
+_WAIVER_KEYS = {"match", "until", "reason"}
+_LIMIT = re.compile(r"^\s*([<>])\s*([0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?)\s*(\S*)\s*$")
+
+
+@dataclass(frozen=True)
+class Limit:
+    """An absolute limit on one statistic: ``p95 < 120ms`` is ('p95', '<', 0.12, 's')."""
+
+    statistic: str
+    op: str  # "<": must stay below; ">": must stay above
+    value: float  # in the canonical unit
+    unit: str  # canonical unit
+    text: str  # as written, for messages
+
+    def beyond(self, value: float) -> bool:
+        """Whether ``value`` breaks the limit."""
+        return value >= self.value if self.op == "<" else value <= self.value
+
+
+@dataclass(frozen=True)
+class Budget:
+    match: str
+    limits: tuple[Limit, ...] = ()
+    max_regression: float | None = None
+    line: int | None = None
+
+    def applies_to(self, name: str) -> bool:
+        return fnmatch.fnmatchcase(name, self.match)
+
+
+@dataclass(frozen=True)
+class Waiver:
+    match: str
+    until: date
+    reason: str
+    line: int | None = None
+
+    def applies_to(self, name: str) -> bool:
+        return fnmatch.fnmatchcase(name, self.match)
+
+    def active(self, today: date) -> bool:
+        return today <= self.until
+
+
+@dataclass(frozen=True)
+class Config:
+    source: str | None = None
+    suite: str = "default"
+    main_branch: str = "main"
+    max_regression: float = 0.05
+    fdr: float = 0.05
+    confidence: float = 0.90
+    min_samples: int = 5
+    baseline_runs: int = 5
+    budgets: tuple[Budget, ...] = field(default_factory=tuple)
+    waivers: tuple[Waiver, ...] = field(default_factory=tuple)
+
+    def budget_for(self, name: str) -> Budget | None:
+        """The first budget whose glob matches the series name."""
+        return next((b for b in self.budgets if b.applies_to(name)), None)
+
+    def waiver_for(self, name: str) -> Waiver | None:
+        """The first waiver whose glob matches, expired or not (the caller checks the date)."""
+        return next((w for w in self.waivers if w.applies_to(name)), None)
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """Which budget and waiver apply to one series (what `perfgate config check --results` shows)."""
+
+    name: str
+    metric: str
+    budget: Budget | None
+    waiver: Waiver | None
+
+
+def find(start: Path) -> Path | None:
+    """perfgate.toml, or a pyproject.toml with [tool.perfgate], in ``start`` or the nearest parent."""
+    for directory in (start, *start.parents):
+        candidate = directory / CONFIG_FILE
+        if candidate.is_file():
+            return candidate
+        pyproject = directory / PYPROJECT
+        if pyproject.is_file() and _has_tool_table(pyproject):
+            return pyproject
+    return None
+
+
+def _has_tool_table(path: Path) -> bool:
+    try:
+        return "perfgate" in tomllib.loads(path.read_text(encoding="utf-8")).get("tool", {})
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError):
+        return False
+
+
+def load(path: Path) -> Config:
+    """Read and validate a config file; errors name the file, key and line."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot be read: {exc.strerror}") from None
+    try:
+        document = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    locate = _Locator(str(path), text)
+    if path.name == PYPROJECT:
+        document = document.get("tool", {}).get("perfgate", {})
+        locate.prefix = "tool.perfgate."
+        return _parse_pyproject(document, locate)
+    return _parse(document, locate)
+
+
+def _parse_pyproject(table: dict[str, Any], locate: _Locator) -> Config:
+    # In pyproject.toml the settings sit in [tool.perfgate]; budgets and waivers in [[tool.perfgate.budget]].
+    settings = {k: v for k, v in table.items() if k not in ("budget", "waiver")}
+    document: dict[str, Any] = {"perfgate": settings, **{k: table[k] for k in ("budget", "waiver") if k in table}}
+    return _parse(document, locate)
+
+
+def _parse(document: dict[str, Any], locate: _Locator) -> Config:
+    for key in document:
+        if key not in ("perfgate", "budget", "waiver"):
+            raise locate.error(key, "unknown table; expected [perfgate], [[budget]] or [[waiver]]")
+    settings = document.get("perfgate", {})
+    if not isinstance(settings, dict):
+        raise locate.error("perfgate", "expected a table")
+    values: dict[str, Any] = {}
+    for key, value in settings.items():
+        if key not in _SETTINGS:
+            raise locate.error(f"perfgate.{key}", f"unknown setting; expected one of {', '.join(_SETTINGS)}")
+        expected = _SETTINGS[key]
+        if not isinstance(value, expected) or isinstance(value, bool):
+            raise locate.error(f"perfgate.{key}", f"expected {_type_name(expected)}, got {value!r}")
+        values[key] = value
+    if "max_regression" in values:
+        values["max_regression"] = _percentage(locate, "perfgate.max_regression", values["max_regression"])
+    for key, low, high in (("fdr", 0.0, 1.0), ("confidence", 0.5, 1.0)):
+        if key in values and not low < float(values[key]) < high:
+            raise locate.error(f"perfgate.{key}", f"expected a number between {low:g} and {high:g}, got {values[key]}")
+    for key in ("min_samples", "baseline_runs"):
+        if key in values and values[key] < (2 if key == "min_samples" else 1):
+            raise locate.error(f"perfgate.{key}", f"too small: {values[key]}")
+    budgets = tuple(_budget(locate, item, i) for i, item in enumerate(_tables(locate, document, "budget")))
+    waivers = tuple(_waiver(locate, item, i) for i, item in enumerate(_tables(locate, document, "waiver")))
+    return Config(source=locate.path, budgets=budgets, waivers=waivers, **values)
+
+
+def _tables(locate: _Locator, document: dict[str, Any], key: str) -> list[dict[str, Any]]:
+    items = document.get(key, [])
+    if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+        raise locate.error(key, f"expected [[{key}]] tables")
+    return items
+
+
+def _budget(locate: _Locator, item: dict[str, Any], index: int) -> Budget:
+    where = f"budget[{index}]"
+    for key in item:
+        if key not in _BUDGET_KEYS:
+            raise locate.error(
+                f"{where}.{key}", f"unknown key; expected match, max_regression or one of {', '.join(STATISTICS)}"
+            )
+    pattern = _glob(locate, item, where)
+    limits = tuple(_limit(locate, f"{where}.{k}", k, v) for k, v in item.items() if k in STATISTICS)
+    delta = _percentage(locate, f"{where}.max_regression", item["max_regression"]) if "max_regression" in item else None
+    return Budget(pattern, limits, delta, locate.line(f"{where}.match"))
+
+
+def _waiver(locate: _Locator, item: dict[str, Any], index: int) -> Waiver:
+    where = f"waiver[{index}]"
+    for key in item:
+        if key not in _WAIVER_KEYS:
+            raise locate.error(f"{where}.{key}", "unknown key; expected match, until and reason")
+    pattern = _glob(locate, item, where)
+    until = item.get("until")
+    if isinstance(until, datetime):
+        until = until.date()
+    if not isinstance(until, date):
+        raise locate.error(
+            f"{where}.until" if "until" in item else where, "expected a date like 2026-12-31 (every waiver expires)"
+        )
+    reason = item.get("reason")
+    if not isinstance(reason, str) or not reason.strip():
+        raise locate.error(
+            f"{where}.reason" if "reason" in item else where,
+            "a waiver needs a reason (say why the regression is accepted, and where it is tracked)",
+        )
+    return Waiver(pattern, until, reason.strip(), locate.line(f"{where}.match"))
+
+
+def _glob(locate: _Locator, item: dict[str, Any], where: str) -> str:
+    pattern = item.get("match")
+    if not isinstance(pattern, str) or not pattern:
+        raise locate.error(f"{where}.match" if "match" in item else where, 'expected match = "<glob>"')
+    if pattern.count("[") != pattern.count("]"):
+        raise locate.error(f"{where}.match", f"bad glob {pattern!r}: unbalanced [ ]")
+    return pattern
+
+
+def _limit(locate: _Locator, key: str, statistic: str, raw: Any) -> Limit:
+    if not isinstance(raw, str):
+        raise locate.error(key, f'expected a quoted limit like "< 120ms", got {raw!r}')
+    parsed = _LIMIT.match(raw)
+    if not parsed:
+        raise locate.error(key, f'expected a limit like "< 120ms", "< 1%" or "> 500/s", got {raw!r}')
+    op, number, unit = parsed.groups()
+    conversion = normalize(unit or "")
+    expected = {"error_rate": RATIO, "throughput": PER_SECOND}.get(statistic)
+    if expected is None:
+        allowed = {SECONDS, BYTES}
+        if conversion.canonical not in allowed:
+            raise locate.error(key, f"expected a time (ms, s, …) or a size (MB, …) for {statistic}, got {unit!r}")
+    elif conversion.canonical != expected:
+        example = "1%" if expected == RATIO else "500/s"
+        raise locate.error(key, f"expected a unit like {example!r} for {statistic}, got {unit!r}")
+    value = float(number) * conversion.factor
+    if not math.isfinite(value):
+        raise locate.error(key, f"expected a finite limit, got {raw!r}")
+    return Limit(statistic, op, value, conversion.canonical, raw.strip())
+
+
+def _percentage(locate: _Locator, key: str, value: Any) -> float:
+    try:
+        return parse_percentage(value, key=key)
+    except ConfigError as exc:
+        raise locate.error(key, str(exc).split(": ", 1)[-1]) from None
+
+
+def _type_name(kind: type | tuple[type, ...]) -> str:
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    names = {str: "a string", int: "a whole number", float: "a number"}
+    return " or ".join(dict.fromkeys(names[k] for k in kinds))
+
+
+class _Locator:
+    """Finds the line of a key in the TOML text, since tomllib does not report positions."""
+
+    def __init__(self, path: str, text: str) -> None:
+        self.path = path
+        self.prefix = ""
+        self._lines = text.splitlines()
+
+    def line(self, key: str) -> int | None:
+        # key: "perfgate.fdr", "budget[1].p95", "waiver[0]", "budget"
+        match = re.match(r"^(\w+)(?:\[(\d+)\])?(?:\.(\w+))?$", key)
+        if not match:
+            return None
+        table, index, leaf = match.group(1), match.group(2), match.group(3)
+        header = self._header(table)
+        seen = -1
+        inside = False
+        for number, raw in enumerate(self._lines, 1):
+            line = raw.strip()
+            if line.startswith("["):
+                name = line.strip("[] ")
+                inside = name == header
+                if inside and line.startswith("[["):
+                    seen += 1
+                    inside = index is None or seen == int(index)
+                if inside and leaf is None:
+                    return number
+                continue
+            if inside and leaf is not None and re.match(rf"^{re.escape(leaf)}\s*=", line):
+                return number
+        return None
+
+    def _header(self, table: str) -> str:
+        # perfgate.toml: [perfgate], [[budget]]; pyproject.toml: [tool.perfgate], [[tool.perfgate.budget]].
+        if not self.prefix:
+            return table
+        return self.prefix.rstrip(".") if table == "perfgate" else self.prefix + table
+
+    def error(self, key: str, problem: str) -> ConfigError:
+        line = self.line(key)
+        where = f"{self.path}:{line}" if line else self.path
+        shown = self._header(key.split(".")[0].split("[")[0]) + key[len(key.split(".")[0].split("[")[0]) :]
+        return ConfigError(f"{where}: {shown}: {problem}")

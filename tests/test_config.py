@@ -1,0 +1,126 @@
+"""perfgate.toml and [tool.perfgate]: strict validation with file, key and line; discovery upwards."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from perfgate import config
+from perfgate.errors import ConfigError
+
+EXAMPLE = """\
+[perfgate]
+suite = "api"
+main_branch = "trunk"
+max_regression = "5%"
+fdr = 0.05
+min_samples = 6
+
+[[budget]]
+match = "GET /api/search"
+p95 = "< 120ms"
+max_regression = "3%"
+
+[[budget]]
+match = "POST /api/orders"
+error_rate = "< 1%"
+throughput = "> 500/s"
+
+[[budget]]
+match = "GET *"
+p99 = "< 1s"
+
+[[waiver]]
+match = "test_parse*"
+until = 2026-12-31
+reason = "new validator; tracked in #123"
+"""
+
+
+def _write(tmp_path: Path, text: str, name: str = "perfgate.toml") -> Path:
+    path = tmp_path / name
+    path.write_text(text)
+    return path
+
+
+def test_reads_settings_budgets_and_waivers(tmp_path: Path) -> None:
+    cfg = config.load(_write(tmp_path, EXAMPLE))
+    assert (cfg.suite, cfg.main_branch, cfg.max_regression, cfg.min_samples) == ("api", "trunk", 0.05, 6)
+    search = cfg.budget_for("GET /api/search")
+    assert search is not None and search.max_regression == pytest.approx(0.03) and search.line == 9
+    (p95,) = search.limits
+    assert (p95.statistic, p95.op, p95.value, p95.unit) == ("p95", "<", pytest.approx(0.12), "s")
+    orders = cfg.budget_for("POST /api/orders")
+    assert orders is not None
+    assert [(lim.statistic, lim.value, lim.unit) for lim in orders.limits] == [
+        ("error_rate", pytest.approx(0.01), "ratio"),
+        ("throughput", 500.0, "1/s"),
+    ]
+    waiver = cfg.waiver_for("test_parse_json")
+    assert waiver is not None and waiver.until == date(2026, 12, 31) and waiver.active(date(2026, 12, 31))
+    assert not waiver.active(date(2027, 1, 1))
+
+
+def test_first_matching_budget_wins(tmp_path: Path) -> None:
+    cfg = config.load(_write(tmp_path, EXAMPLE))
+    search, other = cfg.budget_for("GET /api/search"), cfg.budget_for("GET /api/users")
+    assert search is not None and search.match == "GET /api/search"
+    assert other is not None and other.match == "GET *"
+    assert cfg.budget_for("test_render") is None
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (("fdr = 0.05", "fdr = 0.05\ncolour = 1"), "perfgate.toml:6: perfgate.colour: unknown setting"),
+        (('p95 = "< 120ms"', 'p95 = "< 120 parsecs"'), "perfgate.toml:10: budget[0].p95: expected a time"),
+        (('p95 = "< 120ms"', 'p95 = "about 120ms"'), 'budget[0].p95: expected a limit like "< 120ms"'),
+        (('p95 = "< 120ms"', "p95 = 120"), "budget[0].p95: expected a quoted limit"),
+        (
+            ('error_rate = "< 1%"', 'error_rate = "< 1ms"'),
+            "perfgate.toml:15: budget[1].error_rate: expected a unit like '1%'",
+        ),
+        (('throughput = "> 500/s"', 'throughput = "> 500MB"'), "budget[1].throughput: expected a unit like '500/s'"),
+        (('p99 = "< 1s"', 'p99 = "< 1s"\np42 = "< 1s"'), "perfgate.toml:21: budget[2].p42: unknown key"),
+        (('match = "GET *"', 'match = "GET [a-z"'), "perfgate.toml:19: budget[2].match: bad glob"),
+        (('reason = "new validator; tracked in #123"\n', ""), "perfgate.toml:22: waiver[0]: a waiver needs a reason"),
+        (("until = 2026-12-31", 'until = "soon"'), "perfgate.toml:24: waiver[0].until: expected a date"),
+        (
+            ('max_regression = "5%"', 'max_regression = "five"'),
+            "perfgate.toml:4: perfgate.max_regression: expected a percentage",
+        ),
+        (("fdr = 0.05", "fdr = 2"), "perfgate.toml:5: perfgate.fdr: expected a number between 0 and 1"),
+        (("min_samples = 6", 'min_samples = "6"'), "perfgate.toml:6: perfgate.min_samples: expected a whole number"),
+        (("[perfgate]", "[perfgat]"), "perfgate.toml:1: perfgat: unknown table"),
+        (("fdr = 0.05", "fdr = = 0.05"), "perfgate.toml: not valid TOML: Invalid value (at line 5, column 7)"),
+    ],
+)
+def test_errors_quote_file_key_and_line(tmp_path: Path, change: tuple[str, str], message: str) -> None:
+    path = _write(tmp_path, EXAMPLE.replace(*change))
+    with pytest.raises(ConfigError) as info:
+        config.load(path)
+    assert message in str(info.value)
+    assert str(info.value).startswith(str(path))
+
+
+def test_pyproject_tool_table(tmp_path: Path) -> None:
+    text = '[project]\nname = "x"\n\n[tool.perfgate]\nsuite = "web"\n\n[[tool.perfgate.budget]]\nmatch = "*"\np50 = "< 2ms"\n'
+    path = _write(tmp_path, text, "pyproject.toml")
+    cfg = config.load(path)
+    assert cfg.suite == "web" and cfg.budgets[0].limits[0].value == pytest.approx(0.002)
+    assert cfg.budgets[0].line == 8
+    broken = _write(tmp_path, text.replace('p50 = "< 2ms"', 'p50 = "< 2 apples"'), "pyproject.toml")
+    with pytest.raises(ConfigError, match=r"pyproject\.toml:9: tool\.perfgate\.budget\[0\]\.p50: expected a time"):
+        config.load(broken)
+
+
+def test_found_from_the_working_directory_upwards(tmp_path: Path) -> None:
+    nested = tmp_path / "a" / "b"
+    nested.mkdir(parents=True)
+    assert config.find(nested) is None or not str(config.find(nested)).startswith(str(tmp_path))
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\n')  # no [tool.perfgate]: not a config
+    assert config.find(nested) is None or not str(config.find(nested)).startswith(str(tmp_path))
+    _write(tmp_path / "a", "[perfgate]\n")
+    assert config.find(nested) == tmp_path / "a" / "perfgate.toml"

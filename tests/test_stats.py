@@ -102,3 +102,28 @@ def test_large_samples_are_thinned_for_the_estimate_only() -> None:
     rng = np.random.default_rng(9)
     x, y = rng.normal(0, 1, 5000), rng.normal(0.2, 1, 5000)
     assert stats.hodges_lehmann(x, y).estimate == pytest.approx(0.2, abs=0.05)
+
+
+@pytest.mark.parametrize(("n", "m"), [(5, 5), (8, 12), (20, 20), (50, 30)])
+def test_exact_p_values_agree_with_scipy(n: int, m: int) -> None:
+    from scipy import stats as scipy_stats
+
+    rng = np.random.default_rng(n * 100 + m)
+    x, y = rng.normal(0, 1, n), rng.normal(0.4, 1, m)
+    ours = stats.shift_test(x, y, 0.1)
+    assert ours.method == "exact"
+    assert ours.p_greater == pytest.approx(
+        scipy_stats.mannwhitneyu(y - 0.1, x, alternative="greater", method="exact").pvalue
+    )
+    assert ours.p_less == pytest.approx(scipy_stats.mannwhitneyu(y + 0.1, x, alternative="less", method="exact").pvalue)
+
+
+def test_permutation_p_values_agree_with_scipy_within_monte_carlo_error() -> None:
+    from scipy import stats as scipy_stats
+
+    rng = np.random.default_rng(31)
+    x, y = np.round(rng.normal(10, 1, 20)), np.round(rng.normal(10.5, 1, 25))
+    ours = stats.shift_test(x, y, 0.05).p_greater
+    method = scipy_stats.PermutationMethod(n_resamples=99_999, rng=np.random.default_rng(2))
+    reference = scipy_stats.mannwhitneyu(y - 0.05, x, alternative="greater", method=method).pvalue
+    assert abs(ours - reference) < 4 * math.sqrt(reference * (1 - reference) / stats.PERMUTATIONS) + 1e-4

@@ -23,6 +23,8 @@ from perfgate.units import PER_SECOND, RATIO, format_value
 
 BUDGET_LEVEL = 0.95
 MIN_RUNS_FOR_TAU = 5
+MAX_WINDOWS = 30  # per run, for load-test requests
+MIN_WINDOW = 30  # requests per window at least
 
 
 class Verdict(enum.StrEnum):
@@ -136,7 +138,8 @@ class Report:
 @dataclass(frozen=True)
 class _Pooled:
     series: Series  # the first run's series: name, unit, direction, kind
-    values: FloatArray
+    values: FloatArray  # what the rank test compares (window medians for load-test requests)
+    raw: FloatArray  # every value, for budgets
     summary: Summary
     run_medians: FloatArray  # one per run: the run-to-run spread τ is estimated from these
 
@@ -192,12 +195,27 @@ def _pool(side: Side) -> dict[tuple[str, str], _Pooled]:
             grouped.setdefault(series.key, []).append(series)
     pooled = {}
     for key, members in grouped.items():
-        values = as_samples(np.concatenate([s.values() for s in members]))
+        raw = as_samples(np.concatenate([s.values() for s in members]))
+        values = as_samples(np.concatenate([comparable(s) for s in members]))
         # One run keeps the tool's own statistics; several are summarised from what was pooled.
-        summary = members[0].summary if len(members) == 1 else Summary.of(values)
+        summary = members[0].summary if len(members) == 1 else Summary.of(raw)
         medians = as_samples([float(np.median(s.values())) for s in members if s.values().size])
-        pooled[key] = _Pooled(members[0], values, summary, medians)
+        pooled[key] = _Pooled(members[0], values, raw, summary, medians)
     return pooled
+
+
+def comparable(series: Series) -> FloatArray:
+    """The values the rank test may treat as independent.
+
+    Load-test requests are correlated in time (a GC pause slows a burst of them), so they are never
+    compared one by one: a run's requests, in order, are cut into at most MAX_WINDOWS consecutive windows
+    of at least MIN_WINDOW requests, and the window medians are compared instead.
+    """
+    values = series.values()
+    if series.kind is not SampleKind.REQUEST or values.size < 2 * MIN_WINDOW:
+        return values
+    windows = min(MAX_WINDOWS, values.size // MIN_WINDOW)
+    return as_samples([float(np.median(chunk)) for chunk in np.array_split(values, windows)])
 
 
 def _normalised_log(values: FloatArray, direction: Direction) -> FloatArray:
@@ -334,7 +352,7 @@ def _finish(comparison: Comparison, cand: _Pooled | None, policy: Policy, notes:
     budget = policy.budget_for(comparison.name)
     if budget is not None and cand is not None:
         checks = tuple(
-            check for limit in budget.limits if (check := check_limit(limit, cand.series, cand.values, cand.summary))
+            check for limit in budget.limits if (check := check_limit(limit, cand.series, cand.raw, cand.summary))
         )
     verdict, reasons = comparison.verdict, [comparison.reason]
     for check in checks:

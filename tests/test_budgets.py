@@ -151,3 +151,21 @@ def test_geometric_mean_is_oriented_so_up_is_worse() -> None:
     faster = (_latency("a", 1.21, seed=12), _latency("b", 1.0, seed=13))
     report = evaluate(_side(slower), _side(faster), Settings())
     assert report.geomean == pytest.approx(math.sqrt(1.21), rel=0.03)
+
+
+def test_load_test_requests_are_compared_as_windows() -> None:
+    # Autocorrelated latencies (AR(1), rho 0.95): raw requests look "different" run to run; windows do not.
+    rng = np.random.default_rng(14)
+
+    def requests(n: int) -> Series:
+        noise = np.zeros(n)
+        for i in range(1, n):
+            noise[i] = 0.95 * noise[i - 1] + rng.normal(0, 0.02)
+        samples = np.exp(np.log(0.05) + noise)
+        return Series("GET /x", "latency", "s", Direction.LOWER_IS_BETTER, SampleKind.REQUEST, Summary.of(samples), samples)
+
+    base, head = requests(3000), requests(3000)
+    report = evaluate(_side((base,)), _side((head,)), Settings(max_regression=0.0))
+    c = report.comparisons[0]
+    assert c.n_baseline == 30 and c.n_candidate == 30
+    assert c.candidate is not None and c.candidate.count == 3000  # summaries still describe every request

@@ -162,7 +162,9 @@ def test_load_test_requests_are_compared_as_windows() -> None:
         for i in range(1, n):
             noise[i] = 0.95 * noise[i - 1] + rng.normal(0, 0.02)
         samples = np.exp(np.log(0.05) + noise)
-        return Series("GET /x", "latency", "s", Direction.LOWER_IS_BETTER, SampleKind.REQUEST, Summary.of(samples), samples)
+        return Series(
+            "GET /x", "latency", "s", Direction.LOWER_IS_BETTER, SampleKind.REQUEST, Summary.of(samples), samples
+        )
 
     base, head = requests(3000), requests(3000)
     report = evaluate(_side((base,)), _side((head,)), Settings(max_regression=0.0))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from perfgate.gate import Comparison, Verdict, format_change, format_p
+from perfgate.gate import Comparison, Report, Verdict, format_change, format_p
 from perfgate.model import Summary
 from perfgate.units import format_value
 
@@ -18,6 +18,16 @@ SYMBOLS = {
     Verdict.NEW: "new",
     Verdict.MISSING: "missing",
 }
+
+
+_TEST_NAMES = {"exact": "exact", "permutation": "seeded permutation", "normal": "normal approximation"}
+
+
+def methods(report: Report) -> str:
+    """How the p-values were computed, e.g. 'exact for 2 series, normal approximation for 1'."""
+    counts = {m: sum(1 for c in report.comparisons if c.test == m) for m in _TEST_NAMES}
+    parts = [f"{_TEST_NAMES[m]} for {n} series" for m, n in counts.items() if n]
+    return ", ".join(parts) if parts else "none computed"
 
 
 def centre(summary: Summary | None, unit: str) -> str:

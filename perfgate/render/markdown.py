@@ -61,6 +61,7 @@ def render(report: Report) -> str:
         return template.render(
             marker=MARKER,
             headline=_headline(report),
+            methods=cells.methods(report),
             geomean=format_change(report.geomean) if report.geomean is not None else None,
             report=report,
             settings=report.settings,

@@ -14,10 +14,10 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 
-from perfgate import config, formats
+from perfgate import baseline, config, formats, vcs
 from perfgate.config import Config, Resolved
 from perfgate.errors import InputError, UsageError
-from perfgate.gate import Policy, Report, Settings, Side, evaluate
+from perfgate.gate import MIN_RUNS_FOR_TAU, Policy, Report, Settings, Side, evaluate
 from perfgate.model import ParsedResults, Run, RunRef
 from perfgate.store import Store
 from perfgate.units import parse_percentage
@@ -166,10 +166,22 @@ def compare_files(
     policy: Policy | None = None,
     format_name: str | None = None,
 ) -> Report:
-    """Compare results files with results files; several files per side are pooled."""
+    """Compare results files with results files; several files per side are pooled.
+
+    Files compared this way are taken to come from one CI job. With enough baseline runs the spread of
+    their medians is tested too, so the job's own run-to-run noise cannot pass for a regression.
+    """
     base_results = read_all(expand(base), format_name)
     head_results = read_all(expand(head), format_name)
-    return evaluate(_file_side(base_results), _file_side(head_results), settings, policy or Policy())
+    between_runs = len(base_results) >= MIN_RUNS_FOR_TAU
+    report = evaluate(
+        _file_side(base_results),
+        _file_side(head_results),
+        replace(settings, between_runs=between_runs),
+        policy or Policy(),
+    )
+    env = baseline.environment_warnings([r.environment for r in base_results], [r.environment for r in head_results])
+    return replace(report, notes=(*env, *report.notes))
 
 
 def compare_with_history(
@@ -181,22 +193,37 @@ def compare_with_history(
     settings: Settings,
     policy: Policy | None = None,
     baseline_runs: int = DEFAULT_BASELINE_RUNS,
+    base_commit: str | None = None,
+    repository: Path | None = None,
     format_name: str | None = None,
 ) -> Report:
-    """Compare results files with the latest runs of ``branch`` in the store (other CI jobs: the
-    between-run noise term applies)."""
+    """Compare results files with runs of ``branch`` from the store: those at the merge-base and its
+    nearest ancestors when the merge-base is known (given, or found with git in ``repository``), else the
+    latest. The baseline ran in other CI jobs, so the between-run noise term applies."""
     head_results = read_all(expand(head), format_name)
     store.ensure_schema()
-    runs = store.latest_runs(suite, branch, baseline_runs)
-    baseline = Side(tuple(_stored_ref(run) for run in runs), tuple(run.series for run in runs))
-    report = evaluate(baseline, _file_side(head_results), replace(settings, between_runs=True), policy or Policy())
+    if base_commit is None and repository is not None:
+        base_commit = vcs.merge_base(repository, branch)
+    ancestry = vcs.ancestors(repository, base_commit) if base_commit and repository is not None else None
+    choice = baseline.choose(
+        store.run_headers(suite, branch),
+        branch=branch,
+        limit=baseline_runs,
+        base_commit=base_commit,
+        ancestors=ancestry,
+    )
+    runs = store.load_runs(choice.run_ids)
+    side = Side(tuple(_stored_ref(run) for run in runs), tuple(run.series for run in runs))
+    report = evaluate(side, _file_side(head_results), replace(settings, between_runs=True), policy or Policy())
     if not runs:
-        note = (
-            f"no {branch}-branch runs are recorded for suite {suite!r} in {store.display_url}: "
-            f"nothing was compared. Record one on {branch} with: perfgate ingest FILE --branch {branch}"
+        notes: tuple[str, ...] = (
+            f"no {branch}-branch runs are recorded for suite {suite!r} in {store.display_url}: nothing was "
+            f"compared. Record one on {branch} with: perfgate ingest FILE --branch {branch} --suite {suite}",
         )
-        report = replace(report, notes=(note, *report.notes))
-    return report
+    else:
+        env = baseline.environment_warnings([r.environment for r in runs], [r.environment for r in head_results])
+        notes = (f"baseline: {choice.reason}", *choice.warnings, *env)
+    return replace(report, notes=(*notes, *report.notes))
 
 
 def _file_side(results: Sequence[ParsedResults]) -> Side:

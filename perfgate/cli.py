@@ -114,6 +114,12 @@ def main() -> None:
     "--against", metavar="BRANCH", help="Compare with the latest runs of BRANCH stored in the history database."
 )
 @click.option(
+    "--base-commit",
+    metavar="SHA",
+    help="With --against: the pull request's merge-base; the baseline is the runs at it and its nearest "
+    "ancestors. [default: git merge-base HEAD BRANCH, when git can tell]",
+)
+@click.option(
     "--baseline-runs",
     type=click.IntRange(1),
     help="With --against: how many of the latest runs to pool as the baseline. [default: from the config, else 5]",
@@ -152,6 +158,7 @@ def compare(
     base: tuple[str, ...],
     head: tuple[str, ...],
     against: str | None,
+    base_commit: str | None,
     baseline_runs: int | None,
     max_regression: str | None,
     fdr: float | None,
@@ -188,6 +195,8 @@ def compare(
             settings=settings,
             policy=policy,
             baseline_runs=baseline_runs or cfg.baseline_runs,
+            base_commit=base_commit,
+            repository=Path.cwd(),
             format_name=format_name,
         )
     elif base or head:

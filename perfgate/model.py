@@ -147,3 +147,13 @@ class RunRef:
     commit: str | None = None
     recorded_at: datetime | None = None
     run_id: int | None = None
+
+
+@dataclass(frozen=True)
+class RunHeader:
+    """A stored run without its series: enough to choose a baseline."""
+
+    id: int
+    commit: str
+    recorded_at: datetime
+    environment: Environment = Environment()

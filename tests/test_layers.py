@@ -14,6 +14,7 @@ LAYERS = {
     "__main__": 0,
     "cli": 1,
     "app": 2,
+    "vcs": 3,  # runs git: an edge beside store and deliver, used by app only
     "store": 3,
     "render": 3,
     "deliver": 3,

@@ -15,7 +15,7 @@ from sqlalchemy.exc import ArgumentError, IntegrityError, NoSuchModuleError, Ope
 from sqlalchemy.orm import Session, selectinload
 
 from perfgate.errors import StoreError
-from perfgate.model import Direction, Environment, Run, SampleKind, Series, Summary
+from perfgate.model import Direction, Environment, Run, RunHeader, SampleKind, Series, Summary
 from perfgate.store import codec, migration
 from perfgate.store.schema import RunRow, SeriesRow
 
@@ -171,6 +171,28 @@ class Store:
                 .options(selectinload(RunRow.series))
             ).all()
             return [_run(row) for row in rows]
+
+    def run_headers(self, suite: str, branch: str, limit: int = 1000) -> list[RunHeader]:
+        """The newest runs of a suite on a branch, without their series: candidates for a baseline."""
+        with self._reachable(), Session(self.engine) as session:
+            rows = session.execute(
+                select(RunRow.id, RunRow.commit, RunRow.recorded_at, RunRow.environment)
+                .where(RunRow.suite == suite, RunRow.branch == branch)
+                .order_by(RunRow.recorded_at.desc(), RunRow.id.desc())
+                .limit(limit)
+            ).all()
+        return [RunHeader(r.id, r.commit, r.recorded_at, Environment(**json.loads(r.environment))) for r in rows]
+
+    def load_runs(self, run_ids: Sequence[int]) -> list[Run]:
+        """Runs with their series, in the order of ``run_ids``."""
+        if not run_ids:
+            return []
+        with self._reachable(), Session(self.engine) as session:
+            rows = session.scalars(
+                select(RunRow).where(RunRow.id.in_(run_ids)).options(selectinload(RunRow.series))
+            ).all()
+            by_id = {row.id: _run(row) for row in rows}
+        return [by_id[i] for i in run_ids if i in by_id]
 
     def count_runs(self, suite: str | None = None) -> int:
         with self._reachable(), Session(self.engine) as session:

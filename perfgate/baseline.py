@@ -1,0 +1,113 @@
+"""Which stored runs are the baseline for a candidate, and why — in words the report can print.
+
+For a pull request the right baseline is the main branch at the PR's merge-base, not the tip of main
+(which moved since the branch was cut) nor the previous commit. Runs are found by commit ancestry when
+git history is at hand, by recording time otherwise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from perfgate.model import Environment, RunHeader
+
+
+@dataclass(frozen=True)
+class BaselineChoice:
+    run_ids: tuple[int, ...]
+    reason: str
+    warnings: tuple[str, ...] = ()
+
+
+def choose(
+    headers: Sequence[RunHeader],
+    *,
+    branch: str,
+    limit: int,
+    base_commit: str | None,
+    ancestors: Sequence[str] | None,
+) -> BaselineChoice:
+    """Pick up to ``limit`` runs from ``headers`` (newest first).
+
+    ``ancestors`` is the base commit's history, newest first (the commit itself first), when git is at hand.
+    """
+    if not headers:
+        return BaselineChoice((), f"no {branch}-branch runs recorded")
+    if base_commit is None:
+        return BaselineChoice(_ids(headers[:limit]), f"the latest {_runs(min(limit, len(headers)))} of {branch}")
+    short = base_commit[:12]
+    if ancestors:
+        position = {_key(c): i for i, c in enumerate(ancestors)}
+        related = [h for h in headers if _key(h.commit) in position]
+        related.sort(key=lambda h: (position[_key(h.commit)], -h.recorded_at.timestamp()))
+        if related:
+            chosen = related[:limit]
+            at_base = sum(1 for h in chosen if _same(h.commit, base_commit))
+            how = f"{at_base} at the merge-base {short}" if at_base else f"none at the merge-base {short}"
+            return BaselineChoice(
+                _ids(chosen), f"{_runs(len(chosen))} of {branch} by commit ancestry ({how}, then its nearest ancestors)"
+            )
+        return BaselineChoice(
+            _ids(headers[:limit]),
+            f"the latest {_runs(min(limit, len(headers)))} of {branch}",
+            (
+                f"no {branch}-branch run is recorded at the merge-base {short} or any of its {len(ancestors)} "
+                f"nearest ancestors; compared with the latest {branch} runs instead, which may include later changes",
+            ),
+        )
+    recorded_at_base = [h for h in headers if _same(h.commit, base_commit)]
+    if recorded_at_base:
+        cutoff = max(h.recorded_at for h in recorded_at_base)
+        chosen = [h for h in headers if h.recorded_at <= cutoff][:limit]
+        return BaselineChoice(
+            _ids(chosen), f"{_runs(len(chosen))} of {branch} at or before the merge-base {short} (by recording time)"
+        )
+    return BaselineChoice(
+        _ids(headers[:limit]),
+        f"the latest {_runs(min(limit, len(headers)))} of {branch}",
+        (
+            f"no {branch}-branch run is recorded at the merge-base {short} and no git history is at hand to find "
+            f"its ancestors; compared with the latest {branch} runs instead",
+        ),
+    )
+
+
+def environment_warnings(baseline: Sequence[Environment], candidate: Sequence[Environment]) -> tuple[str, ...]:
+    """Say where the baseline ran on something else than the candidate (a different CPU skews everything)."""
+    warnings = []
+    # Runner names are left out: CI gives every job a new machine name.
+    for field in ("cpu", "os", "interpreter"):
+        base_values = {getattr(e, field) for e in baseline} - {None}
+        cand_values = {getattr(e, field) for e in candidate} - {None}
+        if base_values and cand_values and base_values.isdisjoint(cand_values):
+            warnings.append(
+                f"the baseline ran on a different {_FIELD_NAMES[field]}: {_list(base_values)} "
+                f"(candidate: {_list(cand_values)})"
+            )
+    return tuple(warnings)
+
+
+_FIELD_NAMES = {"cpu": "CPU", "os": "OS", "interpreter": "interpreter"}
+
+
+def _list(values: set[str | None]) -> str:
+    return ", ".join(sorted(repr(v) for v in values))
+
+
+def _ids(headers: Sequence[RunHeader]) -> tuple[int, ...]:
+    return tuple(h.id for h in headers)
+
+
+def _runs(n: int) -> str:
+    return f"{n} run" if n == 1 else f"{n} runs"
+
+
+def _key(commit: str) -> str:
+    return commit.lower()[:12]
+
+
+def _same(a: str, b: str) -> bool:
+    # Either side may be abbreviated.
+    a, b = a.lower(), b.lower()
+    return a.startswith(b) or b.startswith(a)

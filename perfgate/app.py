@@ -8,17 +8,19 @@ from __future__ import annotations
 import glob
 import hashlib
 import os
+import sys
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import TextIO
 
-from perfgate import baseline, config, formats, vcs
+from perfgate import baseline, config, exchange, formats, vcs
 from perfgate.config import Config, Resolved
 from perfgate.errors import InputError, UsageError
 from perfgate.gate import MIN_RUNS_FOR_TAU, Policy, Report, Settings, Side, evaluate
-from perfgate.model import ParsedResults, Run, RunRef
+from perfgate.model import HistoryPoint, ParsedResults, Pruned, Run, RunRef
 from perfgate.store import Store
 from perfgate.units import parse_percentage
 
@@ -234,6 +236,75 @@ def _file_side(results: Sequence[ParsedResults]) -> Side:
 def _stored_ref(run: Run) -> RunRef:
     label = f"{run.branch}@{run.commit[:12]} (run {run.id}, {run.recorded_at:%Y-%m-%d %H:%M} UTC)"
     return RunRef(label, run.commit, run.recorded_at, run.id)
+
+
+# --- history and pruning --------------------------------------------------------------------
+
+
+def history(store: Store, name: str, *, suite: str, branch: str, metric: str | None, limit: int) -> list[HistoryPoint]:
+    """The newest runs' statistics of one series; an unknown name or an ambiguous metric is an error."""
+    store.ensure_schema()
+    metrics = store.metrics_of(suite, name)
+    if not metrics:
+        raise InputError(name, f"no series of this name is recorded in suite {suite!r}")
+    if metric is None:
+        if len(metrics) > 1 and "time" not in metrics:
+            raise UsageError(f"{name!r} has several metrics ({', '.join(metrics)}); choose one with --metric")
+        metric = "time" if "time" in metrics else metrics[0]
+    elif metric not in metrics:
+        raise InputError(name, f"no metric {metric!r}; recorded metrics: {', '.join(metrics)}")
+    return store.series_history(suite, branch, name, metric, limit)
+
+
+def prune(store: Store, *, keep_days: int | None, keep_runs: int | None, suite: str | None, now: datetime) -> Pruned:
+    """Drop raw samples of runs older than ``keep_days`` or beyond the newest ``keep_runs`` per branch."""
+    if (keep_days is None) == (keep_runs is None):
+        raise UsageError("give one of --keep-days or --keep-runs")
+    store.ensure_schema()
+    older_than = now - timedelta(days=keep_days) if keep_days is not None else None
+    return store.prune(older_than=older_than, keep_runs=keep_runs, suite=suite)
+
+
+# --- export and import ----------------------------------------------------------------------
+
+
+def export(store: Store, out: TextIO, *, since: datetime | None = None, suite: str | None = None) -> int:
+    """Write every run (oldest first) as one JSON line; returns how many."""
+    store.ensure_schema()
+    count = 0
+    for run in store.iter_runs(since=since, suite=suite):
+        out.write(exchange.dump(run) + "\n")
+        count += 1
+    return count
+
+
+@dataclass(frozen=True)
+class Imported:
+    source: str
+    added: int
+    skipped: int
+
+
+def import_runs(store: Store, paths: Sequence[str], now: datetime) -> list[Imported]:
+    """Import export files; each file is read and checked whole, then stored in one transaction."""
+    parsed = [(path, _read_export(path)) for path in paths]
+    store.ensure_schema()
+    outcome = []
+    for path, runs in parsed:
+        stored = store.save_runs(runs, now)
+        added = sum(1 for s in stored if s.created)
+        outcome.append(Imported(path, added, len(stored) - added))
+    return outcome
+
+
+def _read_export(path: str) -> list[Run]:
+    try:
+        handle = sys.stdin if path == "-" else open(path, encoding="utf-8")  # noqa: SIM115 - closed below
+    except OSError as exc:
+        raise InputError(path, f"cannot be read: {exc.strerror}") from None
+    with handle:
+        runs = [exchange.load(line, path, number) for number, line in enumerate(handle, 1) if line.strip()]
+    return runs
 
 
 # --- output ---------------------------------------------------------------------------------

@@ -157,3 +157,23 @@ class RunHeader:
     commit: str
     recorded_at: datetime
     environment: Environment = Environment()
+
+
+@dataclass(frozen=True)
+class HistoryPoint:
+    """One stored run's statistics for one series: a point of `perfgate history`."""
+
+    run: RunHeader
+    metric: str
+    unit: str
+    summary: Summary
+    samples_kept: bool
+
+
+@dataclass(frozen=True)
+class Pruned:
+    """What `perfgate prune` dropped: raw samples of this many series of this many runs, in bytes."""
+
+    runs: int
+    series: int
+    bytes: int

@@ -83,6 +83,12 @@ def _postgres_database() -> Iterator[str]:
         admin.dispose()
 
 
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A new, empty Postgres database (for tests that move data between the two backends)."""
+    yield from _postgres_database()
+
+
 @pytest.fixture(params=["sqlite", "postgres"])
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A URL of a new, empty database: the same test body runs on SQLite and on Postgres."""

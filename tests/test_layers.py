@@ -23,10 +23,12 @@ LAYERS = {
     "trend": 5,
     "config": 6,
     "formats": 6,
+    "exchange": 6,  # the export/import line format
     "stats": 6,
     "model": 7,
     "units": 7,
     "resources": 7,
+    "codec": 6.5,  # sample arrays as bytes: used by store and by the export format
     "errors": 8,  # the bottom of layer 7: units and model raise perfgate's errors
     "__init__": 8,  # the version string only
 }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -9,14 +10,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event, func, select
+from sqlalchemy import Engine, create_engine, event, func, select, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, IntegrityError, NoSuchModuleError, OperationalError
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, defer, selectinload
 
+from perfgate import codec
 from perfgate.errors import StoreError
-from perfgate.model import Direction, Environment, Run, RunHeader, SampleKind, Series, Summary
-from perfgate.store import codec, migration
+from perfgate.model import Direction, Environment, HistoryPoint, Pruned, Run, RunHeader, SampleKind, Series, Summary
+from perfgate.store import migration
 from perfgate.store.schema import RunRow, SeriesRow
 
 DEFAULT_PATH = Path(".perfgate") / "history.db"
@@ -91,8 +93,7 @@ class Store:
         """Bring the schema to the head revision; returns (before, after)."""
         before = self.current_revision()
         self._refuse_newer(before)
-        self._create_file()
-        with self._reachable():
+        with self._schema_lock(), self._reachable():
             migration.upgrade(self.engine)
         return before, migration.head_revision()
 
@@ -104,9 +105,8 @@ class Store:
             return
         self._refuse_newer(current)
         if current is None or self.is_sqlite:
-            self._create_file()
-            with self._reachable():
-                migration.upgrade(self.engine)
+            with self._schema_lock(), self._reachable():
+                migration.upgrade(self.engine)  # a no-op when a parallel job got there first
             return
         raise StoreError(
             f"the database {self.display_url} has schema revision {current}, older than this perfgate's "
@@ -121,9 +121,19 @@ class Store:
                 "upgrade perfgate"
             )
 
-    def _create_file(self) -> None:
-        if self._sqlite_file is not None:
-            self._sqlite_file.parent.mkdir(parents=True, exist_ok=True)
+    @contextmanager
+    def _schema_lock(self) -> Iterator[None]:
+        """Serialise schema changes of one SQLite file across processes (Postgres locks in migration.upgrade)."""
+        if self._sqlite_file is None:
+            yield
+            return
+        self._sqlite_file.parent.mkdir(parents=True, exist_ok=True)
+        with open(self._sqlite_file.with_name(self._sqlite_file.name + ".lock"), "w") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
 
     @contextmanager
     def _reachable(self) -> Iterator[None]:
@@ -154,6 +164,46 @@ class Store:
                     raise
                 return found
         return StoredRun(run_id, created=True, existing_commit=run.commit)
+
+    def save_runs(self, runs: Sequence[Run], now: datetime) -> list[StoredRun]:
+        """Store several runs in one transaction (all or none); runs whose key is known are skipped."""
+        for attempt in range(2):
+            try:
+                with self._reachable(), Session(self.engine) as session, session.begin():
+                    outcome = []
+                    for run in runs:
+                        hit = session.execute(
+                            select(RunRow.id, RunRow.commit).where(RunRow.idempotency_key == run.idempotency_key)
+                        ).first()
+                        if hit is not None:
+                            outcome.append(StoredRun(hit.id, created=False, existing_commit=hit.commit))
+                            continue
+                        row = _run_row(run, now)
+                        session.add(row)
+                        session.flush()
+                        outcome.append(StoredRun(row.id, created=True, existing_commit=run.commit))
+                    return outcome
+            except IntegrityError:
+                if attempt:  # a concurrent writer stored one of these runs; the retry skips it
+                    raise
+        raise AssertionError("unreachable")
+
+    def iter_runs(self, *, since: datetime | None = None, suite: str | None = None, batch: int = 200) -> Iterator[Run]:
+        """Every run (oldest first), with series, read in batches so memory stays bounded."""
+        last_id = 0
+        while True:
+            query = select(RunRow).where(RunRow.id > last_id).order_by(RunRow.id).limit(batch)
+            if since is not None:
+                query = query.where(RunRow.recorded_at >= since)
+            if suite is not None:
+                query = query.where(RunRow.suite == suite)
+            with self._reachable(), Session(self.engine) as session:
+                rows = session.scalars(query.options(selectinload(RunRow.series))).all()
+                runs = [_run(row) for row in rows]
+            if not runs:
+                return
+            yield from runs
+            last_id = runs[-1].id or last_id
 
     def _find_key(self, key: str) -> StoredRun | None:
         with Session(self.engine) as session:
@@ -193,6 +243,75 @@ class Store:
             ).all()
             by_id = {row.id: _run(row) for row in rows}
         return [by_id[i] for i in run_ids if i in by_id]
+
+    def series_history(self, suite: str, branch: str, name: str, metric: str | None, limit: int) -> list[HistoryPoint]:
+        """The newest ``limit`` runs' statistics of one series, newest first."""
+        query = (
+            select(RunRow.id, RunRow.commit, RunRow.recorded_at, SeriesRow, SeriesRow.samples.is_(None).label("pruned"))
+            .join(SeriesRow, SeriesRow.run_id == RunRow.id)
+            .options(defer(SeriesRow.samples))  # a history table needs statistics, not every sample
+            .where(RunRow.suite == suite, RunRow.branch == branch, SeriesRow.name == name)
+            .order_by(RunRow.recorded_at.desc(), RunRow.id.desc())
+            .limit(limit)
+        )
+        if metric is not None:
+            query = query.where(SeriesRow.metric == metric)
+        with self._reachable(), Session(self.engine) as session:
+            rows = session.execute(query).all()
+            return [
+                HistoryPoint(
+                    RunHeader(r.id, r.commit, r.recorded_at),
+                    r.SeriesRow.metric,
+                    r.SeriesRow.unit,
+                    _summary(r.SeriesRow),
+                    not r.pruned and r.SeriesRow.sample_count > 0,
+                )
+                for r in rows
+            ]
+
+    def metrics_of(self, suite: str, name: str) -> Sequence[str]:
+        with self._reachable(), Session(self.engine) as session:
+            return session.scalars(
+                select(SeriesRow.metric)
+                .join(RunRow, SeriesRow.run_id == RunRow.id)
+                .where(RunRow.suite == suite, SeriesRow.name == name)
+                .distinct()
+                .order_by(SeriesRow.metric)
+            ).all()
+
+    def prune(self, *, older_than: datetime | None, keep_runs: int | None, suite: str | None) -> Pruned:
+        """Drop raw samples of old runs, keeping every summary; one transaction."""
+        with self._reachable(), Session(self.engine) as session, session.begin():
+            query = select(RunRow.id, RunRow.suite, RunRow.branch, RunRow.recorded_at).order_by(
+                RunRow.recorded_at.desc(), RunRow.id.desc()
+            )
+            if suite is not None:
+                query = query.where(RunRow.suite == suite)
+            seen: dict[tuple[str, str], int] = {}
+            doomed = []
+            for row in session.execute(query):
+                rank = seen[(row.suite, row.branch)] = seen.get((row.suite, row.branch), 0) + 1
+                too_old = older_than is not None and row.recorded_at < older_than
+                too_many = keep_runs is not None and rank > keep_runs
+                if too_old or too_many:
+                    doomed.append(row.id)
+            runs = series = freed = 0
+            for start in range(0, len(doomed), 500):
+                chunk = doomed[start : start + 500]
+                with_samples = (SeriesRow.run_id.in_(chunk), SeriesRow.samples.is_not(None))
+                stats = session.execute(
+                    select(
+                        func.count(),
+                        func.count(func.distinct(SeriesRow.run_id)),
+                        func.sum(func.length(SeriesRow.samples)),
+                    ).where(*with_samples)
+                ).one()
+                series, runs, freed = series + stats[0], runs + stats[1], freed + int(stats[2] or 0)
+                session.execute(update(SeriesRow).where(*with_samples).values(samples=None))
+        if self.is_sqlite and freed:
+            with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+                connection.exec_driver_sql("VACUUM")  # give the space back to the file system
+        return Pruned(runs, series, freed)
 
     def count_runs(self, suite: str | None = None) -> int:
         with self._reachable(), Session(self.engine) as session:
@@ -268,8 +387,8 @@ def _run(row: RunRow) -> Run:
     )
 
 
-def _series(row: SeriesRow) -> Series:
-    summary = Summary(
+def _summary(row: SeriesRow) -> Summary:
+    return Summary(
         count=row.count,
         mean=row.mean,
         stddev=row.stddev,
@@ -281,6 +400,10 @@ def _series(row: SeriesRow) -> Series:
         max=row.max,
         errors=row.errors,
     )
+
+
+def _series(row: SeriesRow) -> Series:
+    summary = _summary(row)
     return Series(
         row.name,
         row.metric,

@@ -33,8 +33,15 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(connection).get_current_revision()
 
 
+# Any constant will do: it names the lock all perfgate processes take while migrating one Postgres database.
+_ADVISORY_LOCK = 0x70657266  # "perf"
+
+
 def upgrade(engine: Engine, revision: str = "head") -> None:
     with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            # Parallel CI jobs may all find an empty database: one migrates, the others wait, then find it done.
+            connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_ADVISORY_LOCK})")
         command.upgrade(alembic_config(connection), revision)
 
 

@@ -1,4 +1,4 @@
-"""Sample arrays as stored: little-endian float64, zlib-compressed, behind a one-byte version tag."""
+"""Sample arrays as stored and exported: little-endian float64, zlib-compressed, behind a one-byte version tag."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import zlib
 
 import numpy as np
 
-from perfgate.errors import StoreError
+from perfgate.errors import InputError
 from perfgate.model import FloatArray, as_samples
 
 _VERSION = b"\x01"
@@ -22,5 +22,5 @@ def decode(blob: bytes | None) -> FloatArray:
     if not blob:
         return as_samples([])
     if blob[:1] != _VERSION:
-        raise StoreError(f"stored samples use encoding {blob[:1]!r}, which this perfgate cannot read")
+        raise InputError("samples", f"encoding {blob[:1]!r} is not one this perfgate reads")
     return as_samples(np.frombuffer(zlib.decompress(blob[1:]), dtype="<f8"))

@@ -1,0 +1,152 @@
+"""Runs as versioned JSON Lines: the export/import format that moves history between databases.
+
+One run per line, everything a run holds (samples included, exactly: the stored float64 bytes,
+compressed and base64-encoded), so history can move from SQLite to Postgres or live on a git branch.
+
+Format history:
+  1 — first version.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import math
+import zlib
+from datetime import datetime
+from typing import Any
+
+from perfgate import codec
+from perfgate.errors import InputError
+from perfgate.model import Direction, Environment, Run, SampleKind, Series, Summary
+
+VERSION = 1
+_SUMMARY_FIELDS = ("count", "mean", "stddev", "min", "median", "p90", "p95", "p99", "max", "errors")
+_ENV_FIELDS = ("runner", "cpu", "os", "interpreter", "tool", "tool_version")
+
+
+def dump(run: Run) -> str:
+    """One line of JSON (without the newline)."""
+    document = {
+        "perfgate_export": VERSION,
+        "suite": run.suite,
+        "branch": run.branch,
+        "commit": run.commit,
+        "pr_number": run.pr_number,
+        "merge_base": run.merge_base,
+        "recorded_at": run.recorded_at.isoformat(),
+        "source_format": run.source_format,
+        "idempotency_key": run.idempotency_key,
+        "environment": dict(run.environment.as_pairs()),
+        "series": [_series(s) for s in run.series],
+    }
+    return json.dumps(document, separators=(",", ":"), allow_nan=False)
+
+
+def _series(series: Series) -> dict[str, Any]:
+    blob = codec.encode(series.samples)
+    return {
+        "name": series.name,
+        "metric": series.metric,
+        "unit": series.unit,
+        "direction": series.direction.value,
+        "kind": series.kind.value,
+        "summary": {k: getattr(series.summary, k) for k in _SUMMARY_FIELDS},
+        "samples": base64.b64encode(blob).decode("ascii") if blob else None,
+    }
+
+
+def load(line: str, source: str, number: int) -> Run:
+    """Parse one line; errors name the file, the line and the key."""
+    where = str(number)
+    try:
+        doc = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise InputError(source, f"not valid JSON: {exc.msg} (column {exc.colno})", where=where) from None
+    if not isinstance(doc, dict) or "perfgate_export" not in doc:
+        raise InputError(source, "not a perfgate export line (no 'perfgate_export' key)", where=where)
+    if doc["perfgate_export"] != VERSION:
+        raise InputError(
+            source, f"export version {doc['perfgate_export']!r}; this perfgate reads {VERSION}", where=where
+        )
+    try:
+        return Run(
+            suite=_str(doc, "suite"),
+            branch=_str(doc, "branch"),
+            commit=_str(doc, "commit"),
+            pr_number=doc.get("pr_number"),
+            merge_base=doc.get("merge_base"),
+            recorded_at=_time(doc),
+            source_format=_str(doc, "source_format"),
+            idempotency_key=_str(doc, "idempotency_key"),
+            environment=Environment(**{k: str(v) for k, v in doc.get("environment", {}).items() if k in _ENV_FIELDS}),
+            series=tuple(_load_series(s, i) for i, s in enumerate(_list(doc, "series"))),
+        )
+    except _Bad as bad:
+        raise InputError(source, bad.problem, where=f"{where}:{bad.key}") from None
+    except InputError as bad:  # undecodable samples
+        raise InputError(source, bad.problem, where=where) from None
+
+
+class _Bad(Exception):
+    def __init__(self, key: str, problem: str) -> None:
+        self.key, self.problem = key, problem
+
+
+def _str(doc: dict[str, Any], key: str) -> str:
+    value = doc.get(key)
+    if not isinstance(value, str) or not value:
+        raise _Bad(key, "expected a non-empty string")
+    return value
+
+
+def _list(doc: dict[str, Any], key: str) -> list[Any]:
+    value = doc.get(key)
+    if not isinstance(value, list):
+        raise _Bad(key, "expected a list")
+    return value
+
+
+def _time(doc: dict[str, Any]) -> datetime:
+    try:
+        value = datetime.fromisoformat(_str(doc, "recorded_at"))
+    except ValueError:
+        raise _Bad("recorded_at", "expected an ISO 8601 time") from None
+    if value.tzinfo is None:
+        raise _Bad("recorded_at", "expected a time with a UTC offset")
+    return value
+
+
+def _load_series(item: Any, index: int) -> Series:
+    key = f"series[{index}]"
+    if not isinstance(item, dict):
+        raise _Bad(key, "expected an object")
+    try:
+        direction, kind = Direction(str(item.get("direction"))), SampleKind(str(item.get("kind")))
+    except ValueError:
+        raise _Bad(key, "unknown direction or kind") from None
+    summary = item.get("summary")
+    if not isinstance(summary, dict) or not isinstance(summary.get("count"), int):
+        raise _Bad(f"{key}.summary", "expected an object with a count")
+    for field in _SUMMARY_FIELDS[1:]:
+        value = summary.get(field)
+        if value is not None and (not isinstance(value, int | float) or not math.isfinite(value)):
+            raise _Bad(f"{key}.summary.{field}", "expected a finite number or null")
+    samples = item.get("samples")
+    try:
+        blob = base64.b64decode(samples, validate=True) if samples else None
+        values = codec.decode(blob)
+    except (binascii.Error, ValueError, TypeError):
+        raise _Bad(f"{key}.samples", "expected base64-encoded samples") from None
+    except zlib.error:
+        raise _Bad(f"{key}.samples", "the samples are damaged") from None
+    return Series(
+        _str(item, "name"),
+        _str(item, "metric"),
+        _str(item, "unit"),
+        direction,
+        kind,
+        Summary(summary["count"], **{k: summary.get(k) for k in _SUMMARY_FIELDS[1:]}),
+        values,
+    )

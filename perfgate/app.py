@@ -20,7 +20,7 @@ from perfgate import baseline, config, exchange, formats, vcs
 from perfgate.config import Config, Resolved
 from perfgate.errors import InputError, UsageError
 from perfgate.gate import MIN_RUNS_FOR_TAU, Policy, Report, Settings, Side, evaluate
-from perfgate.model import HistoryPoint, ParsedResults, Pruned, Run, RunRef
+from perfgate.model import HistoryPoint, ParsedResults, Pruned, Run, RunHeader, RunRef
 from perfgate.store import Store
 from perfgate.units import parse_percentage
 
@@ -208,7 +208,7 @@ def compare_with_history(
         base_commit = vcs.merge_base(repository, branch)
     ancestry = vcs.ancestors(repository, base_commit) if base_commit and repository is not None else None
     choice = baseline.choose(
-        store.run_headers(suite, branch),
+        _candidates(store, suite, branch, baseline_runs, base_commit, ancestry),
         branch=branch,
         limit=baseline_runs,
         base_commit=base_commit,
@@ -226,6 +226,23 @@ def compare_with_history(
         env = baseline.environment_warnings([r.environment for r in runs], [r.environment for r in head_results])
         notes = (f"baseline: {choice.reason}", *choice.warnings, *env)
     return replace(report, notes=(*notes, *report.notes))
+
+
+def _candidates(
+    store: Store, suite: str, branch: str, limit: int, base_commit: str | None, ancestry: Sequence[str] | None
+) -> list[RunHeader]:
+    """The stored runs worth choosing from: the latest ones, and those at or before the merge-base
+    (however old), found through the (suite, commit) and (suite, branch, recorded_at) indexes."""
+    found = {h.id: h for h in store.run_headers(suite, branch, limit=limit)}
+    if base_commit is not None and ancestry:
+        found.update((h.id, h) for h in store.run_headers(suite, branch, commits=ancestry))
+    elif base_commit is not None:
+        at_base = store.run_headers(suite, branch, commit_prefix=base_commit, limit=1)
+        if at_base:
+            found.update(
+                (h.id, h) for h in store.run_headers(suite, branch, before=at_base[0].recorded_at, limit=limit)
+            )
+    return sorted(found.values(), key=lambda h: (h.recorded_at, h.id), reverse=True)
 
 
 def _file_side(results: Sequence[ParsedResults]) -> Side:

@@ -134,3 +134,17 @@ def test_unreachable_database_is_a_store_error() -> None:
 def test_password_is_hidden_in_messages() -> None:
     store = Store("postgresql://user:s3cret@127.0.0.1:1/db")
     assert "s3cret" not in store.display_url
+
+
+def test_run_headers_filter_by_commits_prefix_and_time(db_url: str) -> None:
+    store = Store(db_url)
+    store.ensure_schema()
+    for i in range(6):
+        store.save_run(_run(key=f"h{i}", commit=f"{i}abc".ljust(40, "0"), at=NOW + timedelta(hours=i)), NOW)
+    assert [h.commit[0] for h in store.run_headers("default", "main", limit=2)] == ["5", "4"]
+    some = store.run_headers("default", "main", commits=["1abc".ljust(40, "0"), "3abc".ljust(40, "0"), "nope"])
+    assert [h.commit[0] for h in some] == ["3", "1"]
+    (at,) = store.run_headers("default", "main", commit_prefix="2abc", limit=1)
+    before = store.run_headers("default", "main", before=at.recorded_at, limit=5)
+    assert [h.commit[0] for h in before] == ["2", "1", "0"]
+    assert store.run_headers("default", "main", commit_prefix="2a%", limit=1) == []  # no LIKE wildcards

@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, func, select, update
 from sqlalchemy.engine import make_url
@@ -222,16 +223,41 @@ class Store:
             ).all()
             return [_run(row) for row in rows]
 
-    def run_headers(self, suite: str, branch: str, limit: int = 1000) -> list[RunHeader]:
-        """The newest runs of a suite on a branch, without their series: candidates for a baseline."""
+    def run_headers(
+        self,
+        suite: str,
+        branch: str,
+        *,
+        commits: Sequence[str] | None = None,
+        commit_prefix: str | None = None,
+        before: datetime | None = None,
+        limit: int = 1000,
+    ) -> list[RunHeader]:
+        """Runs of a suite on a branch without their series, newest first: candidates for a baseline.
+
+        ``commits`` keeps runs of those exact commits, ``commit_prefix`` runs whose commit starts with it,
+        ``before`` runs recorded at or before that time.
+        """
+        query = (
+            select(RunRow.id, RunRow.commit, RunRow.recorded_at, RunRow.environment)
+            .where(RunRow.suite == suite, RunRow.branch == branch)
+            .order_by(RunRow.recorded_at.desc(), RunRow.id.desc())
+            .limit(limit)
+        )
+        if commit_prefix is not None:
+            query = query.where(RunRow.commit.startswith(commit_prefix, autoescape=True))
+        if before is not None:
+            query = query.where(RunRow.recorded_at <= before)
+        chunks = [list(commits[i : i + 500]) for i in range(0, len(commits), 500)] if commits is not None else [None]
+        rows: list[Any] = []
         with self._reachable(), Session(self.engine) as session:
-            rows = session.execute(
-                select(RunRow.id, RunRow.commit, RunRow.recorded_at, RunRow.environment)
-                .where(RunRow.suite == suite, RunRow.branch == branch)
-                .order_by(RunRow.recorded_at.desc(), RunRow.id.desc())
-                .limit(limit)
-            ).all()
-        return [RunHeader(r.id, r.commit, r.recorded_at, Environment(**json.loads(r.environment))) for r in rows]
+            for chunk in chunks:
+                chunk_query = query if chunk is None else query.where(RunRow.commit.in_(chunk))
+                rows.extend(session.execute(chunk_query).all())
+        rows.sort(key=lambda r: (r.recorded_at, r.id), reverse=True)
+        return [
+            RunHeader(r.id, r.commit, r.recorded_at, Environment(**json.loads(r.environment))) for r in rows[:limit]
+        ]
 
     def load_runs(self, run_ids: Sequence[int]) -> list[Run]:
         """Runs with their series, in the order of ``run_ids``."""

@@ -83,6 +83,7 @@ def test_readme_links_resolve() -> None:
     for target in (
         "docs/cli.md",
         "docs/configuration.md",
+        "docs/baselines.md",
         "docs/formats.md",
         "docs/statistics.md",
         "docs/storage.md",

@@ -120,6 +120,7 @@ class ParsedResults:
     recorded_at: datetime | None = None
     commit: str | None = None
     digest: str = ""  # sha256 of the file's bytes: the default idempotency key is built from it
+    failures: tuple[tuple[str, str], ...] = ()  # (benchmark, message) for benchmarks the tool says failed
 
 
 @dataclass(frozen=True)

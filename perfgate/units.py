@@ -11,7 +11,9 @@ from perfgate.errors import ConfigError
 SECONDS = "s"
 BYTES = "B"
 PER_SECOND = "1/s"
+BYTES_PER_SECOND = "B/s"
 RATIO = "ratio"
+HIGHER_IS_BETTER_UNITS = frozenset({PER_SECOND, BYTES_PER_SECOND})
 
 
 @dataclass(frozen=True)
@@ -50,10 +52,26 @@ _BYTES = {
 _RATE = re.compile(r"^(?:ops|op|req|requests|iter|iterations|items|events|msgs|messages)?\s*/\s*(s|sec|second)$")
 
 
+_PER_OP = re.compile(r"^(.+)/op$")  # JMH and Go: "us/op", "ns/op", "B/op"
+_OPS_PER = re.compile(r"^ops?/(.+)$")  # JMH throughput: "ops/ms"
+_BYTES_PER = re.compile(r"^(.+)/s(?:ec)?$")  # "MB/s", "GiB/s"
+
+
 def normalize(unit: str) -> UnitConversion:
     """Map a unit as a tool writes it to the canonical unit; unknown units are kept verbatim."""
     raw = unit.strip()
     lowered = raw.lower()
+    per_op = _PER_OP.match(raw)
+    if per_op and per_op.group(1) not in ("allocs", "op"):
+        inner = normalize(per_op.group(1))
+        if inner.canonical in (SECONDS, BYTES):
+            return inner
+    ops_per = _OPS_PER.match(lowered)
+    if ops_per and ops_per.group(1) in _TIME:
+        return UnitConversion(1.0 / _TIME[ops_per.group(1)], PER_SECOND)
+    bytes_per = _BYTES_PER.match(lowered)
+    if bytes_per and bytes_per.group(1) in _BYTES:
+        return UnitConversion(_BYTES[bytes_per.group(1)], BYTES_PER_SECOND)
     if raw in _TIME:
         return UnitConversion(_TIME[raw], SECONDS)
     if lowered in _TIME:
@@ -98,6 +116,8 @@ def format_value(value: float, unit: str) -> str:
         steps = _BYTE_STEPS
     elif unit == PER_SECOND:
         return f"{value:.4g}/s"
+    elif unit == BYTES_PER_SECOND:
+        return format_value(value, BYTES) + "/s"
     elif unit == RATIO:
         return f"{value * 100:.3g}%"
     else:

@@ -27,11 +27,30 @@ class Format:
 
 def _registry() -> tuple[Format, ...]:
     # Imported here so each format module can import Format from this package.
-    from perfgate.formats import github_action_benchmark, perfgate_json, pytest_benchmark
+    from perfgate.formats import (
+        bencher,
+        benchmarkdotnet,
+        criterion,
+        github_action_benchmark,
+        go_bench,
+        google_benchmark,
+        hyperfine,
+        jmh,
+        perfgate_json,
+        pytest_benchmark,
+    )
 
+    # Most specific first: each sniffer looks for keys only its tool writes.
     return (
         perfgate_json.FORMAT,
         pytest_benchmark.FORMAT,
+        google_benchmark.FORMAT,
+        hyperfine.FORMAT,
+        jmh.FORMAT,
+        benchmarkdotnet.FORMAT,
+        criterion.FORMAT,
+        go_bench.FORMAT,
+        bencher.FORMAT,
         github_action_benchmark.SMALLER_IS_BETTER,
         github_action_benchmark.BIGGER_IS_BETTER,
     )
@@ -59,7 +78,7 @@ class Detection:
 
 def detect(doc: Document) -> Detection:
     """The one format whose sniffer accepts the document; an error that says what the file looked like."""
-    if not doc.data.strip():
+    if not doc.is_dir and not doc.data.strip():
         raise InputError(doc.path, "the file is empty, expected benchmark results")
     matches = [fmt for fmt in _registry() if fmt.sniff(doc)]
     if matches:
@@ -68,6 +87,11 @@ def detect(doc: Document) -> Detection:
     if doc.looks_like_json():
         doc.json()  # a JSON syntax error, with its line and column, is the better message
     known = ", ".join(f.name for f in _registry())
+    if doc.is_dir:
+        raise InputError(
+            doc.path,
+            f"is a directory with no results perfgate reads (criterion's target/criterion is one); known formats: {known}",
+        )
     raise InputError(doc.path, f"unrecognised results: {describe(doc)}; known formats: {known}")
 
 
@@ -92,4 +116,5 @@ def read(path: str | Path, format_name: str | None = None) -> ParsedResults:
     results = fmt.parse(doc)
     if not results.series:
         raise InputError(doc.path, f"no benchmarks found ({fmt.name}): the results list is empty")
-    return replace(results, digest=hashlib.sha256(doc.data).hexdigest())
+    # A format that reads several files (criterion) sets its own digest over all of them.
+    return replace(results, digest=results.digest or hashlib.sha256(doc.data).hexdigest())

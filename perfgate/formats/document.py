@@ -18,6 +18,7 @@ class Document:
 
     path: str
     data: bytes
+    is_dir: bool = False  # criterion results are a directory tree
     _json: Any = field(default=None, init=False, repr=False)
     _json_error: InputError | None = field(default=None, init=False, repr=False)
     _parsed: bool = field(default=False, init=False, repr=False)
@@ -30,9 +31,15 @@ class Document:
         except FileNotFoundError:
             raise InputError(str(path), "no such file") from None
         except IsADirectoryError:
-            raise InputError(str(path), "is a directory, expected a results file") from None
+            return cls(str(path), b"", is_dir=True)
         except OSError as exc:
             raise InputError(str(path), f"cannot be read: {exc.strerror}") from None
+
+    def text(self) -> str:
+        try:
+            return self.data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise InputError(self.path, f"not UTF-8 text (byte {exc.start})") from None
 
     def looks_like_json(self) -> bool:
         return self.data.lstrip()[:1] in (b"{", b"[")
@@ -62,6 +69,11 @@ class Document:
 
     def error(self, key: str, problem: str) -> InputError:
         return InputError(self.path, problem, where=key)
+
+
+def mapping(value: Any) -> dict[str, Any]:
+    """``value`` if it is a JSON object, else an empty one: for optional, informative parts of a file."""
+    return value if isinstance(value, dict) else {}
 
 
 def require(doc: Document, obj: Any, key: str, kind: type | tuple[type, ...], path: str) -> Any:

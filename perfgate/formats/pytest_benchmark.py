@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from perfgate.formats import Format
-from perfgate.formats.document import Document, measurement, optional, require, timings
+from perfgate.formats.document import Document, mapping, measurement, optional, require, timings
 from perfgate.model import Direction, Environment, ParsedResults, SampleKind, Series, Summary
 from perfgate.units import SECONDS
 
@@ -86,8 +86,8 @@ def _series(doc: Document, bench: Any, path: str, names: Counter[Any]) -> Series
 
 
 def _environment(root: dict[str, Any]) -> Environment:
-    machine = _mapping(root.get("machine_info"))
-    cpu = _mapping(machine.get("cpu"))
+    machine = mapping(root.get("machine_info"))
+    cpu = mapping(machine.get("cpu"))
     system = " ".join(str(machine[k]) for k in ("system", "release") if machine.get(k))
     interpreter = " ".join(str(machine[k]) for k in ("python_implementation", "python_version") if machine.get(k))
     return Environment(
@@ -98,10 +98,6 @@ def _environment(root: dict[str, Any]) -> Environment:
         tool="pytest-benchmark",
         tool_version=str(root["version"]) if root.get("version") else None,
     )
-
-
-def _mapping(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
 
 
 def _datetime(doc: Document, root: dict[str, Any]) -> datetime | None:

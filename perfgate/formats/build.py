@@ -1,0 +1,56 @@
+"""Building series from what a tool wrote: unit normalisation, direction and summaries in one place."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from perfgate.model import Direction, SampleKind, Series, Summary, as_samples
+from perfgate.units import HIGHER_IS_BETTER_UNITS, normalize
+
+
+def direction_for(canonical_unit: str) -> Direction:
+    """Rates are better higher; everything else (times, sizes, counts per op) lower."""
+    return Direction.HIGHER_IS_BETTER if canonical_unit in HIGHER_IS_BETTER_UNITS else Direction.LOWER_IS_BETTER
+
+
+def sampled(
+    name: str,
+    metric: str,
+    unit: str,
+    values: Sequence[float],
+    *,
+    kind: SampleKind = SampleKind.REPETITION,
+    direction: Direction | None = None,
+    errors: int | None = None,
+) -> Series:
+    """A series from raw values in the tool's unit."""
+    conversion = normalize(unit)
+    samples = as_samples([v * conversion.factor for v in values])
+    summary = Summary.of(samples)
+    if errors is not None:
+        summary = Summary(**{**vars(summary), "errors": errors})
+    return Series(
+        name, metric, conversion.canonical, direction or direction_for(conversion.canonical), kind, summary, samples
+    )
+
+
+def summarised(
+    name: str,
+    metric: str,
+    unit: str,
+    *,
+    count: int,
+    direction: Direction | None = None,
+    **statistics: float | None,
+) -> Series:
+    """A summary-only series from statistics in the tool's unit (mean, median, stddev, min, max, p90, …)."""
+    conversion = normalize(unit)
+    scaled = {k: (v * conversion.factor if v is not None else None) for k, v in statistics.items()}
+    return Series(
+        name,
+        metric,
+        conversion.canonical,
+        direction or direction_for(conversion.canonical),
+        SampleKind.SUMMARY_ONLY,
+        Summary(count=count, **scaled),  # type: ignore[arg-type]
+    )

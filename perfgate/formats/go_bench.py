@@ -1,0 +1,131 @@
+"""``go test -bench`` text output (the Go benchmark data format), and the same wrapped by ``go test -json``.
+
+Every result line is one sample (``-count N`` gives N); each value/unit pair is a metric: ``ns/op`` (time),
+``B/op`` (memory), ``allocs/op``, ``MB/s`` (throughput, decimal megabytes) and ``b.ReportMetric`` units.
+The ``-GOMAXPROCS`` suffix is dropped from names when every line has one; ``pkg:``, ``goos:``, ``cpu:``
+lines describe the environment. ``--- FAIL:`` lines name failed benchmarks.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+
+from perfgate.errors import InputError
+from perfgate.formats import Format
+from perfgate.formats.build import sampled
+from perfgate.formats.document import Document
+from perfgate.model import Direction, Environment, ParsedResults, Series
+
+_RESULT = re.compile(r"^(Benchmark\S*)\s+(\d+)\s+(.+)$")
+_CONFIG = re.compile(r"^([a-z][^\s:]*):\s*(.*)$")
+_FAIL = re.compile(r"^\s*--- FAIL: (Benchmark\S*)")
+_UNIT_HINT = re.compile(r"^Unit\s+(\S+)\s+.*\bbetter=(higher|lower)\b")
+_PROCS = re.compile(r"-\d+$")
+_METRICS = {"ns/op": "time", "B/op": "memory", "allocs/op": "allocs", "MB/s": "throughput"}
+
+
+@dataclass
+class _Result:
+    pkg: str
+    name: str
+    line: int
+    values: dict[str, float] = field(default_factory=dict)
+
+
+def _text(doc: Document) -> str:
+    """The benchmark text: as is, or re-assembled from ``go test -json`` events (lines may be split)."""
+    text = doc.text()
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    if not first.lstrip().startswith("{"):
+        return text
+    outputs: dict[str, list[str]] = {}
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            event = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise InputError(doc.path, f"not a go test -json event: {exc.msg}", where=str(number)) from None
+        if isinstance(event, dict) and event.get("Action") == "output" and isinstance(event.get("Output"), str):
+            outputs.setdefault(str(event.get("Package", "")), []).append(event["Output"])
+    return "".join("".join(chunks) for chunks in outputs.values())
+
+
+def sniff(doc: Document) -> bool:
+    if doc.is_dir:
+        return False
+    try:
+        text = _text(doc) if doc.data.lstrip()[:1] != b"[" else ""
+    except InputError:
+        return False
+    return any(_RESULT.match(line.strip()) for line in text.splitlines()[:2000])
+
+
+def parse(doc: Document) -> ParsedResults:
+    config: dict[str, str] = {}
+    results: dict[tuple[str, str], list[_Result]] = {}
+    order: list[tuple[str, str]] = []
+    failures: list[tuple[str, str]] = []
+    hints: dict[str, Direction] = {}
+    for number, raw in enumerate(_text(doc).splitlines(), 1):
+        line = raw.strip()
+        if fail := _FAIL.match(raw):
+            failures.append((fail.group(1), f"--- FAIL (line {number})"))
+            continue
+        if hint := _UNIT_HINT.match(line):
+            hints[hint.group(1)] = (
+                Direction.HIGHER_IS_BETTER if hint.group(2) == "higher" else Direction.LOWER_IS_BETTER
+            )
+            continue
+        if match := _RESULT.match(line):
+            fields = match.group(3).split()
+            if len(fields) % 2:
+                raise InputError(
+                    doc.path, f"expected value/unit pairs after the iteration count in {line!r}", where=str(number)
+                )
+            result = _Result(config.get("pkg", ""), match.group(1), number)
+            for value, unit in zip(fields[::2], fields[1::2], strict=True):
+                try:
+                    result.values[unit] = float(value)
+                except ValueError:
+                    raise InputError(
+                        doc.path, f"expected a number before {unit!r}, got {value!r}", where=str(number)
+                    ) from None
+                if result.values[unit] < 0 or result.values[unit] != result.values[unit]:
+                    raise InputError(doc.path, f"expected a non-negative {unit}, got {value}", where=str(number))
+            key = (result.pkg, result.name)
+            if key not in results:
+                order.append(key)
+            results.setdefault(key, []).append(result)
+        elif (conf := _CONFIG.match(line)) and not line.startswith(("ok", "PASS", "FAIL")):
+            config[conf.group(1)] = conf.group(2)
+    strip_procs = bool(order) and all(_PROCS.search(name) for _, name in order)
+    packages_by_name: dict[str, set[str]] = {}
+    for pkg, name in order:
+        packages_by_name.setdefault(name, set()).add(pkg)
+    series: list[Series] = []
+    for pkg, name in order:
+        shown = _PROCS.sub("", name) if strip_procs else name
+        if len(packages_by_name[name]) > 1:  # the same benchmark name in two packages
+            shown = f"{pkg}.{shown}"
+        lines = results[(pkg, name)]
+        for unit in lines[0].values:
+            values = [r.values[unit] for r in lines if unit in r.values]
+            series.append(sampled(shown, _METRICS.get(unit, unit), unit, values, direction=hints.get(unit)))
+    env = Environment(
+        cpu=config.get("cpu"),
+        os="/".join(v for v in (config.get("goos"), config.get("goarch")) if v) or None,
+        tool="go test -bench",
+    )
+    return ParsedResults(doc.path, FORMAT.name, tuple(series), env, failures=tuple(failures))
+
+
+FORMAT = Format(
+    name="go-bench",
+    description="go test -bench output (text, or go test -json events)",
+    yields="one sample per result line (-count N): ns/op, B/op, allocs/op, MB/s and custom units",
+    sniff=sniff,
+    parse=parse,
+)

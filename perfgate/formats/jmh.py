@@ -1,0 +1,110 @@
+"""JMH JSON (``-rf json``): ``rawData`` per fork and iteration as samples.
+
+``mode`` decides the metric: ``thrpt`` is throughput (higher is better, ops per time unit), ``avgt``,
+``sample`` and ``ss`` are time per operation. Parameters are part of the name
+(``org.Bench.method:size=10,type=fast``); secondary metrics (profilers, e.g. ``gc.alloc.rate.norm``) become
+further metrics of the same benchmark.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from perfgate.formats import Format
+from perfgate.formats.build import sampled, summarised
+from perfgate.formats.document import Document, mapping, require
+from perfgate.model import Environment, ParsedResults, Series
+
+HISTOGRAM_LIMIT = 1_000_000  # samples expanded from a `sample`-mode histogram, at most
+
+
+def sniff(doc: Document) -> bool:
+    value = doc.json_or_none()
+    return (
+        isinstance(value, list)
+        and bool(value)
+        and all(isinstance(b, dict) and "benchmark" in b and "primaryMetric" in b for b in value)
+    )
+
+
+def parse(doc: Document) -> ParsedResults:
+    items = doc.json()
+    series: list[Series] = []
+    for i, bench in enumerate(items):
+        path = f"[{i}]"
+        name = require(doc, bench, "benchmark", str, path)
+        params = bench.get("params")
+        if isinstance(params, dict) and params:
+            name += ":" + ",".join(f"{k}={v}" for k, v in params.items())
+        mode = str(bench.get("mode", "avgt"))
+        primary = require(doc, bench, "primaryMetric", dict, path)
+        series.append(_metric(doc, name, "throughput" if mode == "thrpt" else "time", primary, f"{path}.primaryMetric"))
+        secondary = mapping(bench.get("secondaryMetrics"))
+        for label, metric in secondary.items():
+            if isinstance(metric, dict) and "scoreUnit" in metric:
+                clean = label.lstrip("·@")  # JMH < 1.37 prefixes profiler metrics with U+00B7, older with @
+                series.append(_metric(doc, name, clean, metric, f"{path}.secondaryMetrics.{label}"))
+    first = items[0]
+    environment = Environment(
+        interpreter=" ".join(str(first[k]) for k in ("vmName", "jdkVersion") if first.get(k)) or None,
+        tool="jmh",
+        tool_version=first.get("jmhVersion"),
+    )
+    return ParsedResults(doc.path, FORMAT.name, tuple(series), environment)
+
+
+def _metric(doc: Document, name: str, metric: str, block: dict[str, Any], path: str) -> Series:
+    unit = require(doc, block, "scoreUnit", str, path)
+    raw = block.get("rawData")
+    values = [v for fork in raw for v in fork] if isinstance(raw, list) else []
+    histogram = block.get("rawDataHistogram")
+    if not values and isinstance(histogram, list):
+        values = _expand(histogram)
+    numbers = [_number(v) for v in values]
+    finite = [v for v in numbers if v is not None and math.isfinite(v)]
+    if len(finite) != len(values):
+        raise doc.error(f"{path}.rawData", "expected finite numbers")
+    if finite:
+        return sampled(name, metric, unit, finite)
+    percentiles = mapping(block.get("scorePercentiles"))
+    return summarised(
+        name,
+        metric,
+        unit,
+        count=1,
+        mean=_number(block.get("score")),
+        median=_number(percentiles.get("50.0")),
+        p90=_number(percentiles.get("90.0")),
+        p95=_number(percentiles.get("95.0")),
+        p99=_number(percentiles.get("99.0")),
+    )
+
+
+def _expand(histogram: list[Any]) -> list[Any]:
+    out: list[Any] = []
+    for fork in histogram:
+        for iteration in fork:
+            for value, count in iteration:
+                out.extend([value] * int(count))
+                if len(out) > HISTOGRAM_LIMIT:
+                    return out[:HISTOGRAM_LIMIT]
+    return out
+
+
+def _number(value: Any) -> float | None:
+    # JMH writes NaN and infinities as the strings "NaN", "+INF", "-INF".
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    return {"NaN": math.nan, "+INF": math.inf, "-INF": -math.inf}.get(str(value))
+
+
+FORMAT = Format(
+    name="jmh",
+    description="JMH JSON results (-rf json)",
+    yields="rawData per fork/iteration (samples); thrpt as throughput, avgt/sample/ss as time; secondary metrics",
+    sniff=sniff,
+    parse=parse,
+)

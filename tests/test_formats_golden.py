@@ -1,0 +1,79 @@
+"""Every real fixture, parsed, against a golden description of what perfgate read from it.
+
+`pytest tests/test_formats_golden.py --update-golden` rewrites tests/golden/formats/ after a deliberate change.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from perfgate import formats
+from perfgate.model import ParsedResults, Series
+
+from .conftest import DATA, check_golden
+
+FIXTURES = [
+    "pytest-benchmark/pytest_benchmark_full.json",
+    "pytest-benchmark/0001_nodata_benchmark-save.json",
+    "pytest-benchmark/0030_v2.5.0_uncommitted-changes.json",
+    "github-action-benchmark/customBiggerIsBetter_output.json",
+    "github-action-benchmark/customSmallerIsBetter_output2.json",
+    "perfgate-json/api.json",
+    "google-benchmark/gbench_repetitions.json",
+    "google-benchmark/googlecpp_output.json",
+    "google-benchmark/test3_run0.json",
+    "hyperfine/hyperfine_export.json",
+    "hyperfine/hyperfine_param_ignore_failure.json",
+    "hyperfine/two.json",
+    "go-bench/go_bench_count3.txt",
+    "go-bench/go_test_json_bench.jsonl",
+    "go-bench/benchstat_testdata_old.txt",
+    "go-bench/benchstat_testdata_units.txt",
+    "go-bench/go_output.txt",
+    "jmh/six.json",
+    "jmh/jmh_output_2.json",
+    "benchmarkdotnet/memory.json",
+    "benchmarkdotnet/two.json",
+    "rust-criterion/target/criterion",
+    "bencher-metric-format/report_bmf_mixed.json",
+    "bencher-metric-format/report_dhat.json",
+]
+
+
+def _g(value: float | None) -> str:
+    return "-" if value is None else f"{value:.6g}"
+
+
+def describe(results: ParsedResults) -> str:
+    env = ", ".join(f"{k}={v}" for k, v in results.environment.as_pairs())
+    lines = [f"format: {results.format}", f"environment: {env}", f"commit: {results.commit}"]
+    lines.append(f"recorded_at: {results.recorded_at.isoformat() if results.recorded_at else None}")
+    lines += [f"failed: {name}: {message}" for name, message in results.failures]
+    lines.append("series (name | metric | unit | direction | kind | samples | count median mean min max p95 errors):")
+    lines += [_series(s) for s in results.series]
+    return "\n".join(lines) + "\n"
+
+
+def _series(s: Series) -> str:
+    m = s.summary
+    stats = " ".join(_g(v) for v in (m.count, m.median, m.mean, m.min, m.max, m.p95))
+    return f"{s.name} | {s.metric} | {s.unit} | {s.direction.value} | {s.kind.value} | {s.samples.size} | {stats} {m.errors}"
+
+
+@pytest.mark.parametrize("fixture", FIXTURES)
+def test_parsed_fixture_matches_golden(fixture: str, update_golden: bool) -> None:
+    results = formats.read(DATA / fixture)
+    golden = "formats/" + fixture.replace("/", "__").replace(" ", "_") + ".txt"
+    check_golden(golden, describe(results), update_golden)
+
+
+def test_every_format_has_a_fixture() -> None:
+    covered = {formats.read(DATA / f).format for f in FIXTURES}
+    assert {f.name for f in formats.all_formats()} - covered == {"customBiggerIsBetter"}  # chosen only by --format
+
+
+def test_fixture_provenance_is_kept() -> None:
+    for folder in {Path(f).parts[0] for f in FIXTURES}:
+        assert (DATA / folder / "PROVENANCE.txt").is_file(), folder

@@ -1,0 +1,191 @@
+"""Microbenchmark formats: what each reads, and how each refuses bad input (file, line or key, no guess)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from perfgate import formats
+from perfgate.errors import InputError
+from perfgate.model import Direction, SampleKind
+
+from .conftest import DATA
+
+
+def _series(path: Path | str, name: str, metric: str):  # type: ignore[no-untyped-def]
+    results = formats.read(path)
+    return next(s for s in results.series if s.name == name and s.metric == metric)
+
+
+def test_google_benchmark_repetitions_are_samples_and_aggregates_are_not() -> None:
+    results = formats.read(DATA / "google-benchmark" / "gbench_repetitions.json")
+    names = {s.name for s in results.series}
+    assert names == {"BM_StringCopy/8", "BM_StringCopy/4096", "BM_VectorSum/65536"}  # no _mean/_cv rows
+    copy = _series(DATA / "google-benchmark" / "gbench_repetitions.json", "BM_StringCopy/8", "real_time")
+    assert copy.samples.size == 3 and copy.kind is SampleKind.REPETITION
+    vector = _series(DATA / "google-benchmark" / "gbench_repetitions.json", "BM_VectorSum/65536", "cpu_time")
+    assert vector.summary.median == pytest.approx(37.14588123011663e-6)  # time_unit "us" honoured
+    items = _series(DATA / "google-benchmark" / "gbench_repetitions.json", "BM_VectorSum/65536", "items_per_second")
+    assert items.direction is Direction.HIGHER_IS_BETTER
+    assert results.failures == (("BM_Fails", "deliberate failure"),)
+
+
+def test_google_benchmark_aggregates_only_become_a_summary(tmp_path: Path) -> None:
+    raw = json.loads((DATA / "google-benchmark" / "gbench_repetitions.json").read_text())
+    raw["benchmarks"] = [b for b in raw["benchmarks"] if b.get("run_type") == "aggregate"]
+    path = tmp_path / "aggregates.json"
+    path.write_text(json.dumps(raw))
+    series = _series(path, "BM_StringCopy/8", "real_time")
+    assert series.kind is SampleKind.SUMMARY_ONLY and series.summary.count == 3
+    assert series.summary.median == pytest.approx(6.42919214706188e-9)
+
+
+def test_hyperfine_counts_failed_runs_and_keeps_cpu_times() -> None:
+    path = DATA / "hyperfine" / "hyperfine_param_ignore_failure.json"
+    failing = _series(path, "sleep 0.01; exit $(( 1 % 2 ))", "time")
+    assert failing.summary.errors == 5 and failing.samples.size == 5
+    assert _series(path, "sleep 0.02; exit $(( 2 % 2 ))", "time").summary.errors == 0
+    assert _series(path, "sleep 0.01; exit $(( 1 % 2 ))", "user_time").kind is SampleKind.SUMMARY_ONLY
+
+
+def test_go_text_and_go_test_json_give_the_same_benchmarks() -> None:
+    text = formats.read(DATA / "go-bench" / "go_bench_count3.txt")
+    events = formats.read(DATA / "go-bench" / "go_test_json_bench.jsonl")
+    assert {s.key for s in events.series} <= {s.key for s in text.series}
+    assert all(not s.name.endswith("-2") for s in text.series)  # the GOMAXPROCS suffix is dropped
+    parse = _series(DATA / "go-bench" / "go_bench_count3.txt", "BenchmarkParse/size=10", "throughput")
+    assert parse.unit == "B/s" and parse.samples[0] == pytest.approx(1570.87e6)  # MB/s is decimal
+
+
+def test_go_keeps_suffixes_when_not_every_line_has_one() -> None:
+    names = {s.name for s in formats.read(DATA / "go-bench" / "go_output.txt").series}
+    assert "BenchmarkFib10-8" in names and "BenchmarkFib20" in names
+
+
+def test_jmh_params_modes_and_units() -> None:
+    results = formats.read(DATA / "jmh" / "six.json")
+    first = results.series[0]
+    assert first.name == "com.github.caffeine.caffeine.cache.ComputeBenchmark.compute_sameKey:computeType=Caffeine"
+    assert first.metric == "throughput" and first.direction is Direction.HIGHER_IS_BETTER and first.unit == "1/s"
+    raw = json.loads((DATA / "jmh" / "six.json").read_text())[0]["primaryMetric"]["rawData"]
+    assert first.samples.tolist() == pytest.approx([v for fork in raw for v in fork])
+
+
+def test_jmh_average_time_is_time_per_operation(tmp_path: Path) -> None:
+    raw = json.loads((DATA / "jmh" / "jmh_output_2.json").read_text())
+    raw[0]["mode"] = "avgt"
+    raw[0]["primaryMetric"]["scoreUnit"] = "us/op"
+    raw[0]["primaryMetric"]["scoreError"] = "NaN"
+    path = tmp_path / "avgt.json"
+    path.write_text(json.dumps(raw))
+    (series,) = formats.read(path).series
+    assert series.metric == "time" and series.unit == "s" and series.direction is Direction.LOWER_IS_BETTER
+    assert series.samples[0] == pytest.approx(raw[0]["primaryMetric"]["rawData"][0][0] * 1e-6)
+
+
+def test_benchmarkdotnet_uses_workload_result_measurements() -> None:
+    raw = json.loads((DATA / "benchmarkdotnet" / "memory.json").read_text())["Benchmarks"][0]
+    expected = [
+        m["Nanoseconds"] / m["Operations"] * 1e-9
+        for m in raw["Measurements"]
+        if m["IterationMode"] == "Workload" and m["IterationStage"] == "Result"
+    ]
+    series = _series(DATA / "benchmarkdotnet" / "memory.json", raw["FullName"], "time")
+    assert series.samples.tolist() == pytest.approx(expected)
+    allocated = _series(DATA / "benchmarkdotnet" / "memory.json", raw["FullName"], "allocated")
+    assert allocated.summary.median == 368
+
+
+def test_criterion_from_the_directory_or_a_file(tmp_path: Path) -> None:
+    root = DATA / "rust-criterion" / "target" / "criterion"
+    sample = json.loads((root / "fib 15" / "new" / "sample.json").read_text())
+    fib = _series(root, "fib 15", "time")
+    expected = np.array(sample["times"]) / np.array(sample["iters"]) * 1e-9
+    assert fib.samples.tolist() == pytest.approx(expected.tolist())
+    by_file = _series(root / "fib 15" / "new" / "sample.json", "fib 15", "time")
+    assert by_file.samples.tolist() == fib.samples.tolist()
+    copy = tmp_path / "fib"
+    shutil.copytree(root / "fib 15", copy)
+    (copy / "new" / "sample.json").unlink()
+    with pytest.raises(InputError, match=r"new/sample\.json: missing"):
+        formats.read(copy, "criterion")
+
+
+def test_bencher_latency_is_nanoseconds() -> None:
+    series = _series(DATA / "bencher-metric-format" / "report_bmf_mixed.json", "benchmark-b", "time")
+    assert series.unit == "s" and series.summary.median == pytest.approx(3443e-9)
+    assert series.summary.min == pytest.approx(2275e-9)
+
+
+def _broken(tmp_path: Path, fixture: str, edit: str) -> Path:
+    source = DATA / fixture
+    text = source.read_text()
+    path = tmp_path / source.name
+    if edit == "truncate":
+        path.write_text(text[: len(text) // 2])
+    elif edit == "first-result-row":
+        raw = json.loads(text)
+        row = next(m for m in raw["Benchmarks"][0]["Measurements"] if m["IterationStage"] == "Result")
+        row["Operations"] = 0
+        path.write_text(json.dumps(raw))
+    else:
+        old, new = edit.split("=>")
+        assert old in text, old
+        path.write_text(text.replace(old, new, 1))
+    return path
+
+
+@pytest.mark.parametrize(
+    ("fixture", "format_name", "edit", "message"),
+    [
+        ("google-benchmark/gbench_repetitions.json", "google-benchmark", "truncate", "not valid JSON"),
+        (
+            "google-benchmark/gbench_repetitions.json",
+            "google-benchmark",
+            '"real_time": 6.5204026277712845e+00=>"real_time": "fast"',
+            "benchmarks[0].real_time: expected a number",
+        ),
+        ("hyperfine/hyperfine_export.json", "hyperfine", "truncate", "not valid JSON"),
+        (
+            "hyperfine/hyperfine_export.json",
+            "hyperfine",
+            '"times": [\n        0.011=>"times": [\n        -0.011',
+            "results[0].times[0]: expected a non-negative",
+        ),
+        ("go-bench/go_bench_count3.txt", "go-bench", "95.49 ns/op=>95.49", ":5: expected value/unit pairs"),
+        ("go-bench/go_bench_count3.txt", "go-bench", "95.49 ns/op=>fast ns/op", ":5: expected a number before 'ns/op'"),
+        ("jmh/six.json", "jmh", "truncate", "not valid JSON"),
+        ("benchmarkdotnet/memory.json", "benchmarkdotnet", "first-result-row", "Operations: expected a positive count"),
+        (
+            "bencher-metric-format/report_latency.json",
+            "bencher-bmf",
+            '"value": 3247.0=>"value": "slow"',
+            "tests::benchmark_a.latency.value: expected a number",
+        ),
+    ],
+)
+def test_bad_input_names_file_and_place(
+    tmp_path: Path, fixture: str, format_name: str, edit: str, message: str
+) -> None:
+    path = _broken(tmp_path, fixture, edit)
+    with pytest.raises(InputError) as info:
+        formats.read(path, format_name)
+    assert str(info.value).startswith(str(path)) and message in str(info.value)
+    with pytest.raises(InputError):
+        formats.read(path)  # sniffing fails too, or the same error is raised
+
+
+@pytest.mark.parametrize(
+    "format_name", ["google-benchmark", "hyperfine", "jmh", "benchmarkdotnet", "go-bench", "bencher-bmf"]
+)
+def test_a_look_alike_is_refused_with_its_keys_named(tmp_path: Path, format_name: str) -> None:
+    path = tmp_path / "other.json"
+    path.write_text('{"results": "nope", "benchmarks": 3, "Benchmarks": null}')
+    with pytest.raises(InputError):
+        formats.read(path, format_name)
+    with pytest.raises(InputError, match="unrecognised results: a JSON object with keys"):
+        formats.read(path)

@@ -78,12 +78,13 @@ class Detection:
 
 def detect(doc: Document) -> Detection:
     """The one format whose sniffer accepts the document; an error that says what the file looked like."""
-    if not doc.is_dir and not doc.data.strip():
+    if not doc.is_dir and not doc.head.strip():
         raise InputError(doc.path, "the file is empty, expected benchmark results")
-    matches = [fmt for fmt in _registry() if fmt.sniff(doc)]
-    if matches:
-        # Formats are ordered most specific first; the custom-JSON pair share a shape on purpose.
-        return Detection(matches[0], sniffed=True)
+    # Formats are ordered most specific first (streamed formats before any that parse the whole file);
+    # the custom-JSON pair share a shape on purpose.
+    found = next((fmt for fmt in _registry() if fmt.sniff(doc)), None)
+    if found is not None:
+        return Detection(found, sniffed=True)
     if doc.looks_like_json():
         doc.json()  # a JSON syntax error, with its line and column, is the better message
     known = ", ".join(f.name for f in _registry())
@@ -105,7 +106,7 @@ def describe(doc: Document) -> str:
         return f"a JSON list of {len(value)} item(s)"
     if value is not None:
         return f"a JSON {type(value).__name__}"
-    first = doc.data.lstrip()[:40].decode("utf-8", "replace").splitlines()[0:1]
+    first = doc.head.lstrip()[:40].decode("utf-8", "replace").splitlines()[0:1]
     return f"text starting {first[0]!r}" if first else "no text"
 
 
@@ -117,4 +118,9 @@ def read(path: str | Path, format_name: str | None = None) -> ParsedResults:
     if not results.series:
         raise InputError(doc.path, f"no benchmarks found ({fmt.name}): the results list is empty")
     # A format that reads several files (criterion) sets its own digest over all of them.
-    return replace(results, digest=results.digest or hashlib.sha256(doc.data).hexdigest())
+    return replace(results, digest=results.digest or _digest(doc))
+
+
+def _digest(doc: Document) -> str:
+    with open(doc.path, "rb") as handle:  # the file as stored, in chunks: never all of it in memory
+        return hashlib.file_digest(handle, "sha256").hexdigest()

@@ -2,23 +2,36 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import math
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from perfgate.errors import InputError
 from perfgate.model import FloatArray, as_samples
 
 
+HEAD_BYTES = 64 * 1024
+SNIFF_JSON_LIMIT = 64 * 1024 * 1024  # larger files are streamed formats: never json.loads them whole to sniff
+
+
 @dataclass
 class Document:
-    """One input file. JSON is parsed once, on first use, and errors name the line and column."""
+    """One input file, read lazily: a head for sniffing, the whole content only when a format asks.
+
+    Gzip-compressed files are decompressed transparently. JSON is parsed once, on first use, and errors
+    name the line and column. Streaming formats read ``stream()`` and never hold the file in memory.
+    """
 
     path: str
-    data: bytes
+    head: bytes
     is_dir: bool = False  # criterion results are a directory tree
+    gzipped: bool = False
+    size: int = 0
+    _data: bytes | None = field(default=None, init=False, repr=False)
     _json: Any = field(default=None, init=False, repr=False)
     _json_error: InputError | None = field(default=None, init=False, repr=False)
     _parsed: bool = field(default=False, init=False, repr=False)
@@ -26,14 +39,46 @@ class Document:
     @classmethod
     def open(cls, path: str | Path) -> Document:
         p = Path(path)
+        if p.is_dir():
+            return cls(str(path), b"", is_dir=True)
         try:
-            return cls(str(path), p.read_bytes())
+            with open(p, "rb") as handle:
+                raw = handle.read(HEAD_BYTES)
+            gzipped = raw[:2] == b"\x1f\x8b"
+            if gzipped:
+                with gzip.open(p, "rb") as unzipped:
+                    raw = unzipped.read(HEAD_BYTES)
+            return cls(str(path), raw, gzipped=gzipped, size=p.stat().st_size)
         except FileNotFoundError:
             raise InputError(str(path), "no such file") from None
-        except IsADirectoryError:
-            return cls(str(path), b"", is_dir=True)
+        except (OSError, EOFError, zlib.error) as exc:
+            raise InputError(str(path), f"cannot be read: {getattr(exc, 'strerror', None) or exc}") from None
+
+    @property
+    def data(self) -> bytes:
+        """The whole (decompressed) content."""
+        if self._data is None:
+            if self.is_dir or not Path(self.path).is_file():
+                self._data = self.head
+            else:
+                with self.stream() as handle:
+                    self._data = handle.read()
+        return self._data
+
+    def stream(self) -> IO[bytes]:
+        """The content as a binary stream, decompressed if need be."""
+        try:
+            if self.gzipped:
+                return gzip.open(self.path, "rb")
+            return open(self.path, "rb")  # noqa: SIM115 - the caller closes it
         except OSError as exc:
-            raise InputError(str(path), f"cannot be read: {exc.strerror}") from None
+            raise InputError(self.path, f"cannot be read: {exc.strerror}") from None
+
+    def head_lines(self, count: int) -> list[str]:
+        """The first ``count`` complete lines of the head, decoded leniently (for sniffing)."""
+        lines = self.head.decode("utf-8", "replace").splitlines()
+        complete = lines if len(self.head) < HEAD_BYTES else lines[:-1]
+        return complete[:count]
 
     def text(self) -> str:
         try:
@@ -42,7 +87,7 @@ class Document:
             raise InputError(self.path, f"not UTF-8 text (byte {exc.start})") from None
 
     def looks_like_json(self) -> bool:
-        return self.data.lstrip()[:1] in (b"{", b"[")
+        return self.head.lstrip()[:1] in (b"{", b"[")
 
     def json(self) -> Any:
         """The parsed JSON value; raises InputError with line:column when the file is not JSON."""
@@ -62,8 +107,10 @@ class Document:
 
     def json_or_none(self) -> Any:
         """The parsed JSON, or None when the file is not JSON (for sniffing)."""
+        if not self.looks_like_json() or self.size > SNIFF_JSON_LIMIT:
+            return None
         try:
-            return self.json() if self.looks_like_json() else None
+            return self.json()
         except InputError:
             return None
 

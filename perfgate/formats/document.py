@@ -13,7 +13,6 @@ from typing import IO, Any
 from perfgate.errors import InputError
 from perfgate.model import FloatArray, as_samples
 
-
 HEAD_BYTES = 64 * 1024
 SNIFF_JSON_LIMIT = 64 * 1024 * 1024  # larger files are streamed formats: never json.loads them whole to sniff
 
@@ -69,8 +68,8 @@ class Document:
         """The content as a binary stream, decompressed if need be."""
         try:
             if self.gzipped:
-                return gzip.open(self.path, "rb")
-            return open(self.path, "rb")  # noqa: SIM115 - the caller closes it
+                return gzip.open(self.path, "rb")  # type: ignore[return-value]  # GzipFile is a binary stream
+            return open(self.path, "rb")
         except OSError as exc:
             raise InputError(self.path, f"cannot be read: {exc.strerror}") from None
 

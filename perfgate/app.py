@@ -183,7 +183,7 @@ def compare_files(
         policy or Policy(),
     )
     env = baseline.environment_warnings([r.environment for r in base_results], [r.environment for r in head_results])
-    return replace(report, notes=(*env, *report.notes))
+    return replace(report, notes=(*env, *report.notes, *_input_notes(head_results)))
 
 
 def compare_with_history(
@@ -225,7 +225,7 @@ def compare_with_history(
     else:
         env = baseline.environment_warnings([r.environment for r in runs], [r.environment for r in head_results])
         notes = (f"baseline: {choice.reason}", *choice.warnings, *env)
-    return replace(report, notes=(*notes, *report.notes))
+    return replace(report, notes=(*notes, *report.notes, *_input_notes(head_results)))
 
 
 def _candidates(
@@ -243,6 +243,15 @@ def _candidates(
                 (h.id, h) for h in store.run_headers(suite, branch, before=at_base[0].recorded_at, limit=limit)
             )
     return sorted(found.values(), key=lambda h: (h.recorded_at, h.id), reverse=True)
+
+
+def _input_notes(results: Sequence[ParsedResults]) -> list[str]:
+    """What the candidate's own files say went wrong: failed benchmarks, failed tool thresholds."""
+    notes = []
+    for r in results:
+        notes += [f"{r.source}: {name} failed and was not measured ({message})" for name, message in r.failures]
+        notes += [f"{r.source}: {note}" for note in r.notes]
+    return notes
 
 
 def _file_side(results: Sequence[ParsedResults]) -> Side:

@@ -39,6 +39,10 @@ FIXTURES = [
     "rust-criterion/target/criterion",
     "bencher-metric-format/report_bmf_mixed.json",
     "bencher-metric-format/report_dhat.json",
+    "k6/k6_summary_export.json",
+    "k6/k6_handle_summary.json",
+    "k6/handleSummary_summary.json",
+    "k6/k6_points.ndjson.gz",
 ]
 
 

@@ -36,12 +36,15 @@ def _registry() -> tuple[Format, ...]:
         google_benchmark,
         hyperfine,
         jmh,
+        k6_ndjson,
+        k6_summary,
         perfgate_json,
         pytest_benchmark,
     )
 
     # Most specific first: each sniffer looks for keys only its tool writes.
     return (
+        k6_ndjson.FORMAT,  # streamed: must be sniffed before any format that parses the whole file
         perfgate_json.FORMAT,
         pytest_benchmark.FORMAT,
         google_benchmark.FORMAT,
@@ -50,6 +53,7 @@ def _registry() -> tuple[Format, ...]:
         benchmarkdotnet.FORMAT,
         criterion.FORMAT,
         go_bench.FORMAT,
+        k6_summary.FORMAT,
         bencher.FORMAT,
         github_action_benchmark.SMALLER_IS_BETTER,
         github_action_benchmark.BIGGER_IS_BETTER,

@@ -41,6 +41,7 @@ def summarised(
     *,
     count: int,
     direction: Direction | None = None,
+    errors: int | None = None,
     **statistics: float | None,
 ) -> Series:
     """A summary-only series from statistics in the tool's unit (mean, median, stddev, min, max, p90, …)."""
@@ -52,5 +53,5 @@ def summarised(
         conversion.canonical,
         direction or direction_for(conversion.canonical),
         SampleKind.SUMMARY_ONLY,
-        Summary(count=count, **scaled),  # type: ignore[arg-type]
+        Summary(count=count, errors=errors, **scaled),
     )

@@ -1,0 +1,141 @@
+"""k6 end-of-test summary JSON: ``--summary-export`` (legacy, flat) and ``handleSummary`` (``values``).
+
+Every trend, counter and rate metric — sub-metrics such as ``http_req_duration{name:search}`` included —
+becomes a summary-only series (see k6_names for the naming). Trends carry their statistics (``avg``,
+``med``, ``p(90)``, ``p(95)``, ``p(99)``, …) in milliseconds; ``http_req_failed`` becomes an error rate with
+its counts. Failed thresholds are reported as notes. Gauges (``vus``) are not performance and are skipped.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from perfgate.formats import Format, k6_names
+from perfgate.formats.build import summarised
+from perfgate.formats.document import Document, mapping
+from perfgate.model import Direction, Environment, ParsedResults, Series
+
+_TREND_KEYS = {"avg", "med"}  # gauges also have min and max
+_TIME_TRENDS = ("http_req_", "iteration_duration", "group_duration")
+
+
+def sniff(doc: Document) -> bool:
+    root = doc.json_or_none()
+    if not isinstance(root, dict) or not isinstance(root.get("metrics"), dict):
+        return False
+    return "root_group" in root or "state" in root
+
+
+def parse(doc: Document) -> ParsedResults:
+    root = doc.json()
+    series: list[Series] = []
+    notes: list[str] = []
+    for k6_name, block in root["metrics"].items():
+        if not isinstance(block, dict):
+            raise doc.error(f"metrics.{k6_name}", "expected an object")
+        values = mapping(block.get("values")) or block  # handleSummary nests them; --summary-export does not
+        kind = block.get("type") or _infer_type(values)
+        made = _series(doc, k6_name, kind, block.get("contains"), values)
+        if made is not None:
+            series.append(made)
+        notes += _failed_thresholds(k6_name, block.get("thresholds"))
+    if not series:
+        raise doc.error("metrics", "no trend, counter or rate metrics")
+    return ParsedResults(doc.path, FORMAT.name, tuple(series), Environment(tool="k6"), notes=tuple(notes))
+
+
+def _infer_type(values: dict[str, Any]) -> str:
+    if _TREND_KEYS & values.keys():
+        return "trend"
+    if "passes" in values and "fails" in values:
+        return "rate"
+    if "count" in values and "rate" in values:
+        return "counter"
+    return "gauge"
+
+
+def _series(doc: Document, k6_name: str, kind: str, contains: Any, values: dict[str, Any]) -> Series | None:
+    name, metric = k6_names.split(k6_name)
+    where = f"metrics.{k6_name}"
+    if kind == "trend":
+        timed = contains == "time" or (contains is None and k6_name.startswith(_TIME_TRENDS))
+        unit = "ms" if timed else ("B" if contains == "data" else "")
+        count = _count(doc, values, "count", where) or 1
+        return summarised(
+            name,
+            metric if metric != k6_name else ("time" if timed else "value"),
+            unit,
+            count=count,
+            mean=_number(doc, values, "avg", where),
+            median=_number(doc, values, "med", where),
+            min=_number(doc, values, "min", where),
+            max=_number(doc, values, "max", where),
+            p90=_number(doc, values, "p(90)", where),
+            p95=_number(doc, values, "p(95)", where),
+            p99=_number(doc, values, "p(99)", where),
+        )
+    if kind == "rate":
+        passes, fails = _count(doc, values, "passes", where), _count(doc, values, "fails", where)
+        rate = _number(doc, values, "rate", where)
+        rate = rate if rate is not None else _number(doc, values, "value", where)
+        total = (passes or 0) + (fails or 0)
+        # For http_req_failed a "pass" is a failed request (a non-zero sample); for checks, a passed check.
+        failing = "fail" in k6_name or "error" in k6_name
+        errors = passes if failing else fails
+        direction = Direction.LOWER_IS_BETTER if failing else Direction.HIGHER_IS_BETTER
+        return summarised(
+            name,
+            metric if metric != k6_name else "rate",
+            "ratio",
+            count=max(total, 1),
+            direction=direction,
+            mean=rate,
+            median=rate,
+            errors=errors,
+        )
+    if kind == "counter":
+        rate = _number(doc, values, "rate", where)
+        unit = "B/s" if contains == "data" or k6_name.startswith("data_") else "1/s"
+        return summarised(
+            name,
+            metric if metric != k6_name else "rate",
+            unit,
+            count=_count(doc, values, "count", where) or 1,
+            mean=rate,
+            median=rate,
+        )
+    return None  # gauges
+
+
+def _number(doc: Document, values: dict[str, Any], key: str, where: str) -> float | None:
+    value = values.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        raise doc.error(f"{where}.{key}", f"expected a number, got {value!r}")
+    return float(value)
+
+
+def _count(doc: Document, values: dict[str, Any], key: str, where: str) -> int | None:
+    value = _number(doc, values, key, where)
+    return int(value) if value is not None else None
+
+
+def _failed_thresholds(k6_name: str, thresholds: Any) -> list[str]:
+    out = []
+    for expression, result in mapping(thresholds).items():
+        # --summary-export writes true when the threshold FAILED; handleSummary writes {"ok": false}.
+        failed = (result is True) or (isinstance(result, dict) and result.get("ok") is False)
+        if failed:
+            out.append(f"k6 threshold {expression!r} on {k6_name} failed")
+    return out
+
+
+FORMAT = Format(
+    name="k6-summary",
+    description="k6 end-of-test summary JSON (--summary-export, or JSON.stringify(data) in handleSummary)",
+    yields="every trend/counter/rate metric incl. tag sub-metrics (summary-only: avg, med, p90, p95, …); "
+    "error and check rates; failed thresholds as notes",
+    sniff=sniff,
+    parse=parse,
+)

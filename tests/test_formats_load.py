@@ -10,7 +10,7 @@ import pytest
 
 from perfgate import formats
 from perfgate.errors import InputError
-from perfgate.formats import k6_ndjson
+from perfgate.formats import requests
 from perfgate.model import Direction, SampleKind
 
 from .conftest import DATA
@@ -73,7 +73,7 @@ def test_ndjson_plain_and_gzip_read_alike(tmp_path: Path) -> None:
 
 
 def test_ndjson_keeps_a_bounded_seeded_reservoir(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(k6_ndjson, "RESERVOIR", 20)
+    monkeypatch.setattr(requests, "RESERVOIR", 20)
     first = _by_key(K6 / "k6_points.ndjson.gz")[("catalog", "latency")]
     again = _by_key(K6 / "k6_points.ndjson.gz")[("catalog", "latency")]
     assert first.samples.size == 20 and first.summary.count == 144  # type: ignore[attr-defined]

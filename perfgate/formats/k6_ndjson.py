@@ -2,37 +2,24 @@
 
 Request points are grouped by their ``name`` tag (k6 sets it to the URL unless the script names the
 request; an unnamed request is keyed ``METHOD url``). Per group: ``latency`` from ``http_req_duration``
-(request samples in time order, exact summary over all of them, at most RESERVOIR samples kept, chosen
-with a fixed seed), ``error_rate`` from ``http_req_failed``; per check: ``pass_rate`` from ``checks``.
-Points of ``setup()`` and ``teardown()`` are left out. Lines of other metrics are skipped unparsed.
+and ``error_rate`` from ``http_req_failed`` (see requests.RequestTally); per check: ``pass_rate`` from
+``checks``. Points of ``setup()`` and ``teardown()`` are left out. Lines of other metrics are skipped
+without being parsed.
 """
 
 from __future__ import annotations
 
 import json
-from array import array
-from dataclasses import dataclass, field
 from typing import Any
-
-import numpy as np
 
 from perfgate.errors import InputError
 from perfgate.formats import Format
 from perfgate.formats.build import summarised
 from perfgate.formats.document import Document, mapping
-from perfgate.model import Direction, Environment, ParsedResults, SampleKind, Series, Summary, as_samples
-from perfgate.units import SECONDS
+from perfgate.formats.requests import RequestTally
+from perfgate.model import Direction, Environment, ParsedResults, Series
 
-RESERVOIR = 100_000  # request samples kept per endpoint; the summary is exact over all of them
-SEED = 20_261_123
 _WANTED = (b'"http_req_duration"', b'"http_req_failed"', b'"checks"')
-
-
-@dataclass
-class _Group:
-    durations: array[float] = field(default_factory=lambda: array("d"))
-    failed: int = 0
-    requests: int = 0
 
 
 def sniff(doc: Document) -> bool:
@@ -48,7 +35,7 @@ def sniff(doc: Document) -> bool:
 
 
 def parse(doc: Document) -> ParsedResults:
-    groups: dict[str, _Group] = {}
+    tally = RequestTally("ms")
     checks: dict[str, list[int]] = {}
     with doc.stream() as handle:
         for number, raw in enumerate(handle, 1):
@@ -68,31 +55,13 @@ def parse(doc: Document) -> ParsedResults:
                 )
             metric = point.get("metric")
             if metric == "checks":
-                tally = checks.setdefault(str(tags.get("check", "")), [0, 0])
-                tally[0 if value else 1] += 1
-                continue
-            group = groups.setdefault(_key(tags), _Group())
-            if metric == "http_req_duration":
-                group.durations.append(float(value))
-                group.requests += 1
-            elif metric == "http_req_failed":
-                group.failed += 1 if value else 0
-    series: list[Series] = []
-    for name, group in groups.items():
-        if group.durations:
-            series.append(_latency(name, group.durations))
-            series.append(
-                summarised(
-                    name,
-                    "error_rate",
-                    "ratio",
-                    count=group.requests,
-                    errors=group.failed,
-                    mean=group.failed / group.requests,
-                    median=group.failed / group.requests,
-                    direction=Direction.LOWER_IS_BETTER,
-                )
-            )
+                tally_of_check = checks.setdefault(str(tags.get("check", "")), [0, 0])
+                tally_of_check[0 if value else 1] += 1
+            elif metric == "http_req_duration":
+                tally.add(_key(tags), float(value), failed=False)
+            elif metric == "http_req_failed" and value:
+                tally.fail(_key(tags))
+    series: list[Series] = tally.series()
     for check, (passed, failed) in checks.items():
         rate = passed / (passed + failed)
         series.append(
@@ -128,16 +97,6 @@ def _key(tags: dict[str, Any]) -> str:
     if name.startswith(("http://", "https://")):
         return f"{tags.get('method', '')} {name}".strip()
     return name
-
-
-def _latency(name: str, durations: array[float]) -> Series:
-    """Exact statistics over every request; a seeded, order-preserving reservoir of the requests."""
-    values = np.frombuffer(durations, dtype=np.float64) * 1e-3  # ms → s
-    summary = Summary.of(values)
-    if values.size > RESERVOIR:
-        keep = np.sort(np.random.default_rng(SEED).choice(values.size, RESERVOIR, replace=False))
-        values = values[keep]
-    return Series(name, "latency", SECONDS, Direction.LOWER_IS_BETTER, SampleKind.REQUEST, summary, as_samples(values))
 
 
 FORMAT = Format(

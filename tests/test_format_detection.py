@@ -56,5 +56,7 @@ def test_json_syntax_error_names_line_and_column(tmp_path: Path) -> None:
 def test_missing_file_and_unknown_format_name(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="no such file"):
         formats.read(tmp_path / "nope.json")
-    with pytest.raises(InputError, match="unknown format 'nonesuch'; known formats: k6-ndjson, perfgate-json"):
+    with pytest.raises(
+        InputError, match="unknown format 'nonesuch'; known formats: k6-ndjson, jmeter, locust, gatling, perfgate-json"
+    ):
         formats.read(DATA / "perfgate-json" / "api.json", "nonesuch")

@@ -43,6 +43,15 @@ FIXTURES = [
     "k6/k6_handle_summary.json",
     "k6/handleSummary_summary.json",
     "k6/k6_points.ndjson.gz",
+    "jmeter/HTMLReportTestFile.csv",
+    "jmeter/filewithtransactions.csv",
+    "jmeter/multiLineCSV.jtl",
+    "jmeter/hailstorm_jtl_log_data.jtl",
+    "jmeter/hailstorm_jmeter_log_sample_first40.jtl",
+    "locust/example_stats.csv",
+    "locust/locust_stats.csv",
+    "gatling/gatling-repo_text-format_simulation.log",
+    "gatling/stats.json",
 ]
 
 

@@ -105,3 +105,115 @@ def test_ndjson_bad_line_is_named(tmp_path: Path, edit, message: str) -> None:  
     path.write_text("\n".join(lines) + "\n")
     with pytest.raises(InputError, match=rf"points\.ndjson:{index + 1}: {message}"):
         formats.read(path)
+
+
+JMETER = DATA / "jmeter"
+LOCUST = DATA / "locust"
+GATLING = DATA / "gatling"
+
+
+def test_jmeter_csv_counts_each_label_and_failures() -> None:
+    series = _by_key(JMETER / "HTMLReportTestFile.csv")
+    assert series[("JR-KO", "error_rate")].summary.errors == 3  # type: ignore[attr-defined]
+    ok = series[("JR-OK", "latency")]
+    assert ok.kind is SampleKind.REQUEST and ok.samples.size == ok.summary.count == 252  # type: ignore[attr-defined]
+
+
+def test_jmeter_transactions_are_not_double_counted() -> None:
+    series = _by_key(JMETER / "filewithtransactions.csv")
+    transaction, children = series[("HP", "latency")], [series[(f"HP-{i}", "latency")] for i in range(3)]
+    assert transaction.summary.count == 37 and all(c.summary.count == 37 for c in children)  # type: ignore[attr-defined]
+
+
+def test_jmeter_multiline_quoted_labels() -> None:
+    names = {name for name, _ in _by_key(JMETER / "multiLineCSV.jtl")}
+    assert any(
+        name.startswith('no such element: Unable to locate element: {"method":"id"') and "\n" in name for name in names
+    )
+
+
+def test_jmeter_csv_without_header_uses_the_default_columns(tmp_path: Path) -> None:
+    lines = (JMETER / "HTMLReportTestFile.csv").read_text().splitlines()
+    path = tmp_path / "noheader.jtl"
+    path.write_text("\n".join(lines[1:]) + "\n")
+    assert [s.summary for s in formats.read(path).series] == [
+        s.summary for s in formats.read(JMETER / "HTMLReportTestFile.csv").series
+    ]
+
+
+def test_jmeter_xml_counts_top_level_samples_only() -> None:
+    series = _by_key(JMETER / "hailstorm_jtl_log_data.jtl")
+    assert ("/Home.aspx", "latency") not in series  # a transaction's child, part of "Home Page"
+    assert series[("Home Page", "latency")].summary.count == 3  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("fixture", "edit", "message"),
+    [
+        (
+            "HTMLReportTestFile.csv",
+            lambda t: t.replace("1551783627543,192,", "1551783627543,fast,", 1),
+            r"HTMLReportTestFile\.csv:3: expected elapsed milliseconds, got 'fast'",
+        ),
+        (
+            "HTMLReportTestFile.csv",
+            lambda t: t.replace("timeStamp,elapsed,label", "timeStamp,took,label", 1),
+            r"HTMLReportTestFile\.csv:1: expected the columns elapsed, label and success; missing elapsed",
+        ),
+        (
+            "hailstorm_jtl_log_data.jtl",
+            lambda t: t[: len(t) // 2],
+            r"hailstorm_jtl_log_data\.jtl:\d+:\d+: not valid XML",
+        ),
+    ],
+)
+def test_jmeter_bad_input(tmp_path: Path, fixture: str, edit, message: str) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / fixture
+    path.write_text(edit((JMETER / fixture).read_text()))
+    with pytest.raises(InputError, match=message):
+        formats.read(path, "jmeter")
+
+
+def test_locust_from_any_file_or_the_prefix() -> None:
+    by_stats = _by_key(LOCUST / "example_stats.csv")
+    assert _by_key(LOCUST / "example").keys() == by_stats.keys()
+    assert _by_key(LOCUST / "example_failures.csv").keys() == by_stats.keys()
+    users = by_stats[("GET /api/users", "latency")]
+    assert users.kind is SampleKind.WINDOW and users.summary.count == 499  # type: ignore[attr-defined]
+    assert users.summary.p95 == pytest.approx(0.024)  # type: ignore[attr-defined]
+    assert by_stats[("GET /missing", "error_rate")].summary.errors == 96  # type: ignore[attr-defined]
+    assert ("Aggregated", "latency") in by_stats
+    assert any('q="a,b"' in name for name, _ in by_stats)  # a quoted name with a comma
+
+
+def test_locust_failures_become_notes_and_custom_percentiles_are_read() -> None:
+    notes = formats.read(LOCUST / "example_stats.csv").notes
+    assert any("GET /missing failed 96 times" in note for note in notes)
+    grpc = next(
+        s for s in formats.read(LOCUST / "locust_stats.csv").series if s.metric == "latency" and s.name != "Aggregated"
+    )
+    assert grpc.summary.p95 == pytest.approx(7.8) and grpc.summary.p99 == pytest.approx(8.2)
+
+
+def test_locust_bad_number_is_named(tmp_path: Path) -> None:
+    for name in ("bad_stats.csv",):
+        text = (LOCUST / "example_stats.csv").read_text().replace(",207,68,", ",207,lots,", 1)
+        (tmp_path / name).write_text(text)
+    with pytest.raises(InputError, match=r"bad_stats\.csv:2: Failure Count: expected a number, got 'lots'"):
+        formats.read(tmp_path / "bad_stats.csv")
+
+
+def test_gatling_log_and_binary_log() -> None:
+    series = _by_key(GATLING / "gatling-repo_text-format_simulation.log")
+    request = series[("Test Request", "latency")]
+    assert request.samples.tolist() == pytest.approx([2.0, 9.0, 4.0, 4.0, 4.0, 5.0, 5.0, 7.0])  # type: ignore[attr-defined]
+    with pytest.raises(InputError, match=r"binary simulation\.log \(Gatling 3\.13 and later\).*js/stats\.json"):
+        formats.read(GATLING / "gatling-repo_binary-format_simulation.log")
+
+
+def test_gatling_stats_json_walks_groups() -> None:
+    series = _by_key(GATLING / "stats.json")
+    checkout = series[("shop / checkout", "latency")]
+    assert checkout.summary.p95 == pytest.approx(1.1) and checkout.summary.errors == 50  # type: ignore[attr-defined]
+    assert series[("shop / checkout", "error_rate")].summary.median == pytest.approx(50 / 85)  # type: ignore[attr-defined]
+    assert ("login", "throughput") in series and ("shop", "latency") in series

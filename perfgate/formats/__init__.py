@@ -31,13 +31,16 @@ def _registry() -> tuple[Format, ...]:
         bencher,
         benchmarkdotnet,
         criterion,
+        gatling,
         github_action_benchmark,
         go_bench,
         google_benchmark,
         hyperfine,
+        jmeter,
         jmh,
         k6_ndjson,
         k6_summary,
+        locust,
         perfgate_json,
         pytest_benchmark,
     )
@@ -45,6 +48,9 @@ def _registry() -> tuple[Format, ...]:
     # Most specific first: each sniffer looks for keys only its tool writes.
     return (
         k6_ndjson.FORMAT,  # streamed: must be sniffed before any format that parses the whole file
+        jmeter.FORMAT,  # streamed (CSV or XML)
+        locust.FORMAT,
+        gatling.FORMAT,
         perfgate_json.FORMAT,
         pytest_benchmark.FORMAT,
         google_benchmark.FORMAT,
@@ -116,6 +122,8 @@ def describe(doc: Document) -> str:
 
 def read(path: str | Path, format_name: str | None = None) -> ParsedResults:
     """Read one results file, sniffing its format unless ``format_name`` is given."""
+    if not Path(path).exists() and Path(f"{path}_stats.csv").is_file():
+        path = f"{path}_stats.csv"  # a Locust --csv PREFIX
     doc = Document.open(path)
     fmt = by_name(format_name) if format_name else detect(doc).format
     results = fmt.parse(doc)

@@ -1,0 +1,164 @@
+"""Gatling results: the text ``simulation.log`` (Gatling 2.x to 3.12) and the HTML report's ``js/stats.json``.
+
+``simulation.log``: one ``REQUEST`` record per request, streamed; the latency is end - start (ms), ``KO``
+is a failure; the name is the group path and the request name (``Checkout / pay``). Gatling 3.13 and later
+write a binary log that perfgate does not read: the error says so and points to the report instead.
+``stats.json`` (reports of Gatling ≤ 3.13.4): every request and group node as a summary; ``percentiles1`` to
+``percentiles4`` are read as p50, p75, p95 and p99, Gatling's defaults.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from perfgate.errors import InputError
+from perfgate.formats import Format
+from perfgate.formats.build import summarised
+from perfgate.formats.document import Document, mapping
+from perfgate.formats.requests import RequestTally
+from perfgate.model import Direction, Environment, ParsedResults, Series
+
+BINARY_HINT = (
+    "a binary simulation.log (Gatling 3.13 and later), which perfgate does not read; "
+    "give perfgate the report's js/stats.json (Gatling up to 3.13.4) instead"
+)
+
+
+def _is_binary_log(doc: Document) -> bool:
+    # Binary logs start with a Run record: header byte 0, then the length of the Gatling version string.
+    return doc.path.endswith(".log") and doc.head[:1] == b"\x00" and b"\x00" in doc.head[:8]
+
+
+def sniff(doc: Document) -> bool:
+    if doc.is_dir:
+        return False
+    if _is_binary_log(doc):
+        return True
+    lines = doc.head_lines(3)
+    if lines and lines[0].startswith("RUN\t"):
+        return True
+    root = doc.json_or_none()
+    return isinstance(root, dict) and root.get("type") == "GROUP" and isinstance(root.get("contents"), dict)
+
+
+def parse(doc: Document) -> ParsedResults:
+    if _is_binary_log(doc):
+        raise InputError(doc.path, BINARY_HINT)
+    if doc.head.lstrip()[:1] == b"{":
+        return _stats_json(doc)
+    return _simulation_log(doc)
+
+
+def _simulation_log(doc: Document) -> ParsedResults:
+    tally = RequestTally("ms")
+    version = None
+    with doc.stream() as handle:
+        for number, raw in enumerate(handle, 1):
+            fields = raw.decode("utf-8", "replace").rstrip("\r\n").split("\t")
+            kind = fields[0]
+            if kind == "RUN":
+                version = fields[-1] or None
+            elif kind == "REQUEST":
+                # 3.x: REQUEST, groups, name, start, end, status, message; 2.x adds scenario and user id.
+                if len(fields) >= 9 and fields[7] in ("OK", "KO"):
+                    groups, name, start, end, status = fields[3], fields[4], fields[5], fields[6], fields[7]
+                elif len(fields) >= 6:
+                    groups, name, start, end, status = fields[1], fields[2], fields[3], fields[4], fields[5]
+                else:
+                    raise InputError(doc.path, f"a REQUEST record with {len(fields)} fields", where=str(number))
+                try:
+                    latency = float(int(end) - int(start))
+                except ValueError:
+                    raise InputError(
+                        doc.path, f"expected start and end times in ms, got {start!r} and {end!r}", where=str(number)
+                    ) from None
+                if latency < 0:
+                    raise InputError(
+                        doc.path, f"the request ends ({end}) before it starts ({start})", where=str(number)
+                    )
+                label = " / ".join([*(g for g in groups.split(",") if g), name])
+                tally.add(label, latency, status == "KO")
+    if not tally.endpoints:
+        raise InputError(doc.path, "no REQUEST records")
+    return ParsedResults(
+        doc.path, FORMAT.name, tuple(tally.series()), Environment(tool="gatling", tool_version=version)
+    )
+
+
+def _stats_json(doc: Document) -> ParsedResults:
+    series: list[Series] = []
+    _walk(doc, doc.json(), "", series)
+    if not series:
+        raise doc.error("contents", "no request statistics")
+    return ParsedResults(doc.path, FORMAT.name, tuple(series), Environment(tool="gatling"))
+
+
+def _walk(doc: Document, node: dict[str, Any], where: str, out: list[Series]) -> None:
+    for key, child in mapping(node.get("contents")).items():
+        path = f"{where}.contents.{key}" if where else f"contents.{key}"
+        if not isinstance(child, dict):
+            raise doc.error(path, "expected a GROUP or REQUEST node")
+        name = str(child.get("path") or child.get("name") or key)
+        stats = mapping(child.get("stats"))
+        if child.get("type") == "REQUEST" or (child.get("type") == "GROUP" and stats):
+            out += _node_series(doc, name, stats, f"{path}.stats")
+        if child.get("type") == "GROUP":
+            _walk(doc, child, path, out)
+
+
+def _node_series(doc: Document, name: str, stats: dict[str, Any], where: str) -> list[Series]:
+    def total(key: str) -> float | None:
+        value = mapping(stats.get(key)).get("total")
+        if value in (None, "-"):
+            return None
+        try:
+            return float(value)  # Gatling 2.x wrote numbers as strings
+        except (TypeError, ValueError):
+            raise doc.error(f"{where}.{key}.total", f"expected a number, got {value!r}") from None
+
+    requests = mapping(stats.get("numberOfRequests"))
+    count = int(total("numberOfRequests") or 0)
+    failed = requests.get("ko")
+    errors = int(float(failed)) if isinstance(failed, int | float | str) and str(failed) not in ("-", "") else None
+    if count == 0:
+        return []
+    latency = summarised(
+        name,
+        "latency",
+        "ms",
+        count=count,
+        errors=errors,
+        mean=total("meanResponseTime"),
+        stddev=total("standardDeviation"),
+        min=total("minResponseTime"),
+        max=total("maxResponseTime"),
+        median=total("percentiles1"),
+        p95=total("percentiles3"),
+        p99=total("percentiles4"),
+    )
+    rate = total("meanNumberOfRequestsPerSecond")
+    out = [latency, summarised(name, "throughput", "1/s", count=count, mean=rate, median=rate)]
+    if errors is not None:
+        out.append(
+            summarised(
+                name,
+                "error_rate",
+                "ratio",
+                count=count,
+                errors=errors,
+                mean=errors / count,
+                median=errors / count,
+                direction=Direction.LOWER_IS_BETTER,
+            )
+        )
+    return out
+
+
+FORMAT = Format(
+    name="gatling",
+    description="Gatling simulation.log (text format, Gatling 2.x-3.12) or the HTML report's js/stats.json",
+    yields="per request (group path / name): latency per request and error rate from the log; "
+    "summaries (p50/p95/p99, throughput, errors) from stats.json",
+    sniff=sniff,
+    parse=parse,
+)

@@ -1,0 +1,159 @@
+"""Locust CSV results (``--csv PREFIX``): ``PREFIX_stats.csv``, ``_stats_history.csv``, ``_failures.csv``.
+
+Give perfgate any one of the files, or the prefix itself; the others are read when they are there.
+``_stats.csv`` gives each endpoint (``Type Name``, and the run-wide ``Aggregated`` row) its exact summary:
+requests, failures, median, mean, min, max and the percentile columns (read by header, never by
+position), in milliseconds, plus its throughput (``Requests/s``). ``_stats_history.csv`` adds one
+sample per reporting window (the window's median response time), so runs can be compared with
+statistics. ``_failures.csv`` errors are listed as notes.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable
+from pathlib import Path
+
+from perfgate.errors import InputError
+from perfgate.formats import Format
+from perfgate.formats.build import summarised
+from perfgate.formats.document import Document
+from perfgate.model import Direction, Environment, ParsedResults, SampleKind, Series, Summary, as_samples
+from perfgate.units import normalize
+
+SUFFIXES = ("_stats.csv", "_stats_history.csv", "_failures.csv", "_exceptions.csv")
+_HEADERS = ("Type,Name,Request Count", "Timestamp,User Count,Type,Name", "Method,Name,Error,Occurrences")
+
+
+def prefix_of(path: str) -> str | None:
+    for suffix in SUFFIXES:
+        if path.endswith(suffix):
+            return path[: -len(suffix)]
+    return None
+
+
+def sniff(doc: Document) -> bool:
+    lines = doc.head_lines(1)
+    return bool(lines) and prefix_of(doc.path) is not None and lines[0].lstrip("\ufeff").startswith(_HEADERS)
+
+
+def parse(doc: Document) -> ParsedResults:
+    prefix = prefix_of(doc.path)
+    if prefix is None:
+        raise InputError(
+            doc.path, "expected a Locust CSV file named PREFIX_stats.csv (or _stats_history.csv, _failures.csv)"
+        )
+    stats_path = Path(prefix + "_stats.csv")
+    if not stats_path.is_file():
+        raise InputError(
+            str(stats_path), "missing: the summary of a Locust run is in PREFIX_stats.csv (locust --csv PREFIX)"
+        )
+    windows = _windows(Path(prefix + "_stats_history.csv"))
+    series: list[Series] = []
+    for line, row in _rows(stats_path, ("Type", "Name", "Request Count", "Failure Count")):
+        name = row["Name"] if row["Name"] == "Aggregated" else f"{row['Type']} {row['Name']}".strip()
+        count = int(_number(stats_path, line, row, "Request Count") or 0)
+        failures = int(_number(stats_path, line, row, "Failure Count") or 0)
+        if count == 0:
+            continue
+
+        def column(title: str, row: dict[str, str] = row, line: int = line) -> float | None:
+            return _number(stats_path, line, row, title)
+
+        latency = summarised(
+            name,
+            "latency",
+            "ms",
+            count=count,
+            errors=failures,
+            median=column("Median Response Time"),
+            mean=column("Average Response Time"),
+            min=column("Min Response Time"),
+            max=column("Max Response Time"),
+            p90=column("90%"),
+            p95=column("95%"),
+            p99=column("99%"),
+        )
+        window_medians = windows.get((row["Type"], row["Name"]))
+        if window_medians:
+            samples = as_samples([v * normalize("ms").factor for v in window_medians])
+            latency = Series(
+                name, "latency", latency.unit, Direction.LOWER_IS_BETTER, SampleKind.WINDOW, latency.summary, samples
+            )
+        rate = _number(stats_path, line, row, "Requests/s")
+        series += [latency, summarised(name, "throughput", "1/s", count=count, mean=rate, median=rate)]
+        series.append(
+            Series(
+                name,
+                "error_rate",
+                "ratio",
+                Direction.LOWER_IS_BETTER,
+                SampleKind.SUMMARY_ONLY,
+                Summary(count=count, errors=failures, mean=failures / count, median=failures / count),
+            )
+        )
+    return ParsedResults(
+        doc.path,
+        FORMAT.name,
+        tuple(series),
+        Environment(tool="locust"),
+        notes=tuple(_failures(Path(prefix + "_failures.csv"))),
+    )
+
+
+def _rows(path: Path, required: tuple[str, ...]) -> Iterable[tuple[int, dict[str, str]]]:
+    # Locust writes with csv.writer and no newline="": tolerate \r\r\n and blank rows.
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        reader = csv.DictReader(handle)
+        missing = [c for c in required if c not in (reader.fieldnames or [])]
+        if missing:
+            raise InputError(
+                str(path), f"expected the columns {', '.join(required)}; missing {', '.join(missing)}", where="1"
+            )
+        for row in reader:
+            if any(v for v in row.values() if isinstance(v, str) and v.strip()):
+                yield reader.line_num, {k: (v or "").strip() for k, v in row.items() if k is not None}
+
+
+def _number(path: Path, line: int, row: dict[str, str], column: str) -> float | None:
+    text = row.get(column, "")
+    if text in ("", "N/A"):
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        raise InputError(str(path), f"{column}: expected a number, got {text!r}", where=str(line)) from None
+    if value < 0 or value != value:
+        raise InputError(str(path), f"{column}: expected a non-negative number, got {text!r}", where=str(line))
+    return value
+
+
+def _windows(path: Path) -> dict[tuple[str, str], list[float]]:
+    """Per endpoint, the median response time of each reporting window that had requests."""
+    if not path.is_file():
+        return {}
+    out: dict[tuple[str, str], list[float]] = {}
+    for line, row in _rows(path, ("Type", "Name", "Requests/s", "50%")):
+        median, rate = _number(path, line, row, "50%"), _number(path, line, row, "Requests/s")
+        if median and rate:  # N/A before the first request, 0 while an endpoint has none in the window
+            out.setdefault((row["Type"], row["Name"]), []).append(median)
+    return out
+
+
+def _failures(path: Path) -> list[str]:
+    if not path.is_file():
+        return []
+    return [
+        f"Locust: {row['Method']} {row['Name']} failed {row['Occurrences']} times: {row['Error']}"
+        for _, row in _rows(path, ("Method", "Name", "Error", "Occurrences"))
+    ]
+
+
+FORMAT = Format(
+    name="locust",
+    description="Locust CSV (--csv PREFIX): any of PREFIX_stats.csv, _stats_history.csv, _failures.csv, or the prefix",
+    yields="per Type+Name and Aggregated: latency summary (+ window medians from the history as samples), "
+    "throughput, error rate; failures as notes",
+    sniff=sniff,
+    parse=parse,
+)

@@ -2,15 +2,16 @@
 
 Run by hand: python benchmarks/streaming_formats.py [--requests 1000000]
 
-Generates the files in a temporary directory (a k6 `--out json` NDJSON stream; more readers are added as
-they land), then runs, each in a fresh process: perfgate's reader (time, peak RSS) and the fastest plain
-Python reader of the same file (a bare json.loads loop over lines). Targets: peak memory < 300 MB,
-time within 2x of the bare reader.
+Generates the files in a temporary directory (a k6 `--out json` NDJSON stream and a JMeter CSV JTL),
+then runs, each in a fresh process: perfgate's reader (time, peak RSS) and the fastest plain Python reader
+of the same file (a bare json.loads loop over lines; a bare csv.reader loop). Targets: peak memory
+< 300 MB, time within 2x of the bare reader.
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import random
 import subprocess
@@ -26,6 +27,15 @@ start = time.perf_counter()
 results = formats.read(sys.argv[1])
 elapsed = time.perf_counter() - start
 print(elapsed, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, len(results.series))
+"""
+BARE_CSV = """
+import csv, resource, sys, time
+start = time.perf_counter()
+with open(sys.argv[1], newline="") as handle:
+    for row in csv.reader(handle):
+        pass
+elapsed = time.perf_counter() - start
+print(elapsed, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 0)
 """
 BARE_JSON_LINES = """
 import json, resource, sys, time
@@ -79,6 +89,58 @@ def write_k6(path: Path, requests: int) -> None:
                 )
 
 
+def write_jmeter(path: Path, rows: int) -> None:
+    rng = random.Random(2)
+    labels = ["Home Page", "Search", "Checkout, step 2", 'Report "daily"']
+    with open(path, "w", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(
+            [
+                "timeStamp",
+                "elapsed",
+                "label",
+                "responseCode",
+                "responseMessage",
+                "threadName",
+                "dataType",
+                "success",
+                "failureMessage",
+                "bytes",
+                "sentBytes",
+                "grpThreads",
+                "allThreads",
+                "URL",
+                "Latency",
+                "IdleTime",
+                "Connect",
+            ]
+        )
+        for i in range(rows):
+            ok = rng.random() > 0.01
+            elapsed = int(rng.lognormvariate(4.5, 0.4))
+            writer.writerow(
+                [
+                    1_700_000_000_000 + i * 3,
+                    elapsed,
+                    labels[i % 4],
+                    200 if ok else 500,
+                    "OK" if ok else "Err",
+                    f"Thread Group 1-{i % 50}",
+                    "text",
+                    "true" if ok else "false",
+                    "",
+                    1024,
+                    256,
+                    50,
+                    50,
+                    "https://example.com/x",
+                    elapsed - 3,
+                    0,
+                    1,
+                ]
+            )
+
+
 def run(script: str, path: Path) -> tuple[float, float, int]:
     done = subprocess.run([sys.executable, "-c", script, str(path)], capture_output=True, text=True, check=True)
     elapsed, rss, series = done.stdout.split()
@@ -100,6 +162,14 @@ def main() -> None:
         bare, bare_rss, _ = run(BARE_JSON_LINES, k6)
         print(f"  perfgate k6-ndjson: {ours:.1f} s, peak RSS {ours_rss:.0f} MB, {series} series")
         print(f"  bare json.loads loop: {bare:.1f} s, peak RSS {bare_rss:.0f} MB")
+        print(f"  ratio: {ours / bare:.2f}x the bare reader's time")
+        jtl = Path(tmp) / "results.jtl"
+        write_jmeter(jtl, args.requests)
+        print(f"JMeter CSV: {args.requests:,} rows, {jtl.stat().st_size / 1e6:.0f} MB")
+        ours, ours_rss, series = run(K6_READER, jtl)
+        bare, bare_rss, _ = run(BARE_CSV, jtl)
+        print(f"  perfgate jmeter: {ours:.1f} s, peak RSS {ours_rss:.0f} MB, {series} series")
+        print(f"  bare csv.reader loop: {bare:.1f} s, peak RSS {bare_rss:.0f} MB")
         print(f"  ratio: {ours / bare:.2f}x the bare reader's time")
 
 

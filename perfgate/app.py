@@ -134,6 +134,14 @@ def ingest(
     return outcome
 
 
+def ingest_parsed(store: Store, results: ParsedResults, info: RunInfo, *, now: datetime) -> Ingested:
+    """Store one already-read results file as a run."""
+    run = _run(results, info, now)
+    store.ensure_schema()
+    stored = store.save_run(run, now)
+    return Ingested(results.source, stored.run_id, stored.created, stored.existing_commit, len(run.series))
+
+
 def _run(results: ParsedResults, info: RunInfo, now: datetime) -> Run:
     keys = [s.key for s in results.series]
     if len(set(keys)) != len(keys):
@@ -202,7 +210,31 @@ def compare_with_history(
     """Compare results files with runs of ``branch`` from the store: those at the merge-base and its
     nearest ancestors when the merge-base is known (given, or found with git in ``repository``), else the
     latest. The baseline ran in other CI jobs, so the between-run noise term applies."""
-    head_results = read_all(expand(head), format_name)
+    return compare_parsed_with_history(
+        store,
+        read_all(expand(head), format_name),
+        suite=suite,
+        branch=branch,
+        settings=settings,
+        policy=policy,
+        baseline_runs=baseline_runs,
+        base_commit=base_commit,
+        repository=repository,
+    )
+
+
+def compare_parsed_with_history(
+    store: Store,
+    head_results: Sequence[ParsedResults],
+    *,
+    suite: str,
+    branch: str,
+    settings: Settings,
+    policy: Policy | None = None,
+    baseline_runs: int = DEFAULT_BASELINE_RUNS,
+    base_commit: str | None = None,
+    repository: Path | None = None,
+) -> Report:
     store.ensure_schema()
     if base_commit is None and repository is not None:
         base_commit = vcs.merge_base(repository, branch)

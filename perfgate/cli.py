@@ -5,6 +5,7 @@ perfgate's errors to exit codes: 0 pass, 1 gate failed, 2 usage error, 3 bad inp
 from __future__ import annotations
 
 import io
+import os
 import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -13,8 +14,9 @@ from typing import Any, TypeVar
 
 import click
 
-from perfgate import __version__, app, formats
+from perfgate import __version__, action, app, formats
 from perfgate.errors import PerfgateError, UsageError
+from perfgate.github_env import read_context
 from perfgate.render import RENDERERS, render
 from perfgate.render.config_text import render_config
 from perfgate.render.history_text import render_history
@@ -295,6 +297,111 @@ def config_check(results: tuple[str, ...], format_name: str | None, config_path:
     click.echo(
         render_config(cfg, app.resolve(cfg, results, format_name) if results else None, datetime.now(UTC).date())
     )
+
+
+@main.command("gate")
+@click.argument("files", nargs=-1, required=True)
+@click.option(
+    "--mode",
+    type=click.Choice(["auto", "record", "compare"]),
+    default="auto",
+    show_default=True,
+    help="auto: record on a push to the main branch, compare otherwise.",
+)
+@click.option(
+    "--comment",
+    type=click.Choice(list(action.COMMENT_POLICIES)),
+    default="on-change",
+    show_default=True,
+    help="When to post the PR comment (an existing one is always kept up to date).",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(list(action.FAIL_ON)),
+    default="regression",
+    show_default=True,
+    help="regression: a regression or an exceeded budget fails the job; budget: only budgets; never.",
+)
+@click.option(
+    "--output-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="Where to write perfgate-report.json and perfgate-junit.xml.",
+)
+@click.option("--baseline-runs", type=click.IntRange(1), help="How many main-branch runs form the baseline.")
+@click.option(
+    "--max-regression", metavar="PERCENT", help="The regression allowed (δ). [default: from the config, else 5%]"
+)
+@format_option
+@suite_option
+@config_option
+@db_option
+def gate_command(
+    files: tuple[str, ...],
+    mode: str,
+    comment: str,
+    fail_on: str,
+    output_dir: Path,
+    baseline_runs: int | None,
+    max_regression: str | None,
+    format_name: str | None,
+    suite: str | None,
+    config_path: Path | None,
+    db_url: str | None,
+) -> None:
+    """Run the gate inside GitHub Actions (what the perfgate Action runs).
+
+    \b
+    Example (a workflow step):
+      perfgate gate bench.json --comment on-regression
+
+    Reads the event from GITHUB_EVENT_PATH. On a push to the main branch it records the run; on a pull
+    request it compares with main, writes the job summary, step outputs, perfgate-report.json and
+    perfgate-junit.xml, posts or updates the PR comment and a check on the head commit (with
+    GITHUB_TOKEN), and exits 1 when the gate fails.
+    """
+    ctx = read_context(os.environ)
+    cfg = app.load_config(config_path, Path.cwd())
+    options = action.GateOptions(
+        mode=mode,
+        comment=comment,
+        fail_on=fail_on,
+        output_dir=output_dir,
+        format_name=format_name,
+        suite=suite,
+        baseline_runs=baseline_runs,
+        overrides=app.Overrides(max_regression=max_regression),
+    )
+    outcome = action.gate(_open_store(db_url), files, ctx, cfg, options, now=datetime.now(UTC), workdir=Path.cwd())
+    for line in outcome.lines:
+        click.echo(line.rstrip("\n"))
+    sys.exit(outcome.exit_code)
+
+
+@main.command("publish")
+@click.argument("report", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--comment", type=click.Choice(list(action.COMMENT_POLICIES)), default="on-change", show_default=True)
+@click.option(
+    "--fail-on",
+    type=click.Choice(list(action.FAIL_ON)),
+    default="regression",
+    show_default=True,
+    help="Decides the check's conclusion.",
+)
+def publish_command(report: Path, comment: str, fail_on: str) -> None:
+    """Post a report made by another workflow: the trusted half of the fork setup.
+
+    \b
+    Example (on: workflow_run, after downloading the perfgate-report artifact):
+      perfgate publish perfgate-report.json
+
+    The report is validated and re-rendered from its data; the pull request is found from the workflow
+    run's head commit, and nothing is posted when the PR has moved on to a newer commit.
+    """
+    outcome = action.publish(report, read_context(os.environ), comment=comment, fail_on=fail_on)
+    for line in outcome.lines:
+        click.echo(line)
 
 
 @main.command("history")

@@ -32,3 +32,11 @@ class UsageError(PerfgateError):
     """The command was called in a way that cannot work (e.g. nothing to compare)."""
 
     exit_code = 2
+
+
+class DeliveryError(PerfgateError):
+    """A report could not be delivered (GitHub, SMTP). The gate's verdict does not depend on it."""
+
+    def __init__(self, message: str, *, read_only: bool = False) -> None:
+        self.read_only = read_only  # the token may not write here (a fork's pull request)
+        super().__init__(message)

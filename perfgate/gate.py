@@ -18,7 +18,7 @@ import numpy as np
 
 from perfgate import stats
 from perfgate.config import Budget, Limit, Waiver
-from perfgate.model import Direction, FloatArray, RunRef, SampleKind, Series, Summary, as_samples
+from perfgate.model import Direction, FloatArray, Origin, RunRef, SampleKind, Series, Summary, as_samples
 from perfgate.units import PER_SECOND, RATIO, format_value
 
 BUDGET_LEVEL = 0.95
@@ -122,6 +122,8 @@ class Report:
     candidate: tuple[RunRef, ...]
     notes: tuple[str, ...] = ()
     geomean: float | None = None  # geometric mean of the changes, oriented so that > 1 is worse
+    origin: Origin | None = None
+    history: tuple[tuple[str, str, tuple[float, ...]], ...] = ()  # (name, metric, recent main medians)
 
     @property
     def failed(self) -> bool:

@@ -179,3 +179,13 @@ class Pruned:
     runs: int
     series: int
     bytes: int
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a report was made (a CI job), so that a later step can post it for the right commit."""
+
+    repository: str | None = None
+    pr_number: int | None = None
+    head_sha: str | None = None
+    run_url: str | None = None

@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from perfgate.gate import Report
-from perfgate.render import json_report, markdown, text
+from perfgate.render import json_report, junit, markdown, text
 
 RENDERERS: dict[str, Callable[[Report], str]] = {
     "text": text.render,
     "markdown": markdown.render,
     "json": json_report.render,
+    "junit": junit.render,
 }
 
 

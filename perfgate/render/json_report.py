@@ -1,8 +1,8 @@
 """The JSON report: a stable, versioned schema for other tools (docs/json-report.md).
 
 Schema history:
-  1 — verdict, settings, baseline/candidate runs, notes, geomean; series with change, ci, p/q, test,
-      max_regression and budget checks.
+  1 — verdict, settings, baseline/candidate runs, notes, geomean, origin; series with change, ci, p/q,
+      test, max_regression and budget checks.
 """
 
 from __future__ import annotations
@@ -13,8 +13,9 @@ from dataclasses import asdict
 from typing import Any
 
 from perfgate import __version__
-from perfgate.gate import BudgetCheck, Comparison, Report
-from perfgate.model import RunRef, Summary
+from perfgate.errors import InputError
+from perfgate.gate import BudgetCheck, Comparison, Report, Settings, Verdict
+from perfgate.model import Direction, Origin, RunRef, Summary
 
 SCHEMA_VERSION = 1
 
@@ -29,6 +30,7 @@ def render(report: Report) -> str:
         "candidate": [_ref(r) for r in report.candidate],
         "notes": list(report.notes),
         "geomean": report.geomean,
+        "origin": asdict(report.origin) if report.origin else None,
         "series": [_comparison(c) for c in report.comparisons],
     }
     return json.dumps(document, indent=2, allow_nan=False) + "\n"
@@ -83,3 +85,137 @@ def _summary(summary: Summary | None) -> dict[str, Any] | None:
 def _finite(value: Any) -> Any:
     # JSON has no infinity: an unbounded interval end is null.
     return None if isinstance(value, float) and not math.isfinite(value) else value
+
+
+# --- reading a report back (perfgate publish: the report is an artifact from an untrusted job) ---------
+
+
+def load(text: str, source: str) -> Report:
+    """Rebuild a Report from its JSON, checking every field; an error names the key."""
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(source, f"not valid JSON: {exc.msg}", where=f"{exc.lineno}:{exc.colno}") from None
+    if not isinstance(doc, dict) or doc.get("schema_version") != SCHEMA_VERSION:
+        raise InputError(source, f"not a perfgate report of schema version {SCHEMA_VERSION}", where="schema_version")
+    reader = _Reader(source)
+    settings = reader.obj(doc, "settings")
+    origin = doc.get("origin")
+    return Report(
+        comparisons=tuple(reader.comparison(c, f"series[{i}]") for i, c in enumerate(reader.list(doc, "series"))),
+        settings=Settings(
+            max_regression=reader.number(settings, "max_regression", "settings"),
+            fdr=reader.number(settings, "fdr", "settings"),
+            confidence=reader.number(settings, "confidence", "settings"),
+            min_samples=int(reader.number(settings, "min_samples", "settings")),
+        ),
+        baseline=tuple(reader.ref(r, f"baseline[{i}]") for i, r in enumerate(reader.list(doc, "baseline"))),
+        candidate=tuple(reader.ref(r, f"candidate[{i}]") for i, r in enumerate(reader.list(doc, "candidate"))),
+        notes=tuple(reader.text(n, f"notes[{i}]") for i, n in enumerate(reader.list(doc, "notes"))),
+        geomean=reader.optional_number(doc, "geomean", ""),
+        origin=reader.origin(origin) if isinstance(origin, dict) else None,
+    )
+
+
+class _Reader:
+    def __init__(self, source: str) -> None:
+        self.source = source
+
+    def fail(self, where: str, problem: str) -> InputError:
+        return InputError(self.source, problem, where=where)
+
+    def obj(self, doc: Any, key: str) -> dict[str, Any]:
+        value = doc.get(key) if isinstance(doc, dict) else None
+        if not isinstance(value, dict):
+            raise self.fail(key, "expected an object")
+        return value
+
+    def list(self, doc: dict[str, Any], key: str) -> list[Any]:
+        value = doc.get(key)
+        if not isinstance(value, list):
+            raise self.fail(key, "expected a list")
+        return value
+
+    def text(self, value: Any, where: str) -> str:
+        if not isinstance(value, str):
+            raise self.fail(where, "expected a string")
+        return value
+
+    def number(self, doc: dict[str, Any], key: str, where: str) -> float:
+        value = self.optional_number(doc, key, where)
+        if value is None:
+            raise self.fail(f"{where}.{key}".lstrip("."), "expected a number")
+        return value
+
+    def optional_number(self, doc: dict[str, Any], key: str, where: str) -> float | None:
+        value = doc.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, int | float) or isinstance(value, bool) or not math.isfinite(value):
+            raise self.fail(f"{where}.{key}".lstrip("."), f"expected a finite number, got {value!r}")
+        return float(value)
+
+    def ref(self, item: Any, where: str) -> RunRef:
+        if not isinstance(item, dict):
+            raise self.fail(where, "expected an object")
+        commit = item.get("commit")
+        return RunRef(self.text(item.get("label"), f"{where}.label"), commit if isinstance(commit, str) else None)
+
+    def origin(self, item: dict[str, Any]) -> Origin:
+        def text(key: str) -> str | None:
+            value = item.get(key)
+            return value if isinstance(value, str) else None
+
+        pr = item.get("pr_number")
+        return Origin(
+            text("repository"),
+            pr if isinstance(pr, int) and not isinstance(pr, bool) else None,
+            text("head_sha"),
+            text("run_url"),
+        )
+
+    def summary(self, item: Any, where: str) -> Summary | None:
+        if item is None:
+            return None
+        if not isinstance(item, dict):
+            raise self.fail(where, "expected an object or null")
+        values = {
+            k: self.optional_number(item, k, where)
+            for k in ("mean", "stddev", "min", "median", "p90", "p95", "p99", "max")
+        }
+        errors = self.optional_number(item, "errors", where)
+        return Summary(
+            count=int(self.number(item, "count", where)), errors=int(errors) if errors is not None else None, **values
+        )
+
+    def comparison(self, item: Any, where: str) -> Comparison:
+        if not isinstance(item, dict):
+            raise self.fail(where, "expected an object")
+        try:
+            verdict = Verdict(str(item.get("verdict")))
+            direction = Direction(str(item.get("direction")))
+        except ValueError:
+            raise self.fail(where, "unknown verdict or direction") from None
+        ci = item.get("ci")
+        interval = None
+        if isinstance(ci, list) and len(ci) == 2 and all(isinstance(v, int | float) for v in ci):
+            interval = (float(ci[0]), float(ci[1]))
+        test = item.get("test")
+        return Comparison(
+            name=self.text(item.get("name"), f"{where}.name"),
+            metric=self.text(item.get("metric"), f"{where}.metric"),
+            unit=self.text(item.get("unit"), f"{where}.unit"),
+            direction=direction,
+            verdict=verdict,
+            reason=self.text(item.get("reason"), f"{where}.reason"),
+            baseline=self.summary(item.get("baseline"), f"{where}.baseline"),
+            candidate=self.summary(item.get("candidate"), f"{where}.candidate"),
+            n_baseline=int(self.number(item, "n_baseline", where)),
+            n_candidate=int(self.number(item, "n_candidate", where)),
+            change=self.optional_number(item, "change", where),
+            ci=interval,
+            p_value=self.optional_number(item, "p_value", where),
+            q_value=self.optional_number(item, "q_value", where),
+            test=test if test in ("exact", "permutation", "normal") else None,
+            max_regression=self.optional_number(item, "max_regression", where),
+        )

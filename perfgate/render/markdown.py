@@ -8,6 +8,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from perfgate.gate import FAILING, WARNING, Comparison, Report, Verdict, format_change, format_percent
 from perfgate.render import cells
+from perfgate.render.history_text import sparkline
 from perfgate.resources import resource_dir
 
 MARKER = "<!-- perfgate:report -->"
@@ -33,9 +34,17 @@ _ENTITIES = str.maketrans(
 )
 
 
+# Control characters and bidirectional overrides can hide or reorder text in a review ("Trojan Source").
+_INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+NAME_LIMIT = 200
+
+
 def escape(text: str) -> str:
     """Make untrusted text (series names, reasons) inert in a table cell: no HTML, mentions or links."""
-    return re.sub(r"\s+", " ", text).translate(_ENTITIES)
+    text = _INVISIBLE.sub("\ufffd", re.sub(r"\s+", " ", text))
+    if len(text) > NAME_LIMIT:
+        text = text[: NAME_LIMIT - 1] + "…"
+    return text.translate(_ENTITIES)
 
 
 def _environment() -> Environment:
@@ -67,6 +76,7 @@ def render(report: Report) -> str:
             settings=report.settings,
             max_regression=format_percent(report.settings.max_regression),
             failing=[_row(c, report) for c in failing],
+            run_url=report.origin.run_url if report.origin else None,
             warning=[_row(c, report) for c in warning],
             rest=[_row(c, report) for c in rest[:kept]],
             rest_total=len(rest),
@@ -101,7 +111,9 @@ def _headline(report: Report) -> str:
 
 def _row(c: Comparison, report: Report) -> dict[str, str]:
     show_metric = len({x.metric for x in report.comparisons}) > 1
+    trend = next((values for name, metric, values in report.history if (name, metric) == (c.name, c.metric)), ())
     return {
+        "trend": sparkline(trend) if len(trend) > 1 else "",
         "name": cells.label(c, show_metric),
         "baseline": cells.centre(c.baseline, c.unit),
         "candidate": cells.centre(c.candidate, c.unit),

@@ -1,0 +1,240 @@
+"""The GitHub Action's use cases: `perfgate gate` (every job) and `perfgate publish` (the trusted
+second workflow for pull requests from forks).
+
+The verdict comes from the results alone; GitHub is only told about it. When GitHub cannot be told (a
+read-only token on a fork's pull request, an outage after retries), the job summary says so and the
+exit code is still the gate's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from pathlib import Path
+
+from perfgate import app, vcs
+from perfgate.config import Config
+from perfgate.deliver.github import GitHubPublisher, GitHubTarget
+from perfgate.errors import DeliveryError, InputError, UsageError
+from perfgate.gate import FAILING, Report, Verdict
+from perfgate.github_env import GitHubContext, append_summary, write_outputs
+from perfgate.model import Origin, ParsedResults
+from perfgate.render import json_report, junit, markdown, text
+from perfgate.store import Store
+
+REPORT_FILE = "perfgate-report.json"
+JUNIT_FILE = "perfgate-junit.xml"
+FORK_HELP = (
+    "perfgate could not comment: this job's token is read-only (a pull request from a fork). "
+    "The report is in the job summary and the perfgate-report artifact; to get the PR comment, add the "
+    "trusted publish workflow described in docs/github-action.md (Forks)."
+)
+COMMENT_POLICIES = ("always", "on-change", "on-regression", "never")
+FAIL_ON = ("regression", "budget", "never")
+PublisherFactory = Callable[[GitHubTarget], GitHubPublisher]
+
+
+@dataclass(frozen=True)
+class GateOptions:
+    mode: str = "auto"  # auto | record | compare
+    comment: str = "on-change"
+    fail_on: str = "regression"
+    output_dir: Path = Path(".")
+    format_name: str | None = None
+    suite: str | None = None
+    baseline_runs: int | None = None
+    overrides: app.Overrides = field(default_factory=app.Overrides)
+
+
+@dataclass
+class GateOutcome:
+    exit_code: int
+    report: Report | None = None
+    lines: list[str] = field(default_factory=list)
+
+
+def gate(
+    store: Store,
+    patterns: Sequence[str],
+    ctx: GitHubContext,
+    cfg: Config,
+    options: GateOptions,
+    *,
+    now: datetime,
+    workdir: Path,
+    publisher: PublisherFactory = GitHubPublisher,
+) -> GateOutcome:
+    """Record the run (main branch) or compare it and tell GitHub (pull requests)."""
+    if options.comment not in COMMENT_POLICIES or options.fail_on not in FAIL_ON:
+        raise UsageError(f"comment must be one of {COMMENT_POLICIES}, fail-on one of {FAIL_ON}")
+    suite = options.suite or cfg.suite
+    results = app.read_all(app.expand(patterns), options.format_name)
+    mode = options.mode
+    if mode == "auto":
+        mode = "record" if ctx.event == "push" and ctx.branch == cfg.main_branch else "compare"
+    if mode == "record":
+        return _record(store, results, ctx, suite, now)
+    if mode != "compare":
+        raise UsageError(f"mode must be auto, record or compare, not {options.mode!r}")
+    settings = app.resolve_settings(cfg, options.overrides)
+    base_commit = vcs.merge_base(workdir, cfg.main_branch) or ctx.base_sha
+    report = app.compare_parsed_with_history(
+        store,
+        results,
+        suite=suite,
+        branch=cfg.main_branch,
+        settings=settings,
+        policy=app.make_policy(cfg, now.date()),
+        baseline_runs=options.baseline_runs or cfg.baseline_runs,
+        base_commit=base_commit,
+        repository=workdir,
+    )
+    history = tuple(
+        (c.name, c.metric, tuple(reversed(_medians(store, suite, cfg.main_branch, c.name, c.metric))))
+        for c in report.comparisons
+        if c.verdict in FAILING
+    )
+    report = replace(
+        report,
+        origin=Origin(ctx.repository, ctx.pr_number, ctx.sha, ctx.run_url),
+        history=history,
+    )
+    return _publish_outputs(report, ctx, options, publisher)
+
+
+def _medians(store: Store, suite: str, branch: str, name: str, metric: str) -> list[float]:
+    points = store.series_history(suite, branch, name, metric, 20)
+    return [p.summary.median for p in points if p.summary.median is not None]
+
+
+def _record(
+    store: Store, results: Sequence[ParsedResults], ctx: GitHubContext, suite: str, now: datetime
+) -> GateOutcome:
+    outcome = GateOutcome(0)
+    for i, parsed in enumerate(results):
+        info = app.RunInfo(
+            suite=suite, branch=ctx.branch or "main", commit=ctx.sha, key=f"{ctx.idempotency_prefix}:{i}"
+        )
+        done = app.ingest_parsed(store, parsed, info, now=now)
+        state = "stored as run" if done.created else "already stored as run"
+        outcome.lines.append(
+            f"{parsed.source}: {state} {done.run_id} ({done.series} series, {info.branch}@{ctx.sha[:12]})"
+        )
+    append_summary(ctx.summary_path, "### perfgate\n\n" + "\n".join(f"- {line}" for line in outcome.lines) + "\n")
+    write_outputs(ctx.output_path, {"verdict": "recorded", "regressions": "0", "report": "", "junit": ""})
+    return outcome
+
+
+def _exit_code(report: Report, fail_on: str) -> int:
+    if fail_on == "never":
+        return 0
+    if fail_on == "budget":
+        return 1 if report.count(Verdict.BUDGET_EXCEEDED) else 0
+    return 1 if report.failed else 0
+
+
+def _publish_outputs(
+    report: Report, ctx: GitHubContext, options: GateOptions, publisher: PublisherFactory
+) -> GateOutcome:
+    """Files and step outputs first (they never fail the job), then GitHub."""
+    options.output_dir.mkdir(parents=True, exist_ok=True)
+    report_path, junit_path = options.output_dir / REPORT_FILE, options.output_dir / JUNIT_FILE
+    app.write_output(report_path, json_report.render(report))
+    app.write_output(junit_path, junit.render(report))
+    exit_code = _exit_code(report, options.fail_on)
+    outcome = GateOutcome(exit_code, report, [text.render(report)])
+    body = markdown.render(report)
+    notices = deliver(report, body, ctx, options.comment, exit_code, publisher_factory=publisher)
+    outcome.lines += notices
+    append_summary(ctx.summary_path, body + "".join(f"\n> [!NOTE]\n> {n}\n" for n in notices))
+    write_outputs(
+        ctx.output_path,
+        {
+            "verdict": report.verdict,
+            "regressions": str(sum(1 for c in report.comparisons if c.verdict in FAILING)),
+            "report": str(report_path),
+            "junit": str(junit_path),
+        },
+    )
+    return outcome
+
+
+def deliver(
+    report: Report, body: str, ctx: GitHubContext, comment: str, exit_code: int, *, publisher_factory: PublisherFactory
+) -> list[str]:
+    """Post the PR comment and the check; returns notices for the job summary instead of raising."""
+    if not ctx.token:
+        return ["no GitHub token was given: no PR comment and no check (the job summary has the report)"]
+    head_sha = report.origin.head_sha if report.origin and report.origin.head_sha else ctx.sha
+    notices: list[str] = []
+    client = publisher_factory(GitHubTarget(ctx.api_url, ctx.repository, ctx.token))
+    try:
+        pr_number = report.origin.pr_number if report.origin else ctx.pr_number
+        changed = any(c.verdict is not Verdict.UNCHANGED for c in report.comparisons)
+        create = {"always": True, "on-change": changed, "on-regression": report.failed, "never": False}[comment]
+        if pr_number is not None and comment != "never":
+            outcome = client.upsert_comment(pr_number, body, markdown.MARKER, create=create)
+            if outcome.action != "skipped":
+                notices.append(f"PR comment {outcome.action}: {outcome.url}")
+        conclusion = "failure" if exit_code else "success"
+        failing = sum(1 for c in report.comparisons if c.verdict in FAILING)
+        title = (
+            f"{failing} failing of {len(report.comparisons)} series"
+            if failing
+            else f"{len(report.comparisons)} series, no regression"
+        )
+        kind = client.report_check(head_sha, conclusion=conclusion, title=title, summary=body, details_url=ctx.run_url)
+        notices.append(f"{kind} on {head_sha[:12]}: {conclusion}")
+    except DeliveryError as exc:
+        notices.append(
+            FORK_HELP if exc.read_only else f"{exc} — the verdict above stands; only the PR comment or check is missing"
+        )
+    finally:
+        client.close()
+    return notices
+
+
+def publish(
+    report_path: Path, ctx: GitHubContext, *, comment: str, fail_on: str, publisher: PublisherFactory = GitHubPublisher
+) -> GateOutcome:
+    """Post a report made by an untrusted job (a fork's pull request): validate, re-render, find the PR."""
+    try:
+        raw = report_path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InputError(str(report_path), f"cannot be read: {exc.strerror}") from None
+    report = json_report.load(raw, str(report_path))  # re-rendered from data: nothing of the file is posted as is
+    head_sha = ctx.sha  # the workflow_run's head: what the untrusted job ran on, per GitHub, not per the file
+    if report.origin and report.origin.head_sha and report.origin.head_sha != head_sha:
+        raise InputError(
+            str(report_path), f"the report is for {report.origin.head_sha[:12]}, the workflow run for {head_sha[:12]}"
+        )
+    if not ctx.token:
+        raise UsageError("perfgate publish needs a token (GITHUB_TOKEN) with pull-requests and checks write")
+    client = publisher(GitHubTarget(ctx.api_url, ctx.repository, ctx.token))
+    try:
+        pulls = (
+            [client.pull(ctx.pr_number)]
+            if ctx.pr_number
+            else [p for p in client.pulls_for_commit(head_sha) if p.state == "open"]
+        )
+    except DeliveryError as exc:
+        raise InputError("workflow_run", f"cannot find the pull request of {head_sha[:12]}: {exc}") from None
+    finally:
+        client.close()
+    outcome = GateOutcome(0, report)
+    if not pulls:
+        outcome.lines.append(f"no open pull request has head {head_sha[:12]}: nothing to post")
+        return outcome
+    pull = pulls[0]
+    if pull.head_sha != head_sha:
+        outcome.lines.append(
+            f"PR #{pull.number} has moved on to {pull.head_sha[:12]}; this report (for {head_sha[:12]}) is stale: not posted"
+        )
+        return outcome
+    report = replace(
+        report, origin=Origin(ctx.repository, pull.number, head_sha, report.origin.run_url if report.origin else None)
+    )
+    exit_code = _exit_code(report, fail_on)
+    outcome.lines += deliver(report, markdown.render(report), ctx, comment, exit_code, publisher_factory=publisher)
+    return outcome

@@ -1,0 +1,1 @@
+"""Delivery of finished reports: GitHub (comments, checks) and mail. Never decides anything."""

@@ -1,0 +1,249 @@
+"""A fake GitHub REST API on loopback: real HTTP, real pagination (Link headers), injectable faults.
+
+Only what perfgate uses: issue comments (list/create/edit/delete), issues, pulls, pulls of a commit,
+check runs and commit statuses. Every request is recorded, so tests can assert on what was sent.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlparse
+
+PER_PAGE_DEFAULT = 30
+
+
+@dataclass
+class Fault:
+    """Answer the next matching request(s) with this status instead of serving it."""
+
+    method: str
+    path_pattern: str
+    status: int
+    times: int = 1
+    headers: dict[str, str] = field(default_factory=dict)
+    message: str = "fault"
+    delay: float = 0.0
+    after: bool = False  # serve the request first, then answer with the fault (a lost response)
+
+
+@dataclass
+class Call:
+    method: str
+    path: str
+    query: dict[str, list[str]]
+    body: Any
+    status: int
+
+
+class FakeGitHub:
+    def __init__(self, owner: str = "acme", repo: str = "shop") -> None:
+        self.full_name = f"{owner}/{repo}"
+        self.comments: dict[int, list[dict[str, Any]]] = {}
+        self.pulls: dict[int, dict[str, Any]] = {}
+        self.check_runs: list[dict[str, Any]] = []
+        self.statuses: list[dict[str, Any]] = []
+        self.faults: list[Fault] = []
+        self.calls: list[Call] = []
+        self._next_id = 1000
+        self._lock = threading.Lock()
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def start(self) -> FakeGitHub:
+        self.thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    # --- state helpers for tests -------------------------------------------------------------
+
+    def add_pull(self, number: int, head_sha: str, *, fork: bool = False, base_sha: str = "b" * 40) -> None:
+        head_repo = None if fork else {"full_name": self.full_name, "fork": False}
+        self.pulls[number] = {
+            "number": number,
+            "state": "open",
+            "title": f"PR {number}",
+            "head": {
+                "sha": head_sha,
+                "ref": "feature",
+                "repo": head_repo or {"full_name": "someone/shop", "fork": True},
+            },
+            "base": {"sha": base_sha, "ref": "main", "repo": {"full_name": self.full_name}},
+            "html_url": f"https://github.example/{self.full_name}/pull/{number}",
+            "url": f"{self.url}/repos/{self.full_name}/pulls/{number}",
+            "_commits": [head_sha],  # GitHub keeps a PR associated with every commit it ever had
+        }
+        self.comments.setdefault(number, [])
+
+    def add_comment(self, number: int, body: str, login: str = "github-actions[bot]") -> dict[str, Any]:
+        with self._lock:
+            self._next_id += 1
+            comment = {
+                "id": self._next_id,
+                "body": body,
+                "user": {"login": login, "type": "Bot" if login.endswith("[bot]") else "User"},
+                "url": f"{self.url}/repos/{self.full_name}/issues/comments/{self._next_id}",
+                "html_url": f"https://github.example/{self.full_name}/pull/{number}#issuecomment-{self._next_id}",
+                "created_at": "2026-11-23T00:00:00Z",
+                "updated_at": "2026-11-23T00:00:00Z",
+            }
+            self.comments.setdefault(number, []).append(comment)
+            return comment
+
+    def requests(self, method: str, pattern: str = "") -> list[Call]:
+        return [c for c in self.calls if c.method == method and re.search(pattern, c.path)]
+
+    # --- HTTP ----------------------------------------------------------------------------------
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: Any) -> None:  # keep test output clean
+                pass
+
+            def _serve(self, method: str) -> None:
+                parsed = urlparse(self.path)
+                length = int(self.headers.get("Content-Length") or 0)
+                raw = self.rfile.read(length) if length else b""
+                body = json.loads(raw) if raw else None
+                status, payload, headers = fake._route(method, parsed.path, parse_qs(parsed.query), body)
+                fake.calls.append(Call(method, parsed.path, parse_qs(parsed.query), body, status))
+                data = json.dumps(payload).encode() if payload is not None else b""
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                for key, value in headers.items():
+                    self.send_header(key, value)
+                self.end_headers()
+                self.wfile.write(data)
+
+            def do_GET(self) -> None:
+                self._serve("GET")
+
+            def do_POST(self) -> None:
+                self._serve("POST")
+
+            def do_PATCH(self) -> None:
+                self._serve("PATCH")
+
+            def do_DELETE(self) -> None:
+                self._serve("DELETE")
+
+        return Handler
+
+    def _fault(self, method: str, path: str) -> Fault | None:
+        with self._lock:
+            for fault in self.faults:
+                if fault.times > 0 and fault.method == method and re.search(fault.path_pattern, path):
+                    fault.times -= 1
+                    return fault
+        return None
+
+    def _route(self, method: str, path: str, query: dict[str, list[str]], body: Any) -> tuple[int, Any, dict[str, str]]:
+        fault = self._fault(method, path)
+        if fault is not None:
+            if fault.after:
+                self._serve_route(method, path, query, body)
+            if fault.delay:
+                threading.Event().wait(fault.delay)
+            message = {"message": fault.message, "documentation_url": "https://docs.github.example"}
+            return fault.status, message, fault.headers
+        return self._serve_route(method, path, query, body)
+
+    def _serve_route(
+        self, method: str, path: str, query: dict[str, list[str]], body: Any
+    ) -> tuple[int, Any, dict[str, str]]:
+        base = f"/repos/{self.full_name}"
+        if not path.startswith(base) and path != "/repos/" + self.full_name:
+            return 404, {"message": "Not Found"}, {}
+        rest = path[len(base) :]
+        if rest == "":
+            return (
+                200,
+                {"full_name": self.full_name, "name": self.full_name.split("/")[1], "url": f"{self.url}{base}"},
+                {},
+            )
+        if m := re.fullmatch(r"/issues/(\d+)/comments", rest):
+            number = int(m.group(1))
+            if method == "GET":
+                return self._page(self.comments.get(number, []), query, f"{self.url}{path}")
+            if method == "POST":
+                return 201, self.add_comment(number, body["body"]), {}
+        if m := re.fullmatch(r"/issues/comments/(\d+)", rest):
+            comment_id = int(m.group(1))
+            for comments in self.comments.values():
+                for i, comment in enumerate(comments):
+                    if comment["id"] == comment_id:
+                        if method == "PATCH":
+                            comment["body"] = body["body"]
+                            return 200, comment, {}
+                        if method == "DELETE":
+                            del comments[i]
+                            return 204, None, {}
+                        return 200, comment, {}
+            return 404, {"message": "Not Found"}, {}
+        if m := re.fullmatch(r"/(issues|pulls)/(\d+)", rest):
+            number = int(m.group(2))
+            if number not in self.pulls:
+                return 404, {"message": "Not Found"}, {}
+            pull = dict(self.pulls[number])
+            if m.group(1) == "issues":
+                pull = {
+                    "number": number,
+                    "title": pull["title"],
+                    "state": "open",
+                    "pull_request": {"url": pull["url"]},
+                    "url": f"{self.url}{base}/issues/{number}",
+                    "html_url": pull["html_url"],
+                }
+            return 200, pull, {}
+        if m := re.fullmatch(r"/commits/([0-9a-f]+)/pulls", rest):
+            found = [p for p in self.pulls.values() if m.group(1) in (p["head"]["sha"], *p["_commits"])]
+            return self._page(found, query, f"{self.url}{path}")
+        if m := re.fullmatch(r"/commits/([0-9a-f]+)", rest):
+            return 200, {"sha": m.group(1), "url": f"{self.url}{base}/commits/{m.group(1)}"}, {}
+        if rest == "/check-runs" and method == "POST":
+            run = {
+                "id": len(self.check_runs) + 1,
+                **body,
+                "url": f"{self.url}{base}/check-runs/{len(self.check_runs) + 1}",
+            }
+            self.check_runs.append(run)
+            return 201, run, {}
+        if m := re.fullmatch(r"/statuses/([0-9a-f]+)", rest):
+            status = {"id": len(self.statuses) + 1, "sha": m.group(1), **body}
+            self.statuses.append(status)
+            return 201, status, {}
+        return 404, {"message": f"no route for {method} {path}"}, {}
+
+    def _page(self, items: list[Any], query: dict[str, list[str]], url: str) -> tuple[int, Any, dict[str, str]]:
+        per_page = int(query.get("per_page", [PER_PAGE_DEFAULT])[0])
+        page = int(query.get("page", ["1"])[0])
+        chunk = items[(page - 1) * per_page : page * per_page]
+        last = max(1, -(-len(items) // per_page))
+        links = []
+        if page < last:
+            links.append(f'<{url}?per_page={per_page}&page={page + 1}>; rel="next"')
+            links.append(f'<{url}?per_page={per_page}&page={last}>; rel="last"')
+        return 200, chunk, ({"Link": ", ".join(links)} if links else {})
+
+
+def running() -> Iterator[FakeGitHub]:
+    fake = FakeGitHub().start()
+    try:
+        yield fake
+    finally:
+        fake.stop()

@@ -1,0 +1,268 @@
+"""The GitHub side against a fake GitHub REST server on loopback: PyGithub over real HTTP."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from perfgate.deliver.github import GitHubPublisher, GitHubTarget
+from perfgate.errors import DeliveryError
+from perfgate.github_env import read_context
+from perfgate.render.markdown import MARKER
+
+from .conftest import DATA, EXAMPLES
+from .fake_github import FakeGitHub, Fault
+
+EVENTS = DATA / "github-events"
+HEAD_SHA = "1" * 40
+FORK_SHA = "3" * 40
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeGitHub]:
+    server = FakeGitHub().start()
+    yield server
+    server.stop()
+
+
+def _client(fake: FakeGitHub, timeout: int = 5) -> GitHubPublisher:
+    return GitHubPublisher(
+        GitHubTarget(fake.url, fake.full_name, "s3cret-token", timeout=timeout, secondary_rate_wait=0.2)
+    )
+
+
+def _ours(fake: FakeGitHub, number: int) -> list[dict[str, object]]:
+    return [c for c in fake.comments[number] if str(c["body"]).startswith(MARKER)]
+
+
+# --- the client ----------------------------------------------------------------------------------
+
+
+def test_one_comment_found_across_pages_and_edited_in_place(fake: FakeGitHub) -> None:
+    fake.add_pull(7, HEAD_SHA)
+    for i in range(150):  # our comment sits on the second page
+        fake.add_comment(7, f"review {i}", login="alice")
+        if i == 120:
+            fake.add_comment(7, f"{MARKER}\nold report")
+    client = _client(fake)
+    outcome = client.upsert_comment(7, f"{MARKER}\nnew report", MARKER)
+    assert outcome.action == "updated"
+    assert [c["body"] for c in _ours(fake, 7)] == [f"{MARKER}\nnew report"]
+    assert any(call.query.get("page") == ["2"] for call in fake.requests("GET", "/issues/7/comments"))
+    assert client.upsert_comment(7, f"{MARKER}\nnew report", MARKER).action == "unchanged"
+    assert len(fake.requests("PATCH")) == 1  # an unchanged body is not re-posted
+
+
+def test_duplicates_are_removed(fake: FakeGitHub) -> None:
+    fake.add_pull(7, HEAD_SHA)
+    for _ in range(3):
+        fake.add_comment(7, f"{MARKER}\ncopy")
+    outcome = _client(fake).upsert_comment(7, f"{MARKER}\nreport", MARKER)
+    assert outcome.duplicates_removed == 2 and len(_ours(fake, 7)) == 1
+
+
+def test_a_lost_create_response_does_not_duplicate_the_comment(fake: FakeGitHub) -> None:
+    fake.add_pull(7, HEAD_SHA)
+    fake.faults.append(Fault("POST", r"/issues/7/comments$", 502, after=True))  # created, but the answer is lost
+    outcome = _client(fake).upsert_comment(7, f"{MARKER}\nreport", MARKER)
+    assert len(_ours(fake, 7)) == 1 and outcome.action in ("unchanged", "created")
+
+
+def test_a_timeout_is_retried_after_listing_again(fake: FakeGitHub) -> None:
+    fake.add_pull(7, HEAD_SHA)
+    fake.faults.append(Fault("POST", r"/issues/7/comments$", 200, delay=2.5, after=True))
+    _client(fake, timeout=1).upsert_comment(7, f"{MARKER}\nreport", MARKER)
+    assert len(_ours(fake, 7)) == 1
+
+
+def test_server_errors_and_rate_limits_on_reads_are_retried(fake: FakeGitHub) -> None:
+    fake.add_pull(7, HEAD_SHA)
+    fake.faults.append(Fault("GET", r"/issues/7/comments$", 502))
+    fake.faults.append(Fault("GET", r"/issues/7/comments$", 429, headers={"Retry-After": "0"}))
+    fake.faults.append(
+        Fault(
+            "GET",
+            r"/issues/7/comments$",
+            403,
+            headers={"Retry-After": "0"},
+            message="You have exceeded a secondary rate limit",
+        )
+    )
+    assert _client(fake).upsert_comment(7, f"{MARKER}\nreport", MARKER).action == "created"
+    assert len(fake.requests("GET", "/issues/7/comments")) >= 4
+
+
+def test_a_read_only_token_is_told_apart(fake: FakeGitHub) -> None:
+    fake.add_pull(8, FORK_SHA, fork=True)
+    fake.faults.append(
+        Fault("POST", r"/issues/8/comments$", 403, times=5, message="Resource not accessible by integration")
+    )
+    with pytest.raises(DeliveryError) as info:
+        _client(fake).upsert_comment(8, f"{MARKER}\nreport", MARKER)
+    assert info.value.read_only and "s3cret" not in str(info.value)
+
+
+def test_check_run_falls_back_to_a_commit_status(fake: FakeGitHub) -> None:
+    fake.faults.append(Fault("POST", "/check-runs", 403, message="Resource not accessible by integration"))
+    kind = _client(fake).report_check(HEAD_SHA, conclusion="failure", title="1 failing", summary="…", details_url=None)
+    assert kind == "status" and fake.statuses[0]["state"] == "failure" and fake.statuses[0]["context"] == "perfgate"
+
+
+def test_context_of_each_event(tmp_path: Path) -> None:
+    base = {"GITHUB_REPOSITORY": "acme/shop", "GITHUB_SHA": "f" * 40, "GITHUB_RUN_ID": "42", "GITHUB_RUN_ATTEMPT": "2"}
+    pr = read_context(
+        {**base, "GITHUB_EVENT_NAME": "pull_request", "GITHUB_EVENT_PATH": str(EVENTS / "pull_request.json")}
+    )
+    assert (pr.pr_number, pr.sha, pr.base_sha, pr.is_fork) == (
+        7,
+        HEAD_SHA,
+        "2" * 40,
+        False,
+    )  # the head, not the merge commit
+    assert pr.idempotency_prefix == "github:acme/shop:42:2"
+    fork = read_context(
+        {**base, "GITHUB_EVENT_NAME": "pull_request", "GITHUB_EVENT_PATH": str(EVENTS / "pull_request_fork.json")}
+    )
+    assert fork.is_fork and fork.pr_number == 8
+    push = read_context(
+        {
+            **base,
+            "GITHUB_EVENT_NAME": "push",
+            "GITHUB_REF": "refs/heads/main",
+            "GITHUB_EVENT_PATH": str(EVENTS / "push.json"),
+        }
+    )
+    assert (push.branch, push.sha, push.pr_number) == ("main", "2" * 40, None)
+    run = read_context(
+        {**base, "GITHUB_EVENT_NAME": "workflow_run", "GITHUB_EVENT_PATH": str(EVENTS / "workflow_run_fork.json")}
+    )
+    assert (run.sha, run.pr_number, run.is_fork, run.workflow_run_conclusion) == (FORK_SHA, None, True, "failure")
+
+
+# --- end to end: `perfgate gate` / `perfgate publish` as a workflow step runs them ------------------
+
+
+def _step(
+    fake: FakeGitHub, tmp_path: Path, event: str, payload: str, *args: str, token: bool = True, sha: str = "2" * 40
+) -> tuple[subprocess.CompletedProcess[str], Path, Path]:
+    summary, outputs = tmp_path / f"summary-{event}.md", tmp_path / f"output-{event}.txt"
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "PERFGATE_"))},
+        "GITHUB_ACTIONS": "true",
+        "GITHUB_EVENT_NAME": event,
+        "GITHUB_EVENT_PATH": str(EVENTS / payload),
+        "GITHUB_REPOSITORY": fake.full_name,
+        "GITHUB_SHA": sha,
+        "GITHUB_REF": "refs/heads/main",
+        "GITHUB_RUN_ID": "42",
+        "GITHUB_RUN_ATTEMPT": "1",
+        "GITHUB_API_URL": fake.url,
+        "GITHUB_SERVER_URL": "https://github.example",
+        "GITHUB_STEP_SUMMARY": str(summary),
+        "GITHUB_OUTPUT": str(outputs),
+        "PERFGATE_DATABASE_URL": f"sqlite:///{tmp_path / 'history.db'}",
+    }
+    if token:
+        env["GITHUB_TOKEN"] = "s3cret-token"
+    done = subprocess.run(
+        [sys.executable, "-m", "perfgate", *args], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120
+    )
+    return done, summary, outputs
+
+
+def _outputs(path: Path) -> dict[str, str]:
+    lines = path.read_text().splitlines()
+    out, i = {}, 0
+    while i < len(lines):
+        key, delimiter = lines[i].split("<<")
+        end = lines.index(delimiter, i + 1)
+        out[key] = "\n".join(lines[i + 1 : end])
+        i = end + 1
+    return out
+
+
+def test_push_records_then_pull_request_is_gated(fake: FakeGitHub, tmp_path: Path) -> None:
+    shutil.copy(EXAMPLES / "pytest-benchmark" / "base.json", tmp_path / "base.json")
+    shutil.copy(EXAMPLES / "pytest-benchmark" / "head.json", tmp_path / "head.json")
+    recorded, _, _ = _step(fake, tmp_path, "push", "push.json", "gate", "base.json")
+    assert recorded.returncode == 0, recorded.stderr
+    again, _, _ = _step(fake, tmp_path, "push", "push.json", "gate", "base.json")
+    assert "already stored as run 1" in again.stdout  # same run id and attempt: idempotent
+    fake.add_pull(7, HEAD_SHA)
+    gated, summary, outputs = _step(
+        fake, tmp_path, "pull_request", "pull_request.json", "gate", "head.json", sha="9" * 40
+    )
+    assert gated.returncode == 1, gated.stderr
+    assert "FAIL: 1 regression (test_tokenize)" in gated.stdout
+    (comment,) = _ours(fake, 7)
+    assert "1 regression beyond the allowed change" in str(comment["body"])
+    assert fake.check_runs[0]["head_sha"] == HEAD_SHA and fake.check_runs[0]["conclusion"] == "failure"
+    assert "details_url" in fake.check_runs[0] and "/actions/runs/42" in fake.check_runs[0]["details_url"]
+    assert "1 regression beyond the allowed change" in summary.read_text()
+    out = _outputs(outputs)
+    assert out["verdict"] == "fail" and out["regressions"] == "1"
+    report = json.loads(Path(tmp_path / out["report"]).read_text())
+    assert report["origin"]["pr_number"] == 7 and report["origin"]["head_sha"] == HEAD_SHA
+    junit = (tmp_path / out["junit"]).read_text()
+    assert junit.count("<testcase") == 3 and junit.count("<failure") == 1
+    rerun, _, _ = _step(fake, tmp_path, "pull_request", "pull_request.json", "gate", "head.json")
+    assert rerun.returncode == 1 and len(_ours(fake, 7)) == 1  # the comment is updated, never duplicated
+    assert "s3cret-token" not in gated.stdout + gated.stderr + summary.read_text()
+
+
+def test_fork_pull_request_degrades_to_the_summary(fake: FakeGitHub, tmp_path: Path) -> None:
+    shutil.copy(EXAMPLES / "pytest-benchmark" / "base.json", tmp_path / "base.json")
+    shutil.copy(EXAMPLES / "pytest-benchmark" / "head.json", tmp_path / "head.json")
+    _step(fake, tmp_path, "push", "push.json", "gate", "base.json")
+    fake.add_pull(8, FORK_SHA, fork=True)
+    for pattern in (r"/issues/8/comments$", "/check-runs", "/statuses/"):
+        fake.faults.append(Fault("POST", pattern, 403, times=10, message="Resource not accessible by integration"))
+    gated, summary, _ = _step(fake, tmp_path, "pull_request", "pull_request_fork.json", "gate", "head.json")
+    assert gated.returncode == 1  # the verdict does not depend on the API
+    assert "token is read-only (a pull request from a fork)" in summary.read_text()
+    assert "Traceback" not in gated.stderr
+
+
+def test_publish_posts_a_fork_report_and_refuses_a_stale_one(fake: FakeGitHub, tmp_path: Path) -> None:
+    shutil.copy(EXAMPLES / "pytest-benchmark" / "base.json", tmp_path / "base.json")
+    shutil.copy(EXAMPLES / "pytest-benchmark" / "head.json", tmp_path / "head.json")
+    _step(fake, tmp_path, "push", "push.json", "gate", "base.json")
+    fake.add_pull(8, FORK_SHA, fork=True)
+    untrusted = tmp_path / "untrusted"
+    _step(
+        fake,
+        tmp_path,
+        "pull_request",
+        "pull_request_fork.json",
+        "gate",
+        "head.json",
+        "--output-dir",
+        str(untrusted),
+        token=False,
+    )
+    report = untrusted / "perfgate-report.json"
+    raw = json.loads(report.read_text())
+    raw["series"][0]["name"] = "test_tokenize @maintainers <img src=x>"  # names come from the fork's code
+    report.write_text(json.dumps(raw))
+    published, _, _ = _step(fake, tmp_path, "workflow_run", "workflow_run_fork.json", "publish", str(report))
+    assert published.returncode == 0, published.stderr
+    (comment,) = _ours(fake, 8)
+    assert "@maintainers" not in str(comment["body"]) and "<img" not in str(comment["body"])
+    assert fake.check_runs[-1]["head_sha"] == FORK_SHA
+    fake.pulls[8]["head"]["sha"] = "4" * 40  # the author pushed again meanwhile
+    stale, _, _ = _step(fake, tmp_path, "workflow_run", "workflow_run_fork.json", "publish", str(report))
+    assert "is stale: not posted" in stale.stdout
+
+
+def test_publish_rejects_a_tampered_report(fake: FakeGitHub, tmp_path: Path) -> None:
+    report = tmp_path / "perfgate-report.json"
+    report.write_text(json.dumps({"schema_version": 1, "series": "everything"}))
+    done, _, _ = _step(fake, tmp_path, "workflow_run", "workflow_run_fork.json", "publish", str(report))
+    assert done.returncode == 3 and "perfgate-report.json:settings: expected an object" in done.stderr

@@ -1,0 +1,128 @@
+"""The composite Action's own pieces: its scripts run for real (git, bash), its YAML is well-formed."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from perfgate.store import Store
+
+from .conftest import EXAMPLES
+
+ROOT = Path(__file__).parent.parent
+PERFGATE = str(Path(sys.executable).parent / "perfgate")
+
+
+def _git(cwd: Path, *args: str) -> str:
+    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True).stdout.strip()
+
+
+def _clone(origin: Path, where: Path) -> Path:
+    subprocess.run(["git", "clone", "--quiet", str(origin), str(where)], check=True, capture_output=True)
+    return where
+
+
+def _history(job: Path, command: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("PERFGATE_")},
+        "HISTORY_BRANCH": "perfgate-data",
+        "PERFGATE": PERFGATE,
+        "RUNNER_TEMP": str(tmp_path / f"tmp-{job.name}"),
+        "GITHUB_SHA": "a" * 40,
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.com",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.com",
+    }
+    Path(env["RUNNER_TEMP"]).mkdir(exist_ok=True)
+    return subprocess.run(
+        ["bash", str(ROOT / "scripts" / "history-branch.sh"), command],
+        cwd=job,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def _ingest(job: Path, commit: str, key: str) -> None:
+    subprocess.run(
+        [
+            PERFGATE,
+            "ingest",
+            str(EXAMPLES / "pytest-benchmark" / "base.json"),
+            "--branch",
+            "main",
+            "--commit",
+            commit,
+            "--key",
+            key,
+        ],
+        cwd=job,
+        check=True,
+        capture_output=True,
+        env={k: v for k, v in os.environ.items() if not k.startswith("PERFGATE_")},
+    )
+
+
+@pytest.fixture
+def origin(tmp_path: Path) -> Path:
+    seed = tmp_path / "seed"
+    seed.mkdir()
+    _git(seed, "init", "--quiet", "-b", "main")
+    (seed / "README").write_text("x")
+    _git(seed, "add", "README")
+    _git(seed, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "--quiet", "-m", "init")
+    bare = tmp_path / "origin.git"
+    subprocess.run(["git", "clone", "--quiet", "--bare", str(seed), str(bare)], check=True)
+    return bare
+
+
+def test_branch_history_round_trip_and_concurrent_pushes(origin: Path, tmp_path: Path) -> None:
+    first, second, reader = (_clone(origin, tmp_path / n) for n in ("job1", "job2", "pr-job"))
+    _ingest(first, "c1", "k1")
+    _ingest(second, "c2", "k2")
+    # job2 restores before job1 saves: its later push is a non-fast-forward that must merge, not overwrite.
+    assert _history(second, "restore", tmp_path).returncode == 0
+    saved = _history(first, "save", tmp_path)
+    assert saved.returncode == 0, saved.stderr
+    raced = _history(second, "save", tmp_path)
+    assert raced.returncode == 0, raced.stderr
+    restored = _history(reader, "restore", tmp_path)
+    assert restored.returncode == 0, restored.stderr
+    runs = Store(f"sqlite:///{reader / '.perfgate' / 'history.db'}").latest_runs("default", "main", 10)
+    assert sorted(r.commit for r in runs) == ["c1", "c2"]
+    log = _git(origin, "log", "--oneline", "perfgate-data")
+    assert log.count("perfgate: history") == 2  # the second job merged and pushed on top of the first
+    assert _git(reader, "ls-tree", "--name-only", "origin/perfgate-data") == "runs.jsonl"
+
+
+def test_gate_script_refuses_postgres_without_a_url(tmp_path: Path) -> None:
+    env = {
+        **os.environ,
+        "INPUT_HISTORY": "postgres",
+        "PERFGATE_DATABASE_URL": "",
+        "INPUT_MODE": "auto",
+        "INPUT_COMMENT": "never",
+        "INPUT_FAIL_ON": "regression",
+        "INPUT_FORMAT": "auto",
+        "INPUT_CONFIG": "",
+        "INPUT_SUITE": "",
+        "INPUT_RESULTS": "x.json",
+        "PERFGATE": PERFGATE,
+        "RUNNER_TEMP": str(tmp_path),
+    }
+    done = subprocess.run(["bash", str(ROOT / "scripts" / "gate.sh")], env=env, capture_output=True, text=True)
+    assert done.returncode == 3 and "needs the database-url input" in done.stdout
+
+
+def test_action_inputs_reach_scripts_only_through_env() -> None:
+    text = (ROOT / "action.yml").read_text()
+    runs = [block for block in text.split("run:")[1:]]
+    for block in runs:
+        script = block.split("\n    - ")[0]
+        assert "${{" not in script, f"expression interpolated into a run script: {script[:80]}"

@@ -126,3 +126,25 @@ def test_action_inputs_reach_scripts_only_through_env() -> None:
     for block in runs:
         script = block.split("\n    - ")[0]
         assert "${{" not in script, f"expression interpolated into a run script: {script[:80]}"
+
+
+def test_zizmor_finds_no_injection_or_permission_problem() -> None:
+    zizmor = Path(sys.executable).parent / "zizmor"
+    targets = [str(ROOT / "action.yml"), *map(str, sorted((ROOT / "examples" / "github").glob("*.yml")))]
+    done = subprocess.run(
+        [
+            str(zizmor),
+            "--offline",
+            "--no-progress",
+            "--config",
+            str(ROOT / "zizmor.yml"),
+            "--min-severity",
+            "medium",
+            *targets,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "failed to parse" not in done.stderr, done.stderr  # every file was really audited

@@ -82,6 +82,7 @@ def test_readme_links_resolve() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for target in (
         "docs/cli.md",
+        "docs/github-action.md",
         "docs/configuration.md",
         "docs/baselines.md",
         "docs/formats.md",

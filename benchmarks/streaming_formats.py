@@ -20,6 +20,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from perfgate.formats.jmeter import DEFAULT_COLUMNS
+
 K6_READER = """
 import resource, sys, time
 from perfgate import formats
@@ -94,27 +96,7 @@ def write_jmeter(path: Path, rows: int) -> None:
     labels = ["Home Page", "Search", "Checkout, step 2", 'Report "daily"']
     with open(path, "w", newline="") as out:
         writer = csv.writer(out)
-        writer.writerow(
-            [
-                "timeStamp",
-                "elapsed",
-                "label",
-                "responseCode",
-                "responseMessage",
-                "threadName",
-                "dataType",
-                "success",
-                "failureMessage",
-                "bytes",
-                "sentBytes",
-                "grpThreads",
-                "allThreads",
-                "URL",
-                "Latency",
-                "IdleTime",
-                "Connect",
-            ]
-        )
+        writer.writerow(DEFAULT_COLUMNS)
         for i in range(rows):
             ok = rng.random() > 0.01
             elapsed = int(rng.lognormvariate(4.5, 0.4))

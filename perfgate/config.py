@@ -13,7 +13,7 @@ import tomllib
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from perfgate.errors import ConfigError
 from perfgate.units import BYTES, PER_SECOND, RATIO, SECONDS, normalize, parse_percentage
@@ -93,11 +93,19 @@ class Config:
 
     def budget_for(self, name: str) -> Budget | None:
         """The first budget whose glob matches the series name."""
-        return next((b for b in self.budgets if b.applies_to(name)), None)
+        return first_match(self.budgets, name)
 
     def waiver_for(self, name: str) -> Waiver | None:
         """The first waiver whose glob matches, expired or not (the caller checks the date)."""
-        return next((w for w in self.waivers if w.applies_to(name)), None)
+        return first_match(self.waivers, name)
+
+
+M = TypeVar("M", Budget, Waiver)
+
+
+def first_match(items: tuple[M, ...], name: str) -> M | None:
+    """The first budget or waiver whose glob matches ``name``: order in the file decides."""
+    return next((item for item in items if item.applies_to(name)), None)
 
 
 @dataclass(frozen=True)

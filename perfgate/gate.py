@@ -17,7 +17,7 @@ from datetime import date
 import numpy as np
 
 from perfgate import stats
-from perfgate.config import Budget, Limit, Waiver
+from perfgate.config import Budget, Limit, Waiver, first_match
 from perfgate.model import Direction, FloatArray, Origin, RunRef, SampleKind, Series, Summary, as_samples
 from perfgate.units import PER_SECOND, RATIO, format_value
 
@@ -66,10 +66,10 @@ class Policy:
     today: date | None = None  # waivers expire; the caller knows the date
 
     def budget_for(self, name: str) -> Budget | None:
-        return next((b for b in self.budgets if b.applies_to(name)), None)
+        return first_match(self.budgets, name)
 
     def waiver_for(self, name: str) -> Waiver | None:
-        return next((w for w in self.waivers if w.applies_to(name)), None)
+        return first_match(self.waivers, name)
 
 
 @dataclass(frozen=True)

@@ -87,10 +87,11 @@ def _read_csv(doc: Document, tally: RequestTally) -> None:
         first = text.readline()
         delimiter = _delimiter(first)
         header = next(csv.reader([first], delimiter=delimiter))
+        # The reader counts lines from where it starts: after the header when there is one.
         if not _FIRST_FIELD.match(first):  # a header line, whatever its columns
-            columns, rows = header, csv.reader(text, delimiter=delimiter)
+            columns, rows, skipped = header, csv.reader(text, delimiter=delimiter), 1
         else:
-            columns, rows = DEFAULT_COLUMNS, csv.reader(_chain(first, text), delimiter=delimiter)
+            columns, rows, skipped = DEFAULT_COLUMNS, csv.reader(_chain(first, text), delimiter=delimiter), 0
         missing = [c for c in ("elapsed", "label", "success") if c not in columns]
         if missing:
             raise InputError(
@@ -100,12 +101,12 @@ def _read_csv(doc: Document, tally: RequestTally) -> None:
         for row in rows:
             if not row:
                 continue
+            line = rows.line_num + skipped
             if len(row) < len(columns):
-                where = str(rows.line_num + (0 if columns is DEFAULT_COLUMNS else 1))
-                raise InputError(doc.path, f"expected {len(columns)} fields, got {len(row)}", where=where)
+                raise InputError(doc.path, f"expected {len(columns)} fields, got {len(row)}", where=str(line))
             tally.add(
                 row[label],
-                _milliseconds(doc, row[elapsed], rows.line_num, columns),
+                _milliseconds(doc, row[elapsed], line),
                 row[success].strip().lower() != "true",
             )
 
@@ -115,14 +116,13 @@ def _chain(first: str, rest: io.TextIOWrapper) -> Iterator[str]:
     yield from rest
 
 
-def _milliseconds(doc: Document, text: str, line: int, columns: list[str]) -> float:
+def _milliseconds(doc: Document, text: str, line: int) -> float:
     try:
         value = float(text)
     except ValueError:
         value = -1.0
     if value < 0 or value != value:
-        where = str(line + (0 if columns is DEFAULT_COLUMNS else 1))
-        raise InputError(doc.path, f"expected elapsed milliseconds, got {text!r}", where=where)
+        raise InputError(doc.path, f"expected elapsed milliseconds, got {text!r}", where=str(line))
     return value
 
 

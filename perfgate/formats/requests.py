@@ -34,18 +34,19 @@ class RequestTally:
     endpoints: dict[str, _Endpoint] = field(default_factory=dict)
 
     def add(self, name: str, latency: float, failed: bool) -> None:
-        endpoint = self.endpoints.get(name)
-        if endpoint is None:
-            endpoint = self.endpoints[name] = _Endpoint()
+        endpoint = self._endpoint(name)
         endpoint.latencies.append(latency)
         endpoint.failed += failed
 
     def fail(self, name: str) -> None:
         """A failure reported apart from the latency (k6 writes http_req_failed as its own point)."""
+        self._endpoint(name).failed += 1
+
+    def _endpoint(self, name: str) -> _Endpoint:
         endpoint = self.endpoints.get(name)
         if endpoint is None:
             endpoint = self.endpoints[name] = _Endpoint()
-        endpoint.failed += 1
+        return endpoint
 
     def series(self, reservoir: int | None = None) -> list[Series]:
         out: list[Series] = []

@@ -65,6 +65,13 @@ def render(report: Report) -> str:
     warning = [c for c in report.comparisons if c.verdict in WARNING]
     rest = [c for c in report.comparisons if c.verdict not in FAILING | WARNING]
     template = _environment().get_template("report.md.j2")
+    show_metric = len({c.metric for c in report.comparisons}) > 1
+    trends = {(name, metric): values for name, metric, values in report.history}
+
+    def rows(comparisons: list[Comparison]) -> list[dict[str, str]]:
+        return [_row(c, show_metric, trends.get((c.name, c.metric), ())) for c in comparisons]
+
+    failing_rows, warning_rows, rest_rows = rows(failing), rows(warning), rows(rest)
 
     def attempt(kept: int) -> str:
         return template.render(
@@ -75,10 +82,10 @@ def render(report: Report) -> str:
             report=report,
             settings=report.settings,
             max_regression=format_percent(report.settings.max_regression),
-            failing=[_row(c, report) for c in failing],
+            failing=failing_rows,
             run_url=report.origin.run_url if report.origin else None,
-            warning=[_row(c, report) for c in warning],
-            rest=[_row(c, report) for c in rest[:kept]],
+            warning=warning_rows,
+            rest=rest_rows[:kept],
             rest_total=len(rest),
             omitted=len(rest) - kept,
         )
@@ -109,9 +116,7 @@ def _headline(report: Report) -> str:
     return ":x: perfgate: " + " and ".join(parts)
 
 
-def _row(c: Comparison, report: Report) -> dict[str, str]:
-    show_metric = len({x.metric for x in report.comparisons}) > 1
-    trend = next((values for name, metric, values in report.history if (name, metric) == (c.name, c.metric)), ())
+def _row(c: Comparison, show_metric: bool, trend: tuple[float, ...]) -> dict[str, str]:
     return {
         "trend": sparkline(trend) if len(trend) > 1 else "",
         "name": cells.label(c, show_metric),

@@ -148,23 +148,7 @@ class Store:
 
     def save_run(self, run: Run, now: datetime) -> StoredRun:
         """Store a run and its series in one transaction; a run with a known key is not stored again."""
-        with self._reachable():
-            existing = self._find_key(run.idempotency_key)
-            if existing is not None:
-                return existing
-            row = _run_row(run, now)
-            try:
-                with Session(self.engine) as session, session.begin():
-                    session.add(row)
-                    session.flush()
-                    run_id = row.id
-            except IntegrityError:
-                # Another job stored the same run between our lookup and our insert.
-                found = self._find_key(run.idempotency_key)
-                if found is None:
-                    raise
-                return found
-        return StoredRun(run_id, created=True, existing_commit=run.commit)
+        return self.save_runs([run], now)[0]
 
     def save_runs(self, runs: Sequence[Run], now: datetime) -> list[StoredRun]:
         """Store several runs in one transaction (all or none); runs whose key is known are skipped."""
@@ -206,22 +190,9 @@ class Store:
             yield from runs
             last_id = runs[-1].id or last_id
 
-    def _find_key(self, key: str) -> StoredRun | None:
-        with Session(self.engine) as session:
-            hit = session.execute(select(RunRow.id, RunRow.commit).where(RunRow.idempotency_key == key)).first()
-        return StoredRun(hit.id, created=False, existing_commit=hit.commit) if hit else None
-
     def latest_runs(self, suite: str, branch: str, limit: int) -> list[Run]:
         """The newest ``limit`` runs of a suite on a branch, newest first, with their series."""
-        with self._reachable(), Session(self.engine) as session:
-            rows = session.scalars(
-                select(RunRow)
-                .where(RunRow.suite == suite, RunRow.branch == branch)
-                .order_by(RunRow.recorded_at.desc(), RunRow.id.desc())
-                .limit(limit)
-                .options(selectinload(RunRow.series))
-            ).all()
-            return [_run(row) for row in rows]
+        return self.load_runs([h.id for h in self.run_headers(suite, branch, limit=limit)])
 
     def run_headers(
         self,

@@ -16,10 +16,10 @@ from pathlib import Path
 from perfgate import app, vcs
 from perfgate.config import Config
 from perfgate.deliver.github import GitHubPublisher, GitHubTarget
-from perfgate.errors import DeliveryError, InputError, UsageError
+from perfgate.errors import DeliveryError, InputError, StoreError, UsageError
 from perfgate.gate import FAILING, Report, Verdict
 from perfgate.github_env import GitHubContext, append_summary, write_outputs
-from perfgate.model import Origin, ParsedResults
+from perfgate.model import GateDecision, Origin, ParsedResults
 from perfgate.render import json_report, junit, markdown, text
 from perfgate.store import Store
 
@@ -100,7 +100,32 @@ def gate(
         origin=Origin(ctx.repository, ctx.pr_number, ctx.sha, ctx.run_url),
         history=history,
     )
-    return _publish_outputs(report, ctx, options, publisher)
+    kept = _keep_decision(store, report, suite, base_commit, now)
+    outcome = _publish_outputs(report, ctx, options, publisher)
+    outcome.lines += kept
+    return outcome
+
+
+def _keep_decision(store: Store, report: Report, suite: str, base_commit: str | None, now: datetime) -> list[str]:
+    """Store the decision for the weekly digest; a store that cannot take it costs a notice, not the gate."""
+    origin = report.origin or Origin()
+    decided = GateDecision(
+        suite=suite,
+        head_commit=origin.head_sha or "",
+        recorded_at=now,
+        verdict=report.verdict,
+        series=len(report.comparisons),
+        failing=tuple(f"{c.name}: {c.reason}" for c in report.comparisons if c.verdict in FAILING),
+        waived=tuple(f"{c.name}: {c.reason}" for c in report.comparisons if c.verdict is Verdict.WAIVED),
+        pr_number=origin.pr_number,
+        base_commit=base_commit,
+        run_url=origin.run_url,
+    )
+    try:
+        store.save_gate_decision(decided)
+    except StoreError as exc:
+        return [f"the gate's decision was not kept for the weekly digest: {exc}"]
+    return []
 
 
 def _medians(store: Store, suite: str, branch: str, name: str, metric: str) -> list[float]:

@@ -189,3 +189,19 @@ class Origin:
     pr_number: int | None = None
     head_sha: str | None = None
     run_url: str | None = None
+
+
+@dataclass(frozen=True)
+class GateDecision:
+    """What the gate decided for one pull request's run: kept so the weekly digest can list it."""
+
+    suite: str
+    head_commit: str
+    recorded_at: datetime
+    verdict: str  # "fail" or "pass"
+    series: int
+    failing: tuple[str, ...] = ()  # "name: reason" of each failing series
+    waived: tuple[str, ...] = ()  # "name: waiver reason" of each waived series
+    pr_number: int | None = None
+    base_commit: str | None = None
+    run_url: str | None = None

@@ -18,9 +18,20 @@ from sqlalchemy.orm import Session, defer, selectinload
 
 from perfgate import codec
 from perfgate.errors import StoreError
-from perfgate.model import Direction, Environment, HistoryPoint, Pruned, Run, RunHeader, SampleKind, Series, Summary
+from perfgate.model import (
+    Direction,
+    Environment,
+    GateDecision,
+    HistoryPoint,
+    Pruned,
+    Run,
+    RunHeader,
+    SampleKind,
+    Series,
+    Summary,
+)
 from perfgate.store import migration
-from perfgate.store.schema import RunRow, SeriesRow
+from perfgate.store.schema import GateDecisionRow, RunRow, SeriesRow
 
 DEFAULT_PATH = Path(".perfgate") / "history.db"
 
@@ -202,12 +213,13 @@ class Store:
         commits: Sequence[str] | None = None,
         commit_prefix: str | None = None,
         before: datetime | None = None,
+        since: datetime | None = None,
         limit: int = 1000,
     ) -> list[RunHeader]:
         """Runs of a suite on a branch without their series, newest first: candidates for a baseline.
 
         ``commits`` keeps runs of those exact commits, ``commit_prefix`` runs whose commit starts with it,
-        ``before`` runs recorded at or before that time.
+        ``before`` runs recorded at or before that time, ``since`` runs recorded at or after it.
         """
         query = (
             select(RunRow.id, RunRow.commit, RunRow.recorded_at, RunRow.environment)
@@ -219,6 +231,8 @@ class Store:
             query = query.where(RunRow.commit.startswith(commit_prefix, autoescape=True))
         if before is not None:
             query = query.where(RunRow.recorded_at <= before)
+        if since is not None:
+            query = query.where(RunRow.recorded_at >= since)
         chunks = [list(commits[i : i + 500]) for i in range(0, len(commits), 500)] if commits is not None else [None]
         rows: list[Any] = []
         with self._reachable(), Session(self.engine) as session:
@@ -230,15 +244,16 @@ class Store:
             RunHeader(r.id, r.commit, r.recorded_at, Environment(**json.loads(r.environment))) for r in rows[:limit]
         ]
 
-    def load_runs(self, run_ids: Sequence[int]) -> list[Run]:
-        """Runs with their series, in the order of ``run_ids``."""
+    def load_runs(self, run_ids: Sequence[int], *, samples: bool = True) -> list[Run]:
+        """Runs with their series, in the order of ``run_ids``; ``samples=False`` loads statistics only."""
         if not run_ids:
             return []
+        series = selectinload(RunRow.series)
+        if not samples:
+            series = series.defer(SeriesRow.samples)
         with self._reachable(), Session(self.engine) as session:
-            rows = session.scalars(
-                select(RunRow).where(RunRow.id.in_(run_ids)).options(selectinload(RunRow.series))
-            ).all()
-            by_id = {row.id: _run(row) for row in rows}
+            rows = session.scalars(select(RunRow).where(RunRow.id.in_(run_ids)).options(series)).all()
+            by_id = {row.id: _run(row, samples) for row in rows}
         return [by_id[i] for i in run_ids if i in by_id]
 
     def series_history(self, suite: str, branch: str, name: str, metric: str | None, limit: int) -> list[HistoryPoint]:
@@ -310,6 +325,54 @@ class Store:
                 connection.exec_driver_sql("VACUUM")  # give the space back to the file system
         return Pruned(runs, series, freed)
 
+    def save_gate_decision(self, decision: GateDecision) -> int:
+        """Keep what the gate decided for a pull request; returns its id."""
+        row = GateDecisionRow(
+            suite=decision.suite,
+            pr_number=decision.pr_number,
+            head_commit=decision.head_commit,
+            base_commit=decision.base_commit,
+            recorded_at=decision.recorded_at,
+            verdict=decision.verdict,
+            series_count=decision.series,
+            failing=json.dumps(list(decision.failing)),
+            waived=json.dumps(list(decision.waived)),
+            run_url=decision.run_url,
+        )
+        self.ensure_schema()
+        with self._reachable(), Session(self.engine) as session, session.begin():
+            session.add(row)
+            session.flush()
+            return row.id
+
+    def gate_decisions(self, suite: str, *, since: datetime, until: datetime) -> list[GateDecision]:
+        """The gate's decisions for a suite recorded in [since, until], oldest first."""
+        query = (
+            select(GateDecisionRow)
+            .where(
+                GateDecisionRow.suite == suite,
+                GateDecisionRow.recorded_at >= since,
+                GateDecisionRow.recorded_at <= until,
+            )
+            .order_by(GateDecisionRow.recorded_at, GateDecisionRow.id)
+        )
+        with self._reachable(), Session(self.engine) as session:
+            return [
+                GateDecision(
+                    suite=r.suite,
+                    head_commit=r.head_commit,
+                    recorded_at=r.recorded_at,
+                    verdict=r.verdict,
+                    series=r.series_count,
+                    failing=tuple(json.loads(r.failing)),
+                    waived=tuple(json.loads(r.waived)),
+                    pr_number=r.pr_number,
+                    base_commit=r.base_commit,
+                    run_url=r.run_url,
+                )
+                for r in session.scalars(query)
+            ]
+
     def count_runs(self, suite: str | None = None) -> int:
         with self._reachable(), Session(self.engine) as session:
             query = select(func.count()).select_from(RunRow)
@@ -368,7 +431,7 @@ def _series_row(series: Series) -> SeriesRow:
     )
 
 
-def _run(row: RunRow) -> Run:
+def _run(row: RunRow, samples: bool = True) -> Run:
     return Run(
         id=row.id,
         suite=row.suite,
@@ -380,7 +443,7 @@ def _run(row: RunRow) -> Run:
         source_format=row.source_format,
         idempotency_key=row.idempotency_key,
         environment=Environment(**json.loads(row.environment)),
-        series=tuple(_series(s) for s in row.series),
+        series=tuple(_series(s, samples) for s in row.series),
     )
 
 
@@ -399,7 +462,7 @@ def _summary(row: SeriesRow) -> Summary:
     )
 
 
-def _series(row: SeriesRow) -> Series:
+def _series(row: SeriesRow, samples: bool = True) -> Series:
     summary = _summary(row)
     return Series(
         row.name,
@@ -408,5 +471,5 @@ def _series(row: SeriesRow) -> Series:
         Direction(row.direction),
         SampleKind(row.kind),
         summary,
-        codec.decode(row.samples),
+        codec.decode(row.samples if samples else None),
     )

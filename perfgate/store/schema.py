@@ -104,3 +104,23 @@ class SeriesRow(Base):
 
     # The unique constraint's index (run_id first) also serves "all series of these runs".
     __table_args__ = (UniqueConstraint("run_id", "name", "metric"),)
+
+
+class GateDecisionRow(Base):
+    """What `perfgate gate` decided for a pull request: the weekly digest lists blocked and waived ones."""
+
+    __tablename__ = "gate_decisions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    suite: Mapped[str] = mapped_column(String(200))
+    pr_number: Mapped[int | None] = mapped_column(Integer)
+    head_commit: Mapped[str] = mapped_column(String(64))
+    base_commit: Mapped[str | None] = mapped_column(String(64))
+    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    verdict: Mapped[str] = mapped_column(String(20))  # "fail" or "pass", as the report says
+    series_count: Mapped[int] = mapped_column(Integer)
+    failing: Mapped[str] = mapped_column(Text)  # JSON list of "name: reason" for failing series
+    waived: Mapped[str] = mapped_column(Text)  # JSON list of "name: waiver reason" for waived series
+    run_url: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (Index(None, "suite", "recorded_at"),)

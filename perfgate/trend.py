@@ -1,0 +1,146 @@
+"""Change points, drift and noise on one series' history of per-run medians. Pure: numbers in, findings out.
+
+Change points follow the t-test variant of E-divisive used by Hunter (Apache Otava): split where the
+two sides differ most, keep a split only when a t-test between its neighbouring segments says the
+levels differ (p < max_p), then re-test every kept split against its final neighbours and drop the
+weakest until all stand. Working on per-run medians, not samples, is what keeps it honest: the samples
+of one run share that run's machine, so only runs are independent observations of a commit.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from perfgate import stats
+from perfgate.model import FloatArray
+
+MIN_SEGMENT = 3  # runs on each side of a change point: one slow run is not a step
+MAX_P = 1e-4  # per split, after choosing the best of many: calibrated on noise by tests/test_trend.py
+MIN_DRIFT_RUNS = 5
+
+
+@dataclass(frozen=True)
+class Step:
+    """A change of level starting at run ``index`` (0-based into the history)."""
+
+    index: int
+    before: float  # median of the runs between the previous change point (or the start) and this one
+    after: float  # median of the runs from this one to the next change point (or the end)
+    p_value: float
+
+    @property
+    def ratio(self) -> float:
+        return self.after / self.before if self.before else math.inf
+
+
+@dataclass(frozen=True)
+class Drift:
+    """A steady move over a window of runs, without a step."""
+
+    ratio: float  # the fitted level at the last run over the fitted level at the first
+    p_value: float
+    runs: int
+
+
+@dataclass(frozen=True)
+class Noise:
+    """How much a series moves between runs and within a run, as fractions (≈ coefficients of variation)."""
+
+    between_runs: float  # τ, robust to steps: from the spread of consecutive differences
+    within_run: float | None  # median of the runs' own spread; None when runs carry no samples
+
+
+def change_points(
+    values: FloatArray, *, min_step: float, max_p: float = MAX_P, min_segment: int = MIN_SEGMENT
+) -> list[Step]:
+    """Steps in a positive series (oldest first) of at least ``min_step`` (a fraction) in either direction."""
+    if values.size < 2 * min_segment or np.any(values <= 0):
+        return []
+    logs = np.log(values)
+    cuts = sorted(_split(logs, 0, logs.size, max_p, min_segment))
+    # Otava's second pass: a split that stood within a large segment may not stand between its final
+    # neighbours; drop the weakest one at a time until every step is significant and large enough.
+    while True:
+        bounds = [0, *cuts, logs.size]
+        scored = [
+            (_p(logs[bounds[i - 1] : bounds[i]], logs[bounds[i] : bounds[i + 1]]), i - 1)
+            for i in range(1, len(bounds) - 1)
+        ]
+        weak = [
+            (p, j)
+            for p, j in scored
+            if p >= max_p or abs(_step(logs, bounds[j], bounds[j + 1], bounds[j + 2])) < math.log1p(min_step)
+        ]
+        if not weak:
+            break
+        cuts.pop(max(weak)[1])
+    bounds = [0, *cuts, logs.size]
+    return [
+        Step(
+            index=bounds[i],
+            before=float(np.exp(np.median(logs[bounds[i - 1] : bounds[i]]))),
+            after=float(np.exp(np.median(logs[bounds[i] : bounds[i + 1]]))),
+            p_value=p,
+        )
+        for i, (p, _) in enumerate(scored, start=1)
+    ]
+
+
+def _split(logs: FloatArray, lo: int, hi: int, max_p: float, min_segment: int) -> list[int]:
+    """Binary segmentation: the split of [lo, hi) with the largest t, if significant, then recurse."""
+    if hi - lo < 2 * min_segment:
+        return []
+    cut = _best_split(logs[lo:hi], min_segment) + lo
+    if _p(logs[lo:cut], logs[cut:hi]) >= max_p:
+        return []
+    return [*_split(logs, lo, cut, max_p, min_segment), cut, *_split(logs, cut, hi, max_p, min_segment)]
+
+
+def _best_split(segment: FloatArray, min_segment: int) -> int:
+    """The split with the largest pooled t statistic, from running sums (one pass, not one test per split)."""
+    n = segment.size
+    left_n = np.arange(min_segment, n - min_segment + 1, dtype=np.float64)
+    right_n = n - left_n
+    sums, squares = np.cumsum(segment), np.cumsum(segment**2)
+    idx = left_n.astype(np.intp) - 1
+    left_sum, left_sq = sums[idx], squares[idx]
+    right_sum, right_sq = sums[-1] - left_sum, squares[-1] - left_sq
+    within = np.maximum(left_sq - left_sum**2 / left_n + right_sq - right_sum**2 / right_n, 0.0) / (n - 2)
+    diff = np.abs(right_sum / right_n - left_sum / left_n)
+    se = np.sqrt(within * (1 / left_n + 1 / right_n))
+    # A floor on the error keeps constant segments (quantised timers) comparable instead of dividing by 0.
+    t = diff / np.maximum(se, 1e-12 + 1e-9 * np.abs(segment).mean())
+    return int(left_n[int(np.argmax(t))])
+
+
+def _p(left: FloatArray, right: FloatArray) -> float:
+    return stats.level_change_p(left, right)
+
+
+def _step(logs: FloatArray, lo: int, cut: int, hi: int) -> float:
+    return float(np.median(logs[cut:hi]) - np.median(logs[lo:cut]))
+
+
+def drift(values: FloatArray) -> Drift | None:
+    """The steady trend of a positive series (oldest first) on the log scale; None with too few runs."""
+    if values.size < MIN_DRIFT_RUNS or np.any(values <= 0):
+        return None
+    trend = stats.monotonic_trend(np.log(values))
+    return Drift(float(np.exp(trend.slope * (values.size - 1))), trend.p_value, int(values.size))
+
+
+def noise(medians: FloatArray, spreads: FloatArray) -> Noise | None:
+    """Run-to-run and within-run noise of a positive series; None with fewer than four runs.
+
+    τ comes from consecutive differences (MAD-scaled, over √2), so a real step or a slow drift does not
+    count as noise. ``spreads`` are the runs' own coefficients of variation (NaN where unknown).
+    """
+    if medians.size < 4 or np.any(medians <= 0):
+        return None
+    diffs = np.diff(np.log(medians))
+    mad = float(np.median(np.abs(diffs - np.median(diffs))))
+    known = spreads[np.isfinite(spreads)]
+    return Noise(1.4826 * mad / math.sqrt(2), float(np.median(known)) if known.size else None)

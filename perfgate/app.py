@@ -16,11 +16,13 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TextIO
 
-from perfgate import baseline, config, exchange, formats, vcs
+from perfgate import baseline, config, digest, exchange, formats, vcs
 from perfgate.config import Config, Resolved
-from perfgate.errors import InputError, UsageError
+from perfgate.deliver import mail as mail_delivery
+from perfgate.errors import InputError, StoreError, UsageError
 from perfgate.gate import MIN_RUNS_FOR_TAU, Policy, Report, Settings, Side, evaluate
-from perfgate.model import HistoryPoint, ParsedResults, Pruned, Run, RunHeader, RunRef
+from perfgate.model import GateDecision, HistoryPoint, ParsedResults, Pruned, Run, RunHeader, RunRef, Series
+from perfgate.render import digest as digest_render
 from perfgate.store import Store
 from perfgate.units import parse_percentage
 
@@ -368,14 +370,150 @@ def _read_export(path: str) -> list[Run]:
 # --- output ---------------------------------------------------------------------------------
 
 
-def write_output(path: Path, text: str) -> None:
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def write_output(path: Path, text: str | bytes) -> None:
     """Write a report atomically: a failure never leaves a half-written file behind."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(text.encode("utf-8") if isinstance(text, str) else text)
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; a report is an ordinary file
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+# --- the weekly digest ----------------------------------------------------------------------
+
+CONTEXT_RUNS = 30  # runs before the period that change points and noise are judged against
+
+
+@dataclass(frozen=True)
+class DigestRequest:
+    days: int = 7
+    suites: tuple[str, ...] = ()  # all suites when empty
+    repository: str | None = None  # owner/name, for links to commits and pull requests
+    server: str = "https://github.com"
+
+
+def build_digest(store: Store, cfg: Config, request: DigestRequest, *, now: datetime) -> digest.Digest:
+    """The period's findings over every (or the chosen) suite's main-branch history."""
+    if request.days < 1:
+        raise UsageError("--days must be at least 1")
+    start = now - timedelta(days=request.days)
+    if store.current_revision() is None:
+        raise StoreError(
+            f"no history in {store.display_url} yet: record main-branch runs with 'perfgate gate' or "
+            "'perfgate ingest FILE --branch main' first (or give --db)"
+        )
+    store.ensure_schema()
+    suites = request.suites or tuple(store.suites())
+    histories: list[digest.History] = []
+    decisions: list[GateDecision] = []
+    for suite in suites:
+        histories += _histories(store, suite, cfg.main_branch, start, now)
+        decisions += store.gate_decisions(suite, since=start, until=now)
+    options = digest.Options(max_regression=cfg.max_regression, fdr=cfg.fdr, baseline_runs=cfg.baseline_runs)
+    return digest.build(histories, decisions, cfg.budgets, start=start, end=now, options=options)
+
+
+def _histories(store: Store, suite: str, branch: str, start: datetime, end: datetime) -> list[digest.History]:
+    period = store.run_headers(suite, branch, since=start, before=end, limit=10_000)
+    context = store.run_headers(suite, branch, before=start - timedelta(microseconds=1), limit=CONTEXT_RUNS)
+    runs = store.load_runs([h.id for h in reversed(period + context)], samples=False)  # oldest first
+    points: dict[tuple[str, str], list[digest.Point]] = {}
+    first: dict[tuple[str, str], Series] = {}
+    for run in runs:
+        for series in run.series:
+            first.setdefault(series.key, series)
+            points.setdefault(series.key, []).append(
+                digest.Point(run.commit, run.recorded_at, series.summary, run.pr_number)
+            )
+    return [
+        digest.History(suite, s.name, s.metric, s.unit, s.direction, s.kind, tuple(points[key]))
+        for key, s in first.items()
+    ]
+
+
+@dataclass(frozen=True)
+class Mail:
+    """Where the digest goes: a file (.html or .eml), or recipients through an SMTP server."""
+
+    recipients: tuple[str, ...] = ()
+    sender: str = "perfgate <perfgate@localhost>"
+    smtp_url: str | None = None
+    output: Path | None = None
+    dry_run: bool = False
+    skip_empty: bool = False
+
+
+@dataclass(frozen=True)
+class DigestOutcome:
+    digest: digest.Digest
+    rendered: digest_render.Rendered | None
+    lines: tuple[str, ...]
+
+
+def send_digest(found: digest.Digest, mail: Mail, request: DigestRequest, *, now: datetime) -> DigestOutcome:
+    """Render the digest and write or send it; an empty week with ``skip_empty`` sends nothing."""
+    if found.empty and mail.skip_empty:
+        return DigestOutcome(found, None, ("nothing to report this period (--skip-empty): no mail sent",))
+    for address in (*mail.recipients, mail.sender):
+        mail_delivery.check_address(address, "--to" if address in mail.recipients else "--from")
+    if mail.output is None and not mail.dry_run:
+        if not mail.recipients:
+            raise UsageError("give --to ADDRESS (or --output FILE, or --dry-run)")
+        if mail.smtp_url is None:
+            raise UsageError(
+                "give --smtp-url smtp://user:password@host:587 or set PERFGATE_SMTP_URL (or --output FILE)"
+            )
+    smtp = (
+        mail_delivery.parse_smtp_url(mail.smtp_url)
+        if mail.smtp_url and not mail.dry_run and mail.output is None
+        else None
+    )
+    name = request.repository or ", ".join(found.suites) or "perfgate"
+    links = digest_render.Links(request.repository, request.server) if request.repository else None
+    rendered = digest_render.render(found, name=name, links=links)
+    message = mail_delivery.build_message(
+        subject=rendered.subject,
+        text=rendered.text,
+        html=rendered.html,
+        images=rendered.images,
+        sender=mail.sender,
+        recipients=mail.recipients,
+        date=now,
+    )
+    size = f"{len(rendered.images)} chart{'s' if len(rendered.images) != 1 else ''}"
+    if mail.output is not None:
+        if mail.output.suffix.lower() == ".eml":
+            write_output(mail.output, message.as_bytes())
+        elif mail.output.suffix.lower() in (".html", ".htm"):
+            _write_html(mail.output, rendered)
+        else:
+            raise UsageError(f"--output {mail.output}: give a .html or .eml file")
+        return DigestOutcome(found, rendered, (f"wrote {mail.output} ({size})",))
+    if smtp is None:
+        return DigestOutcome(found, rendered, (f"dry run: {rendered.subject!r} ({size}) not sent",))
+    attempts = mail_delivery.send(message, smtp)
+    retried = f" after {attempts} attempts" if attempts > 1 else ""
+    return DigestOutcome(
+        found, rendered, (f"sent {rendered.subject!r} to {', '.join(mail.recipients)} via {smtp.display}{retried}",)
+    )
+
+
+def _write_html(path: Path, rendered: digest_render.Rendered) -> None:
+    """The HTML part with its charts beside it (NAME-chartN.png) so a browser shows the same page."""
+    html = rendered.html
+    for cid, png in rendered.images:
+        image = path.with_name(f"{path.stem}-{cid}.png")
+        write_output(image, png)
+        html = html.replace(f'src="cid:{cid}"', f'src="{image.name}"')
+    write_output(path, html)

@@ -432,6 +432,94 @@ def history_command(
     click.echo(render_history(name, branch, points), nl=False)
 
 
+@main.command("digest")
+@click.option(
+    "--days", default=7, show_default=True, type=click.IntRange(1), help="The period: this many days up to --until."
+)
+@click.option(
+    "--until",
+    type=click.DateTime(formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M"]),
+    help="End of the period, UTC (a day means its midnight). [default: now]",
+)
+@click.option("--suite", "suites", multiple=True, help="Only this suite (repeatable). [default: every suite]")
+@click.option("--to", "recipients", multiple=True, metavar="ADDRESS", help="Send to this address (repeatable).")
+@click.option(
+    "--from",
+    "sender",
+    default="perfgate <perfgate@localhost>",
+    show_default=True,
+    envvar="PERFGATE_MAIL_FROM",
+    metavar="ADDRESS",
+    help="The sender. [env: PERFGATE_MAIL_FROM]",
+)
+@click.option(
+    "--smtp-url",
+    envvar="PERFGATE_SMTP_URL",
+    metavar="URL",
+    help="smtp://user:password@host:587 (STARTTLS) or smtps://user:password@host:465 (TLS). The password is "
+    "never printed. [env: PERFGATE_SMTP_URL]",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the digest instead of sending it: FILE.html (charts saved beside it) or FILE.eml (the whole mail).",
+)
+@click.option("--dry-run", is_flag=True, help="Build the digest and print its text part; send nothing.")
+@click.option("--skip-empty", is_flag=True, help="Send (or write) nothing when the period has nothing to report.")
+@click.option(
+    "--repository",
+    envvar="GITHUB_REPOSITORY",
+    metavar="OWNER/NAME",
+    help="The GitHub repository, for links to commits and pull requests. [env: GITHUB_REPOSITORY]",
+)
+@click.option(
+    "--server-url",
+    envvar="GITHUB_SERVER_URL",
+    default="https://github.com",
+    show_default=True,
+    metavar="URL",
+    help="The GitHub server, for GitHub Enterprise. [env: GITHUB_SERVER_URL]",
+)
+@config_option
+@db_option
+def digest_command(
+    days: int,
+    until: datetime | None,
+    suites: tuple[str, ...],
+    recipients: tuple[str, ...],
+    sender: str,
+    smtp_url: str | None,
+    output: Path | None,
+    dry_run: bool,
+    skip_empty: bool,
+    repository: str | None,
+    server_url: str,
+    config_path: Path | None,
+    db_url: str | None,
+) -> None:
+    """Mail the weekly trend digest: change points on main, creeping drift, budgets near their limit,
+    series too noisy to gate, and pull requests the gate blocked or let through with a waiver.
+
+    \b
+    Examples:
+      perfgate digest --to team@example.com --smtp-url "$PERFGATE_SMTP_URL"
+      perfgate digest --days 14 --output digest.html
+      perfgate digest --dry-run --skip-empty
+    """
+    cfg = app.load_config(config_path, Path.cwd())
+    now = until.replace(tzinfo=UTC) if until else datetime.now(UTC)
+    request = app.DigestRequest(days=days, suites=suites, repository=repository, server=server_url.rstrip("/"))
+    found = app.build_digest(_open_store(db_url), cfg, request, now=now)
+    mail = app.Mail(recipients, sender, smtp_url, output, dry_run, skip_empty)
+    outcome = app.send_digest(found, mail, request, now=now)
+    if dry_run and outcome.rendered is not None:
+        click.echo(f"Subject: {outcome.rendered.subject}\n")
+        click.echo(outcome.rendered.text, nl=False)
+    for line in outcome.lines:
+        click.echo(line, err=True)
+
+
 @main.command("export")
 @click.option(
     "--since", type=click.DateTime(formats=["%Y-%m-%d"]), help="Only runs recorded on or after this day (UTC)."

@@ -124,6 +124,28 @@ def _step(logs: FloatArray, lo: int, cut: int, hi: int) -> float:
     return float(np.median(logs[cut:hi]) - np.median(logs[lo:cut]))
 
 
+def looks_like_ramp(values: FloatArray, step: Step, lo: int = 0, hi: int | None = None) -> bool:
+    """Whether a steady slope explains values[lo:hi] at least as well as the step found in it.
+
+    A slow creep, cut in two, looks like a step to a step detector. Both models get a level, a change and
+    a place: the step model two flat segments split at the step, the ramp model a flat start that bends
+    into a straight line at the best place. The one with the smaller squared error wins.
+    """
+    logs = np.log(values[lo:hi])
+    cut = step.index - lo
+    if not 0 < cut < logs.size:
+        return False
+    step_error = float(np.sum((logs[:cut] - logs[:cut].mean()) ** 2) + np.sum((logs[cut:] - logs[cut:].mean()) ** 2))
+    positions = np.arange(logs.size, dtype=np.float64)
+    best = math.inf
+    for bend in range(0, logs.size - 2):
+        hinge = np.maximum(positions - bend, 0.0)
+        design = np.column_stack([np.ones_like(positions), hinge])
+        _, residual, *_ = np.linalg.lstsq(design, logs, rcond=None)
+        best = min(best, float(residual[0]) if residual.size else 0.0)
+    return best <= step_error
+
+
 def drift(values: FloatArray) -> Drift | None:
     """The steady trend of a positive series (oldest first) on the log scale; None with too few runs."""
     if values.size < MIN_DRIFT_RUNS or np.any(values <= 0):

@@ -1,0 +1,445 @@
+"""The weekly digest's findings: what changed on main, what creeps, what is near its budget, what is too
+noisy to gate, and what the gate decided for pull requests. Pure: histories in, a `Digest` out.
+
+Findings are about the period [start, end); the runs before it are context, so a step on the first day
+of the week is seen against the weeks before.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import numpy as np
+
+from perfgate import stats, trend
+from perfgate.config import Budget, Limit
+from perfgate.gate import check_limit
+from perfgate.model import Direction, GateDecision, SampleKind, Series, Summary, as_samples
+
+HEADROOM = 0.10  # budgets whose latest value is within this fraction of the limit are listed
+MIN_NOISE_RUNS = 8  # runs of history before a series' noise is judged
+MAX_CHARTS = 12  # charts in one mail: enough for the highlights, small enough for a mailbox
+
+
+@dataclass(frozen=True)
+class Point:
+    """One main-branch run's statistics of one series."""
+
+    commit: str
+    recorded_at: datetime
+    summary: Summary
+    pr_number: int | None = None
+
+
+@dataclass(frozen=True)
+class History:
+    """One series on the main branch, oldest run first: the context before the period, then the period."""
+
+    suite: str
+    name: str
+    metric: str
+    unit: str
+    direction: Direction
+    kind: SampleKind
+    points: tuple[Point, ...]
+
+    @property
+    def label(self) -> str:
+        shown = self.name if self.metric in ("time", "latency") else f"{self.name} ({self.metric})"
+        return shown if self.suite == "default" else f"{self.suite}: {shown}"
+
+    def worse(self, ratio: float) -> bool:
+        return ratio > 1 if self.direction is Direction.LOWER_IS_BETTER else ratio < 1
+
+
+@dataclass(frozen=True)
+class StepFinding:
+    history: History
+    step: trend.Step
+    before: Point  # the last run at the old level
+    at: Point  # the first run at the new level
+
+    @property
+    def regression(self) -> bool:
+        return self.history.worse(self.step.ratio)
+
+
+@dataclass(frozen=True)
+class DriftFinding:
+    history: History
+    drift: trend.Drift
+    q_value: float
+
+    @property
+    def regression(self) -> bool:
+        return self.history.worse(self.drift.ratio)
+
+
+@dataclass(frozen=True)
+class HeadroomFinding:
+    history: History
+    limit: Limit
+    value: float
+    headroom: float  # fraction of the limit still free; negative when past it
+    at: Point
+
+
+@dataclass(frozen=True)
+class NoiseFinding:
+    history: History
+    noise: trend.Noise
+    samples: int | None  # typical samples per run
+    samples_needed: int | None  # per run, for the rank test to see a change of 2δ; None if within-run is fine
+    runs_needed: int | None  # baseline runs for the run-to-run test; None if no number is enough
+    runs_fixable: bool
+
+
+@dataclass(frozen=True)
+class PullRequest:
+    """The gate's decisions for one pull request (or one commit, when no PR number was known)."""
+
+    pr_number: int | None
+    decisions: tuple[GateDecision, ...]  # oldest first
+
+    @property
+    def latest(self) -> GateDecision:
+        return self.decisions[-1]
+
+    @property
+    def blocked(self) -> bool:
+        return any(d.verdict == "fail" for d in self.decisions)
+
+
+@dataclass(frozen=True)
+class Chart:
+    """What one inline chart shows: a statistic over runs, the period shaded, steps marked."""
+
+    cid: str
+    title: str
+    unit: str
+    statistic: str
+    values: tuple[float, ...]
+    period_start: int  # index of the first run in the period
+    marks: tuple[int, ...] = ()  # indices of change points
+    limit: float | None = None
+    limit_label: str | None = None
+
+
+@dataclass(frozen=True)
+class Options:
+    max_regression: float = 0.05  # δ: steps smaller than this are not reported
+    fdr: float = 0.05  # across series, for drift
+    baseline_runs: int = 5  # what the gate pools: noise is judged against it
+
+
+@dataclass(frozen=True)
+class Digest:
+    start: datetime
+    end: datetime
+    suites: tuple[str, ...]
+    runs: int  # main-branch runs in the period
+    series: int  # series seen in the period
+    steps: tuple[StepFinding, ...] = ()
+    drifts: tuple[DriftFinding, ...] = ()
+    headroom: tuple[HeadroomFinding, ...] = ()
+    noisy: tuple[NoiseFinding, ...] = ()
+    pulls: tuple[PullRequest, ...] = ()
+    new: tuple[History, ...] = ()
+    removed: tuple[History, ...] = ()
+    steady: int = 0
+    charts: tuple[tuple[Chart, History], ...] = ()
+    options: Options = field(default_factory=Options)
+
+    @property
+    def regressions(self) -> tuple[StepFinding, ...]:
+        return tuple(s for s in self.steps if s.regression)
+
+    @property
+    def improvements(self) -> tuple[StepFinding, ...]:
+        return tuple(s for s in self.steps if not s.regression)
+
+    @property
+    def blocked(self) -> tuple[PullRequest, ...]:
+        return tuple(p for p in self.pulls if p.blocked)
+
+    @property
+    def waived(self) -> tuple[PullRequest, ...]:
+        return tuple(p for p in self.pulls if not p.blocked and any(d.waived for d in p.decisions))
+
+    @property
+    def empty(self) -> bool:
+        """Nothing worth a look: no runs, or only steady series and passing pull requests."""
+        return not (self.steps or self.drifts or self.headroom or self.noisy or self.blocked or self.waived) and not (
+            self.new or self.removed
+        )
+
+    @property
+    def summary(self) -> str:
+        """The sentence at the top of the mail."""
+        if self.runs == 0:
+            return "No runs were recorded on main in this period: nothing to compare."
+        parts: list[str] = []
+        regressions, improvements = len(self.regressions), len(self.improvements)
+        if regressions:
+            parts.append(f"{_count(regressions, 'regression')} landed on main")
+        if improvements:
+            parts.append(_count(improvements, "improvement"))
+        drifting = sum(1 for d in self.drifts if d.regression)
+        if drifting:
+            parts.append(f"{_count(drifting, 'series', 'series')} crept worse")
+        exceeded = sum(1 for h in self.headroom if h.headroom <= 0)
+        close = len(self.headroom) - exceeded
+        if exceeded:
+            parts.append(f"{_count(exceeded, 'budget')} {'is' if exceeded == 1 else 'are'} past the limit")
+        if close:
+            parts.append(
+                f"{_count(close, 'budget')} {'is' if close == 1 else 'are'} within {HEADROOM:.0%} of the limit"
+            )
+        if self.noisy:
+            parts.append(f"{_count(len(self.noisy), 'series', 'series')} too noisy to gate")
+        if self.blocked:
+            parts.append(f"{_count(len(self.blocked), 'pull request')} blocked")
+        if not parts:
+            return f"All {_count(self.series, 'series', 'series')} steady on main: no steps, no drift, every budget has room."
+        parts.append(f"{self.steady} steady")
+        return _sentence(parts)
+
+
+def _count(n: int, singular: str, plural: str | None = None) -> str:
+    return f"{n} {singular if n == 1 else plural or singular + 's'}"
+
+
+def _sentence(parts: list[str]) -> str:
+    text = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    return text[0].upper() + text[1:] + "."
+
+
+def build(
+    histories: Sequence[History],
+    decisions: Sequence[GateDecision],
+    budgets: Sequence[Budget],
+    *,
+    start: datetime,
+    end: datetime,
+    options: Options = Options(),
+) -> Digest:
+    """Every finding of the period, sorted most important first."""
+    in_period = [h for h in histories if any(start <= p.recorded_at < end for p in h.points)]
+    suites_with_runs = {h.suite for h in in_period}
+    suites_with_context = {h.suite for h in histories if any(p.recorded_at < start for p in h.points)}
+    runs = len({(h.suite, p.commit, p.recorded_at) for h in in_period for p in h.points if p.recorded_at >= start})
+
+    steps = sorted(
+        (f for h in in_period for f in _steps(h, start, options)),
+        key=lambda f: (not f.regression, -abs(math.log(f.step.ratio))),
+    )
+    stepped = {id(f.history) for f in steps}
+    drifts = _drifts([h for h in in_period if id(h) not in stepped], start, options)
+    headroom = sorted((r for h in in_period if (r := _headroom(h, budgets)) is not None), key=lambda r: r.headroom)
+    noisy = sorted((n for h in in_period if (n := _noise(h, options)) is not None), key=lambda n: -n.noise.between_runs)
+    new = tuple(
+        h for h in in_period if h.suite in suites_with_context and all(p.recorded_at >= start for p in h.points)
+    )
+    removed = tuple(
+        h
+        for h in histories
+        if h.suite in suites_with_runs and h not in in_period and any(p.recorded_at < start for p in h.points)
+    )
+    flagged = {id(f.history) for group in (steps, drifts, headroom, noisy) for f in group} | {id(h) for h in new}
+    digest = Digest(
+        start=start,
+        end=end,
+        suites=tuple(sorted({h.suite for h in histories})),
+        runs=runs,
+        series=len(in_period),
+        steps=tuple(steps),
+        drifts=tuple(drifts),
+        headroom=tuple(headroom),
+        noisy=tuple(noisy),
+        pulls=_pulls(decisions),
+        new=new,
+        removed=removed,
+        steady=sum(1 for h in in_period if id(h) not in flagged),
+        options=options,
+    )
+    return _with_charts(digest, start, budgets)
+
+
+def _medians(history: History) -> np.ndarray:
+    return np.array([_centre(p.summary) for p in history.points], dtype=np.float64)
+
+
+def _centre(summary: Summary) -> float:
+    value = summary.median if summary.median is not None else summary.mean
+    return math.nan if value is None else value
+
+
+def _first_in_period(history: History, start: datetime) -> int:
+    return next(i for i, p in enumerate(history.points) if p.recorded_at >= start)
+
+
+def _steps(history: History, start: datetime, options: Options) -> list[StepFinding]:
+    values = _medians(history)
+    if not np.all(np.isfinite(values)):
+        return []
+    first = _first_in_period(history, start)
+    steps = trend.change_points(values, min_step=options.max_regression)
+    bounds = [0, *(s.index for s in steps), values.size]
+    return [
+        StepFinding(history, step, history.points[step.index - 1], history.points[step.index])
+        for i, step in enumerate(steps, start=1)
+        if step.index >= first and not trend.looks_like_ramp(values, step, bounds[i - 1], bounds[i + 1])
+    ]
+
+
+def _drifts(histories: Sequence[History], start: datetime, options: Options) -> list[DriftFinding]:
+    found: list[tuple[History, trend.Drift]] = []
+    for history in histories:
+        values = _medians(history)[_first_in_period(history, start) :]
+        if np.all(np.isfinite(values)) and (d := trend.drift(values)) is not None:
+            found.append((history, d))
+    if not found:
+        return []
+    # Every series is tested, so Benjamini-Hochberg across them keeps false drifts rare in a large suite.
+    q_values = stats.benjamini_hochberg([d.p_value for _, d in found])
+    drifts = [
+        DriftFinding(h, d, q)
+        for (h, d), q in zip(found, q_values, strict=True)
+        if q <= options.fdr and abs(math.log(d.ratio)) >= math.log1p(options.max_regression / 2)
+    ]
+    return sorted(drifts, key=lambda f: (not f.regression, -abs(math.log(f.drift.ratio))))
+
+
+def _headroom(history: History, budgets: Sequence[Budget]) -> HeadroomFinding | None:
+    budget = next((b for b in budgets if b.applies_to(history.name)), None)
+    if budget is None:
+        return None
+    latest = history.points[-1]
+    closest: HeadroomFinding | None = None
+    for limit in budget.limits:
+        value = _estimate(history, limit, latest)
+        if not math.isfinite(value) or limit.value == 0:
+            continue
+        room = (limit.value - value if limit.op == "<" else value - limit.value) / limit.value
+        if room < HEADROOM and (closest is None or room < closest.headroom):
+            closest = HeadroomFinding(history, limit, value, room, latest)
+    return closest
+
+
+def _estimate(history: History, limit: Limit, point: Point) -> float:
+    """The run's value of a budgeted statistic, as the gate reads it from a run's summary (NaN if none)."""
+    series = Series(
+        history.name, history.metric, history.unit, history.direction, SampleKind.SUMMARY_ONLY, point.summary
+    )
+    check = check_limit(limit, series, as_samples([]), point.summary)
+    return math.nan if check is None or check.estimate is None else check.estimate
+
+
+def _noise(history: History, options: Options) -> NoiseFinding | None:
+    recent = history.points[-30:]
+    if len(recent) < MIN_NOISE_RUNS:
+        return None
+    medians = np.array([_centre(p.summary) for p in recent], dtype=np.float64)
+    spreads = np.array([_spread(p.summary, history.kind) for p in recent], dtype=np.float64)
+    if not np.all(np.isfinite(medians)):
+        return None
+    noise = trend.noise(medians, spreads)
+    if noise is None:
+        return None
+    delta = math.log1p(options.max_regression)
+    samples = int(np.median([p.summary.count for p in recent]))
+    # Part of τ is only the sampling error of each run's median (≈1.25·cv/√n): more samples shrink that
+    # part; the rest is the runners' own variation, which only pooling baseline runs averages out.
+    within = noise.within_run if noise.within_run is not None and noise.within_run > 0 else None
+    sampling = 1.2533 * within / math.sqrt(samples) if within is not None and samples > 0 else 0.0
+    runner = math.sqrt(max(noise.between_runs**2 - sampling**2, 0.0))
+    # The gate flags a change beyond δ; to catch one of 2δ with 80 % power, noise may take up at most δ.
+    samples_needed = None
+    if within is not None:
+        needed = stats.samples_to_detect(within, delta)
+        if needed > samples:
+            samples_needed = needed
+            sampling = 1.2533 * within / math.sqrt(needed)
+    spread = math.sqrt(runner**2 + sampling**2)
+    runs_needed = stats.runs_to_detect(spread, delta) if spread > 0 else 2
+    runs_fixable = runs_needed is not None
+    if runs_needed is not None and runs_needed <= options.baseline_runs:
+        runs_needed = None
+    if samples_needed is None and runs_needed is None and runs_fixable:
+        return None
+    return NoiseFinding(history, noise, samples, samples_needed, runs_needed, runs_fixable)
+
+
+def _spread(summary: Summary, kind: SampleKind) -> float:
+    """A run's own coefficient of variation, where its samples are repetitions the rank test sees."""
+    if kind is not SampleKind.REPETITION or not summary.mean or summary.stddev is None or summary.count < 2:
+        return math.nan
+    return summary.stddev / summary.mean
+
+
+def _pulls(decisions: Sequence[GateDecision]) -> tuple[PullRequest, ...]:
+    grouped: dict[tuple[str, int | str], list[GateDecision]] = {}
+    for decision in decisions:
+        key = decision.pr_number if decision.pr_number is not None else decision.head_commit
+        grouped.setdefault((decision.suite, key), []).append(decision)
+    pulls = [PullRequest(group[0].pr_number, tuple(group)) for group in grouped.values()]
+    return tuple(sorted(pulls, key=lambda p: (not p.blocked, p.latest.recorded_at)))
+
+
+def _with_charts(digest: Digest, start: datetime, budgets: Sequence[Budget]) -> Digest:
+    """One chart per highlighted series, most important first, at most MAX_CHARTS."""
+    chosen: list[tuple[Chart, History]] = []
+    seen: set[int] = set()
+    marks: dict[int, list[int]] = {}
+    for f in digest.steps:
+        marks.setdefault(id(f.history), []).append(f.step.index)
+
+    def add(history: History, limit: Limit | None = None) -> None:
+        if id(history) in seen or len(chosen) >= MAX_CHARTS:
+            return
+        seen.add(id(history))
+        if limit is None:
+            limit = _median_limit(history, budgets)
+        chart = _chart(history, start, f"chart{len(chosen) + 1}", tuple(marks.get(id(history), ())), limit)
+        chosen.append((chart, history))
+
+    for f in digest.steps:
+        add(f.history)
+    for h in digest.headroom:
+        add(h.history, h.limit)
+    for d in digest.drifts:
+        add(d.history)
+    for n in digest.noisy:
+        add(n.history)
+    return Digest(**{**vars(digest), "charts": tuple(chosen)})
+
+
+def _median_limit(history: History, budgets: Sequence[Budget]) -> Limit | None:
+    """A budget on the median, which a chart of medians can show as a line."""
+    budget = next((b for b in budgets if b.applies_to(history.name)), None)
+    if budget is None:
+        return None
+    return next((lim for lim in budget.limits if lim.statistic in ("p50", "median") and lim.unit == history.unit), None)
+
+
+def _chart(history: History, start: datetime, cid: str, marks: tuple[int, ...], limit: Limit | None) -> Chart:
+    """Per-run medians, or per-run values of the budgeted statistic when a budget is what the chart shows."""
+    if limit is None or limit.statistic in ("p50", "median"):
+        statistic, values = "median", tuple(float(v) for v in _medians(history))
+    else:
+        statistic = limit.statistic
+        values = tuple(_estimate(history, limit, p) for p in history.points)
+    return Chart(
+        cid=cid,
+        title=history.label,
+        unit=limit.unit if limit is not None else history.unit,
+        statistic=statistic,
+        values=values,
+        period_start=_first_in_period(history, start),
+        marks=marks,
+        limit=limit.value if limit is not None else None,
+        limit_label=f"budget: {limit.statistic} {limit.text}" if limit is not None else None,
+    )

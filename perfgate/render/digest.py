@@ -1,0 +1,229 @@
+"""The weekly digest as mail parts: a subject, a plain-text part, an HTML part and its inline charts.
+
+Both parts come from templates/digest.txt.j2 and templates/digest.html.j2 with the same rows, so they
+always state the same facts. Series names come from results files: the HTML template autoescapes them.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+from urllib.parse import quote
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from perfgate.digest import (
+    HEADROOM,
+    Chart,
+    Digest,
+    DriftFinding,
+    HeadroomFinding,
+    NoiseFinding,
+    PullRequest,
+    StepFinding,
+)
+from perfgate.gate import format_change
+from perfgate.render import chart
+from perfgate.resources import resource_dir
+from perfgate.units import format_value
+
+SUBJECT_LIMIT = 150
+
+
+@dataclass(frozen=True)
+class Links:
+    """Where commits and pull requests of the repository can be seen."""
+
+    repository: str  # owner/name
+    server: str = "https://github.com"
+
+    @property
+    def home(self) -> str:
+        return f"{self.server}/{self.repository}"
+
+    def commit(self, sha: str) -> str:
+        return f"{self.home}/commit/{sha}"
+
+    def compare(self, before: str, after: str) -> str:
+        return f"{self.home}/compare/{before}...{after}"
+
+    def pull(self, number: int) -> str:
+        return f"{self.home}/pull/{number}"
+
+    def pulls_with(self, sha: str) -> str:
+        """GitHub's search for the pull request that brought a commit to main."""
+        return f"{self.home}/pulls?q={quote(f'is:pr {sha}')}"
+
+
+@dataclass(frozen=True)
+class Rendered:
+    subject: str
+    text: str
+    html: str
+    images: tuple[tuple[str, bytes], ...]  # (Content-ID, PNG) in the order the HTML shows them
+
+
+def render(digest: Digest, *, name: str, links: Links | None = None) -> Rendered:
+    """Subject, both parts and the charts of one digest; ``name`` says whose digest it is (repo or suites)."""
+    context = _context(digest, name, links)
+    env = _environment()
+    return Rendered(
+        subject=context["subject"],
+        text=env.get_template("digest.txt.j2").render(context).strip() + "\n",
+        html=env.get_template("digest.html.j2").render(context),
+        images=tuple((c.cid, chart.png(c)) for c, _ in digest.charts),
+    )
+
+
+def _environment() -> Environment:
+    return Environment(
+        loader=FileSystemLoader(resource_dir("templates")),
+        autoescape=select_autoescape(enabled_extensions=("html.j2",), default_for_string=False, default=False),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def _context(digest: Digest, name: str, links: Links | None) -> dict[str, Any]:
+    period = _period(digest.start, digest.end)
+    short = digest.summary.rstrip(".")
+    subject = f"perfgate weekly for {name}: {short}"
+    if len(subject) > SUBJECT_LIMIT:
+        subject = subject[: SUBJECT_LIMIT - 1] + "…"
+    return {
+        "subject": subject,
+        "name": name,
+        "period": period,
+        "summary": digest.summary,
+        "runs": digest.runs,
+        "series": digest.series,
+        "steady": digest.steady,
+        "empty": digest.empty,
+        "delta": f"{digest.options.max_regression:.0%}",
+        "headroom_limit": f"{HEADROOM:.0%}",
+        "home": links.home if links else None,
+        "steps": [_step(f, links) for f in digest.steps],
+        "drifts": [_drift(f) for f in digest.drifts],
+        "headroom": [_headroom(f) for f in digest.headroom],
+        "noisy": [_noise(f, digest.options.baseline_runs) for f in digest.noisy],
+        "blocked": [_pull(p, links) for p in digest.blocked],
+        "waived": [_pull(p, links) for p in digest.waived],
+        "new": sorted(h.label for h in digest.new),
+        "removed": sorted(h.label for h in digest.removed),
+        "charts": [{"cid": c.cid, "title": c.title, "caption": _caption(c)} for c, _ in digest.charts],
+        "suites": ", ".join(digest.suites) or "none",
+    }
+
+
+def _period(start: datetime, end: datetime) -> str:
+    last = end - timedelta(microseconds=1)
+    return f"{start:%a %d %b} to {last:%a %d %b %Y}"
+
+
+def _step(f: StepFinding, links: Links | None) -> dict[str, Any]:
+    unit = f.history.unit
+    at = f.at
+    pr_link = None
+    if links:
+        pr_link = links.pull(at.pr_number) if at.pr_number else links.pulls_with(at.commit)
+    return {
+        "label": f.history.label,
+        "change": format_change(f.step.ratio),
+        "kind": "regression" if f.regression else "improvement",
+        "before": format_value(f.step.before, unit),
+        "after": format_value(f.step.after, unit),
+        "commit": at.commit[:12],
+        "previous": f.before.commit[:12],
+        "when": f"{at.recorded_at:%a %d %b %H:%M} UTC",
+        "pr": f"#{at.pr_number}" if at.pr_number else "its pull request",
+        "commit_url": links.commit(at.commit) if links else None,
+        "compare_url": links.compare(f.before.commit, at.commit) if links else None,
+        "pr_url": pr_link,
+    }
+
+
+def _drift(f: DriftFinding) -> dict[str, Any]:
+    return {
+        "label": f.history.label,
+        "change": format_change(f.drift.ratio),
+        "kind": "regression" if f.regression else "improvement",
+        "runs": f.drift.runs,
+    }
+
+
+def _headroom(f: HeadroomFinding) -> dict[str, Any]:
+    unit = f.limit.unit
+    left = f"{f.headroom:.0%} left" if f.headroom > 0 else f"{-f.headroom:.0%} over"
+    return {
+        "label": f.history.label,
+        "statistic": f.limit.statistic,
+        "value": format_value(f.value, unit) if unit != "ratio" else f"{f.value:.2%}",
+        "limit": f.limit.text,
+        "left": left,
+        "over": f.headroom <= 0,
+        "commit": f.at.commit[:12],
+    }
+
+
+def _noise(f: NoiseFinding, baseline_runs: int) -> dict[str, Any]:
+    advice: list[str] = []
+    if f.samples_needed is not None:
+        advice.append(f"take {f.samples_needed} samples per run (now {f.samples})")
+    if not f.runs_fixable:
+        advice.append(
+            "runs differ more than any number of baseline runs can average out: compare base and head in the "
+            "same job (docs/baselines.md) or use a quieter runner"
+        )
+    elif f.runs_needed is not None:
+        advice.append(f"pool {f.runs_needed} baseline runs (baseline_runs in perfgate.toml; now {baseline_runs})")
+    within = f.noise.within_run
+    return {
+        "label": f.history.label,
+        "between": f"±{f.noise.between_runs:.1%}",
+        "within": f"±{within:.1%}" if within is not None and math.isfinite(within) else "unknown",
+        "advice": "; ".join(advice),
+    }
+
+
+def _pull(p: PullRequest, links: Links | None) -> dict[str, Any]:
+    latest = p.latest
+    if p.blocked:
+        state = "still failing" if latest.verdict == "fail" else "passed after a fix"
+    else:
+        state = "passed with a waiver"
+    details = (
+        latest.failing
+        if latest.verdict == "fail"
+        else latest.waived or tuple(item for d in p.decisions for item in d.failing)
+    )
+    url = None
+    if links and p.pr_number is not None:
+        url = links.pull(p.pr_number)
+    elif links:
+        url = links.commit(latest.head_commit)
+    return {
+        "label": f"#{p.pr_number}" if p.pr_number is not None else latest.head_commit[:12],
+        "url": url,
+        "run_url": latest.run_url,
+        "state": state,
+        "runs": len(p.decisions),
+        "details": [_shorten(d) for d in details[:3]] + ([f"and {len(details) - 3} more"] if len(details) > 3 else []),
+    }
+
+
+def _shorten(text: str, limit: int = 160) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _caption(c: Chart) -> str:
+    what = "median per run" if c.statistic == "median" else f"{c.statistic} per run"
+    parts = [what]
+    if c.marks:
+        parts.append("dashed red line: change point")
+    if c.limit is not None:
+        parts.append(f"dashed orange line: {c.limit_label}")
+    return "; ".join(parts)

@@ -18,7 +18,7 @@ from perfgate import stats
 from perfgate.model import FloatArray
 
 MIN_SEGMENT = 3  # runs on each side of a change point: one slow run is not a step
-MAX_P = 1e-4  # per split, after choosing the best of many: calibrated on noise by tests/test_trend.py
+MAX_P = 1e-5  # per split, after choosing the best of many splits: calibrated on noise by tests/test_trend.py
 MIN_DRIFT_RUNS = 5
 
 
@@ -60,13 +60,18 @@ def change_points(
     if values.size < 2 * min_segment or np.any(values <= 0):
         return []
     logs = np.log(values)
-    cuts = sorted(_split(logs, 0, logs.size, max_p, min_segment))
+    # The tests see runs beyond 5 MADs of the median pulled in to that distance: one run on a bad machine
+    # should not look like a short segment at a new level. Step sizes come from the values themselves.
+    centre = float(np.median(logs))
+    reach = 5 * 1.4826 * float(np.median(np.abs(logs - centre)))
+    tested = np.clip(logs, centre - reach, centre + reach) if reach > 0 else logs
+    cuts = sorted(_split(tested, 0, logs.size, max_p, min_segment))
     # Otava's second pass: a split that stood within a large segment may not stand between its final
     # neighbours; drop the weakest one at a time until every step is significant and large enough.
     while True:
         bounds = [0, *cuts, logs.size]
         scored = [
-            (_p(logs[bounds[i - 1] : bounds[i]], logs[bounds[i] : bounds[i + 1]]), i - 1)
+            (_p(tested[bounds[i - 1] : bounds[i]], tested[bounds[i] : bounds[i + 1]]), i - 1)
             for i in range(1, len(bounds) - 1)
         ]
         weak = [

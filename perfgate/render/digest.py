@@ -27,6 +27,7 @@ from perfgate.digest import (
 from perfgate.gate import format_change
 from perfgate.render import chart
 from perfgate.resources import resource_dir
+from perfgate.trend import MAX_P
 from perfgate.units import format_value
 
 SUBJECT_LIMIT = 150
@@ -104,6 +105,7 @@ def _context(digest: Digest, name: str, links: Links | None) -> dict[str, Any]:
         "steady": digest.steady,
         "empty": digest.empty,
         "delta": f"{digest.options.max_regression:.0%}",
+        "max_p": f"{MAX_P:.10f}".rstrip("0"),
         "headroom_limit": f"{HEADROOM:.0%}",
         "home": links.home if links else None,
         "steps": [_step(f, links) for f in digest.steps],

@@ -1,0 +1,142 @@
+"""Change points, drift and noise on per-run medians: known steps are found where they are, noise is quiet."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from scipy import stats as scipy_stats
+
+from perfgate import stats, trend
+
+SEEDS = range(200)
+
+
+def _noise(rng: np.random.Generator, cv: float, n: int = 60) -> np.ndarray:
+    return 0.010 * np.exp(rng.normal(0, cv, n))
+
+
+@pytest.mark.parametrize(("at", "size"), [(40, 0.10), (20, -0.15), (55, 0.30), (6, 0.20)])
+def test_a_known_step_is_found_at_its_run_with_its_size(at: int, size: float) -> None:
+    found = 0
+    for seed in range(50):
+        values = _noise(np.random.default_rng(seed), 0.02)
+        values[at:] *= 1 + size
+        steps = trend.change_points(values, min_step=0.05)
+        assert len(steps) <= 1, f"seed {seed}: {steps}"
+        if steps:
+            assert abs(steps[0].index - at) <= 1
+            assert steps[0].ratio == pytest.approx(1 + size, rel=0.05)
+            found += 1
+    assert found >= 48
+
+
+def test_two_steps_are_two_change_points() -> None:
+    values = _noise(np.random.default_rng(7), 0.01)
+    values[20:] *= 1.2
+    values[45:] /= 1.2
+    steps = trend.change_points(values, min_step=0.05)
+    assert [s.index for s in steps] == [20, 45]
+    assert steps[0].ratio > 1.15 and steps[1].ratio < 0.87
+
+
+@pytest.mark.parametrize("cv", [0.005, 0.02, 0.05, 0.10])
+def test_pure_noise_has_no_change_points(cv: float) -> None:
+    false = [seed for seed in SEEDS if trend.change_points(_noise(np.random.default_rng(seed), cv), min_step=0.05)]
+    assert false == []
+
+
+def test_heavy_tailed_noise_and_one_slow_run_raise_no_change_point() -> None:
+    for seed in SEEDS:
+        rng = np.random.default_rng(seed)
+        values = 0.010 * np.exp(rng.standard_t(4, 60) * 0.02)
+        values[rng.integers(0, 60)] *= 1.5  # one run on a bad machine
+        assert trend.change_points(values, min_step=0.05) == [], seed
+
+
+def test_steps_smaller_than_the_minimum_are_not_reported() -> None:
+    values = _noise(np.random.default_rng(3), 0.002)
+    values[30:] *= 1.03
+    assert [s.index for s in trend.change_points(values, min_step=0.02)] == [30]
+    assert trend.change_points(values, min_step=0.05) == []
+
+
+def test_quantised_timers_constant_segments_still_show_a_step() -> None:
+    values = np.array([1.0] * 10 + [1.25] * 10)
+    steps = trend.change_points(values, min_step=0.05)
+    assert [(s.index, s.ratio) for s in steps] == [(10, 1.25)]
+    assert trend.change_points(np.ones(20), min_step=0.05) == []
+
+
+def test_too_short_or_non_positive_histories_have_no_change_points() -> None:
+    assert trend.change_points(np.array([1.0, 2.0, 2.0, 2.0, 2.0]), min_step=0.05) == []
+    assert trend.change_points(np.array([0.0] * 3 + [1.0] * 10), min_step=0.05) == []
+
+
+def test_a_ramp_is_told_apart_from_a_step() -> None:
+    rng = np.random.default_rng(11)
+    ramp = 0.010 * np.exp(np.r_[np.zeros(30), np.linspace(0, 0.12, 14)] + rng.normal(0, 0.004, 44))
+    steps = trend.change_points(ramp, min_step=0.03)
+    assert steps, "a ramp of +12 % looks like a step to the detector"
+    assert all(trend.looks_like_ramp(ramp, s) for s in steps)
+    step = 0.010 * np.exp(np.r_[np.zeros(34), np.full(10, 0.12)] + rng.normal(0, 0.004, 44))
+    (found,) = trend.change_points(step, min_step=0.03)
+    assert not trend.looks_like_ramp(step, found)
+
+
+def test_drift_is_measured_over_the_window() -> None:
+    rng = np.random.default_rng(5)
+    creeping = 0.010 * np.exp(np.linspace(0, math.log(1.08), 14) + rng.normal(0, 0.003, 14))
+    found = trend.drift(creeping)
+    assert found is not None
+    assert found.ratio == pytest.approx(1.08, abs=0.02)
+    assert found.p_value < 0.001
+    flat = trend.drift(_noise(rng, 0.01, 14))
+    assert flat is not None and flat.p_value > 0.001
+    assert trend.drift(np.array([1.0, 2.0, 3.0])) is None
+
+
+def test_noise_between_runs_ignores_a_step() -> None:
+    rng = np.random.default_rng(9)
+    medians = 0.010 * np.exp(rng.normal(0, 0.03, 200))
+    stepped = medians.copy()
+    stepped[100:] *= 1.5
+    spreads = np.full(200, 0.1)
+    quiet, loud = trend.noise(medians, spreads), trend.noise(stepped, spreads)
+    assert quiet is not None and loud is not None
+    assert quiet.between_runs == pytest.approx(0.03, rel=0.15)
+    assert loud.between_runs == pytest.approx(quiet.between_runs, rel=0.05)
+    assert quiet.within_run == pytest.approx(0.1)
+    assert trend.noise(medians[:3], spreads[:3]) is None
+
+
+def test_level_change_p_is_students_t_test() -> None:
+    rng = np.random.default_rng(2)
+    a, b = rng.normal(0, 1, 12), rng.normal(0.8, 1, 9)
+    assert stats.level_change_p(a, b) == pytest.approx(scipy_stats.ttest_ind(a, b).pvalue, rel=1e-9)
+    assert stats.level_change_p(np.ones(4), np.ones(4)) == 1.0
+    assert stats.level_change_p(np.ones(4), np.full(4, 2.0)) == 0.0
+
+
+def test_monotonic_trend_matches_theil_sen_and_kendall() -> None:
+    rng = np.random.default_rng(4)
+    values = np.arange(20) * 0.1 + rng.normal(0, 0.3, 20)
+    found = stats.monotonic_trend(values)
+    assert found.slope == pytest.approx(scipy_stats.theilslopes(values).slope)
+    assert found.p_value == pytest.approx(scipy_stats.kendalltau(np.arange(20), values).pvalue)
+    assert stats.monotonic_trend(np.ones(10)) == stats.Trend(0.0, 1.0)
+
+
+def test_samples_to_detect_follows_the_normal_power_formula() -> None:
+    # n = 2 (z_0.95 + z_0.8)² (σ/Δ)² / (3/π): σ = Δ gives 2 · 6.18 / 0.955 ≈ 12.95 → 13.
+    assert stats.samples_to_detect(0.05, 0.05) == 13
+    assert stats.samples_to_detect(0.10, 0.05) == 52
+    assert stats.samples_to_detect(0.001, 0.05) == 2
+
+
+def test_runs_to_detect_grows_with_noise_and_has_a_limit() -> None:
+    small, large = stats.runs_to_detect(0.01, 0.05), stats.runs_to_detect(0.018, 0.05)
+    assert small is not None and large is not None and small < large
+    # The candidate is one run: its own τ cannot be averaged away, so τ near Δ/2.5 needs ever more runs.
+    assert stats.runs_to_detect(0.03, 0.05) is None

@@ -129,7 +129,7 @@ def test_monotonic_trend_matches_theil_sen_and_kendall() -> None:
 
 
 def test_samples_to_detect_follows_the_normal_power_formula() -> None:
-    # n = 2 (z_0.95 + z_0.8)² (σ/Δ)² / (3/π): σ = Δ gives 2 · 6.18 / 0.955 ≈ 12.95 → 13.
+    # n = 2 (z_0.95 + z_0.8)^2 (s/d)^2 / (3/pi): s = d gives 2 * 6.18 / 0.955 = 12.95, so 13.
     assert stats.samples_to_detect(0.05, 0.05) == 13
     assert stats.samples_to_detect(0.10, 0.05) == 52
     assert stats.samples_to_detect(0.001, 0.05) == 2

@@ -30,6 +30,11 @@ class Shape:
     metric: str = "time"
     unit: str = "s"
     direction: Direction = Direction.LOWER_IS_BETTER
+    first_run: int = 0  # the series appears here (a new benchmark)
+    last_run: int | None = None  # and is last measured here (a removed one)
+
+    def measured(self, run: int) -> bool:
+        return self.first_run <= run and (self.last_run is None or run <= self.last_run)
 
 
 def levels(shape: Shape, runs: int, runs_in_period: int, rng: np.random.Generator) -> np.ndarray:
@@ -62,6 +67,8 @@ def history(
     for i in range(runs):
         series = []
         for shape, level in zip(shapes, per_series, strict=True):
+            if not shape.measured(i):
+                continue
             samples = as_samples(level[i] * np.exp(rng.normal(0, shape.noise, shape.samples)))
             series.append(
                 Series(

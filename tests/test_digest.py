@@ -206,7 +206,9 @@ def test_dry_run_prints_the_text_and_skip_empty_sends_nothing(run_cli: Invoke, s
         (("-o", "digest.pdf"), "give a .html or .eml file"),
     ],
 )
-def test_usage_mistakes_are_named(run_cli: Invoke, stored: tuple[Store, Config], args: tuple[str, ...], expected: str) -> None:
+def test_usage_mistakes_are_named(
+    run_cli: Invoke, stored: tuple[Store, Config], args: tuple[str, ...], expected: str
+) -> None:
     store, _ = stored
     result = run_cli("digest", "--db", store.url, "--until", "2026-11-23T08:00", *args)
     assert result.exit_code == 2, result.output

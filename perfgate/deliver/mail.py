@@ -155,11 +155,15 @@ def _send_once(
         with client:
             _secure_and_login(client, url, context)
             _envelope(client, sender, recipients)
-            code, reply = client.data(message.as_bytes())
+            # SMTP needs CRLF line ends; smtplib.data() leaves bytes as they are (send_message would fix them
+            # but it cannot check every recipient before handing the message over).
+            code, reply = client.data(message.as_bytes(policy=message.policy.clone(linesep="\r\n")))
             if code != 250:
                 _refuse(client, "the message", code, reply)
     except (TimeoutError, smtplib.SMTPServerDisconnected, ConnectionResetError) as exc:
         raise _Temporary(f"the connection was lost: {_reason(exc)}") from None
+    except ssl.SSLError as exc:
+        raise DeliveryError(f"TLS with {url.display} failed: {_reason(exc)}; nothing was sent") from None
     except smtplib.SMTPAuthenticationError as exc:
         raise DeliveryError(
             f"{url.display} refused the login for {url.username!r}: {_reply(exc.smtp_code, exc.smtp_error)}; "
@@ -194,6 +198,9 @@ def _secure_and_login(client: smtplib.SMTP, url: SmtpUrl, context: ssl.SSLContex
                 "(use smtps:// if the server speaks TLS from the start)"
             )
     if url.username is not None:
+        if not (url.username + (url.password or "")).isascii():
+            # smtplib encodes AUTH as ASCII; a UTF-8 password would fail halfway through the login.
+            raise DeliveryError("the SMTP user name and password must be ASCII (a limit of Python's smtplib)")
         client.login(url.username, url.password or "")
 
 

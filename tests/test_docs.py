@@ -84,6 +84,7 @@ def test_readme_links_resolve() -> None:
         "docs/cli.md",
         "docs/github-action.md",
         "docs/configuration.md",
+        "docs/digest.md",
         "docs/baselines.md",
         "docs/formats.md",
         "docs/statistics.md",

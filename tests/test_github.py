@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from perfgate.deliver.github import GitHubPublisher, GitHubTarget
 from perfgate.errors import DeliveryError
 from perfgate.github_env import read_context
 from perfgate.render.markdown import MARKER
+from perfgate.store import Store
 
 from .conftest import DATA, EXAMPLES
 from .fake_github import FakeGitHub, Fault
@@ -215,6 +217,13 @@ def test_push_records_then_pull_request_is_gated(fake: FakeGitHub, tmp_path: Pat
     rerun, _, _ = _step(fake, tmp_path, "pull_request", "pull_request.json", "gate", "head.json")
     assert rerun.returncode == 1 and len(_ours(fake, 7)) == 1  # the comment is updated, never duplicated
     assert "s3cret-token" not in gated.stdout + gated.stderr + summary.read_text()
+    # Each decision is kept for the weekly digest: PR 7 failed twice, on test_tokenize.
+    kept = Store(f"sqlite:///{tmp_path / 'history.db'}").gate_decisions(
+        "default", since=datetime(2000, 1, 1, tzinfo=UTC), until=datetime(2100, 1, 1, tzinfo=UTC)
+    )
+    assert [(d.pr_number, d.verdict, d.series) for d in kept] == [(7, "fail", 3), (7, "fail", 3)]
+    assert kept[0].head_commit == HEAD_SHA and kept[0].run_url and kept[0].run_url.endswith("/actions/runs/42")
+    assert [f.split(":")[0] for f in kept[0].failing] == ["test_tokenize"]
 
 
 def test_fork_pull_request_degrades_to_the_summary(fake: FakeGitHub, tmp_path: Path) -> None:

@@ -25,10 +25,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from perfgate import app, config  # noqa: E402
-from perfgate.render import chart, digest as digest_render  # noqa: E402
-from perfgate.store import Store  # noqa: E402
-from tests.weekly import Shape, history, store_history  # noqa: E402
+from perfgate import app, config
+from perfgate.render import chart
+from perfgate.render import digest as digest_render
+from perfgate.store import Store
+from tests.weekly import Shape, history, store_history
 
 END = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 
@@ -80,7 +81,9 @@ def main() -> None:
         timed("load the runs, statistics only", lambda: store.load_runs(ids, samples=False), reference)
         request = app.DigestRequest(repository="acme/shop")
         built = app.build_digest(store, cfg, request, now=END)
-        build = timed("build the digest (load + findings)", lambda: app.build_digest(store, cfg, request, now=END), reference)
+        build = timed(
+            "build the digest (load + findings)", lambda: app.build_digest(store, cfg, request, now=END), reference
+        )
         links = digest_render.Links("acme/shop")
         render = timed(
             f"render text, HTML and {len(built.charts)} charts",

@@ -414,7 +414,13 @@ def build_digest(store: Store, cfg: Config, request: DigestRequest, *, now: date
             "'perfgate ingest FILE --branch main' first (or give --db)"
         )
     store.ensure_schema()
-    suites = request.suites or tuple(store.suites())
+    known = tuple(store.suites())
+    unknown = [s for s in request.suites if s not in known]
+    if unknown:
+        raise UsageError(
+            f"no runs of suite {', '.join(map(repr, unknown))}; recorded suites: {', '.join(known) or 'none'}"
+        )
+    suites = request.suites or known
     histories: list[digest.History] = []
     decisions: list[GateDecision] = []
     for suite in suites:

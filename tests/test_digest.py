@@ -204,6 +204,7 @@ def test_dry_run_prints_the_text_and_skip_empty_sends_nothing(run_cli: Invoke, s
         (("--to", "not-an-address", "--dry-run"), "--to 'not-an-address' is not a mail address"),
         (("--to", "a@example.com", "--smtp-url", "http://x:secret@host"), "smtp:// (STARTTLS) or smtps://"),
         (("-o", "digest.pdf"), "give a .html or .eml file"),
+        (("--suite", "nope", "--dry-run"), "no runs of suite 'nope'; recorded suites: default"),
     ],
 )
 def test_usage_mistakes_are_named(

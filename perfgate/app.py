@@ -9,22 +9,23 @@ import glob
 import hashlib
 import os
 import sys
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from perfgate import baseline, config, digest, exchange, formats, vcs
+from perfgate import baseline, config, exchange, formats, vcs
 from perfgate.config import Config, Resolved
-from perfgate.deliver import mail as mail_delivery
 from perfgate.errors import InputError, StoreError, UsageError
 from perfgate.gate import MIN_RUNS_FOR_TAU, Policy, Report, Settings, Side, evaluate
 from perfgate.model import GateDecision, HistoryPoint, ParsedResults, Pruned, Run, RunHeader, RunRef, Series
-from perfgate.render import digest as digest_render
 from perfgate.store import Store
 from perfgate.units import parse_percentage
+
+if TYPE_CHECKING:  # the digest's modules (Pillow, smtplib) load only when a digest is made
+    from perfgate import digest
+    from perfgate.render import digest as digest_render
 
 DEFAULT_SUITE = Config().suite
 DEFAULT_BASELINE_RUNS = Config().baseline_runs
@@ -370,23 +371,18 @@ def _read_export(path: str) -> list[Run]:
 # --- output ---------------------------------------------------------------------------------
 
 
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
 def write_output(path: Path, text: str | bytes) -> None:
     """Write a report atomically: a failure never leaves a half-written file behind."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    # Not mkstemp: its files are 0600; created with 0666 the umask gives a report the usual permissions.
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{os.urandom(4).hex()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(text.encode("utf-8") if isinstance(text, str) else text)
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; a report is an ordinary file
         os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
 
 
@@ -405,6 +401,8 @@ class DigestRequest:
 
 def build_digest(store: Store, cfg: Config, request: DigestRequest, *, now: datetime) -> digest.Digest:
     """The period's findings over every (or the chosen) suite's main-branch history."""
+    from perfgate import digest
+
     if request.days < 1:
         raise UsageError("--days must be at least 1")
     start = now - timedelta(days=request.days)
@@ -431,6 +429,8 @@ def build_digest(store: Store, cfg: Config, request: DigestRequest, *, now: date
 
 
 def _histories(store: Store, suite: str, branch: str, start: datetime, end: datetime) -> list[digest.History]:
+    from perfgate import digest
+
     period = store.run_headers(suite, branch, since=start, before=end, limit=10_000)
     context = store.run_headers(suite, branch, before=start - timedelta(microseconds=1), limit=CONTEXT_RUNS)
     runs = store.load_runs([h.id for h in reversed(period + context)], samples=False)  # oldest first
@@ -469,10 +469,14 @@ class DigestOutcome:
 
 def send_digest(found: digest.Digest, mail: Mail, request: DigestRequest, *, now: datetime) -> DigestOutcome:
     """Render the digest and write or send it; an empty week with ``skip_empty`` sends nothing."""
+    from perfgate.deliver import mail as mail_delivery
+    from perfgate.render import digest as digest_render
+
     if found.empty and mail.skip_empty:
         return DigestOutcome(found, None, ("nothing to report this period (--skip-empty): no mail sent",))
     for address in (*mail.recipients, mail.sender):
         mail_delivery.check_address(address, "--to" if address in mail.recipients else "--from")
+    smtp = None
     if mail.output is None and not mail.dry_run:
         if not mail.recipients:
             raise UsageError("give --to ADDRESS (or --output FILE, or --dry-run)")
@@ -480,11 +484,7 @@ def send_digest(found: digest.Digest, mail: Mail, request: DigestRequest, *, now
             raise UsageError(
                 "give --smtp-url smtp://user:password@host:587 or set PERFGATE_SMTP_URL (or --output FILE)"
             )
-    smtp = (
-        mail_delivery.parse_smtp_url(mail.smtp_url)
-        if mail.smtp_url and not mail.dry_run and mail.output is None
-        else None
-    )
+        smtp = mail_delivery.parse_smtp_url(mail.smtp_url)
     name = request.repository or ", ".join(found.suites) or "perfgate"
     links = digest_render.Links(request.repository, request.server) if request.repository else None
     rendered = digest_render.render(found, name=name, links=links)

@@ -9,19 +9,22 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
+from functools import cached_property
 
 import numpy as np
 
 from perfgate import stats, trend
-from perfgate.config import Budget, Limit
+from perfgate.config import Budget, Limit, first_match
 from perfgate.gate import check_limit
-from perfgate.model import Direction, GateDecision, SampleKind, Series, Summary, as_samples
+from perfgate.model import Direction, FloatArray, GateDecision, SampleKind, Series, Summary, as_samples
 
 HEADROOM = 0.10  # budgets whose latest value is within this fraction of the limit are listed
 MIN_NOISE_RUNS = 8  # runs of history before a series' noise is judged
 MAX_CHARTS = 12  # charts in one mail: enough for the highlights, small enough for a mailbox
+NOISE_RUNS = 30  # the latest runs a series' noise is judged on
+MEDIAN_ERROR = math.sqrt(math.pi / 2)  # a median's standard error, in units of sd/sqrt(n), for normal samples
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,11 @@ class History:
     def label(self) -> str:
         shown = self.name if self.metric in ("time", "latency") else f"{self.name} ({self.metric})"
         return shown if self.suite == "default" else f"{self.suite}: {shown}"
+
+    @cached_property
+    def medians(self) -> FloatArray:
+        """Each run's median (its mean where the tool gave no median; NaN where it gave neither)."""
+        return np.array([_centre(p.summary) for p in self.points], dtype=np.float64)
 
     def worse(self, ratio: float) -> bool:
         return ratio > 1 if self.direction is Direction.LOWER_IS_BETTER else ratio < 1
@@ -172,9 +180,8 @@ class Digest:
     @property
     def empty(self) -> bool:
         """Nothing worth a look: no runs, or only steady series and passing pull requests."""
-        return not (self.steps or self.drifts or self.headroom or self.noisy or self.blocked or self.waived) and not (
-            self.new or self.removed
-        )
+        findings = (self.steps, self.drifts, self.headroom, self.noisy, self.blocked, self.waived)
+        return not any(findings) and not (self.new or self.removed)
 
     @property
     def summary(self) -> str:
@@ -220,7 +227,7 @@ def _sentence(parts: list[str]) -> str:
 def build(
     histories: Sequence[History],
     decisions: Sequence[GateDecision],
-    budgets: Sequence[Budget],
+    budgets: tuple[Budget, ...],
     *,
     start: datetime,
     end: datetime,
@@ -268,10 +275,6 @@ def build(
     return _with_charts(digest, start, budgets)
 
 
-def _medians(history: History) -> np.ndarray:
-    return np.array([_centre(p.summary) for p in history.points], dtype=np.float64)
-
-
 def _centre(summary: Summary) -> float:
     value = summary.median if summary.median is not None else summary.mean
     return math.nan if value is None else value
@@ -282,7 +285,7 @@ def _first_in_period(history: History, start: datetime) -> int:
 
 
 def _steps(history: History, start: datetime, options: Options) -> list[StepFinding]:
-    values = _medians(history)
+    values = history.medians
     if not np.all(np.isfinite(values)):
         return []
     first = _first_in_period(history, start)
@@ -298,7 +301,7 @@ def _steps(history: History, start: datetime, options: Options) -> list[StepFind
 def _drifts(histories: Sequence[History], start: datetime, options: Options) -> list[DriftFinding]:
     found: list[tuple[History, trend.Drift]] = []
     for history in histories:
-        values = _medians(history)[_first_in_period(history, start) :]
+        values = history.medians[_first_in_period(history, start) :]
         if np.all(np.isfinite(values)) and (d := trend.drift(values)) is not None:
             found.append((history, d))
     if not found:
@@ -313,8 +316,8 @@ def _drifts(histories: Sequence[History], start: datetime, options: Options) -> 
     return sorted(drifts, key=lambda f: (not f.regression, -abs(math.log(f.drift.ratio))))
 
 
-def _headroom(history: History, budgets: Sequence[Budget]) -> HeadroomFinding | None:
-    budget = next((b for b in budgets if b.applies_to(history.name)), None)
+def _headroom(history: History, budgets: tuple[Budget, ...]) -> HeadroomFinding | None:
+    budget = first_match(budgets, history.name)
     if budget is None:
         return None
     latest = history.points[-1]
@@ -339,10 +342,10 @@ def _estimate(history: History, limit: Limit, point: Point) -> float:
 
 
 def _noise(history: History, options: Options) -> NoiseFinding | None:
-    recent = history.points[-30:]
+    recent = history.points[-NOISE_RUNS:]
     if len(recent) < MIN_NOISE_RUNS:
         return None
-    medians = np.array([_centre(p.summary) for p in recent], dtype=np.float64)
+    medians = history.medians[-NOISE_RUNS:]
     spreads = np.array([_spread(p.summary, history.kind) for p in recent], dtype=np.float64)
     if not np.all(np.isfinite(medians)):
         return None
@@ -351,10 +354,10 @@ def _noise(history: History, options: Options) -> NoiseFinding | None:
         return None
     delta = math.log1p(options.max_regression)
     samples = int(np.median([p.summary.count for p in recent]))
-    # Part of τ is only the sampling error of each run's median (≈1.25·cv/√n): more samples shrink that
+    # Part of τ is only the sampling error of each run's median (MEDIAN_ERROR·cv/√n): more samples shrink that
     # part; the rest is the runners' own variation, which only pooling baseline runs averages out.
     within = noise.within_run if noise.within_run is not None and noise.within_run > 0 else None
-    sampling = 1.2533 * within / math.sqrt(samples) if within is not None and samples > 0 else 0.0
+    sampling = MEDIAN_ERROR * within / math.sqrt(samples) if within is not None and samples > 0 else 0.0
     runner = math.sqrt(max(noise.between_runs**2 - sampling**2, 0.0))
     # The gate flags a change beyond δ; to catch one of 2δ with 80 % power, noise may take up at most δ.
     samples_needed = None
@@ -362,7 +365,7 @@ def _noise(history: History, options: Options) -> NoiseFinding | None:
         needed = stats.samples_to_detect(within, delta)
         if needed > samples:
             samples_needed = needed
-            sampling = 1.2533 * within / math.sqrt(needed)
+            sampling = MEDIAN_ERROR * within / math.sqrt(needed)
     spread = math.sqrt(runner**2 + sampling**2)
     runs_needed = stats.runs_to_detect(spread, delta) if spread > 0 else 2
     runs_fixable = runs_needed is not None
@@ -389,7 +392,7 @@ def _pulls(decisions: Sequence[GateDecision]) -> tuple[PullRequest, ...]:
     return tuple(sorted(pulls, key=lambda p: (not p.blocked, p.latest.recorded_at)))
 
 
-def _with_charts(digest: Digest, start: datetime, budgets: Sequence[Budget]) -> Digest:
+def _with_charts(digest: Digest, start: datetime, budgets: tuple[Budget, ...]) -> Digest:
     """One chart per highlighted series, most important first, at most MAX_CHARTS."""
     chosen: list[tuple[Chart, History]] = []
     seen: set[int] = set()
@@ -414,12 +417,12 @@ def _with_charts(digest: Digest, start: datetime, budgets: Sequence[Budget]) -> 
         add(d.history)
     for n in digest.noisy:
         add(n.history)
-    return Digest(**{**vars(digest), "charts": tuple(chosen)})
+    return replace(digest, charts=tuple(chosen))
 
 
-def _median_limit(history: History, budgets: Sequence[Budget]) -> Limit | None:
+def _median_limit(history: History, budgets: tuple[Budget, ...]) -> Limit | None:
     """A budget on the median, which a chart of medians can show as a line."""
-    budget = next((b for b in budgets if b.applies_to(history.name)), None)
+    budget = first_match(budgets, history.name)
     if budget is None:
         return None
     return next((lim for lim in budget.limits if lim.statistic in ("p50", "median") and lim.unit == history.unit), None)
@@ -428,7 +431,7 @@ def _median_limit(history: History, budgets: Sequence[Budget]) -> Limit | None:
 def _chart(history: History, start: datetime, cid: str, marks: tuple[int, ...], limit: Limit | None) -> Chart:
     """Per-run medians, or per-run values of the budgeted statistic when a budget is what the chart shows."""
     if limit is None or limit.statistic in ("p50", "median"):
-        statistic, values = "median", tuple(float(v) for v in _medians(history))
+        statistic, values = "median", tuple(float(v) for v in history.medians)
     else:
         statistic = limit.statistic
         values = tuple(_estimate(history, limit, p) for p in history.points)

@@ -71,7 +71,7 @@ def change_points(
     while True:
         bounds = [0, *cuts, logs.size]
         scored = [
-            (_p(tested[bounds[i - 1] : bounds[i]], tested[bounds[i] : bounds[i + 1]]), i - 1)
+            (stats.level_change_p(tested[bounds[i - 1] : bounds[i]], tested[bounds[i] : bounds[i + 1]]), i - 1)
             for i in range(1, len(bounds) - 1)
         ]
         weak = [
@@ -99,7 +99,7 @@ def _split(logs: FloatArray, lo: int, hi: int, max_p: float, min_segment: int) -
     if hi - lo < 2 * min_segment:
         return []
     cut = _best_split(logs[lo:hi], min_segment) + lo
-    if _p(logs[lo:cut], logs[cut:hi]) >= max_p:
+    if stats.level_change_p(logs[lo:cut], logs[cut:hi]) >= max_p:
         return []
     return [*_split(logs, lo, cut, max_p, min_segment), cut, *_split(logs, cut, hi, max_p, min_segment)]
 
@@ -119,10 +119,6 @@ def _best_split(segment: FloatArray, min_segment: int) -> int:
     # A floor on the error keeps constant segments (quantised timers) comparable instead of dividing by 0.
     t = diff / np.maximum(se, 1e-12 + 1e-9 * np.abs(segment).mean())
     return int(left_n[int(np.argmax(t))])
-
-
-def _p(left: FloatArray, right: FloatArray) -> float:
-    return stats.level_change_p(left, right)
 
 
 def _step(logs: FloatArray, lo: int, cut: int, hi: int) -> float:

@@ -145,7 +145,7 @@ def _send_once(
 ) -> None:
     try:
         client = _connect(url, timeout, context)
-    except (ConnectionRefusedError, socket.gaierror, ssl.SSLError, smtplib.SMTPConnectError, OSError) as exc:
+    except OSError as exc:  # refused, unknown host, TLS handshake, a 4xx/5xx greeting (SMTPConnectError)
         if isinstance(exc, smtplib.SMTPConnectError) and 400 <= exc.smtp_code < 500:
             raise _Temporary(_reply(exc.smtp_code, exc.smtp_error)) from None
         if isinstance(exc, socket.timeout):
@@ -229,8 +229,3 @@ def _reply(code: int, text: bytes | str) -> str:
 
 def _reason(exc: BaseException) -> str:
     return getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
-
-
-def write_eml(message: EmailMessage) -> bytes:
-    """The message as an .eml file (RFC 5322 bytes), for --output digest.eml."""
-    return message.as_bytes()

@@ -9,8 +9,7 @@ from __future__ import annotations
 import io
 import math
 from functools import cache
-
-from PIL import Image, ImageDraw, ImageFont
+from typing import TYPE_CHECKING
 
 from perfgate.digest import Chart
 from perfgate.units import format_value
@@ -27,14 +26,21 @@ STEP = (220, 38, 38)
 BUDGET = (217, 119, 6)
 MUTED = (107, 114, 128)
 
+if TYPE_CHECKING:
+    from PIL import Image, ImageDraw, ImageFont
+
 
 @cache
 def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    from PIL import ImageFont
+
     return ImageFont.load_default(size=size * SCALE)
 
 
 def png(chart: Chart) -> bytes:
     """The chart as PNG bytes: WIDTH by HEIGHT CSS pixels, drawn at SCALE times that."""
+    from PIL import Image, ImageDraw  # Pillow loads when a chart is drawn, not with every command
+
     image = Image.new("RGB", (WIDTH * SCALE, HEIGHT * SCALE), "white")
     draw = ImageDraw.Draw(image)
     values = [v for v in chart.values if math.isfinite(v)]
@@ -110,6 +116,8 @@ def _dashed(
 
 
 def _encode(image: Image.Image) -> bytes:
+    from PIL import Image
+
     # A few colours only: a palette PNG is a quarter of the size of an RGB one, and as sharp.
     buffer = io.BytesIO()
     image.quantize(colors=64, method=Image.Quantize.MEDIANCUT).save(buffer, format="PNG")

@@ -106,6 +106,16 @@ def gate(
     return outcome
 
 
+def not_run(ctx: GitHubContext, why: str) -> None:
+    """Tell the job summary and the step outputs that the gate could not run (so no red X reads as a regression)."""
+    append_summary(
+        ctx.summary_path,
+        f"### perfgate could not run\n\n{markdown.escape_text(why)}\n\n"
+        "Nothing was compared: this is not a verdict on the change. The job log has the details.\n",
+    )
+    write_outputs(ctx.output_path, {"verdict": "error", "regressions": "0", "report": "", "junit": ""})
+
+
 def _keep_decision(store: Store, report: Report, suite: str, base_commit: str | None, now: datetime) -> list[str]:
     """Store the decision for the weekly digest; a store that cannot take it costs a notice, not the gate."""
     origin = report.origin or Origin()
@@ -257,9 +267,8 @@ def publish(
             f"PR #{pull.number} has moved on to {pull.head_sha[:12]}; this report (for {head_sha[:12]}) is stale: not posted"
         )
         return outcome
-    report = replace(
-        report, origin=Origin(ctx.repository, pull.number, head_sha, report.origin.run_url if report.origin else None)
-    )
+    # The run's link comes from the workflow_run event (GitHub's word), never from the untrusted file.
+    report = replace(report, origin=Origin(ctx.repository, pull.number, head_sha, ctx.workflow_run_url))
     exit_code = _exit_code(report, fail_on)
     outcome.lines += deliver(report, markdown.render(report), ctx, comment, exit_code, publisher_factory=publisher)
     return outcome

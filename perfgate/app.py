@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from perfgate import baseline, config, exchange, formats, vcs
 from perfgate.config import Config, Resolved
-from perfgate.errors import InputError, StoreError, UsageError
+from perfgate.errors import InputError, NoBaseline, StoreError, UsageError
 from perfgate.gate import MIN_RUNS_FOR_TAU, Policy, Report, Settings, Side, evaluate
 from perfgate.model import GateDecision, HistoryPoint, ParsedResults, Pruned, Run, RunHeader, RunRef, Series
 from perfgate.store import Store
@@ -238,7 +238,7 @@ def compare_parsed_with_history(
     base_commit: str | None = None,
     repository: Path | None = None,
 ) -> Report:
-    store.ensure_schema()
+    _require_history(store, suite, branch)
     if base_commit is None and repository is not None:
         base_commit = vcs.merge_base(repository, branch)
     ancestry = vcs.ancestors(repository, base_commit) if base_commit and repository is not None else None
@@ -253,14 +253,39 @@ def compare_parsed_with_history(
     side = Side(tuple(_stored_ref(run) for run in runs), tuple(run.series for run in runs))
     report = evaluate(side, _file_side(head_results), replace(settings, between_runs=True), policy or Policy())
     if not runs:
-        notes: tuple[str, ...] = (
-            f"no {branch}-branch runs are recorded for suite {suite!r} in {store.display_url}: nothing was "
-            f"compared. Record one on {branch} with: perfgate ingest FILE --branch {branch} --suite {suite}",
-        )
+        notes: tuple[str, ...] = (f"no {branch}-branch run at or before the merge-base: nothing was compared",)
     else:
         env = baseline.environment_warnings([r.environment for r in runs], [r.environment for r in head_results])
         notes = (f"baseline: {choice.reason}", *choice.warnings, *env)
     return replace(report, notes=(*notes, *report.notes, *_input_notes(head_results)))
+
+
+def _require_history(store: Store, suite: str, branch: str) -> None:
+    """NoBaseline unless ``branch`` has runs of ``suite``: never a silent pass with nothing compared.
+
+    A SQLite file that does not exist is not created by a read-only compare."""
+    if store.absent:
+        raise NoBaseline(
+            f"no history database at {store.display_url}: nothing was compared",
+            fix=f"Record {branch}-branch runs first (perfgate ingest FILE --branch {branch}), or point --db at the history",
+        )
+    store.ensure_schema()
+    recorded = store.branches()
+    if any(s == suite and b == branch for s, b, _ in recorded):
+        return
+    here = [f"{b} ({n} run{'s' if n != 1 else ''})" for s, b, n in recorded if s == suite]
+    elsewhere = sorted({s for s, _, _ in recorded if s != suite})
+    known = (
+        f"suite {suite!r} has runs of: {', '.join(here)}"
+        if here
+        else f"suite {suite!r} has no runs; recorded suites: {', '.join(map(repr, elsewhere))}"
+        if elsewhere
+        else "the database holds no runs yet"
+    )
+    raise NoBaseline(
+        f"no {branch}-branch runs of suite {suite!r} in {store.display_url} ({known}): nothing was compared",
+        fix=f"Record one on {branch} with: perfgate ingest FILE --branch {branch} --suite {suite}",
+    )
 
 
 def _candidates(

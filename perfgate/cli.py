@@ -1,5 +1,6 @@
 """The command line: thin click commands. Each parses its options, calls one app function, and maps
-perfgate's errors to exit codes: 0 pass, 1 gate failed, 2 usage error, 3 bad input, config or environment.
+perfgate's errors to exit codes: 0 pass, 1 gate failed, 2 usage error, 3 bad input, config or environment,
+4 internal error (a bug in perfgate: never mistaken for a failed gate).
 """
 
 from __future__ import annotations
@@ -7,6 +8,7 @@ from __future__ import annotations
 import io
 import os
 import sys
+import traceback
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -14,7 +16,7 @@ from typing import Any, TypeVar
 
 import click
 
-from perfgate import __version__, action, app, formats
+from perfgate import __version__, action, app, formats, limits
 from perfgate.errors import PerfgateError, UsageError
 from perfgate.github_env import read_context
 from perfgate.render import RENDERERS, render
@@ -22,10 +24,13 @@ from perfgate.render.config_text import render_config
 from perfgate.render.history_text import render_history
 from perfgate.store import Store, default_url
 from perfgate.store.migration import head_revision
+from perfgate.units import parse_size
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 EXIT_FAIL = 1
+EXIT_INTERNAL = 4
+DEBUG_ENV = "PERFGATE_DEBUG"
 
 
 def db_option(func: F) -> F:
@@ -70,7 +75,8 @@ def _open_store(db_url: str | None) -> Store:
 
 
 class PerfgateGroup(click.Group):
-    """Turns perfgate's errors into one line on stderr and the documented exit code."""
+    """Turns perfgate's errors into one line on stderr and the documented exit code; anything unexpected
+    into one line that says "internal error" and exit code 4, so that a crash never reads as a failed gate."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -78,11 +84,42 @@ class PerfgateGroup(click.Group):
         except PerfgateError as exc:
             click.echo(f"perfgate: error: {exc}", err=True)
             ctx.exit(exc.exit_code)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except Exception as exc:
+            if _debugging(ctx):
+                traceback.print_exc()
+            click.echo(f"perfgate: {internal_error_line(ctx, exc)}", err=True)
+            ctx.exit(EXIT_INTERNAL)
+
+
+def internal_error_line(ctx: click.Context, exc: BaseException) -> str:
+    """One line: what perfgate was doing, the words "internal error", and how to see the traceback."""
+    command = f"perfgate {ctx.invoked_subcommand or ''}".strip()
+    doing = "; ".join(getattr(exc, "__notes__", ())) or f"running '{command}'"
+    summary = f"{type(exc).__name__}: {str(exc)[:200]}".replace("\n", " ")
+    return (
+        f"internal error while {doing} ({summary}). This is a bug in perfgate, not a result of the gate; "
+        f"rerun with --debug (or {DEBUG_ENV}=1) for the traceback, and please report it"
+    )
+
+
+def _debugging(ctx: click.Context) -> bool:
+    return bool(ctx.meta.get("perfgate.debug")) or os.environ.get(DEBUG_ENV, "") not in ("", "0")
 
 
 @click.group(cls=PerfgateGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="perfgate")
-def main() -> None:
+@click.option("--debug", is_flag=True, help=f"Print the traceback of an internal error. [env: {DEBUG_ENV}=1]")
+@click.option(
+    "--max-input-size",
+    envvar="PERFGATE_MAX_INPUT_SIZE",
+    metavar="SIZE",
+    help="Read input files up to this size, decompressed, e.g. 2GiB. [env: PERFGATE_MAX_INPUT_SIZE; "
+    "default: 512MiB for files read whole (JSON), 64GiB for streamed ones (k6 NDJSON, JMeter, Gatling)]",
+)
+@click.pass_context
+def main(ctx: click.Context, debug: bool, max_input_size: str | None) -> None:
     """perfgate: a CI regression gate for benchmarks and load tests.
 
     Compare a change's results with the main branch's, with statistics that know CI runners are
@@ -94,8 +131,12 @@ def main() -> None:
       perfgate ingest results.json --branch main --commit "$GITHUB_SHA"
       perfgate compare results.json --against main
 
-    Exit codes: 0 pass, 1 the gate failed, 2 usage error, 3 bad input, config or environment.
+    Exit codes: 0 pass, 1 the gate failed, 2 usage error, 3 bad input, config or environment,
+    4 internal error (a bug in perfgate; --debug shows the traceback).
     """
+    ctx.meta["perfgate.debug"] = debug
+    if max_input_size is not None:
+        limits.input_limits.set(limits.InputLimits.of_size(parse_size(max_input_size, key="--max-input-size")))
 
 
 @main.command()
@@ -373,7 +414,11 @@ def gate_command(
         baseline_runs=baseline_runs,
         overrides=app.Overrides(max_regression=max_regression),
     )
-    outcome = action.gate(_open_store(db_url), files, ctx, cfg, options, now=datetime.now(UTC), workdir=Path.cwd())
+    try:
+        outcome = action.gate(_open_store(db_url), files, ctx, cfg, options, now=datetime.now(UTC), workdir=Path.cwd())
+    except Exception as exc:  # the job summary says the gate did not run; the exit code says why
+        action.not_run(ctx, str(exc) if isinstance(exc, PerfgateError) else f"internal error ({type(exc).__name__})")
+        raise
     for line in outcome.lines:
         click.echo(line.rstrip("\n"))
     sys.exit(outcome.exit_code)

@@ -40,3 +40,13 @@ class DeliveryError(PerfgateError):
     def __init__(self, message: str, *, read_only: bool = False) -> None:
         self.read_only = read_only  # the token may not write here (a fork's pull request)
         super().__init__(message)
+
+
+class NoBaseline(PerfgateError):
+    """Nothing to compare with: no runs of the baseline branch are recorded (a typo, a new setup, a lost cache).
+
+    The command line exits 3; the GitHub Action turns it into a neutral check that says so."""
+
+    def __init__(self, message: str, *, fix: str) -> None:
+        self.fix = fix  # what to do about it, in words
+        super().__init__(f"{message}. {fix}")

@@ -36,6 +36,7 @@ class GitHubContext:
     summary_path: Path | None = None
     output_path: Path | None = None
     workflow_run_conclusion: str | None = None
+    workflow_run_url: str | None = None  # workflow_run: the run that made the report, as GitHub says
 
     @property
     def run_url(self) -> str | None:
@@ -94,6 +95,7 @@ def read_context(environ: Mapping[str, str]) -> GitHubContext:
             pr_number=int(pulls[0]["number"]) if pulls else None,  # empty for forks: look it up by SHA
             is_fork=not isinstance(head_repo, dict) or head_repo.get("full_name") != repository,
             workflow_run_conclusion=run.get("conclusion"),
+            workflow_run_url=run.get("html_url") if isinstance(run.get("html_url"), str) else None,
         )
     ref = environ.get("GITHUB_REF", "")
     branch = ref.removeprefix("refs/heads/") if ref.startswith("refs/heads/") else environ.get("GITHUB_REF_NAME")

@@ -102,6 +102,19 @@ def parse_percentage(text: str | float, *, key: str) -> float:
     return value
 
 
+_SIZE_SUFFIXES = {"": 1, "b": 1, "k": 1000, "kb": 1000, "kib": 1024, "m": 1000**2, "mb": 1000**2, "mib": 1024**2}
+_SIZE_SUFFIXES |= {"g": 1000**3, "gb": 1000**3, "gib": 1024**3, "t": 1000**4, "tb": 1000**4, "tib": 1024**4}
+
+
+def parse_size(text: str, *, key: str) -> int:
+    """Read a size such as ``"2GiB"``, ``"500MB"`` or ``"1048576"`` as bytes; ``key`` names the option in errors."""
+    match = re.fullmatch(r"\s*([0-9]+(?:\.[0-9]+)?)\s*([a-zA-Z]*)\s*", text)
+    factor = _SIZE_SUFFIXES.get(match.group(2).lower()) if match else None
+    if match is None or factor is None:
+        raise ConfigError(f"{key}: expected a size like '2GiB', '500MB' or a number of bytes, got {text!r}")
+    return int(float(match.group(1)) * factor)
+
+
 _TIME_STEPS = ((1.0, "s"), (1e-3, "ms"), (1e-6, "\u00b5s"), (1e-9, "ns"))
 _BYTE_STEPS = ((1024.0**3, "GiB"), (1024.0**2, "MiB"), (1024.0, "KiB"), (1.0, "B"))
 

@@ -122,11 +122,20 @@ def test_db_upgrade_creates_the_schema(run_cli: Invoke, db_url: str) -> None:
     assert result.exit_code == 0 and "upgraded from an empty database to revision" in result.output
 
 
-def test_compare_against_an_empty_history_says_so(run_cli: Invoke) -> None:
+def test_compare_against_a_missing_history_is_an_error_and_creates_nothing(run_cli: Invoke, tmp_path: Path) -> None:
     result = run_cli("compare", HEAD, "--against", "main")
-    assert result.exit_code == 0
-    assert "no main-branch runs are recorded for suite 'default'" in result.output
-    assert "PASS: 3 new" in result.output
+    assert result.exit_code == 3, result.output
+    assert "no history database at" in result.output and "nothing was compared" in result.output
+    assert "PASS" not in result.output
+    assert not (tmp_path / ".perfgate").exists()
+
+
+def test_compare_against_a_branch_without_runs_names_the_branches_that_have_some(run_cli: Invoke) -> None:
+    assert run_cli("ingest", BASE, "--branch", "main", "--commit", "c1").exit_code == 0
+    result = run_cli("compare", HEAD, "--against", "mian")
+    assert result.exit_code == 3
+    assert "no mian-branch runs of suite 'default'" in result.output
+    assert "has runs of: main (1 run)" in result.output
 
 
 def _nan_file(tmp_path: Path) -> Path:

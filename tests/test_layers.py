@@ -30,6 +30,7 @@ LAYERS = {
     "stats": 6,
     "model": 7,
     "units": 7,
+    "limits": 7,
     "resources": 7,
     "codec": 6.5,  # sample arrays as bytes: used by store and by the export format
     "errors": 8,  # the bottom of layer 7: units and model raise perfgate's errors

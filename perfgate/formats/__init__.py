@@ -13,6 +13,7 @@ from pathlib import Path
 
 from perfgate.errors import InputError
 from perfgate.formats.document import Document
+from perfgate.formats.sanity import checked
 from perfgate.model import ParsedResults
 
 
@@ -125,12 +126,18 @@ def read(path: str | Path, format_name: str | None = None) -> ParsedResults:
     if not Path(path).exists() and Path(f"{path}_stats.csv").is_file():
         path = f"{path}_stats.csv"  # a Locust --csv PREFIX
     doc = Document.open(path)
-    fmt = by_name(format_name) if format_name else detect(doc).format
-    results = fmt.parse(doc)
+    try:
+        fmt = by_name(format_name) if format_name else detect(doc).format
+        results = fmt.parse(doc)
+    except InputError:
+        raise
+    except Exception as exc:  # a reader's bug: say which file it was reading when the CLI reports it
+        exc.add_note(f"reading {doc.path}" + (f" as {format_name}" if format_name else ""))
+        raise
     if not results.series:
         raise InputError(doc.path, f"no benchmarks found ({fmt.name}): the results list is empty")
     # A format that reads several files (criterion) sets its own digest over all of them.
-    return replace(results, digest=results.digest or _digest(doc))
+    return checked(replace(results, digest=results.digest or _digest(doc)))
 
 
 def _digest(doc: Document) -> str:

@@ -12,7 +12,7 @@ from typing import Any
 
 from perfgate.formats import Format
 from perfgate.formats.build import summarised
-from perfgate.formats.document import Document, measurement
+from perfgate.formats.document import Document, measurement, root_object
 from perfgate.model import Environment, ParsedResults, Series
 
 _BUILT_IN = {"latency": "ns", "throughput": "ops/s", "build-time": "s", "file-size": "B", "allocated": "B"}
@@ -32,7 +32,7 @@ def sniff(doc: Document) -> bool:
 
 
 def parse(doc: Document) -> ParsedResults:
-    root = doc.json()
+    root = root_object(doc)
     series: list[Series] = []
     for name, measures in root.items():
         if not isinstance(measures, dict):

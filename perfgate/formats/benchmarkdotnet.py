@@ -12,7 +12,7 @@ from typing import Any
 
 from perfgate.formats import Format
 from perfgate.formats.build import sampled, summarised
-from perfgate.formats.document import Document, mapping, require, timings
+from perfgate.formats.document import Document, integer, mapping, require, root_object, timings
 from perfgate.model import Environment, ParsedResults, Series
 
 
@@ -26,7 +26,7 @@ def sniff(doc: Document) -> bool:
 
 
 def parse(doc: Document) -> ParsedResults:
-    root = doc.json()
+    root = root_object(doc)
     benchmarks = require(doc, root, "Benchmarks", list, "")
     if not benchmarks:
         raise doc.error("Benchmarks", "the list is empty")
@@ -51,7 +51,7 @@ def parse(doc: Document) -> ParsedResults:
                     name,
                     "time",
                     "ns",
-                    count=int(stats.get("N") or 1),
+                    count=integer(doc, stats.get("N") or 1, f"{path}.Statistics.N"),
                     mean=_num(stats.get("Mean")),
                     median=_num(stats.get("Median")),
                     stddev=_num(stats.get("StandardDeviation")),

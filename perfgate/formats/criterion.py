@@ -10,14 +10,13 @@ own history.
 from __future__ import annotations
 
 import hashlib
-import json
 from pathlib import Path
 from typing import Any
 
 from perfgate.errors import InputError
 from perfgate.formats import Format
 from perfgate.formats.build import sampled
-from perfgate.formats.document import Document, require, timings
+from perfgate.formats.document import Document, loads_json, require, timings
 from perfgate.model import Environment, ParsedResults, Series
 
 _FILES = ("benchmark.json", "sample.json", "estimates.json")
@@ -81,10 +80,7 @@ def _load(path: Path, digest: Any) -> Any:
     except FileNotFoundError:
         raise InputError(str(path), "missing: criterion writes it beside benchmark.json") from None
     digest.update(data)
-    try:
-        return json.loads(data)
-    except json.JSONDecodeError as exc:
-        raise InputError(str(path), f"not valid JSON: {exc.msg}", where=f"{exc.lineno}:{exc.colno}") from None
+    return loads_json(data, str(path))
 
 
 FORMAT = Format(

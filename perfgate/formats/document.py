@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 import gzip
+import io
 import json
 import math
+import stat
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
+from perfgate import limits
 from perfgate.errors import InputError
 from perfgate.model import FloatArray, as_samples
 
-HEAD_BYTES = 64 * 1024
+HEAD_BYTES = limits.HEAD_BYTES
 SNIFF_JSON_LIMIT = 64 * 1024 * 1024  # larger files are streamed formats: never json.loads them whole to sniff
+BOM = b"\xef\xbb\xbf"
 
 
 @dataclass
@@ -30,6 +36,7 @@ class Document:
     is_dir: bool = False  # criterion results are a directory tree
     gzipped: bool = False
     size: int = 0
+    bom: bool = False  # a UTF-8 byte order mark, left out of head, data and stream
     _data: bytes | None = field(default=None, init=False, repr=False)
     _json: Any = field(default=None, init=False, repr=False)
     _json_error: InputError | None = field(default=None, init=False, repr=False)
@@ -38,16 +45,21 @@ class Document:
     @classmethod
     def open(cls, path: str | Path) -> Document:
         p = Path(path)
-        if p.is_dir():
-            return cls(str(path), b"", is_dir=True)
         try:
+            mode = p.stat().st_mode
+            if stat.S_ISDIR(mode):
+                return cls(str(path), b"", is_dir=True)
+            if not stat.S_ISREG(mode):  # a FIFO, a device (/dev/zero), a socket: could be read forever
+                raise InputError(str(path), "not a regular file; expected a results file")
             with open(p, "rb") as handle:
-                raw = handle.read(HEAD_BYTES)
+                raw = handle.read(HEAD_BYTES + len(BOM))
             gzipped = raw[:2] == b"\x1f\x8b"
             if gzipped:
                 with gzip.open(p, "rb") as unzipped:
-                    raw = unzipped.read(HEAD_BYTES)
-            return cls(str(path), raw, gzipped=gzipped, size=p.stat().st_size)
+                    raw = unzipped.read(HEAD_BYTES + len(BOM))
+            bom = raw.startswith(BOM)
+            raw = raw[len(BOM) :] if bom else raw[:HEAD_BYTES]
+            return cls(str(path), raw[:HEAD_BYTES], gzipped=gzipped, size=p.stat().st_size, bom=bom)
         except FileNotFoundError:
             raise InputError(str(path), "no such file") from None
         except (OSError, EOFError, zlib.error) as exc:
@@ -60,18 +72,37 @@ class Document:
             if self.is_dir or not Path(self.path).is_file():
                 self._data = self.head
             else:
-                with self.stream() as handle:
+                cap = limits.input_limits.get().document_bytes
+                with self._open(cap, "read whole") as handle:
                     self._data = handle.read()
         return self._data
 
     def stream(self) -> IO[bytes]:
-        """The content as a binary stream, decompressed if need be."""
+        """The content as a binary stream, decompressed if need be, capped at the streamed-input limit."""
+        return self._open(limits.input_limits.get().stream_bytes, "streamed")
+
+    def lines(self) -> Iterator[tuple[int, bytes]]:
+        """Numbered lines of the stream; a line longer than the line limit is an error naming it."""
+        cap = limits.input_limits.get().line_bytes
+        with self.stream() as handle:
+            number = 0
+            while line := handle.readline(cap + 1):
+                number += 1
+                if len(line) > cap and not line.endswith(b"\n"):
+                    raise InputError(
+                        self.path, f"a line longer than {cap:,} bytes; {limits.RAISE_HINT}", where=str(number)
+                    )
+                yield number, line
+
+    def _open(self, cap: int, how: str) -> IO[bytes]:
         try:
-            if self.gzipped:
-                return gzip.open(self.path, "rb")  # type: ignore[return-value]  # GzipFile is a binary stream
-            return open(self.path, "rb")
+            # Closed by the BufferedReader returned below, which the caller uses as a context manager.
+            raw: IO[bytes] = gzip.open(self.path, "rb") if self.gzipped else open(self.path, "rb")  # type: ignore[assignment]  # noqa: SIM115
         except OSError as exc:
             raise InputError(self.path, f"cannot be read: {exc.strerror}") from None
+        if self.bom:
+            raw.read(len(BOM))
+        return io.BufferedReader(_Capped(raw, cap, self.path, how), buffer_size=256 * 1024)
 
     def head_lines(self, count: int) -> list[str]:
         """The first ``count`` complete lines of the head, decoded leniently (for sniffing)."""
@@ -93,13 +124,9 @@ class Document:
         if not self._parsed:
             self._parsed = True
             try:
-                self._json = json.loads(self.data.decode("utf-8-sig"))
-            except UnicodeDecodeError as exc:
-                self._json_error = InputError(self.path, f"not UTF-8 text (byte {exc.start})")
-            except json.JSONDecodeError as exc:
-                self._json_error = InputError(
-                    self.path, f"not valid JSON: {exc.msg}", where=f"{exc.lineno}:{exc.colno}"
-                )
+                self._json = loads_json(self.data, self.path)
+            except InputError as exc:
+                self._json_error = exc
         if self._json_error is not None:
             raise self._json_error
         return self._json
@@ -115,6 +142,104 @@ class Document:
 
     def error(self, key: str, problem: str) -> InputError:
         return InputError(self.path, problem, where=key)
+
+
+class _Capped(io.RawIOBase):
+    """A stream that refuses to yield more than ``cap`` bytes: a gzip bomb or an endless file stops here."""
+
+    def __init__(self, inner: IO[bytes], cap: int, path: str, how: str) -> None:
+        self._inner, self._left, self._cap, self._path, self._how = inner, cap, cap, path, how
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        view = memoryview(buffer)
+        try:
+            count = self._inner.readinto(view[: self._left + 1])  # type: ignore[attr-defined]
+        except (OSError, EOFError, zlib.error) as exc:
+            raise InputError(self._path, f"cannot be read: {getattr(exc, 'strerror', None) or exc}") from None
+        self._left -= count
+        if self._left < 0:
+            raise InputError(
+                self._path,
+                f"more than {self._cap:,} bytes (decompressed), the limit for a file {self._how}; {limits.RAISE_HINT}",
+            )
+        return int(count)
+
+    def close(self) -> None:
+        self._inner.close()
+        super().close()
+
+
+def loads_json(data: bytes, path: str) -> Any:
+    """JSON from bytes (a UTF-8 BOM allowed); every failure is an InputError naming the file and place."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(path, f"not UTF-8 text (byte {exc.start})") from None
+    if _nesting(text) > limits.MAX_NESTING:
+        raise InputError(path, f"JSON nested more than {limits.MAX_NESTING} levels deep; no results file is")
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(path, f"not valid JSON: {exc.msg}", where=f"{exc.lineno}:{exc.colno}") from None
+    except RecursionError:  # pragma: no cover - _nesting caught it first
+        raise InputError(path, "JSON nested too deeply") from None
+
+
+def _nesting(text: str) -> int:
+    """An upper bound of the nesting depth (brackets inside strings count too): cheap, and never recursive."""
+    if text.count("[") + text.count("{") <= limits.MAX_NESTING:
+        return 0
+    depth = deepest = 0
+    for char in text:
+        if char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth -= 1
+    return deepest
+
+
+def timestamp(doc: Document, text: Any, key: str) -> datetime:
+    """An ISO 8601 time; one without a zone is UTC (what older pytest-benchmark and Google Benchmark write)."""
+    if not isinstance(text, str):
+        raise doc.error(key, f"expected an ISO 8601 date and time, got {_json_type(text)}")
+    try:
+        value = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise doc.error(key, f"expected an ISO 8601 date and time, got {text[:60]!r}") from None
+    value = value.replace(tzinfo=UTC) if value.tzinfo is None else value
+    try:
+        value = value.astimezone(UTC)
+    except OverflowError:
+        raise doc.error(key, f"a date out of range: {text[:60]!r}") from None
+    if not limits.MIN_YEAR <= value.year <= limits.MAX_YEAR:
+        raise doc.error(key, f"a date out of range ({limits.MIN_YEAR}-{limits.MAX_YEAR}): {text[:60]!r}")
+    return value
+
+
+def integer(doc: Document, value: Any, key: str) -> int:
+    """A count: a whole, non-negative number up to perfgate's limit (strings of digits accepted, as some tools write)."""
+    number: float
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise doc.error(key, f"expected a whole number, got {_json_type(value)}")
+    try:
+        number = float(value) if not isinstance(value, int) else value
+    except ValueError:
+        raise doc.error(key, f"expected a whole number, got {str(value)[:40]!r}") from None
+    if not math.isfinite(number) or number < 0 or number != int(number) or number > limits.MAX_INTEGER:
+        raise doc.error(key, f"expected a whole number from 0 to {limits.MAX_INTEGER:,}, got {str(value)[:40]}")
+    return int(number)
+
+
+def root_object(doc: Document) -> dict[str, Any]:
+    """The document's JSON value, which must be an object."""
+    value = doc.json()
+    if not isinstance(value, dict):
+        raise InputError(doc.path, f"expected a JSON object at the top, got {_json_type(value)}")
+    return value
 
 
 def mapping(value: Any) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from typing import Any
 from perfgate.errors import InputError
 from perfgate.formats import Format
 from perfgate.formats.build import summarised
-from perfgate.formats.document import Document, mapping
+from perfgate.formats.document import Document, integer, mapping
 from perfgate.formats.requests import RequestTally
 from perfgate.model import Direction, Environment, ParsedResults, Series
 
@@ -52,32 +52,29 @@ def parse(doc: Document) -> ParsedResults:
 def _simulation_log(doc: Document) -> ParsedResults:
     tally = RequestTally("ms")
     version = None
-    with doc.stream() as handle:
-        for number, raw in enumerate(handle, 1):
-            fields = raw.decode("utf-8", "replace").rstrip("\r\n").split("\t")
-            kind = fields[0]
-            if kind == "RUN":
-                version = fields[-1] or None
-            elif kind == "REQUEST":
-                # 3.x: REQUEST, groups, name, start, end, status, message; 2.x adds scenario and user id.
-                if len(fields) >= 9 and fields[7] in ("OK", "KO"):
-                    groups, name, start, end, status = fields[3], fields[4], fields[5], fields[6], fields[7]
-                elif len(fields) >= 6:
-                    groups, name, start, end, status = fields[1], fields[2], fields[3], fields[4], fields[5]
-                else:
-                    raise InputError(doc.path, f"a REQUEST record with {len(fields)} fields", where=str(number))
-                try:
-                    latency = float(int(end) - int(start))
-                except ValueError:
-                    raise InputError(
-                        doc.path, f"expected start and end times in ms, got {start!r} and {end!r}", where=str(number)
-                    ) from None
-                if latency < 0:
-                    raise InputError(
-                        doc.path, f"the request ends ({end}) before it starts ({start})", where=str(number)
-                    )
-                label = " / ".join([*(g for g in groups.split(",") if g), name])
-                tally.add(label, latency, status == "KO")
+    for number, raw in doc.lines():
+        fields = raw.decode("utf-8", "replace").rstrip("\r\n").split("\t")
+        kind = fields[0]
+        if kind == "RUN":
+            version = fields[-1] or None
+        elif kind == "REQUEST":
+            # 3.x: REQUEST, groups, name, start, end, status, message; 2.x adds scenario and user id.
+            if len(fields) >= 9 and fields[7] in ("OK", "KO"):
+                groups, name, start, end, status = fields[3], fields[4], fields[5], fields[6], fields[7]
+            elif len(fields) >= 6:
+                groups, name, start, end, status = fields[1], fields[2], fields[3], fields[4], fields[5]
+            else:
+                raise InputError(doc.path, f"a REQUEST record with {len(fields)} fields", where=str(number))
+            try:
+                latency = float(int(end) - int(start))
+            except (ValueError, OverflowError):
+                raise InputError(
+                    doc.path, f"expected start and end times in ms, got {start!r} and {end!r}", where=str(number)
+                ) from None
+            if latency < 0:
+                raise InputError(doc.path, f"the request ends ({end}) before it starts ({start})", where=str(number))
+            label = " / ".join([*(g for g in groups.split(",") if g), name])
+            tally.add(label, latency, status == "KO")
     if not tally.endpoints:
         raise InputError(doc.path, "no REQUEST records")
     return ParsedResults(
@@ -117,9 +114,9 @@ def _node_series(doc: Document, name: str, stats: dict[str, Any], where: str) ->
             raise doc.error(f"{where}.{key}.total", f"expected a number, got {value!r}") from None
 
     requests = mapping(stats.get("numberOfRequests"))
-    count = int(total("numberOfRequests") or 0)
+    count = integer(doc, total("numberOfRequests") or 0, f"{where}.numberOfRequests.total")
     failed = requests.get("ko")
-    errors = int(float(failed)) if isinstance(failed, int | float | str) and str(failed) not in ("-", "") else None
+    errors = integer(doc, failed, f"{where}.numberOfRequests.ko") if failed not in (None, "-", "") else None
     if count == 0:
         return []
     latency = summarised(

@@ -14,7 +14,7 @@ from typing import Any
 
 from perfgate.formats import Format
 from perfgate.formats.build import sampled, summarised
-from perfgate.formats.document import Document, mapping, measurement, require
+from perfgate.formats.document import Document, integer, mapping, measurement, require, root_object, timestamp
 from perfgate.model import Environment, ParsedResults, Series
 
 _AGGREGATE_SUFFIX = re.compile(r"_(mean|median|stddev|cv|BigO|RMS)$")
@@ -32,7 +32,7 @@ def sniff(doc: Document) -> bool:
 
 
 def parse(doc: Document) -> ParsedResults:
-    root = doc.json()
+    root = root_object(doc)
     benchmarks = require(doc, root, "benchmarks", list, "")
     if not benchmarks:
         raise doc.error("benchmarks", "the list is empty: no benchmark ran")
@@ -58,14 +58,14 @@ def parse(doc: Document) -> ParsedResults:
         series.extend(_sampled(doc, name, rows))
     for name, by_kind in aggregates.items():
         if name not in iterations and name not in failures:
-            series.extend(_from_aggregates(name, by_kind))
+            series.extend(_from_aggregates(doc, name, by_kind))
     context = mapping(root.get("context"))
     return ParsedResults(
         source=doc.path,
         format=FORMAT.name,
         series=tuple(series),
         environment=_environment(context),
-        recorded_at=_date(context.get("date")),
+        recorded_at=_date(doc, context.get("date")),
         failures=tuple(failures.items()),
     )
 
@@ -99,14 +99,14 @@ def _value(doc: Document, row: dict[str, Any], key: str, index: int) -> float:
     return value
 
 
-def _from_aggregates(name: str, by_kind: dict[str, dict[str, Any]]) -> list[Series]:
+def _from_aggregates(doc: Document, name: str, by_kind: dict[str, dict[str, Any]]) -> list[Series]:
     """Only aggregates were written: their mean, median and stddev make a summary-only series."""
     mean, median, stddev = by_kind.get("mean"), by_kind.get("median"), by_kind.get("stddev")
     first = mean or median
     if first is None:
         return []
     unit = str(first.get("time_unit", "ns"))
-    count = int(first.get("repetitions") or 1)
+    count = integer(doc, first.get("repetitions") or 1, f"{name}.repetitions")
     return [
         summarised(
             name,
@@ -138,13 +138,14 @@ def _environment(context: dict[str, Any]) -> Environment:
     )
 
 
-def _date(text: Any) -> datetime | None:
+def _date(doc: Document, text: Any) -> datetime | None:
     if not isinstance(text, str):
         return None
     try:
-        return datetime.fromisoformat(text)
+        datetime.fromisoformat(text.strip())
     except ValueError:
-        return None  # old versions write a local, zone-less date: the ingest time is better than a guess
+        return None  # a form this reader does not know: the ingest time is better than a guess
+    return timestamp(doc, text, "context.date")  # before 1.5.2 a zone-less time: taken as UTC
 
 
 FORMAT = Format(

@@ -14,7 +14,9 @@ import io
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
+from typing import Any
 
+from perfgate import limits
 from perfgate.errors import InputError
 from perfgate.formats import Format
 from perfgate.formats.document import Document
@@ -98,7 +100,8 @@ def _read_csv(doc: Document, tally: RequestTally) -> None:
                 doc.path, f"expected the columns elapsed, label and success; missing {', '.join(missing)}", where="1"
             )
         elapsed, label, success = columns.index("elapsed"), columns.index("label"), columns.index("success")
-        for row in rows:
+        csv.field_size_limit(limits.input_limits.get().line_bytes)
+        for row in _guarded(doc, rows, skipped):
             if not row:
                 continue
             line = rows.line_num + skipped
@@ -109,6 +112,16 @@ def _read_csv(doc: Document, tally: RequestTally) -> None:
                 _milliseconds(doc, row[elapsed], line),
                 row[success].strip().lower() != "true",
             )
+
+
+def _guarded(doc: Document, rows: Any, skipped: int) -> Iterator[list[str]]:
+    """The CSV reader's rows; its errors (a field over the line limit, a NUL) name the line."""
+    try:
+        yield from rows
+    except csv.Error as exc:
+        raise InputError(
+            doc.path, f"not CSV perfgate reads: {exc}; {limits.RAISE_HINT}", where=str(rows.line_num + skipped)
+        ) from None
 
 
 def _chain(first: str, rest: io.TextIOWrapper) -> Iterator[str]:

@@ -13,7 +13,7 @@ from typing import Any
 
 from perfgate.formats import Format
 from perfgate.formats.build import sampled, summarised
-from perfgate.formats.document import Document, mapping, require
+from perfgate.formats.document import Document, integer, mapping, require
 from perfgate.model import Environment, ParsedResults, Series
 
 HISTOGRAM_LIMIT = 1_000_000  # samples expanded from a `sample`-mode histogram, at most
@@ -30,6 +30,8 @@ def sniff(doc: Document) -> bool:
 
 def parse(doc: Document) -> ParsedResults:
     items = doc.json()
+    if not isinstance(items, list):
+        raise doc.error("(top level)", "expected a JSON list of benchmarks")
     series: list[Series] = []
     for i, bench in enumerate(items):
         path = f"[{i}]"
@@ -57,10 +59,12 @@ def parse(doc: Document) -> ParsedResults:
 def _metric(doc: Document, name: str, metric: str, block: dict[str, Any], path: str) -> Series:
     unit = require(doc, block, "scoreUnit", str, path)
     raw = block.get("rawData")
+    if isinstance(raw, list) and not all(isinstance(fork, list) for fork in raw):
+        raise doc.error(f"{path}.rawData", "expected a list per fork of lists of numbers")
     values = [v for fork in raw for v in fork] if isinstance(raw, list) else []
     histogram = block.get("rawDataHistogram")
     if not values and isinstance(histogram, list):
-        values = _expand(histogram)
+        values = _expand(doc, histogram, f"{path}.rawDataHistogram")
     numbers = [_number(v) for v in values]
     finite = [v for v in numbers if v is not None and math.isfinite(v)]
     if len(finite) != len(values):
@@ -81,15 +85,20 @@ def _metric(doc: Document, name: str, metric: str, block: dict[str, Any], path: 
     )
 
 
-def _expand(histogram: list[Any]) -> list[Any]:
-    out: list[Any] = []
-    for fork in histogram:
-        for iteration in fork:
-            for value, count in iteration:
-                out.extend([value] * int(count))
-                if len(out) > HISTOGRAM_LIMIT:
-                    return out[:HISTOGRAM_LIMIT]
-    return out
+def _expand(doc: Document, histogram: list[Any], path: str) -> list[Any]:
+    """Values repeated by their counts; thinned evenly when the counts add up to more than the limit."""
+    pairs: list[tuple[Any, int]] = []
+    for f, fork in enumerate(histogram):
+        for i, iteration in enumerate(fork if isinstance(fork, list) else [None]):
+            if not isinstance(iteration, list):
+                raise doc.error(f"{path}[{f}][{i}]", "expected a list of [value, count] pairs")
+            for j, pair in enumerate(iteration):
+                if not isinstance(pair, list) or len(pair) != 2:
+                    raise doc.error(f"{path}[{f}][{i}][{j}]", "expected a [value, count] pair")
+                pairs.append((pair[0], integer(doc, pair[1], f"{path}[{f}][{i}][{j}][1]")))
+    total = sum(count for _, count in pairs)
+    scale = min(1.0, HISTOGRAM_LIMIT / total) if total else 1.0
+    return [value for value, count in pairs for _ in range(round(count * scale))]
 
 
 def _number(value: Any) -> float | None:

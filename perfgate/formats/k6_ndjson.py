@@ -37,30 +37,29 @@ def sniff(doc: Document) -> bool:
 def parse(doc: Document) -> ParsedResults:
     tally = RequestTally("ms")
     checks: dict[str, list[int]] = {}
-    with doc.stream() as handle:
-        for number, raw in enumerate(handle, 1):
-            if b'"Point"' not in raw or not any(w in raw for w in _WANTED):
-                continue  # Metric lines and the many metrics perfgate does not read: no need to parse
-            point = _point(doc, raw, number)
-            data = point.get("data")
-            if not isinstance(data, dict):
-                raise InputError(doc.path, "a Point without data", where=str(number))
-            tags = mapping(data.get("tags"))
-            if str(tags.get("group", "")).startswith(("::setup", "::teardown")):
-                continue
-            value = data.get("value")
-            if not isinstance(value, int | float) or isinstance(value, bool) or value != value or value < 0:
-                raise InputError(
-                    doc.path, f"expected a non-negative number as data.value, got {value!r}", where=str(number)
-                )
-            metric = point.get("metric")
-            if metric == "checks":
-                tally_of_check = checks.setdefault(str(tags.get("check", "")), [0, 0])
-                tally_of_check[0 if value else 1] += 1
-            elif metric == "http_req_duration":
-                tally.add(_key(tags), float(value), failed=False)
-            elif metric == "http_req_failed" and value:
-                tally.fail(_key(tags))
+    for number, raw in doc.lines():
+        if b'"Point"' not in raw or not any(w in raw for w in _WANTED):
+            continue  # Metric lines and the many metrics perfgate does not read: no need to parse
+        point = _point(doc, raw, number)
+        data = point.get("data")
+        if not isinstance(data, dict):
+            raise InputError(doc.path, "a Point without data", where=str(number))
+        tags = mapping(data.get("tags"))
+        if str(tags.get("group", "")).startswith(("::setup", "::teardown")):
+            continue
+        value = data.get("value")
+        if not isinstance(value, int | float) or isinstance(value, bool) or value != value or value < 0:
+            raise InputError(
+                doc.path, f"expected a non-negative number as data.value, got {value!r}", where=str(number)
+            )
+        metric = point.get("metric")
+        if metric == "checks":
+            tally_of_check = checks.setdefault(str(tags.get("check", "")), [0, 0])
+            tally_of_check[0 if value else 1] += 1
+        elif metric == "http_req_duration":
+            tally.add(_key(tags), float(value), failed=False)
+        elif metric == "http_req_failed" and value:
+            tally.fail(_key(tags))
     series: list[Series] = tally.series()
     for check, (passed, failed) in checks.items():
         rate = passed / (passed + failed)

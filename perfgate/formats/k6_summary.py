@@ -12,7 +12,7 @@ from typing import Any
 
 from perfgate.formats import Format, k6_names
 from perfgate.formats.build import summarised
-from perfgate.formats.document import Document, mapping
+from perfgate.formats.document import Document, integer, mapping, require, root_object
 from perfgate.model import Direction, Environment, ParsedResults, Series
 
 _TREND_KEYS = {"avg", "med"}  # gauges also have min and max
@@ -27,10 +27,10 @@ def sniff(doc: Document) -> bool:
 
 
 def parse(doc: Document) -> ParsedResults:
-    root = doc.json()
+    root = root_object(doc)
     series: list[Series] = []
     notes: list[str] = []
-    for k6_name, block in root["metrics"].items():
+    for k6_name, block in require(doc, root, "metrics", dict, "").items():
         if not isinstance(block, dict):
             raise doc.error(f"metrics.{k6_name}", "expected an object")
         values = mapping(block.get("values")) or block  # handleSummary nests them; --summary-export does not
@@ -117,8 +117,8 @@ def _number(doc: Document, values: dict[str, Any], key: str, where: str) -> floa
 
 
 def _count(doc: Document, values: dict[str, Any], key: str, where: str) -> int | None:
-    value = _number(doc, values, key, where)
-    return int(value) if value is not None else None
+    value = values.get(key)
+    return integer(doc, value, f"{where}.{key}") if value is not None else None
 
 
 def _failed_thresholds(k6_name: str, thresholds: Any) -> list[str]:

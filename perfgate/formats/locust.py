@@ -11,9 +11,11 @@ statistics. ``_failures.csv`` errors are listed as notes.
 from __future__ import annotations
 
 import csv
+import math
 from collections.abc import Iterable
 from pathlib import Path
 
+from perfgate import limits
 from perfgate.errors import InputError
 from perfgate.formats import Format
 from perfgate.formats.build import summarised
@@ -52,8 +54,8 @@ def parse(doc: Document) -> ParsedResults:
     series: list[Series] = []
     for line, row in _rows(stats_path, ("Type", "Name", "Request Count", "Failure Count")):
         name = row["Name"] if row["Name"] == "Aggregated" else f"{row['Type']} {row['Name']}".strip()
-        count = int(_number(stats_path, line, row, "Request Count") or 0)
-        failures = int(_number(stats_path, line, row, "Failure Count") or 0)
+        count = _count(stats_path, line, row, "Request Count")
+        failures = _count(stats_path, line, row, "Failure Count")
         if count == 0:
             continue
 
@@ -104,15 +106,21 @@ def parse(doc: Document) -> ParsedResults:
 def _rows(path: Path, required: tuple[str, ...]) -> Iterable[tuple[int, dict[str, str]]]:
     # Locust writes with csv.writer and no newline="": tolerate \r\r\n and blank rows.
     with open(path, encoding="utf-8-sig", newline="") as handle:
+        csv.field_size_limit(limits.input_limits.get().line_bytes)
         reader = csv.DictReader(handle)
-        missing = [c for c in required if c not in (reader.fieldnames or [])]
-        if missing:
-            raise InputError(
-                str(path), f"expected the columns {', '.join(required)}; missing {', '.join(missing)}", where="1"
-            )
-        for row in reader:
-            if any(v for v in row.values() if isinstance(v, str) and v.strip()):
-                yield reader.line_num, {k: (v or "").strip() for k, v in row.items() if k is not None}
+        try:
+            missing = [c for c in required if c not in (reader.fieldnames or [])]
+            if missing:
+                raise InputError(
+                    str(path), f"expected the columns {', '.join(required)}; missing {', '.join(missing)}", where="1"
+                )
+            for row in reader:
+                if any(v for v in row.values() if isinstance(v, str) and v.strip()):
+                    yield reader.line_num, {k: (v or "").strip() for k, v in row.items() if k is not None}
+        except UnicodeDecodeError:
+            raise InputError(str(path), "not UTF-8 text", where=f"after line {reader.line_num}") from None
+        except csv.Error as exc:
+            raise InputError(str(path), f"not a CSV file perfgate reads: {exc}", where=str(reader.line_num)) from None
 
 
 def _number(path: Path, line: int, row: dict[str, str], column: str) -> float | None:
@@ -123,9 +131,20 @@ def _number(path: Path, line: int, row: dict[str, str], column: str) -> float | 
         value = float(text)
     except ValueError:
         raise InputError(str(path), f"{column}: expected a number, got {text!r}", where=str(line)) from None
-    if value < 0 or value != value:
-        raise InputError(str(path), f"{column}: expected a non-negative number, got {text!r}", where=str(line))
+    if value < 0 or not math.isfinite(value):
+        raise InputError(str(path), f"{column}: expected a finite, non-negative number, got {text!r}", where=str(line))
     return value
+
+
+def _count(path: Path, line: int, row: dict[str, str], column: str) -> int:
+    value = _number(path, line, row, column) or 0
+    if value != int(value) or value > limits.MAX_INTEGER:
+        raise InputError(
+            str(path),
+            f"{column}: expected a whole number up to {limits.MAX_INTEGER:,}, got {row.get(column)!r}",
+            where=str(line),
+        )
+    return int(value)
 
 
 def _windows(path: Path) -> dict[tuple[str, str], list[float]]:

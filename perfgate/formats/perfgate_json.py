@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from perfgate.formats import Format
-from perfgate.formats.document import Document, measurement, optional, require, timings
+from perfgate.formats.document import Document, measurement, optional, require, root_object, timestamp, timings
 from perfgate.model import Direction, Environment, ParsedResults, SampleKind, Series, Summary, as_samples
 from perfgate.units import PER_SECOND, normalize
 
@@ -24,7 +24,7 @@ def sniff(doc: Document) -> bool:
 
 
 def parse(doc: Document) -> ParsedResults:
-    root = doc.json()
+    root = root_object(doc)
     if not isinstance(root, dict):
         raise doc.error("(top level)", f"expected a JSON object with '{VERSION_KEY}'")
     version = require(doc, root, VERSION_KEY, int, "")
@@ -122,10 +122,7 @@ def _no_unknown_keys(doc: Document, obj: dict[str, Any], known: set[str], path: 
 
 
 def _timestamp(doc: Document, text: str) -> datetime:
-    try:
-        return datetime.fromisoformat(text)
-    except ValueError:
-        raise doc.error("recorded_at", f"expected an ISO 8601 date and time, got {text!r}") from None
+    return timestamp(doc, text, "recorded_at")
 
 
 FORMAT = Format(

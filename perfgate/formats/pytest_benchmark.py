@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from perfgate.formats import Format
-from perfgate.formats.document import Document, mapping, measurement, optional, require, timings
+from perfgate.formats.document import Document, mapping, measurement, optional, require, root_object, timestamp, timings
 from perfgate.model import Direction, Environment, ParsedResults, SampleKind, Series, Summary
 from perfgate.units import SECONDS
 
@@ -29,13 +29,11 @@ def sniff(doc: Document) -> bool:
 
 
 def parse(doc: Document) -> ParsedResults:
-    root = doc.json()
-    if not isinstance(root, dict):
-        raise doc.error("(top level)", "expected a pytest-benchmark JSON object")
+    root = root_object(doc)
     benchmarks = require(doc, root, "benchmarks", list, "")
     if not benchmarks:
         raise doc.error("benchmarks", "the list is empty: no benchmark ran (errored benchmarks are left out)")
-    names = Counter(b.get("name") for b in benchmarks if isinstance(b, dict))
+    names = Counter(b.get("name") for b in benchmarks if isinstance(b, dict) and isinstance(b.get("name"), str))
     series = tuple(_series(doc, bench, f"benchmarks[{i}]", names) for i, bench in enumerate(benchmarks))
     return ParsedResults(
         source=doc.path,
@@ -104,10 +102,7 @@ def _datetime(doc: Document, root: dict[str, Any]) -> datetime | None:
     text = root.get("datetime")
     if not isinstance(text, str):
         return None
-    try:
-        return datetime.fromisoformat(text)
-    except ValueError:
-        raise doc.error("datetime", f"expected an ISO 8601 date and time, got {text!r}") from None
+    return timestamp(doc, text, "datetime")
 
 
 def _commit(root: dict[str, Any]) -> str | None:

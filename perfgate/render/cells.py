@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from perfgate.gate import Comparison, Report, Verdict, format_change, format_p
 from perfgate.model import Summary
 from perfgate.units import format_value
@@ -47,6 +49,23 @@ def change(c: Comparison) -> str:
 
 def p_value(c: Comparison) -> str:
     return "-" if c.p_value is None else format_p(c.p_value)
+
+
+# C0 and C1 controls (ESC starts CSI/OSC sequences, CR rewrites a line), bidi overrides and zero-width
+# characters: in a terminal or a CI log they could hide text, forge lines or run workflow commands.
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+NAME_WIDTH = 120
+
+
+def plain(text: str, width: int | None = NAME_WIDTH) -> str:
+    """Untrusted text made inert for a terminal or a CI log: one line, no control sequences, capped width.
+
+    A newline can therefore never start a line with a workflow command (``::error::``, ``::add-mask::``).
+    """
+    text = _UNSAFE.sub("\ufffd", text.replace("\r\n", " ").replace("\n", " ").replace("\t", " "))
+    if width is not None and len(text) > width:
+        text = text[: width - 1] + "…"
+    return text
 
 
 def label(c: Comparison, show_metric: bool) -> str:

@@ -92,7 +92,7 @@ def _environment() -> Environment:
 def _context(digest: Digest, name: str, links: Links | None) -> dict[str, Any]:
     period = _period(digest.start, digest.end)
     short = digest.summary.rstrip(".")
-    subject = f"perfgate weekly for {name}: {short}"
+    subject = " ".join(f"perfgate weekly for {name}: {short}".split())  # one line whatever the names hold
     if len(subject) > SUBJECT_LIMIT:
         subject = subject[: SUBJECT_LIMIT - 1] + "…"
     return {

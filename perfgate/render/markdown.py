@@ -39,6 +39,11 @@ _INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066
 NAME_LIMIT = 200
 
 
+def escape_text(text: str) -> str:
+    """Untrusted text as a paragraph (not a table cell): the same escaping, without the length cap."""
+    return _INVISIBLE.sub("\ufffd", re.sub(r"\s+", " ", text)).translate(_ENTITIES)
+
+
 def escape(text: str) -> str:
     """Make untrusted text (series names, reasons) inert in a table cell: no HTML, mentions or links."""
     text = _INVISIBLE.sub("\ufffd", re.sub(r"\s+", " ", text))
@@ -73,7 +78,7 @@ def render(report: Report) -> str:
 
     failing_rows, warning_rows, rest_rows = rows(failing), rows(warning), rows(rest)
 
-    def attempt(kept: int) -> str:
+    def attempt(kept: tuple[int, int, int]) -> str:
         return template.render(
             marker=MARKER,
             headline=_headline(report),
@@ -82,26 +87,40 @@ def render(report: Report) -> str:
             report=report,
             settings=report.settings,
             max_regression=format_percent(report.settings.max_regression),
-            failing=failing_rows,
-            run_url=report.origin.run_url if report.origin else None,
-            warning=warning_rows,
-            rest=rest_rows[:kept],
+            failing=failing_rows[: kept[0]],
+            failing_omitted=len(failing_rows) - kept[0],
+            run_url=safe_url(report.origin.run_url if report.origin else None),
+            warning=warning_rows[: kept[1]],
+            warning_omitted=len(warning_rows) - kept[1],
+            rest=rest_rows[: kept[2]],
             rest_total=len(rest),
-            omitted=len(rest) - kept,
+            omitted=len(rest) - kept[2],
         )
 
-    text = attempt(len(rest))
-    if len(text) <= LIMIT - _SAFETY_MARGIN:
-        return text
-    # Too long for one comment: keep as many collapsed rows as fit (binary search on the row count).
-    low, high = 0, len(rest)
-    while low < high:
-        middle = (low + high + 1) // 2
-        if len(attempt(middle)) <= LIMIT - _SAFETY_MARGIN:
-            low = middle
-        else:
-            high = middle - 1
-    return attempt(low)
+    # Too long for one comment: cut the collapsed rows first, then the warnings, then the failures.
+    kept = [len(failing_rows), len(warning_rows), len(rest_rows)]
+    for part in (2, 1, 0):
+        if len(text := attempt((kept[0], kept[1], kept[2]))) <= LIMIT - _SAFETY_MARGIN:
+            return text
+        low, high = 0, kept[part]
+        while low < high:  # binary search on how many rows of this part fit
+            kept[part] = (low + high + 1) // 2
+            if len(attempt((kept[0], kept[1], kept[2]))) <= LIMIT - _SAFETY_MARGIN:
+                low = kept[part]
+            else:
+                high = kept[part] - 1
+        kept[part] = low
+    return attempt((kept[0], kept[1], kept[2]))
+
+
+_URL = re.compile(r"https?://[A-Za-z0-9._~:/?#@!$&'*+,;=%-]+")
+
+
+def safe_url(url: str | None) -> str | None:
+    """A link target that cannot break out of Markdown's ``[text](url)``: http(s), no spaces, brackets or quotes."""
+    if url and _URL.fullmatch(url) and "'" not in url:
+        return url
+    return None
 
 
 def _headline(report: Report) -> str:

@@ -18,13 +18,13 @@ def render(report: Report) -> str:
     for c in report.comparisons:
         verdict = cells.SYMBOLS[c.verdict]
         if c.verdict in _EXPLAINED:
-            notes.append(f"{cells.label(c, show_metric)}: {c.reason}")
+            notes.append(cells.plain(f"{cells.label(c, show_metric)}: {c.reason}", None))
             verdict += f" ({len(notes)})"
         rows.append(
             (
-                cells.label(c, show_metric),
-                cells.centre(c.baseline, c.unit),
-                cells.centre(c.candidate, c.unit),
+                cells.plain(cells.label(c, show_metric)),
+                cells.plain(cells.centre(c.baseline, c.unit)),
+                cells.plain(cells.centre(c.candidate, c.unit)),
                 cells.change(c),
                 cells.p_value(c),
                 verdict,
@@ -36,14 +36,14 @@ def render(report: Report) -> str:
     if notes or report.notes:
         lines.append("")
         lines += [f"({i}) {note}" for i, note in enumerate(notes, 1)]
-        lines += [f"note: {note}" for note in report.notes]
+        lines += [f"note: {cells.plain(note, None)}" for note in report.notes]
     lines += ["", _method(report), _verdict_line(report)]
     return "\n".join(lines) + "\n"
 
 
 def _sources(report: Report) -> list[str]:
     def names(refs: tuple[RunRef, ...]) -> str:
-        return ", ".join(r.label for r in refs) if refs else "(none)"
+        return cells.plain(", ".join(r.label for r in refs), None) if refs else "(none)"
 
     return [f"baseline:  {names(report.baseline)}", f"candidate: {names(report.candidate)}"]
 
@@ -83,7 +83,7 @@ def _failures(report: Report) -> str:
 def _verdict_line(report: Report) -> str:
     failing = [c for c in report.comparisons if c.verdict in FAILING]
     if failing:
-        names = ", ".join(c.name for c in failing)
+        names = ", ".join(cells.plain(c.name) for c in failing)
         return f"FAIL: {_failures(report)} ({names})"
     counts = [
         f"{report.count(v)} {cells.SYMBOLS[v] if v is not Verdict.UNCHANGED else 'unchanged'}"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import fcntl
 import json
+import os
+import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -11,12 +13,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from alembic.util.exc import CommandError
 from sqlalchemy import Engine, create_engine, event, func, select, update
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, IntegrityError, NoSuchModuleError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, NoSuchModuleError
 from sqlalchemy.orm import Session, defer, selectinload
 
-from perfgate import codec
+from perfgate import codec, limits
 from perfgate.errors import StoreError
 from perfgate.model import (
     Direction,
@@ -41,6 +44,15 @@ def default_url(directory: Path) -> str:
     return f"sqlite:///{directory / DEFAULT_PATH}"
 
 
+_SECRET_QUERY = re.compile(r"(?i)((?:^|[?&;])[^=&;]*(?:password|passwd|pwd|secret|token|key)[^=&;]*=)[^&;]*")
+_USERINFO = re.compile(r"(//[^/@:]*:)[^/@]*@")
+
+
+def mask_url(url: str) -> str:
+    """A database URL as it may be printed: the password and any secret-looking query value replaced by ***."""
+    return _SECRET_QUERY.sub(r"\1***", _USERINFO.sub(r"\1***@", url))
+
+
 def _normalise_url(url: str) -> str:
     # Users write postgresql:// as psql does; perfgate talks to Postgres through psycopg 3.
     for prefix in ("postgresql://", "postgres://"):
@@ -63,19 +75,22 @@ class Store:
 
     def __init__(self, url: str) -> None:
         self.url = _normalise_url(url)
+        self.display_url = mask_url(self.url)
         try:
             parsed = make_url(self.url)
-        except ArgumentError:
-            raise StoreError(f"cannot read the database URL {url!r}") from None
-        self.display_url = parsed.render_as_string(hide_password=True)
+            _ = parsed.port  # a port that is not a number fails here, not deep inside the driver
+        except (ArgumentError, ValueError):
+            raise StoreError(
+                f"cannot read the database URL {mask_url(url)!r}: expected sqlite:///PATH or "
+                "postgresql://USER@HOST[:PORT]/DATABASE"
+            ) from None
+        self.display_url = mask_url(parsed.render_as_string(hide_password=True))
         # A SQLite file is created on first write, never by merely looking.
-        self._sqlite_file = (
-            Path(parsed.database)
-            if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:")
-            else None
-        )
+        self._sqlite_file = _sqlite_path(parsed.database) if parsed.get_backend_name() == "sqlite" else None
         try:
             self.engine: Engine = create_engine(self.url)
+        except (ArgumentError, TypeError, ValueError) as exc:  # an unknown or malformed query option
+            raise StoreError(f"cannot use the database URL {self.display_url}: {mask_url(str(exc))}") from None
         except NoSuchModuleError:
             raise StoreError(f"no database driver for {self.display_url}") from None
         except ModuleNotFoundError as exc:
@@ -85,6 +100,11 @@ class Store:
             ) from None
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
+
+    @property
+    def absent(self) -> bool:
+        """A SQLite file that does not exist yet: reading it finds nothing, and must not create it."""
+        return self._sqlite_file is not None and not self._sqlite_file.exists()
 
     @property
     def is_sqlite(self) -> bool:
@@ -135,25 +155,38 @@ class Store:
 
     @contextmanager
     def _schema_lock(self) -> Iterator[None]:
-        """Serialise schema changes of one SQLite file across processes (Postgres locks in migration.upgrade)."""
+        """Serialise schema changes of one SQLite file across processes (Postgres locks in migration.upgrade).
+
+        The lock is taken on the file's directory, so no lock file is ever left behind."""
         if self._sqlite_file is None:
             yield
             return
-        self._sqlite_file.parent.mkdir(parents=True, exist_ok=True)
-        with open(self._sqlite_file.with_name(self._sqlite_file.name + ".lock"), "w") as handle:
+        folder = self._sqlite_file.parent
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            handle = os.open(folder, os.O_RDONLY)
+        except OSError as exc:
+            raise StoreError(f"cannot create the database {self.display_url}: {exc.strerror}") from None
+        try:
             fcntl.flock(handle, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
+            yield
+        finally:
+            os.close(handle)  # closing releases the lock
 
     @contextmanager
     def _reachable(self) -> Iterator[None]:
         try:
             yield
-        except OperationalError as exc:
+        except IntegrityError:
+            raise  # save_runs retries a race with a concurrent writer
+        except DBAPIError as exc:  # unreachable, refused, not a database, corrupt, a bad connection option
             reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
-            raise StoreError(f"cannot use the database {self.display_url}: {reason}") from None
+            raise StoreError(f"cannot use the database {self.display_url}: {mask_url(reason)}") from None
+        except CommandError as exc:  # e.g. two rows in alembic_version
+            raise StoreError(
+                f"the database {self.display_url} has a schema version table perfgate cannot read ({exc}); "
+                "repair it, or start a new database and 'perfgate import' an export of the old one"
+            ) from None
 
     # --- runs -------------------------------------------------------------------------------
 
@@ -163,6 +196,8 @@ class Store:
 
     def save_runs(self, runs: Sequence[Run], now: datetime) -> list[StoredRun]:
         """Store several runs in one transaction (all or none); runs whose key is known are skipped."""
+        for run in runs:
+            check_run(run)
         for attempt in range(2):
             try:
                 with self._reachable(), Session(self.engine) as session, session.begin():
@@ -383,6 +418,47 @@ class Store:
     def suites(self) -> Sequence[str]:
         with self._reachable(), Session(self.engine) as session:
             return session.scalars(select(RunRow.suite).distinct().order_by(RunRow.suite)).all()
+
+    def branches(self) -> Sequence[tuple[str, str, int]]:
+        """(suite, branch, number of runs) of everything recorded: for errors that say what exists."""
+        if self.absent:
+            return []
+        with self._reachable(), Session(self.engine) as session:
+            query = select(RunRow.suite, RunRow.branch, func.count()).group_by(RunRow.suite, RunRow.branch)
+            return [(suite, branch, count) for suite, branch, count in session.execute(query.order_by(RunRow.suite))]
+
+
+def _sqlite_path(database: str | None) -> Path | None:
+    """The file of a SQLite URL's database, also for the file: URI form; None for an in-memory one."""
+    if database in (None, "", ":memory:"):
+        return None
+    assert database is not None
+    if database.startswith("file:"):
+        path = database[len("file:") :].split("?", 1)[0]
+        return None if path in ("", ":memory:") else Path(path)
+    return Path(database)
+
+
+def check_run(run: Run) -> None:
+    """Refuse what a column cannot hold, before writing, so SQLite and Postgres behave alike."""
+    texts = (
+        ("suite", run.suite, limits.MAX_SUITE),
+        ("branch", run.branch, limits.MAX_BRANCH),
+        ("commit", run.commit, limits.MAX_COMMIT),
+        ("merge-base", run.merge_base or "", limits.MAX_COMMIT),
+        ("idempotency key", run.idempotency_key, limits.MAX_KEY),
+        ("source format", run.source_format, limits.MAX_FORMAT),
+    )
+    for label, text, cap in texts:
+        if len(text) > cap:
+            raise StoreError(f"the run's {label} is {len(text):,} characters long; at most {cap} can be stored")
+        if problem := limits.text_ok(text):
+            raise StoreError(f"the run's {label} {text[:60]!r} {problem}")
+    if run.pr_number is not None and not 0 < run.pr_number <= limits.MAX_INTEGER:
+        raise StoreError(f"pull request number {run.pr_number} is out of range (1 to {limits.MAX_INTEGER:,})")
+    for value in run.environment.as_pairs():
+        if problem := limits.text_ok(value[1]):
+            raise StoreError(f"the run's environment ({value[0]}) {problem}")
 
 
 def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:

@@ -15,9 +15,9 @@ from pathlib import Path
 
 from perfgate import app, vcs
 from perfgate.config import Config
-from perfgate.deliver.github import GitHubPublisher, GitHubTarget
-from perfgate.errors import DeliveryError, InputError, StoreError, UsageError
-from perfgate.gate import FAILING, Report, Verdict
+from perfgate.deliver.github import CHECK_NAME, GitHubPublisher, GitHubTarget
+from perfgate.errors import DeliveryError, InputError, NoBaseline, StoreError, UsageError
+from perfgate.gate import FAILING, Report, Settings, Verdict
 from perfgate.github_env import GitHubContext, append_summary, write_outputs
 from perfgate.model import GateDecision, Origin, ParsedResults
 from perfgate.render import json_report, junit, markdown, text
@@ -70,28 +70,32 @@ def gate(
         raise UsageError(f"comment must be one of {COMMENT_POLICIES}, fail-on one of {FAIL_ON}")
     suite = options.suite or cfg.suite
     results = app.read_all(app.expand(patterns), options.format_name)
+    main = main_branch(cfg, ctx)
     mode = options.mode
     if mode == "auto":
-        mode = "record" if ctx.event == "push" and ctx.branch == cfg.main_branch else "compare"
+        mode = "record" if ctx.event == "push" and ctx.branch == main else "compare"
     if mode == "record":
         return _record(store, results, ctx, suite, now)
     if mode != "compare":
         raise UsageError(f"mode must be auto, record or compare, not {options.mode!r}")
     settings = app.resolve_settings(cfg, options.overrides)
-    base_commit = vcs.merge_base(workdir, cfg.main_branch) or ctx.base_sha
-    report = app.compare_parsed_with_history(
-        store,
-        results,
-        suite=suite,
-        branch=cfg.main_branch,
-        settings=settings,
-        policy=app.make_policy(cfg, now.date()),
-        baseline_runs=options.baseline_runs or cfg.baseline_runs,
-        base_commit=base_commit,
-        repository=workdir,
-    )
+    base_commit = vcs.merge_base(workdir, main) or ctx.base_sha
+    try:
+        report = app.compare_parsed_with_history(
+            store,
+            results,
+            suite=suite,
+            branch=main,
+            settings=settings,
+            policy=app.make_policy(cfg, now.date()),
+            baseline_runs=options.baseline_runs or cfg.baseline_runs,
+            base_commit=base_commit,
+            repository=workdir,
+        )
+    except (NoBaseline, StoreError) as exc:
+        return _nothing_compared(exc, ctx, options, suite, publisher)
     history = tuple(
-        (c.name, c.metric, tuple(reversed(_medians(store, suite, cfg.main_branch, c.name, c.metric))))
+        (c.name, c.metric, tuple(reversed(_medians(store, suite, main, c.name, c.metric))))
         for c in report.comparisons
         if c.verdict in FAILING
     )
@@ -101,9 +105,69 @@ def gate(
         history=history,
     )
     kept = _keep_decision(store, report, suite, base_commit, now)
-    outcome = _publish_outputs(report, ctx, options, publisher)
+    outcome = _publish_outputs(report, ctx, options, publisher, check_name(suite))
     outcome.lines += kept
     return outcome
+
+
+def main_branch(cfg: Config, ctx: GitHubContext) -> str:
+    """The branch whose pushes are recorded: the config's, else the repository's default (master, trunk, …)."""
+    if cfg.main_branch_given or not ctx.default_branch:
+        return cfg.main_branch
+    return ctx.default_branch
+
+
+def check_name(suite: str) -> str:
+    """One check per suite, so a matrix of suites shows checks a reviewer can tell apart."""
+    return CHECK_NAME if suite == app.DEFAULT_SUITE else f"{CHECK_NAME} ({suite})"
+
+
+def _nothing_compared(
+    exc: NoBaseline | StoreError, ctx: GitHubContext, options: GateOptions, suite: str, publisher: PublisherFactory
+) -> GateOutcome:
+    """No baseline to compare with: a neutral check and a comment that say so and how to fix it, never a green pass.
+
+    A history that cannot be reached (a fork's or Dependabot's pull request has no secrets) is the same case:
+    the pull request is not failed for what it cannot change."""
+    if isinstance(exc, StoreError) and (ctx.is_fork or ctx.actor_is_bot):
+        why = (
+            "this pull request's job cannot reach the history database (pull requests from forks and Dependabot "
+            f"get no secrets): {exc}"
+        )
+        fix = "The trusted publish workflow in docs/github-action.md (Forks) compares such pull requests."
+    elif isinstance(exc, StoreError):
+        raise exc
+    else:
+        why, fix = str(exc).removesuffix(f" {exc.fix}"), exc.fix
+    fix += (
+        " With the Action: main-branch runs are recorded by pushes to the default branch (mode: auto); check the "
+        "history input (cache, branch or postgres), that the workflow runs on push, and the suite name."
+    )
+    body = (
+        f"{markdown.MARKER}\n### :grey_question: perfgate: nothing was compared\n\n"
+        f"{markdown.escape_text(why)}\n\n{markdown.escape_text(fix)}\n"
+    )
+    empty = Report(
+        baseline=(),
+        candidate=(),
+        comparisons=(),
+        settings=Settings(),
+        origin=Origin(ctx.repository, ctx.pr_number, ctx.sha, ctx.run_url),
+    )
+    notices = deliver(
+        empty,
+        body,
+        ctx,
+        options.comment if options.comment != "on-change" else "always",
+        0,
+        publisher_factory=publisher,
+        check_name=check_name(suite),
+        guard_head=True,
+        conclusion="neutral",
+    )
+    append_summary(ctx.summary_path, body.split("\n", 1)[1] + "".join(f"\n> [!NOTE]\n> {n}\n" for n in notices))
+    write_outputs(ctx.output_path, {"verdict": "no-baseline", "regressions": "0", "report": "", "junit": ""})
+    return GateOutcome(0, None, [f"perfgate: nothing was compared: {why}", fix, *notices])
 
 
 def not_run(ctx: GitHubContext, why: str) -> None:
@@ -170,7 +234,7 @@ def _exit_code(report: Report, fail_on: str) -> int:
 
 
 def _publish_outputs(
-    report: Report, ctx: GitHubContext, options: GateOptions, publisher: PublisherFactory
+    report: Report, ctx: GitHubContext, options: GateOptions, publisher: PublisherFactory, check: str = CHECK_NAME
 ) -> GateOutcome:
     """Files and step outputs first (they never fail the job), then GitHub."""
     options.output_dir.mkdir(parents=True, exist_ok=True)
@@ -180,7 +244,9 @@ def _publish_outputs(
     exit_code = _exit_code(report, options.fail_on)
     outcome = GateOutcome(exit_code, report, [text.render(report)])
     body = markdown.render(report)
-    notices = deliver(report, body, ctx, options.comment, exit_code, publisher_factory=publisher)
+    notices = deliver(
+        report, body, ctx, options.comment, exit_code, publisher_factory=publisher, check_name=check, guard_head=True
+    )
     outcome.lines += notices
     append_summary(ctx.summary_path, body + "".join(f"\n> [!NOTE]\n> {n}\n" for n in notices))
     write_outputs(
@@ -196,35 +262,67 @@ def _publish_outputs(
 
 
 def deliver(
-    report: Report, body: str, ctx: GitHubContext, comment: str, exit_code: int, *, publisher_factory: PublisherFactory
+    report: Report,
+    body: str,
+    ctx: GitHubContext,
+    comment: str,
+    exit_code: int,
+    *,
+    publisher_factory: PublisherFactory,
+    check_name: str = CHECK_NAME,
+    guard_head: bool = False,
+    conclusion: str | None = None,
 ) -> list[str]:
-    """Post the PR comment and the check; returns notices for the job summary instead of raising."""
+    """Post the PR comment and the check, each on its own (a failure of one never skips the other);
+    returns notices for the job summary instead of raising. The verdict never depends on delivery."""
     if not ctx.token:
         return ["no GitHub token was given: no PR comment and no check (the job summary has the report)"]
     head_sha = report.origin.head_sha if report.origin and report.origin.head_sha else ctx.sha
+    try:
+        client = publisher_factory(GitHubTarget(ctx.api_url, ctx.repository, ctx.token))
+    except DeliveryError as exc:
+        return [f"{exc} — the verdict above stands; no PR comment and no check were posted"]
     notices: list[str] = []
-    client = publisher_factory(GitHubTarget(ctx.api_url, ctx.repository, ctx.token))
+    read_only = False
     try:
         pr_number = report.origin.pr_number if report.origin else ctx.pr_number
         changed = any(c.verdict is not Verdict.UNCHANGED for c in report.comparisons)
         create = {"always": True, "on-change": changed, "on-regression": report.failed, "never": False}[comment]
         if pr_number is not None and comment != "never":
-            outcome = client.upsert_comment(pr_number, body, markdown.MARKER, create=create)
-            if outcome.action != "skipped":
-                notices.append(f"PR comment {outcome.action}: {outcome.url}")
-        conclusion = "failure" if exit_code else "success"
+            try:
+                outcome = client.upsert_comment(
+                    pr_number, body, markdown.MARKER, create=create, head_sha=head_sha if guard_head else None
+                )
+                if outcome.action == "stale":
+                    notices.append(
+                        f"PR #{pr_number} has moved on to a newer commit: its comment was left to the newer job"
+                    )
+                elif outcome.action != "skipped":
+                    notices.append(f"PR comment {outcome.action}: {outcome.url}")
+            except DeliveryError as exc:
+                read_only = exc.read_only
+                notices.append(
+                    FORK_HELP if exc.read_only else f"{exc} — the verdict above stands; the PR comment is missing"
+                )
         failing = sum(1 for c in report.comparisons if c.verdict in FAILING)
         title = (
             f"{failing} failing of {len(report.comparisons)} series"
             if failing
             else f"{len(report.comparisons)} series, no regression"
+            if report.comparisons
+            else "nothing was compared"
         )
-        kind = client.report_check(head_sha, conclusion=conclusion, title=title, summary=body, details_url=ctx.run_url)
-        notices.append(f"{kind} on {head_sha[:12]}: {conclusion}")
-    except DeliveryError as exc:
-        notices.append(
-            FORK_HELP if exc.read_only else f"{exc} — the verdict above stands; only the PR comment or check is missing"
-        )
+        verdict = conclusion or ("failure" if exit_code else "success")
+        try:
+            kind = client.report_check(
+                head_sha, conclusion=verdict, title=title, summary=body, details_url=ctx.run_url, name=check_name
+            )
+            notices.append(f"{kind} {check_name!r} on {head_sha[:12]}: {verdict}")
+        except DeliveryError as exc:
+            if not (exc.read_only and read_only):  # one fork notice is enough
+                notices.append(
+                    FORK_HELP if exc.read_only else f"{exc} — the verdict above stands; the check is missing"
+                )
     finally:
         client.close()
     return notices

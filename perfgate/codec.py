@@ -7,6 +7,7 @@ import zlib
 import numpy as np
 
 from perfgate.errors import InputError
+from perfgate.limits import MAX_SAMPLES
 from perfgate.model import FloatArray, as_samples
 
 _VERSION = b"\x01"
@@ -23,4 +24,17 @@ def decode(blob: bytes | None) -> FloatArray:
         return as_samples([])
     if blob[:1] != _VERSION:
         raise InputError("samples", f"encoding {blob[:1]!r} is not one this perfgate reads")
-    return as_samples(np.frombuffer(zlib.decompress(blob[1:]), dtype="<f8"))
+    # Bounded: a crafted blob (an import from an untrusted export) cannot inflate past the sample limit.
+    inflater = zlib.decompressobj()
+    try:
+        raw = inflater.decompress(blob[1:], MAX_SAMPLES * 8 + 1)
+    except zlib.error as exc:
+        raise InputError("samples", f"not readable compressed samples ({exc})") from None
+    if len(raw) > MAX_SAMPLES * 8 or inflater.unconsumed_tail:
+        raise InputError("samples", f"more than {MAX_SAMPLES:,} samples in one series")
+    if len(raw) % 8:
+        raise InputError("samples", "a truncated array of samples")
+    samples = np.frombuffer(raw, dtype="<f8")
+    if not np.isfinite(samples).all():
+        raise InputError("samples", "a sample that is not a finite number")
+    return as_samples(samples)

@@ -83,6 +83,7 @@ class Config:
     source: str | None = None
     suite: str = "default"
     main_branch: str = "main"
+    main_branch_given: bool = False  # set in the file; else the Action follows the repository's default branch
     max_regression: float = 0.05
     fdr: float = 0.05
     confidence: float = 0.90
@@ -187,7 +188,8 @@ def _parse(document: dict[str, Any], locate: _Locator) -> Config:
             raise locate.error(f"perfgate.{key}", f"too small: {values[key]}")
     budgets = tuple(_budget(locate, item, i) for i, item in enumerate(_tables(locate, document, "budget")))
     waivers = tuple(_waiver(locate, item, i) for i, item in enumerate(_tables(locate, document, "waiver")))
-    return Config(source=locate.path, budgets=budgets, waivers=waivers, **values)
+    given = "main_branch" in values
+    return Config(source=locate.path, budgets=budgets, waivers=waivers, main_branch_given=given, **values)
 
 
 def _tables(locate: _Locator, document: dict[str, Any], key: str) -> list[dict[str, Any]]:

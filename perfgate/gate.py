@@ -226,7 +226,11 @@ def _normalised_log(values: FloatArray, direction: Direction) -> FloatArray:
     return logs if direction is Direction.LOWER_IS_BETTER else -logs
 
 
+_MAX_LOG_SHIFT = 700.0  # exp(700) is still a float: a shift from a zero value must not overflow
+
+
 def _natural_ratio(shift: float, direction: Direction) -> float:
+    shift = max(-_MAX_LOG_SHIFT, min(_MAX_LOG_SHIFT, shift))
     return math.exp(shift if direction is Direction.LOWER_IS_BETTER else -shift)
 
 
@@ -255,7 +259,8 @@ def _test(b: _Pooled, c: _Pooled, settings: Settings, policy: Policy, notes: _No
 def _decide(t: _Tested, q_worse: float, q_better: float, settings: Settings) -> Comparison:
     b, c, interval, test = t.base, t.cand, t.interval, t.test
     direction = b.series.direction
-    change = _natural_ratio(interval.estimate, direction)
+    ratio = _natural_ratio(interval.estimate, direction)
+    change: float | None = ratio
     ends = sorted((_natural_ratio(interval.low, direction), _natural_ratio(interval.high, direction)))
     # Too few samples for the confidence level leave the interval unbounded: report none.
     bounded = math.isfinite(interval.low) and math.isfinite(interval.high)
@@ -264,10 +269,17 @@ def _decide(t: _Tested, q_worse: float, q_better: float, settings: Settings) -> 
     evidence = f"{p_phrase('p', t.p_worse)}, {p_phrase('q', q_worse)}, {n}"
     if t.between_runs_p is not None and t.between_runs_p >= test.p_greater:
         evidence += f"; p from the spread of {b.run_medians.size} baseline runs"
-    effect = format_change(change)
+    effect = format_change(ratio)
     if ci is not None:
         effect += f" [{format_change(ci[0])}, {format_change(ci[1])}]"
-    allowed = f"the {format_percent(t.delta)} allowed"
+    from_zero = not np.any(b.values) and bool(np.any(c.values))  # e.g. 0 B/op before, 16 B/op now
+    if from_zero:
+        # A ratio to zero means nothing: say what happened, and let the rank test say whether it is chance.
+        change, ci = None, None
+        effect = f"from 0 to {format_value(float(np.median(c.raw)), b.series.unit)}"
+        allowed = "any allowance (the baseline is exactly 0)"
+    if not from_zero:
+        allowed = f"the {format_percent(t.delta)} allowed"
     if q_worse <= settings.fdr:
         verdict, reason = Verdict.REGRESSION, f"{effect} is beyond {allowed} ({evidence})"
     elif q_better <= settings.fdr:

@@ -6,6 +6,7 @@ summary and step outputs. Only app uses it.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import secrets
 from collections.abc import Mapping
@@ -37,6 +38,8 @@ class GitHubContext:
     output_path: Path | None = None
     workflow_run_conclusion: str | None = None
     workflow_run_url: str | None = None  # workflow_run: the run that made the report, as GitHub says
+    default_branch: str | None = None  # the repository's default branch, from the event payload
+    actor_is_bot: bool = False  # Dependabot and other apps: no secrets, like a fork
 
     @property
     def run_url(self) -> str | None:
@@ -46,7 +49,11 @@ class GitHubContext:
 
     @property
     def idempotency_prefix(self) -> str:
-        return f"github:{self.repository}:{self.run_id}:{self.run_attempt}"
+        """Unique per repository, run and attempt; hashed when a long repository name would not fit the key column."""
+        prefix = f"github:{self.repository}:{self.run_id}:{self.run_attempt}"
+        if len(prefix) > 100:  # the key adds ":N" per file; the column holds 128
+            prefix = "github:" + hashlib.sha256(prefix.encode()).hexdigest()
+        return prefix
 
 
 def read_context(environ: Mapping[str, str]) -> GitHubContext:
@@ -57,6 +64,8 @@ def read_context(environ: Mapping[str, str]) -> GitHubContext:
     event_name = environ["GITHUB_EVENT_NAME"]
     payload = _payload(environ.get("GITHUB_EVENT_PATH"))
     repository = environ["GITHUB_REPOSITORY"]
+    repo_info = _object(payload, "repository")
+    default_branch = repo_info.get("default_branch")
     common = GitHubContext(
         event=event_name,
         repository=repository,
@@ -69,6 +78,8 @@ def read_context(environ: Mapping[str, str]) -> GitHubContext:
         token=environ.get("GITHUB_TOKEN") or None,
         summary_path=Path(environ["GITHUB_STEP_SUMMARY"]) if environ.get("GITHUB_STEP_SUMMARY") else None,
         output_path=Path(environ["GITHUB_OUTPUT"]) if environ.get("GITHUB_OUTPUT") else None,
+        default_branch=default_branch if isinstance(default_branch, str) and default_branch else None,
+        actor_is_bot=environ.get("GITHUB_ACTOR", "").endswith("[bot]"),
     )
     pull = payload.get("pull_request")
     if isinstance(pull, dict):

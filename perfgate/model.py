@@ -45,7 +45,12 @@ class Summary:
 
     @classmethod
     def of(cls, samples: FloatArray) -> Summary:
-        """Exact statistics of a sample array (non-empty)."""
+        """Exact statistics of a sample array (non-empty); an overflow shows as inf, which readers refuse."""
+        with np.errstate(over="ignore", invalid="ignore"):
+            return cls._of(samples)
+
+    @classmethod
+    def _of(cls, samples: FloatArray) -> Summary:
         p50, p90, p95, p99 = np.percentile(samples, [50, 90, 95, 99])
         return cls(
             count=int(samples.size),

@@ -1,13 +1,20 @@
 """GitHub through PyGithub: one living PR comment, a check run (or a commit status), PR lookups.
 
-Retries: PyGithub's GithubRetry waits out secondary rate limits (403 with Retry-After) and retries
-429 and 5xx for reads. Writes are not retried blindly: a comment create that failed or timed out is
-followed by a fresh listing, and only re-sent when the comment is not there, so a retry never
-duplicates it. A 403 without Retry-After means the token may not write (a fork's pull request).
+GitHub's answers are told apart (``classify``): a read-only token ("Resource not accessible by
+integration": a fork's pull request), a rate limit (403 or 429 with a ``retry-after`` header, which
+PyGithub hands over lower-cased, or a message that says so), a transient fault (5xx, a lost connection),
+and everything else. Rate limits and transient faults are retried, and every wait together is bounded
+(``GitHubTarget.max_wait``): a job never sleeps for an hour because GitHub asked it to.
+
+Writes are not retried blindly: a comment create that failed or timed out is followed by a fresh
+listing, and only re-sent when the comment is not there, so a retry never duplicates it. Only the bot's
+own comments (author type ``Bot``) are ever edited or deleted, whatever a user's comment starts with.
 """
 
 from __future__ import annotations
 
+import contextlib
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -22,6 +29,8 @@ from perfgate.errors import DeliveryError
 T = TypeVar("T")
 CHECK_NAME = "perfgate"
 WRITE_ATTEMPTS = 3
+READ_WAIT_CAP = 10.0  # seconds: the longest a read waits on one Retry-After
+READ_ONLY_MESSAGES = ("Resource not accessible by integration", "Resource not accessible by personal access token")
 
 
 @dataclass(frozen=True)
@@ -32,11 +41,13 @@ class GitHubTarget:
     timeout: int = 15
     secondary_rate_wait: float = 60.0
     between_requests: float = 0.0  # PyGithub's default pacing; tests set 0
+    max_wait: float = 90.0  # all waits on rate limits and retries together, per job
+    sleep: Callable[[float], None] = time.sleep
 
 
 @dataclass(frozen=True)
 class CommentOutcome:
-    action: str  # "created", "updated", "unchanged"
+    action: str  # "created", "updated", "unchanged", "skipped", "stale"
     url: str
     duplicates_removed: int = 0
 
@@ -51,16 +62,22 @@ class PullInfo:
 class GitHubPublisher:
     def __init__(self, target: GitHubTarget) -> None:
         self.target = target
-        # Reads are retried by urllib3; writes are not (a lost answer would duplicate a comment): see upsert_comment.
-        retry = GithubRetry(
+        if not target.token.isascii() or any(c.isspace() for c in target.token):
+            raise DeliveryError("the GitHub token holds spaces or non-ASCII characters: it is not a token")
+        if not target.api_url.startswith(("https://", "http://")):
+            raise DeliveryError(f"GITHUB_API_URL {target.api_url[:100]!r} is not an http(s) URL")
+        self._waited = 0.0
+        # Reads are retried by urllib3 (never longer than secondary_rate_wait, whatever Retry-After says);
+        # writes here, where a lost answer is told apart from a refused request.
+        retry = _BoundedRetry(
             total=4,
             backoff_factor=0.2,
-            secondary_rate_wait=target.secondary_rate_wait,
+            secondary_rate_wait=min(target.secondary_rate_wait, READ_WAIT_CAP),
             allowed_methods=frozenset({"GET", "HEAD"}),
         )
         self._github = Github(
             auth=Auth.Token(target.token),
-            base_url=target.api_url,
+            base_url=target.api_url.rstrip("/"),
             timeout=target.timeout,
             retry=retry,
             seconds_between_requests=target.between_requests,
@@ -75,57 +92,98 @@ class GitHubPublisher:
 
     # --- comments ------------------------------------------------------------------------------
 
-    def upsert_comment(self, pr_number: int, body: str, marker: str, *, create: bool = True) -> CommentOutcome:
-        """Create or edit the one comment whose first line is ``marker``; remove extra copies.
+    def upsert_comment(
+        self, pr_number: int, body: str, marker: str, *, create: bool = True, head_sha: str | None = None
+    ) -> CommentOutcome:
+        """Create or edit the bot's one comment whose first line is ``marker``; remove extra copies.
 
-        With ``create`` false an existing comment is still kept up to date, but none is started.
-        """
+        With ``create`` false an existing comment is still kept up to date, but none is started. With
+        ``head_sha``, nothing is written when the pull request has moved on to a newer commit (a late job
+        must not overwrite the verdict on a newer head)."""
+        if head_sha is not None and self.pull(pr_number).head_sha != head_sha:
+            return CommentOutcome("stale", "")
         for attempt in range(WRITE_ATTEMPTS):
-            ours = self._call(lambda: [c for c in self._comments(pr_number) if c.body.startswith(marker)])
-            for duplicate in ours[1:]:
-                self._call(duplicate.delete)
+            ours = self._ours(pr_number, marker)
+            removed = self._remove(ours[1:])
             if ours:
                 comment = ours[0]
-                if comment.body == body:
-                    return CommentOutcome("unchanged", comment.html_url, len(ours) - 1)
-                self._call(partial(comment.edit, body))
-                return CommentOutcome("updated", comment.html_url, len(ours) - 1)
+                if (comment.body or "") == body:
+                    return CommentOutcome("unchanged", comment.html_url, removed)
+                try:
+                    self._write("editing the PR comment", partial(comment.edit, body), idempotent=True)
+                except _Gone:
+                    continue  # deleted meanwhile: list again, and create it anew
+                return CommentOutcome("updated", comment.html_url, removed)
             if not create:
                 return CommentOutcome("skipped", "")
             try:
-                created = self._repo.get_issue(pr_number).create_comment(body)
-                return CommentOutcome("created", created.html_url)
-            except (GithubException, requests.RequestException) as exc:
-                if _read_only(exc) or attempt == WRITE_ATTEMPTS - 1:
-                    raise _delivery_error("creating the PR comment", exc) from None
-                # The comment may have been created before the connection failed: list again first.
-        raise AssertionError("unreachable")
+                created = self._write(
+                    "creating the PR comment", partial(self._repo.get_issue(pr_number).create_comment, body)
+                )
+            except _Retry:
+                if attempt == WRITE_ATTEMPTS - 1:
+                    raise DeliveryError("GitHub kept failing while creating the PR comment") from None
+                continue  # the comment may exist although the answer was lost: list again first
+            return self._settle(pr_number, marker, created)
+        raise DeliveryError("the PR comment kept disappearing while perfgate wrote it")
 
-    def _comments(self, pr_number: int) -> list[Any]:
-        return list(self._repo.get_issue(pr_number).get_comments())
+    def _settle(self, pr_number: int, marker: str, created: Any) -> CommentOutcome:
+        """Two first runs at once each create a comment: the oldest one stays, newer copies go."""
+        ours = self._ours(pr_number, marker)
+        if ours and ours[0].id != created.id:
+            self._remove([c for c in ours[1:]])
+            self._write("editing the PR comment", partial(ours[0].edit, created.body), idempotent=True)
+            return CommentOutcome("updated", ours[0].html_url, len(ours) - 1)
+        return CommentOutcome("created", created.html_url)
+
+    def _ours(self, pr_number: int, marker: str) -> list[Any]:
+        """The bot's comments that start with the marker, oldest first (a user's never match)."""
+        comments = self._call(lambda: list(self._repo.get_issue(pr_number).get_comments()))
+        return [c for c in comments if (c.body or "").startswith(marker) and getattr(c.user, "type", None) == "Bot"]
+
+    def _remove(self, comments: list[Any]) -> int:
+        for duplicate in comments:
+            with contextlib.suppress(_Gone):  # someone else removed it
+                self._write("removing a duplicate PR comment", duplicate.delete, idempotent=True)
+        return len(comments)
 
     # --- checks --------------------------------------------------------------------------------
 
-    def report_check(self, head_sha: str, *, conclusion: str, title: str, summary: str, details_url: str | None) -> str:
+    def report_check(
+        self,
+        head_sha: str,
+        *,
+        conclusion: str,
+        title: str,
+        summary: str,
+        details_url: str | None,
+        name: str = CHECK_NAME,
+    ) -> str:
         """A check run on the head commit; a commit status when check runs may not be written."""
         try:
-            self._repo.create_check_run(
-                name=CHECK_NAME,
-                head_sha=head_sha,
-                status="completed",
-                conclusion=conclusion,
-                output={"title": title[:255], "summary": summary[:65_000]},
-                details_url=details_url or NotSet,
+            self._write(
+                "creating the check run",
+                lambda: self._repo.create_check_run(
+                    name=name,
+                    head_sha=head_sha,
+                    status="completed",
+                    conclusion=conclusion,
+                    output={"title": title[:255], "summary": summary[:65_000]},
+                    details_url=details_url or NotSet,
+                ),
+                idempotent=True,  # a second run of the same name replaces the first in the UI
             )
             return "check-run"
-        except (GithubException, requests.RequestException) as exc:
-            if not _read_only(exc):
-                raise _delivery_error("creating the check run", exc) from None
-        state = {"success": "success", "failure": "failure"}.get(conclusion, "success")
-        self._call(
+        except DeliveryError as exc:
+            if not exc.read_only:
+                raise
+        state = "failure" if conclusion == "failure" else "success"  # statuses have no "neutral"
+        self._write(
+            "creating the commit status",
             lambda: self._repo.get_commit(head_sha).create_status(
-                state=state, description=title[:140], context=CHECK_NAME, target_url=details_url or NotSet
-            )
+                state=state, description=title[:140], context=name, target_url=details_url or NotSet
+            ),
+            idempotent=True,
         )
         return "status"
 
@@ -139,20 +197,103 @@ class GitHubPublisher:
         pulls = self._call(lambda: list(self._repo.get_commit(sha).get_pulls()))
         return [PullInfo(p.number, p.head.sha, p.state) for p in pulls]
 
+    # --- calls -----------------------------------------------------------------------------------
+
     def _call(self, action: Callable[[], T]) -> T:
+        """A read (urllib3 retried it already)."""
         try:
             return action()
         except (GithubException, requests.RequestException) as exc:
-            raise _delivery_error("talking to GitHub", exc) from None
+            raise self._masked(delivery_error("talking to GitHub", exc)) from None
+
+    def _write(self, doing: str, action: Callable[[], T], *, idempotent: bool = False) -> T:
+        """A write, retried on rate limits (never sent) and, when ``idempotent``, on transient faults.
+
+        A non-idempotent write that met a transient fault raises _Retry: the caller checks what happened."""
+        delay = 1.0
+        while True:
+            try:
+                return action()
+            except (GithubException, requests.RequestException) as exc:
+                kind = classify(exc)
+                if kind == "gone":
+                    raise _Gone() from None
+                if kind == "transient" and not idempotent:
+                    raise _Retry() from None
+                if kind not in ("rate-limited", "transient"):
+                    raise self._masked(delivery_error(doing, exc)) from None
+                wait = retry_after(exc) or delay
+                if self._waited + wait > self.target.max_wait:
+                    note = f"perfgate waits at most {self.target.max_wait:.0f} s in all"
+                    raise self._masked(delivery_error(doing, exc, note=note)) from None
+                self._waited += wait
+                self.target.sleep(wait)
+                delay = min(delay * 2, 10.0)
+
+    def _masked(self, error: DeliveryError) -> DeliveryError:
+        """The error without the token, should GitHub (or a proxy) have echoed it back."""
+        text = str(error)
+        if self.target.token and self.target.token in text:
+            return DeliveryError(text.replace(self.target.token, "***"), read_only=error.read_only)
+        return error
 
 
-def _read_only(exc: Exception) -> bool:
-    return isinstance(exc, GithubException) and exc.status == 403 and "Retry-After" not in (exc.headers or {})
+class _BoundedRetry(GithubRetry):
+    """PyGithub's retry of reads, with every Retry-After wait capped (a 3600 s answer must not stall a job)."""
+
+    def get_retry_after(self, response: Any) -> float | None:
+        wait = super().get_retry_after(response)
+        return None if wait is None else min(wait, READ_WAIT_CAP)
 
 
-def _delivery_error(doing: str, exc: Exception) -> DeliveryError:
+class _Gone(Exception):
+    """The comment is no longer there (404 or 410)."""
+
+
+class _Retry(Exception):
+    """A create may or may not have happened: list again before trying again."""
+
+
+def classify(exc: Exception) -> str:
+    """ "read-only", "rate-limited", "transient", "gone" or "refused"."""
+    if not isinstance(exc, GithubException):
+        return "transient"  # a timeout or a lost connection
+    message = _message(exc)
+    if exc.status == 403 and any(m in message for m in READ_ONLY_MESSAGES):
+        return "read-only"
+    if exc.status in (403, 429) and (retry_after(exc) is not None or "rate limit" in message.lower()):
+        return "rate-limited"
+    if exc.status in (404, 410):
+        return "gone"
+    if exc.status >= 500:
+        return "transient"
+    return "refused"
+
+
+def retry_after(exc: Exception) -> float | None:
+    """Seconds GitHub asked to wait; header names are compared case-insensitively (PyGithub lower-cases them)."""
+    headers = {k.lower(): v for k, v in ((getattr(exc, "headers", None) or {}).items())}
+    try:
+        return max(0.0, float(headers["retry-after"])) if "retry-after" in headers else None
+    except ValueError:
+        return None
+
+
+def _message(exc: GithubException) -> str:
+    data = exc.data
+    message = data.get("message") if isinstance(data, dict) else None
+    return message if isinstance(message, str) else str(exc.message or "")
+
+
+def delivery_error(doing: str, exc: Exception, *, note: str = "") -> DeliveryError:
+    """One sentence for the job log: what perfgate was doing and what GitHub said (never the token)."""
+    kind = classify(exc)
     if isinstance(exc, GithubException):
-        message = exc.data.get("message") if isinstance(exc.data, dict) else None
-        text = f"GitHub answered {exc.status} while {doing}: {message or exc}"
-        return DeliveryError(text, read_only=_read_only(exc))
+        text = f"GitHub answered {exc.status} while {doing}: {_message(exc)[:300] or 'no message'}"
+        if kind == "rate-limited":
+            wait = retry_after(exc)
+            text += f" (a rate limit{f'; it asked to wait {wait:.0f} s' if wait else ''}{'; ' + note if note else ''})"
+        elif note:
+            text += f" ({note})"
+        return DeliveryError(text, read_only=kind == "read-only")
     return DeliveryError(f"GitHub could not be reached while {doing}: {type(exc).__name__}")

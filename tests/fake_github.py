@@ -17,6 +17,13 @@ from urllib.parse import parse_qs, urlparse
 
 PER_PAGE_DEFAULT = 30
 
+# GitHub's own words, as its REST API answers them.
+READ_ONLY = "Resource not accessible by integration"  # 403 to a read-only GITHUB_TOKEN (a fork's pull request)
+SECONDARY_RATE_LIMIT = (
+    "You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out "
+    "to GitHub Support for help, please include the request ID 0000:0000:0000000:0000000:00000000."
+)
+
 
 @dataclass
 class Fault:
@@ -30,6 +37,7 @@ class Fault:
     message: str = "fault"
     delay: float = 0.0
     after: bool = False  # serve the request first, then answer with the fault (a lost response)
+    # status 0: no fault, only the delay, then the request is served (to line up concurrent requests)
 
 
 @dataclass
@@ -154,6 +162,9 @@ class FakeGitHub:
 
     def _route(self, method: str, path: str, query: dict[str, list[str]], body: Any) -> tuple[int, Any, dict[str, str]]:
         fault = self._fault(method, path)
+        if fault is not None and fault.status == 0:
+            threading.Event().wait(fault.delay)
+            return self._serve_route(method, path, query, body)
         if fault is not None:
             if fault.after:
                 self._serve_route(method, path, query, body)

@@ -152,7 +152,14 @@ def test_context_of_each_event(tmp_path: Path) -> None:
 
 
 def _step(
-    fake: FakeGitHub, tmp_path: Path, event: str, payload: str, *args: str, token: bool = True, sha: str = "2" * 40
+    fake: FakeGitHub,
+    tmp_path: Path,
+    event: str,
+    payload: str,
+    *args: str,
+    token: bool = True,
+    sha: str = "2" * 40,
+    ref: str = "refs/heads/main",
 ) -> tuple[subprocess.CompletedProcess[str], Path, Path]:
     summary, outputs = tmp_path / f"summary-{event}.md", tmp_path / f"output-{event}.txt"
     env = {
@@ -162,7 +169,7 @@ def _step(
         "GITHUB_EVENT_PATH": str(EVENTS / payload),
         "GITHUB_REPOSITORY": fake.full_name,
         "GITHUB_SHA": sha,
-        "GITHUB_REF": "refs/heads/main",
+        "GITHUB_REF": ref,
         "GITHUB_RUN_ID": "42",
         "GITHUB_RUN_ATTEMPT": "1",
         "GITHUB_API_URL": fake.url,
@@ -275,3 +282,44 @@ def test_publish_rejects_a_tampered_report(fake: FakeGitHub, tmp_path: Path) -> 
     report.write_text(json.dumps({"schema_version": 1, "series": "everything"}))
     done, _, _ = _step(fake, tmp_path, "workflow_run", "workflow_run_fork.json", "publish", str(report))
     assert done.returncode == 3 and "perfgate-report.json:settings: expected an object" in done.stderr
+
+
+def test_a_pull_request_with_no_baseline_gets_a_neutral_check_not_a_green_tick(
+    fake: FakeGitHub, tmp_path: Path
+) -> None:
+    shutil.copy(EXAMPLES / "pytest-benchmark" / "head.json", tmp_path / "head.json")
+    fake.add_pull(7, HEAD_SHA)
+    gated, summary, outputs = _step(fake, tmp_path, "pull_request", "pull_request.json", "gate", "head.json")
+    assert gated.returncode == 0, gated.stderr
+    assert fake.check_runs[-1]["conclusion"] == "neutral"
+    assert fake.check_runs[-1]["output"]["title"] == "nothing was compared"
+    (comment,) = _ours(fake, 7)
+    assert "nothing was compared" in str(comment["body"]) and "history input" in str(comment["body"])
+    assert "nothing was compared" in summary.read_text()
+    assert _outputs(outputs)["verdict"] == "no-baseline"
+
+
+def test_a_master_repository_records_pushes_to_its_default_branch(fake: FakeGitHub, tmp_path: Path) -> None:
+    shutil.copy(EXAMPLES / "pytest-benchmark" / "base.json", tmp_path / "base.json")
+    payload = json.loads((EVENTS / "push.json").read_text())
+    payload["ref"] = "refs/heads/master"
+    payload["repository"]["default_branch"] = "master"
+    event = tmp_path / "push-master.json"
+    event.write_text(json.dumps(payload))
+    done, _, outputs = _step(fake, tmp_path, "push", str(event), "gate", "base.json", ref="refs/heads/master")
+    assert done.returncode == 0, done.stderr
+    assert _outputs(outputs)["verdict"] == "recorded"
+
+
+def test_a_failing_comment_does_not_skip_the_check_and_the_reverse(fake: FakeGitHub, tmp_path: Path) -> None:
+    shutil.copy(EXAMPLES / "pytest-benchmark" / "base.json", tmp_path / "base.json")
+    shutil.copy(EXAMPLES / "pytest-benchmark" / "head.json", tmp_path / "head.json")
+    _step(fake, tmp_path, "push", "push.json", "gate", "base.json")
+    fake.add_pull(7, HEAD_SHA)
+    fake.faults.append(Fault("POST", r"/issues/7/comments$", 422, times=1, message="Validation Failed"))
+    gated, summary, _ = _step(fake, tmp_path, "pull_request", "pull_request.json", "gate", "head.json")
+    assert gated.returncode == 1 and fake.check_runs and fake.check_runs[-1]["conclusion"] == "failure"
+    assert "the PR comment is missing" in summary.read_text()
+    fake.faults.append(Fault("POST", "/check-runs", 422, times=5, message="Validation Failed"))
+    again, summary, _ = _step(fake, tmp_path, "pull_request", "pull_request.json", "gate", "head.json")
+    assert again.returncode == 1 and len(_ours(fake, 7)) == 1 and "the check is missing" in summary.read_text()

@@ -3,10 +3,21 @@
 set -euo pipefail
 
 if [ "$INPUT_HISTORY" = postgres ] && [ -z "${PERFGATE_DATABASE_URL:-}" ]; then
-  echo "::error::history: postgres needs the database-url input (a secret holding the Postgres URL)"
-  exit 3
+  case "${GITHUB_EVENT_NAME:-}" in
+    pull_request | pull_request_target)
+      # A fork's or Dependabot's pull request gets no secrets: compare nothing (a neutral check says so),
+      # never fail the pull request for what it cannot change.
+      echo "::notice::perfgate: no database-url on this pull request (forks and Dependabot get no secrets): nothing is compared; see docs/github-action.md (Forks)"
+      export PERFGATE_DATABASE_URL="sqlite:///$RUNNER_TEMP/perfgate-no-history/history.db"
+      INPUT_HISTORY=none
+      ;;
+    *)
+      echo "::error::history: postgres needs the database-url input (a secret holding the Postgres URL)"
+      exit 3
+      ;;
+  esac
 fi
-if [ "$INPUT_HISTORY" != postgres ]; then
+if [ "$INPUT_HISTORY" != postgres ] && [ "$INPUT_HISTORY" != none ]; then
   unset PERFGATE_DATABASE_URL  # cache and branch history live in .perfgate/history.db
 fi
 

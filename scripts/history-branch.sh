@@ -7,8 +7,26 @@ branch="$HISTORY_BRANCH"
 file="runs.jsonl"
 work="$RUNNER_TEMP/perfgate-history"
 
+# actions/checkout with persist-credentials: false leaves git no token: authenticate with the Action's
+# github-token input, unless checkout already configured credentials for this remote.
+auth=()
+if [ -n "${GITHUB_TOKEN:-}" ] && ! git config --get-regexp '^http\..*extraheader$' > /dev/null 2>&1; then
+  basic="$(printf 'x-access-token:%s' "$GITHUB_TOKEN" | base64 | tr -d '\n')"
+  echo "::add-mask::$basic"
+  auth=(-c "http.extraheader=AUTHORIZATION: basic $basic")
+fi
+
 fetch() {
-  git fetch --quiet --depth=1 origin "refs/heads/$branch:refs/remotes/origin/$branch" 2>/dev/null
+  # ls-remote exits 2 when the branch does not exist: the only case that means "no history yet".
+  local status=0
+  git "${auth[@]}" ls-remote --exit-code --heads origin "$branch" > /dev/null 2> "$RUNNER_TEMP/perfgate-git.err" || status=$?
+  if [ "$status" -eq 2 ]; then
+    return 1
+  elif [ "$status" -ne 0 ]; then
+    echo "::error::cannot read the history branch $branch: $(tail -n 1 "$RUNNER_TEMP/perfgate-git.err"). The job needs 'contents: read' (a private repository) and the github-token input"
+    exit 3
+  fi
+  git "${auth[@]}" fetch --quiet --depth=1 origin "refs/heads/$branch:refs/remotes/origin/$branch"
 }
 
 import_remote() {
@@ -40,16 +58,21 @@ case "$1" in
       git -C "$work" add "$file"
       git -C "$work" -c user.name="github-actions[bot]" -c user.email="41898282+github-actions[bot]@users.noreply.github.com" \
         commit --quiet -m "perfgate: history for ${GITHUB_SHA:0:12}" || { echo "perfgate: history unchanged"; exit 0; }
-      if git -C "$work" push --quiet origin "HEAD:refs/heads/$branch"; then
+      if git -C "$work" "${auth[@]}" push --quiet origin "HEAD:refs/heads/$branch" 2> "$RUNNER_TEMP/perfgate-git.err"; then
         git worktree remove --force "$work"
         exit 0
+      fi
+      if grep -qiE '403|denied|not allowed|authentication|could not read Username' "$RUNNER_TEMP/perfgate-git.err"; then
+        git worktree remove --force "$work"
+        echo "::error::cannot push history to $branch: $(tail -n 1 "$RUNNER_TEMP/perfgate-git.err"). The job needs 'permissions: contents: write' and the github-token input"
+        exit 3
       fi
       echo "perfgate: $branch moved on (attempt $attempt); merging and retrying"
       git worktree remove --force "$work"
       sleep $((attempt * 2))
     done
     echo "::error::could not push history to $branch after 5 attempts"
-    exit 1
+    exit 3
     ;;
   *)
     echo "usage: history-branch.sh restore|save" >&2

@@ -106,6 +106,7 @@ def test_gate_script_refuses_postgres_without_a_url(tmp_path: Path) -> None:
         **os.environ,
         "INPUT_HISTORY": "postgres",
         "PERFGATE_DATABASE_URL": "",
+        "GITHUB_EVENT_NAME": "push",
         "INPUT_MODE": "auto",
         "INPUT_COMMENT": "never",
         "INPUT_FAIL_ON": "regression",
@@ -148,3 +149,33 @@ def test_zizmor_finds_no_injection_or_permission_problem() -> None:
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "failed to parse" not in done.stderr, done.stderr  # every file was really audited
+
+
+def test_gate_script_compares_nothing_on_a_pull_request_without_the_database_secret(tmp_path: Path) -> None:
+    summary, outputs = tmp_path / "summary.md", tmp_path / "outputs.txt"
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("PERFGATE_", "GITHUB_"))},
+        "INPUT_HISTORY": "postgres",
+        "PERFGATE_DATABASE_URL": "",
+        "INPUT_MODE": "auto",
+        "INPUT_COMMENT": "on-change",
+        "INPUT_FAIL_ON": "regression",
+        "INPUT_FORMAT": "auto",
+        "INPUT_CONFIG": "",
+        "INPUT_SUITE": "",
+        "INPUT_RESULTS": str(EXAMPLES / "pytest-benchmark" / "head.json"),
+        "PERFGATE": PERFGATE,
+        "RUNNER_TEMP": str(tmp_path),
+        "GITHUB_EVENT_NAME": "pull_request",
+        "GITHUB_EVENT_PATH": str(ROOT / "tests" / "data" / "github-events" / "pull_request_fork.json"),
+        "GITHUB_REPOSITORY": "acme/shop",
+        "GITHUB_SHA": "3" * 40,
+        "GITHUB_STEP_SUMMARY": str(summary),
+        "GITHUB_OUTPUT": str(outputs),
+    }
+    done = subprocess.run(
+        ["bash", str(ROOT / "scripts" / "gate.sh")], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "forks and Dependabot get no secrets" in done.stdout
+    assert "nothing was compared" in summary.read_text() and "no-baseline" in outputs.read_text()

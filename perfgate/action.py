@@ -92,8 +92,18 @@ def gate(
             base_commit=base_commit,
             repository=workdir,
         )
-    except (NoBaseline, StoreError) as exc:
-        return _nothing_compared(exc, ctx, options, suite, publisher)
+    except NoBaseline as exc:
+        return _nothing_compared(exc.problem, exc.fix, ctx, options, suite, publisher)
+    except StoreError as exc:
+        if not (ctx.is_fork or ctx.actor_is_bot):
+            raise
+        # A fork's or Dependabot's pull request has no secrets: not failed for what it cannot change.
+        why = (
+            "this pull request's job cannot reach the history database (pull requests from forks and Dependabot "
+            f"get no secrets): {exc}"
+        )
+        fix = "The trusted publish workflow in docs/github-action.md (Forks) compares such pull requests."
+        return _nothing_compared(why, fix, ctx, options, suite, publisher)
     history = tuple(
         (c.name, c.metric, tuple(reversed(_medians(store, suite, main, c.name, c.metric))))
         for c in report.comparisons
@@ -123,22 +133,9 @@ def check_name(suite: str) -> str:
 
 
 def _nothing_compared(
-    exc: NoBaseline | StoreError, ctx: GitHubContext, options: GateOptions, suite: str, publisher: PublisherFactory
+    why: str, fix: str, ctx: GitHubContext, options: GateOptions, suite: str, publisher: PublisherFactory
 ) -> GateOutcome:
-    """No baseline to compare with: a neutral check and a comment that say so and how to fix it, never a green pass.
-
-    A history that cannot be reached (a fork's or Dependabot's pull request has no secrets) is the same case:
-    the pull request is not failed for what it cannot change."""
-    if isinstance(exc, StoreError) and (ctx.is_fork or ctx.actor_is_bot):
-        why = (
-            "this pull request's job cannot reach the history database (pull requests from forks and Dependabot "
-            f"get no secrets): {exc}"
-        )
-        fix = "The trusted publish workflow in docs/github-action.md (Forks) compares such pull requests."
-    elif isinstance(exc, StoreError):
-        raise exc
-    else:
-        why, fix = str(exc).removesuffix(f" {exc.fix}"), exc.fix
+    """No baseline to compare with: a neutral check and a comment that say so and how to fix it, never a green pass."""
     fix += (
         " With the Action: main-branch runs are recorded by pushes to the default branch (mode: auto); check the "
         "history input (cache, branch or postgres), that the workflow runs on push, and the suite name."

@@ -47,6 +47,7 @@ class NoBaseline(PerfgateError):
 
     The command line exits 3; the GitHub Action turns it into a neutral check that says so."""
 
-    def __init__(self, message: str, *, fix: str) -> None:
+    def __init__(self, problem: str, *, fix: str) -> None:
+        self.problem = problem  # what is missing
         self.fix = fix  # what to do about it, in words
-        super().__init__(f"{message}. {fix}")
+        super().__init__(f"{problem}. {fix}")

@@ -278,7 +278,7 @@ def _decide(t: _Tested, q_worse: float, q_better: float, settings: Settings) -> 
         change, ci = None, None
         effect = f"from 0 to {format_value(float(np.median(c.raw)), b.series.unit)}"
         allowed = "any allowance (the baseline is exactly 0)"
-    if not from_zero:
+    else:
         allowed = f"the {format_percent(t.delta)} allowed"
     if q_worse <= settings.fdr:
         verdict, reason = Verdict.REGRESSION, f"{effect} is beyond {allowed} ({evidence})"

@@ -27,8 +27,9 @@ MIN_YEAR, MAX_YEAR = 1970, 9999
 # --- input -------------------------------------------------------------------------------------
 
 HEAD_BYTES = 64 * 1024  # what format detection reads of a file
-MAX_SAMPLES = 10_000_000  # raw values of one series expanded from a histogram (80 MB of float64)
-MAX_NESTING = 500  # JSON nesting depth
+MAX_SAMPLES = 10_000_000  # raw values of one stored series (80 MB of float64)
+MAX_HISTOGRAM_SAMPLES = 1_000_000  # values expanded from a JMH `sample`-mode histogram; more are thinned evenly
+SNIFF_JSON_BYTES = 64 * 1024 * 1024  # larger files are streamed formats: never parse them whole to sniff
 DEFAULT_LINE_BYTES = 16 * 1024**2
 
 

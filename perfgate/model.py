@@ -47,22 +47,18 @@ class Summary:
     def of(cls, samples: FloatArray) -> Summary:
         """Exact statistics of a sample array (non-empty); an overflow shows as inf, which readers refuse."""
         with np.errstate(over="ignore", invalid="ignore"):
-            return cls._of(samples)
-
-    @classmethod
-    def _of(cls, samples: FloatArray) -> Summary:
-        p50, p90, p95, p99 = np.percentile(samples, [50, 90, 95, 99])
-        return cls(
-            count=int(samples.size),
-            mean=float(np.mean(samples)),
-            stddev=float(np.std(samples, ddof=1)) if samples.size > 1 else 0.0,
-            min=float(np.min(samples)),
-            median=float(p50),
-            p90=float(p90),
-            p95=float(p95),
-            p99=float(p99),
-            max=float(np.max(samples)),
-        )
+            p50, p90, p95, p99 = np.percentile(samples, [50, 90, 95, 99])
+            return cls(
+                count=int(samples.size),
+                mean=float(np.mean(samples)),
+                stddev=float(np.std(samples, ddof=1)) if samples.size > 1 else 0.0,
+                min=float(np.min(samples)),
+                median=float(p50),
+                p90=float(p90),
+                p95=float(p95),
+                p99=float(p99),
+                max=float(np.max(samples)),
+            )
 
 
 def as_samples(values: object) -> FloatArray:

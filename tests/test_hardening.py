@@ -3,6 +3,7 @@ or a safe rendering, and anything unexpected as an internal error (exit 4), neve
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import json
 import os
@@ -10,6 +11,7 @@ import sqlite3
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -159,16 +161,22 @@ def test_non_utf8_locust_and_criterion_files(tmp_path: Path) -> None:
         formats.read(path)
 
 
+@contextlib.contextmanager
+def _input_limits(**smaller: int) -> Iterator[None]:
+    """Lower input limits for one block, as --max-input-size sets them for one command."""
+    token = limits.input_limits.set(limits.InputLimits(**smaller))
+    try:
+        yield
+    finally:
+        limits.input_limits.reset(token)
+
+
 def test_a_csv_field_over_the_line_limit_names_the_option(tmp_path: Path) -> None:
     jtl = (DATA / "jmeter" / "filewithtransactions.csv").read_text()
     head, rest = jtl.split("\n", 1)
     path = _write(tmp_path, "big.csv", f"{head}\n{rest.replace(',', ',' + 'x' * 200_000, 1)}")
-    token = limits.input_limits.set(limits.InputLimits(line_bytes=100_000))
-    try:
-        with pytest.raises(InputError, match="--max-input-size"):
-            formats.read(path)
-    finally:
-        limits.input_limits.reset(token)
+    with _input_limits(line_bytes=100_000), pytest.raises(InputError, match="--max-input-size"):
+        formats.read(path)
 
 
 def test_zone_less_times_are_utc(run_cli: Invoke) -> None:
@@ -201,12 +209,8 @@ def test_a_gzip_bomb_stops_at_the_size_limit(tmp_path: Path) -> None:
     with gzip.open(path, "wb") as out:
         out.write(b'{"benchmarks": [' + b" " * (8 * 1024 * 1024))
     assert path.stat().st_size < 100_000
-    token = limits.input_limits.set(limits.InputLimits(document_bytes=1024 * 1024))
-    try:
-        with pytest.raises(InputError, match="more than 1,048,576 bytes"):
-            formats.read(path)
-    finally:
-        limits.input_limits.reset(token)
+    with _input_limits(document_bytes=1024 * 1024), pytest.raises(InputError, match="more than 1,048,576 bytes"):
+        formats.read(path)
 
 
 def test_a_huge_histogram_count_is_thinned_not_expanded(tmp_path: Path) -> None:

@@ -131,7 +131,7 @@ class GitHubPublisher:
         """Two first runs at once each create a comment: the oldest one stays, newer copies go."""
         ours = self._ours(pr_number, marker)
         if ours and ours[0].id != created.id:
-            self._remove([c for c in ours[1:]])
+            self._remove(ours[1:])
             self._write("editing the PR comment", partial(ours[0].edit, created.body), idempotent=True)
             return CommentOutcome("updated", ours[0].html_url, len(ours) - 1)
         return CommentOutcome("created", created.html_url)

@@ -11,12 +11,11 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from perfgate import limits
 from perfgate.formats import Format
 from perfgate.formats.build import sampled, summarised
 from perfgate.formats.document import Document, integer, mapping, require
 from perfgate.model import Environment, ParsedResults, Series
-
-HISTOGRAM_LIMIT = 1_000_000  # samples expanded from a `sample`-mode histogram, at most
 
 
 def sniff(doc: Document) -> bool:
@@ -97,7 +96,7 @@ def _expand(doc: Document, histogram: list[Any], path: str) -> list[Any]:
                     raise doc.error(f"{path}[{f}][{i}][{j}]", "expected a [value, count] pair")
                 pairs.append((pair[0], integer(doc, pair[1], f"{path}[{f}][{i}][{j}][1]")))
     total = sum(count for _, count in pairs)
-    scale = min(1.0, HISTOGRAM_LIMIT / total) if total else 1.0
+    scale = min(1.0, limits.MAX_HISTOGRAM_SAMPLES / total) if total else 1.0
     return [value for value, count in pairs for _ in range(round(count * scale))]
 
 

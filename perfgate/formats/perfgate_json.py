@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any, TypeVar
 
 from perfgate.formats import Format
@@ -25,8 +24,6 @@ def sniff(doc: Document) -> bool:
 
 def parse(doc: Document) -> ParsedResults:
     root = root_object(doc)
-    if not isinstance(root, dict):
-        raise doc.error("(top level)", f"expected a JSON object with '{VERSION_KEY}'")
     version = require(doc, root, VERSION_KEY, int, "")
     if version not in SUPPORTED_VERSIONS:
         raise doc.error(VERSION_KEY, f"version {version} is not supported; this perfgate reads {SUPPORTED_VERSIONS}")
@@ -53,7 +50,7 @@ def parse(doc: Document) -> ParsedResults:
         format=FORMAT.name,
         series=series,
         environment=environment,
-        recorded_at=_timestamp(doc, recorded) if recorded else None,
+        recorded_at=timestamp(doc, recorded, "recorded_at") if recorded else None,
         commit=optional(doc, root, "commit", str, ""),
     )
 
@@ -119,10 +116,6 @@ def _no_unknown_keys(doc: Document, obj: dict[str, Any], known: set[str], path: 
         if key not in known:
             where = f"{path}.{key}" if path else key
             raise doc.error(where, f"unknown key; expected one of {', '.join(sorted(known))}")
-
-
-def _timestamp(doc: Document, text: str) -> datetime:
-    return timestamp(doc, text, "recorded_at")
 
 
 FORMAT = Format(

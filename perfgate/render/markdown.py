@@ -41,14 +41,14 @@ NAME_LIMIT = 200
 
 def escape_text(text: str) -> str:
     """Untrusted text as a paragraph (not a table cell): the same escaping, without the length cap."""
-    return _INVISIBLE.sub("\ufffd", re.sub(r"\s+", " ", text)).translate(_ENTITIES)
+    return escape(text, limit=None)
 
 
-def escape(text: str) -> str:
+def escape(text: str, limit: int | None = NAME_LIMIT) -> str:
     """Make untrusted text (series names, reasons) inert in a table cell: no HTML, mentions or links."""
     text = _INVISIBLE.sub("\ufffd", re.sub(r"\s+", " ", text))
-    if len(text) > NAME_LIMIT:
-        text = text[: NAME_LIMIT - 1] + "…"
+    if limit is not None and len(text) > limit:
+        text = text[: limit - 1] + "…"
     return text.translate(_ENTITIES)
 
 

@@ -75,7 +75,6 @@ class Store:
 
     def __init__(self, url: str) -> None:
         self.url = _normalise_url(url)
-        self.display_url = mask_url(self.url)
         try:
             parsed = make_url(self.url)
             _ = parsed.port  # a port that is not a number fails here, not deep inside the driver
@@ -430,9 +429,8 @@ class Store:
 
 def _sqlite_path(database: str | None) -> Path | None:
     """The file of a SQLite URL's database, also for the file: URI form; None for an in-memory one."""
-    if database in (None, "", ":memory:"):
+    if not database or database == ":memory:":
         return None
-    assert database is not None
     if database.startswith("file:"):
         path = database[len("file:") :].split("?", 1)[0]
         return None if path in ("", ":memory:") else Path(path)

@@ -19,6 +19,7 @@ PER_PAGE_DEFAULT = 30
 
 # GitHub's own words, as its REST API answers them.
 READ_ONLY = "Resource not accessible by integration"  # 403 to a read-only GITHUB_TOKEN (a fork's pull request)
+DOCS = "https://docs.github.com/rest/issues/comments#create-an-issue-comment"
 SECONDARY_RATE_LIMIT = (
     "You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out "
     "to GitHub Support for help, please include the request ID 0000:0000:0000000:0000000:00000000."
@@ -57,6 +58,7 @@ class FakeGitHub:
         self.check_runs: list[dict[str, Any]] = []
         self.statuses: list[dict[str, Any]] = []
         self.faults: list[Fault] = []
+        self.read_only_tokens: set[str] = set()  # writes with these get GitHub's 403 for a read-only token
         self.calls: list[Call] = []
         self._next_id = 1000
         self._lock = threading.Lock()
@@ -77,7 +79,9 @@ class FakeGitHub:
 
     # --- state helpers for tests -------------------------------------------------------------
 
-    def add_pull(self, number: int, head_sha: str, *, fork: bool = False, base_sha: str = "b" * 40) -> None:
+    def add_pull(
+        self, number: int, head_sha: str, *, fork: bool = False, base_sha: str = "b" * 40, base_ref: str = "main"
+    ) -> None:
         head_repo = None if fork else {"full_name": self.full_name, "fork": False}
         self.pulls[number] = {
             "number": number,
@@ -88,7 +92,7 @@ class FakeGitHub:
                 "ref": "feature",
                 "repo": head_repo or {"full_name": "someone/shop", "fork": True},
             },
-            "base": {"sha": base_sha, "ref": "main", "repo": {"full_name": self.full_name}},
+            "base": {"sha": base_sha, "ref": base_ref, "repo": {"full_name": self.full_name}},
             "html_url": f"https://github.example/{self.full_name}/pull/{number}",
             "url": f"{self.url}/repos/{self.full_name}/pulls/{number}",
             "_commits": [head_sha],  # GitHub keeps a PR associated with every commit it ever had
@@ -127,7 +131,12 @@ class FakeGitHub:
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length) if length else b""
                 body = json.loads(raw) if raw else None
-                status, payload, headers = fake._route(method, parsed.path, parse_qs(parsed.query), body)
+                token = self.headers.get("Authorization", "").split(" ")[-1]
+                headers: dict[str, str]
+                if method != "GET" and token in fake.read_only_tokens:
+                    status, payload, headers = 403, {"message": READ_ONLY, "documentation_url": DOCS}, {}
+                else:
+                    status, payload, headers = fake._route(method, parsed.path, parse_qs(parsed.query), body)
                 fake.calls.append(Call(method, parsed.path, parse_qs(parsed.query), body, status))
                 data = json.dumps(payload).encode() if payload is not None else b""
                 self.send_response(status)

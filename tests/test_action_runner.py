@@ -1,0 +1,413 @@
+"""The Action as users meet it: example workflows run step by step through action.yml, as a hosted runner would.
+
+Each test is a real repository on a loopback git server and fake GitHub API (tests/runner/): developers push
+and open pull requests, and the workflow's jobs run — checkout over smart HTTP with the job's token,
+perfgate's own set-up from the cache, history in the cache, a data branch or Postgres, the report artifact,
+the PR comment and the check run. Only the benchmark step is replaced: its output is committed with the code.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from sqlalchemy import create_engine, text
+
+from .conftest import EXAMPLES
+from .fake_github import SECONDARY_RATE_LIMIT, Fault
+from .runner.git_http import GitServer
+from .runner.job import JS, ROOT, JobResult
+from .runner.project import Project, git
+from .runner.services import CacheEntry
+
+WORKFLOWS = ROOT / "examples" / "github"
+DATA = ROOT / "tests" / "data"
+WHEELHOUSE = ROOT / ".wheelhouse"
+GO_BASE = (DATA / "go-bench" / "benchstat_testdata_old.txt").read_text()
+CHECK_BENCH = {"Run the benchmarks": "test -s bench.txt"}  # the output is committed with the code
+PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+
+def slower(go_output: str, benchmark: str, factor: float) -> str:
+    """The real benchmark output with one benchmark's ns/op multiplied: a regression of known size."""
+
+    def scale(match: re.Match[str]) -> str:
+        return f"{match.group(1)}{round(float(match.group(2)) * factor)} ns/op"
+
+    return "\n".join(
+        re.sub(r"^(Benchmark\S+\s+\d+\s+)([\d.]+) ns/op", scale, line) if line.startswith(benchmark) else line
+        for line in go_output.splitlines()
+    )
+
+
+def readme_workflow() -> dict[str, Any]:
+    """The workflow in the README, exactly as a user pastes it."""
+    block = re.search(r"## The GitHub Action\n\n```yaml\n(.*?)```", (ROOT / "README.md").read_text(), re.S)
+    assert block, "the README has no workflow snippet"
+    spec: dict[str, Any] = yaml.safe_load(block.group(1))
+    return spec
+
+
+# --- the machine, the servers, perfgate's environment built once -------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def machine(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The runner's disk: like /home/runner/work on hosted runners, the same paths for every job."""
+    return tmp_path_factory.mktemp("runner")
+
+
+@pytest.fixture(scope="session")
+def git_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[GitServer]:
+    server = GitServer(tmp_path_factory.mktemp("git")).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def wheelhouse() -> Path:
+    wanted = [
+        line.split("==")[0].lower().replace("_", "-")
+        for line in (ROOT / "requirements" / "action.txt").read_text().splitlines()
+        if "==" in line
+    ]
+    have = {p.name.split("-")[0].lower().replace("_", "-") for p in WHEELHOUSE.glob("*.whl")}
+    missing = [w for w in wanted if w not in have]
+    assert not missing, f"{WHEELHOUSE} lacks {missing}: run scripts/test-deps.sh (the tests never reach PyPI)"
+    return WHEELHOUSE
+
+
+@pytest.fixture(scope="session")
+def perfgate_env(
+    tmp_path_factory: pytest.TempPathFactory, machine: Path, git_server: GitServer, wheelhouse: Path
+) -> CacheEntry:
+    """perfgate's environment as the Action's first job builds and caches it (the cold set-up, once per session)."""
+    where = tmp_path_factory.mktemp("first-job")
+    project = Project.create(where, machine, git_server, "acme/first", {"bench.txt": GO_BASE}, wheelhouse=wheelhouse)
+    try:
+        result = project.run(WORKFLOWS / "perfgate.yml", project.push_event(), replace=CHECK_BENCH)
+        assert result.conclusion == "success", result.log
+        assert result.step("perfgate / Install perfgate").outputs["built"] == "true"
+        assert result.step("perfgate / Save perfgate's environment").outcome == "success"
+        entry = next(e for e in project.site.caches.entries if e.key.startswith("perfgate-venv-"))
+        site_packages = next((entry.where / "0" / "lib").glob("python*/site-packages"))
+        assert not (site_packages / "PIL").exists()  # Pillow draws the digest's charts: not installed for the gate
+        return entry
+    finally:
+        project.stop()
+
+
+@pytest.fixture
+def make_project(
+    tmp_path: Path, machine: Path, git_server: GitServer, wheelhouse: Path, perfgate_env: CacheEntry
+) -> Iterator[Callable[..., Project]]:
+    """A new repository whose caches already hold perfgate's environment (saved by an earlier run on main)."""
+    made: list[Project] = []
+
+    def make(files: dict[str, str], *, name: str = "", default_branch: str = "main", private: bool = False) -> Project:
+        full_name = f"acme/{name or 'repo-' + uuid.uuid4().hex[:8]}"
+        project = Project.create(
+            tmp_path / full_name.split("/")[1],
+            machine,
+            git_server,
+            full_name,
+            files,
+            default_branch=default_branch,
+            private=private,
+            wheelhouse=wheelhouse,
+        )
+        project.site.caches.entries.append(
+            CacheEntry(f"refs/heads/{default_branch}", perfgate_env.key, perfgate_env.version, perfgate_env.where, -1)
+        )
+        made.append(project)
+        return project
+
+    yield make
+    for project in made:
+        project.stop()
+
+
+def comments(project: Project, number: int) -> list[dict[str, Any]]:
+    return project.site.api.comments.get(number, [])
+
+
+def check_runs(project: Project) -> list[dict[str, Any]]:
+    return project.site.api.check_runs
+
+
+def assert_set_up_from_cache(result: JobResult) -> None:
+    assert result.step("perfgate / Install perfgate").outputs.get("built") == "false", result.log
+    assert result.step("perfgate / Save perfgate's environment").outcome == "skipped"
+
+
+# --- scenarios ------------------------------------------------------------------------------------------------
+
+
+def test_the_readme_workflow_gates_a_go_repository_without_any_python_file(
+    make_project: Callable[..., Project],
+) -> None:
+    project = make_project({"go.mod": "module example.com/shop\n", "bench.txt": GO_BASE})
+    workflow = readme_workflow()
+    steps = workflow["jobs"]["bench"]["steps"]
+    bench_step = next(s for s in steps if "run" in s)
+    bench_step["run"] = "test -s bench.txt"
+    recorded = project.run(workflow, project.push_event())
+    assert recorded.conclusion == "success", recorded.log
+    assert recorded.outputs["verdict"] == "recorded"
+    assert_set_up_from_cache(recorded)
+
+    project.commit("slow-json", {"bench.txt": slower(GO_BASE, "BenchmarkEncode/format=json", 1.4)})
+    gated = project.run(workflow, project.pull_request(7, "slow-json"))
+    assert gated.conclusion == "failure"  # a regression fails the job, like a failing test
+    assert gated.outputs["verdict"] == "fail" and gated.outputs["regressions"] == "1"
+    [comment] = comments(project, 7)
+    assert "format=json" in comment["body"] and "regress" in comment["body"].lower()
+    [check] = check_runs(project)
+    assert check["conclusion"] == "failure" and check["head_sha"] == project.pulls[7]["head_sha"]
+    [(name, files)] = project.site.artifacts.runs[gated.run_id].items()
+    assert name == "perfgate-report-default-bench-0-1"
+    assert {"perfgate-report.json", "perfgate-junit.xml"} <= {p.name for p in files.iterdir()}
+
+
+def test_the_old_set_up_step_fails_in_a_go_repository(make_project: Callable[..., Project]) -> None:
+    """What broke every non-Python repository: setup-python's pip cache hashes only files in the workspace."""
+    if not (JS / "node_modules" / "@actions" / "glob").is_dir():
+        pytest.fail(f"the real @actions/glob is needed: npm ci --prefix {JS}")
+    project = make_project({"go.mod": "module example.com/shop\n"})
+    workflow = {
+        "jobs": {
+            "bench": {
+                "permissions": {"contents": "read"},
+                "steps": [
+                    {"uses": "actions/checkout@v4", "with": {"persist-credentials": False}},
+                    {
+                        "name": "old set-up",
+                        "uses": "actions/setup-python@v5",
+                        "with": {"cache": "pip", "cache-dependency-path": str(ROOT / "pyproject.toml")},
+                    },
+                ],
+            }
+        }
+    }
+    result = project.run(workflow, project.push_event())
+    assert result.step("old set-up").outcome == "failure"
+    assert any("make sure you have checked out the target repository" in m for m in result.messages("error"))
+
+
+def test_three_pushes_to_one_pull_request_keep_one_comment_up_to_date(make_project: Callable[..., Project]) -> None:
+    project = make_project({"bench.txt": GO_BASE})
+    workflow = WORKFLOWS / "perfgate.yml"
+    assert project.run(workflow, project.push_event(), replace=CHECK_BENCH).conclusion == "success"
+
+    project.commit("feature", {"bench.txt": slower(GO_BASE, "BenchmarkEncode/format=json", 1.4)})
+    first = project.run(workflow, project.pull_request(3, "feature"), replace=CHECK_BENCH)
+    project.commit("feature", {"bench.txt": slower(GO_BASE, "BenchmarkEncode/format=gob", 1.5)})
+    second = project.run(workflow, project.pull_request(3, "feature"), replace=CHECK_BENCH)
+    project.commit("feature", {"bench.txt": GO_BASE})  # fixed
+    third = project.run(workflow, project.pull_request(3, "feature"), replace=CHECK_BENCH)
+
+    assert [first.conclusion, second.conclusion, third.conclusion] == ["failure", "failure", "success"]
+    [comment] = comments(project, 3)
+    headline = comment["body"].split("\n")[1]
+    assert ":white_check_mark:" in headline and "no regression" in headline  # the same comment, now passing
+    heads = [c["head_sha"] for c in check_runs(project)]
+    assert len(set(heads)) == 3  # one check per pushed head
+
+
+def test_a_re_run_of_the_same_job_passes_again(make_project: Callable[..., Project]) -> None:
+    project = make_project({"bench.txt": GO_BASE})
+    workflow = WORKFLOWS / "perfgate.yml"
+    project.run(workflow, project.push_event(), replace=CHECK_BENCH)
+    project.commit("feature", {"bench.txt": GO_BASE})
+    event = project.pull_request(4, "feature")
+    first = project.run(workflow, event, run_id="7001", replace=CHECK_BENCH)
+    again = project.run(workflow, event, run_id="7001", attempt=2, replace=CHECK_BENCH)
+    assert first.conclusion == again.conclusion == "success", again.log
+    assert sorted(project.site.artifacts.runs["7001"]) == [
+        "perfgate-report-default-bench-0-1",
+        "perfgate-report-default-bench-0-2",
+    ]
+    assert len(comments(project, 4)) <= 1
+
+
+def test_a_matrix_of_two_suites_keeps_two_histories_and_two_checks(make_project: Callable[..., Project]) -> None:
+    base, head = ((EXAMPLES / "pytest-benchmark" / n).read_text() for n in ("base.json", "head.json"))
+    project = make_project({"bench-parse.json": base, "bench-render.json": base})
+    workflow = WORKFLOWS / "perfgate-matrix.yml"
+    replace = {"Run the benchmarks": 'test -s "bench-$SUITE.json"'}
+    for index, suite in enumerate(("parse", "render")):
+        done = project.run(
+            workflow, project.push_event(), run_id="8001", matrix={"suite": suite}, job_index=index, job_total=2,
+            replace=replace,
+        )  # fmt: skip
+        assert done.conclusion == "success", done.log
+    assert not project.site.caches.refused  # each leg saved its own history
+    project.commit("feature", {"bench-parse.json": head, "bench-render.json": base})
+    event = project.pull_request(5, "feature")
+    legs = [
+        project.run(workflow, event, run_id="8002", matrix={"suite": s}, job_index=i, job_total=2, replace=replace)
+        for i, s in enumerate(("parse", "render"))
+    ]
+    assert all(leg.outputs["verdict"] in ("pass", "fail") for leg in legs), [leg.outputs for leg in legs]
+    names = sorted(c["name"] for c in check_runs(project))
+    assert names == ["perfgate (parse)", "perfgate (render)"]
+    assert legs[1].outputs["verdict"] == "pass" and legs[1].conclusion == "success"
+
+
+def test_a_fork_pull_request_passes_with_a_read_only_token_and_publish_comments(
+    make_project: Callable[..., Project],
+) -> None:
+    project = make_project({"bench.txt": GO_BASE})
+    workflow = WORKFLOWS / "perfgate.yml"
+    project.run(workflow, project.push_event(), replace=CHECK_BENCH)
+    project.commit("fork-feature", {"bench.txt": slower(GO_BASE, "BenchmarkEncode/format=json", 1.4)})
+    event = project.pull_request(9, "fork-feature", fork=True)
+    gated = project.run(workflow, event, run_id="9001", replace=CHECK_BENCH)
+    assert gated.outputs["verdict"] == "fail"  # the verdict stands: a fork's regression still fails its job
+    assert comments(project, 9) == [] and check_runs(project) == []  # a read-only token could not write
+    assert "fork" in gated.summary.lower()
+    assert gated.step("perfgate / Keep the report").outcome == "success"
+
+    published = project.run(
+        WORKFLOWS / "perfgate-fork-publish.yml", project.workflow_run(9, "9001", gated.conclusion), job="publish"
+    )
+    assert published.conclusion == "success", published.log  # it delivered; the check carries the verdict
+    [comment] = comments(project, 9)
+    assert "format=json" in comment["body"]
+    [check] = check_runs(project)
+    assert check["head_sha"] == project.pulls[9]["head_sha"] and check["conclusion"] == "failure"
+
+
+def test_a_master_repository_records_on_master(make_project: Callable[..., Project]) -> None:
+    project = make_project({"bench.txt": GO_BASE}, default_branch="master")
+    workflow = WORKFLOWS / "perfgate.yml"
+    recorded = project.run(workflow, project.push_event(), replace=CHECK_BENCH)
+    assert recorded.outputs["verdict"] == "recorded", recorded.log
+    project.commit("feature", {"bench.txt": slower(GO_BASE, "BenchmarkEncode/format=json", 1.4)})
+    gated = project.run(workflow, project.pull_request(2, "feature"), replace=CHECK_BENCH)
+    assert gated.outputs["verdict"] == "fail", gated.summary
+
+
+@pytest.mark.parametrize("private", [False, True], ids=["public", "private"])
+def test_data_branch_history_with_persist_credentials_false(
+    make_project: Callable[..., Project], private: bool
+) -> None:
+    criterion = DATA / "rust-criterion" / "target"
+    files = {str(p.relative_to(criterion.parent)): p.read_text() for p in criterion.rglob("*.json")}
+    project = make_project({**files, "Cargo.toml": "[package]\nname = 'shop'\n"}, private=private)
+    workflow = WORKFLOWS / "perfgate-branch.yml"
+    replace = {"Run the benchmarks": "test -d target/criterion"}
+    recorded = project.run(workflow, project.push_event(), job="record", replace=replace)
+    assert recorded.outputs["verdict"] == "recorded", recorded.log
+    assert recorded.step("perfgate / Save history (branch)").outcome == "success", recorded.log
+    assert "runs.jsonl" in git(project.bare, "ls-tree", "--name-only", "perfgate-data")
+
+    project.commit("feature", {"README": "docs"})
+    gated = project.run(workflow, project.pull_request(6, "feature"), job="bench", replace=replace)
+    assert gated.conclusion == "success", gated.log
+    assert gated.outputs["verdict"] == "pass"  # compared with the history from the branch, not "no baseline"
+
+
+def test_data_branch_push_without_contents_write_names_the_permission(make_project: Callable[..., Project]) -> None:
+    project = make_project({"bench.txt": GO_BASE})
+    spec = yaml.safe_load((WORKFLOWS / "perfgate.yml").read_text())
+    spec["jobs"]["bench"]["steps"][-1]["with"]["history"] = "branch"  # contents: read only
+    result = project.run(spec, project.push_event(), replace=CHECK_BENCH)
+    assert result.conclusion == "failure"
+    [error] = [m for m in result.messages("error") if "history" in m]
+    assert "contents: write" in error and "403" in error
+
+
+def test_postgres_history_with_and_without_the_secret(make_project: Callable[..., Project]) -> None:
+    schema = "s" + uuid.uuid4().hex[:10]
+    engine = create_engine(PG)
+    with engine.begin() as conn:
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+    try:
+        url = f"postgresql://postgres:s3cret-pw@127.0.0.1:5432/test?options=-csearch_path%3D{schema}"
+        project = make_project({"bench.txt": GO_BASE})
+        workflow = WORKFLOWS / "perfgate-postgres.yml"
+        secrets = {"PERFGATE_DATABASE_URL": url}
+        recorded = project.run(workflow, project.push_event(), secrets_=secrets, replace=CHECK_BENCH)
+        assert recorded.outputs["verdict"] == "recorded", recorded.log
+        assert "s3cret-pw" not in recorded.raw_log  # never printed, not merely masked by the runner
+
+        project.commit("feature", {"bench.txt": slower(GO_BASE, "BenchmarkEncode/format=json", 1.4)})
+        gated = project.run(workflow, project.pull_request(8, "feature"), secrets_=secrets, replace=CHECK_BENCH)
+        assert gated.outputs["verdict"] == "fail", gated.summary
+
+        project.commit("deps", {"go.sum": "bump\n"})
+        bot = project.run(workflow, project.pull_request(10, "deps", actor="dependabot[bot]"), replace=CHECK_BENCH)
+        assert bot.conclusion == "success", bot.log  # no secret: nothing compared, never a red X
+        assert bot.outputs["verdict"] == "no-baseline"
+        assert any("no secrets" in m for m in bot.messages("notice"))
+    finally:
+        with engine.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        engine.dispose()
+
+
+def test_a_secondary_rate_limit_on_the_comment_is_waited_out(make_project: Callable[..., Project]) -> None:
+    project = make_project({"bench.txt": GO_BASE})
+    workflow = WORKFLOWS / "perfgate.yml"
+    project.run(workflow, project.push_event(), replace=CHECK_BENCH)
+    project.commit("feature", {"bench.txt": slower(GO_BASE, "BenchmarkEncode/format=json", 1.4)})
+    project.site.api.faults.append(
+        Fault("POST", r"/issues/\d+/comments$", 403, headers={"Retry-After": "1"}, message=SECONDARY_RATE_LIMIT)
+    )
+    gated = project.run(workflow, project.pull_request(11, "feature"), replace=CHECK_BENCH)
+    assert gated.outputs["verdict"] == "fail"
+    assert len(comments(project, 11)) == 1  # posted after the wait
+    assert [c.status for c in project.site.api.requests("POST", r"/issues/11/comments$")] == [403, 201]
+
+
+def test_an_unchanged_pull_request_passes_from_a_shallow_checkout(make_project: Callable[..., Project]) -> None:
+    project = make_project({"bench.txt": GO_BASE})
+    spec = yaml.safe_load((WORKFLOWS / "perfgate.yml").read_text())
+    del spec["jobs"]["bench"]["steps"][0]["with"]["fetch-depth"]  # actions/checkout's default: depth 1
+    project.run(spec, project.push_event(), replace=CHECK_BENCH)
+    project.commit("docs", {"README.md": "only docs\n"})
+    gated = project.run(spec, project.pull_request(12, "docs"), replace=CHECK_BENCH)
+    assert gated.conclusion == "success" and gated.outputs["verdict"] == "pass", gated.summary
+    assert (
+        git(
+            project.site.machine / "work" / project.site.full_name.split("/")[1] / project.site.full_name.split("/")[1],
+            "rev-parse",
+            "--is-shallow-repository",
+        )
+        == "true"
+    )
+    [check] = check_runs(project)
+    assert check["conclusion"] == "success"
+
+
+def test_shell_metacharacters_in_inputs_stay_data(make_project: Callable[..., Project]) -> None:
+    name = "bench $(touch pwned) `touch pwned2`;x.txt"
+    project = make_project({name: GO_BASE})
+    spec = yaml.safe_load((WORKFLOWS / "perfgate.yml").read_text())
+    action = spec["jobs"]["bench"]["steps"][-1]
+    action["with"] = {"results": "'bench $(touch pwned) `touch pwned2`;x.txt'", "suite": "a'b\"$(id)"}
+    result = project.run(spec, project.push_event(), replace={"Run the benchmarks": "true"})
+    workspace = (
+        project.site.machine / "work" / project.site.full_name.split("/")[1] / project.site.full_name.split("/")[1]
+    )
+    assert not (workspace / "pwned").exists() and not (workspace / "pwned2").exists()
+    assert result.conclusion in ("success", "failure")
+    assert "uid=" not in result.log
+
+
+def test_no_token_is_printed(make_project: Callable[..., Project]) -> None:
+    project = make_project({"bench.txt": GO_BASE}, private=True)
+    result = project.run(
+        WORKFLOWS / "perfgate-branch.yml", project.push_event(), job="record", replace={"Run the benchmarks": "true"}
+    )
+    [token] = project.tokens  # the job's GITHUB_TOKEN, used by checkout and the data branch push
+    basic = base64.b64encode(f"x-access-token:{token}".encode()).decode()
+    raw = result.raw_log
+    assert token not in raw and basic not in raw  # masked by the runner, or never printed at all

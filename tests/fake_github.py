@@ -59,6 +59,7 @@ class FakeGitHub:
         self.statuses: list[dict[str, Any]] = []
         self.faults: list[Fault] = []
         self.read_only_tokens: set[str] = set()  # writes with these get GitHub's 403 for a read-only token
+        self.users: dict[str, str] = {}  # personal access tokens -> their user's login (else the Actions bot)
         self.calls: list[Call] = []
         self._next_id = 1000
         self._lock = threading.Lock()
@@ -135,8 +136,16 @@ class FakeGitHub:
                 headers: dict[str, str]
                 if method != "GET" and token in fake.read_only_tokens:
                     status, payload, headers = 403, {"message": READ_ONLY, "documentation_url": DOCS}, {}
+                elif parsed.path == "/user" and method == "GET":  # who the token is: only for a user's token
+                    login = fake.users.get(token)
+                    status, payload, headers = (
+                        (200, {"login": login, "type": "User"}, {})
+                        if login
+                        else (403, {"message": READ_ONLY, "documentation_url": DOCS}, {})
+                    )
                 else:
-                    status, payload, headers = fake._route(method, parsed.path, parse_qs(parsed.query), body)
+                    login = fake.users.get(token, "github-actions[bot]")
+                    status, payload, headers = fake._route(method, parsed.path, parse_qs(parsed.query), body, login)
                 fake.calls.append(Call(method, parsed.path, parse_qs(parsed.query), body, status))
                 data = json.dumps(payload).encode() if payload is not None else b""
                 self.send_response(status)
@@ -169,22 +178,24 @@ class FakeGitHub:
                     return fault
         return None
 
-    def _route(self, method: str, path: str, query: dict[str, list[str]], body: Any) -> tuple[int, Any, dict[str, str]]:
+    def _route(
+        self, method: str, path: str, query: dict[str, list[str]], body: Any, login: str = "github-actions[bot]"
+    ) -> tuple[int, Any, dict[str, str]]:
         fault = self._fault(method, path)
         if fault is not None and fault.status == 0:
             threading.Event().wait(fault.delay)
-            return self._serve_route(method, path, query, body)
+            return self._serve_route(method, path, query, body, login)
         if fault is not None:
             if fault.after:
-                self._serve_route(method, path, query, body)
+                self._serve_route(method, path, query, body, login)
             if fault.delay:
                 threading.Event().wait(fault.delay)
             message = {"message": fault.message, "documentation_url": "https://docs.github.example"}
             return fault.status, message, fault.headers
-        return self._serve_route(method, path, query, body)
+        return self._serve_route(method, path, query, body, login)
 
     def _serve_route(
-        self, method: str, path: str, query: dict[str, list[str]], body: Any
+        self, method: str, path: str, query: dict[str, list[str]], body: Any, login: str = "github-actions[bot]"
     ) -> tuple[int, Any, dict[str, str]]:
         base = f"/repos/{self.full_name}"
         if not path.startswith(base) and path != "/repos/" + self.full_name:
@@ -201,7 +212,7 @@ class FakeGitHub:
             if method == "GET":
                 return self._page(self.comments.get(number, []), query, f"{self.url}{path}")
             if method == "POST":
-                return 201, self.add_comment(number, body["body"]), {}
+                return 201, self.add_comment(number, body["body"], login), {}
         if m := re.fullmatch(r"/issues/comments/(\d+)", rest):
             comment_id = int(m.group(1))
             for comments in self.comments.values():

@@ -93,3 +93,12 @@ def test_readme_links_resolve() -> None:
         "docs/design.md",
     ):
         assert f"({target})" in readme and (ROOT / target).is_file(), target
+
+
+def test_every_example_workflow_is_in_the_action_docs_verbatim() -> None:
+    """docs/github-action.md shows the example workflows as they are (the runner tests run those files)."""
+    docs = (ROOT / "docs" / "github-action.md").read_text()
+    examples = sorted((ROOT / "examples" / "github").glob("*.yml"))
+    assert len(examples) >= 5
+    for example in examples:
+        assert f"```yaml\n{example.read_text()}```" in docs, f"{example.name} differs from its copy in the docs"

@@ -2,6 +2,7 @@
 
 Each file in tests/data is damaged by a seeded mutator and read, sniffed and with every format forced.
 Whatever is read must also be comparable and storable: every number finite, every count in range.
+Larger runs by hand, with another seed: PERFGATE_FUZZ_MUTATIONS=2000 PERFGATE_FUZZ_SEED=2 pytest tests/test_fuzz.py
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import gzip
 import json
 import math
+import os
 import random
 import resource
 from pathlib import Path
@@ -23,7 +25,8 @@ from perfgate.model import ParsedResults
 from .conftest import DATA
 from .mutate import mutate_bytes, mutate_json
 
-MUTATIONS_PER_FILE = 150
+MUTATIONS_PER_FILE = int(os.environ.get("PERFGATE_FUZZ_MUTATIONS", "150"))
+SEED = os.environ.get("PERFGATE_FUZZ_SEED", "")
 FILES = sorted(
     p for p in DATA.rglob("*") if p.is_file() and p.name != "PROVENANCE.txt" and "github-events" not in p.parts
 )
@@ -46,7 +49,7 @@ def _sane(results: ParsedResults) -> None:
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: str(p.relative_to(DATA)))
 def test_mutated_files_are_read_or_refused_never_crash(path: Path, tmp_path: Path) -> None:
-    rng = random.Random(f"perfgate-fuzz:{path.relative_to(DATA)}")
+    rng = random.Random(f"perfgate-fuzz{SEED}:{path.relative_to(DATA)}")
     original = _original(path)
     try:
         parsed = json.loads(original)

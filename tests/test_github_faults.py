@@ -98,10 +98,12 @@ def test_a_deleted_comment_is_created_again(fake: FakeGitHub) -> None:
     # The comment disappears between the listing and the edit:
     original = fake._serve_route
 
-    def vanish(method: str, path: str, query: dict[str, list[str]], body: object) -> tuple[int, object, dict[str, str]]:
+    def vanish(
+        method: str, path: str, query: dict[str, list[str]], body: object, login: str = "github-actions[bot]"
+    ) -> tuple[int, object, dict[str, str]]:
         if method == "PATCH":
             fake.comments[7] = [c for c in fake.comments[7] if c["id"] != comment["id"]]
-        return original(method, path, query, body)
+        return original(method, path, query, body, login)
 
     fake._serve_route = vanish  # type: ignore[method-assign]
     assert _client(fake).upsert_comment(7, f"{MARKER}\nnew", MARKER).action == "created"
@@ -114,6 +116,23 @@ def test_a_users_comment_that_starts_with_the_marker_is_never_touched(fake: Fake
     assert _client(fake).upsert_comment(7, f"{MARKER}\nnew", MARKER).action == "updated"
     bodies = [c["body"] for c in fake.comments[7]]
     assert f"{MARKER}\nquoting the bot" in bodies and f"{MARKER}\nnew" in bodies and len(bodies) == 2
+
+
+def test_with_a_personal_access_token_its_users_comment_is_kept_up_to_date(fake: FakeGitHub) -> None:
+    """A PAT writes as its user, not as a bot: that user's marker comment is perfgate's, others' are not."""
+    fake.users["ghp_alice"] = "alice"
+    fake.add_comment(7, f"{MARKER}\nquoting perfgate", login="bob")
+    first = _client(fake, token="ghp_alice").upsert_comment(7, f"{MARKER}\nfirst", MARKER)
+    second = _client(fake, token="ghp_alice").upsert_comment(7, f"{MARKER}\nsecond", MARKER)
+    assert (first.action, second.action) == ("created", "updated")
+    by_login = {c["user"]["login"]: c["body"] for c in fake.comments[7]}
+    assert by_login == {"bob": f"{MARKER}\nquoting perfgate", "alice": f"{MARKER}\nsecond"}
+
+
+def test_the_actions_token_never_asks_who_it_is_without_a_users_marker_comment(fake: FakeGitHub) -> None:
+    fake.add_comment(7, f"{MARKER}\nold")
+    _client(fake).upsert_comment(7, f"{MARKER}\nnew", MARKER)
+    assert fake.requests("GET", r"^/user$") == []
 
 
 def test_a_late_job_for_an_older_head_leaves_the_comment_alone(fake: FakeGitHub) -> None:

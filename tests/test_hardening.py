@@ -20,6 +20,7 @@ import pytest
 from perfgate import app, formats, limits
 from perfgate.config import Config
 from perfgate.errors import InputError, StoreError
+from perfgate.formats.document import Document
 from perfgate.store import Store
 from perfgate.store.database import mask_url
 
@@ -194,6 +195,35 @@ def test_a_utf8_bom_is_detected_like_any_file(tmp_path: Path) -> None:
 
 
 # --- bounded resources ---------------------------------------------------------------------------
+
+
+def test_runs_of_blank_lines_are_skipped_with_line_numbers_kept(tmp_path: Path) -> None:
+    path = tmp_path / "blank.txt.gz"
+    with gzip.open(path, "wb") as out:
+        out.write(b"a\n\n\n\r\n\n" + b"\n" * 3_000_000 + b"b\n\r\nc")
+    lines = list(Document.open(path).lines())
+    assert [line for _, line in lines] == [b"a\n", b"\n", b"b\n", b"\r\n", b"c"]
+    assert [number for number, _ in lines] == [1, 2, 3_000_006, 3_000_007, 3_000_008]
+
+
+def test_millions_of_blank_lines_then_a_bad_line_name_the_right_line(tmp_path: Path) -> None:
+    path = tmp_path / "k6.json.gz"
+    with gzip.open(path, "wb") as out:
+        point = {"type": "Point", "metric": "http_req_duration", "data": {"time": "2026-01-01T00:00:00Z", "value": "x"}}
+        out.write(b"\n" * 5_000_000 + json.dumps(point).encode() + b"\n")
+    with pytest.raises(InputError) as error:
+        formats.read(str(path), "k6-ndjson")
+    assert "5000001" in str(error.value).replace(",", "")
+
+
+def test_an_xml_declaration_with_an_unknown_encoding_is_bad_input(tmp_path: Path) -> None:
+    """Found by the larger fuzz run (PERFGATE_FUZZ_MUTATIONS=2000): expat raises LookupError, not ParseError."""
+    path = tmp_path / "results.jtl"
+    path.write_text(
+        '<?xml version="1.0" encoding="UT9F-8"?>\n<testResults><httpSample t="5" lb="a" s="true"/></testResults>\n'
+    )
+    with pytest.raises(InputError, match="unknown encoding"):
+        formats.read(str(path), "jmeter")
 
 
 def test_non_regular_files_are_refused(tmp_path: Path) -> None:

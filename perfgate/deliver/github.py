@@ -7,8 +7,10 @@ and everything else. Rate limits and transient faults are retried, and every wai
 (``GitHubTarget.max_wait``): a job never sleeps for an hour because GitHub asked it to.
 
 Writes are not retried blindly: a comment create that failed or timed out is followed by a fresh
-listing, and only re-sent when the comment is not there, so a retry never duplicates it. Only the bot's
-own comments (author type ``Bot``) are ever edited or deleted, whatever a user's comment starts with.
+listing, and only re-sent when the comment is not there, so a retry never duplicates it. Only
+perfgate's own comments are ever edited or deleted, whatever a user's comment starts with: those of a bot
+(the Actions token, an app) or, with a personal access token, of that token's user (asked once, and only
+when a marker comment by a user exists).
 """
 
 from __future__ import annotations
@@ -86,6 +88,8 @@ class GitHubPublisher:
             lazy=True,
         )
         self._repo = self._github.get_repo(target.repository)
+        self._login: str | None = None
+        self._login_asked = False
 
     def close(self) -> None:
         self._github.close()
@@ -137,9 +141,20 @@ class GitHubPublisher:
         return CommentOutcome("created", created.html_url)
 
     def _ours(self, pr_number: int, marker: str) -> list[Any]:
-        """The bot's comments that start with the marker, oldest first (a user's never match)."""
+        """perfgate's comments that start with the marker, oldest first (another user's never match)."""
         comments = self._call(lambda: list(self._repo.get_issue(pr_number).get_comments()))
-        return [c for c in comments if (c.body or "").startswith(marker) and getattr(c.user, "type", None) == "Bot"]
+        marked = [c for c in comments if (c.body or "").startswith(marker)]
+        by_users = [c for c in marked if getattr(c.user, "type", None) != "Bot"]
+        own = self._own_login() if by_users else None
+        return [c for c in marked if getattr(c.user, "type", None) == "Bot" or (own and c.user.login == own)]
+
+    def _own_login(self) -> str | None:
+        """The login of a personal access token's user; None for the Actions token and apps (GET /user: 403)."""
+        if not self._login_asked:
+            self._login_asked = True
+            with contextlib.suppress(DeliveryError):
+                self._login = self._call(lambda: self._github.get_user().login)
+        return self._login
 
     def _remove(self, comments: list[Any]) -> int:
         for duplicate in comments:

@@ -92,6 +92,8 @@ class Document:
                         self.path, f"a line longer than {cap:,} bytes; {limits.RAISE_HINT}", where=str(number)
                     )
                 yield number, line
+                if line.strip() == b"":
+                    number += _skip_blank_lines(handle)
 
     def _open(self, cap: int, how: str) -> IO[bytes]:
         try:
@@ -290,3 +292,23 @@ def _json_type(value: Any) -> str:
     if isinstance(value, bool):
         return "a boolean"
     return _TYPE_NAMES.get(type(value), type(value).__name__)
+
+
+def _skip_blank_lines(handle: IO[bytes]) -> int:
+    """Skip the blank lines that follow, a buffer at a time: 2 GB of newlines takes seconds, not a readline each.
+
+    Every line-oriented reader ignores blank lines, so a run of them is one blank line; the count keeps the
+    line numbers of later errors right.
+    """
+    peek = getattr(handle, "peek", None)
+    if peek is None:
+        return 0
+    skipped = 0
+    while buffered := peek(1):
+        blank = buffered[: len(buffered) - len(buffered.lstrip(b"\r\n"))]
+        blank = blank[: blank.rfind(b"\n") + 1]  # whole lines only: a lone \r may start the next line's \r\n
+        if not blank:
+            break
+        handle.read(len(blank))
+        skipped += blank.count(b"\n")
+    return skipped

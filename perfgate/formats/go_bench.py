@@ -8,8 +8,10 @@ lines describe the environment. ``--- FAIL:`` lines name failed benchmarks.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from perfgate.errors import InputError
@@ -34,14 +36,24 @@ class _Result:
     values: dict[str, float] = field(default_factory=dict)
 
 
-def _text(doc: Document) -> str:
-    """The benchmark text: as is, or re-assembled from ``go test -json`` events (lines may be split)."""
-    text = doc.text()
-    first = next((line for line in text.splitlines() if line.strip()), "")
-    if not first.lstrip().startswith("{"):
-        return text
+def _lines(doc: Document) -> Iterator[tuple[int, str]]:
+    """Numbered lines of the benchmark text, streamed; from ``go test -json`` events, re-assembled per package."""
+    lines = ((number, raw.decode("utf-8", "replace")) for number, raw in doc.lines())
+    for number, line in lines:
+        if not line.strip():
+            continue
+        if not line.lstrip().startswith("{"):
+            yield number, line
+            yield from lines
+            return
+        yield from _from_events(doc, itertools.chain([(number, line)], lines))
+        return
+
+
+def _from_events(doc: Document, lines: Iterable[tuple[int, str]]) -> Iterator[tuple[int, str]]:
+    """``go test -json``: each package's Output events joined (an event may hold part of a line)."""
     outputs: dict[str, list[str]] = {}
-    for number, line in enumerate(text.splitlines(), 1):
+    for number, line in lines:
         if not line.strip():
             continue
         try:
@@ -50,17 +62,29 @@ def _text(doc: Document) -> str:
             raise InputError(doc.path, f"not a go test -json event: {exc.msg}", where=str(number)) from None
         if isinstance(event, dict) and event.get("Action") == "output" and isinstance(event.get("Output"), str):
             outputs.setdefault(str(event.get("Package", "")), []).append(event["Output"])
-    return "".join("".join(chunks) for chunks in outputs.values())
+    text = "".join("".join(chunks) for chunks in outputs.values())
+    yield from enumerate(text.splitlines(), 1)
 
 
 def sniff(doc: Document) -> bool:
-    if doc.is_dir:
+    """Only the head: a result line, or the goos/goarch header that only ``go test -bench`` prints."""
+    if doc.is_dir or doc.head.lstrip()[:1] == b"[":
         return False
-    try:
-        text = _text(doc) if doc.data.lstrip()[:1] != b"[" else ""
-    except InputError:
-        return False
-    return any(_RESULT.match(line.strip()) for line in text.splitlines()[:2000])
+    head = doc.head_lines(2000)
+    first = next((line for line in head if line.strip()), "")
+    if first.lstrip().startswith("{"):
+        outputs = []
+        for line in head:
+            try:
+                event = json.loads(line)
+            except ValueError:
+                return False
+            if isinstance(event, dict) and isinstance(event.get("Output"), str):
+                outputs.append(event["Output"])
+        head = "".join(outputs).splitlines()
+    stripped = [line.strip() for line in head]
+    header = any(s.startswith("goos:") for s in stripped) and any(s.startswith("goarch:") for s in stripped)
+    return header or any(_RESULT.match(s) for s in stripped)
 
 
 def parse(doc: Document) -> ParsedResults:
@@ -69,7 +93,7 @@ def parse(doc: Document) -> ParsedResults:
     order: list[tuple[str, str]] = []
     failures: list[tuple[str, str]] = []
     hints: dict[str, Direction] = {}
-    for number, raw in enumerate(_text(doc).splitlines(), 1):
+    for number, raw in _lines(doc):
         line = raw.strip()
         if fail := _FAIL.match(raw):
             failures.append((fail.group(1), f"--- FAIL (line {number})"))

@@ -166,6 +166,8 @@ def _read_xml(doc: Document, tally: RequestTally) -> None:
             raise InputError(
                 doc.path, f"not valid XML: {exc.msg if hasattr(exc, 'msg') else exc}", where=f"{line}:{column}"
             ) from None
+        except LookupError as exc:  # the XML declaration names an encoding Python does not know
+            raise InputError(doc.path, f"not readable XML: {exc}; expected UTF-8 or another known encoding") from None
 
 
 FORMAT = Format(

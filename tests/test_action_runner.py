@@ -220,6 +220,17 @@ def test_three_pushes_to_one_pull_request_keep_one_comment_up_to_date(make_proje
     assert len(set(heads)) == 3  # one check per pushed head
 
 
+def test_a_pull_request_before_any_recorded_run_is_neutral_not_green(make_project: Callable[..., Project]) -> None:
+    project = make_project({"bench.txt": GO_BASE})
+    project.commit("early", {"bench.txt": slower(GO_BASE, "BenchmarkEncode/format=json", 1.4)})
+    gated = project.run(WORKFLOWS / "perfgate.yml", project.pull_request(1, "early"), replace=CHECK_BENCH)
+    assert gated.conclusion == "success" and gated.outputs["verdict"] == "no-baseline", gated.log
+    [check] = check_runs(project)
+    assert check["conclusion"] == "neutral"
+    [comment] = comments(project, 1)
+    assert "nothing was compared" in comment["body"].split("\n")[1].lower()
+
+
 def test_a_re_run_of_the_same_job_passes_again(make_project: Callable[..., Project]) -> None:
     project = make_project({"bench.txt": GO_BASE})
     workflow = WORKFLOWS / "perfgate.yml"
@@ -238,25 +249,26 @@ def test_a_re_run_of_the_same_job_passes_again(make_project: Callable[..., Proje
 
 def test_a_matrix_of_two_suites_keeps_two_histories_and_two_checks(make_project: Callable[..., Project]) -> None:
     base, head = ((EXAMPLES / "pytest-benchmark" / n).read_text() for n in ("base.json", "head.json"))
-    project = make_project({"bench-parse.json": base, "bench-render.json": base})
+    project = make_project({"bench-parse.json": base, "bench-parse-fast.json": base})
     workflow = WORKFLOWS / "perfgate-matrix.yml"
     replace = {"Run the benchmarks": 'test -s "bench-$SUITE.json"'}
-    for index, suite in enumerate(("parse", "render")):
+    for index, suite in enumerate(("parse", "parse-fast")):  # one suite's name starts with the other's
         done = project.run(
             workflow, project.push_event(), run_id="8001", matrix={"suite": suite}, job_index=index, job_total=2,
             replace=replace,
         )  # fmt: skip
         assert done.conclusion == "success", done.log
     assert not project.site.caches.refused  # each leg saved its own history
-    project.commit("feature", {"bench-parse.json": head, "bench-render.json": base})
+    project.commit("feature", {"bench-parse.json": head, "bench-parse-fast.json": base})
     event = project.pull_request(5, "feature")
     legs = [
         project.run(workflow, event, run_id="8002", matrix={"suite": s}, job_index=i, job_total=2, replace=replace)
-        for i, s in enumerate(("parse", "render"))
+        for i, s in enumerate(("parse", "parse-fast"))
     ]
     assert all(leg.outputs["verdict"] in ("pass", "fail") for leg in legs), [leg.outputs for leg in legs]
     names = sorted(c["name"] for c in check_runs(project))
-    assert names == ["perfgate (parse)", "perfgate (render)"]
+    assert names == ["perfgate (parse)", "perfgate (parse-fast)"]
+    assert legs[0].outputs["verdict"] == "fail"  # parse got slower, compared with its own history
     assert legs[1].outputs["verdict"] == "pass" and legs[1].conclusion == "success"
 
 
@@ -388,18 +400,22 @@ def test_an_unchanged_pull_request_passes_from_a_shallow_checkout(make_project: 
 
 
 def test_shell_metacharacters_in_inputs_stay_data(make_project: Callable[..., Project]) -> None:
-    name = "bench $(touch pwned) `touch pwned2`;x.txt"
+    name = "b;`touch${IFS}pwned`$(touch${IFS}pwned2)|&.txt"  # a real file (results are separated by spaces)
     project = make_project({name: GO_BASE})
     spec = yaml.safe_load((WORKFLOWS / "perfgate.yml").read_text())
-    action = spec["jobs"]["bench"]["steps"][-1]
-    action["with"] = {"results": "'bench $(touch pwned) `touch pwned2`;x.txt'", "suite": "a'b\"$(id)"}
-    result = project.run(spec, project.push_event(), replace={"Run the benchmarks": "true"})
+    spec["jobs"]["bench"]["steps"][-1]["with"] = {"results": name, "suite": "a'b\"$(id),c/d*e"}
+    result = project.run(spec, project.push_event(), run_id="9300", replace={"Run the benchmarks": "true"})
     workspace = (
         project.site.machine / "work" / project.site.full_name.split("/")[1] / project.site.full_name.split("/")[1]
     )
     assert not (workspace / "pwned").exists() and not (workspace / "pwned2").exists()
-    assert result.conclusion in ("success", "failure")
-    assert "uid=" not in result.log
+    assert result.conclusion == "success", result.log  # the file was read, the cache key valid
+    assert result.outputs["verdict"] == "recorded" and "uid=" not in result.raw_log
+    assert "perfgate-history-a-b---id--c-d-e_9300-1-bench" in project.site.caches.saved_keys()
+    project.commit("feature", {"README": "x"})
+    gated = project.run(spec, project.pull_request(2, "feature"), run_id="9301", replace={"Run the benchmarks": "true"})
+    assert gated.outputs["verdict"] == "pass", gated.log
+    assert list(project.site.artifacts.runs["9301"]) == ["perfgate-report-a-b---id--c-d-e-bench-0-1"]
 
 
 def test_no_token_is_printed(make_project: Callable[..., Project]) -> None:

@@ -31,7 +31,7 @@ import yaml
 from ..fake_github import FakeGitHub
 from .expressions import condition, interpolate, to_string
 from .git_http import GitServer
-from .services import ArtifactConflict, ArtifactStore, CacheService
+from .services import ArtifactConflict, ArtifactStore, CacheService, check_cache_key
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 JS = Path(__file__).resolve().parent / "js"
@@ -492,6 +492,7 @@ class Runner:
 
     def _cache_restore(self, with_: dict[str, str]) -> dict[str, str]:
         key = with_["key"]
+        self._check_key(key)
         restore_keys = [k for k in (with_.get("restore-keys") or "").splitlines() if k.strip()]
         matched = self.site.caches.restore(key, restore_keys, self._paths(with_["path"]), self._scopes())
         self.log.append(f"Cache restored from key: {matched}" if matched else f"Cache not found for input keys: {key}")
@@ -503,10 +504,17 @@ class Runner:
 
     def _cache_save(self, with_: dict[str, str]) -> dict[str, str]:
         key = with_["key"]
+        self._check_key(key)
         if not self.site.caches.save(key, self._paths(with_["path"]), self.event.ref):
             message = f"Failed to save: Unable to reserve cache with key {key}, another job may be creating this cache."
             self.annotations.append(("warning", message))
         return {}
+
+    def _check_key(self, key: str) -> None:
+        try:
+            check_cache_key(key)
+        except ValueError as invalid:
+            raise StepFailed(str(invalid)) from None
 
     def _upload_artifact(self, with_: dict[str, str]) -> dict[str, str]:
         source = Path(with_["path"])

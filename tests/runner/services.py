@@ -88,12 +88,23 @@ class CacheService:
         self.entries.append(CacheEntry(scope, key, version, where, next(_ORDER)))
         return True
 
-    def keys(self, scope: str | None = None) -> list[str]:
+    def saved_keys(self, scope: str | None = None) -> list[str]:
         return [e.key for e in self.entries if scope is None or e.scope == scope]
 
 
 class ArtifactConflict(Exception):
     pass
+
+
+ARTIFACT_NAME_REFUSES = ('"', ":", "<", ">", "|", "*", "?", "\r", "\n", "\\", "/")  # @actions/artifact
+
+
+def check_cache_key(key: str) -> None:
+    """actions/cache's own validation: the step fails on such a key."""
+    if "," in key:
+        raise ValueError(f"Key Validation Error: {key} cannot contain commas.")
+    if len(key) > 512:
+        raise ValueError(f"Key Validation Error: {key} cannot be larger than 512 characters.")
 
 
 @dataclass
@@ -102,6 +113,11 @@ class ArtifactStore:
     runs: dict[str, dict[str, Path]] = field(default_factory=dict)  # run id -> name -> files
 
     def upload(self, run_id: str, name: str, source: Path) -> None:
+        bad = [c for c in ARTIFACT_NAME_REFUSES if c in name]
+        if bad:
+            raise ArtifactConflict(
+                f"The artifact name is not valid: {name}. Contains the following character: {bad[0]!r}"
+            )
         if name in self.runs.get(run_id, {}):
             raise ArtifactConflict(
                 "Failed to CreateArtifact: Received non-retryable error: Failed request: (409) Conflict: "

@@ -96,7 +96,11 @@ def _kind(noise: Noise) -> SampleKind:
 
 
 def perfgate_rule(
-    base: list[list[FloatArray]], cand: list[FloatArray], mode: str, kind: SampleKind = SampleKind.REPETITION
+    base: list[list[FloatArray]],
+    cand: list[FloatArray],
+    mode: str,
+    kind: SampleKind = SampleKind.REPETITION,
+    between_runs: bool | None = None,
 ) -> list[bool]:
     def series(i: int, values: FloatArray) -> Series:
         samples = as_samples(values)
@@ -108,7 +112,8 @@ def perfgate_rule(
         tuple(tuple(series(i, b[r]) for i, b in enumerate(base)) for r in range(runs)),
     )
     cand_side = Side((RunRef("c"),), (tuple(series(i, c) for i, c in enumerate(cand)),))
-    report = evaluate(base_side, cand_side, Settings(between_runs=mode == "history"))
+    runs_term = mode == "history" if between_runs is None else between_runs
+    report = evaluate(base_side, cand_side, Settings(between_runs=runs_term))
     return [c.verdict in FAILING for c in report.comparisons]
 
 
@@ -172,6 +177,68 @@ def detection(
         for name in RULES:
             hits[name] += sum(run_rule(name, base, cand, mode, noise)[:2])
     return {name: h / (2 * runs) for name, h in hits.items()}
+
+
+SHORT = (1, 2, 3, 4, 5, 10, 20)
+
+
+def short_history_false_alarms(runs: int, cv: float, tau: float, trials: int, seed: int) -> tuple[float, float]:
+    """Share of A/A runs (200 series, n = 20) with a false alarm: (perfgate now, samples only as before)."""
+    rng = np.random.default_rng(seed)
+    now = before = 0
+    for _ in range(trials):
+        base, cand = simulate(rng, 200, 0, 20, Noise(cv, tau), 0.0, "history", runs)
+        now += any(perfgate_rule(base, cand, "history"))
+        before += any(perfgate_rule(base, cand, "history", between_runs=runs >= 5))
+    return now / trials, before / trials
+
+
+def short_history_detection(runs: int, change: float, trials: int, seed: int, series: int, changed: int) -> float:
+    """Share of changed series that fail (CV 3 %, τ 2 %, n = 20)."""
+    rng = np.random.default_rng(seed)
+    hits = 0
+    for _ in range(trials):
+        base, cand = simulate(rng, series, changed, 20, Noise(0.03, 0.02), change, "history", runs)
+        hits += sum(perfgate_rule(base, cand, "history")[:changed])
+    return hits / (changed * trials)
+
+
+def short_history(quick: bool) -> list[str]:
+    trials = 4 if quick else 12
+    out = [
+        "",
+        f"**Short histories: false alarms** (A/A, runs of 200 series, n = 20 per side; {trials} runs per cell): share "
+        "of runs with at least one false alarm, **now** (run-to-run noise from the `run_noise` prior, 5 % worth "
+        "2 runs, combined with the runs seen) / before (with fewer than 5 baseline runs, the pooled samples only).",
+        "",
+    ]
+    rows = []
+    for runs in SHORT:
+        for cv in (0.01, 0.03, 0.10):
+            cells = []
+            for tau in (0.0, 0.02, 0.05, 0.10):
+                now, before = short_history_false_alarms(
+                    runs, cv, tau, trials, seed=runs * 1000 + int(cv * 100) + int(tau * 1e4)
+                )
+                cells.append(f"**{_pct(now)}** / {_pct(before)}")
+            rows.append([str(runs), f"{cv * 100:.0f} %", *cells])
+    out += _table(["baseline runs", "CV", "τ 0 %", "τ 2 %", "τ 5 %", "τ 10 %"], rows)
+    det_trials = 10 if quick else 40
+    out += [
+        "",
+        f"**Short histories: detection** (CV 3 %, τ 2 %, n = 20; {det_trials} runs per cell): share of changed series "
+        "that fail. Each cell: one series alone / 2 changed among 20.",
+        "",
+    ]
+    rows = []
+    for runs in SHORT:
+        cells = []
+        for change in (0.10, 0.20, 0.40, 0.60):
+            alone = short_history_detection(runs, change, det_trials, 900 + runs, 1, 1)
+            among = short_history_detection(runs, change, det_trials, 950 + runs, 20, 2)
+            cells.append(f"{_pct(alone)} / {_pct(among)}")
+        rows.append([str(runs), *cells])
+    return out + _table(["baseline runs", "+10 %", "+20 %", "+40 %", "+60 %"], rows)
 
 
 def _pct(x: float) -> str:
@@ -246,6 +313,7 @@ def build(quick: bool) -> str:
         rows.append([label, *[f"{_pct(fa[k][1])} / {_pct(det[k])}" for k in names]])
     out += ["Each cell: runs with a false alarm / detection at +10 %.", ""]
     out += _table(["noise", *names], rows)
+    out += short_history(quick)
     out += ["", "<!-- evaluation:end -->"]
     return "\n".join(out)
 

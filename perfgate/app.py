@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, TextIO
 from perfgate import baseline, config, exchange, formats, vcs
 from perfgate.config import Config, Resolved
 from perfgate.errors import InputError, NoBaseline, StoreError, UsageError
-from perfgate.gate import MIN_RUNS_FOR_TAU, Policy, Report, Settings, Side, evaluate
+from perfgate.gate import MIN_RUNS_FOR_TAU, Policy, Report, Settings, Side, Verdict, evaluate
 from perfgate.model import GateDecision, HistoryPoint, ParsedResults, Pruned, Run, RunHeader, RunRef, Series
 from perfgate.store import Store
 from perfgate.units import parse_percentage
@@ -63,6 +63,7 @@ def resolve_settings(cfg: Config, overrides: Overrides, *, between_runs: bool = 
         confidence=cfg.confidence,
         min_samples=overrides.min_samples if overrides.min_samples is not None else cfg.min_samples,
         between_runs=between_runs,
+        run_noise=cfg.run_noise,
     )
 
 
@@ -193,6 +194,7 @@ def compare_files(
         replace(settings, between_runs=between_runs),
         policy or Policy(),
     )
+    _require_common_series(report, "the baseline files")
     env = baseline.environment_warnings([r.environment for r in base_results], [r.environment for r in head_results])
     return replace(report, notes=(*env, *report.notes, *_input_notes(head_results)))
 
@@ -253,11 +255,33 @@ def compare_parsed_with_history(
     side = Side(tuple(_stored_ref(run) for run in runs), tuple(run.series for run in runs))
     report = evaluate(side, _file_side(head_results), replace(settings, between_runs=True), policy or Policy())
     if not runs:
-        notes: tuple[str, ...] = (f"no {branch}-branch run at or before the merge-base: nothing was compared",)
-    else:
-        env = baseline.environment_warnings([r.environment for r in runs], [r.environment for r in head_results])
-        notes = (f"baseline: {choice.reason}", *choice.warnings, *env)
+        raise NoBaseline(
+            f"no {branch}-branch run of suite {suite!r} at or before the merge-base: nothing was compared",
+            fix=f"Record a {branch}-branch run of an ancestor of this commit (perfgate ingest on pushes to {branch})",
+        )
+    _require_common_series(report, f"the {branch}-branch runs")
+    env = baseline.environment_warnings([r.environment for r in runs], [r.environment for r in head_results])
+    notes = (f"baseline: {choice.reason}", *choice.warnings, *env)
     return replace(report, notes=(*notes, *report.notes, *_input_notes(head_results)))
+
+
+def _require_common_series(report: Report, baseline_is: str) -> None:
+    """NoBaseline when no series is on both sides and no budget applies: "PASS: 3 new" would be a silent pass."""
+    compared = [c for c in report.comparisons if c.verdict not in (Verdict.NEW, Verdict.MISSING) or c.budget]
+    if compared or not report.comparisons:
+        return
+    new = [c.name for c in report.comparisons if c.verdict is Verdict.NEW]
+    missing = [c.name for c in report.comparisons if c.verdict is Verdict.MISSING]
+
+    def some(names: list[str]) -> str:
+        shown = ", ".join(names[:3]) or "none"
+        return shown + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+
+    raise NoBaseline(
+        f"{baseline_is} and the results have no series in common: nothing was compared",
+        fix=f"Compare the same benchmarks (same names, format and suite): the results have {some(new)}; "
+        f"{baseline_is} have {some(missing)}",
+    )
 
 
 def _require_history(store: Store, suite: str, branch: str) -> None:

@@ -183,7 +183,7 @@ def main(ctx: click.Context, debug: bool, max_input_size: str | None) -> None:
 @click.option(
     "--min-samples",
     type=click.IntRange(2),
-    help="Fewer samples than this on either side gives 'insufficient data'. [default: from the config, else 5]",
+    help="Fewer samples than this on either side gives 'insufficient-data'. [default: from the config, else 5]",
 )
 @click.option(
     "--output-format", type=click.Choice(sorted(RENDERERS)), default="text", show_default=True, help="Report format."

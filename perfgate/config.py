@@ -28,6 +28,7 @@ _SETTINGS: dict[str, type | tuple[type, ...]] = {
     "suite": str,
     "main_branch": str,
     "max_regression": (str, float, int),
+    "run_noise": (str, float, int),
     "fdr": (float, int),
     "confidence": (float, int),
     "min_samples": int,
@@ -85,6 +86,7 @@ class Config:
     main_branch: str = "main"
     main_branch_given: bool = False  # set in the file; else the Action follows the repository's default branch
     max_regression: float = 0.05
+    run_noise: float = 0.05  # spread between CI runs assumed while history is short
     fdr: float = 0.05
     confidence: float = 0.90
     min_samples: int = 5
@@ -178,8 +180,9 @@ def _parse(document: dict[str, Any], locate: _Locator) -> Config:
         if not isinstance(value, expected) or isinstance(value, bool):
             raise locate.error(f"perfgate.{key}", f"expected {_type_name(expected)}, got {value!r}")
         values[key] = value
-    if "max_regression" in values:
-        values["max_regression"] = _percentage(locate, "perfgate.max_regression", values["max_regression"])
+    for key in ("max_regression", "run_noise"):
+        if key in values:
+            values[key] = _percentage(locate, f"perfgate.{key}", values[key])
     for key, low, high in (("fdr", 0.0, 1.0), ("confidence", 0.5, 1.0)):
         if key in values and not low < float(values[key]) < high:
             raise locate.error(f"perfgate.{key}", f"expected a number between {low:g} and {high:g}, got {values[key]}")

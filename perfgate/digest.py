@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import cached_property
 
 import numpy as np
@@ -22,6 +22,7 @@ from perfgate.model import Direction, FloatArray, GateDecision, SampleKind, Seri
 
 HEADROOM = 0.10  # budgets whose latest value is within this fraction of the limit are listed
 MIN_NOISE_RUNS = 8  # runs of history before a series' noise is judged
+JUDGE_RUNS = 5  # main runs of a series before it can be called steady (steps and drift need some history)
 MAX_CHARTS = 12  # charts in one mail: enough for the highlights, small enough for a mailbox
 NOISE_RUNS = 30  # the latest runs a series' noise is judged on
 MEDIAN_ERROR = math.sqrt(math.pi / 2)  # a median's standard error, in units of sd/sqrt(n), for normal samples
@@ -158,6 +159,8 @@ class Digest:
     new: tuple[History, ...] = ()
     removed: tuple[History, ...] = ()
     steady: int = 0
+    too_short: int = 0  # series with fewer than JUDGE_RUNS main runs: neither steady nor anything else yet
+    latest_run: datetime | None = None  # the newest main run before the period's end, in the period or not
     charts: tuple[tuple[Chart, History], ...] = ()
     options: Options = field(default_factory=Options)
 
@@ -187,6 +190,12 @@ class Digest:
     def summary(self) -> str:
         """The sentence at the top of the mail."""
         if self.runs == 0:
+            if self.latest_run is not None:  # e.g. runs ingested from files that carry their own (older) date
+                day = self.latest_run.date()
+                return (
+                    f"No runs were recorded on main in this period: nothing to compare. The latest is from {day} "
+                    f"(runs are dated when the tool ran them); --until {day + timedelta(days=1)} shows its week."
+                )
             return "No runs were recorded on main in this period: nothing to compare."
         parts: list[str] = []
         regressions, improvements = len(self.regressions), len(self.improvements)
@@ -209,9 +218,15 @@ class Digest:
             parts.append(f"{_count(len(self.noisy), 'series', 'series')} too noisy to gate")
         if self.blocked:
             parts.append(f"{_count(len(self.blocked), 'pull request')} blocked")
-        if not parts:
+        short = f"{_count(self.too_short, 'series', 'series')} with fewer than {JUDGE_RUNS} runs on main, too few to judge yet"
+        if not parts and not self.too_short:
             return f"All {_count(self.series, 'series', 'series')} steady on main: no steps, no drift, every budget has room."
+        if not parts:
+            judged = f"no steps or drift in the other {self.steady}; " if self.steady else ""
+            return f"Nothing to flag: {judged}{short}."
         parts.append(f"{self.steady} steady")
+        if self.too_short:
+            parts.append(short)
         return _sentence(parts)
 
 
@@ -269,7 +284,9 @@ def build(
         pulls=_pulls(decisions),
         new=new,
         removed=removed,
-        steady=sum(1 for h in in_period if id(h) not in flagged),
+        steady=sum(1 for h in in_period if id(h) not in flagged and len(h.points) >= JUDGE_RUNS),
+        too_short=sum(1 for h in in_period if id(h) not in flagged and len(h.points) < JUDGE_RUNS),
+        latest_run=max((p.recorded_at for h in histories for p in h.points if p.recorded_at < end), default=None),
         options=options,
     )
     return _with_charts(digest, start, budgets)

@@ -22,7 +22,8 @@ from perfgate.model import Direction, FloatArray, Origin, RunRef, SampleKind, Se
 from perfgate.units import PER_SECOND, RATIO, format_value
 
 BUDGET_LEVEL = 0.95
-MIN_RUNS_FOR_TAU = 5
+MIN_RUNS_FOR_TAU = 5  # files compared from one job: with fewer, the files are taken to share one runner
+PRIOR_RUNS = 2.0  # the run_noise prior weighs as much as two observed baseline runs (docs/statistics.md)
 MAX_WINDOWS = 30  # per run, for load-test requests
 MIN_WINDOW = 30  # requests per window at least
 
@@ -55,6 +56,7 @@ class Settings:
     confidence: float = 0.90  # of the Hodges-Lehmann interval
     min_samples: int = 5
     between_runs: bool = False  # the baseline ran in other jobs: test against its run-to-run spread too
+    run_noise: float = 0.05  # the spread between CI runs assumed before history shows it (a fraction)
 
 
 @dataclass(frozen=True)
@@ -154,7 +156,7 @@ class _Tested:
     interval: stats.ShiftInterval
     test: stats.ShiftTest
     p_worse: float
-    between_runs_p: float | None
+    runs: stats.RunNoise | None
 
 
 @dataclass
@@ -182,12 +184,45 @@ def evaluate(baseline: Side, candidate: Side, settings: Settings, policy: Policy
             first[key] = _insufficient(b, c, settings, gated)
         else:
             tested.append(_test(b, c, settings, policy, notes))
-    q_worse = stats.benjamini_hochberg([t.p_worse for t in tested])
-    q_better = stats.benjamini_hochberg([t.test.p_less for t in tested])
+    families = _one_measurement_families(tested)
+    q_worse = _family_q([t.p_worse for t in tested], families)
+    q_better = _family_q([t.test.p_less for t in tested], families)
     for t, qw, qb in zip(tested, q_worse, q_better, strict=True):
         first[t.base.series.key] = _decide(t, qw, qb, settings)
     comparisons = tuple(_finish(first[k], cand.get(k), policy, notes) for k in keys)
+    names = {name for name, _ in keys}
+    for kind, rules in (("budget", policy.budgets), ("waiver", policy.waivers)):
+        for rule in rules:
+            if names and not any(rule.applies_to(name) for name in names):
+                notes.add(f"{kind} match {rule.match!r} fits no series here: check the name (or the glob's * and ?)")
     return Report(comparisons, settings, baseline.refs, candidate.refs, tuple(notes.items), _geomean(comparisons))
+
+
+# Metrics that are one measurement of a benchmark's iterations in other units (time per op, ops or bytes per
+# second, wall and CPU time): tested once in the Benjamini-Hochberg family, so units do not dilute its power.
+ONE_MEASUREMENT = frozenset(
+    {"time", "real_time", "cpu_time", "throughput", "bytes_per_second", "items_per_second", "bits_per_second"}
+)
+
+
+def _one_measurement_families(tested: list[_Tested]) -> list[list[int]]:
+    """Indexes of ``tested`` grouped so that one benchmark's timing metrics form one family member."""
+    families: dict[tuple[str, str], list[int]] = {}
+    for i, t in enumerate(tested):
+        s = t.base.series
+        timing = s.kind is SampleKind.REPETITION and s.metric in ONE_MEASUREMENT
+        families.setdefault((s.name, "timing" if timing else s.metric), []).append(i)
+    return list(families.values())
+
+
+def _family_q(p_values: list[float], families: list[list[int]]) -> list[float]:
+    """Benjamini-Hochberg over families (each counted once, at its smallest p); a member's q is never below its p."""
+    family_q = stats.benjamini_hochberg([min(p_values[i] for i in members) for members in families])
+    q = [1.0] * len(p_values)
+    for members, fq in zip(families, family_q, strict=True):
+        for i in members:
+            q[i] = max(fq, p_values[i])
+    return q
 
 
 def _pool(side: Side) -> dict[tuple[str, str], _Pooled]:
@@ -241,19 +276,23 @@ def _test(b: _Pooled, c: _Pooled, settings: Settings, policy: Policy, notes: _No
     x, y = _normalised_log(b.values, direction), _normalised_log(c.values, direction)
     interval = stats.hodges_lehmann(x, y, settings.confidence)
     test = stats.shift_test(x, y, math.log1p(delta))
-    p_runs = None
+    runs = None
     if settings.between_runs:
-        if b.run_medians.size >= MIN_RUNS_FOR_TAU:
-            p_runs = stats.between_run_p(
-                _normalised_log(b.run_medians, direction), _normalised_log(c.run_medians, direction), math.log1p(delta)
-            )
-        else:
+        runs = stats.between_run_p(
+            _normalised_log(b.run_medians, direction),
+            _normalised_log(c.run_medians, direction),
+            math.log1p(delta),
+            math.log1p(settings.run_noise),
+            PRIOR_RUNS,
+        )
+        if b.run_medians.size < MIN_RUNS_FOR_TAU:
             notes.add(
-                f"the baseline's run-to-run noise is unknown ({b.run_medians.size} baseline run(s); "
-                f"{MIN_RUNS_FOR_TAU} are needed to estimate it): a slower CI runner can look like a regression"
+                f"short history ({b.run_medians.size} baseline run(s)): CI runs are taken to differ by "
+                f"{format_percent(settings.run_noise)} (run_noise) until more main-branch runs show how much they "
+                "really do, so only large changes can fail for now"
             )
-    p_worse = max(test.p_greater, p_runs) if p_runs is not None else test.p_greater
-    return _Tested(b, c, delta, interval, test, p_worse, p_runs)
+    p_worse = max(test.p_greater, runs.p) if runs is not None else test.p_greater
+    return _Tested(b, c, delta, interval, test, p_worse, runs)
 
 
 def _decide(t: _Tested, q_worse: float, q_better: float, settings: Settings) -> Comparison:
@@ -267,8 +306,9 @@ def _decide(t: _Tested, q_worse: float, q_better: float, settings: Settings) -> 
     ci = (ends[0], ends[1]) if bounded else None
     n = f"n = {b.values.size} + {c.values.size}"
     evidence = f"{p_phrase('p', t.p_worse)}, {p_phrase('q', q_worse)}, {n}"
-    if t.between_runs_p is not None and t.between_runs_p >= test.p_greater:
-        evidence += f"; p from the spread of {b.run_medians.size} baseline runs"
+    spread = f"±{math.expm1(t.runs.spread) * 100:.1f}%" if t.runs is not None else ""
+    runs_decide = t.runs is not None and t.runs.p >= test.p_greater
+    weighed = f"{evidence}; p from run-to-run noise of {spread}" if runs_decide else evidence
     effect = format_change(ratio)
     if ci is not None:
         effect += f" [{format_change(ci[0])}, {format_change(ci[1])}]"
@@ -281,15 +321,17 @@ def _decide(t: _Tested, q_worse: float, q_better: float, settings: Settings) -> 
     else:
         allowed = f"the {format_percent(t.delta)} allowed"
     if q_worse <= settings.fdr:
-        verdict, reason = Verdict.REGRESSION, f"{effect} is beyond {allowed} ({evidence})"
+        verdict, reason = Verdict.REGRESSION, f"{effect} is beyond {allowed} ({weighed})"
     elif q_better <= settings.fdr:
         better = f"{p_phrase('p', test.p_less)}, {p_phrase('q', q_better)}, {n}"
-        verdict, reason = Verdict.IMPROVEMENT, f"{effect} is better by more than {format_percent(t.delta)} ({better})"
+        threshold = format_change(_natural_ratio(-math.log1p(t.delta), direction))  # mirrored: -4.8% for 5%
+        verdict, reason = Verdict.IMPROVEMENT, f"{effect} is better than {threshold} ({better})"
     elif interval.estimate > math.log1p(t.delta):
         verdict = Verdict.SUSPECTED
-        reason = f"{effect} may be beyond {allowed}, but the evidence is too weak to fail ({evidence})"
+        uncertain = f"CI runs of main differ by {spread}" if runs_decide else "the samples vary too much to tell"
+        reason = f"{effect} may be beyond {allowed}, but not for certain: {uncertain} ({evidence})"
     else:
-        verdict, reason = Verdict.UNCHANGED, f"{effect} is within {allowed} ({evidence})"
+        verdict, reason = Verdict.UNCHANGED, f"{effect} is within {allowed} ({weighed})"
     return Comparison(
         name=b.series.name,
         metric=b.series.metric,
@@ -303,8 +345,8 @@ def _decide(t: _Tested, q_worse: float, q_better: float, settings: Settings) -> 
         n_candidate=int(c.values.size),
         change=change,
         ci=ci,
-        p_value=t.p_worse,
-        q_value=q_worse,
+        p_value=test.p_less if verdict is Verdict.IMPROVEMENT else t.p_worse,  # the p of the verdict given
+        q_value=q_better if verdict is Verdict.IMPROVEMENT else q_worse,
         test=test.method,
         max_regression=t.delta,
     )

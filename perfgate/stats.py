@@ -213,24 +213,42 @@ def proportion_bounds(events: int, trials: int, level: float = 0.95) -> Bounds:
     return Bounds(rate, lower, upper)
 
 
-def between_run_p(base_medians: FloatArray, candidate_medians: FloatArray, margin: float) -> float | None:
-    """p-value of "worse by more than margin" against the spread τ of the baseline's per-run medians.
+@dataclass(frozen=True)
+class RunNoise:
+    """The test of a change against the spread of per-run medians (log space)."""
 
-    A one-sided Welch-free t-test on run medians: the candidate's mean run median must stand out from the
-    baseline's runs by more than the margin, given how much runs of the baseline differ among themselves.
-    None when τ cannot be estimated (fewer than two runs, or identical medians).
+    p: float  # of "worse by more than the margin"
+    spread: float  # the run-to-run standard deviation used: the prior combined with the observed runs
+    runs: int  # baseline runs observed
+
+
+def between_run_p(
+    base_medians: FloatArray, candidate_medians: FloatArray, margin: float, prior: float, prior_runs: float
+) -> RunNoise | None:
+    """p-value of "worse by more than margin" against the run-to-run spread τ of the baseline.
+
+    A one-sided t-test on run medians whose variance combines a prior (``prior``: the spread between CI runs
+    that is assumed before any is seen, worth w = ``prior_runs`` runs) with the spread the baseline's runs show
+    (the conjugate, "moderated" estimate: (w·τ0² + (k-1)·s²) / (w + k - 1) with w + k - 1 degrees of
+    freedom). So one recorded run is enough to test, the uncertainty shrinks as history grows, and it never
+    vanishes: identical run medians do not make a zero spread. None when there is nothing to test.
     """
     from scipy import stats
 
-    k = base_medians.size
-    if k < 2:
+    k, m = base_medians.size, candidate_medians.size
+    if k == 0 or m == 0:
         return None
-    spread = float(np.std(base_medians, ddof=1))
-    if spread == 0.0:
+    observed = float(np.var(base_medians, ddof=1)) if k >= 2 else 0.0
+    df = prior_runs + k - 1
+    if df <= 0:
         return None
-    se = spread * math.sqrt(1 / k + 1 / max(candidate_medians.size, 1))
+    variance = (prior_runs * prior**2 + (k - 1) * observed) / df
+    if variance <= 0.0:
+        return None
+    spread = math.sqrt(variance)
+    se = spread * math.sqrt(1 / k + 1 / m)
     t = (float(np.mean(candidate_medians)) - float(np.mean(base_medians)) - margin) / se
-    return float(stats.t.sf(t, k - 1))
+    return RunNoise(float(stats.t.sf(t, df)), spread, k)
 
 
 def samples_needed(fdr: float, series: int) -> int:

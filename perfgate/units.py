@@ -88,17 +88,28 @@ def normalize(unit: str) -> UnitConversion:
 
 
 def parse_percentage(text: str | float, *, key: str) -> float:
-    """Read ``"5%"``, ``"0.05"`` or ``0.05`` as the fraction 0.05; ``key`` names the setting in errors."""
+    """Read ``"5%"``, ``"0.05"`` or ``0.05`` as the fraction 0.05; ``key`` names the setting in errors.
+
+    A bare number of 1 or more is refused: ``5`` is far likelier to mean 5 % than 500 %, and reading it as
+    written would switch the gate off without a word. Write ``"500%"`` for that.
+    """
     if isinstance(text, int | float):
-        value = float(text)
+        value, percent = float(text), False
     else:
         stripped = text.strip()
+        percent = stripped.endswith("%")
         try:
-            value = float(stripped[:-1]) / 100 if stripped.endswith("%") else float(stripped)
+            value = float(stripped[:-1]) / 100 if percent else float(stripped)
         except ValueError:
             raise ConfigError(f"{key}: expected a percentage like '5%' or a fraction like 0.05, got {text!r}") from None
     if not math.isfinite(value) or value < 0:
         raise ConfigError(f"{key}: expected a non-negative percentage, got {text!r}")
+    if not percent and value >= 1:
+        shown = f"{value:g}"
+        raise ConfigError(
+            f"{key}: {text!r} has no unit: write '{shown}%' for {shown} percent, or a fraction below 1 "
+            f"(0.05 means 5%); a bare {shown} would mean {value * 100:g}% and switch the gate off"
+        )
     return value
 
 

@@ -162,7 +162,7 @@ def test_the_readme_workflow_gates_a_go_repository_without_any_python_file(
     assert recorded.outputs["verdict"] == "recorded"
     assert_set_up_from_cache(recorded)
 
-    project.commit("slow-json", {"bench.txt": slower(GO_BASE, "BenchmarkEncode/format=json", 1.4)})
+    project.commit("slow-json", {"bench.txt": slower(GO_BASE, "BenchmarkEncode/format=json", 1.6)})
     gated = project.run(workflow, project.pull_request(7, "slow-json"))
     assert gated.conclusion == "failure"  # a regression fails the job, like a failing test
     assert gated.outputs["verdict"] == "fail" and gated.outputs["regressions"] == "1"
@@ -205,9 +205,9 @@ def test_three_pushes_to_one_pull_request_keep_one_comment_up_to_date(make_proje
     workflow = WORKFLOWS / "perfgate.yml"
     assert project.run(workflow, project.push_event(), replace=CHECK_BENCH).conclusion == "success"
 
-    project.commit("feature", {"bench.txt": slower(GO_BASE, "BenchmarkEncode/format=json", 1.4)})
+    project.commit("feature", {"bench.txt": slower(GO_BASE, "BenchmarkEncode/format=json", 1.6)})
     first = project.run(workflow, project.pull_request(3, "feature"), replace=CHECK_BENCH)
-    project.commit("feature", {"bench.txt": slower(GO_BASE, "BenchmarkEncode/format=gob", 1.5)})
+    project.commit("feature", {"bench.txt": slower(GO_BASE, "BenchmarkEncode/format=gob", 1.6)})
     second = project.run(workflow, project.pull_request(3, "feature"), replace=CHECK_BENCH)
     project.commit("feature", {"bench.txt": GO_BASE})  # fixed
     third = project.run(workflow, project.pull_request(3, "feature"), replace=CHECK_BENCH)
@@ -222,7 +222,7 @@ def test_three_pushes_to_one_pull_request_keep_one_comment_up_to_date(make_proje
 
 def test_a_pull_request_before_any_recorded_run_is_neutral_not_green(make_project: Callable[..., Project]) -> None:
     project = make_project({"bench.txt": GO_BASE})
-    project.commit("early", {"bench.txt": slower(GO_BASE, "BenchmarkEncode/format=json", 1.4)})
+    project.commit("early", {"bench.txt": slower(GO_BASE, "BenchmarkEncode/format=json", 1.6)})
     gated = project.run(WORKFLOWS / "perfgate.yml", project.pull_request(1, "early"), replace=CHECK_BENCH)
     assert gated.conclusion == "success" and gated.outputs["verdict"] == "no-baseline", gated.log
     [check] = check_runs(project)
@@ -278,7 +278,7 @@ def test_a_fork_pull_request_passes_with_a_read_only_token_and_publish_comments(
     project = make_project({"bench.txt": GO_BASE})
     workflow = WORKFLOWS / "perfgate.yml"
     project.run(workflow, project.push_event(), replace=CHECK_BENCH)
-    project.commit("fork-feature", {"bench.txt": slower(GO_BASE, "BenchmarkEncode/format=json", 1.4)})
+    project.commit("fork-feature", {"bench.txt": slower(GO_BASE, "BenchmarkEncode/format=json", 1.6)})
     event = project.pull_request(9, "fork-feature", fork=True)
     gated = project.run(workflow, event, run_id="9001", replace=CHECK_BENCH)
     assert gated.outputs["verdict"] == "fail"  # the verdict stands: a fork's regression still fails its job
@@ -301,7 +301,7 @@ def test_a_master_repository_records_on_master(make_project: Callable[..., Proje
     workflow = WORKFLOWS / "perfgate.yml"
     recorded = project.run(workflow, project.push_event(), replace=CHECK_BENCH)
     assert recorded.outputs["verdict"] == "recorded", recorded.log
-    project.commit("feature", {"bench.txt": slower(GO_BASE, "BenchmarkEncode/format=json", 1.4)})
+    project.commit("feature", {"bench.txt": slower(GO_BASE, "BenchmarkEncode/format=json", 1.6)})
     gated = project.run(workflow, project.pull_request(2, "feature"), replace=CHECK_BENCH)
     assert gated.outputs["verdict"] == "fail", gated.summary
 
@@ -350,7 +350,7 @@ def test_postgres_history_with_and_without_the_secret(make_project: Callable[...
         assert recorded.outputs["verdict"] == "recorded", recorded.log
         assert "s3cret-pw" not in recorded.raw_log  # never printed, not merely masked by the runner
 
-        project.commit("feature", {"bench.txt": slower(GO_BASE, "BenchmarkEncode/format=json", 1.4)})
+        project.commit("feature", {"bench.txt": slower(GO_BASE, "BenchmarkEncode/format=json", 1.6)})
         gated = project.run(workflow, project.pull_request(8, "feature"), secrets_=secrets, replace=CHECK_BENCH)
         assert gated.outputs["verdict"] == "fail", gated.summary
 
@@ -369,7 +369,7 @@ def test_a_secondary_rate_limit_on_the_comment_is_waited_out(make_project: Calla
     project = make_project({"bench.txt": GO_BASE})
     workflow = WORKFLOWS / "perfgate.yml"
     project.run(workflow, project.push_event(), replace=CHECK_BENCH)
-    project.commit("feature", {"bench.txt": slower(GO_BASE, "BenchmarkEncode/format=json", 1.4)})
+    project.commit("feature", {"bench.txt": slower(GO_BASE, "BenchmarkEncode/format=json", 1.6)})
     project.site.api.faults.append(
         Fault("POST", r"/issues/\d+/comments$", 403, headers={"Retry-After": "1"}, message=SECONDARY_RATE_LIMIT)
     )

@@ -289,3 +289,40 @@ def test_command_line_overrides_the_config(run_cli: Invoke, tmp_path: Path) -> N
     (tmp_path / "perfgate.toml").write_text('[perfgate]\nmax_regression = "150%"\n')
     assert run_cli("compare", BASE, HEAD).exit_code == 0  # +91 % is within 150 %
     assert run_cli("compare", BASE, HEAD, "--max-regression", "10%").exit_code == 1
+
+
+@pytest.mark.parametrize("given", ["5", "1", "2.5"])
+def test_an_allowance_without_a_unit_is_refused_with_the_fix(run_cli: Invoke, given: str) -> None:
+    result = run_cli("compare", BASE, HEAD, "--max-regression", given)
+    assert result.exit_code == 3
+    assert f"write '{float(given):g}%'" in result.output and "switch the gate off" in result.output
+
+
+@pytest.mark.parametrize("written", ["max_regression = 5", 'run_noise = "4"', "run_noise = 3"])
+def test_percent_settings_in_the_config_need_a_unit(run_cli: Invoke, tmp_path: Path, written: str) -> None:
+    (tmp_path / "perfgate.toml").write_text(f"[perfgate]\n{written}\n")
+    result = run_cli("compare", BASE, HEAD)
+    assert result.exit_code == 3 and "perfgate.toml:2" in result.output and "has no unit" in result.output
+
+
+@pytest.mark.parametrize("written", ['max_regression = "500%"', "max_regression = 0.05", 'run_noise = "2%"'])
+def test_percent_settings_with_a_unit_or_a_fraction_are_read(run_cli: Invoke, tmp_path: Path, written: str) -> None:
+    (tmp_path / "perfgate.toml").write_text(f"[perfgate]\n{written}\n")
+    assert run_cli("compare", BASE, BASE).exit_code == 0
+
+
+def test_two_files_with_no_series_in_common_are_not_a_pass(run_cli: Invoke, tmp_path: Path) -> None:
+    other = tmp_path / "other.json"
+    renamed = json.loads(Path(BASE).read_text())
+    for bench in renamed["benchmarks"]:
+        bench["name"] = bench["fullname"] = "unrelated_" + bench["name"]
+    other.write_text(json.dumps(renamed))
+    result = run_cli("compare", BASE, str(other))
+    assert result.exit_code == 3
+    assert "no series in common: nothing was compared" in result.output and "unrelated" in result.output
+
+
+def test_a_budget_that_fits_no_series_is_a_note(run_cli: Invoke, tmp_path: Path) -> None:
+    (tmp_path / "perfgate.toml").write_text('[[budget]]\nmatch = "test_tokenise"\np50 = "< 10ms"\n')
+    result = run_cli("compare", BASE, BASE)
+    assert result.exit_code == 0 and "match 'test_tokenise' fits no series" in result.output

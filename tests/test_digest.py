@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import json
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from pathlib import Path
@@ -16,7 +17,7 @@ from perfgate.digest import Digest
 from perfgate.model import GateDecision
 from perfgate.render import digest as digest_render
 from perfgate.store import Store
-from tests.conftest import Invoke, check_golden
+from tests.conftest import EXAMPLES, Invoke, check_golden
 from tests.weekly import Shape, history, store_history
 
 END = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
@@ -215,3 +216,20 @@ def test_usage_mistakes_are_named(
     assert result.exit_code == 2, result.output
     assert expected in result.output
     assert "secret" not in result.output
+
+
+def test_the_readme_path_says_two_runs_are_too_few_to_judge(run_cli: Invoke) -> None:
+    """The README's example: a couple of main runs are not "steady", they are too few to say anything yet."""
+    base = json.loads((EXAMPLES / "pytest-benchmark" / "base.json").read_text())
+    for commit in ("a1", "b2"):
+        base["commit_info"]["id"] = commit  # another run of the same code
+        Path(f"{commit}.json").write_text(json.dumps(base))
+        assert run_cli("ingest", f"{commit}.json", "--branch", "main", "--commit", commit).exit_code == 0
+    result = run_cli("digest", "--output", "digest.html")
+    assert result.exit_code == 0, result.output
+    text = Path("digest.html").read_text()  # today's week: the runs carry the date pytest-benchmark ran them
+    assert "The latest is from 2026-11-22" in text and "--until 2026-11-23 shows its week" in text
+    assert run_cli("digest", "--until", "2026-11-23", "--output", "week.html").exit_code == 0
+    week = Path("week.html").read_text()
+    assert "3 series with fewer than 5 runs on main, too few to judge yet" in week
+    assert "steady on main" not in week

@@ -28,7 +28,9 @@ from .mutate import mutate_bytes, mutate_json
 MUTATIONS_PER_FILE = int(os.environ.get("PERFGATE_FUZZ_MUTATIONS", "150"))
 SEED = os.environ.get("PERFGATE_FUZZ_SEED", "")
 FILES = sorted(
-    p for p in DATA.rglob("*") if p.is_file() and p.name != "PROVENANCE.txt" and "github-events" not in p.parts
+    p
+    for p in DATA.rglob("*")
+    if p.is_file() and p.name != "PROVENANCE.txt" and not {"github-events", "aa-reruns"} & set(p.parts)
 )
 FORMAT_NAMES = [f.name for f in formats.all_formats()]
 

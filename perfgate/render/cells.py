@@ -9,14 +9,14 @@ from perfgate.model import Summary
 from perfgate.units import format_value
 
 SYMBOLS = {
-    Verdict.BUDGET_EXCEEDED: "over budget",
+    Verdict.BUDGET_EXCEEDED: "budget-exceeded",
     Verdict.REGRESSION: "regression",
-    Verdict.AT_RISK: "at risk",
+    Verdict.AT_RISK: "at-risk",
     Verdict.WAIVED: "waived",
     Verdict.SUSPECTED: "suspected",
     Verdict.IMPROVEMENT: "improvement",
     Verdict.UNCHANGED: "~",
-    Verdict.INSUFFICIENT_DATA: "insufficient data",
+    Verdict.INSUFFICIENT_DATA: "insufficient-data",
     Verdict.NEW: "new",
     Verdict.MISSING: "missing",
 }

@@ -71,7 +71,7 @@ def _method(report: Report) -> str:
 
 
 def _failures(report: Report) -> str:
-    """'1 regression and 2 over budget'."""
+    """'1 regression and 2 budget-exceeded'."""
     parts = []
     for verdict in sorted(FAILING, key=lambda v: v is not Verdict.REGRESSION):
         if n := report.count(verdict):
@@ -83,7 +83,12 @@ def _failures(report: Report) -> str:
 def _verdict_line(report: Report) -> str:
     failing = [c for c in report.comparisons if c.verdict in FAILING]
     if failing:
-        names = ", ".join(cells.plain(c.name) for c in failing)
+        metrics: dict[str, list[str]] = {}
+        for c in failing:
+            metrics.setdefault(c.name, []).append(c.metric)
+        names = ", ".join(
+            cells.plain(name) + (f" ({', '.join(ms)})" if len(ms) > 1 else "") for name, ms in metrics.items()
+        )
         return f"FAIL: {_failures(report)} ({names})"
     counts = [
         f"{report.count(v)} {cells.SYMBOLS[v] if v is not Verdict.UNCHANGED else 'unchanged'}"

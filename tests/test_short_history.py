@@ -1,0 +1,44 @@
+"""Trusted from the first run: real A/A reruns with 1-4 recorded main runs fail nothing.
+
+The five files are real pytest-benchmark runs of the same code on a busy shared machine (tests/data/aa-reruns,
+PROVENANCE.txt): their medians differ by up to 40 % between runs, which the pooled samples alone call a
+regression in 7 of these 20 comparisons.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from perfgate import formats
+from perfgate.gate import Settings, Side, evaluate
+from perfgate.model import ParsedResults, RunRef
+
+from .conftest import DATA, Invoke
+
+RUNS = [DATA / "aa-reruns" / f"pytest-benchmark-run{i}.json.gz" for i in range(1, 6)]
+
+
+@pytest.mark.parametrize("candidate", range(5))
+def test_real_reruns_of_unchanged_code_never_fail_with_a_short_history(run_cli: Invoke, candidate: int) -> None:
+    others = [run for i, run in enumerate(RUNS) if i != candidate]
+    for k, run in enumerate(others, 1):
+        ingested = run_cli("ingest", str(run), "--branch", "main", "--commit", f"c{k}", "--key", f"aa-{k}")
+        assert ingested.exit_code == 0, ingested.output
+        result = run_cli("compare", str(RUNS[candidate]), "--against", "main", "--baseline-runs", str(k))
+        assert result.exit_code == 0, f"{k} baseline run(s):\n{result.output}"
+        assert "short history" in result.output or k >= 5
+
+
+def test_the_same_reruns_did_fail_on_the_pooled_samples_alone() -> None:
+    """The check above can fail: without the run-to-run term these comparisons are false alarms."""
+    results = [formats.read(str(path)) for path in RUNS]
+
+    def side(runs: list[ParsedResults]) -> Side:
+        return Side(tuple(RunRef(r.source) for r in runs), tuple(r.series for r in runs))
+
+    failed = sum(
+        evaluate(side([r for j, r in enumerate(results) if j != c][:k]), side([results[c]]), Settings()).failed
+        for c in range(5)
+        for k in range(1, 5)
+    )
+    assert failed >= 3

@@ -181,7 +181,11 @@ def evaluate(baseline: Side, candidate: Side, settings: Settings, policy: Policy
         if b is None or c is None:
             first[key] = _unpaired(b, c)
         elif min(b.values.size, c.values.size) < settings.min_samples:
-            first[key] = _insufficient(b, c, settings, gated)
+            by_runs = _by_run_medians(b, c, settings, policy, notes) if _summaries(b, c) else None
+            if by_runs is not None:
+                tested.append(by_runs)
+            else:
+                first[key] = _insufficient(b, c, settings, gated)
         else:
             tested.append(_test(b, c, settings, policy, notes))
     families = _one_measurement_families(tested)
@@ -286,13 +290,46 @@ def _test(b: _Pooled, c: _Pooled, settings: Settings, policy: Policy, notes: _No
             PRIOR_RUNS,
         )
         if b.run_medians.size < MIN_RUNS_FOR_TAU:
-            notes.add(
-                f"short history ({b.run_medians.size} baseline run(s)): CI runs are taken to differ by "
-                f"{format_percent(settings.run_noise)} (run_noise) until more main-branch runs show how much they "
-                "really do, so only large changes can fail for now"
-            )
+            notes.add(_short_history_note(b.run_medians.size, settings))
     p_worse = max(test.p_greater, runs.p) if runs is not None else test.p_greater
     return _Tested(b, c, delta, interval, test, p_worse, runs)
+
+
+def _summaries(b: _Pooled, c: _Pooled) -> bool:
+    return SampleKind.SUMMARY_ONLY in (b.series.kind, c.series.kind)
+
+
+def _by_run_medians(b: _Pooled, c: _Pooled, settings: Settings, policy: Policy, notes: _Notes) -> _Tested | None:
+    """Summary-only results (one statistic per run) against history: the run-level test alone decides.
+
+    With a baseline from other jobs, a run's median against main's run medians is exactly the between-run
+    test, so one k6 summary or Locust stats file per side is enough (no samples to rank)."""
+    if not settings.between_runs or not b.run_medians.size or not c.run_medians.size:
+        return None
+    direction = b.series.direction
+    budget = policy.budget_for(b.series.name)
+    delta = budget.max_regression if budget and budget.max_regression is not None else settings.max_regression
+    runs = stats.between_run_p(
+        _normalised_log(b.run_medians, direction),
+        _normalised_log(c.run_medians, direction),
+        math.log1p(delta),
+        math.log1p(settings.run_noise),
+        PRIOR_RUNS,
+    )
+    if runs is None:
+        return None
+    if b.run_medians.size < MIN_RUNS_FOR_TAU:
+        notes.add(_short_history_note(b.run_medians.size, settings))
+    test = stats.ShiftTest(runs.p, runs.p_better(math.log1p(delta)), "run-medians")
+    return _Tested(b, c, delta, runs.interval(settings.confidence), test, runs.p, runs)
+
+
+def _short_history_note(runs: int, settings: Settings) -> str:
+    return (
+        f"short history ({runs} baseline run(s)): CI runs are taken to differ by "
+        f"{format_percent(settings.run_noise)} (run_noise) until more main-branch runs show how much they "
+        "really do, so only large changes can fail for now"
+    )
 
 
 def _decide(t: _Tested, q_worse: float, q_better: float, settings: Settings) -> Comparison:

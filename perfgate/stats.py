@@ -25,7 +25,7 @@ EXACT_MAX_N = 50
 PERMUTATIONS = 9_999
 SEED = 20_261_123
 
-TestMethod = Literal["exact", "permutation", "normal"]
+TestMethod = Literal["exact", "permutation", "normal", "run-medians"]
 
 
 @dataclass(frozen=True)
@@ -220,6 +220,21 @@ class RunNoise:
     p: float  # of "worse by more than the margin"
     spread: float  # the run-to-run standard deviation used: the prior combined with the observed runs
     runs: int  # baseline runs observed
+    estimate: float  # mean candidate run median minus mean baseline run median
+    se: float  # standard error of the estimate
+    df: float  # degrees of freedom of the t distribution
+
+    def interval(self, confidence: float) -> ShiftInterval:
+        from scipy import stats
+
+        half = float(stats.t.ppf((1 + confidence) / 2, self.df)) * self.se
+        return ShiftInterval(self.estimate, self.estimate - half, self.estimate + half, confidence)
+
+    def p_better(self, margin: float) -> float:
+        """p-value of "better by more than margin" (the mirror of ``p``)."""
+        from scipy import stats
+
+        return float(stats.t.cdf((self.estimate + margin) / self.se, self.df))
 
 
 def between_run_p(
@@ -247,8 +262,8 @@ def between_run_p(
         return None
     spread = math.sqrt(variance)
     se = spread * math.sqrt(1 / k + 1 / m)
-    t = (float(np.mean(candidate_medians)) - float(np.mean(base_medians)) - margin) / se
-    return RunNoise(float(stats.t.sf(t, df)), spread, k)
+    estimate = float(np.mean(candidate_medians)) - float(np.mean(base_medians))
+    return RunNoise(float(stats.t.sf((estimate - margin) / se, df)), spread, k, estimate, se, df)
 
 
 def samples_needed(fdr: float, series: int) -> int:

@@ -10,7 +10,8 @@ from __future__ import annotations
 import pytest
 
 from perfgate import formats
-from perfgate.gate import Settings, Side, evaluate
+from perfgate.formats.build import summarised
+from perfgate.gate import Settings, Side, Verdict, evaluate
 from perfgate.model import ParsedResults, RunRef
 
 from .conftest import DATA, Invoke
@@ -42,3 +43,31 @@ def test_the_same_reruns_did_fail_on_the_pooled_samples_alone() -> None:
         for k in range(1, 5)
     )
     assert failed >= 3
+
+
+def _summary_side(*medians_ms: float) -> Side:
+    runs = tuple((summarised("POST /orders", "latency", "ms", count=500, median=m, p95=m * 2),) for m in medians_ms)
+    return Side(tuple(RunRef(f"r{i}") for i in range(len(runs))), runs)
+
+
+@pytest.mark.parametrize(
+    ("history", "candidate", "verdict"),
+    [
+        ((100.0,), 170.0, Verdict.REGRESSION),  # one recorded summary: a large change fails
+        ((100.0,), 103.0, Verdict.UNCHANGED),
+        ((100.0, 104.0, 97.0), 125.0, Verdict.REGRESSION),
+        ((100.0, 104.0, 97.0), 60.0, Verdict.IMPROVEMENT),
+    ],
+)
+def test_summary_only_results_are_compared_with_history_by_run_medians(
+    history: tuple[float, ...], candidate: float, verdict: Verdict
+) -> None:
+    report = evaluate(_summary_side(*history), _summary_side(candidate), Settings(between_runs=True))
+    comparison = report.comparisons[0]
+    assert comparison.verdict is verdict, comparison.reason
+    assert comparison.test == "run-medians"
+
+
+def test_summary_only_files_from_one_job_still_need_more_runs() -> None:
+    report = evaluate(_summary_side(100.0), _summary_side(170.0), Settings())
+    assert report.comparisons[0].verdict is Verdict.INSUFFICIENT_DATA

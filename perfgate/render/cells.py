@@ -22,7 +22,12 @@ SYMBOLS = {
 }
 
 
-_TEST_NAMES = {"exact": "exact", "permutation": "seeded permutation", "normal": "normal approximation"}
+_TEST_NAMES = {
+    "exact": "exact",
+    "permutation": "seeded permutation",
+    "normal": "normal approximation",
+    "run-medians": "t-test on run medians",
+}
 
 
 def methods(report: Report) -> str:

@@ -295,8 +295,14 @@ def _test(b: _Pooled, c: _Pooled, settings: Settings, policy: Policy, notes: _No
     return _Tested(b, c, delta, interval, test, p_worse, runs)
 
 
+# Rates counted over requests: their run-to-run spread is not a few percent of the rate (1 % of errors may be
+# 3 % in the next run of the same code), so they are not judged by run medians on the log scale.
+COUNTED_RATES = frozenset({"error_rate", "pass_rate"})
+
+
 def _summaries(b: _Pooled, c: _Pooled) -> bool:
-    return SampleKind.SUMMARY_ONLY in (b.series.kind, c.series.kind)
+    counted = b.series.metric in COUNTED_RATES
+    return SampleKind.SUMMARY_ONLY in (b.series.kind, c.series.kind) and not counted
 
 
 def _by_run_medians(b: _Pooled, c: _Pooled, settings: Settings, policy: Policy, notes: _Notes) -> _Tested | None:

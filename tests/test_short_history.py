@@ -71,3 +71,14 @@ def test_summary_only_results_are_compared_with_history_by_run_medians(
 def test_summary_only_files_from_one_job_still_need_more_runs() -> None:
     report = evaluate(_summary_side(100.0), _summary_side(170.0), Settings())
     assert report.comparisons[0].verdict is Verdict.INSUFFICIENT_DATA
+
+
+def test_error_rates_are_not_judged_by_run_medians() -> None:
+    """1 % of errors in one run and 1.3 % in the next is ordinary: a log-scale run test would call it +30 %."""
+
+    def side(rate: float) -> Side:
+        series = summarised("POST /orders", "error_rate", "ratio", count=2000, errors=int(rate * 2000), mean=rate)
+        return Side((RunRef("r"),), ((series,),))
+
+    comparison = evaluate(side(0.010), side(0.013), Settings(between_runs=True)).comparisons[0]
+    assert comparison.verdict is Verdict.INSUFFICIENT_DATA and comparison.test is None

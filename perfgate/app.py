@@ -64,6 +64,7 @@ def resolve_settings(cfg: Config, overrides: Overrides, *, between_runs: bool = 
         min_samples=overrides.min_samples if overrides.min_samples is not None else cfg.min_samples,
         between_runs=between_runs,
         run_noise=cfg.run_noise,
+        max_error_increase=cfg.max_error_increase,
     )
 
 

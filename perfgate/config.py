@@ -29,12 +29,13 @@ _SETTINGS: dict[str, type | tuple[type, ...]] = {
     "main_branch": str,
     "max_regression": (str, float, int),
     "run_noise": (str, float, int),
+    "max_error_increase": (str, float, int),
     "fdr": (float, int),
     "confidence": (float, int),
     "min_samples": int,
     "baseline_runs": int,
 }
-_BUDGET_KEYS = {"match", "max_regression", *STATISTICS}
+_BUDGET_KEYS = {"match", "max_regression", "max_error_increase", *STATISTICS}
 _WAIVER_KEYS = {"match", "until", "reason"}
 _LIMIT = re.compile(r"^\s*([<>])\s*([0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?)\s*(\S*)\s*$")
 
@@ -60,6 +61,7 @@ class Budget:
     limits: tuple[Limit, ...] = ()
     max_regression: float | None = None
     line: int | None = None
+    max_error_increase: float | None = None  # percentage points of error rate, as a fraction
 
     def applies_to(self, name: str) -> bool:
         return fnmatch.fnmatchcase(name, self.match)
@@ -87,6 +89,7 @@ class Config:
     main_branch_given: bool = False  # set in the file; else the Action follows the repository's default branch
     max_regression: float = 0.05
     run_noise: float = 0.05  # spread between CI runs assumed while history is short
+    max_error_increase: float = 0.01  # error rate increase allowed, in percentage points (a fraction)
     fdr: float = 0.05
     confidence: float = 0.90
     min_samples: int = 5
@@ -180,7 +183,7 @@ def _parse(document: dict[str, Any], locate: _Locator) -> Config:
         if not isinstance(value, expected) or isinstance(value, bool):
             raise locate.error(f"perfgate.{key}", f"expected {_type_name(expected)}, got {value!r}")
         values[key] = value
-    for key in ("max_regression", "run_noise"):
+    for key in ("max_regression", "run_noise", "max_error_increase"):
         if key in values:
             values[key] = _percentage(locate, f"perfgate.{key}", values[key])
     for key, low, high in (("fdr", 0.0, 1.0), ("confidence", 0.5, 1.0)):
@@ -207,12 +210,15 @@ def _budget(locate: _Locator, item: dict[str, Any], index: int) -> Budget:
     for key in item:
         if key not in _BUDGET_KEYS:
             raise locate.error(
-                f"{where}.{key}", f"unknown key; expected match, max_regression or one of {', '.join(STATISTICS)}"
+                f"{where}.{key}",
+                f"unknown key; expected match, max_regression, max_error_increase or one of {', '.join(STATISTICS)}",
             )
     pattern = _glob(locate, item, where)
     limits = tuple(_limit(locate, f"{where}.{k}", k, v) for k, v in item.items() if k in STATISTICS)
     delta = _percentage(locate, f"{where}.max_regression", item["max_regression"]) if "max_regression" in item else None
-    return Budget(pattern, limits, delta, locate.line(f"{where}.match"))
+    errors = item.get("max_error_increase")
+    error_delta = _percentage(locate, f"{where}.max_error_increase", errors) if errors is not None else None
+    return Budget(pattern, limits, delta, locate.line(f"{where}.match"), error_delta)
 
 
 def _waiver(locate: _Locator, item: dict[str, Any], index: int) -> Waiver:

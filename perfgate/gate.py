@@ -24,6 +24,7 @@ from perfgate.units import PER_SECOND, RATIO, format_value
 BUDGET_LEVEL = 0.95
 MIN_RUNS_FOR_TAU = 5  # files compared from one job: with fewer, the files are taken to share one runner
 PRIOR_RUNS = 2.0  # the run_noise prior weighs as much as two observed baseline runs (docs/statistics.md)
+ERROR_RATE_NOISE = 0.5  # error rates vary between runs by about half the rate (bursts), until runs show otherwise
 MAX_WINDOWS = 30  # per run, for load-test requests
 MIN_WINDOW = 30  # requests per window at least
 
@@ -57,6 +58,7 @@ class Settings:
     min_samples: int = 5
     between_runs: bool = False  # the baseline ran in other jobs: test against its run-to-run spread too
     run_noise: float = 0.05  # the spread between CI runs assumed before history shows it (a fraction)
+    max_error_increase: float = 0.01  # error rate increase allowed, in percentage points (a fraction)
 
 
 @dataclass(frozen=True)
@@ -146,6 +148,23 @@ class _Pooled:
     raw: FloatArray  # every value, for budgets
     summary: Summary
     run_medians: FloatArray  # one per run: the run-to-run spread τ is estimated from these
+    counts: tuple[tuple[int, int], ...] = ()  # counted rates: (bad outcomes, total) per run
+
+
+@dataclass(frozen=True)
+class _Counted:
+    """A counted rate on both sides (errors, failed checks), pooled over runs."""
+
+    bad_base: int
+    n_base: int
+    bad_cand: int
+    n_cand: int
+    margin: float  # percentage points allowed, as a fraction; 0 when the baseline had no bad outcomes
+    run_spread: float  # how much the rate varies between runs of the same code (standard deviation)
+
+    @property
+    def rates(self) -> tuple[float, float]:
+        return self.bad_base / self.n_base, self.bad_cand / self.n_cand
 
 
 @dataclass(frozen=True)
@@ -157,6 +176,7 @@ class _Tested:
     test: stats.ShiftTest
     p_worse: float
     runs: stats.RunNoise | None
+    counted: _Counted | None = None
 
 
 @dataclass
@@ -180,6 +200,8 @@ def evaluate(baseline: Side, candidate: Side, settings: Settings, policy: Policy
         b, c = base.get(key), cand.get(key)
         if b is None or c is None:
             first[key] = _unpaired(b, c)
+        elif b.series.metric in COUNTED_RATES and b.counts and c.counts and _requests(b) and _requests(c):
+            tested.append(_test_counts(b, c, settings, policy))
         elif min(b.values.size, c.values.size) < settings.min_samples:
             by_runs = _by_run_medians(b, c, settings, policy, notes) if _summaries(b, c) else None
             if by_runs is not None:
@@ -241,7 +263,8 @@ def _pool(side: Side) -> dict[tuple[str, str], _Pooled]:
         # One run keeps the tool's own statistics; several are summarised from what was pooled.
         summary = members[0].summary if len(members) == 1 else Summary.of(raw)
         medians = as_samples([float(np.median(s.values())) for s in members if s.values().size])
-        pooled[key] = _Pooled(members[0], values, raw, summary, medians)
+        counts = tuple((s.summary.errors, s.summary.count) for s in members if s.summary.errors is not None)
+        pooled[key] = _Pooled(members[0], values, raw, summary, medians, counts if len(counts) == len(members) else ())
     return pooled
 
 
@@ -300,6 +323,70 @@ def _test(b: _Pooled, c: _Pooled, settings: Settings, policy: Policy, notes: _No
 COUNTED_RATES = frozenset({"error_rate", "pass_rate"})
 
 
+def _requests(side: _Pooled) -> int:
+    return sum(total for _, total in side.counts)
+
+
+def _test_counts(b: _Pooled, c: _Pooled, settings: Settings, policy: Policy) -> _Tested:
+    """Error (or failed-check) rates from counts: more bad outcomes than allowed, beyond chance and bursts."""
+    budget = policy.budget_for(b.series.name)
+    allowed = (
+        budget.max_error_increase if budget and budget.max_error_increase is not None else settings.max_error_increase
+    )
+    bad_b, n_b = sum(e for e, _ in b.counts), _requests(b)
+    bad_c, n_c = sum(e for e, _ in c.counts), _requests(c)
+    margin = allowed if bad_b else 0.0  # errors where there were none fail when they cannot be chance
+    tau2 = stats.rate_run_variance([e / n for e, n in b.counts if n], ERROR_RATE_NOISE, PRIOR_RUNS)
+    run_variance = tau2 * (1 / len(b.counts) + 1 / len(c.counts))  # both sides' runs drift, as for medians
+    counted = _Counted(bad_b, n_b, bad_c, n_c, margin, math.sqrt(tau2))
+    p_worse = stats.rate_increase_p(bad_b, n_b, bad_c, n_c, margin, run_variance)
+    p_better = stats.rate_increase_p(bad_c, n_c, bad_b, n_b, allowed if bad_c else 0.0, run_variance)
+    diff = bad_c / n_c - bad_b / n_b
+    interval = stats.ShiftInterval(diff, math.nan, math.nan, settings.confidence)
+    test = stats.ShiftTest(p_worse, p_better, "counts")
+    return _Tested(b, c, allowed, interval, test, p_worse, None, counted)
+
+
+def _decide_counts(t: _Tested, counted: _Counted, q_worse: float, q_better: float, settings: Settings) -> Comparison:
+    b, c = t.base, t.cand
+    rate_b, rate_c = counted.rates
+    what = "failed checks" if b.series.metric == "pass_rate" else "errors"
+    effect = f"{what} {rate_b:.2%} → {rate_c:.2%} ({(rate_c - rate_b) * 100:+.2f} pp)"
+    n = f"{counted.bad_base}/{counted.n_base} vs {counted.bad_cand}/{counted.n_cand}"
+    if counted.run_spread > 0:
+        n += f"; runs of main vary by ±{counted.run_spread * 100:.2f} pp"
+    allowed = f"the {t.delta * 100:g} pp allowed" if counted.margin else "none before (any increase that is not chance)"
+    evidence = f"{p_phrase('p', t.p_worse)}, {p_phrase('q', q_worse)}, {n}"
+    if q_worse <= settings.fdr:
+        verdict, reason, p, q = Verdict.REGRESSION, f"{effect} is beyond {allowed} ({evidence})", t.p_worse, q_worse
+    elif q_better <= settings.fdr:
+        better = f"{p_phrase('p', t.test.p_less)}, {p_phrase('q', q_better)}, {n}"
+        verdict, p, q = Verdict.IMPROVEMENT, t.test.p_less, q_better
+        reason = f"{effect}: fewer by more than {t.delta * 100:g} pp ({better})"
+    elif rate_c - rate_b > t.delta:
+        verdict, p, q = Verdict.SUSPECTED, t.p_worse, q_worse
+        reason = f"{effect} may be beyond {allowed}, but not for certain: too few requests to tell ({evidence})"
+    else:
+        verdict, reason, p, q = Verdict.UNCHANGED, f"{effect} is within {allowed} ({evidence})", t.p_worse, q_worse
+    return Comparison(
+        name=b.series.name,
+        metric=b.series.metric,
+        unit=b.series.unit,
+        direction=b.series.direction,
+        verdict=verdict,
+        reason=reason,
+        baseline=b.summary,
+        candidate=c.summary,
+        n_baseline=counted.n_base,
+        n_candidate=counted.n_cand,
+        change=None,  # a ratio of rates means little (0 % → 1 %); the reason gives percentage points
+        p_value=p,
+        q_value=q,
+        test="counts",
+        max_regression=t.delta,
+    )
+
+
 def _summaries(b: _Pooled, c: _Pooled) -> bool:
     counted = b.series.metric in COUNTED_RATES
     return SampleKind.SUMMARY_ONLY in (b.series.kind, c.series.kind) and not counted
@@ -339,6 +426,8 @@ def _short_history_note(runs: int, settings: Settings) -> str:
 
 
 def _decide(t: _Tested, q_worse: float, q_better: float, settings: Settings) -> Comparison:
+    if t.counted is not None:
+        return _decide_counts(t, t.counted, q_worse, q_better, settings)
     b, c, interval, test = t.base, t.cand, t.interval, t.test
     direction = b.series.direction
     ratio = _natural_ratio(interval.estimate, direction)

@@ -27,6 +27,7 @@ _TEST_NAMES = {
     "permutation": "seeded permutation",
     "normal": "normal approximation",
     "run-medians": "t-test on run medians",
+    "counts": "score test on counts",
 }
 
 

@@ -216,6 +216,6 @@ class _Reader:
             ci=interval,
             p_value=self.optional_number(item, "p_value", where),
             q_value=self.optional_number(item, "q_value", where),
-            test=test if test in ("exact", "permutation", "normal", "run-medians") else None,
+            test=test if test in ("exact", "permutation", "normal", "run-medians", "counts") else None,
             max_regression=self.optional_number(item, "max_regression", where),
         )

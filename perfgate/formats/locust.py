@@ -53,7 +53,7 @@ def parse(doc: Document) -> ParsedResults:
     windows = _windows(Path(prefix + "_stats_history.csv"))
     series: list[Series] = []
     for line, row in _rows(stats_path, ("Type", "Name", "Request Count", "Failure Count")):
-        name = row["Name"] if row["Name"] == "Aggregated" else f"{row['Type']} {row['Name']}".strip()
+        name = _endpoint(row["Type"], row["Name"])
         count = _count(stats_path, line, row, "Request Count")
         failures = _count(stats_path, line, row, "Failure Count")
         if count == 0:
@@ -176,3 +176,10 @@ FORMAT = Format(
     sniff=sniff,
     parse=parse,
 )
+
+
+def _endpoint(kind: str, name: str) -> str:
+    """``Type Name``, unless the name already starts with the method (a request named "GET /x") or is Aggregated."""
+    if name == "Aggregated" or not kind or name.split(" ", 1)[0].upper() == kind.upper():
+        return name
+    return f"{kind} {name}"

@@ -14,7 +14,7 @@ from typing import Any
 
 from perfgate import __version__
 from perfgate.errors import InputError
-from perfgate.gate import BudgetCheck, Comparison, Report, Settings, Verdict
+from perfgate.gate import FAILING, BudgetCheck, Comparison, Report, Settings, Verdict
 from perfgate.model import Direction, Origin, RunRef, Summary
 
 SCHEMA_VERSION = 1
@@ -52,6 +52,7 @@ def _comparison(c: Comparison) -> dict[str, Any]:
         "unit": c.unit,
         "direction": c.direction.value,
         "verdict": c.verdict.value,
+        "fails": c.verdict in FAILING,  # this series fails the gate
         "reason": c.reason,
         "change": _finite(c.change),
         "ci": [_finite(c.ci[0]), _finite(c.ci[1])] if c.ci else None,

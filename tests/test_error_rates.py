@@ -14,7 +14,7 @@ from perfgate.formats.build import summarised
 from perfgate.gate import Policy, Settings, Side, Verdict, evaluate
 from perfgate.model import Direction, RunRef, Series
 
-from .conftest import DATA, Invoke
+from .conftest import DATA, Invoke, check_golden
 
 
 def _rate(errors: int, total: int, metric: str = "error_rate") -> Series:
@@ -96,3 +96,18 @@ def test_a_locust_run_whose_orders_fail_ten_times_more_fails_the_gate(run_cli: I
     assert "POST /api/orders" in result.output and "errors 1.05% → 9.95%" in result.output
     same = run_cli("compare", str(tmp_path / "main_stats.csv"), str(tmp_path / "main_stats.csv"))
     assert same.exit_code == 0, same.output
+
+
+RUNS = DATA / "locust-runs"
+
+
+def test_real_locust_runs_of_the_same_server_pass(run_cli: Invoke) -> None:
+    result = run_cli("compare", str(RUNS / "main-1_stats.csv"), str(RUNS / "main-2_stats.csv"))
+    assert result.exit_code == 0, result.output
+
+
+def test_real_locust_runs_catch_the_order_errors_and_the_slower_search(run_cli: Invoke, update_golden: bool) -> None:
+    result = run_cli("compare", str(RUNS / "main-1_stats.csv"), str(RUNS / "pr_stats.csv"))
+    assert result.exit_code == 1
+    assert "FAIL: 3 regressions (POST /api/orders, GET /api/search, Aggregated)" in result.output
+    check_golden("locust-runs.txt", result.output.replace(str(RUNS), "RUNS"), update_golden)

@@ -111,3 +111,19 @@ def test_real_locust_runs_catch_the_order_errors_and_the_slower_search(run_cli: 
     assert result.exit_code == 1
     assert "FAIL: 3 regressions (POST /api/orders, GET /api/search, Aggregated)" in result.output
     check_golden("locust-runs.txt", result.output.replace(str(RUNS), "RUNS"), update_golden)
+
+
+def test_config_check_shows_which_part_of_a_budget_judges_each_endpoint_series(run_cli: Invoke, tmp_path: Path) -> None:
+    (tmp_path / "perfgate.toml").write_text(
+        '[[budget]]\nmatch = "POST /api/orders"\np95 = "< 200ms"\nerror_rate = "< 2%"\nmax_error_increase = "0.5%"\n'
+    )
+    result = run_cli("config", "check", "--results", str(RUNS / "pr_stats.csv"))
+    assert result.exit_code == 0, result.output
+    lines = {line.split("  ")[0]: line for line in result.output.splitlines()}
+    assert "p95 < 200ms, max_regression 5%" in lines["POST /api/orders (latency)"]
+    assert "error_rate < 2%, max_error_increase 0.5% (points)" in lines["POST /api/orders (error_rate)"]
+    assert (
+        "p95" not in lines["POST /api/orders (error_rate)"]
+        and "error_rate <" not in lines["POST /api/orders (latency)"]
+    )
+    assert "no budget; max_error_increase 1% (points)" in lines["Aggregated (error_rate)"]

@@ -5,14 +5,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from perfgate.config import Budget, Config, Resolved, Waiver
-from perfgate.gate import format_percent
+from perfgate.config import Budget, Config, Limit, Resolved, Waiver
+from perfgate.gate import COUNTED_RATES, format_percent
 
 
 def render_config(cfg: Config, resolved: Sequence[Resolved] | None, today: date) -> str:
     lines = [f"configuration: {cfg.source or '(none found: defaults)'}"]
     lines.append(
         f"suite {cfg.suite!r}, main branch {cfg.main_branch!r}, max_regression {format_percent(cfg.max_regression)}, "
+        f"max_error_increase {format_percent(cfg.max_error_increase)}, run_noise {format_percent(cfg.run_noise)}, "
         f"fdr {cfg.fdr:g}, confidence {cfg.confidence:g}, min_samples {cfg.min_samples}, "
         f"baseline_runs {cfg.baseline_runs}"
     )
@@ -25,9 +26,10 @@ def render_config(cfg: Config, resolved: Sequence[Resolved] | None, today: date)
         width = max((len(_label(r)) for r in resolved), default=0)
         for r in resolved:
             if r.budget is not None:
-                text = f"budget {cfg.budgets.index(r.budget) + 1} ({r.budget.match!r}): {_budget(r.budget, cfg)}"
+                number = cfg.budgets.index(r.budget) + 1
+                text = f"budget {number} ({r.budget.match!r}): {_budget(r.budget, cfg, r.metric)}"
             else:
-                text = f"no budget; max_regression {format_percent(cfg.max_regression)}"
+                text = f"no budget; {_budget(Budget(''), cfg, r.metric)}"
             if r.waiver is not None:
                 text += f"; waiver {r.waiver.match!r} {_waiver_state(r.waiver, today)}"
             lines.append(f"{_label(r).ljust(width)}  {text}")
@@ -38,11 +40,26 @@ def _label(resolved: Resolved) -> str:
     return f"{resolved.name} ({resolved.metric})"
 
 
-def _budget(budget: Budget, cfg: Config) -> str:
-    parts = [f"{limit.statistic} {limit.text}" for limit in budget.limits]
-    delta = budget.max_regression if budget.max_regression is not None else cfg.max_regression
-    parts.append(f"max_regression {format_percent(delta)}")
+def _budget(budget: Budget, cfg: Config, metric: str | None = None) -> str:
+    """The budget's limits and allowances; for a series' ``metric``, only the parts that judge it."""
+    counted = metric in COUNTED_RATES
+    parts = [f"{limit.statistic} {limit.text}" for limit in budget.limits if metric is None or _judges(limit, metric)]
+    if metric is None or not counted:
+        delta = budget.max_regression if budget.max_regression is not None else cfg.max_regression
+        parts.append(f"max_regression {format_percent(delta)}")
+    if metric is None or counted:
+        increase = budget.max_error_increase if budget.max_error_increase is not None else cfg.max_error_increase
+        parts.append(f"max_error_increase {format_percent(increase)} (points)")
     return ", ".join(parts)
+
+
+def _judges(limit: Limit, metric: str) -> bool:
+    """Whether a budget's limit is about this kind of series (the gate checks it the same way)."""
+    if limit.statistic == "error_rate":
+        return metric in COUNTED_RATES
+    if limit.statistic == "throughput":
+        return metric == "throughput"
+    return metric not in COUNTED_RATES and metric != "throughput"
 
 
 def _waiver_state(waiver: Waiver, today: date) -> str:

@@ -74,7 +74,7 @@ def _simulation_log(doc: Document) -> ParsedResults:
             if latency < 0:
                 raise InputError(doc.path, f"the request ends ({end}) before it starts ({start})", where=str(number))
             label = " / ".join([*(g for g in groups.split(",") if g), name])
-            tally.add(label, latency, status == "KO")
+            tally.add(label, latency, status == "KO", int(start) / 1000)
     if not tally.endpoints:
         raise InputError(doc.path, "no REQUEST records")
     return ParsedResults(
@@ -154,7 +154,7 @@ def _node_series(doc: Document, name: str, stats: dict[str, Any], where: str) ->
 FORMAT = Format(
     name="gatling",
     description="Gatling simulation.log (text format, Gatling 2.x-3.12) or the HTML report's js/stats.json",
-    yields="per request (group path / name): latency per request and error rate from the log; "
+    yields="per request (group path / name): latency per request, throughput per time window and error rate from the log; "
     "summaries (p50/p95/p99, throughput, errors) from stats.json",
     sniff=sniff,
     parse=parse,

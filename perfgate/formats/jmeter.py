@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
@@ -100,6 +101,7 @@ def _read_csv(doc: Document, tally: RequestTally) -> None:
                 doc.path, f"expected the columns elapsed, label and success; missing {', '.join(missing)}", where="1"
             )
         elapsed, label, success = columns.index("elapsed"), columns.index("label"), columns.index("success")
+        stamp = columns.index("timeStamp") if "timeStamp" in columns else None
         csv.field_size_limit(limits.input_limits.get().line_bytes)
         for row in _guarded(doc, rows, skipped):
             if not row:
@@ -111,6 +113,7 @@ def _read_csv(doc: Document, tally: RequestTally) -> None:
                 row[label],
                 _milliseconds(doc, row[elapsed], line),
                 row[success].strip().lower() != "true",
+                _epoch_seconds(row[stamp]) if stamp is not None else None,
             )
 
 
@@ -159,7 +162,7 @@ def _read_xml(doc: Document, tally: RequestTally) -> None:
                         latency = -1.0
                     if latency < 0:
                         raise InputError(doc.path, f"sample {label!r}: expected t (elapsed ms), got {t!r}")
-                    tally.add(label, latency, element.get("s", "true") != "true")
+                    tally.add(label, latency, element.get("s", "true") != "true", _epoch_seconds(element.get("ts")))
                     element.clear()  # keep memory bounded on large files
         except ET.ParseError as exc:
             line, column = exc.position
@@ -173,7 +176,17 @@ def _read_xml(doc: Document, tally: RequestTally) -> None:
 FORMAT = Format(
     name="jmeter",
     description="Apache JMeter JTL results, CSV (with or without header) or XML",
-    yields="per label: latency per sample (elapsed), error rate (success); transactions not double counted",
+    yields="per label: latency per sample (elapsed), throughput per time window (timeStamp), error rate (success); "
+    "transactions not double counted",
     sniff=sniff,
     parse=parse,
 )
+
+
+def _epoch_seconds(stamp: str | None) -> float | None:
+    """JMeter's timeStamp (ms since the epoch) in seconds; None for a date format perfgate does not parse."""
+    try:
+        value = float(stamp) / 1000 if stamp else None
+    except ValueError:
+        return None
+    return value if value is not None and math.isfinite(value) else None

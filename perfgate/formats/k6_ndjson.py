@@ -10,6 +10,7 @@ without being parsed.
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Any
 
 from perfgate.errors import InputError
@@ -57,7 +58,7 @@ def parse(doc: Document) -> ParsedResults:
             tally_of_check = checks.setdefault(str(tags.get("check", "")), [0, 0])
             tally_of_check[0 if value else 1] += 1
         elif metric == "http_req_duration":
-            tally.add(_key(tags), float(value), failed=False)
+            tally.add(_key(tags), float(value), failed=False, sent=_seconds(data.get("time")))
         elif metric == "http_req_failed" and value:
             tally.fail(_key(tags))
     series: list[Series] = tally.series()
@@ -101,8 +102,18 @@ def _key(tags: dict[str, Any]) -> str:
 FORMAT = Format(
     name="k6-ndjson",
     description="k6 --out json=FILE (NDJSON, plain or .gz), streamed",
-    yields="per endpoint (name tag, else method + url): latency per request (samples), error rate; "
+    yields="per endpoint (name tag, else method + url): latency per request (samples), throughput per time window, error rate; "
     "per check: pass rate",
     sniff=sniff,
     parse=parse,
 )
+
+
+def _seconds(time: object) -> float | None:
+    """A point's time (RFC 3339, nanoseconds allowed) as seconds since the epoch; None when absent or unreadable."""
+    if not isinstance(time, str):
+        return None
+    try:
+        return datetime.fromisoformat(time).timestamp()
+    except ValueError:
+        return None

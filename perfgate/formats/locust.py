@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import math
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 
 from perfgate import limits
@@ -76,14 +77,20 @@ def parse(doc: Document) -> ParsedResults:
             p95=column("95%"),
             p99=column("99%"),
         )
-        window_medians = windows.get((row["Type"], row["Name"]))
-        if window_medians:
-            samples = as_samples([v * normalize("ms").factor for v in window_medians])
+        rate = _number(stats_path, line, row, "Requests/s")
+        throughput = summarised(name, "throughput", "1/s", count=count, mean=rate, median=rate)
+        in_windows = windows.get((row["Type"], row["Name"]))
+        if in_windows:
+            samples = as_samples([median * normalize("ms").factor for median, _ in in_windows])
             latency = Series(
                 name, "latency", latency.unit, Direction.LOWER_IS_BETTER, SampleKind.WINDOW, latency.summary, samples
             )
-        rate = _number(stats_path, line, row, "Requests/s")
-        series += [latency, summarised(name, "throughput", "1/s", count=count, mean=rate, median=rate)]
+            rates = as_samples([r for _, r in in_windows])
+            summary = replace(throughput.summary, count=count)
+            throughput = Series(
+                name, "throughput", "1/s", Direction.HIGHER_IS_BETTER, SampleKind.WINDOW, summary, rates
+            )
+        series += [latency, throughput]
         series.append(
             Series(
                 name,
@@ -147,15 +154,15 @@ def _count(path: Path, line: int, row: dict[str, str], column: str) -> int:
     return int(value)
 
 
-def _windows(path: Path) -> dict[tuple[str, str], list[float]]:
-    """Per endpoint, the median response time of each reporting window that had requests."""
+def _windows(path: Path) -> dict[tuple[str, str], list[tuple[float, float]]]:
+    """Per endpoint, the (median response time, requests per second) of each reporting window with requests."""
     if not path.is_file():
         return {}
-    out: dict[tuple[str, str], list[float]] = {}
+    out: dict[tuple[str, str], list[tuple[float, float]]] = {}
     for line, row in _rows(path, ("Type", "Name", "Requests/s", "50%")):
         median, rate = _number(path, line, row, "50%"), _number(path, line, row, "Requests/s")
         if median and rate:  # N/A before the first request, 0 while an endpoint has none in the window
-            out.setdefault((row["Type"], row["Name"]), []).append(median)
+            out.setdefault((row["Type"], row["Name"]), []).append((median, rate))
     return out
 
 
@@ -171,8 +178,8 @@ def _failures(path: Path) -> list[str]:
 FORMAT = Format(
     name="locust",
     description="Locust CSV (--csv PREFIX): any of PREFIX_stats.csv, _stats_history.csv, _failures.csv, or the prefix",
-    yields="per Type+Name and Aggregated: latency summary (+ window medians from the history as samples), "
-    "throughput, error rate; failures as notes",
+    yields="per Type+Name and Aggregated: latency and throughput (per-window medians and rates from the history "
+    "as samples, else the summary), error rate; failures as notes",
     sniff=sniff,
     parse=parse,
 )

@@ -1,14 +1,16 @@
 """Per-request load-test results, tallied per endpoint while a file streams by.
 
-Shared by the readers of k6 NDJSON, JMeter JTL and Gatling logs: each request adds its latency and
-whether it failed; at the end every endpoint becomes a ``latency`` series (exact summary over all
-requests, a bounded seeded reservoir of the requests in time order) and an ``error_rate`` series.
+Shared by the readers of k6 NDJSON, JMeter JTL and Gatling logs: each request adds its latency, whether it
+failed and, where the tool says, when it was sent; at the end every endpoint becomes a ``latency`` series
+(exact summary over all requests, a bounded seeded reservoir of the requests in time order), an
+``error_rate`` series and, with times, a ``throughput`` series: requests per second in each of up to
+MAX_WINDOWS equal time windows (the run's own variation, so a rate is never judged on one number).
 """
 
 from __future__ import annotations
 
 from array import array
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -17,6 +19,8 @@ from perfgate.model import Direction, SampleKind, Series, Summary, as_samples
 from perfgate.units import normalize
 
 RESERVOIR = 100_000  # request samples kept per endpoint; the summary is exact over all of them
+MAX_WINDOWS = 30  # throughput windows per endpoint and run
+MIN_PER_WINDOW = 20  # requests per window on average, at least: fewer windows for a quiet endpoint
 SEED = 20_261_123
 
 
@@ -24,6 +28,7 @@ SEED = 20_261_123
 class _Endpoint:
     latencies: array[float] = field(default_factory=lambda: array("d"))
     failed: int = 0
+    sent: array[float] = field(default_factory=lambda: array("d"))  # seconds since the epoch, when known
 
 
 @dataclass
@@ -33,10 +38,12 @@ class RequestTally:
     unit: str = "ms"
     endpoints: dict[str, _Endpoint] = field(default_factory=dict)
 
-    def add(self, name: str, latency: float, failed: bool) -> None:
+    def add(self, name: str, latency: float, failed: bool, sent: float | None = None) -> None:
         endpoint = self._endpoint(name)
         endpoint.latencies.append(latency)
         endpoint.failed += failed
+        if sent is not None:
+            endpoint.sent.append(sent)
 
     def fail(self, name: str) -> None:
         """A failure reported apart from the latency (k6 writes http_req_failed as its own point)."""
@@ -56,6 +63,12 @@ class RequestTally:
                 continue
             out.append(latency_series(name, endpoint.latencies, self.unit, reservoir or RESERVOIR))
             rate = endpoint.failed / requests
+            if len(endpoint.sent) == requests and (rates := throughput_windows(endpoint.sent)) is not None:
+                samples = as_samples(rates)
+                summary = replace(Summary.of(samples), count=requests)
+                out.append(
+                    Series(name, "throughput", "1/s", Direction.HIGHER_IS_BETTER, SampleKind.WINDOW, summary, samples)
+                )
             out.append(
                 summarised(
                     name,
@@ -88,3 +101,15 @@ def latency_series(name: str, latencies: array[float], unit: str, reservoir: int
         summary,
         as_samples(values),
     )
+
+
+def throughput_windows(sent: array[float]) -> list[float] | None:
+    """Requests per second in equal windows over the endpoint's span; None when too few requests or no span."""
+    times = np.frombuffer(sent, dtype=np.float64)
+    windows = min(MAX_WINDOWS, times.size // MIN_PER_WINDOW)
+    start, end = float(times.min()), float(times.max())
+    if windows < 2 or end <= start:
+        return None
+    counts, _ = np.histogram(times, bins=windows, range=(start, end))
+    width = (end - start) / windows
+    return [float(c) / width for c in counts]

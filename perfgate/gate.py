@@ -298,22 +298,11 @@ def _natural_ratio(shift: float, direction: Direction) -> float:
 
 def _test(b: _Pooled, c: _Pooled, settings: Settings, policy: Policy, notes: _Notes) -> _Tested:
     direction = b.series.direction
-    budget = policy.budget_for(b.series.name)
-    delta = budget.max_regression if budget and budget.max_regression is not None else settings.max_regression
+    delta = _allowance(b, settings, policy)
     x, y = _normalised_log(b.values, direction), _normalised_log(c.values, direction)
     interval = stats.hodges_lehmann(x, y, settings.confidence)
     test = stats.shift_test(x, y, math.log1p(delta))
-    runs = None
-    if settings.between_runs:
-        runs = stats.between_run_p(
-            _normalised_log(b.run_medians, direction),
-            _normalised_log(c.run_medians, direction),
-            math.log1p(delta),
-            math.log1p(settings.run_noise),
-            PRIOR_RUNS,
-        )
-        if b.run_medians.size < MIN_RUNS_FOR_TAU:
-            notes.add(_short_history_note(b.run_medians.size, settings))
+    runs = _run_noise(b, c, delta, settings, notes) if settings.between_runs else None
     p_worse = max(test.p_greater, runs.p) if runs is not None else test.p_greater
     return _Tested(b, c, delta, interval, test, p_worse, runs)
 
@@ -399,22 +388,32 @@ def _by_run_medians(b: _Pooled, c: _Pooled, settings: Settings, policy: Policy, 
     test, so one k6 summary or Locust stats file per side is enough (no samples to rank)."""
     if not settings.between_runs or not b.run_medians.size or not c.run_medians.size:
         return None
-    direction = b.series.direction
+    delta = _allowance(b, settings, policy)
+    runs = _run_noise(b, c, delta, settings, notes)
+    if runs is None:
+        return None
+    test = stats.ShiftTest(runs.p, runs.p_better(math.log1p(delta)), "run-medians")
+    return _Tested(b, c, delta, runs.interval(settings.confidence), test, runs.p, runs)
+
+
+def _allowance(b: _Pooled, settings: Settings, policy: Policy) -> float:
+    """δ for this series: its budget's max_regression, else the settings'."""
     budget = policy.budget_for(b.series.name)
-    delta = budget.max_regression if budget and budget.max_regression is not None else settings.max_regression
-    runs = stats.between_run_p(
+    return budget.max_regression if budget and budget.max_regression is not None else settings.max_regression
+
+
+def _run_noise(b: _Pooled, c: _Pooled, delta: float, settings: Settings, notes: _Notes) -> stats.RunNoise | None:
+    """The between-run test of the run medians, with the run_noise prior; a note while history is short."""
+    if b.run_medians.size < MIN_RUNS_FOR_TAU:
+        notes.add(_short_history_note(b.run_medians.size, settings))
+    direction = b.series.direction
+    return stats.between_run_p(
         _normalised_log(b.run_medians, direction),
         _normalised_log(c.run_medians, direction),
         math.log1p(delta),
         math.log1p(settings.run_noise),
         PRIOR_RUNS,
     )
-    if runs is None:
-        return None
-    if b.run_medians.size < MIN_RUNS_FOR_TAU:
-        notes.add(_short_history_note(b.run_medians.size, settings))
-    test = stats.ShiftTest(runs.p, runs.p_better(math.log1p(delta)), "run-medians")
-    return _Tested(b, c, delta, runs.interval(settings.confidence), test, runs.p, runs)
 
 
 def _short_history_note(runs: int, settings: Settings) -> str:

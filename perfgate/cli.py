@@ -131,8 +131,8 @@ def main(ctx: click.Context, debug: bool, max_input_size: str | None) -> None:
       perfgate ingest results.json --branch main --commit "$GITHUB_SHA"
       perfgate compare results.json --against main
 
-    Exit codes: 0 pass, 1 the gate failed, 2 usage error, 3 bad input, config or environment,
-    4 internal error (a bug in perfgate; --debug shows the traceback).
+    Exit codes: 0 pass, 1 the gate failed, 2 usage error, 3 bad input, config or environment
+    (or nothing to compare with), 4 internal error (a bug in perfgate; --debug shows the traceback).
     """
     ctx.meta["perfgate.debug"] = debug
     if max_input_size is not None:

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import re
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import click
@@ -102,3 +107,21 @@ def test_every_example_workflow_is_in_the_action_docs_verbatim() -> None:
     assert len(examples) >= 5
     for example in examples:
         assert f"```yaml\n{example.read_text()}```" in docs, f"{example.name} differs from its copy in the docs"
+
+
+def test_the_readme_main_job_runs_as_written(tmp_path: Path) -> None:
+    """The README's first set-up command, after its install step, from a fresh directory with the examples."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"## Set up and try it.*?```sh\n(.*?)\n```", readme, re.S)
+    assert block, "no set-up command in the README"
+    command = block.group(1)
+    assert "pip install -e ." in command
+    after_install = command.split("pip install -e . && ", 1)[1]
+    shutil.copytree(ROOT / "examples", tmp_path / "examples")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PERFGATE_")}
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+    done = subprocess.run(
+        ["bash", "-c", after_install], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 1, done.stdout + done.stderr  # "it exits 1: test_tokenize really got slower"
+    assert "FAIL: 1 regression (test_tokenize)" in done.stdout

@@ -427,3 +427,24 @@ def test_no_token_is_printed(make_project: Callable[..., Project]) -> None:
     basic = base64.b64encode(f"x-access-token:{token}".encode()).decode()
     raw = result.raw_log
     assert token not in raw and basic not in raw  # masked by the runner, or never printed at all
+
+
+def test_a_load_test_whose_orders_fail_ten_times_more_fails_from_the_first_recorded_run(
+    make_project: Callable[..., Project],
+) -> None:
+    """Real Locust runs through the Action: the error rate is compared from counts, with one main run recorded."""
+    runs = DATA / "locust-runs"
+
+    def locust(prefix: str) -> dict[str, str]:
+        return {f"results{p.name.removeprefix(prefix)}": p.read_text() for p in runs.glob(f"{prefix}_*.csv")}
+
+    project = make_project(locust("main-1"))
+    spec = yaml.safe_load((WORKFLOWS / "perfgate.yml").read_text())
+    spec["jobs"]["bench"]["steps"][-1]["with"]["results"] = "results_stats.csv"
+    replace = {"Run the benchmarks": "test -s results_stats.csv"}
+    assert project.run(spec, project.push_event(), replace=replace).outputs["verdict"] == "recorded"
+    project.commit("slow-payments", locust("pr"))
+    gated = project.run(spec, project.pull_request(21, "slow-payments"), replace=replace)
+    assert gated.conclusion == "failure" and gated.outputs["verdict"] == "fail", gated.summary
+    [comment] = comments(project, 21)
+    assert "POST /api/orders" in comment["body"] and "errors 0.83% → 9.91%" in comment["body"]

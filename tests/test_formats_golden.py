@@ -48,6 +48,7 @@ FIXTURES = [
     "jmeter/multiLineCSV.jtl",
     "jmeter/hailstorm_jtl_log_data.jtl",
     "jmeter/hailstorm_jmeter_log_sample_first40.jtl",
+    "jmeter/HTMLReportExpect_statistics.json",
     "locust/example_stats.csv",
     "locust/locust_stats.csv",
     "gatling/gatling-repo_text-format_simulation.log",

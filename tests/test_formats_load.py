@@ -217,3 +217,19 @@ def test_gatling_stats_json_walks_groups() -> None:
     assert checkout.summary.p95 == pytest.approx(1.1) and checkout.summary.errors == 50  # type: ignore[attr-defined]
     assert series[("shop / checkout", "error_rate")].summary.median == pytest.approx(50 / 85)  # type: ignore[attr-defined]
     assert ("login", "throughput") in series and ("shop", "latency") in series
+
+
+def test_jmeter_dashboard_statistics_agree_with_the_jtl_they_were_made_from() -> None:
+    """JMeter's own test pair: statistics.json is the dashboard of HTMLReportTestFile.csv (apache/jmeter)."""
+    from perfgate import formats as read_formats
+
+    stats = {
+        (s.name, s.metric): s for s in read_formats.read(DATA / "jmeter" / "HTMLReportExpect_statistics.json").series
+    }
+    jtl = {(s.name, s.metric): s for s in read_formats.read(DATA / "jmeter" / "HTMLReportTestFile.csv").series}
+    for label in ("JR-OK", "JR-KO"):
+        a, b = stats[(label, "latency")].summary, jtl[(label, "latency")].summary
+        assert a.count == b.count and a.mean == pytest.approx(b.mean, rel=1e-9)
+        assert a.min == b.min and a.max == b.max
+        assert stats[(label, "error_rate")].summary.errors == jtl[(label, "error_rate")].summary.errors
+    assert stats[("Total", "latency")].summary.count == 255

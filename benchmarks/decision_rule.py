@@ -318,21 +318,26 @@ def build(quick: bool) -> str:
     return "\n".join(out)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--write", action="store_true", help="replace the evaluation section of docs/statistics.md")
+def print_and_write(build_section: Callable[[bool], str], marker: str, description: str) -> None:
+    """The command line of a simulation: print its tables; --write replaces the marked section of statistics.md."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--write", action="store_true", help=f"replace the {marker} section of docs/statistics.md")
     parser.add_argument("--quick", action="store_true", help="fewer simulated runs (a smoke test)")
     args = parser.parse_args()
     start = time.perf_counter()
-    text = build(args.quick)
+    text = build_section(args.quick)
     print(text)
     print(f"\n({time.perf_counter() - start:.0f} s)")
     if args.write:
         doc = DOC.read_text(encoding="utf-8")
-        pattern = re.compile(r"<!-- evaluation:start.*?<!-- evaluation:end -->", re.S)
+        pattern = re.compile(rf"<!-- {marker}:start.*?<!-- {marker}:end -->", re.S)
         if not pattern.search(doc):
-            raise SystemExit(f"{DOC} has no evaluation markers")
+            raise SystemExit(f"{DOC} has no {marker} markers")
         DOC.write_text(pattern.sub(lambda _: text, doc), encoding="utf-8")
+
+
+def main() -> None:
+    print_and_write(build, "evaluation", __doc__.splitlines()[0])
 
 
 if __name__ == "__main__":

@@ -11,18 +11,13 @@ the other endpoints. Compared with "fail when the error rate rose by more than 1
 
 from __future__ import annotations
 
-import argparse
-import re
-import time
-from pathlib import Path
-
 import numpy as np
+from decision_rule import print_and_write
 
 from perfgate.formats.build import summarised
 from perfgate.gate import FAILING, Settings, Side, evaluate
 from perfgate.model import RunRef, Series
 
-DOC = Path(__file__).parent.parent / "docs" / "statistics.md"
 ENDPOINTS = 10
 SPREAD = 0.3  # run-to-run spread of an endpoint's error rate, relative
 
@@ -94,20 +89,7 @@ def build(quick: bool) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--write", action="store_true", help="replace the error-rate section of docs/statistics.md")
-    parser.add_argument("--quick", action="store_true", help="fewer simulated runs (a smoke test)")
-    args = parser.parse_args()
-    start = time.perf_counter()
-    text = build(args.quick)
-    print(text)
-    print(f"\n({time.perf_counter() - start:.0f} s)")
-    if args.write:
-        doc = DOC.read_text(encoding="utf-8")
-        pattern = re.compile(r"<!-- error-rates:start.*?<!-- error-rates:end -->", re.S)
-        if not pattern.search(doc):
-            raise SystemExit(f"{DOC} has no error-rates markers")
-        DOC.write_text(pattern.sub(lambda _: text, doc), encoding="utf-8")
+    print_and_write(build, "error-rates", __doc__.splitlines()[0])
 
 
 if __name__ == "__main__":

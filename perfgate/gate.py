@@ -13,6 +13,7 @@ import enum
 import math
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Literal
 
 import numpy as np
 
@@ -318,10 +319,7 @@ def _requests(side: _Pooled) -> int:
 
 def _test_counts(b: _Pooled, c: _Pooled, settings: Settings, policy: Policy) -> _Tested:
     """Error (or failed-check) rates from counts: more bad outcomes than allowed, beyond chance and bursts."""
-    budget = policy.budget_for(b.series.name)
-    allowed = (
-        budget.max_error_increase if budget and budget.max_error_increase is not None else settings.max_error_increase
-    )
+    allowed = _allowance(b, settings, policy, "max_error_increase")
     bad_b, n_b = sum(e for e, _ in b.counts), _requests(b)
     bad_c, n_c = sum(e for e, _ in c.counts), _requests(c)
     margin = allowed if bad_b else 0.0  # errors where there were none fail when they cannot be chance
@@ -396,10 +394,16 @@ def _by_run_medians(b: _Pooled, c: _Pooled, settings: Settings, policy: Policy, 
     return _Tested(b, c, delta, runs.interval(settings.confidence), test, runs.p, runs)
 
 
-def _allowance(b: _Pooled, settings: Settings, policy: Policy) -> float:
-    """δ for this series: its budget's max_regression, else the settings'."""
+def _allowance(
+    b: _Pooled,
+    settings: Settings,
+    policy: Policy,
+    key: Literal["max_regression", "max_error_increase"] = "max_regression",
+) -> float:
+    """An allowance for this series (δ by default): its budget's, else the settings'."""
     budget = policy.budget_for(b.series.name)
-    return budget.max_regression if budget and budget.max_regression is not None else settings.max_regression
+    value: float | None = getattr(budget, key) if budget is not None else None
+    return value if value is not None else float(getattr(settings, key))
 
 
 def _run_noise(b: _Pooled, c: _Pooled, delta: float, settings: Settings, notes: _Notes) -> stats.RunNoise | None:

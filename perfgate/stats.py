@@ -253,12 +253,8 @@ def between_run_p(
     k, m = base_medians.size, candidate_medians.size
     if k == 0 or m == 0:
         return None
-    observed = float(np.var(base_medians, ddof=1)) if k >= 2 else 0.0
-    df = prior_runs + k - 1
-    if df <= 0:
-        return None
-    variance = (prior_runs * prior**2 + (k - 1) * observed) / df
-    if variance <= 0.0:
+    variance, df = moderated_variance(base_medians, prior, prior_runs)
+    if df <= 0 or variance <= 0.0:
         return None
     spread = math.sqrt(variance)
     se = spread * math.sqrt(1 / k + 1 / m)
@@ -306,15 +302,21 @@ def rate_increase_p(
     return float(sps.norm.sf(difference / math.sqrt(variance)))
 
 
+def moderated_variance(values: FloatArray | list[float], prior: float, prior_runs: float) -> tuple[float, float]:
+    """The variance between runs and its degrees of freedom: a prior standard deviation ``prior`` worth
+    ``prior_runs`` runs, combined with the spread of the runs seen, (w·prior² + (k-1)·s²) / (w + k - 1)."""
+    k = len(values)
+    observed = float(np.var(values, ddof=1)) if k >= 2 else 0.0
+    df = prior_runs + k - 1
+    return ((prior_runs * prior**2 + (k - 1) * observed) / df if df > 0 else 0.0), df
+
+
 def rate_run_variance(run_rates: list[float], prior: float, prior_runs: float) -> float:
-    """Variance of one run's rate around the true rate: a prior (``prior`` times the mean rate, worth
-    ``prior_runs`` runs) moderated with the spread of the baseline runs' rates, as for run medians."""
-    k = len(run_rates)
-    if k == 0:
+    """Variance of one run's rate around the true rate: a prior of ``prior`` times the mean rate, moderated with
+    the spread of the baseline runs' rates, as for run medians."""
+    if not run_rates:
         return 0.0
-    mean = sum(run_rates) / k
-    observed = float(np.var(run_rates, ddof=1)) if k >= 2 else 0.0
-    return (prior_runs * (prior * mean) ** 2 + (k - 1) * observed) / (prior_runs + k - 1)
+    return moderated_variance(run_rates, prior * sum(run_rates) / len(run_rates), prior_runs)[0]
 
 
 def samples_needed(fdr: float, series: int) -> int:

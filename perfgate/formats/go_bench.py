@@ -39,15 +39,11 @@ class _Result:
 def _lines(doc: Document) -> Iterator[tuple[int, str]]:
     """Numbered lines of the benchmark text, streamed; from ``go test -json`` events, re-assembled per package."""
     lines = ((number, raw.decode("utf-8", "replace")) for number, raw in doc.lines())
-    for number, line in lines:
-        if not line.strip():
-            continue
-        if not line.lstrip().startswith("{"):
-            yield number, line
-            yield from lines
-            return
-        yield from _from_events(doc, itertools.chain([(number, line)], lines))
+    first = next(((number, line) for number, line in lines if line.strip()), None)
+    if first is None:
         return
+    rest = itertools.chain([first], lines)
+    yield from _from_events(doc, rest) if first[1].lstrip().startswith("{") else rest
 
 
 def _from_events(doc: Document, lines: Iterable[tuple[int, str]]) -> Iterator[tuple[int, str]]:

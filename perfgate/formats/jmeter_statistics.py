@@ -9,12 +9,11 @@ with its counts and a throughput per label.
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from perfgate.formats import Format
 from perfgate.formats.build import summarised
-from perfgate.formats.document import Document, integer, root_object
+from perfgate.formats.document import Document, integer, measurement, root_object
 from perfgate.model import Direction, Environment, ParsedResults, Series
 
 _REQUIRED = ("transaction", "sampleCount", "errorCount", "meanResTime")
@@ -40,12 +39,7 @@ def parse(doc: Document) -> ParsedResults:
             continue
 
         def number(key: str, block: dict[str, Any] = block, label: str = label) -> float | None:
-            value = block.get(key)
-            if value is None:
-                return None
-            if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) or value < 0:
-                raise doc.error(f"{label}.{key}", f"expected a non-negative number, got {value!r}")
-            return float(value)
+            return measurement(doc, block, key, label)
 
         series.append(
             summarised(

@@ -13,7 +13,6 @@ from __future__ import annotations
 import csv
 import math
 from collections.abc import Iterable
-from dataclasses import replace
 from pathlib import Path
 
 from perfgate import limits
@@ -86,9 +85,8 @@ def parse(doc: Document) -> ParsedResults:
                 name, "latency", latency.unit, Direction.LOWER_IS_BETTER, SampleKind.WINDOW, latency.summary, samples
             )
             rates = as_samples([r for _, r in in_windows])
-            summary = replace(throughput.summary, count=count)
             throughput = Series(
-                name, "throughput", "1/s", Direction.HIGHER_IS_BETTER, SampleKind.WINDOW, summary, rates
+                name, "throughput", "1/s", Direction.HIGHER_IS_BETTER, SampleKind.WINDOW, throughput.summary, rates
             )
         series += [latency, throughput]
         series.append(

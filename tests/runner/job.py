@@ -147,10 +147,16 @@ class Runner:
     def temp(self) -> Path:
         return self.site.machine / "work" / "_temp"
 
+    @property
+    def _event_path(self) -> Path:
+        return self.temp / "_github_workflow" / "event.json"
+
     def _fresh_machine(self) -> None:
         for where in (self.workspace, self.temp, self.site.machine / "home"):
             shutil.rmtree(where, ignore_errors=True)
             where.mkdir(parents=True)
+        self._event_path.parent.mkdir(parents=True)
+        self._event_path.write_text(json.dumps(self.event.payload))
         (self.site.machine / "home" / ".gitconfig").write_text(
             "[user]\n\tname = runner\n\temail = runner@example.com\n[init]\n\tdefaultBranch = main\n"
         )
@@ -160,9 +166,6 @@ class Runner:
         path = [p for p in os.environ.get("PATH", "").split(os.pathsep) if p and p != venv_bin]
         env = {k: v for k, v in os.environ.items() if not k.startswith(("PERFGATE_", "GITHUB_", "RUNNER_", "PIP_"))}
         env.pop("VIRTUAL_ENV", None)
-        event_path = self.temp / "_github_workflow" / "event.json"
-        event_path.parent.mkdir(parents=True, exist_ok=True)
-        event_path.write_text(json.dumps(self.event.payload))
         env.update(
             {
                 "PATH": os.pathsep.join([*self.path_prefix, *path]),
@@ -170,7 +173,7 @@ class Runner:
                 "CI": "true",
                 "GITHUB_ACTIONS": "true",
                 "GITHUB_EVENT_NAME": self.event.name,
-                "GITHUB_EVENT_PATH": str(event_path),
+                "GITHUB_EVENT_PATH": str(self._event_path),
                 "GITHUB_REPOSITORY": self.site.full_name,
                 "GITHUB_REPOSITORY_OWNER": self.site.full_name.split("/")[0],
                 "GITHUB_SHA": self.event.sha,
@@ -456,7 +459,7 @@ class Runner:
             raise StepFailed(f"@actions/glob is not installed: run npm ci --prefix {JS}")
         done = subprocess.run(
             ["node", str(JS / "hash-files.mjs"), patterns],
-            env={**self._base_env()},
+            env=self._base_env(),
             capture_output=True,
             text=True,
             timeout=60,

@@ -595,10 +595,10 @@ _QUANTILES = {"p50": 0.5, "median": 0.5, "p90": 0.9, "p95": 0.95, "p99": 0.99}
 def _statistic(limit: Limit, series: Series, values: FloatArray, summary: Summary) -> tuple[stats.Bounds | None, str]:
     statistic = limit.statistic
     if statistic == "error_rate":
-        if series.unit == RATIO and series.metric in ("error_rate", "errors"):
-            return _sampled_or_summary(values, summary, series, "mean")
         if summary.errors is not None and summary.count > 0:
             return stats.proportion_bounds(summary.errors, summary.count, BUDGET_LEVEL), ""
+        if series.unit == RATIO and series.metric in ("error_rate", "errors"):
+            return _sampled_or_summary(values, summary, series, "mean")
         return None, "not-applicable"
     if statistic == "throughput":
         if series.unit != PER_SECOND:

@@ -60,7 +60,7 @@ def parse(doc: Document) -> ParsedResults:
         elif metric == "http_req_duration":
             tally.add(_key(tags), float(value), failed=False, sent=_seconds(data.get("time")))
         elif metric == "http_req_failed" and value:
-            tally.fail(_key(tags))
+            tally.fail(_key(tags), _seconds(data.get("time")))
     series: list[Series] = tally.series()
     for check, (passed, failed) in checks.items():
         rate = passed / (passed + failed)

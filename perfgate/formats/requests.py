@@ -4,7 +4,8 @@ Shared by the readers of k6 NDJSON, JMeter JTL and Gatling logs: each request ad
 failed and, where the tool says, when it was sent; at the end every endpoint becomes a ``latency`` series
 (exact summary over all requests, a bounded seeded reservoir of the requests in time order), an
 ``error_rate`` series and, with times, a ``throughput`` series: requests per second in each of up to
-MAX_WINDOWS equal time windows (the run's own variation, so a rate is never judged on one number).
+MAX_WINDOWS equal time windows (the run's own variation, so a rate is never judged on one number). With
+times, the error rate also keeps its rate per window, so a drift within a long run can be seen.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from perfgate.formats.build import summarised
-from perfgate.model import Direction, SampleKind, Series, Summary, as_samples
+from perfgate.model import Direction, FloatArray, SampleKind, Series, Summary, as_samples
 from perfgate.units import normalize
 
 RESERVOIR = 100_000  # request samples kept per endpoint; the summary is exact over all of them
@@ -29,6 +30,7 @@ class _Endpoint:
     latencies: array[float] = field(default_factory=lambda: array("d"))
     failed: int = 0
     sent: array[float] = field(default_factory=lambda: array("d"))  # seconds since the epoch, when known
+    failed_at: array[float] = field(default_factory=lambda: array("d"))  # when the failed requests were sent
 
 
 @dataclass
@@ -44,10 +46,15 @@ class RequestTally:
         endpoint.failed += failed
         if sent is not None:
             endpoint.sent.append(sent)
+            if failed:
+                endpoint.failed_at.append(sent)
 
-    def fail(self, name: str) -> None:
+    def fail(self, name: str, sent: float | None = None) -> None:
         """A failure reported apart from the latency (k6 writes http_req_failed as its own point)."""
-        self._endpoint(name).failed += 1
+        endpoint = self._endpoint(name)
+        endpoint.failed += 1
+        if sent is not None:
+            endpoint.failed_at.append(sent)
 
     def _endpoint(self, name: str) -> _Endpoint:
         endpoint = self.endpoints.get(name)
@@ -63,24 +70,31 @@ class RequestTally:
                 continue
             out.append(latency_series(name, endpoint.latencies, self.unit, reservoir or RESERVOIR))
             rate = endpoint.failed / requests
-            if len(endpoint.sent) == requests and (rates := throughput_windows(endpoint.sent)) is not None:
-                samples = as_samples(rates)
+            errors = summarised(
+                name,
+                "error_rate",
+                "ratio",
+                count=requests,
+                errors=endpoint.failed,
+                mean=rate,
+                median=rate,
+                direction=Direction.LOWER_IS_BETTER,
+            )
+            windows = _windows(endpoint.sent) if len(endpoint.sent) == requests else None
+            if windows is not None:
+                sent, _ = np.histogram(np.frombuffer(endpoint.sent, dtype=np.float64), bins=windows)
+                width = float(windows[1] - windows[0])
+                samples = as_samples(sent / width)
                 summary = replace(Summary.of(samples), count=requests)
                 out.append(
                     Series(name, "throughput", "1/s", Direction.HIGHER_IS_BETTER, SampleKind.WINDOW, summary, samples)
                 )
-            out.append(
-                summarised(
-                    name,
-                    "error_rate",
-                    "ratio",
-                    count=requests,
-                    errors=endpoint.failed,
-                    mean=rate,
-                    median=rate,
-                    direction=Direction.LOWER_IS_BETTER,
-                )
-            )
+                if len(endpoint.failed_at) == endpoint.failed:
+                    failed, _ = np.histogram(np.frombuffer(endpoint.failed_at, dtype=np.float64), bins=windows)
+                    # The summary stays the exact rate over all requests; the samples are the rate per window.
+                    window_rates = as_samples(failed / np.maximum(sent, 1))
+                    errors = replace(errors, kind=SampleKind.WINDOW, samples=window_rates)
+            out.append(errors)
         return out
 
 
@@ -103,13 +117,13 @@ def latency_series(name: str, latencies: array[float], unit: str, reservoir: int
     )
 
 
-def throughput_windows(sent: array[float]) -> list[float] | None:
-    """Requests per second in equal windows over the endpoint's span; None when too few requests or no span."""
+def _windows(sent: array[float]) -> FloatArray | None:
+    """Edges of up to MAX_WINDOWS equal time windows over the span of ``sent``; None when too few or no span."""
+    if not len(sent):
+        return None
     times = np.frombuffer(sent, dtype=np.float64)
     windows = min(MAX_WINDOWS, times.size // MIN_PER_WINDOW)
     start, end = float(times.min()), float(times.max())
     if windows < 2 or end <= start:
         return None
-    counts, _ = np.histogram(times, bins=windows, range=(start, end))
-    width = (end - start) / windows
-    return [float(c) / width for c in counts]
+    return np.linspace(start, end, windows + 1)

@@ -35,7 +35,7 @@ _SETTINGS: dict[str, type | tuple[type, ...]] = {
     "min_samples": int,
     "baseline_runs": int,
 }
-_BUDGET_KEYS = {"match", "max_regression", "max_error_increase", *STATISTICS}
+_BUDGET_KEYS = {"match", "max_regression", "max_error_increase", "max_drift", *STATISTICS}
 _WAIVER_KEYS = {"match", "until", "reason"}
 _LIMIT = re.compile(r"^\s*([<>])\s*([0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?)\s*(\S*)\s*$")
 
@@ -62,6 +62,9 @@ class Budget:
     max_regression: float | None = None
     line: int | None = None
     max_error_increase: float | None = None  # percentage points of error rate, as a fraction
+    # Change allowed within one run (a soak test), first window to last: a fraction of latency or throughput,
+    # percentage points of error rate. Set, a drift beyond it fails; unset, a drift beyond the allowance warns.
+    max_drift: float | None = None
 
     def applies_to(self, name: str) -> bool:
         return fnmatch.fnmatchcase(name, self.match)
@@ -211,14 +214,16 @@ def _budget(locate: _Locator, item: dict[str, Any], index: int) -> Budget:
         if key not in _BUDGET_KEYS:
             raise locate.error(
                 f"{where}.{key}",
-                f"unknown key; expected match, max_regression, max_error_increase or one of {', '.join(STATISTICS)}",
+                "unknown key; expected match, max_regression, max_error_increase, max_drift or one of "
+                + ", ".join(STATISTICS),
             )
     pattern = _glob(locate, item, where)
     limits = tuple(_limit(locate, f"{where}.{k}", k, v) for k, v in item.items() if k in STATISTICS)
     delta = _percentage(locate, f"{where}.max_regression", item["max_regression"]) if "max_regression" in item else None
     errors = item.get("max_error_increase")
     error_delta = _percentage(locate, f"{where}.max_error_increase", errors) if errors is not None else None
-    return Budget(pattern, limits, delta, locate.line(f"{where}.match"), error_delta)
+    drift = _percentage(locate, f"{where}.max_drift", item["max_drift"]) if "max_drift" in item else None
+    return Budget(pattern, limits, delta, locate.line(f"{where}.match"), error_delta, drift)
 
 
 def _waiver(locate: _Locator, item: dict[str, Any], index: int) -> Waiver:

@@ -35,6 +35,7 @@ class Verdict(enum.StrEnum):
     REGRESSION = "regression"
     AT_RISK = "at-risk"
     SUSPECTED = "suspected"
+    DRIFTING = "drifting"
     WAIVED = "waived"
     IMPROVEMENT = "improvement"
     UNCHANGED = "unchanged"
@@ -44,7 +45,7 @@ class Verdict(enum.StrEnum):
 
 
 FAILING = frozenset({Verdict.BUDGET_EXCEEDED, Verdict.REGRESSION})
-WARNING = frozenset({Verdict.AT_RISK, Verdict.SUSPECTED})
+WARNING = frozenset({Verdict.AT_RISK, Verdict.SUSPECTED, Verdict.DRIFTING})
 # Most severe first: a series shows the worst of its regression test and its budget checks.
 SEVERITY = tuple(Verdict)
 
@@ -97,6 +98,19 @@ class BudgetCheck:
 
 
 @dataclass(frozen=True)
+class Drift:
+    """How a series changed during the candidate's run (a soak test): a trend over its time windows."""
+
+    change: float  # first window to last: a ratio for latency or throughput, a difference of rates for errors
+    allowed: float  # a fraction, or percentage points for rates
+    p_value: float
+    q_value: float
+    windows: int
+    status: str  # "ok", "drifting" (a warning) or "exceeded" (beyond a budget's max_drift)
+    reason: str
+
+
+@dataclass(frozen=True)
 class Comparison:
     """The verdict on one series. Ratios are candidate/baseline in the metric's own direction."""
 
@@ -117,6 +131,7 @@ class Comparison:
     test: str | None = None
     max_regression: float | None = None
     budget: tuple[BudgetCheck, ...] = ()
+    drift: Drift | None = None
 
 
 @dataclass(frozen=True)
@@ -216,7 +231,8 @@ def evaluate(baseline: Side, candidate: Side, settings: Settings, policy: Policy
     q_better = _family_q([t.test.p_less for t in tested], families)
     for t, qw, qb in zip(tested, q_worse, q_better, strict=True):
         first[t.base.series.key] = _decide(t, qw, qb, settings)
-    comparisons = tuple(_finish(first[k], cand.get(k), policy, notes) for k in keys)
+    drifts = _drifts(candidate, settings, policy)
+    comparisons = tuple(_finish(first[k], cand.get(k), drifts.get(k), policy, notes) for k in keys)
     names = {name for name, _ in keys}
     for kind, rules in (("budget", policy.budgets), ("waiver", policy.waivers)):
         for rule in rules:
@@ -346,6 +362,8 @@ def _decide_counts(t: _Tested, counted: _Counted, q_worse: float, q_better: floa
     evidence = f"{p_phrase('p', t.p_worse)}, {p_phrase('q', q_worse)}, {n}"
     if q_worse <= settings.fdr:
         verdict, reason, p, q = Verdict.REGRESSION, f"{effect} is beyond {allowed} ({evidence})", t.p_worse, q_worse
+    elif not counted.bad_base and not counted.bad_cand:
+        verdict, reason, p, q = Verdict.UNCHANGED, f"no {what} on either side ({n})", t.p_worse, q_worse
     elif q_better <= settings.fdr:
         better = f"{p_phrase('p', t.test.p_less)}, {p_phrase('q', q_better)}, {n}"
         verdict, p, q = Verdict.IMPROVEMENT, t.test.p_less, q_better
@@ -534,11 +552,97 @@ def _unpaired(b: _Pooled | None, c: _Pooled | None) -> Comparison:
     )
 
 
+# --- drift within a run ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Trend:
+    key: tuple[str, str]
+    series: Series
+    trend: stats.WindowTrend
+    margin: float  # on the scale tested: log ratio, or rate difference
+    allowed: float
+    failing: bool  # a budget set max_drift
+    p: float
+
+
+def _drifts(candidate: Side, settings: Settings, policy: Policy) -> dict[tuple[str, str], Drift]:
+    """A trend test on every time-ordered candidate series (load-test requests and windows), Benjamini-Hochberg
+    across them. Several candidate runs: the run with the strongest trend, its p multiplied by the runs."""
+    found: dict[tuple[str, str], _Trend] = {}
+    runs = max(len(candidate.runs), 1)
+    for run in candidate.runs:
+        for series in run:
+            if (t := _trend(series, settings, policy)) is None:
+                continue
+            t = _Trend(**{**vars(t), "p": min(1.0, t.p * runs)})
+            if series.key not in found or t.p < found[series.key].p:
+                found[series.key] = t
+    trends = list(found.values())
+    q_values = stats.benjamini_hochberg([t.p for t in trends])
+    return {t.key: _drift(t, max(q, t.p), settings) for t, q in zip(trends, q_values, strict=True)}
+
+
+def _trend(series: Series, settings: Settings, policy: Policy) -> _Trend | None:
+    if series.kind is SampleKind.REQUEST:
+        if series.samples.size < stats.MIN_TREND_WINDOWS * MIN_WINDOW:
+            return None  # a trend of single requests would be a trend of noise
+    elif series.kind is not SampleKind.WINDOW:
+        return None
+    counted = series.metric in COUNTED_RATES
+    budget = policy.budget_for(series.name)
+    failing = budget is not None and budget.max_drift is not None
+    if failing:
+        assert budget is not None and budget.max_drift is not None
+        allowed = budget.max_drift
+    else:
+        allowed = float(getattr(settings, "max_error_increase" if counted else "max_regression"))
+        if budget is not None:
+            own = budget.max_error_increase if counted else budget.max_regression
+            allowed = own if own is not None else allowed
+    windows = comparable(series)
+    if counted:
+        values, margin = windows, allowed  # rates: worse is up, in percentage points
+        if series.direction is Direction.HIGHER_IS_BETTER:
+            values = -values
+    else:
+        values, margin = _normalised_log(windows, series.direction), math.log1p(allowed)
+    trend = stats.window_trend(values, margin)
+    if trend is None:
+        return None
+    return _Trend(series.key, series, trend, margin, allowed, failing, trend.p)
+
+
+def _drift(t: _Trend, q: float, settings: Settings) -> Drift:
+    s, trend = t.series, t.trend
+    counted = s.metric in COUNTED_RATES
+    if counted:
+        change = trend.total if s.direction is Direction.LOWER_IS_BETTER else -trend.total
+        shown = f"{change * 100:+.2f} pp"
+        allowed = f"{t.allowed * 100:g} pp"
+    else:
+        change = _natural_ratio(trend.total, s.direction)
+        shown = format_change(change)
+        allowed = format_percent(t.allowed)
+    what = {"latency": "latency", "throughput": "throughput"}.get(s.metric, s.metric.replace("_", " "))
+    evidence = f"{p_phrase('p', t.p)}, {p_phrase('q', q)}, {trend.windows} windows"
+    beyond = q <= settings.fdr
+    status = ("exceeded" if t.failing else "drifting") if beyond else "ok"
+    limit = f"the max_drift of {allowed}" if t.failing else f"the {allowed} allowed"
+    if beyond:
+        reason = f"{what} drifted {shown} during the run, first window to last, beyond {limit} ({evidence})"
+    else:
+        reason = f"{what} during the run: {shown} first window to last, within {limit} ({evidence})"
+    return Drift(change, t.allowed, t.p, q, trend.windows, status, reason)
+
+
 # --- budgets and waivers --------------------------------------------------------------------
 
 
-def _finish(comparison: Comparison, cand: _Pooled | None, policy: Policy, notes: _Notes) -> Comparison:
-    """Add the budget checks of the candidate, take the worst verdict, then apply a waiver."""
+def _finish(
+    comparison: Comparison, cand: _Pooled | None, drift: Drift | None, policy: Policy, notes: _Notes
+) -> Comparison:
+    """Add the budget checks and the drift of the candidate, take the worst verdict, then apply a waiver."""
     checks: tuple[BudgetCheck, ...] = ()
     budget = policy.budget_for(comparison.name)
     if budget is not None and cand is not None:
@@ -553,6 +657,12 @@ def _finish(comparison: Comparison, cand: _Pooled | None, policy: Policy, notes:
         if budget_verdict and SEVERITY.index(budget_verdict) < SEVERITY.index(verdict):
             verdict = budget_verdict
             reasons.insert(0, reasons.pop())  # the reason for the verdict comes first
+    if drift is not None and drift.status != "ok":
+        reasons.append(drift.reason)
+        drift_verdict = Verdict.BUDGET_EXCEEDED if drift.status == "exceeded" else Verdict.DRIFTING
+        if SEVERITY.index(drift_verdict) < SEVERITY.index(verdict):
+            verdict = drift_verdict
+            reasons.insert(0, reasons.pop())
     reason = "; ".join(reasons)
     waiver = policy.waiver_for(comparison.name) if verdict in FAILING or verdict in WARNING else None
     if waiver is not None and policy.today is not None:
@@ -566,7 +676,7 @@ def _finish(comparison: Comparison, cand: _Pooled | None, policy: Policy, notes:
                 "and no longer waives anything; remove it or extend it"
             )
             reason += f" (the waiver for {waiver.match!r} expired on {waiver.until:%Y-%m-%d})"
-    return Comparison(**{**vars(comparison), "verdict": verdict, "reason": reason, "budget": checks})
+    return Comparison(**{**vars(comparison), "verdict": verdict, "reason": reason, "budget": checks, "drift": drift})
 
 
 def check_limit(limit: Limit, series: Series, values: FloatArray, summary: Summary) -> BudgetCheck | None:

@@ -319,6 +319,50 @@ def rate_run_variance(run_rates: list[float], prior: float, prior_runs: float) -
     return moderated_variance(run_rates, prior * sum(run_rates) / len(run_rates), prior_runs)[0]
 
 
+MIN_TREND_WINDOWS = 8  # fewer windows say too little about a trend within a run
+
+
+@dataclass(frozen=True)
+class WindowTrend:
+    """A straight-line trend through values in time order (one per window of a run)."""
+
+    slope: float  # Theil-Sen estimate, per window
+    p: float  # one-sided p-value of "the slope exceeds the margin per window"
+    windows: int
+    autocorrelation: float  # lag-1, of the residuals: neighbouring windows are not independent
+
+    @property
+    def total(self) -> float:
+        """The change from the first window to the last along the fitted line."""
+        return self.slope * (self.windows - 1)
+
+
+def window_trend(values: FloatArray, margin: float) -> WindowTrend | None:
+    """Whether values rise by more than ``margin`` from the first window to the last: a Mann-Kendall test of
+    the values minus the allowed line, with the variance inflated for lag-1 autocorrelation (windows of a
+    load test are correlated: a queue that builds up takes some windows to drain). None below
+    MIN_TREND_WINDOWS windows."""
+    from scipy import stats
+
+    n = values.size
+    if n < MIN_TREND_WINDOWS:
+        return None
+    x = np.arange(n, dtype=np.float64)
+    fit = stats.theilslopes(values, x)
+    residuals = values - (fit.intercept + fit.slope * x)
+    rho = 0.0
+    if float(np.std(residuals[:-1])) > 0 and float(np.std(residuals[1:])) > 0:
+        rho = float(np.corrcoef(residuals[:-1], residuals[1:])[0, 1])
+        rho = min(max(rho if math.isfinite(rho) else 0.0, 0.0), 0.9)
+    allowed_per_window = margin / (n - 1)
+    kendall = stats.kendalltau(x, values - allowed_per_window * x, alternative="greater", method="asymptotic")
+    p = float(kendall.pvalue)
+    if not math.isfinite(p):
+        return WindowTrend(float(fit.slope), 1.0, n, rho)
+    z = float(stats.norm.isf(p)) / math.sqrt((1 + rho) / (1 - rho))
+    return WindowTrend(float(fit.slope), float(stats.norm.sf(z)), n, rho)
+
+
 def samples_needed(fdr: float, series: int) -> int:
     """The fewest samples per side for which an exact one-sided rank test can reach p <= fdr / series.
 

@@ -1,7 +1,8 @@
-"""A small shop API on loopback for generating real load-test runs (python server.py PORT [--changed]).
+"""A small shop API on loopback for generating real load-test runs (python server.py PORT [--changed] [--leak]).
 
 GET /api/search sleeps ~20 ms (~27 ms with --changed); GET /api/items/<id> ~3 ms; POST /api/orders ~5 ms and
-fails 1 % of the time (9 % with --changed, in bursts: errors cluster in 2-second stretches).
+fails 1 % of the time (9 % with --changed, in bursts: errors cluster in 2-second stretches). --leak plants a
+soak-test defect: search slows by 0.5 % and orders fail 2 % more often (relatively) for every second of uptime.
 """
 
 from __future__ import annotations
@@ -12,6 +13,15 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 CHANGED = "--changed" in sys.argv
+LEAK = "--leak" in sys.argv
+STARTED = time.monotonic()
+
+
+def _aged(factor_per_second: float) -> float:
+    """1 without --leak; with it, 1 + factor * seconds since the server started."""
+    return 1 + factor_per_second * (time.monotonic() - STARTED) if LEAK else 1.0
+
+
 rng = random.Random(1 if CHANGED else 0)
 
 
@@ -30,7 +40,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         if self.path.startswith("/api/search"):
-            time.sleep(rng.lognormvariate(-3.9 if not CHANGED else -3.6, 0.2))  # ~20 ms, ~27 ms
+            time.sleep(rng.lognormvariate(-3.9 if not CHANGED else -3.6, 0.2) * _aged(0.005))  # ~20 ms, ~27 ms
             self._reply(200, b'{"items": [1, 2, 3]}')
         elif self.path.startswith("/api/items/"):
             time.sleep(rng.lognormvariate(-5.8, 0.2))
@@ -43,7 +53,7 @@ class Handler(BaseHTTPRequestHandler):
         self.rfile.read(length)
         time.sleep(rng.lognormvariate(-5.3, 0.2))
         burst = int(time.time() / 2) % 10 == 0  # one 2-second stretch in 20 seconds
-        rate = (0.09 if CHANGED else 0.01) * (5 if burst else 0.55)
+        rate = (0.09 if CHANGED else 0.01) * (5 if burst else 0.55) * _aged(0.02)
         if rng.random() < rate:
             self._reply(500, b'{"error": "payment service timed out"}')
         else:

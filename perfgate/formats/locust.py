@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import math
 from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from perfgate import limits
@@ -78,27 +79,23 @@ def parse(doc: Document) -> ParsedResults:
         )
         rate = _number(stats_path, line, row, "Requests/s")
         throughput = summarised(name, "throughput", "1/s", count=count, mean=rate, median=rate)
-        in_windows = windows.get((row["Type"], row["Name"]))
-        if in_windows:
-            samples = as_samples([median * normalize("ms").factor for median, _ in in_windows])
-            latency = Series(
-                name, "latency", latency.unit, Direction.LOWER_IS_BETTER, SampleKind.WINDOW, latency.summary, samples
-            )
-            rates = as_samples([r for _, r in in_windows])
-            throughput = Series(
-                name, "throughput", "1/s", Direction.HIGHER_IS_BETTER, SampleKind.WINDOW, throughput.summary, rates
-            )
-        series += [latency, throughput]
-        series.append(
-            Series(
-                name,
-                "error_rate",
-                "ratio",
-                Direction.LOWER_IS_BETTER,
-                SampleKind.SUMMARY_ONLY,
-                Summary(count=count, errors=failures, mean=failures / count, median=failures / count),
-            )
+        errors = Series(
+            name,
+            "error_rate",
+            "ratio",
+            Direction.LOWER_IS_BETTER,
+            SampleKind.SUMMARY_ONLY,
+            Summary(count=count, errors=failures, mean=failures / count, median=failures / count),
         )
+        history = windows.get((row["Type"], row["Name"]))
+        if history is not None and history.medians:
+            samples = as_samples([median * normalize("ms").factor for median in history.medians])
+            latency = replace(latency, kind=SampleKind.WINDOW, samples=samples)
+            throughput = replace(throughput, kind=SampleKind.WINDOW, samples=as_samples(history.rates))
+        if history is not None and len(history.error_rates) >= 2:
+            # The summary stays the exact rate of the whole run; the samples show how it moved during the run.
+            errors = replace(errors, kind=SampleKind.WINDOW, samples=as_samples(history.error_rates))
+        series += [latency, throughput, errors]
     return ParsedResults(
         doc.path,
         FORMAT.name,
@@ -152,15 +149,37 @@ def _count(path: Path, line: int, row: dict[str, str], column: str) -> int:
     return int(value)
 
 
-def _windows(path: Path) -> dict[tuple[str, str], list[tuple[float, float]]]:
-    """Per endpoint, the (median response time, requests per second) of each reporting window with requests."""
+@dataclass
+class _History:
+    """One endpoint's reporting windows from ``_stats_history.csv``."""
+
+    medians: list[float] = field(default_factory=list)  # ms
+    rates: list[float] = field(default_factory=list)  # requests per second
+    error_rates: list[float] = field(default_factory=list)  # failures / requests between two rows
+    totals: tuple[int, int] = (0, 0)  # the cumulative (requests, failures) of the last row
+
+
+def _windows(path: Path) -> dict[tuple[str, str], _History]:
+    """Per endpoint, the median response time and request rate of each reporting window with requests, and the
+    error rate between consecutive rows (from the cumulative totals, so exact counts)."""
     if not path.is_file():
         return {}
-    out: dict[tuple[str, str], list[tuple[float, float]]] = {}
+    out: dict[tuple[str, str], _History] = {}
     for line, row in _rows(path, ("Type", "Name", "Requests/s", "50%")):
+        history = out.setdefault((row["Type"], row["Name"]), _History())
         median, rate = _number(path, line, row, "50%"), _number(path, line, row, "Requests/s")
         if median and rate:  # N/A before the first request, 0 while an endpoint has none in the window
-            out.setdefault((row["Type"], row["Name"]), []).append((median, rate))
+            history.medians.append(median)
+            history.rates.append(rate)
+        if "Total Request Count" in row and "Total Failure Count" in row:
+            totals = (
+                _count(path, line, row, "Total Request Count"),
+                _count(path, line, row, "Total Failure Count"),
+            )
+            requests, failures = totals[0] - history.totals[0], totals[1] - history.totals[1]
+            if requests > 0 and failures >= 0:
+                history.error_rates.append(failures / requests)
+            history.totals = totals
     return out
 
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
-from perfgate.gate import Comparison, Report, Verdict, format_change, format_p
+from perfgate.gate import SEVERITY, Comparison, Report, Verdict, format_change, format_p
 from perfgate.model import Summary
 from perfgate.units import format_value
 
@@ -14,6 +15,7 @@ SYMBOLS = {
     Verdict.AT_RISK: "at-risk",
     Verdict.WAIVED: "waived",
     Verdict.SUSPECTED: "suspected",
+    Verdict.DRIFTING: "drifting",
     Verdict.IMPROVEMENT: "improvement",
     Verdict.UNCHANGED: "~",
     Verdict.INSUFFICIENT_DATA: "insufficient-data",
@@ -76,3 +78,98 @@ def plain(text: str, width: int | None = NAME_WIDTH) -> str:
 
 def label(c: Comparison, show_metric: bool) -> str:
     return f"{c.name} ({c.metric})" if show_metric else c.name
+
+
+# --- one row per endpoint -------------------------------------------------------------------------
+
+# Columns of the per-endpoint table, in this order; other metrics follow in the order they appear.
+_METRIC_COLUMNS = {
+    "latency": "latency p50",
+    "error_rate": "errors",
+    "pass_rate": "checks passed",
+    "throughput": "throughput",
+}
+P95 = "p95"
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """Every series of one name (an endpoint or a benchmark): its latency, errors, throughput, …"""
+
+    name: str
+    parts: tuple[Comparison, ...]
+
+    @property
+    def verdict(self) -> Verdict:
+        return min((c.verdict for c in self.parts), key=SEVERITY.index)
+
+    def part(self, metric: str) -> Comparison | None:
+        return next((c for c in self.parts if c.metric == metric), None)
+
+    def by_severity(self) -> list[Comparison]:
+        """The parts, failing ones first."""
+        return sorted(self.parts, key=lambda c: SEVERITY.index(c.verdict))
+
+
+def by_endpoint(report: Report) -> list[Endpoint] | None:
+    """The series grouped by name, failing endpoints first; None when every name has one metric (a table of
+    series says it all)."""
+    grouped: dict[str, list[Comparison]] = {}
+    for c in report.comparisons:
+        grouped.setdefault(c.name, []).append(c)
+    if all(len(parts) == 1 for parts in grouped.values()):
+        return None
+    endpoints = [Endpoint(name, tuple(parts)) for name, parts in grouped.items()]
+    return sorted(endpoints, key=lambda e: SEVERITY.index(e.verdict))
+
+
+def metric_columns(endpoints: list[Endpoint]) -> list[str]:
+    """The metrics shown as columns (and ``P95`` after latency when the summaries give it)."""
+    seen = list(dict.fromkeys(c.metric for e in endpoints for c in e.parts))
+    ordered = [m for m in _METRIC_COLUMNS if m in seen] + [m for m in seen if m not in _METRIC_COLUMNS]
+    if "latency" in ordered and any(_p95(e.part("latency")) for e in endpoints):
+        ordered.insert(ordered.index("latency") + 1, P95)
+    return ordered
+
+
+def column_title(metric: str) -> str:
+    return _METRIC_COLUMNS.get(metric, metric.replace("_", " "))
+
+
+def part_title(c: Comparison) -> str:
+    """How a footnote or a reason names one part of an endpoint: 'errors', 'latency', 'throughput'."""
+    return {"latency": "latency", "error_rate": "errors"}.get(c.metric, column_title(c.metric))
+
+
+def _p95(c: Comparison | None) -> tuple[float, float, str] | None:
+    if c is None or c.baseline is None or c.candidate is None:
+        return None
+    if c.baseline.p95 is None or c.candidate.p95 is None:
+        return None
+    return c.baseline.p95, c.candidate.p95, c.unit
+
+
+def movement(c: Comparison) -> str:
+    """How a part moved: a percentage change, or percentage points for rates counted over requests."""
+    if c.test == "counts" and c.baseline is not None and c.candidate is not None:
+        before, after = c.baseline.mean, c.candidate.mean
+        if before is not None and after is not None:
+            return f"{(after - before) * 100:+.2f} pp" if before or after else ""
+    return format_change(c.change) if c.change is not None else ""
+
+
+def endpoint_cell(endpoint: Endpoint, metric: str, *, both: bool) -> tuple[str, str]:
+    """One metric of an endpoint: its value (``both``: 'baseline → candidate') and its change; empty if absent."""
+    if metric == P95:
+        values = _p95(endpoint.part("latency"))
+        if values is None:
+            return "", ""
+        low, high, unit = values
+        change = format_change(high / low) if low > 0 else ""
+        shown = f"{format_value(low, unit)} → {format_value(high, unit)}" if both else format_value(high, unit)
+        return shown, change
+    c = endpoint.part(metric)
+    if c is None:
+        return "", ""
+    candidate = centre(c.candidate, c.unit)
+    return (f"{centre(c.baseline, c.unit)} → {candidate}" if both else candidate), movement(c)

@@ -14,7 +14,7 @@ from typing import Any
 
 from perfgate import __version__
 from perfgate.errors import InputError
-from perfgate.gate import FAILING, BudgetCheck, Comparison, Report, Settings, Verdict
+from perfgate.gate import FAILING, BudgetCheck, Comparison, Drift, Report, Settings, Verdict
 from perfgate.model import Direction, Origin, RunRef, Summary
 
 SCHEMA_VERSION = 1
@@ -61,6 +61,7 @@ def _comparison(c: Comparison) -> dict[str, Any]:
         "test": c.test,
         "max_regression": c.max_regression,
         "budget": [_check(b) for b in c.budget],
+        "drift": _drift(c.drift),
         "n_baseline": c.n_baseline,
         "n_candidate": c.n_candidate,
         "baseline": _summary(c.baseline),
@@ -77,6 +78,10 @@ def _check(check: BudgetCheck) -> dict[str, Any]:
         "bound": _finite(check.bound),
         "reason": check.reason,
     }
+
+
+def _drift(drift: Drift | None) -> dict[str, Any] | None:
+    return None if drift is None else {k: _finite(v) for k, v in asdict(drift).items()}
 
 
 def _summary(summary: Summary | None) -> dict[str, Any] | None:
@@ -219,4 +224,23 @@ class _Reader:
             q_value=self.optional_number(item, "q_value", where),
             test=test if test in ("exact", "permutation", "normal", "run-medians", "counts") else None,
             max_regression=self.optional_number(item, "max_regression", where),
+            drift=self.drift(item.get("drift"), f"{where}.drift"),
+        )
+
+    def drift(self, item: Any, where: str) -> Drift | None:
+        if item is None:
+            return None
+        if not isinstance(item, dict):
+            raise self.fail(where, "expected an object or null")
+        status = self.text(item.get("status"), f"{where}.status")
+        if status not in ("ok", "drifting", "exceeded"):
+            raise self.fail(f"{where}.status", "expected ok, drifting or exceeded")
+        return Drift(
+            change=self.number(item, "change", where),
+            allowed=self.number(item, "allowed", where),
+            p_value=self.number(item, "p_value", where),
+            q_value=self.number(item, "q_value", where),
+            windows=int(self.number(item, "windows", where)),
+            status=status,
+            reason=self.text(item.get("reason"), f"{where}.reason"),
         )

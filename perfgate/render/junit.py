@@ -4,37 +4,53 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from perfgate.gate import FAILING, Report, Verdict
+from perfgate.gate import FAILING, Comparison, Report, Verdict
 from perfgate.render import cells
 
 _SKIPPED = {Verdict.INSUFFICIENT_DATA, Verdict.NEW, Verdict.MISSING}
 
 
 def render(report: Report) -> str:
-    failures = sum(1 for c in report.comparisons if c.verdict in FAILING)
-    skipped = sum(1 for c in report.comparisons if c.verdict in _SKIPPED)
-    suites = ET.Element("testsuites", name="perfgate", tests=str(len(report.comparisons)), failures=str(failures))
+    """One test case per series; with endpoints (several metrics per name), one per endpoint."""
+    endpoints = cells.by_endpoint(report)
+    groups = (
+        [(e.name, e.by_severity()) for e in endpoints] if endpoints else [(c.name, [c]) for c in report.comparisons]
+    )
+    failures = sum(1 for _, parts in groups if parts[0].verdict in FAILING)
+    skipped = sum(1 for _, parts in groups if all(c.verdict in _SKIPPED for c in parts))
+    suites = ET.Element("testsuites", name="perfgate", tests=str(len(groups)), failures=str(failures))
     suite = ET.SubElement(
         suites,
         "testsuite",
         name="perfgate",
-        tests=str(len(report.comparisons)),
+        tests=str(len(groups)),
         failures=str(failures),
         errors="0",
         skipped=str(skipped),
     )
-    for c in report.comparisons:
-        case = ET.SubElement(suite, "testcase", classname=f"perfgate.{c.metric}", name=_clean(c.name), time="0")
-        if c.verdict in FAILING:
-            failure = ET.SubElement(case, "failure", message=_clean(c.reason), type=c.verdict.value)
-            failure.text = _clean(f"{c.name} ({c.metric}): {cells.change(c)}: {c.reason}")
-        elif c.verdict in _SKIPPED:
-            ET.SubElement(case, "skipped", message=_clean(c.reason))
-        else:
-            out = ET.SubElement(case, "system-out")
-            out.text = _clean(f"{c.verdict.value}: {c.reason}")
+    for name, parts in groups:
+        classname = "perfgate.endpoint" if endpoints else f"perfgate.{parts[0].metric}"
+        case = ET.SubElement(suite, "testcase", classname=classname, name=_clean(name), time="0")
+        failing = [c for c in parts if c.verdict in FAILING]
+        if failing:
+            message = "; ".join(_part(c, bool(endpoints)) for c in failing)
+            failure = ET.SubElement(case, "failure", message=_clean(message), type=failing[0].verdict.value)
+            details = [
+                _part(c, True) if endpoints else f"{c.name} ({c.metric}): {cells.change(c)}: {c.reason}"
+                for c in failing
+            ]
+            failure.text = _clean("\n".join(details))
+        elif all(c.verdict in _SKIPPED for c in parts):
+            ET.SubElement(case, "skipped", message=_clean("; ".join(_part(c, bool(endpoints)) for c in parts)))
+        out = [f"{c.metric}: {c.verdict.value}: {c.reason}" for c in parts if c.verdict not in FAILING]
+        if out and not all(c.verdict in _SKIPPED for c in parts):
+            ET.SubElement(case, "system-out").text = _clean("\n".join(out) if endpoints else out[0].split(": ", 1)[1])
     ET.indent(suites)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
+
+
+def _part(c: Comparison, named: bool) -> str:
+    return f"{cells.part_title(c)}: {c.reason}" if named else c.reason
 
 
 def _clean(text: str) -> str:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
@@ -65,18 +67,23 @@ def _environment() -> Environment:
     return env
 
 
+@dataclass(frozen=True)
+class _Layout:
+    """The table's columns and its rows, cut into failing, warning and the rest; every cell already escaped."""
+
+    columns: list[str]
+    aligns: list[str]
+    word: str  # what a row is: benchmark or endpoint
+    failing: list[dict[str, Any]]
+    warning: list[dict[str, Any]]
+    rest: list[dict[str, Any]]
+
+
 def render(report: Report) -> str:
-    failing = [c for c in report.comparisons if c.verdict in FAILING]
-    warning = [c for c in report.comparisons if c.verdict in WARNING]
-    rest = [c for c in report.comparisons if c.verdict not in FAILING | WARNING]
+    endpoints = cells.by_endpoint(report)
+    layout = _series_layout(report) if endpoints is None else _endpoint_layout(report, endpoints)
     template = _environment().get_template("report.md.j2")
-    show_metric = len({c.metric for c in report.comparisons}) > 1
-    trends = {(name, metric): values for name, metric, values in report.history}
-
-    def rows(comparisons: list[Comparison]) -> list[dict[str, str]]:
-        return [_row(c, show_metric, trends.get((c.name, c.metric), ())) for c in comparisons]
-
-    failing_rows, warning_rows, rest_rows = rows(failing), rows(warning), rows(rest)
+    failing_rows, warning_rows, rest_rows = layout.failing, layout.warning, layout.rest
 
     def attempt(kept: tuple[int, int, int]) -> str:
         return template.render(
@@ -87,14 +94,18 @@ def render(report: Report) -> str:
             report=report,
             settings=report.settings,
             max_regression=format_percent(report.settings.max_regression),
+            columns=layout.columns,
+            aligns=layout.aligns,
+            word=layout.word,
+            noun="endpoints" if layout.word == "endpoint" else "series",
             failing=failing_rows[: kept[0]],
             failing_omitted=len(failing_rows) - kept[0],
             run_url=safe_url(report.origin.run_url if report.origin else None),
             warning=warning_rows[: kept[1]],
             warning_omitted=len(warning_rows) - kept[1],
             rest=rest_rows[: kept[2]],
-            rest_total=len(rest),
-            omitted=len(rest) - kept[2],
+            rest_total=len(rest_rows),
+            omitted=len(rest_rows) - kept[2],
         )
 
     # Too long for one comment: cut the collapsed rows first, then the warnings, then the failures.
@@ -111,6 +122,75 @@ def render(report: Report) -> str:
                 high = kept[part] - 1
         kept[part] = low
     return attempt((kept[0], kept[1], kept[2]))
+
+
+def _series_layout(report: Report) -> _Layout:
+    """One row per series: baseline, candidate, change with its interval, p."""
+    show_metric = len({c.metric for c in report.comparisons}) > 1
+    trends = {(name, metric): values for name, metric, values in report.history}
+    confidence = f"{report.settings.confidence * 100:.0f}%"
+
+    def rows(verdicts: frozenset[Verdict] | None) -> list[dict[str, Any]]:
+        chosen = [c for c in report.comparisons if (c.verdict in verdicts if verdicts else c.verdict not in _SHOWN)]
+        return [_row(c, show_metric, trends.get((c.name, c.metric), ())) for c in chosen]
+
+    return _Layout(
+        columns=["benchmark", "baseline", "candidate", f"change [{confidence} CI]", "p"],
+        aligns=[":--", "--:", "--:", ":--", "--:"],
+        word="benchmark",
+        failing=rows(FAILING),
+        warning=rows(WARNING),
+        rest=rows(None),
+    )
+
+
+_SHOWN = FAILING | WARNING
+
+
+def _row(c: Comparison, show_metric: bool, trend: tuple[float, ...]) -> dict[str, Any]:
+    return {
+        "trend": sparkline(trend) if len(trend) > 1 else "",
+        "name": escape(cells.label(c, show_metric)),
+        "cells": [
+            escape(cells.centre(c.baseline, c.unit)),
+            escape(cells.centre(c.candidate, c.unit)),
+            cells.change(c),
+            cells.p_value(c),
+        ],
+        "verdict": cells.SYMBOLS[c.verdict],
+        "reason": escape(c.reason),
+    }
+
+
+def _endpoint_layout(report: Report, endpoints: list[cells.Endpoint]) -> _Layout:
+    """One row per endpoint: each metric as baseline → candidate and its change; the reasons of the parts that
+    need a word, failing parts first."""
+    metrics = cells.metric_columns(endpoints)
+    trends = {(name, metric): values for name, metric, values in report.history}
+    word = "endpoint" if {"latency", "error_rate"} & set(metrics) else "benchmark"
+
+    def row(e: cells.Endpoint) -> dict[str, Any]:
+        explained = [c for c in e.by_severity() if c.verdict in _SHOWN]
+        first = explained[0].metric if explained else metrics[0]
+        trend = trends.get((e.name, first), ())
+        return {
+            "trend": sparkline(trend) if len(trend) > 1 else "",
+            "name": escape(e.name),
+            "cells": [
+                "<br>".join(escape(part) for part in cells.endpoint_cell(e, m, both=True) if part) for m in metrics
+            ],
+            "verdict": cells.SYMBOLS[e.verdict],
+            "reason": "<br>".join(f"**{cells.part_title(c)}**: {escape(c.reason, limit=None)}" for c in explained),
+        }
+
+    return _Layout(
+        columns=[word, *(cells.column_title(m) for m in metrics)],
+        aligns=[":--"] * (len(metrics) + 1),
+        word=word,
+        failing=[row(e) for e in endpoints if e.verdict in FAILING],
+        warning=[row(e) for e in endpoints if e.verdict in WARNING],
+        rest=[row(e) for e in endpoints if e.verdict not in _SHOWN],
+    )
 
 
 _URL = re.compile(r"https?://[A-Za-z0-9._~:/?#@!$&'*+,;=%-]+")
@@ -133,16 +213,3 @@ def _headline(report: Report) -> str:
     if n := report.count(Verdict.BUDGET_EXCEEDED):
         parts.append(f"{n} budget{'s' if n != 1 else ''} exceeded")
     return ":x: perfgate: " + " and ".join(parts)
-
-
-def _row(c: Comparison, show_metric: bool, trend: tuple[float, ...]) -> dict[str, str]:
-    return {
-        "trend": sparkline(trend) if len(trend) > 1 else "",
-        "name": cells.label(c, show_metric),
-        "baseline": cells.centre(c.baseline, c.unit),
-        "candidate": cells.centre(c.candidate, c.unit),
-        "change": cells.change(c),
-        "p": cells.p_value(c),
-        "verdict": cells.SYMBOLS[c.verdict],
-        "reason": c.reason,
-    }

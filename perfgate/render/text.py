@@ -10,6 +10,21 @@ _EXPLAINED = set(Verdict) - {Verdict.UNCHANGED, Verdict.IMPROVEMENT}
 
 
 def render(report: Report) -> str:
+    endpoints = cells.by_endpoint(report)
+    table, notes = _series_table(report) if endpoints is None else _endpoint_table(endpoints)
+    if endpoints is not None and report.geomean is not None:
+        table.append(f"geometric mean of the changes: {format_change(report.geomean)} (worse is +)")
+    lines = [*_sources(report), "", *table]
+    if notes or report.notes:
+        lines.append("")
+        lines += [f"({i}) {note}" for i, note in enumerate(notes, 1)]
+        lines += [f"note: {cells.plain(note, None)}" for note in report.notes]
+    lines += ["", _method(report), _verdict_line(report)]
+    return "\n".join(lines) + "\n"
+
+
+def _series_table(report: Report) -> tuple[list[str], list[str]]:
+    """One row per series: baseline, candidate, change, p and verdict."""
     show_metric = len({c.metric for c in report.comparisons}) > 1
     ci = f"change [{report.settings.confidence:.0%} CI]"
     header = ("benchmark", "baseline", "candidate", ci, "p", "verdict")
@@ -32,13 +47,28 @@ def render(report: Report) -> str:
         )
     if report.geomean is not None:
         rows.append(("geometric mean", "", "", f"{format_change(report.geomean)} (worse is +)", "", ""))
-    lines = [*_sources(report), "", *_table(header, rows)]
-    if notes or report.notes:
-        lines.append("")
-        lines += [f"({i}) {note}" for i, note in enumerate(notes, 1)]
-        lines += [f"note: {cells.plain(note, None)}" for note in report.notes]
-    lines += ["", _method(report), _verdict_line(report)]
-    return "\n".join(lines) + "\n"
+    return _table(header, rows, right={1, 2, 4}), notes
+
+
+def _endpoint_table(endpoints: list[cells.Endpoint]) -> tuple[list[str], list[str]]:
+    """One row per endpoint (or benchmark with several metrics): each metric's candidate value and change,
+    footnotes for what needs a word (failing parts first), the endpoint's worst verdict."""
+    metrics = cells.metric_columns(endpoints)
+    word = "endpoint" if {"latency", "error_rate"} & set(metrics) else "benchmark"
+    header = (word, *(cells.column_title(m) for m in metrics), "verdict")
+    rows: list[tuple[str, ...]] = []
+    notes: list[str] = []
+    for e in endpoints:
+        marks: dict[str, str] = {}
+        for c in e.by_severity():
+            if c.verdict in _EXPLAINED:
+                notes.append(
+                    cells.plain(f"{e.name}, {cells.part_title(c)}: {cells.SYMBOLS[c.verdict]}: {c.reason}", None)
+                )
+                marks[c.metric] = f" ({len(notes)})"
+        row = [cells.plain(" ".join(cells.endpoint_cell(e, m, both=False)).strip()) + marks.get(m, "") for m in metrics]
+        rows.append((cells.plain(e.name), *row, cells.SYMBOLS[e.verdict]))
+    return _table(header, rows, right=set()), notes
 
 
 def _sources(report: Report) -> list[str]:
@@ -48,9 +78,8 @@ def _sources(report: Report) -> list[str]:
     return [f"baseline:  {names(report.baseline)}", f"candidate: {names(report.candidate)}"]
 
 
-def _table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> list[str]:
+def _table(header: tuple[str, ...], rows: list[tuple[str, ...]], right: set[int]) -> list[str]:
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
-    right = {1, 2, 4}
 
     def line(row: tuple[str, ...]) -> str:
         cells_ = [

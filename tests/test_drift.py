@@ -1,0 +1,148 @@
+"""Soak tests: latency, error rate or throughput that degrade *during* a run (a leak, a growing queue) are
+reported as a drift: a warning by default, a failure when a budget sets max_drift."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from perfgate import stats
+from perfgate.config import Budget
+from perfgate.formats import read
+from perfgate.gate import Policy, Settings, Side, Verdict, evaluate
+from perfgate.model import RunRef
+
+from .conftest import DATA, Invoke
+
+# JMeter's default CSV columns
+JTL_HEADER = "timeStamp,elapsed,label,responseCode,responseMessage,threadName,dataType,success,failureMessage,bytes,sentBytes,grpThreads,allThreads,URL,Latency,IdleTime,Connect"
+
+
+def _soak_jtl(path: Path, *, creep: float = 0.0, errors_from: float = 0.01, errors_to: float = 0.01) -> Path:
+    """A ten-minute JMeter CSV of 6,000 requests at a steady load; latency grows by ``creep`` (a fraction of the
+    median) from start to end, around the same median, and the error rate goes linearly from ``errors_from`` to
+    ``errors_to``."""
+    rng = np.random.default_rng(7)
+    start, seconds, requests = 1_764_500_000_000, 600, 6_000
+    lines = [JTL_HEADER]
+    for i in range(requests):
+        progress = i / (requests - 1)
+        sent = start + int(progress * seconds * 1000)
+        elapsed = int(rng.lognormal(math.log(80), 0.3) * (1 + creep * (progress - 0.5)))
+        ok = rng.random() >= errors_from + (errors_to - errors_from) * progress
+        code, message = ("200", "OK") if ok else ("500", "Internal Server Error")
+        lines.append(
+            f"{sent},{elapsed},GET /api/cart,{code},{message},Soak 1-1,text,{str(ok).lower()},,512,128,50,50,"
+            f"http://127.0.0.1/api/cart,{elapsed},0,1"
+        )
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _drifts(path: Path, policy: Policy | None = None) -> dict[str, tuple[Verdict, str]]:
+    run = read(path).series
+    side = Side((RunRef(path.name),), (run,))
+    report = evaluate(side, side, Settings(), policy or Policy())
+    return {c.metric: (c.verdict, c.reason) for c in report.comparisons if c.drift and c.drift.status != "ok"}
+
+
+def test_window_trend_sees_a_slope_beyond_the_margin_and_not_noise() -> None:
+    rng = np.random.default_rng(3)
+    noise = rng.normal(0, 0.05, 30)
+    ramp = np.linspace(0, 0.3, 30)
+    flat = stats.window_trend(noise, math.log1p(0.05))
+    rising = stats.window_trend(noise + ramp, math.log1p(0.05))
+    within = stats.window_trend(noise + ramp, 0.6)  # rises 0.3, 0.6 allowed
+    assert flat is not None and rising is not None and within is not None
+    assert flat.p > 0.2
+    assert rising.p < 0.001
+    assert within.p > 0.5
+    assert rising.total == pytest.approx(0.3, abs=0.08)
+    assert stats.window_trend(noise[:7], 0.0) is None  # too few windows to speak of a trend
+
+
+def test_autocorrelated_windows_need_more_evidence() -> None:
+    """A random walk wanders; its windows are correlated, and the test must not read the wander as a trend."""
+    rng = np.random.default_rng(11)
+    alarms = 0
+    for _ in range(200):
+        walk = np.cumsum(rng.normal(0, 0.01, 30)) * 0.5 + rng.normal(0, 0.02, 30)
+        trend = stats.window_trend(walk, math.log1p(0.05))
+        assert trend is not None
+        alarms += trend.p <= 0.05
+    assert alarms <= 12  # about 5 % or fewer at the 5 % level
+
+
+def test_a_steady_soak_run_shows_no_drift(tmp_path: Path) -> None:
+    assert _drifts(_soak_jtl(tmp_path / "steady.jtl")) == {}
+
+
+def test_latency_creeping_up_during_the_run_is_a_warning(tmp_path: Path) -> None:
+    drifts = _drifts(_soak_jtl(tmp_path / "leak.jtl", creep=0.3))
+    assert set(drifts) == {"latency"}
+    verdict, reason = drifts["latency"]
+    assert verdict is Verdict.DRIFTING
+    assert "latency drifted +" in reason and "during the run" in reason and "beyond the 5% allowed" in reason
+
+
+def test_errors_growing_during_the_run_are_a_drift_in_percentage_points(tmp_path: Path) -> None:
+    drifts = _drifts(_soak_jtl(tmp_path / "errors.jtl", errors_from=0.01, errors_to=0.08))
+    assert drifts["error_rate"][0] is Verdict.DRIFTING
+    assert " pp during the run" in drifts["error_rate"][1]
+
+
+def test_a_budget_max_drift_makes_a_drift_fail_and_sizes_it(tmp_path: Path) -> None:
+    path = _soak_jtl(tmp_path / "leak.jtl", creep=0.3)
+    failing = _drifts(path, Policy(budgets=(Budget("GET /api/cart", max_drift=0.10),)))
+    assert failing["latency"][0] is Verdict.BUDGET_EXCEEDED
+    assert "beyond the max_drift of 10%" in failing["latency"][1]
+    assert _drifts(path, Policy(budgets=(Budget("GET /api/cart", max_drift=0.60),))) == {}
+
+
+def test_max_drift_on_the_command_line_path(tmp_path: Path, run_cli: Invoke) -> None:
+    """The user's path: perfgate.toml with max_drift, a soak run compared with a steady one, exit 1."""
+    base = _soak_jtl(tmp_path / "steady.jtl")
+    head = _soak_jtl(tmp_path / "leak.jtl", creep=0.3)
+    warn = run_cli("compare", str(base), str(head))
+    assert warn.exit_code == 0, warn.output
+    assert "(1) GET /api/cart, latency: drifting: latency drifted +" in warn.output
+    assert "PASS: 1 drifting, 2 unchanged" in warn.output
+    Path("perfgate.toml").write_text('[[budget]]\nmatch = "GET /api/cart"\nmax_drift = "10%"\n', encoding="utf-8")
+    result = run_cli("compare", str(base), str(head))
+    assert result.exit_code == 1, result.output
+    assert "max_drift of 10%" in result.output and "FAIL: 1 budget-exceeded (GET /api/cart)" in result.output
+
+
+SOAK = DATA / "locust-soak"
+
+
+def test_real_locust_soak_with_a_leak_drifts_and_the_steady_run_does_not() -> None:
+    """Real Locust runs (tests/data/locust-soak): the leak's search latency drifts; the items endpoint, which
+    does not leak, does not; the order errors grow in bursts too short-lived to call a trend in 90 s."""
+    assert _drifts(SOAK / "steady_stats.csv") == {}
+    leak = read(SOAK / "leak_stats.csv").series
+    side = Side((RunRef("leak"),), (leak,))
+    report = evaluate(side, side, Settings())
+    drifting = {(c.name, c.metric) for c in report.comparisons if c.verdict is Verdict.DRIFTING}
+    assert drifting == {("GET /api/search", "latency")}
+    search = next(c for c in report.comparisons if (c.name, c.metric) == ("GET /api/search", "latency"))
+    assert search.drift is not None and 1.05 < search.drift.change < 1.3
+
+
+@pytest.mark.parametrize(
+    "fixture",
+    [
+        "k6/k6_points.ndjson.gz",
+        "jmeter/HTMLReportTestFile.csv",
+        "gatling/gatling-repo_text-format_simulation.log",
+        "locust-runs/main-1_stats.csv",
+        "locust-runs/main-2_stats.csv",
+        "locust-runs/pr_stats.csv",
+        "locust-soak/steady_stats.csv",
+    ],
+)
+def test_real_load_tests_of_steady_servers_show_no_drift(fixture: str) -> None:
+    assert _drifts(DATA / fixture) == {}

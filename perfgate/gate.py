@@ -232,7 +232,8 @@ def evaluate(baseline: Side, candidate: Side, settings: Settings, policy: Policy
     for t, qw, qb in zip(tested, q_worse, q_better, strict=True):
         first[t.base.series.key] = _decide(t, qw, qb, settings)
     drifts = _drifts(candidate, settings, policy)
-    comparisons = tuple(_finish(first[k], cand.get(k), drifts.get(k), policy, notes) for k in keys)
+    rated = {name for name, metric in cand if metric in COUNTED_RATES}
+    comparisons = tuple(_finish(first[k], cand.get(k), drifts.get(k), policy, notes, rated) for k in keys)
     names = {name for name, _ in keys}
     for kind, rules in (("budget", policy.budgets), ("waiver", policy.waivers)):
         for rule in rules:
@@ -640,15 +641,25 @@ def _drift(t: _Trend, q: float, settings: Settings) -> Drift:
 
 
 def _finish(
-    comparison: Comparison, cand: _Pooled | None, drift: Drift | None, policy: Policy, notes: _Notes
+    comparison: Comparison,
+    cand: _Pooled | None,
+    drift: Drift | None,
+    policy: Policy,
+    notes: _Notes,
+    rated: set[str],
 ) -> Comparison:
-    """Add the budget checks and the drift of the candidate, take the worst verdict, then apply a waiver."""
+    """Add the budget checks and the drift of the candidate, take the worst verdict, then apply a waiver.
+
+    ``rated``: names with an error-rate series of their own, where an error_rate limit is judged (once)."""
     checks: tuple[BudgetCheck, ...] = ()
     budget = policy.budget_for(comparison.name)
     if budget is not None and cand is not None:
-        checks = tuple(
-            check for limit in budget.limits if (check := check_limit(limit, cand.series, cand.raw, cand.summary))
-        )
+        limits = [
+            limit
+            for limit in budget.limits
+            if limit_judges(limit, comparison.metric, has_rate_series=comparison.name in rated)
+        ]
+        checks = tuple(check for limit in limits if (check := check_limit(limit, cand.series, cand.raw, cand.summary)))
     verdict, reasons = comparison.verdict, [comparison.reason]
     for check in checks:
         budget_verdict = {"exceeded": Verdict.BUDGET_EXCEEDED, "at-risk": Verdict.AT_RISK}.get(check.status)
@@ -677,6 +688,17 @@ def _finish(
             )
             reason += f" (the waiver for {waiver.match!r} expired on {waiver.until:%Y-%m-%d})"
     return Comparison(**{**vars(comparison), "verdict": verdict, "reason": reason, "budget": checks, "drift": drift})
+
+
+def limit_judges(limit: Limit, metric: str, *, has_rate_series: bool) -> bool:
+    """Whether a budget's limit may judge a series of this metric (its unit is checked later): an error_rate
+    limit judges the error-rate series of a name, or the error counts of another series when there is none
+    (hyperfine's failed runs); throughput limits judge throughput; the others everything but rates."""
+    if limit.statistic == "error_rate":
+        return metric in COUNTED_RATES or (not has_rate_series and metric != "throughput")
+    if limit.statistic == "throughput":
+        return metric == "throughput"
+    return metric not in COUNTED_RATES and metric != "throughput"
 
 
 def check_limit(limit: Limit, series: Series, values: FloatArray, summary: Summary) -> BudgetCheck | None:

@@ -15,7 +15,7 @@ from perfgate.formats import read
 from perfgate.gate import Policy, Settings, Side, Verdict, evaluate
 from perfgate.model import RunRef
 
-from .conftest import DATA, Invoke
+from .conftest import DATA, Invoke, check_golden
 
 # JMeter's default CSV columns
 JTL_HEADER = "timeStamp,elapsed,label,responseCode,responseMessage,threadName,dataType,success,failureMessage,bytes,sentBytes,grpThreads,allThreads,URL,Latency,IdleTime,Connect"
@@ -146,3 +146,17 @@ def test_real_locust_soak_with_a_leak_drifts_and_the_steady_run_does_not() -> No
 )
 def test_real_load_tests_of_steady_servers_show_no_drift(fixture: str) -> None:
     assert _drifts(DATA / fixture) == {}
+
+
+@pytest.mark.parametrize(
+    ("output_format", "golden"), [("text", "soak.txt"), ("markdown", "soak.md"), ("junit", "soak.xml")]
+)
+def test_soak_report_one_row_per_endpoint(
+    run_cli: Invoke, update_golden: bool, output_format: str, golden: str
+) -> None:
+    """The real Locust pair as a user sees it: one row per endpoint, the drift as a warning, in every renderer."""
+    result = run_cli(
+        "compare", str(SOAK / "steady_stats.csv"), str(SOAK / "leak_stats.csv"), "--output-format", output_format
+    )
+    assert result.exit_code == 0, result.output
+    check_golden(golden, result.output.replace(str(SOAK), "SOAK"), update_golden)

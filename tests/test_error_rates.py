@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from pathlib import Path
 
 import pytest
 
-from perfgate.config import Budget
+from perfgate.config import Budget, Limit
 from perfgate.formats.build import summarised
-from perfgate.gate import Policy, Settings, Side, Verdict, evaluate
+from perfgate.gate import Policy, Settings, Side, Verdict, evaluate, limit_judges
 from perfgate.model import Direction, RunRef, Series
 
 from .conftest import DATA, Invoke, check_golden
@@ -127,3 +128,23 @@ def test_config_check_shows_which_part_of_a_budget_judges_each_endpoint_series(r
         and "error_rate <" not in lines["POST /api/orders (latency)"]
     )
     assert "no budget; max_error_increase 1% (points)" in lines["Aggregated (error_rate)"]
+
+
+def test_an_error_rate_budget_judges_an_endpoint_once_as_config_check_says(run_cli: Invoke, tmp_path: Path) -> None:
+    """The orders endpoint's latency series also carries its error counts: the limit is judged on the error-rate
+    series only, so one endpoint over its error budget is one failure, as `config check` shows."""
+    (tmp_path / "perfgate.toml").write_text('[[budget]]\nmatch = "POST /api/orders"\nerror_rate = "< 2%"\n')
+    result = run_cli("compare", str(RUNS / "main-1_stats.csv"), str(RUNS / "pr_stats.csv"), "--output-format", "json")
+    report = json.loads(result.output)
+    checked = [
+        (s["metric"], b["status"]) for s in report["series"] if s["name"] == "POST /api/orders" for b in s["budget"]
+    ]
+    assert checked == [("error_rate", "exceeded")]
+
+
+def test_an_error_rate_budget_still_judges_failed_command_runs_without_an_error_series() -> None:
+    """hyperfine's failed runs are error counts on the time series itself: there the limit applies."""
+    limit = Limit("error_rate", "<", 0.01, "ratio", "< 1%")
+    assert limit_judges(limit, "time", has_rate_series=False)
+    assert not limit_judges(limit, "latency", has_rate_series=True)
+    assert limit_judges(limit, "error_rate", has_rate_series=True)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from perfgate.config import Budget, Config, Limit, Resolved, Waiver
-from perfgate.gate import COUNTED_RATES, format_percent
+from perfgate.config import Budget, Config, Resolved, Waiver
+from perfgate.gate import COUNTED_RATES, format_percent, limit_judges
 
 
 def render_config(cfg: Config, resolved: Sequence[Resolved] | None, today: date) -> str:
@@ -24,12 +24,13 @@ def render_config(cfg: Config, resolved: Sequence[Resolved] | None, today: date)
     if resolved is not None:
         lines.append("")
         width = max((len(_label(r)) for r in resolved), default=0)
+        rated = {r.name for r in resolved if r.metric in COUNTED_RATES}
         for r in resolved:
             if r.budget is not None:
                 number = cfg.budgets.index(r.budget) + 1
-                text = f"budget {number} ({r.budget.match!r}): {_budget(r.budget, cfg, r.metric)}"
+                text = f"budget {number} ({r.budget.match!r}): {_budget(r.budget, cfg, r.metric, r.name in rated)}"
             else:
-                text = f"no budget; {_budget(Budget(''), cfg, r.metric)}"
+                text = f"no budget; {_budget(Budget(''), cfg, r.metric, r.name in rated)}"
             if r.waiver is not None:
                 text += f"; waiver {r.waiver.match!r} {_waiver_state(r.waiver, today)}"
             lines.append(f"{_label(r).ljust(width)}  {text}")
@@ -40,26 +41,24 @@ def _label(resolved: Resolved) -> str:
     return f"{resolved.name} ({resolved.metric})"
 
 
-def _budget(budget: Budget, cfg: Config, metric: str | None = None) -> str:
+def _budget(budget: Budget, cfg: Config, metric: str | None = None, rated: bool = False) -> str:
     """The budget's limits and allowances; for a series' ``metric``, only the parts that judge it."""
     counted = metric in COUNTED_RATES
-    parts = [f"{limit.statistic} {limit.text}" for limit in budget.limits if metric is None or _judges(limit, metric)]
+    parts = [
+        f"{limit.statistic} {limit.text}"
+        for limit in budget.limits
+        if metric is None or limit_judges(limit, metric, has_rate_series=rated)
+    ]
     if metric is None or not counted:
         delta = budget.max_regression if budget.max_regression is not None else cfg.max_regression
         parts.append(f"max_regression {format_percent(delta)}")
     if metric is None or counted:
         increase = budget.max_error_increase if budget.max_error_increase is not None else cfg.max_error_increase
         parts.append(f"max_error_increase {format_percent(increase)} (points)")
+    if budget.max_drift is not None and (metric is None or metric in ("latency", "throughput", *COUNTED_RATES)):
+        unit = " (points)" if counted else ""
+        parts.append(f"max_drift {format_percent(budget.max_drift)}{unit} (a drift during the run beyond it fails)")
     return ", ".join(parts)
-
-
-def _judges(limit: Limit, metric: str) -> bool:
-    """Whether a budget's limit is about this kind of series (the gate checks it the same way)."""
-    if limit.statistic == "error_rate":
-        return metric in COUNTED_RATES
-    if limit.statistic == "throughput":
-        return metric == "throughput"
-    return metric not in COUNTED_RATES and metric != "throughput"
 
 
 def _waiver_state(waiver: Waiver, today: date) -> str:

@@ -14,6 +14,7 @@ from datetime import datetime
 from pathlib import Path
 
 from perfgate import app, vcs
+from perfgate.choices import COMMENT_POLICIES, FAIL_ON
 from perfgate.config import Config
 from perfgate.deliver.github import CHECK_NAME, GitHubPublisher, GitHubTarget
 from perfgate.errors import DeliveryError, InputError, NoBaseline, StoreError, UsageError
@@ -30,8 +31,6 @@ FORK_HELP = (
     "The report is in the job summary and the perfgate-report artifact; to get the PR comment, add the "
     "trusted publish workflow described in docs/github-action.md (Forks)."
 )
-COMMENT_POLICIES = ("always", "on-change", "on-regression", "never")
-FAIL_ON = ("regression", "budget", "never")
 PublisherFactory = Callable[[GitHubTarget], GitHubPublisher]
 
 

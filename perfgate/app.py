@@ -20,12 +20,12 @@ from perfgate.config import Config, Resolved
 from perfgate.errors import InputError, NoBaseline, StoreError, UsageError
 from perfgate.gate import MIN_RUNS_FOR_TAU, Policy, Report, Settings, Side, Verdict, evaluate
 from perfgate.model import GateDecision, HistoryPoint, ParsedResults, Pruned, Run, RunHeader, RunRef, Series
-from perfgate.store import Store
 from perfgate.units import parse_percentage
 
-if TYPE_CHECKING:  # the digest's modules (Pillow, smtplib) load only when a digest is made
+if TYPE_CHECKING:  # the store (SQLAlchemy, Alembic) and the digest's modules (Pillow, smtplib) load when used
     from perfgate import digest
     from perfgate.render import digest as digest_render
+    from perfgate.store import Store
 
 DEFAULT_SUITE = Config().suite
 DEFAULT_BASELINE_RUNS = Config().baseline_runs

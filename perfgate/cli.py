@@ -8,23 +8,24 @@ from __future__ import annotations
 import io
 import os
 import sys
-import traceback
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from perfgate import __version__, action, app, formats, limits
+from perfgate import __version__, limits
+from perfgate.choices import COMMENT_POLICIES, DEFAULT_SUITE, FAIL_ON
 from perfgate.errors import PerfgateError, UsageError
-from perfgate.github_env import read_context
-from perfgate.render import RENDERERS, render
-from perfgate.render.config_text import render_config
-from perfgate.render.history_text import render_history
-from perfgate.store import Store, default_url
-from perfgate.store.migration import head_revision
+from perfgate.render import OUTPUT_FORMATS
 from perfgate.units import parse_size
+
+if TYPE_CHECKING:
+    from perfgate.store import Store
+
+# Every command imports what it needs when it runs: `perfgate --version` and `--help` must not pay for
+# SQLAlchemy, PyGithub or SciPy (tests/test_layers.py checks the import graph).
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -56,7 +57,7 @@ def format_option(func: F) -> F:
 def suite_option(func: F) -> F:
     return click.option(
         "--suite",
-        help=f"The suite the runs belong to: one history per suite. [default: from the config, else {app.DEFAULT_SUITE!r}]",
+        help=f"The suite the runs belong to: one history per suite. [default: from the config, else {DEFAULT_SUITE!r}]",
     )(func)
 
 
@@ -71,6 +72,8 @@ def config_option(func: F) -> F:
 
 
 def _open_store(db_url: str | None) -> Store:
+    from perfgate.store import Store, default_url
+
     return Store(db_url or default_url(Path.cwd()))
 
 
@@ -88,6 +91,8 @@ class PerfgateGroup(click.Group):
             raise
         except Exception as exc:
             if _debugging(ctx):
+                import traceback
+
                 traceback.print_exc()
             click.echo(f"perfgate: {internal_error_line(ctx, exc)}", err=True)
             ctx.exit(EXIT_INTERNAL)
@@ -186,7 +191,11 @@ def main(ctx: click.Context, debug: bool, max_input_size: str | None) -> None:
     help="Fewer samples than this on either side gives 'insufficient-data'. [default: from the config, else 5]",
 )
 @click.option(
-    "--output-format", type=click.Choice(sorted(RENDERERS)), default="text", show_default=True, help="Report format."
+    "--output-format",
+    type=click.Choice(sorted(OUTPUT_FORMATS)),
+    default="text",
+    show_default=True,
+    help="Report format.",
 )
 @click.option(
     "-o",
@@ -226,6 +235,9 @@ def compare(
     Budgets and waivers come from perfgate.toml. Exits 1 when a series is shown to be worse by more than
     the allowed regression, or a budget is exceeded.
     """
+    from perfgate import app
+    from perfgate.render import render
+
     cfg = app.load_config(config_path, Path.cwd())
     settings = app.resolve_settings(cfg, app.Overrides(max_regression, fdr, min_samples))
     policy = app.make_policy(cfg, datetime.now(UTC).date())
@@ -296,6 +308,8 @@ def ingest(
 
     Each file is one run. Ingesting the same results again stores nothing new.
     """
+    from perfgate import app
+
     suite = suite or app.load_config(config_path, Path.cwd()).suite
     info = app.RunInfo(suite=suite, branch=branch, commit=commit, pr_number=pr_number, merge_base=merge_base, key=key)
     store = _open_store(db_url)
@@ -334,6 +348,9 @@ def config_check(results: tuple[str, ...], format_name: str | None, config_path:
 
     Exits 3 with the file, key and line of the first problem.
     """
+    from perfgate import app
+    from perfgate.render.config_text import render_config
+
     cfg = app.load_config(config_path, Path.cwd())
     click.echo(
         render_config(cfg, app.resolve(cfg, results, format_name) if results else None, datetime.now(UTC).date())
@@ -351,14 +368,14 @@ def config_check(results: tuple[str, ...], format_name: str | None, config_path:
 )
 @click.option(
     "--comment",
-    type=click.Choice(list(action.COMMENT_POLICIES)),
+    type=click.Choice(list(COMMENT_POLICIES)),
     default="on-change",
     show_default=True,
     help="When to post the PR comment (an existing one is always kept up to date).",
 )
 @click.option(
     "--fail-on",
-    type=click.Choice(list(action.FAIL_ON)),
+    type=click.Choice(list(FAIL_ON)),
     default="regression",
     show_default=True,
     help="regression: a regression or an exceeded budget fails the job; budget: only budgets; never.",
@@ -402,6 +419,9 @@ def gate_command(
     perfgate-junit.xml, posts or updates the PR comment and a check on the head commit (with
     GITHUB_TOKEN), and exits 1 when the gate fails.
     """
+    from perfgate import action, app
+    from perfgate.github_env import read_context
+
     ctx = read_context(os.environ)
     cfg = app.load_config(config_path, Path.cwd())
     options = action.GateOptions(
@@ -426,10 +446,10 @@ def gate_command(
 
 @main.command("publish")
 @click.argument("report", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--comment", type=click.Choice(list(action.COMMENT_POLICIES)), default="on-change", show_default=True)
+@click.option("--comment", type=click.Choice(list(COMMENT_POLICIES)), default="on-change", show_default=True)
 @click.option(
     "--fail-on",
-    type=click.Choice(list(action.FAIL_ON)),
+    type=click.Choice(list(FAIL_ON)),
     default="regression",
     show_default=True,
     help="Decides the check's conclusion.",
@@ -444,6 +464,9 @@ def publish_command(report: Path, comment: str, fail_on: str) -> None:
     The report is validated and re-rendered from its data; the pull request is found from the workflow
     run's head commit, and nothing is posted when the PR has moved on to a newer commit.
     """
+    from perfgate import action
+    from perfgate.github_env import read_context
+
     outcome = action.publish(report, read_context(os.environ), comment=comment, fail_on=fail_on)
     for line in outcome.lines:
         click.echo(line)
@@ -472,6 +495,9 @@ def history_command(
     Example:
       perfgate history test_tokenize --limit 30
     """
+    from perfgate import app
+    from perfgate.render.history_text import render_history
+
     suite = suite or app.load_config(config_path, Path.cwd()).suite
     points = app.history(_open_store(db_url), name, suite=suite, branch=branch, metric=metric, limit=limit)
     click.echo(render_history(name, branch, points), nl=False)
@@ -552,6 +578,8 @@ def digest_command(
       perfgate digest --days 14 --output digest.html
       perfgate digest --dry-run --skip-empty
     """
+    from perfgate import app
+
     cfg = app.load_config(config_path, Path.cwd())
     now = until.replace(tzinfo=UTC) if until else datetime.now(UTC)
     request = app.DigestRequest(days=days, suites=suites, repository=repository, server=server_url.rstrip("/"))
@@ -580,6 +608,8 @@ def export_command(since: datetime | None, suite: str | None, output: Path | Non
       perfgate export > runs.jsonl
       perfgate export --since 2026-01-01 --db sqlite:///old.db | perfgate import - --db "$PERFGATE_DATABASE_URL"
     """
+    from perfgate import app
+
     store = _open_store(db_url)
     since_utc = since.replace(tzinfo=UTC) if since else None
     if output is None:
@@ -604,6 +634,8 @@ def import_command(files: tuple[str, ...], db_url: str | None) -> None:
     Each file is checked whole, then stored in one transaction; runs already stored are skipped, so
     importing twice changes nothing. A malformed line is an error that names it, and nothing of its file is stored.
     """
+    from perfgate import app
+
     store = _open_store(db_url)
     for done in app.import_runs(store, files, datetime.now(UTC)):
         click.echo(
@@ -627,6 +659,8 @@ def prune_command(keep_days: int | None, keep_runs: int | None, suite: str | Non
 
     Pruned runs still show in history and still serve as summary-only baselines.
     """
+    from perfgate import app
+
     store = _open_store(db_url)
     done = app.prune(store, keep_days=keep_days, keep_runs=keep_runs, suite=suite, now=datetime.now(UTC))
     click.echo(
@@ -641,6 +675,8 @@ def list_formats() -> None:
 
     Formats are detected from the file's content; --format NAME overrides.
     """
+    from perfgate import formats
+
     for fmt in formats.all_formats():
         click.echo(f"{fmt.name}\n    {fmt.description}\n    yields: {fmt.yields}")
 
@@ -678,6 +714,8 @@ def current(db_url: str | None) -> None:
     """
     store = _open_store(db_url)
     revision = store.current_revision()
+    from perfgate.store.migration import head_revision
+
     head = head_revision()
     state = (
         "current"

@@ -15,6 +15,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
+from perfgate.choices import DEFAULT_SUITE
 from perfgate.errors import ConfigError
 from perfgate.units import BYTES, PER_SECOND, RATIO, SECONDS, normalize, parse_percentage
 
@@ -87,7 +88,7 @@ class Waiver:
 @dataclass(frozen=True)
 class Config:
     source: str | None = None
-    suite: str = "default"
+    suite: str = DEFAULT_SUITE
     main_branch: str = "main"
     main_branch_given: bool = False  # set in the file; else the Action follows the repository's default branch
     max_regression: float = 0.05

@@ -34,6 +34,7 @@ LAYERS = {
     "resources": 7,
     "codec": 6.5,  # sample arrays as bytes: used by store and by the export format
     "errors": 8,  # the bottom of layer 7: units and model raise perfgate's errors
+    "choices": 8,  # names of options shared by the command line and the Action: import-free
     "__init__": 8,  # the version string only
 }
 
@@ -86,3 +87,51 @@ def test_the_core_reads_no_clock_and_no_environment(path: Path) -> None:
     source = path.read_text(encoding="utf-8")
     for forbidden in ("datetime.now", "datetime.utcnow", "time.time(", "os.environ", "os.getenv", "Path.cwd"):
         assert forbidden not in source, f"{path.name} uses {forbidden}; pass it in from the edge"
+
+
+# --- start-up: a command imports what it needs when it runs --------------------------------------------------
+
+HEAVY = ("numpy", "scipy", "sqlalchemy", "alembic", "github", "requests", "jinja2", "PIL", "psycopg")
+
+
+def _modules_after(*argv: str) -> set[str]:
+    """The top-level modules loaded by running `perfgate ARGV` in a fresh interpreter."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from perfgate.cli import main\n"
+        "try:\n"
+        f"    main({list(argv)!r}, prog_name='perfgate')\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print(' '.join(sorted({m.split('.')[0] for m in sys.modules})), file=sys.stderr)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    return set(done.stderr.split())
+
+
+@pytest.mark.parametrize("argv", [("--version",), ("--help",), ("compare", "--help")])
+def test_version_and_help_load_no_heavy_module(argv: tuple[str, ...]) -> None:
+    assert not _modules_after(*argv) & set(HEAVY)
+
+
+def test_a_file_comparison_loads_neither_the_store_nor_github_nor_scipy_stats() -> None:
+    import subprocess
+    import sys
+
+    examples = PACKAGE.parent / "examples" / "pytest-benchmark"
+    code = (
+        "import sys\n"
+        "from perfgate.cli import main\n"
+        "try:\n"
+        f"    main(['compare', {str(examples / 'base.json')!r}, {str(examples / 'head.json')!r}], prog_name='perfgate')\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print(' '.join(sorted(sys.modules)), file=sys.stderr)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
+    loaded = set(done.stderr.split())
+    assert "numpy" in loaded and "perfgate.gate" in loaded  # it did compare
+    assert not loaded & {"sqlalchemy", "alembic", "github", "requests", "jinja2", "scipy.stats", "scipy.optimize"}

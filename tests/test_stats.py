@@ -127,3 +127,48 @@ def test_permutation_p_values_agree_with_scipy_within_monte_carlo_error() -> Non
     method = scipy_stats.PermutationMethod(n_resamples=99_999, rng=np.random.default_rng(2))
     reference = scipy_stats.mannwhitneyu(y - 0.05, x, alternative="greater", method=method).pvalue
     assert abs(ours - reference) < 4 * math.sqrt(reference * (1 - reference) / stats.PERMUTATIONS) + 1e-4
+
+
+# --- the light entry points equal scipy.stats (a compare must not import scipy.stats: issue of start-up) ---
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_mann_whitney_normal_equals_scipy(seed: int) -> None:
+    from scipy import stats as sps
+
+    rng = np.random.default_rng(seed)
+    x = np.round(rng.lognormal(0, 0.3, 80 + seed * 7), 1 + seed % 3)  # rounded: ties, as timers make them
+    y = np.round(rng.lognormal(0.05 * seed, 0.3, 60), 1 + seed % 3)
+    expected = sps.mannwhitneyu(y, x, alternative="greater", method="asymptotic").pvalue
+    assert stats.mann_whitney_normal(x, y) == pytest.approx(expected, rel=1e-9, abs=1e-15)
+    assert stats.rank_average(np.concatenate([x, y])) == pytest.approx(sps.rankdata(np.concatenate([x, y])))
+
+
+def test_benjamini_hochberg_equals_scipy() -> None:
+    from scipy import stats as sps
+
+    p = np.random.default_rng(1).uniform(0, 0.2, 40) ** 2
+    assert stats.benjamini_hochberg(list(p)) == pytest.approx(list(sps.false_discovery_control(p, method="bh")))
+
+
+@pytest.mark.parametrize(("n", "q"), [(5, 0.5), (20, 0.95), (200, 0.99), (1000, 0.9), (37, 0.5)])
+def test_binomial_quantile_equals_scipy(n: int, q: float) -> None:
+    from scipy import stats as sps
+
+    for level in (0.05, 0.5, 0.95, 0.99):
+        assert stats.binomial_quantile(level, n, q) == int(sps.binom.ppf(level, n, q))
+
+
+def test_t_and_beta_bounds_equal_scipy() -> None:
+    from scipy import stats as sps
+
+    values = np.random.default_rng(2).normal(10, 2, 12)
+    half = sps.t.ppf(0.95, 11) * values.std(ddof=1) / math.sqrt(12)
+    assert stats.mean_bounds(values).upper == pytest.approx(values.mean() + half)
+    bounds = stats.proportion_bounds(7, 500)
+    assert bounds.lower == pytest.approx(sps.beta.ppf(0.05, 7, 494))
+    assert bounds.upper == pytest.approx(sps.beta.ppf(0.95, 8, 493))
+    noise = stats.between_run_p(np.array([0.0, 0.02, -0.01]), np.array([0.08]), 0.05, 0.05, 2.0)
+    assert noise is not None
+    assert noise.p == pytest.approx(sps.t.sf((noise.estimate - 0.05) / noise.se, noise.df))
+    assert noise.p_better(0.05) == pytest.approx(sps.t.cdf((noise.estimate + 0.05) / noise.se, noise.df))

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import importlib
+from typing import TYPE_CHECKING
 
-from perfgate.gate import Report
-from perfgate.render import json_report, junit, markdown, text
+if TYPE_CHECKING:
+    from perfgate.gate import Report
 
-RENDERERS: dict[str, Callable[[Report], str]] = {
-    "text": text.render,
-    "markdown": markdown.render,
-    "json": json_report.render,
-    "junit": junit.render,
-}
+# Output format → the module whose render(report) writes it; imported when used (Jinja2 for Markdown only).
+OUTPUT_FORMATS = {"text": "text", "markdown": "markdown", "json": "json_report", "junit": "junit"}
 
 
 def render(report: Report, output_format: str) -> str:
-    return RENDERERS[output_format](report)
+    module = importlib.import_module(f"perfgate.render.{OUTPUT_FORMATS[output_format]}")
+    text: str = module.render(report)
+    return text

@@ -8,12 +8,14 @@ from __future__ import annotations
 import glob
 import hashlib
 import os
+import shutil
 import sys
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, BinaryIO, TextIO
 
 from perfgate import baseline, config, exchange, formats, vcs
 from perfgate.config import Config, Resolved
@@ -94,9 +96,30 @@ def expand(patterns: Sequence[str]) -> list[str]:
     return list(dict.fromkeys(paths))
 
 
-def read_all(paths: Sequence[str], format_name: str | None) -> list[ParsedResults]:
-    """Parse every file before anything is stored or compared, so one bad file stops the whole job."""
-    return [formats.read(path, format_name) for path in paths]
+STDIN = "-"  # a file argument that means: read standard input
+STDIN_LABEL = "<stdin>"
+
+
+def read_all(paths: Sequence[str], format_name: str | None, stdin: BinaryIO | None = None) -> list[ParsedResults]:
+    """Parse every file before anything is stored or compared, so one bad file stops the whole job.
+    ``-`` reads ``stdin`` (at most once: a stream cannot be read twice)."""
+    if list(paths).count(STDIN) > 1:
+        raise UsageError("'-' (standard input) can be given only once")
+    return [_read_stdin(stdin, format_name) if p == STDIN else formats.read(p, format_name) for p in paths]
+
+
+def _read_stdin(stdin: BinaryIO | None, format_name: str | None) -> ParsedResults:
+    """Standard input, spooled to a temporary file: format detection and streaming readers need a file."""
+    if stdin is None:
+        raise UsageError("'-' (standard input) is not available here")
+    with tempfile.TemporaryDirectory(prefix="perfgate-") as folder:
+        spooled = Path(folder, "stdin")
+        with open(spooled, "wb") as handle:
+            shutil.copyfileobj(stdin, handle, 1024 * 1024)
+        try:
+            return replace(formats.read(spooled, format_name), source=STDIN_LABEL)
+        except InputError as exc:
+            raise InputError(STDIN_LABEL, exc.problem, where=exc.where) from None
 
 
 # --- ingest ---------------------------------------------------------------------------------
@@ -180,14 +203,17 @@ def compare_files(
     settings: Settings,
     policy: Policy | None = None,
     format_name: str | None = None,
+    stdin: BinaryIO | None = None,
 ) -> Report:
-    """Compare results files with results files; several files per side are pooled.
+    """Compare results files with results files; several files per side are pooled (``-``: ``stdin``).
 
     Files compared this way are taken to come from one CI job. With enough baseline runs the spread of
     their medians is tested too, so the job's own run-to-run noise cannot pass for a regression.
     """
-    base_results = read_all(expand(base), format_name)
-    head_results = read_all(expand(head), format_name)
+    if STDIN in base and STDIN in head:
+        raise UsageError("'-' (standard input) can be given only once")
+    base_results = read_all(expand(base), format_name, stdin)
+    head_results = read_all(expand(head), format_name, stdin)
     between_runs = len(base_results) >= MIN_RUNS_FOR_TAU
     report = evaluate(
         _file_side(base_results),
@@ -212,13 +238,14 @@ def compare_with_history(
     base_commit: str | None = None,
     repository: Path | None = None,
     format_name: str | None = None,
+    stdin: BinaryIO | None = None,
 ) -> Report:
     """Compare results files with runs of ``branch`` from the store: those at the merge-base and its
     nearest ancestors when the merge-base is known (given, or found with git in ``repository``), else the
     latest. The baseline ran in other CI jobs, so the between-run noise term applies."""
     return compare_parsed_with_history(
         store,
-        read_all(expand(head), format_name),
+        read_all(expand(head), format_name, stdin),
         suite=suite,
         branch=branch,
         settings=settings,

@@ -5,17 +5,19 @@ perfgate's errors to exit codes: 0 pass, 1 gate failed, 2 usage error, 3 bad inp
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import sys
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from perfgate import __version__, limits
+from perfgate import __version__, limits, progress
 from perfgate.choices import COMMENT_POLICIES, DEFAULT_SUITE, FAIL_ON
 from perfgate.errors import PerfgateError, UsageError
 from perfgate.render import OUTPUT_FORMATS
@@ -109,6 +111,93 @@ def internal_error_line(ctx: click.Context, exc: BaseException) -> str:
     )
 
 
+def _painter(ctx: click.Context) -> Callable[[str, Any], str] | None:
+    """Colours for verdicts on a terminal: red fails, yellow warns, green improves or passes; None for none
+    (--color never, NO_COLOR, or not a terminal with --color auto)."""
+    from perfgate.gate import FAILING, WARNING, Verdict
+
+    choice = ctx.find_root().meta.get("perfgate.color") or "auto"
+    if choice == "never" or (choice == "auto" and not _colour_terminal()):
+        return None
+
+    def paint(text: str, verdict: Any) -> str:
+        if verdict in FAILING:
+            return click.style(text, fg="red", bold=True)
+        if verdict in WARNING:
+            return click.style(text, fg="yellow")
+        if verdict is Verdict.IMPROVEMENT or (verdict is None and text.startswith("PASS")):
+            return click.style(text, fg="green")
+        return text
+
+    return paint
+
+
+def _colour_terminal() -> bool:
+    # https://no-color.org: any non-empty NO_COLOR turns colour off; so does a dumb terminal or a pipe.
+    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+        return False
+    return sys.stdout.isatty()
+
+
+PROGRESS_AFTER_ENV = "PERFGATE_PROGRESS_AFTER"
+
+
+class _TerminalProgress:
+    """A progress bar on stderr for a file whose reading takes longer than a couple of seconds: bytes read,
+    rate and time left. Quick reads print nothing, so ordinary runs stay as quiet as they were."""
+
+    def __init__(self, after: float) -> None:
+        self._after = after
+        self._bar: Any = None
+        self._label, self._total, self._started, self._shown = "", 0, 0.0, 0
+
+    def start(self, label: str, total: int | None) -> None:
+        self.finish()
+        self._label, self._total, self._started, self._shown = label, total or 0, time.monotonic(), 0
+
+    def advance(self, done: int) -> None:
+        if self._bar is None:
+            if time.monotonic() - self._started < self._after or not self._total:
+                return
+            label = self._label if len(self._label) <= 40 else "…" + self._label[-39:]
+            self._bar = click.progressbar(
+                length=self._total, label=f"reading {label}", file=sys.stderr, item_show_func=self._rate
+            )
+            self._bar.__enter__()
+        self._bar.update(done - self._shown, done)
+        self._shown = done
+
+    def _rate(self, done: int | None) -> str:
+        if not done:
+            return ""
+        seconds = max(time.monotonic() - self._started, 1e-9)
+        return f"{done / 1e6:,.0f} of {self._total / 1e6:,.0f} MB, {done / 1e6 / seconds:,.0f} MB/s"
+
+    def finish(self) -> None:
+        if self._bar is not None:
+            self._bar.__exit__(None, None, None)
+            self._bar = None
+
+
+@contextlib.contextmanager
+def _progress_on_terminal(quiet: bool) -> Iterator[None]:
+    """Progress for long reads while the command runs, when a person watches stderr (not -q, not a log)."""
+    if quiet or not sys.stderr.isatty():
+        yield
+        return
+    try:
+        after = float(os.environ.get(PROGRESS_AFTER_ENV, "2"))
+    except ValueError:
+        raise UsageError(f"{PROGRESS_AFTER_ENV} must be a number of seconds") from None
+    sink = _TerminalProgress(after)
+    token = progress.sink.set(sink)
+    try:
+        yield
+    finally:
+        sink.finish()
+        progress.sink.reset(token)
+
+
 def _debugging(ctx: click.Context) -> bool:
     return bool(ctx.meta.get("perfgate.debug")) or os.environ.get(DEBUG_ENV, "") not in ("", "0")
 
@@ -117,6 +206,13 @@ def _debugging(ctx: click.Context) -> bool:
 @click.version_option(__version__, prog_name="perfgate")
 @click.option("--debug", is_flag=True, help=f"Print the traceback of an internal error. [env: {DEBUG_ENV}=1]")
 @click.option(
+    "--color",
+    type=click.Choice(["auto", "always", "never"]),
+    default="auto",
+    show_default=True,
+    help="Colour verdicts in the terminal report. auto: when stdout is a terminal and NO_COLOR is not set.",
+)
+@click.option(
     "--max-input-size",
     envvar="PERFGATE_MAX_INPUT_SIZE",
     metavar="SIZE",
@@ -124,7 +220,7 @@ def _debugging(ctx: click.Context) -> bool:
     "default: 512MiB for files read whole (JSON), 64GiB for streamed ones (k6 NDJSON, JMeter, Gatling)]",
 )
 @click.pass_context
-def main(ctx: click.Context, debug: bool, max_input_size: str | None) -> None:
+def main(ctx: click.Context, debug: bool, color: str, max_input_size: str | None) -> None:
     """perfgate: a CI regression gate for benchmarks and load tests.
 
     Compare a change's results with the main branch's, with statistics that know CI runners are
@@ -140,6 +236,7 @@ def main(ctx: click.Context, debug: bool, max_input_size: str | None) -> None:
     (or nothing to compare with), 4 internal error (a bug in perfgate; --debug shows the traceback).
     """
     ctx.meta["perfgate.debug"] = debug
+    ctx.meta["perfgate.color"] = color
     if max_input_size is not None:
         limits.input_limits.set(limits.InputLimits.of_size(parse_size(max_input_size, key="--max-input-size")))
 
@@ -203,11 +300,14 @@ def main(ctx: click.Context, debug: bool, max_input_size: str | None) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write the report to this file (the text table still goes to stdout).",
 )
+@click.option("-q", "--quiet", is_flag=True, help="Print only what fails (the failing rows and the verdict line).")
 @format_option
 @suite_option
 @config_option
 @db_option
+@click.pass_context
 def compare(
+    ctx: click.Context,
     files: tuple[str, ...],
     base: tuple[str, ...],
     head: tuple[str, ...],
@@ -223,6 +323,7 @@ def compare(
     suite: str | None,
     config_path: Path | None,
     db_url: str | None,
+    quiet: bool,
 ) -> None:
     """Compare benchmark results and fail when something regressed or broke a budget.
 
@@ -231,42 +332,48 @@ def compare(
       perfgate compare base.json head.json
       perfgate compare --base 'runs/main-*.json' --head 'runs/pr-*.json'
       perfgate compare head.json --against main
+    A file given as - is read from standard input: cargo bench ... | perfgate compare base.txt -
 
     Budgets and waivers come from perfgate.toml. Exits 1 when a series is shown to be worse by more than
     the allowed regression, or a budget is exceeded.
     """
     from perfgate import app
-    from perfgate.render import render
+    from perfgate.render import render, text
 
     cfg = app.load_config(config_path, Path.cwd())
     settings = app.resolve_settings(cfg, app.Overrides(max_regression, fdr, min_samples))
     policy = app.make_policy(cfg, datetime.now(UTC).date())
-    if against:
-        if base:
-            raise UsageError("give either --against or --base, not both")
-        report = app.compare_with_history(
-            _open_store(db_url),
-            [*files, *head],
-            suite=suite or cfg.suite,
-            branch=against,
-            settings=settings,
-            policy=policy,
-            baseline_runs=baseline_runs or cfg.baseline_runs,
-            base_commit=base_commit,
-            repository=Path.cwd(),
-            format_name=format_name,
-        )
-    elif base or head:
-        if files or not (base and head):
-            raise UsageError("with --base and --head, give both and no other file arguments")
-        report = app.compare_files(base, head, settings, policy, format_name)
-    elif len(files) == 2:
-        report = app.compare_files(files[:1], files[1:], settings, policy, format_name)
-    else:
-        raise UsageError("give BASE HEAD, or --base and --head, or HEAD --against BRANCH")
+    with _progress_on_terminal(quiet):
+        if against:
+            if base:
+                raise UsageError("give either --against or --base, not both")
+            report = app.compare_with_history(
+                _open_store(db_url),
+                [*files, *head],
+                suite=suite or cfg.suite,
+                branch=against,
+                settings=settings,
+                policy=policy,
+                baseline_runs=baseline_runs or cfg.baseline_runs,
+                base_commit=base_commit,
+                repository=Path.cwd(),
+                format_name=format_name,
+                stdin=sys.stdin.buffer,
+            )
+        elif base or head:
+            if files or not (base and head):
+                raise UsageError("with --base and --head, give both and no other file arguments")
+            report = app.compare_files(base, head, settings, policy, format_name, sys.stdin.buffer)
+        elif len(files) == 2:
+            report = app.compare_files(files[:1], files[1:], settings, policy, format_name, sys.stdin.buffer)
+        else:
+            raise UsageError("give BASE HEAD, or --base and --head, or HEAD --against BRANCH")
     if output is not None:
         app.write_output(output, render(report, output_format))
-        click.echo(render(report, "text"), nl=False)
+    if output is not None or output_format == "text":
+        paint = _painter(ctx)
+        shown = text.render(report, paint=paint or text.unpainted, only_failing=quiet)
+        click.echo(shown, nl=False, color=True if paint else None)
     else:
         click.echo(render(report, output_format), nl=False)
     if report.failed:
@@ -313,7 +420,9 @@ def ingest(
     suite = suite or app.load_config(config_path, Path.cwd()).suite
     info = app.RunInfo(suite=suite, branch=branch, commit=commit, pr_number=pr_number, merge_base=merge_base, key=key)
     store = _open_store(db_url)
-    for done in app.ingest(store, files, info, format_name=format_name, now=datetime.now(UTC)):
+    with _progress_on_terminal(quiet=False):
+        ingested = list(app.ingest(store, files, info, format_name=format_name, now=datetime.now(UTC)))
+    for done in ingested:
         if done.created:
             click.echo(
                 f"{done.source}: stored run {done.run_id} ({done.series} series, "

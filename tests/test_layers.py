@@ -31,6 +31,7 @@ LAYERS = {
     "model": 7,
     "units": 7,
     "limits": 7,
+    "progress": 7,  # where a long read has got to: the command line listens
     "resources": 7,
     "codec": 6.5,  # sample arrays as bytes: used by store and by the export format
     "errors": 8,  # the bottom of layer 7: units and model raise perfgate's errors

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
-from perfgate import limits
+from perfgate import limits, progress
 from perfgate.errors import InputError
 from perfgate.model import FloatArray, as_samples
 
@@ -98,12 +98,17 @@ class Document:
     def _open(self, cap: int, how: str) -> IO[bytes]:
         try:
             # Closed by the BufferedReader returned below, which the caller uses as a context manager.
-            raw: IO[bytes] = gzip.open(self.path, "rb") if self.gzipped else open(self.path, "rb")  # type: ignore[assignment]  # noqa: SIM115
+            stored: IO[bytes] = open(self.path, "rb")  # noqa: SIM115
         except OSError as exc:
             raise InputError(self.path, f"cannot be read: {exc.strerror}") from None
+        if (watcher := progress.sink.get()) is not None:
+            stored = _Watched(stored, watcher, self.path, self.size)  # type: ignore[assignment]
+        raw: IO[bytes] = gzip.GzipFile(fileobj=stored, mode="rb") if self.gzipped else stored  # type: ignore[assignment]
         if self.bom:
             raw.read(len(BOM))
-        return io.BufferedReader(_Capped(raw, cap, self.path, how), buffer_size=256 * 1024)
+        # GzipFile leaves the file it reads open: the cap closes both.
+        closing = (raw, stored) if raw is not stored else (raw,)
+        return io.BufferedReader(_Capped(closing, cap, self.path, how), buffer_size=256 * 1024)
 
     def head_lines(self, count: int) -> list[str]:
         """The first ``count`` complete lines of the head, decoded leniently (for sniffing)."""
@@ -148,8 +153,9 @@ class Document:
 class _Capped(io.RawIOBase):
     """A stream that refuses to yield more than ``cap`` bytes: a gzip bomb or an endless file stops here."""
 
-    def __init__(self, inner: IO[bytes], cap: int, path: str, how: str) -> None:
-        self._inner, self._left, self._cap, self._path, self._how = inner, cap, cap, path, how
+    def __init__(self, streams: tuple[IO[bytes], ...], cap: int, path: str, how: str) -> None:
+        self._inner, self._left, self._cap, self._path, self._how = streams[0], cap, cap, path, how
+        self._streams = streams
 
     def readable(self) -> bool:
         return True
@@ -169,7 +175,31 @@ class _Capped(io.RawIOBase):
         return int(count)
 
     def close(self) -> None:
-        self._inner.close()
+        for stream in self._streams:
+            stream.close()
+        super().close()
+
+
+class _Watched(io.RawIOBase):
+    """The stored file, telling a progress sink how far into it reading has come."""
+
+    def __init__(self, inner: IO[bytes], watcher: progress.Sink, path: str, size: int | None) -> None:
+        self._inner, self._watcher, self._done = inner, watcher, 0
+        watcher.start(path, size)
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        count = int(self._inner.readinto(buffer))  # type: ignore[attr-defined]
+        self._done += count
+        self._watcher.advance(self._done)
+        return count
+
+    def close(self) -> None:
+        if not self.closed:
+            self._watcher.finish()
+            self._inner.close()
         super().close()
 
 

@@ -2,16 +2,35 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from perfgate.gate import FAILING, Report, Verdict, format_change, format_percent
 from perfgate.model import RunRef
 from perfgate.render import cells
 
 _EXPLAINED = set(Verdict) - {Verdict.UNCHANGED, Verdict.IMPROVEMENT}
 
+# How a verdict's text is shown: as it is, or coloured for a terminal (the command line decides).
+Paint = Callable[[str, "Verdict | None"], str]
 
-def render(report: Report) -> str:
+
+def unpainted(text: str, verdict: Verdict | None) -> str:
+    return text
+
+
+def render(report: Report, *, paint: Paint = unpainted, only_failing: bool = False) -> str:
+    """The report for a terminal. ``only_failing`` (``--quiet``): the failing rows, their footnotes and the
+    verdict line, nothing else; ``paint`` colours verdicts (``None``: the PASS/FAIL line)."""
     endpoints = cells.by_endpoint(report)
-    table, notes = _series_table(report) if endpoints is None else _endpoint_table(endpoints)
+    if endpoints is None:
+        table, notes = _series_table(report, paint, only_failing)
+    else:
+        shown = [e for e in endpoints if e.verdict in FAILING or not only_failing]
+        table, notes = _endpoint_table(shown, paint, FAILING if only_failing else _EXPLAINED)
+    verdict = paint(_verdict_line(report), Verdict.REGRESSION if report.failed else None)
+    if only_failing:
+        footnotes = [f"({i}) {note}" for i, note in enumerate(notes, 1)]
+        return "\n".join([*table, *footnotes, verdict] if notes else [verdict]) + "\n"
     if endpoints is not None and report.geomean is not None:
         table.append(f"geometric mean of the changes: {format_change(report.geomean)} (worse is +)")
     lines = [*_sources(report), "", *table]
@@ -19,18 +38,22 @@ def render(report: Report) -> str:
         lines.append("")
         lines += [f"({i}) {note}" for i, note in enumerate(notes, 1)]
         lines += [f"note: {cells.plain(note, None)}" for note in report.notes]
-    lines += ["", _method(report), _verdict_line(report)]
+    lines += ["", _method(report), verdict]
     return "\n".join(lines) + "\n"
 
 
-def _series_table(report: Report) -> tuple[list[str], list[str]]:
+def _series_table(report: Report, paint: Paint, only_failing: bool) -> tuple[list[str], list[str]]:
     """One row per series: baseline, candidate, change, p and verdict."""
     show_metric = len({c.metric for c in report.comparisons}) > 1
     ci = f"change [{report.settings.confidence:.0%} CI]"
     header = ("benchmark", "baseline", "candidate", ci, "p", "verdict")
     rows: list[tuple[str, ...]] = []
+    verdicts: list[Verdict | None] = []
     notes: list[str] = []
     for c in report.comparisons:
+        if only_failing and c.verdict not in FAILING:
+            continue
+        verdicts.append(c.verdict)
         verdict = cells.SYMBOLS[c.verdict]
         if c.verdict in _EXPLAINED:
             notes.append(cells.plain(f"{cells.label(c, show_metric)}: {c.reason}", None))
@@ -45,12 +68,15 @@ def _series_table(report: Report) -> tuple[list[str], list[str]]:
                 verdict,
             )
         )
-    if report.geomean is not None:
+    if report.geomean is not None and not only_failing:
         rows.append(("geometric mean", "", "", f"{format_change(report.geomean)} (worse is +)", "", ""))
-    return _table(header, rows, right={1, 2, 4}), notes
+        verdicts.append(None)
+    return _table(header, rows, right={1, 2, 4}, verdicts=verdicts, paint=paint), notes
 
 
-def _endpoint_table(endpoints: list[cells.Endpoint]) -> tuple[list[str], list[str]]:
+def _endpoint_table(
+    endpoints: list[cells.Endpoint], paint: Paint, explained: frozenset[Verdict] | set[Verdict]
+) -> tuple[list[str], list[str]]:
     """One row per endpoint (or benchmark with several metrics): each metric's candidate value and change,
     footnotes for what needs a word (failing parts first), the endpoint's worst verdict."""
     metrics = cells.metric_columns(endpoints)
@@ -61,14 +87,14 @@ def _endpoint_table(endpoints: list[cells.Endpoint]) -> tuple[list[str], list[st
     for e in endpoints:
         marks: dict[str, str] = {}
         for c in e.by_severity():
-            if c.verdict in _EXPLAINED:
+            if c.verdict in explained:
                 notes.append(
                     cells.plain(f"{e.name}, {cells.part_title(c)}: {cells.SYMBOLS[c.verdict]}: {c.reason}", None)
                 )
                 marks[c.metric] = f" ({len(notes)})"
         row = [cells.plain(" ".join(cells.endpoint_cell(e, m, both=False)).strip()) + marks.get(m, "") for m in metrics]
         rows.append((cells.plain(e.name), *row, cells.SYMBOLS[e.verdict]))
-    return _table(header, rows, right=set()), notes
+    return _table(header, rows, right=set(), verdicts=[e.verdict for e in endpoints], paint=paint), notes
 
 
 def _sources(report: Report) -> list[str]:
@@ -78,16 +104,24 @@ def _sources(report: Report) -> list[str]:
     return [f"baseline:  {names(report.baseline)}", f"candidate: {names(report.candidate)}"]
 
 
-def _table(header: tuple[str, ...], rows: list[tuple[str, ...]], right: set[int]) -> list[str]:
+def _table(
+    header: tuple[str, ...],
+    rows: list[tuple[str, ...]],
+    right: set[int],
+    verdicts: list[Verdict | None],
+    paint: Paint,
+) -> list[str]:
+    """Aligned columns; the last (the verdict) painted after the widths are taken from the plain text."""
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
 
-    def line(row: tuple[str, ...]) -> str:
-        cells_ = [
+    def line(row: tuple[str, ...], verdict: Verdict | None = None) -> str:
+        aligned = [
             cell.rjust(w) if i in right else cell.ljust(w) for i, (cell, w) in enumerate(zip(row, widths, strict=True))
         ]
-        return "  ".join(cells_).rstrip()
+        last = row[-1] if verdict is None else paint(row[-1], verdict)
+        return "  ".join([*aligned[:-1], last]).rstrip()
 
-    return [line(header), *(line(r) for r in rows)]
+    return [line(header), *(line(r, v) for r, v in zip(rows, verdicts, strict=True))]
 
 
 def _method(report: Report) -> str:

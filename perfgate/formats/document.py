@@ -18,6 +18,7 @@ from perfgate import limits, progress
 from perfgate.errors import InputError
 from perfgate.model import FloatArray, as_samples
 
+_CHUNK = 1024 * 1024  # bytes read at a time by lines()
 HEAD_BYTES = limits.HEAD_BYTES
 BOM = b"\xef\xbb\xbf"
 
@@ -81,19 +82,33 @@ class Document:
         return self._open(limits.input_limits.get().stream_bytes, "streamed")
 
     def lines(self) -> Iterator[tuple[int, bytes]]:
-        """Numbered lines of the stream; a line longer than the line limit is an error naming it."""
+        """Numbered non-blank lines of the stream, without their line ending's ``\\n`` (a ``\\r`` stays); a line
+        longer than the line limit is an error naming it. Every line-oriented reader ignores blank lines, so
+        they are skipped here (and counted, so later line numbers stay right).
+
+        Read a megabyte at a time and split in C: a per-line readline costs more than parsing a k6 line."""
         cap = limits.input_limits.get().line_bytes
+        number = 0
+        pending = b""
         with self.stream() as handle:
-            number = 0
-            while line := handle.readline(cap + 1):
-                number += 1
-                if len(line) > cap and not line.endswith(b"\n"):
-                    raise InputError(
-                        self.path, f"a line longer than {cap:,} bytes; {limits.RAISE_HINT}", where=str(number)
-                    )
-                yield number, line
-                if line.strip() == b"":
-                    number += _skip_blank_lines(handle)
+            while chunk := handle.read(_CHUNK):
+                lines = chunk.split(b"\n")
+                lines[0] = pending + lines[0]
+                pending = lines.pop()
+                for line in lines:
+                    number += 1
+                    if not line or line.isspace():
+                        continue
+                    if len(line) > cap:
+                        raise self._too_long(cap, number)
+                    yield number, line
+                if len(pending) > cap:
+                    raise self._too_long(cap, number + 1)
+        if pending and not pending.isspace():
+            yield number + 1, pending
+
+    def _too_long(self, cap: int, number: int) -> InputError:
+        return InputError(self.path, f"a line longer than {cap:,} bytes; {limits.RAISE_HINT}", where=str(number))
 
     def _open(self, cap: int, how: str) -> IO[bytes]:
         try:
@@ -322,23 +337,3 @@ def _json_type(value: Any) -> str:
     if isinstance(value, bool):
         return "a boolean"
     return _TYPE_NAMES.get(type(value), type(value).__name__)
-
-
-def _skip_blank_lines(handle: IO[bytes]) -> int:
-    """Skip the blank lines that follow, a buffer at a time: 2 GB of newlines takes seconds, not a readline each.
-
-    Every line-oriented reader ignores blank lines, so a run of them is one blank line; the count keeps the
-    line numbers of later errors right.
-    """
-    peek = getattr(handle, "peek", None)
-    if peek is None:
-        return 0
-    skipped = 0
-    while buffered := peek(1):
-        blank = buffered[: len(buffered) - len(buffered.lstrip(b"\r\n"))]
-        blank = blank[: blank.rfind(b"\n") + 1]  # whole lines only: a lone \r may start the next line's \r\n
-        if not blank:
-            break
-        handle.read(len(blank))
-        skipped += blank.count(b"\n")
-    return skipped

@@ -9,13 +9,19 @@ resources) are part of their parent's time.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
+import itertools
 import math
+import operator
 import re
 import xml.etree.ElementTree as ET
+from array import array
 from collections.abc import Iterator
 from typing import Any
+
+import numpy as np
 
 from perfgate import limits
 from perfgate.errors import InputError
@@ -84,13 +90,15 @@ def _delimiter(line: str) -> str:
     return "\t" if line.count("\t") > line.count(",") else ","
 
 
-def _read_csv(doc: Document, tally: RequestTally) -> None:
+@contextlib.contextmanager
+def _csv_rows(doc: Document) -> Iterator[tuple[list[str], Any, int]]:
+    """The columns (from the header, or JMeter's defaults), a csv.reader over the data rows, and how many lines
+    come before them (the reader counts lines from where it starts)."""
     with doc.stream() as binary:
         text = io.TextIOWrapper(binary, encoding="utf-8", errors="replace", newline="")
         first = text.readline()
         delimiter = _delimiter(first)
         header = next(csv.reader([first], delimiter=delimiter))
-        # The reader counts lines from where it starts: after the header when there is one.
         if not _FIRST_FIELD.match(first):  # a header line, whatever its columns
             columns, rows, skipped = header, csv.reader(text, delimiter=delimiter), 1
         else:
@@ -100,46 +108,125 @@ def _read_csv(doc: Document, tally: RequestTally) -> None:
             raise InputError(
                 doc.path, f"expected the columns elapsed, label and success; missing {', '.join(missing)}", where="1"
             )
-        elapsed, label, success = columns.index("elapsed"), columns.index("label"), columns.index("success")
-        stamp = columns.index("timeStamp") if "timeStamp" in columns else None
         csv.field_size_limit(limits.input_limits.get().line_bytes)
-        for row in _guarded(doc, rows, skipped):
+        yield columns, rows, skipped
+
+
+def _read_csv(doc: Document, tally: RequestTally) -> None:
+    """Rows are taken a few hundred at a time and their fields converted with C-level loops (map, zip, islice)
+    into flat arrays, tallied every few thousand rows: a Python statement per row would cost more than parsing
+    the CSV. A batch that holds a bad row is read again, row by row, to name its line."""
+    with _csv_rows(doc) as (columns, rows, skipped):
+        wanted = [columns.index(c) for c in ("label", "elapsed", "success")]
+        if "timeStamp" in columns:
+            wanted.append(columns.index("timeStamp"))
+        pick = operator.itemgetter(*wanted)
+        nonblank = filter(None, rows)
+        pending = _Pending(timed=len(wanted) > 3)
+        while True:
+            try:
+                batch = list(itertools.islice(nonblank, _ROWS))
+            except csv.Error as exc:
+                raise InputError(
+                    doc.path, f"not CSV perfgate reads: {exc}; {limits.RAISE_HINT}", where=str(rows.line_num + skipped)
+                ) from None
+            if batch and (
+                min(map(len, batch)) < len(columns) or not pending.add(list(zip(*map(pick, batch), strict=True)))
+            ):
+                _raise_first_bad_row(doc)
+            if (len(pending.latencies) >= _BATCH or not batch) and not pending.flush(tally):
+                _raise_first_bad_row(doc)
+            if not batch:
+                return
+
+
+# Rows are taken a few hundred at a time (lists of fields die young: little work for the allocator and the
+# garbage collector) and tallied many thousands at a time (numpy's cost per call).
+_ROWS = 256
+_BATCH = 16_384
+_OK = "true"
+
+
+class _Pending:
+    """Converted rows not yet tallied: flat arrays of every column perfgate reads."""
+
+    def __init__(self, timed: bool) -> None:
+        self.labels: dict[str, int] = {}
+        self.codes, self.latencies = array("l"), array("d")
+        self.failed, self.sent = array("b"), array("d") if timed else None
+
+    def add(self, columns: list[tuple[str, ...]]) -> bool:
+        """One batch's columns (label, elapsed, success[, timeStamp]); False when an elapsed time is no number."""
+        labels, elapsed, success = columns[0], columns[1], columns[2]
+        try:
+            self.latencies.extend(map(float, elapsed))
+        except ValueError:
+            return False
+        if not set(success) <= {_OK, "false"}:  # JMeter writes true/false; anything else, the slow way
+            success = tuple(_OK if text.strip().lower() == _OK else "false" for text in success)
+        self.failed.extend(map(_OK.__ne__, success))
+        try:
+            self.codes.extend(map(self.labels.__getitem__, labels))
+        except KeyError:
+            for name in labels:
+                self.labels.setdefault(name, len(self.labels))
+            del self.codes[len(self.latencies) - len(labels) :]
+            self.codes.extend(map(self.labels.__getitem__, labels))
+        if self.sent is not None:
+            try:
+                self.sent.extend(map(float, columns[3]))
+            except ValueError:
+                self.sent = None  # a date format perfgate does not read: no throughput windows
+        return True
+
+    def flush(self, tally: RequestTally) -> bool:
+        """Tally what is pending, by label; False when an elapsed time is negative or not a number."""
+        if not self.latencies:
+            return True
+        latencies = np.frombuffer(self.latencies, dtype=np.float64)
+        if not bool(np.all(latencies >= 0)):
+            return False
+        failed = np.frombuffer(self.failed, dtype=np.int8).astype(bool)
+        codes = np.frombuffer(self.codes, dtype=np.int_)
+        sent = np.frombuffer(self.sent, dtype=np.float64) / 1000 if self.sent is not None else None
+        if sent is not None and not bool(np.all(np.isfinite(sent))):
+            sent = None
+        for name, k in self.labels.items():
+            rows = codes == k
+            if rows.any():
+                tally.extend(name, latencies[rows], failed[rows], None if sent is None else sent[rows])
+        self.codes, self.latencies, self.failed = array("l"), array("d"), array("b")
+        if self.sent is not None:
+            self.sent = array("d")
+        return True
+
+
+def _raise_first_bad_row(doc: Document) -> None:
+    """Read the file again row by row and raise the error of the first bad row, with its line."""
+    with _csv_rows(doc) as (columns, rows, skipped):
+        elapsed = columns.index("elapsed")
+        for row in rows:
+            line = rows.line_num + skipped
             if not row:
                 continue
-            line = rows.line_num + skipped
             if len(row) < len(columns):
                 raise InputError(doc.path, f"expected {len(columns)} fields, got {len(row)}", where=str(line))
-            tally.add(
-                row[label],
-                _milliseconds(doc, row[elapsed], line),
-                row[success].strip().lower() != "true",
-                _epoch_seconds(row[stamp]) if stamp is not None else None,
-            )
+            if not _is_milliseconds(row[elapsed]):
+                raise InputError(doc.path, f"expected elapsed milliseconds, got {row[elapsed]!r}", where=str(line))
+    raise InputError(doc.path, "a row perfgate cannot read")  # not reached: the batch had a bad row
 
 
-def _guarded(doc: Document, rows: Any, skipped: int) -> Iterator[list[str]]:
-    """The CSV reader's rows; its errors (a field over the line limit, a NUL) name the line."""
+def _is_milliseconds(text: str) -> bool:
     try:
-        yield from rows
-    except csv.Error as exc:
-        raise InputError(
-            doc.path, f"not CSV perfgate reads: {exc}; {limits.RAISE_HINT}", where=str(rows.line_num + skipped)
-        ) from None
+        value = float(text)
+    except ValueError:
+        return False
+    return value >= 0
 
 
 def _chain(first: str, rest: io.TextIOWrapper) -> Iterator[str]:
     yield first
     yield from rest
-
-
-def _milliseconds(doc: Document, text: str, line: int) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        value = -1.0
-    if value < 0 or value != value:
-        raise InputError(doc.path, f"expected elapsed milliseconds, got {text!r}", where=str(line))
-    return value
 
 
 def _read_xml(doc: Document, tally: RequestTally) -> None:
@@ -162,7 +249,7 @@ def _read_xml(doc: Document, tally: RequestTally) -> None:
                         latency = -1.0
                     if latency < 0:
                         raise InputError(doc.path, f"sample {label!r}: expected t (elapsed ms), got {t!r}")
-                    tally.add(label, latency, element.get("s", "true") != "true", _epoch_seconds(element.get("ts")))
+                    tally.add(label, latency, element.get("s", "true") != "true", _epoch_second(element.get("ts")))
                     element.clear()  # keep memory bounded on large files
         except ET.ParseError as exc:
             line, column = exc.position
@@ -183,8 +270,8 @@ FORMAT = Format(
 )
 
 
-def _epoch_seconds(stamp: str | None) -> float | None:
-    """JMeter's timeStamp (ms since the epoch) in seconds; None for a date format perfgate does not parse."""
+def _epoch_second(stamp: str | None) -> float | None:
+    """One timeStamp (ms since the epoch) in seconds; None for a date format perfgate does not parse."""
     try:
         value = float(stamp) / 1000 if stamp else None
     except ValueError:

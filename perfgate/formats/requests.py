@@ -14,11 +14,13 @@ from array import array
 from dataclasses import dataclass, field, replace
 
 import numpy as np
+import numpy.typing as npt
 
 from perfgate.formats.build import summarised
 from perfgate.model import Direction, FloatArray, SampleKind, Series, Summary, as_samples
 from perfgate.units import normalize
 
+BoolArray = npt.NDArray[np.bool_]
 RESERVOIR = 100_000  # request samples kept per endpoint; the summary is exact over all of them
 MAX_WINDOWS = 30  # throughput windows per endpoint and run
 MIN_PER_WINDOW = 20  # requests per window on average, at least: fewer windows for a quiet endpoint
@@ -48,6 +50,15 @@ class RequestTally:
             endpoint.sent.append(sent)
             if failed:
                 endpoint.failed_at.append(sent)
+
+    def extend(self, name: str, latencies: FloatArray, failed: BoolArray, sent: FloatArray | None) -> None:
+        """Many requests of one endpoint at once (readers that convert a batch of rows with numpy)."""
+        endpoint = self._endpoint(name)
+        endpoint.latencies.frombytes(np.ascontiguousarray(latencies, dtype=np.float64).tobytes())
+        endpoint.failed += int(np.count_nonzero(failed))
+        if sent is not None:
+            endpoint.sent.frombytes(np.ascontiguousarray(sent, dtype=np.float64).tobytes())
+            endpoint.failed_at.frombytes(np.ascontiguousarray(sent[failed], dtype=np.float64).tobytes())
 
     def fail(self, name: str, sent: float | None = None) -> None:
         """A failure reported apart from the latency (k6 writes http_req_failed as its own point)."""

@@ -511,7 +511,11 @@ def _insufficient(b: _Pooled, c: _Pooled, settings: Settings, gated: int) -> Com
     have = f"have {b.values.size} + {c.values.size}"
     reason = f"need >= {needed} samples on each side to detect a change at q = {settings.fdr:g} across {gated} series, {have}"
     if b.series.kind is SampleKind.SUMMARY_ONLY or c.series.kind is SampleKind.SUMMARY_ONLY:
-        reason += f": these results carry one summary per run, so pool >= {needed} runs per side or export raw samples"
+        # The same words for every such series, so that a report says it once (renderers share a footnote).
+        reason = (
+            "these results carry one summary per run, not samples: compare against main's history "
+            f"(--against main) or pool >= {needed} runs per side"
+        )
     change = None
     if b.summary.median and c.summary.median:
         change = c.summary.median / b.summary.median

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Sequence
 
-from perfgate.gate import FAILING, Report, Verdict, format_change, format_percent
+from perfgate.gate import FAILING, Comparison, Report, Verdict, format_change, format_percent
 from perfgate.model import RunRef
 from perfgate.render import cells
 
@@ -50,14 +51,14 @@ def _series_table(report: Report, paint: Paint, only_failing: bool) -> tuple[lis
     rows: list[tuple[str, ...]] = []
     verdicts: list[Verdict | None] = []
     notes: list[str] = []
+    footnote = _Footnotes(report.comparisons, notes)
     for c in report.comparisons:
         if only_failing and c.verdict not in FAILING:
             continue
         verdicts.append(c.verdict)
         verdict = cells.SYMBOLS[c.verdict]
         if c.verdict in _EXPLAINED:
-            notes.append(cells.plain(f"{cells.label(c, show_metric)}: {c.reason}", None))
-            verdict += f" ({len(notes)})"
+            verdict += f" ({footnote.number(c, cells.label(c, show_metric), with_verdict=False)})"
         rows.append(
             (
                 cells.plain(cells.label(c, show_metric)),
@@ -84,17 +85,35 @@ def _endpoint_table(
     header = (word, *(cells.column_title(m) for m in metrics), "verdict")
     rows: list[tuple[str, ...]] = []
     notes: list[str] = []
+    footnote = _Footnotes([c for e in endpoints for c in e.parts], notes)
     for e in endpoints:
         marks: dict[str, str] = {}
         for c in e.by_severity():
             if c.verdict in explained:
-                notes.append(
-                    cells.plain(f"{e.name}, {cells.part_title(c)}: {cells.SYMBOLS[c.verdict]}: {c.reason}", None)
-                )
-                marks[c.metric] = f" ({len(notes)})"
+                marks[c.metric] = f" ({footnote.number(c, f'{e.name}, {cells.part_title(c)}', with_verdict=True)})"
         row = [cells.plain(" ".join(cells.endpoint_cell(e, m, both=False)).strip()) + marks.get(m, "") for m in metrics]
         rows.append((cells.plain(e.name), *row, cells.SYMBOLS[e.verdict]))
     return _table(header, rows, right=set(), verdicts=[e.verdict for e in endpoints], paint=paint), notes
+
+
+class _Footnotes:
+    """Numbered notes; a reason that several series share (a summary-only file's) is one note for all."""
+
+    def __init__(self, comparisons: Sequence[Comparison], notes: list[str]) -> None:
+        self._shared = {r for r, n in Counter((c.verdict, c.reason) for c in comparisons).items() if n > 1}
+        self._numbers: dict[tuple[Verdict, str], int] = {}
+        self._notes = notes
+
+    def number(self, c: Comparison, label: str, *, with_verdict: bool) -> int:
+        key = (c.verdict, c.reason)
+        if key in self._numbers:
+            return self._numbers[key]
+        verdict = f"{cells.SYMBOLS[c.verdict]}: " if with_verdict or key in self._shared else ""
+        text = f"{verdict}{c.reason}" if key in self._shared else f"{label}: {verdict}{c.reason}"
+        self._notes.append(cells.plain(text, None))
+        if key in self._shared:
+            self._numbers[key] = len(self._notes)
+        return len(self._notes)
 
 
 def _sources(report: Report) -> list[str]:

@@ -12,6 +12,7 @@ time within 1.5x of the bare reader.
   iteration_duration and iterations (about 11 lines per request). Bare reader: an orjson.loads loop over the
   lines; the same gzipped against a gzip + orjson loop.
 - JMeter CSV JTL with JMeter's default columns. Bare reader: a csv.reader loop.
+- Gatling's text simulation.log (3.x records, groups, 1 % KO). Bare reader: a loop splitting lines at tabs.
 """
 
 from __future__ import annotations
@@ -53,6 +54,15 @@ start = time.perf_counter()
 with (gzip.open if sys.argv[1].endswith(".gz") else open)(sys.argv[1], "rb") as handle:
     for line in handle:
         orjson.loads(line)
+elapsed = time.perf_counter() - start
+print(elapsed, int(open('/proc/self/status').read().split('VmHWM:')[1].split()[0]) / 1024, 0)
+"""
+BARE_TABS = """
+import sys, time
+start = time.perf_counter()
+with open(sys.argv[1], "rb") as handle:
+    for line in handle:
+        line.split(b"\\t")
 elapsed = time.perf_counter() - start
 print(elapsed, int(open('/proc/self/status').read().split('VmHWM:')[1].split()[0]) / 1024, 0)
 """
@@ -126,6 +136,21 @@ def write_jmeter(path: Path, rows: int) -> None:
             )
 
 
+def write_gatling(path: Path, requests: int) -> None:
+    rng = random.Random(3)
+    with open(path, "w") as out:
+        out.write("RUN\tShopSimulation\tshopsimulation\t1764500000000\t \t3.9.5\n")
+        for i in range(requests):
+            if i % 100 == 0:
+                out.write(f"USER\tshoppers\tSTART\t{1764500000000 + i * 4}\n")
+            start = 1764500000000 + i * 4
+            status = "KO" if rng.random() < 0.01 else "OK"
+            group = "checkout" if i % 3 else ""
+            out.write(
+                f"REQUEST\t{group}\trequest {i % 4}\t{start}\t{start + int(rng.lognormvariate(3.5, 0.4))}\t{status}\t \n"
+            )
+
+
 def run(script: str, path: Path) -> tuple[float, float, int]:
     """Time and peak RSS of a script in a fresh process (VmHWM: getrusage's maxrss survives exec, so it would
     report this process's own peak)."""
@@ -158,6 +183,10 @@ def main() -> None:
         write_jmeter(jtl, args.requests)
         print(f"JMeter CSV: {args.requests:,} rows, {jtl.stat().st_size / 1e6:.0f} MB")
         report("jmeter", run(K6_READER, jtl), "bare csv.reader loop", run(BARE_CSV, jtl))
+        log = Path(tmp) / "simulation.log"
+        write_gatling(log, args.requests)
+        print(f"Gatling simulation.log: {args.requests:,} requests, {log.stat().st_size / 1e6:.0f} MB")
+        report("gatling", run(K6_READER, log), "bare split-at-tabs loop", run(BARE_TABS, log))
 
 
 def report(ours_name: str, ours: tuple[float, float, int], bare_name: str, bare: tuple[float, float, int]) -> None:

@@ -84,28 +84,33 @@ class Document:
     def lines(self) -> Iterator[tuple[int, bytes]]:
         """Numbered non-blank lines of the stream, without their line ending's ``\\n`` (a ``\\r`` stays); a line
         longer than the line limit is an error naming it. Every line-oriented reader ignores blank lines, so
-        they are skipped here (and counted, so later line numbers stay right).
+        they are skipped here (and counted, so later line numbers stay right)."""
+        for first, block in self.line_blocks():
+            for number, line in enumerate(block, first):
+                if line and not line.isspace():
+                    yield number, line
 
-        Read a megabyte at a time and split in C: a per-line readline costs more than parsing a k6 line."""
+    def line_blocks(self) -> Iterator[tuple[int, list[bytes]]]:
+        """The stream's lines (without ``\\n``, blank ones included) about a megabyte at a time, with the number of
+        each block's first line: readers of very large files work on whole blocks with C-level loops (a
+        statement per line costs more than parsing it). A line longer than the line limit is an error."""
         cap = limits.input_limits.get().line_bytes
-        number = 0
+        number = 1
         pending = b""
         with self.stream() as handle:
             while chunk := handle.read(_CHUNK):
-                lines = chunk.split(b"\n")
-                lines[0] = pending + lines[0]
-                pending = lines.pop()
-                for line in lines:
-                    number += 1
-                    if not line or line.isspace():
-                        continue
-                    if len(line) > cap:
-                        raise self._too_long(cap, number)
-                    yield number, line
+                block = chunk.split(b"\n")
+                block[0] = pending + block[0]
+                pending = block.pop()
+                if block and max(map(len, block)) > cap:
+                    raise self._too_long(cap, number + next(i for i, line in enumerate(block) if len(line) > cap))
                 if len(pending) > cap:
-                    raise self._too_long(cap, number + 1)
-        if pending and not pending.isspace():
-            yield number + 1, pending
+                    raise self._too_long(cap, number + len(block))
+                if block:
+                    yield number, block
+                number += len(block)
+        if pending:
+            yield number, [pending]
 
     def _too_long(self, cap: int, number: int) -> InputError:
         return InputError(self.path, f"a line longer than {cap:,} bytes; {limits.RAISE_HINT}", where=str(number))

@@ -53,6 +53,11 @@ FIXTURES = [
     "locust/locust_stats.csv",
     "gatling/gatling-repo_text-format_simulation.log",
     "gatling/stats.json",
+    "rust-libtest-bench/libtest_bench.txt",
+    "rust-libtest-bench/libtest_bench_json.txt",
+    "rust-libtest-bench/cargo_output.txt",
+    "rust-libtest-bench/many.txt",
+    "rust-libtest-bench/failed.txt",
 ]
 
 

@@ -84,6 +84,7 @@ def label(c: Comparison, show_metric: bool) -> str:
 
 # Columns of the per-endpoint table, in this order; other metrics follow in the order they appear.
 _METRIC_COLUMNS = {
+    "time": "time",
     "latency": "latency p50",
     "error_rate": "errors",
     "pass_rate": "checks passed",

@@ -20,7 +20,7 @@ import numpy as np
 from perfgate import stats
 from perfgate.config import Budget, Limit, Waiver, first_match
 from perfgate.model import Direction, FloatArray, Origin, RunRef, SampleKind, Series, Summary, as_samples
-from perfgate.units import PER_SECOND, RATIO, format_value
+from perfgate.units import HIGHER_IS_BETTER_UNITS, PER_SECOND, RATIO, SECONDS, format_value
 
 BUDGET_LEVEL = 0.95
 MIN_RUNS_FOR_TAU = 5  # files compared from one job: with fewer, the files are taken to share one runner
@@ -218,6 +218,8 @@ def evaluate(baseline: Side, candidate: Side, settings: Settings, policy: Policy
             first[key] = _unpaired(b, c)
         elif b.series.metric in COUNTED_RATES and b.counts and c.counts and _requests(b) and _requests(c):
             tested.append(_test_counts(b, c, settings, policy))
+        elif (exact := _deterministic(b, c, settings, policy)) is not None:
+            first[key] = exact
         elif min(b.values.size, c.values.size) < settings.min_samples:
             by_runs = _by_run_medians(b, c, settings, policy, notes) if _summaries(b, c) else None
             if by_runs is not None:
@@ -390,6 +392,51 @@ def _decide_counts(t: _Tested, counted: _Counted, q_worse: float, q_better: floa
         q_value=q,
         test="counts",
         max_regression=t.delta,
+    )
+
+
+def _deterministic(b: _Pooled, c: _Pooled, settings: Settings, policy: Policy) -> Comparison | None:
+    """A count or size whose values do not vary at all on either side (instruction counts, allocations, B/op),
+    seen at least twice per side, has no noise to test against: a change beyond the allowance is a regression
+    (or an improvement) as it stands, and anything less is no change. None for every other series."""
+    if b.series.unit == SECONDS or b.series.unit in HIGHER_IS_BETTER_UNITS:
+        return None  # times and rates: a timer's resolution can hide noise, and another runner shifts them
+    if b.values.size < 2 or c.values.size < 2 or np.ptp(b.values) != 0 or np.ptp(c.values) != 0:
+        return None
+    before, after = float(b.values[0]), float(c.values[0])
+    delta = _allowance(b, settings, policy)
+    unit, direction = b.series.unit, b.series.direction
+    shown = f"{format_value(before, unit)} → {format_value(after, unit)} in every run"
+    n = f"n = {b.values.size} + {c.values.size}, no variation"
+    change: float | None = after / before if before > 0 else None
+    worse = (after > before) if direction is Direction.LOWER_IS_BETTER else (after < before)
+    if before == after:
+        verdict, reason = Verdict.UNCHANGED, f"{shown}: unchanged ({n})"
+    elif change is None:
+        verdict, reason = Verdict.REGRESSION if worse else Verdict.IMPROVEMENT, f"{shown}: from 0 ({n})"
+    else:
+        beyond = abs(math.log(change)) > math.log1p(delta)
+        what = format_change(change)
+        if beyond:
+            verdict = Verdict.REGRESSION if worse else Verdict.IMPROVEMENT
+            reason = f"{shown} ({what}) is beyond the {format_percent(delta)} allowed: exact values ({n})"
+        else:
+            verdict, reason = Verdict.UNCHANGED, f"{shown} ({what}) is within the {format_percent(delta)} allowed ({n})"
+    return Comparison(
+        name=b.series.name,
+        metric=b.series.metric,
+        unit=unit,
+        direction=direction,
+        verdict=verdict,
+        reason=reason,
+        baseline=b.summary,
+        candidate=c.summary,
+        n_baseline=int(b.values.size),
+        n_candidate=int(c.values.size),
+        change=change,
+        p_value=None,
+        test="deterministic",
+        max_regression=delta,
     )
 
 

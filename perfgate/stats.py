@@ -27,7 +27,7 @@ EXACT_MAX_N = 50
 PERMUTATIONS = 9_999
 SEED = 20_261_123
 
-TestMethod = Literal["exact", "permutation", "normal", "run-medians", "counts"]
+TestMethod = Literal["exact", "permutation", "normal", "run-medians", "counts", "deterministic"]
 
 
 @dataclass(frozen=True)

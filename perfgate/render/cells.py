@@ -30,13 +30,18 @@ _TEST_NAMES = {
     "normal": "normal approximation",
     "run-medians": "t-test on run medians",
     "counts": "score test on counts",
+    "deterministic": "no test (values that never vary)",
 }
 
 
 def methods(report: Report) -> str:
     """How the p-values were computed, e.g. 'exact for 2 series, normal approximation for 1'."""
     counts = {m: sum(1 for c in report.comparisons if c.test == m) for m in _TEST_NAMES}
-    parts = [f"{_TEST_NAMES[m]} for {n} series" for m, n in counts.items() if n]
+    parts = [
+        f"none for {n} series whose values never vary" if m == "deterministic" else f"{_TEST_NAMES[m]} for {n} series"
+        for m, n in counts.items()
+        if n
+    ]
     return ", ".join(parts) if parts else "none computed"
 
 

@@ -222,7 +222,7 @@ class _Reader:
             ci=interval,
             p_value=self.optional_number(item, "p_value", where),
             q_value=self.optional_number(item, "q_value", where),
-            test=test if test in ("exact", "permutation", "normal", "run-medians", "counts") else None,
+            test=test if test in ("exact", "permutation", "normal", "run-medians", "counts", "deterministic") else None,
             max_regression=self.optional_number(item, "max_regression", where),
             drift=self.drift(item.get("drift"), f"{where}.drift"),
         )

@@ -298,8 +298,8 @@ def _require_common_series(report: Report, baseline_is: str) -> None:
     compared = [c for c in report.comparisons if c.verdict not in (Verdict.NEW, Verdict.MISSING) or c.budget]
     if compared or not report.comparisons:
         return
-    new = [c.name for c in report.comparisons if c.verdict is Verdict.NEW]
-    missing = [c.name for c in report.comparisons if c.verdict is Verdict.MISSING]
+    new = list(dict.fromkeys(c.name for c in report.comparisons if c.verdict is Verdict.NEW))
+    missing = list(dict.fromkeys(c.name for c in report.comparisons if c.verdict is Verdict.MISSING))
 
     def some(names: list[str]) -> str:
         shown = ", ".join(names[:3]) or "none"

@@ -58,6 +58,10 @@ FIXTURES = [
     "rust-libtest-bench/cargo_output.txt",
     "rust-libtest-bench/many.txt",
     "rust-libtest-bench/failed.txt",
+    "wrk/wrk_latency_local.txt",
+    "wrk/wrk_non2xx_local.txt",
+    "wrk/WrkResultsLong.wrk",
+    "wrk/WrkResultsWithErrors.wrk",
 ]
 
 

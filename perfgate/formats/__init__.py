@@ -46,6 +46,7 @@ def _registry() -> tuple[Format, ...]:
         locust,
         perfgate_json,
         pytest_benchmark,
+        wrk,
     )
 
     # Most specific first: each sniffer looks for keys only its tool writes.
@@ -63,6 +64,7 @@ def _registry() -> tuple[Format, ...]:
         criterion.FORMAT,
         go_bench.FORMAT,
         libtest.FORMAT,
+        wrk.FORMAT,
         k6_summary.FORMAT,
         jmeter_statistics.FORMAT,
         bencher.FORMAT,

@@ -62,6 +62,8 @@ FIXTURES = [
     "wrk/wrk_non2xx_local.txt",
     "wrk/WrkResultsLong.wrk",
     "wrk/WrkResultsWithErrors.wrk",
+    "vegeta/vegeta_readme_report.json",
+    "vegeta/vault-benchmark_report.json",
 ]
 
 

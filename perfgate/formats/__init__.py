@@ -46,6 +46,7 @@ def _registry() -> tuple[Format, ...]:
         locust,
         perfgate_json,
         pytest_benchmark,
+        vegeta,
         wrk,
     )
 
@@ -65,6 +66,7 @@ def _registry() -> tuple[Format, ...]:
         go_bench.FORMAT,
         libtest.FORMAT,
         wrk.FORMAT,
+        vegeta.FORMAT,
         k6_summary.FORMAT,
         jmeter_statistics.FORMAT,
         bencher.FORMAT,

@@ -64,6 +64,7 @@ FIXTURES = [
     "wrk/WrkResultsWithErrors.wrk",
     "vegeta/vegeta_readme_report.json",
     "vegeta/vault-benchmark_report.json",
+    "artillery/artillery-v2_report.json",
 ]
 
 

@@ -29,6 +29,7 @@ class Format:
 def _registry() -> tuple[Format, ...]:
     # Imported here so each format module can import Format from this package.
     from perfgate.formats import (
+        artillery,
         bencher,
         benchmarkdotnet,
         criterion,
@@ -67,6 +68,7 @@ def _registry() -> tuple[Format, ...]:
         libtest.FORMAT,
         wrk.FORMAT,
         vegeta.FORMAT,
+        artillery.FORMAT,
         k6_summary.FORMAT,
         jmeter_statistics.FORMAT,
         bencher.FORMAT,

@@ -60,3 +60,22 @@ def test_missing_file_and_unknown_format_name(tmp_path: Path) -> None:
         InputError, match="unknown format 'nonesuch'; known formats: k6-ndjson, jmeter, locust, gatling, perfgate-json"
     ):
         formats.read(DATA / "perfgate-json" / "api.json", "nonesuch")
+
+
+@pytest.mark.parametrize(
+    ("fixture", "says"),
+    [
+        (
+            "near-misses/criterion_cargo_bench_stdout.txt",
+            "Criterion's console output, which has no samples: give perfgate Criterion's data directory (target/criterion)",
+        ),
+        ("near-misses/asv_console_six.txt", "asv's console output: give perfgate asv's results JSON"),
+        ("near-misses/vegeta_readme_report_text.txt", "vegeta's text report: give perfgate vegeta report -type=json"),
+        ("asv/results/benchmarks.json", "asv's benchmarks.json, which describes the benchmarks but holds no results"),
+    ],
+)
+def test_a_known_tools_other_file_is_refused_with_its_name(fixture: str, says: str) -> None:
+    with pytest.raises(InputError) as info:
+        formats.read(DATA / fixture)
+    assert f"this looks like {says}" in str(info.value)
+    assert "known formats:" not in str(info.value)  # the advice, not a list of every format

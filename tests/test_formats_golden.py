@@ -58,6 +58,7 @@ FIXTURES = [
     "rust-libtest-bench/cargo_output.txt",
     "rust-libtest-bench/many.txt",
     "rust-libtest-bench/failed.txt",
+    "rust-libtest-bench/criterion_output-format-bencher.txt",
     "wrk/wrk_latency_local.txt",
     "wrk/wrk_non2xx_local.txt",
     "wrk/WrkResultsLong.wrk",
@@ -65,6 +66,7 @@ FIXTURES = [
     "vegeta/vegeta_readme_report.json",
     "vegeta/vault-benchmark_report.json",
     "artillery/artillery-v2_report.json",
+    "asv/results/perfgate-vm/8533afed-existing-py.json",
 ]
 
 

@@ -30,6 +30,7 @@ def _registry() -> tuple[Format, ...]:
     # Imported here so each format module can import Format from this package.
     from perfgate.formats import (
         artillery,
+        asv,
         bencher,
         benchmarkdotnet,
         criterion,
@@ -69,6 +70,7 @@ def _registry() -> tuple[Format, ...]:
         wrk.FORMAT,
         vegeta.FORMAT,
         artillery.FORMAT,
+        asv.FORMAT,
         k6_summary.FORMAT,
         jmeter_statistics.FORMAT,
         bencher.FORMAT,
@@ -114,6 +116,10 @@ def detect(doc: Document) -> Detection:
             doc.path,
             f"is a directory with no results perfgate reads (criterion's target/criterion is one); known formats: {known}",
         )
+    from perfgate.formats.near_misses import closest_tool
+
+    if (hint := closest_tool(doc)) is not None:
+        raise InputError(doc.path, f"unrecognised results: this looks like {hint}")
     raise InputError(doc.path, f"unrecognised results: {describe(doc)}; known formats: {known}")
 
 

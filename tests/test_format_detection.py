@@ -79,3 +79,17 @@ def test_a_known_tools_other_file_is_refused_with_its_name(fixture: str, says: s
         formats.read(DATA / fixture)
     assert f"this looks like {says}" in str(info.value)
     assert "known formats:" not in str(info.value)  # the advice, not a list of every format
+
+
+def test_a_sniffed_custom_file_with_rates_and_other_units_says_how_it_was_read() -> None:
+    """github-action-benchmark's own customBiggerIsBetter example has req/s and Megabytes of free memory: the
+    file does not say which way is better, so the report says how the memory was read and how to change it."""
+    path = DATA / "github-action-benchmark" / "customBiggerIsBetter_output.json"
+    sniffed = formats.read(path)
+    assert sniffed.format == "customSmallerIsBetter"
+    assert len(sniffed.notes) == 1 and "give --format customBiggerIsBetter" in sniffed.notes[0]
+    assert "Free Memory" in sniffed.notes[0]
+    named = formats.read(path, "customBiggerIsBetter")
+    assert not named.notes and {s.direction.value for s in named.series} == {"higher"}
+    plain = formats.read(DATA / "github-action-benchmark" / "customSmallerIsBetter_output.json")
+    assert not plain.notes  # no rates: nothing to doubt

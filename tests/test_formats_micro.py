@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -213,3 +215,30 @@ def test_cargo_bench_text_and_json_agree() -> None:
     copy = {s.key: s.summary.median for s in events.series}
     assert copy[("bench_copy_4k", "throughput")] == pytest.approx(29_897e6)
     assert copy[("bench_fib_20", "time")] == pytest.approx(30_446.9e-9, rel=1e-4)
+
+
+def _gbench_rows(tmp_path: Path, keep: Callable[[dict[str, Any]], bool], drop_names: bool) -> Path:
+    """Google Benchmark's real repetitions file, with only some rows (and, like some writers, no aggregate_name)."""
+    data = json.loads((DATA / "google-benchmark" / "gbench_repetitions.json").read_text())
+    data["benchmarks"] = [
+        {k: v for k, v in row.items() if not (drop_names and k == "aggregate_name")}
+        for row in data["benchmarks"]
+        if keep(row)
+    ]
+    path = tmp_path / "aggregates.json"
+    path.write_text(json.dumps(data))
+    return path
+
+
+def test_google_benchmark_aggregates_without_aggregate_name_are_read(tmp_path: Path) -> None:
+    path = _gbench_rows(tmp_path, lambda row: row["run_type"] == "aggregate", drop_names=True)
+    results = formats.read(path)
+    assert {s.name for s in results.series} == {"BM_StringCopy/8", "BM_StringCopy/4096", "BM_VectorSum/65536"}
+    assert all(s.kind is SampleKind.SUMMARY_ONLY and s.summary.mean is not None for s in results.series)
+
+
+def test_google_benchmark_with_only_spread_aggregates_says_what_is_missing(tmp_path: Path) -> None:
+    path = _gbench_rows(tmp_path, lambda row: row.get("aggregate_name") in ("stddev", "cv"), drop_names=False)
+    with pytest.raises(InputError) as info:
+        formats.read(path)
+    assert "only aggregate rows (cv, stddev), none of them a mean or median" in str(info.value)

@@ -151,6 +151,9 @@ def read(path: str | Path, format_name: str | None = None) -> ParsedResults:
         exc.add_note(f"reading {doc.path}" + (f" as {format_name}" if format_name else ""))
         raise
     if not results.series:
+        if results.failures:
+            names = ", ".join(name for name, _ in results.failures[:5])
+            raise InputError(doc.path, f"every benchmark failed or was skipped ({fmt.name}): {names}")
         raise InputError(doc.path, f"no benchmarks found ({fmt.name}): the results list is empty")
     # A format that reads several files (criterion) sets its own digest over all of them.
     return checked(replace(results, digest=results.digest or _digest(doc)))

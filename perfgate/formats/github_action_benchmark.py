@@ -48,9 +48,22 @@ def _parser(fixed: Direction | None, format_name: str) -> Callable[[Document], P
                 raise doc.error(f"{path}.unit", f"{unit!r} differs from the unit of earlier {name!r} entries")
             previous[1].append(value * conversion.factor)
         series = tuple(_series(name, conv, vals, fixed) for name, (conv, vals) in grouped.items())
-        return ParsedResults(doc.path, format_name, series, Environment(tool="github-action-benchmark"))
+        notes = _mixed_directions(series) if fixed is None else ()
+        return ParsedResults(doc.path, format_name, series, Environment(tool="github-action-benchmark"), notes=notes)
 
     return parse
+
+
+def _mixed_directions(series: tuple[Series, ...]) -> tuple[str, ...]:
+    """A file with rates and other units may well be a customBiggerIsBetter file: say how the others were read."""
+    lower = [s for s in series if s.direction is Direction.LOWER_IS_BETTER]
+    if not lower or len(lower) == len(series):
+        return ()
+    shown = ", ".join(repr(s.name) for s in lower[:3]) + (f" and {len(lower) - 3} more" if len(lower) > 3 else "")
+    return (
+        f"{shown} read as smaller is better (only rates such as req/s are taken as bigger is better); "
+        "if this is a customBiggerIsBetter file, give --format customBiggerIsBetter",
+    )
 
 
 def _series(name: str, conversion: UnitConversion, values: list[float], fixed: Direction | None) -> Series:

@@ -46,7 +46,11 @@ def parse(doc: Document) -> ParsedResults:
         name = require(doc, row, "name", str, path)
         # Old files (before 1.4) have no run_type: an aggregate is known only by its name's suffix.
         aggregate = row.get("aggregate_name") or (None if row.get("run_type") == "iteration" else _suffix(name))
-        base = str(row["run_name"]) if isinstance(row.get("run_name"), str) else _without_suffix(name, aggregate)
+        run_name = row.get("run_name")
+        if not aggregate and row.get("run_type") == "aggregate":  # no aggregate_name, an unknown suffix
+            prefix = f"{run_name}_" if isinstance(run_name, str) else None
+            aggregate = name[len(prefix) :] if prefix and name.startswith(prefix) else "unnamed aggregate"
+        base = str(run_name) if isinstance(run_name, str) else _without_suffix(name, aggregate)
         if row.get("error_occurred") or row.get("skipped"):
             failures[base] = str(row.get("error_message") or row.get("skip_message") or "skipped")
         elif aggregate:
@@ -59,6 +63,13 @@ def parse(doc: Document) -> ParsedResults:
     for name, by_kind in aggregates.items():
         if name not in iterations and name not in failures:
             series.extend(_from_aggregates(doc, name, by_kind))
+    if not series and aggregates and not failures:
+        kinds = sorted({kind for by_kind in aggregates.values() for kind in by_kind})
+        raise doc.error(
+            "benchmarks",
+            f"only aggregate rows ({', '.join(kinds)}), none of them a mean or median: nothing to compare; "
+            "keep the repetitions (drop --benchmark_report_aggregates_only) or the mean and median",
+        )
     context = mapping(root.get("context"))
     return ParsedResults(
         source=doc.path,

@@ -564,8 +564,10 @@ def _insufficient(b: _Pooled, c: _Pooled, settings: Settings, gated: int) -> Com
             f"(--against main) or pool >= {needed} runs per side"
         )
     change = None
-    if b.summary.median and c.summary.median:
-        change = c.summary.median / b.summary.median
+    before = b.summary.median if b.summary.median is not None else b.summary.mean
+    after = c.summary.median if c.summary.median is not None else c.summary.mean
+    if before and after is not None:
+        change = after / before
     return Comparison(
         name=b.series.name,
         metric=b.series.metric,

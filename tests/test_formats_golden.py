@@ -67,6 +67,12 @@ FIXTURES = [
     "vegeta/vault-benchmark_report.json",
     "artillery/artillery-v2_report.json",
     "asv/results/perfgate-vm/8533afed-existing-py.json",
+    "rust-libtest-bench/cargo_output_units.txt",
+    "rust-libtest-bench/cargo_output2.txt",
+    "benchmarkjs/benchmarkjs_output.txt",
+    "catch2/catch2_output_v2.txt",
+    "catch2/catch2_output_v3.txt",
+    "julia/julia_output.json",
 ]
 
 

@@ -3,7 +3,8 @@
 
 Text: ``test NAME ... bench:   30,203.15 ns/iter (+/- 873.72) = 30117 MB/s``; older toolchains print whole
 numbers (``18,149 ns/iter (+/- 755)``), custom harnesses other units per iteration. The value is libtest's
-median time per iteration; ``(+/- x)`` is the range of its winsorised samples, not a standard deviation, so
+median time per iteration (``cycles/iter`` and rates such as ``MS/s`` from custom harnesses are kept as they
+are, rates better higher); ``(+/- x)`` is the range of its winsorised samples, not a standard deviation, so
 it is not used. ``= N MB/s`` (with ``b.bytes``) is a throughput. A bench that panicked (``... FAILED``) is
 reported as failed; ``... ignored`` ones are skipped. Output of several bench targets may be concatenated:
 a name that comes again gets its target's name (cargo's ``Running benches/x.rs``) or a number.
@@ -26,10 +27,11 @@ from perfgate.formats import Format
 from perfgate.formats.build import summarised
 from perfgate.formats.document import Document
 from perfgate.model import Direction, Environment, ParsedResults, Series
+from perfgate.units import normalize
 
 _NUMBER = r"\d[\d,]*(?:\.\d+)?"
 _RESULT = re.compile(
-    rf"^test (?P<name>.+?)\s+\.\.\. bench:\s+(?P<value>{_NUMBER}) (?P<unit>\S+)/iter"
+    rf"^test (?P<name>.+?)\s+\.\.\. bench:\s+(?P<value>{_NUMBER}) (?P<unit>\S+?)(?:/iter)?"
     rf" \(\+/- {_NUMBER}\)(?: = (?P<rate>{_NUMBER}) MB/s)?\s*$"
 )
 _FAILED = re.compile(r"^test (?P<name>.+?)\s+\.\.\. FAILED\s*$")
@@ -64,7 +66,7 @@ def parse(doc: Document) -> ParsedResults:
         elif result := _RESULT.match(line):
             name = _unique(result.group("name"), target, seen)
             value = _number(doc, result.group("value"), number)
-            series.append(summarised(name, "time", result.group("unit"), count=1, median=value))
+            series.append(_measured(name, result.group("unit"), value))
             if rate := result.group("rate"):
                 series.append(_throughput(name, _number(doc, rate, number)))
         elif failed := _FAILED.match(line):
@@ -92,6 +94,14 @@ def _from_event(doc: Document, event: dict[str, Any], number: int, seen: Counter
     if isinstance(rate, int | float) and not isinstance(rate, bool) and rate > 0:
         out.append(_throughput(name, float(rate)))  # libtest's "MiB" is the same decimal MB/s as its text
     return out
+
+
+def _measured(name: str, unit: str, value: float) -> Series:
+    """``ns/iter`` and other times per iteration; a custom harness's rate (``MS/s``) is better higher."""
+    if unit.endswith("/s"):
+        return summarised(name, "throughput", unit, count=1, median=value, direction=Direction.HIGHER_IS_BETTER)
+    metric = "time" if normalize(unit).canonical == "s" else "value"
+    return summarised(name, metric, unit, count=1, median=value)
 
 
 def _throughput(name: str, rate: float) -> Series:

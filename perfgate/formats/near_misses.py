@@ -11,10 +11,8 @@ from typing import Any
 from perfgate.formats.document import Document
 
 _CRITERION_CONSOLE = re.compile(r"^\S.*\s+time:\s+\[\d[\d.]* \S+ \d[\d.]* \S+ \d[\d.]* \S+\]")
-_BENCHMARK_JS = re.compile(r" x [\d,.]+ ops/sec (±|\+-|\+/-)[\d.]+% \(\d+ runs? sampled\)")
 _ASV_CONSOLE = re.compile(r"^\[\s*\d+(\.\d+)?%\] ·")
 _VEGETA_TEXT = re.compile(r"^Latencies\s+\[min, mean, 50,")
-_CATCH2_CONSOLE = re.compile(r"^benchmark name\s+samples\s+iterations\s+(estimated|est run time)")
 
 
 def _lines(doc: Document) -> list[str]:
@@ -62,14 +60,8 @@ _HINTS: tuple[Callable[[Document, Any], str | None], ...] = (
         "Criterion's console output, which has no samples: give perfgate Criterion's data directory "
         "(target/criterion), or run cargo bench -- --output-format bencher",
     ),
-    _text_hint(
-        _BENCHMARK_JS,
-        "benchmark.js console output, which perfgate does not read yet; write perfgate's JSON from the suite's "
-        "results (docs/formats.md)",
-    ),
     _text_hint(_ASV_CONSOLE, "asv's console output: give perfgate asv's results JSON (results/<machine>/…)"),
     _text_hint(_VEGETA_TEXT, "vegeta's text report: give perfgate vegeta report -type=json"),
-    _text_hint(_CATCH2_CONSOLE, "Catch2's console output, which perfgate does not read yet"),
     _asv_benchmarks,
     _artillery_v1,
     _pyperf,

@@ -73,6 +73,9 @@ FIXTURES = [
     "catch2/catch2_output_v2.txt",
     "catch2/catch2_output_v3.txt",
     "julia/julia_output.json",
+    "pyperf/telco.json",
+    "pyperf/mult_list_py37.json",
+    "pyperf/track_memory.json",
 ]
 
 

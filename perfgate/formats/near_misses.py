@@ -43,17 +43,6 @@ def _artillery_v1(doc: Document, value: Any) -> str | None:
     return None
 
 
-def _pyperf(doc: Document, value: Any) -> str | None:
-    if (
-        isinstance(value, dict)
-        and isinstance(value.get("benchmarks"), list)
-        and "metadata" in value
-        and "version" in value
-    ):
-        return "pyperf's JSON, which perfgate does not read yet; convert it to perfgate's JSON (docs/formats.md)"
-    return None
-
-
 _HINTS: tuple[Callable[[Document, Any], str | None], ...] = (
     _text_hint(
         _CRITERION_CONSOLE,
@@ -64,7 +53,6 @@ _HINTS: tuple[Callable[[Document, Any], str | None], ...] = (
     _text_hint(_VEGETA_TEXT, "vegeta's text report: give perfgate vegeta report -type=json"),
     _asv_benchmarks,
     _artillery_v1,
-    _pyperf,
 )
 
 

@@ -242,3 +242,19 @@ def test_google_benchmark_with_only_spread_aggregates_says_what_is_missing(tmp_p
     with pytest.raises(InputError) as info:
         formats.read(path)
     assert "only aggregate rows (cv, stddev), none of them a mean or median" in str(info.value)
+
+
+def test_jmh_labels_a_score_by_its_unit_when_the_mode_disagrees(tmp_path: Path) -> None:
+    """JMH's own file, edited as some tools write it: mode thrpt with a time per operation."""
+    data = json.loads((DATA / "jmh" / "six.json").read_text())
+    data[0]["mode"] = "thrpt"
+    data[0]["primaryMetric"]["scoreUnit"] = "us/op"
+    path = tmp_path / "jmh.json"
+    path.write_text(json.dumps(data))
+    first = formats.read(path).series[0]
+    assert (first.metric, first.unit, first.direction) == ("time", "s", Direction.LOWER_IS_BETTER)
+
+
+def test_benchmarkdotnet_0_9_keeps_the_namespace() -> None:
+    names = [s.name for s in formats.read(DATA / "benchmarkdotnet" / "two.json").series]
+    assert names[0] == "BenchmarkDotNet.Samples.Intro.IntroJsonExport.Sleep10"

@@ -73,7 +73,9 @@ def _name(doc: Document, bench: Any, path: str) -> str:
         raise doc.error(path, "expected a benchmark object")
     if isinstance(bench.get("FullName"), str) and bench["FullName"]:
         return str(bench["FullName"])
-    name = f"{bench.get('Type', '')}.{require(doc, bench, 'Method', str, path)}".lstrip(".")
+    # Older exports (0.9) have no FullName: namespace, type and method, so two namespaces' types stay apart.
+    parts = [bench.get("Namespace"), bench.get("Type"), require(doc, bench, "Method", str, path)]
+    name = ".".join(str(part) for part in parts if isinstance(part, str) and part)
     params = bench.get("Parameters")
     return f"{name}({params})" if isinstance(params, str) and params else name
 

@@ -1,7 +1,7 @@
 """JMH JSON (``-rf json``): ``rawData`` per fork and iteration as samples.
 
-``mode`` decides the metric: ``thrpt`` is throughput (higher is better, ops per time unit), ``avgt``,
-``sample`` and ``ss`` are time per operation. Parameters are part of the name
+The score's unit decides the metric: ``ops/ms`` is a throughput (higher is better), ``us/op`` a time per
+operation; ``mode`` (``thrpt``; ``avgt``, ``sample``, ``ss``) only when the unit says neither. Parameters are part of the name
 (``org.Bench.method:size=10,type=fast``); secondary metrics (profilers, e.g. ``gc.alloc.rate.norm``) become
 further metrics of the same benchmark.
 """
@@ -16,6 +16,7 @@ from perfgate.formats import Format
 from perfgate.formats.build import sampled, summarised
 from perfgate.formats.document import Document, integer, mapping, require
 from perfgate.model import Environment, ParsedResults, Series
+from perfgate.units import PER_SECOND, SECONDS, normalize
 
 
 def sniff(doc: Document) -> bool:
@@ -40,7 +41,7 @@ def parse(doc: Document) -> ParsedResults:
             name += ":" + ",".join(f"{k}={v}" for k, v in params.items())
         mode = str(bench.get("mode", "avgt"))
         primary = require(doc, bench, "primaryMetric", dict, path)
-        series.append(_metric(doc, name, "throughput" if mode == "thrpt" else "time", primary, f"{path}.primaryMetric"))
+        series.append(_metric(doc, name, _primary_metric(mode, primary), primary, f"{path}.primaryMetric"))
         secondary = mapping(bench.get("secondaryMetrics"))
         for label, metric in secondary.items():
             if isinstance(metric, dict) and "scoreUnit" in metric:
@@ -53,6 +54,19 @@ def parse(doc: Document) -> ParsedResults:
         tool_version=first.get("jmhVersion"),
     )
     return ParsedResults(doc.path, FORMAT.name, tuple(series), environment)
+
+
+def _primary_metric(mode: str, block: dict[str, Any]) -> str:
+    """The score's unit decides (``ops/ms`` is a throughput, ``us/op`` a time); the mode only when the unit
+    says neither. A file whose mode and unit disagree (edited, or written by another tool) is labelled by its
+    unit, which is what the numbers are."""
+    unit = block.get("scoreUnit")
+    canonical = normalize(unit).canonical if isinstance(unit, str) else None
+    if canonical == PER_SECOND:
+        return "throughput"
+    if canonical == SECONDS:
+        return "time"
+    return "throughput" if mode == "thrpt" else "time"
 
 
 def _metric(doc: Document, name: str, metric: str, block: dict[str, Any], path: str) -> Series:

@@ -76,6 +76,7 @@ FIXTURES = [
     "pyperf/telco.json",
     "pyperf/mult_list_py37.json",
     "pyperf/track_memory.json",
+    "vitest/vitest_bench.json",
 ]
 
 

@@ -53,6 +53,7 @@ def _registry() -> tuple[Format, ...]:
         pyperf,
         pytest_benchmark,
         vegeta,
+        vitest,
         wrk,
     )
 
@@ -79,6 +80,7 @@ def _registry() -> tuple[Format, ...]:
         benchmarkjs.FORMAT,
         julia.FORMAT,
         pyperf.FORMAT,
+        vitest.FORMAT,
         k6_summary.FORMAT,
         jmeter_statistics.FORMAT,
         bencher.FORMAT,

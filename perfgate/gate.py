@@ -401,13 +401,15 @@ def _deterministic(b: _Pooled, c: _Pooled, settings: Settings, policy: Policy) -
     (or an improvement) as it stands, and anything less is no change. None for every other series."""
     if b.series.unit == SECONDS or b.series.unit in HIGHER_IS_BETTER_UNITS:
         return None  # times and rates: a timer's resolution can hide noise, and another runner shifts them
-    if b.values.size < 2 or c.values.size < 2 or np.ptp(b.values) != 0 or np.ptp(c.values) != 0:
+    exact = b.series.kind is SampleKind.EXACT and c.series.kind is SampleKind.EXACT
+    fewest = 1 if exact else 2  # a tool that counts without noise needs no second run to show it
+    if b.values.size < fewest or c.values.size < fewest or np.ptp(b.values) != 0 or np.ptp(c.values) != 0:
         return None
     before, after = float(b.values[0]), float(c.values[0])
     delta = _allowance(b, settings, policy)
     unit, direction = b.series.unit, b.series.direction
     shown = f"{format_value(before, unit)} → {format_value(after, unit)} in every run"
-    n = f"n = {b.values.size} + {c.values.size}, no variation"
+    n = f"n = {b.values.size} + {c.values.size}, " + ("counted exactly" if exact else "no variation")
     change: float | None = after / before if before > 0 else None
     worse = (after > before) if direction is Direction.LOWER_IS_BETTER else (after < before)
     if before == after:

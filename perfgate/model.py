@@ -26,6 +26,7 @@ class SampleKind(enum.StrEnum):
     REQUEST = "request"  # one request or command run of a load test
     WINDOW = "window"  # one statistic per time window of a load test
     SUMMARY_ONLY = "summary-only"  # the tool gave statistics, not samples
+    EXACT = "exact"  # a count the tool measures without noise (instructions under valgrind): one value is enough
 
 
 @dataclass(frozen=True)

@@ -144,6 +144,8 @@ def format_value(value: float, unit: str) -> str:
         return format_value(value, BYTES) + "/s"
     elif unit == RATIO:
         return f"{value * 100:.3g}%"
+    elif value.is_integer() and abs(value) < 1e15:
+        return f"{int(value):,} {unit}".rstrip()  # counts (instructions, allocations) in full
     else:
         return f"{value:.4g} {unit}".rstrip()
     for scale, suffix in steps:

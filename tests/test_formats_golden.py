@@ -77,6 +77,11 @@ FIXTURES = [
     "pyperf/mult_list_py37.json",
     "pyperf/track_memory.json",
     "vitest/vitest_bench.json",
+    "iai/iai_two.txt",
+    "iai/iai_change.txt",
+    "iai/gungraun_delta.txt",
+    "iai/gungraun_callgrind-all.txt",
+    "iai/gungraun_ansi-escapes.txt",
 ]
 
 

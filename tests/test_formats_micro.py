@@ -258,3 +258,25 @@ def test_jmh_labels_a_score_by_its_unit_when_the_mode_disagrees(tmp_path: Path) 
 def test_benchmarkdotnet_0_9_keeps_the_namespace() -> None:
     names = [s.name for s in formats.read(DATA / "benchmarkdotnet" / "two.json").series]
     assert names[0] == "BenchmarkDotNet.Samples.Intro.IntroJsonExport.Sleep10"
+
+
+def test_gungraun_counts_compare_exactly_from_one_run_per_side(tmp_path: Path) -> None:
+    """Gungraun's own delta output holds this run's counts and the previous run's (new|old): the previous run
+    as the baseline, its +5.09 % instructions is beyond the 5 % allowed with no rank test; +3.7 % hits is not."""
+    import re
+
+    from perfgate.gate import Settings, Side, Verdict, evaluate
+    from perfgate.model import RunRef
+
+    real = (DATA / "iai" / "gungraun_delta.txt").read_text()
+    previous = tmp_path / "previous.txt"
+    previous.write_text(re.sub(r"(\s)(\d+)\|(\d+)", r"\1\3|N/A", real))
+    base, head = formats.read(previous), formats.read(DATA / "iai" / "gungraun_delta.txt")
+    assert {s.kind for s in head.series} == {SampleKind.EXACT}
+    report = evaluate(Side((RunRef("old"),), (base.series,)), Side((RunRef("new"),), (head.series,)), Settings())
+    short = "rust_iai_callgrind::bench_fibonacci_group::bench_fibonacci short:10"
+    by_key = {(c.name, c.metric): c for c in report.comparisons}
+    instructions = by_key[(short, "instructions")]
+    assert instructions.verdict is Verdict.REGRESSION and instructions.test == "deterministic"
+    assert "1,650 → 1,734 in every run" in instructions.reason and "counted exactly" in instructions.reason
+    assert by_key[(short, "l1_hits")].verdict is Verdict.UNCHANGED  # +3.7 %, and hits are better higher anyway

@@ -16,7 +16,7 @@ import re
 from typing import Any
 
 from perfgate.formats import Format
-from perfgate.formats.build import summarised
+from perfgate.formats.build import error_rate, summarised
 from perfgate.formats.document import Document, integer, mapping, measurement, require
 from perfgate.model import Direction, Environment, ParsedResults, SampleKind, Series, as_samples
 from perfgate.units import normalize
@@ -57,19 +57,7 @@ def parse(doc: Document) -> ParsedResults:
             series += _throughput(doc, aggregate, periods)
         if name in outcomes:
             total, failed = outcomes[name]
-            rate = failed / total if total else 0.0
-            series.append(
-                summarised(
-                    name,
-                    "error_rate",
-                    "ratio",
-                    count=total,
-                    errors=failed,
-                    mean=rate,
-                    median=rate,
-                    direction=Direction.LOWER_IS_BETTER,
-                )
-            )
+            series.append(error_rate(name, failed, total))
     return ParsedResults(doc.path, FORMAT.name, tuple(series), Environment(tool="artillery"))
 
 

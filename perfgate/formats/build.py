@@ -55,3 +55,18 @@ def summarised(
         SampleKind.SUMMARY_ONLY,
         Summary(count=count, errors=errors, **scaled),
     )
+
+
+def error_rate(name: str, errors: int, requests: int) -> Series:
+    """An endpoint's failed requests out of all: the rate, with the counts the gate tests (summary-only)."""
+    rate = errors / requests if requests else 0.0
+    return summarised(
+        name,
+        "error_rate",
+        "ratio",
+        count=requests,
+        errors=errors,
+        mean=rate,
+        median=rate,
+        direction=Direction.LOWER_IS_BETTER,
+    )

@@ -13,10 +13,10 @@ from typing import Any
 
 from perfgate.errors import InputError
 from perfgate.formats import Format
-from perfgate.formats.build import summarised
+from perfgate.formats.build import error_rate, summarised
 from perfgate.formats.document import Document, integer, mapping
 from perfgate.formats.requests import RequestTally
-from perfgate.model import Direction, Environment, ParsedResults, Series
+from perfgate.model import Environment, ParsedResults, Series
 
 BINARY_HINT = (
     "a binary simulation.log (Gatling 3.13 and later), which perfgate does not read; "
@@ -136,18 +136,7 @@ def _node_series(doc: Document, name: str, stats: dict[str, Any], where: str) ->
     rate = total("meanNumberOfRequestsPerSecond")
     out = [latency, summarised(name, "throughput", "1/s", count=count, mean=rate, median=rate)]
     if errors is not None:
-        out.append(
-            summarised(
-                name,
-                "error_rate",
-                "ratio",
-                count=count,
-                errors=errors,
-                mean=errors / count,
-                median=errors / count,
-                direction=Direction.LOWER_IS_BETTER,
-            )
-        )
+        out.append(error_rate(name, errors, count))
     return out
 
 

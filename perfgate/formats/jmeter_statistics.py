@@ -12,9 +12,9 @@ from __future__ import annotations
 from typing import Any
 
 from perfgate.formats import Format
-from perfgate.formats.build import summarised
+from perfgate.formats.build import error_rate, summarised
 from perfgate.formats.document import Document, integer, measurement, root_object
-from perfgate.model import Direction, Environment, ParsedResults, Series
+from perfgate.model import Environment, ParsedResults, Series
 
 _REQUIRED = ("transaction", "sampleCount", "errorCount", "meanResTime")
 
@@ -57,19 +57,7 @@ def parse(doc: Document) -> ParsedResults:
                 p99=number("pct3ResTime"),
             )
         )
-        rate = errors / count
-        series.append(
-            summarised(
-                label,
-                "error_rate",
-                "ratio",
-                count=count,
-                errors=errors,
-                mean=rate,
-                median=rate,
-                direction=Direction.LOWER_IS_BETTER,
-            )
-        )
+        series.append(error_rate(label, errors, count))
         throughput = number("throughput")
         if throughput is not None:
             series.append(summarised(label, "throughput", "1/s", count=count, mean=throughput, median=throughput))

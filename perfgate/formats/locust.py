@@ -19,9 +19,9 @@ from pathlib import Path
 from perfgate import limits
 from perfgate.errors import InputError
 from perfgate.formats import Format
-from perfgate.formats.build import summarised
+from perfgate.formats.build import error_rate, summarised
 from perfgate.formats.document import Document
-from perfgate.model import Direction, Environment, ParsedResults, SampleKind, Series, Summary, as_samples
+from perfgate.model import Environment, ParsedResults, SampleKind, Series, as_samples
 from perfgate.units import normalize
 
 SUFFIXES = ("_stats.csv", "_stats_history.csv", "_failures.csv", "_exceptions.csv")
@@ -79,14 +79,7 @@ def parse(doc: Document) -> ParsedResults:
         )
         rate = _number(stats_path, line, row, "Requests/s")
         throughput = summarised(name, "throughput", "1/s", count=count, mean=rate, median=rate)
-        errors = Series(
-            name,
-            "error_rate",
-            "ratio",
-            Direction.LOWER_IS_BETTER,
-            SampleKind.SUMMARY_ONLY,
-            Summary(count=count, errors=failures, mean=failures / count, median=failures / count),
-        )
+        errors = error_rate(name, failures, count)
         history = windows.get((row["Type"], row["Name"]))
         if history is not None and history.medians:
             samples = as_samples([median * normalize("ms").factor for median in history.medians])

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import numpy.typing as npt
 
-from perfgate.formats.build import summarised
+from perfgate.formats.build import error_rate
 from perfgate.model import Direction, FloatArray, SampleKind, Series, Summary, as_samples
 from perfgate.units import normalize
 
@@ -80,17 +80,7 @@ class RequestTally:
             if not requests:
                 continue
             out.append(latency_series(name, endpoint.latencies, self.unit, reservoir or RESERVOIR))
-            rate = endpoint.failed / requests
-            errors = summarised(
-                name,
-                "error_rate",
-                "ratio",
-                count=requests,
-                errors=endpoint.failed,
-                mean=rate,
-                median=rate,
-                direction=Direction.LOWER_IS_BETTER,
-            )
+            errors = error_rate(name, endpoint.failed, requests)
             windows = _windows(endpoint.sent) if len(endpoint.sent) == requests else None
             if windows is not None:
                 sent, _ = np.histogram(np.frombuffer(endpoint.sent, dtype=np.float64), bins=windows)

@@ -13,9 +13,9 @@ from __future__ import annotations
 from typing import Any
 
 from perfgate.formats import Format
-from perfgate.formats.build import summarised
+from perfgate.formats.build import error_rate, summarised
 from perfgate.formats.document import Document, integer, measurement, require
-from perfgate.model import Direction, Environment, ParsedResults, Series
+from perfgate.model import Environment, ParsedResults, Series
 
 ATTACK = "vegeta attack"
 _PERCENTILES = {
@@ -85,19 +85,7 @@ def _series(doc: Document, name: str, report: Any, where: str) -> list[Series]:
     if not isinstance(success, int | float) or isinstance(success, bool) or not 0 <= success <= 1:
         raise doc.error(f"{prefix}success", f"expected a ratio from 0 to 1, got {success!r}")
     failed = round((1 - success) * requests)
-    rate_of_errors = failed / requests if requests else 0.0
-    out.append(
-        summarised(
-            name,
-            "error_rate",
-            "ratio",
-            count=requests,
-            errors=failed,
-            mean=rate_of_errors,
-            median=rate_of_errors,
-            direction=Direction.LOWER_IS_BETTER,
-        )
-    )
+    out.append(error_rate(name, failed, requests))
     return out
 
 

@@ -16,9 +16,9 @@ import re
 
 from perfgate.errors import InputError
 from perfgate.formats import Format
-from perfgate.formats.build import summarised
+from perfgate.formats.build import error_rate, summarised
 from perfgate.formats.document import Document
-from perfgate.model import Direction, Environment, ParsedResults
+from perfgate.model import Environment, ParsedResults
 
 _TIME = r"(\d+(?:\.\d+)?)(us|ms|s|m|h)"
 _SECONDS = {"us": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0, "h": 3600.0}
@@ -72,19 +72,7 @@ def parse(doc: Document) -> ParsedResults:
     socket = next((tuple(map(int, m.groups())) for line in text if (m := _SOCKET.match(line))), (0, 0, 0, 0))
     attempts = count + socket[0]
     errors = min(non_2xx + sum(socket), attempts)
-    rate_of_errors = errors / attempts if attempts else 0.0
-    series.append(
-        summarised(
-            name,
-            "error_rate",
-            "ratio",
-            count=attempts,
-            errors=errors,
-            mean=rate_of_errors,
-            median=rate_of_errors,
-            direction=Direction.LOWER_IS_BETTER,
-        )
-    )
+    series.append(error_rate(name, errors, attempts))
     return ParsedResults(doc.path, FORMAT.name, tuple(series), Environment(tool="wrk"))
 
 

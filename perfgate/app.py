@@ -103,9 +103,14 @@ STDIN_LABEL = "<stdin>"
 def read_all(paths: Sequence[str], format_name: str | None, stdin: BinaryIO | None = None) -> list[ParsedResults]:
     """Parse every file before anything is stored or compared, so one bad file stops the whole job.
     ``-`` reads ``stdin`` (at most once: a stream cannot be read twice)."""
+    _stdin_once(paths)
+    return [_read_stdin(stdin, format_name) if p == STDIN else formats.read(p, format_name) for p in paths]
+
+
+def _stdin_once(paths: Sequence[str]) -> None:
+    """A stream cannot be read twice: '-' may stand for one file of a command, not two."""
     if list(paths).count(STDIN) > 1:
         raise UsageError("'-' (standard input) can be given only once")
-    return [_read_stdin(stdin, format_name) if p == STDIN else formats.read(p, format_name) for p in paths]
 
 
 def _read_stdin(stdin: BinaryIO | None, format_name: str | None) -> ParsedResults:
@@ -210,8 +215,7 @@ def compare_files(
     Files compared this way are taken to come from one CI job. With enough baseline runs the spread of
     their medians is tested too, so the job's own run-to-run noise cannot pass for a regression.
     """
-    if STDIN in base and STDIN in head:
-        raise UsageError("'-' (standard input) can be given only once")
+    _stdin_once([*base, *head])
     base_results = read_all(expand(base), format_name, stdin)
     head_results = read_all(expand(head), format_name, stdin)
     between_runs = len(base_results) >= MIN_RUNS_FOR_TAU

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import enum
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 
@@ -318,7 +318,7 @@ def _natural_ratio(shift: float, direction: Direction) -> float:
 
 def _test(b: _Pooled, c: _Pooled, settings: Settings, policy: Policy, notes: _Notes) -> _Tested:
     direction = b.series.direction
-    delta = _allowance(b, settings, policy)
+    delta = _allowance(b.series.name, settings, policy)
     x, y = _normalised_log(b.values, direction), _normalised_log(c.values, direction)
     interval = stats.hodges_lehmann(x, y, settings.confidence)
     test = stats.shift_test(x, y, math.log1p(delta))
@@ -338,7 +338,7 @@ def _requests(side: _Pooled) -> int:
 
 def _test_counts(b: _Pooled, c: _Pooled, settings: Settings, policy: Policy) -> _Tested:
     """Error (or failed-check) rates from counts: more bad outcomes than allowed, beyond chance and bursts."""
-    allowed = _allowance(b, settings, policy, "max_error_increase")
+    allowed = _allowance(b.series.name, settings, policy, "max_error_increase")
     bad_b, n_b = sum(e for e, _ in b.counts), _requests(b)
     bad_c, n_c = sum(e for e, _ in c.counts), _requests(c)
     margin = allowed if bad_b else 0.0  # errors where there were none fail when they cannot be chance
@@ -376,15 +376,11 @@ def _decide_counts(t: _Tested, counted: _Counted, q_worse: float, q_better: floa
         reason = f"{effect} may be beyond {allowed}, but not for certain: too few requests to tell ({evidence})"
     else:
         verdict, reason, p, q = Verdict.UNCHANGED, f"{effect} is within {allowed} ({evidence})", t.p_worse, q_worse
-    return Comparison(
-        name=b.series.name,
-        metric=b.series.metric,
-        unit=b.series.unit,
-        direction=b.series.direction,
-        verdict=verdict,
-        reason=reason,
-        baseline=b.summary,
-        candidate=c.summary,
+    return _compared(
+        b,
+        c,
+        verdict,
+        reason,
         n_baseline=counted.n_base,
         n_candidate=counted.n_cand,
         change=None,  # a ratio of rates means little (0 % → 1 %); the reason gives percentage points
@@ -406,7 +402,7 @@ def _deterministic(b: _Pooled, c: _Pooled, settings: Settings, policy: Policy) -
     if b.values.size < fewest or c.values.size < fewest or np.ptp(b.values) != 0 or np.ptp(c.values) != 0:
         return None
     before, after = float(b.values[0]), float(c.values[0])
-    delta = _allowance(b, settings, policy)
+    delta = _allowance(b.series.name, settings, policy)
     unit, direction = b.series.unit, b.series.direction
     shown = f"{format_value(before, unit)} → {format_value(after, unit)} in every run"
     n = f"n = {b.values.size} + {c.values.size}, " + ("counted exactly" if exact else "no variation")
@@ -424,21 +420,24 @@ def _deterministic(b: _Pooled, c: _Pooled, settings: Settings, policy: Policy) -
             reason = f"{shown} ({what}) is beyond the {format_percent(delta)} allowed: exact values ({n})"
         else:
             verdict, reason = Verdict.UNCHANGED, f"{shown} ({what}) is within the {format_percent(delta)} allowed ({n})"
+    return _compared(b, c, verdict, reason, change=change, p_value=None, test="deterministic", max_regression=delta)
+
+
+def _compared(b: _Pooled, c: _Pooled, verdict: Verdict, reason: str, **tested: Any) -> Comparison:
+    """A verdict on a pair of pooled series: their name, metric, unit, direction, summaries and sample counts,
+    and what the test found (``tested``: change, ci, p_value, …; n_baseline/n_candidate to override)."""
+    s = b.series
+    fields: dict[str, Any] = {"n_baseline": int(b.values.size), "n_candidate": int(c.values.size), **tested}
     return Comparison(
-        name=b.series.name,
-        metric=b.series.metric,
-        unit=unit,
-        direction=direction,
+        name=s.name,
+        metric=s.metric,
+        unit=s.unit,
+        direction=s.direction,
         verdict=verdict,
         reason=reason,
         baseline=b.summary,
         candidate=c.summary,
-        n_baseline=int(b.values.size),
-        n_candidate=int(c.values.size),
-        change=change,
-        p_value=None,
-        test="deterministic",
-        max_regression=delta,
+        **fields,
     )
 
 
@@ -454,7 +453,7 @@ def _by_run_medians(b: _Pooled, c: _Pooled, settings: Settings, policy: Policy, 
     test, so one k6 summary or Locust stats file per side is enough (no samples to rank)."""
     if not settings.between_runs or not b.run_medians.size or not c.run_medians.size:
         return None
-    delta = _allowance(b, settings, policy)
+    delta = _allowance(b.series.name, settings, policy)
     runs = _run_noise(b, c, delta, settings, notes)
     if runs is None:
         return None
@@ -463,13 +462,13 @@ def _by_run_medians(b: _Pooled, c: _Pooled, settings: Settings, policy: Policy, 
 
 
 def _allowance(
-    b: _Pooled,
+    name: str,
     settings: Settings,
     policy: Policy,
     key: Literal["max_regression", "max_error_increase"] = "max_regression",
 ) -> float:
-    """An allowance for this series (δ by default): its budget's, else the settings'."""
-    budget = policy.budget_for(b.series.name)
+    """An allowance for the series of this name (δ by default): its budget's, else the settings'."""
+    budget = policy.budget_for(name)
     value: float | None = getattr(budget, key) if budget is not None else None
     return value if value is not None else float(getattr(settings, key))
 
@@ -535,17 +534,11 @@ def _decide(t: _Tested, q_worse: float, q_better: float, settings: Settings) -> 
         reason = f"{effect} may be beyond {allowed}, but not for certain: {uncertain} ({evidence})"
     else:
         verdict, reason = Verdict.UNCHANGED, f"{effect} is within {allowed} ({weighed})"
-    return Comparison(
-        name=b.series.name,
-        metric=b.series.metric,
-        unit=b.series.unit,
-        direction=direction,
-        verdict=verdict,
-        reason=reason,
-        baseline=b.summary,
-        candidate=c.summary,
-        n_baseline=int(b.values.size),
-        n_candidate=int(c.values.size),
+    return _compared(
+        b,
+        c,
+        verdict,
+        reason,
         change=change,
         ci=ci,
         p_value=test.p_less if verdict is Verdict.IMPROVEMENT else t.p_worse,  # the p of the verdict given
@@ -570,19 +563,7 @@ def _insufficient(b: _Pooled, c: _Pooled, settings: Settings, gated: int) -> Com
     after = c.summary.median if c.summary.median is not None else c.summary.mean
     if before and after is not None:
         change = after / before
-    return Comparison(
-        name=b.series.name,
-        metric=b.series.metric,
-        unit=b.series.unit,
-        direction=b.series.direction,
-        verdict=Verdict.INSUFFICIENT_DATA,
-        reason=reason,
-        baseline=b.summary,
-        candidate=c.summary,
-        n_baseline=int(b.values.size),
-        n_candidate=int(c.values.size),
-        change=change,
-    )
+    return _compared(b, c, Verdict.INSUFFICIENT_DATA, reason, change=change)
 
 
 def _unpaired(b: _Pooled | None, c: _Pooled | None) -> Comparison:
@@ -613,13 +594,11 @@ def _unpaired(b: _Pooled | None, c: _Pooled | None) -> Comparison:
 
 @dataclass(frozen=True)
 class _Trend:
-    key: tuple[str, str]
     series: Series
     trend: stats.WindowTrend
-    margin: float  # on the scale tested: log ratio, or rate difference
     allowed: float
     failing: bool  # a budget set max_drift
-    p: float
+    p: float  # the trend's, times the candidate runs it was the strongest of
 
 
 def _drifts(candidate: Side, settings: Settings, policy: Policy) -> dict[tuple[str, str], Drift]:
@@ -631,12 +610,12 @@ def _drifts(candidate: Side, settings: Settings, policy: Policy) -> dict[tuple[s
         for series in run:
             if (t := _trend(series, settings, policy)) is None:
                 continue
-            t = _Trend(**{**vars(t), "p": min(1.0, t.p * runs)})
+            t = replace(t, p=min(1.0, t.p * runs))
             if series.key not in found or t.p < found[series.key].p:
                 found[series.key] = t
     trends = list(found.values())
     q_values = stats.benjamini_hochberg([t.p for t in trends])
-    return {t.key: _drift(t, max(q, t.p), settings) for t, q in zip(trends, q_values, strict=True)}
+    return {t.series.key: _drift(t, max(q, t.p), settings) for t, q in zip(trends, q_values, strict=True)}
 
 
 def _trend(series: Series, settings: Settings, policy: Policy) -> _Trend | None:
@@ -647,15 +626,9 @@ def _trend(series: Series, settings: Settings, policy: Policy) -> _Trend | None:
         return None
     counted = series.metric in COUNTED_RATES
     budget = policy.budget_for(series.name)
-    failing = budget is not None and budget.max_drift is not None
-    if failing:
-        assert budget is not None and budget.max_drift is not None
-        allowed = budget.max_drift
-    else:
-        allowed = float(getattr(settings, "max_error_increase" if counted else "max_regression"))
-        if budget is not None:
-            own = budget.max_error_increase if counted else budget.max_regression
-            allowed = own if own is not None else allowed
+    max_drift = budget.max_drift if budget is not None else None
+    key: Literal["max_regression", "max_error_increase"] = "max_error_increase" if counted else "max_regression"
+    allowed = max_drift if max_drift is not None else _allowance(series.name, settings, policy, key)
     windows = comparable(series)
     if counted:
         values, margin = windows, allowed  # rates: worse is up, in percentage points
@@ -666,7 +639,7 @@ def _trend(series: Series, settings: Settings, policy: Policy) -> _Trend | None:
     trend = stats.window_trend(values, margin)
     if trend is None:
         return None
-    return _Trend(series.key, series, trend, margin, allowed, failing, trend.p)
+    return _Trend(series, trend, allowed, max_drift is not None, trend.p)
 
 
 def _drift(t: _Trend, q: float, settings: Settings) -> Drift:
@@ -680,7 +653,7 @@ def _drift(t: _Trend, q: float, settings: Settings) -> Drift:
         change = _natural_ratio(trend.total, s.direction)
         shown = format_change(change)
         allowed = format_percent(t.allowed)
-    what = {"latency": "latency", "throughput": "throughput"}.get(s.metric, s.metric.replace("_", " "))
+    what = s.metric.replace("_", " ")
     evidence = f"{p_phrase('p', t.p)}, {p_phrase('q', q)}, {trend.windows} windows"
     beyond = q <= settings.fdr
     status = ("exceeded" if t.failing else "drifting") if beyond else "ok"
@@ -715,20 +688,16 @@ def _finish(
             if limit_judges(limit, comparison.metric, has_rate_series=comparison.name in rated)
         ]
         checks = tuple(check for limit in limits if (check := check_limit(limit, cand.series, cand.raw, cand.summary)))
-    verdict, reasons = comparison.verdict, [comparison.reason]
-    for check in checks:
-        budget_verdict = {"exceeded": Verdict.BUDGET_EXCEEDED, "at-risk": Verdict.AT_RISK}.get(check.status)
-        if check.status != "ok":
-            reasons.append(check.reason)
-        if budget_verdict and SEVERITY.index(budget_verdict) < SEVERITY.index(verdict):
-            verdict = budget_verdict
-            reasons.insert(0, reasons.pop())  # the reason for the verdict comes first
+    promotes = {"exceeded": Verdict.BUDGET_EXCEEDED, "at-risk": Verdict.AT_RISK}
+    findings = [(promotes.get(check.status), check.reason) for check in checks if check.status != "ok"]
     if drift is not None and drift.status != "ok":
-        reasons.append(drift.reason)
-        drift_verdict = Verdict.BUDGET_EXCEEDED if drift.status == "exceeded" else Verdict.DRIFTING
-        if SEVERITY.index(drift_verdict) < SEVERITY.index(verdict):
-            verdict = drift_verdict
-            reasons.insert(0, reasons.pop())
+        findings.append((Verdict.BUDGET_EXCEEDED if drift.status == "exceeded" else Verdict.DRIFTING, drift.reason))
+    verdict, reasons = comparison.verdict, [comparison.reason]
+    for worse, why in findings:
+        reasons.append(why)
+        if worse is not None and SEVERITY.index(worse) < SEVERITY.index(verdict):
+            verdict = worse
+            reasons.insert(0, reasons.pop())  # the reason for the verdict comes first
     reason = "; ".join(reasons)
     waiver = policy.waiver_for(comparison.name) if verdict in FAILING or verdict in WARNING else None
     if waiver is not None and policy.today is not None:

@@ -124,10 +124,9 @@ def mann_whitney_normal(x: FloatArray, y: FloatArray) -> float:
     from scipy import special
 
     n, m = y.size, x.size
-    ranks = rank_average(np.concatenate([y, x]))
+    ranks, ties = _ranks_and_ties(np.concatenate([y, x]))
     u = float(ranks[:n].sum()) - n * (n + 1) / 2
     total = n + m
-    _, ties = np.unique(ranks, return_counts=True)
     tie_term = float(np.sum(ties.astype(np.float64) ** 3 - ties)) / (total * (total - 1))
     variance = n * m / 12 * ((total + 1) - tie_term)
     if variance <= 0:
@@ -138,6 +137,11 @@ def mann_whitney_normal(x: FloatArray, y: FloatArray) -> float:
 
 def rank_average(values: FloatArray) -> FloatArray:
     """Ranks from 1, ties given the mean of their ranks (``scipy.stats.rankdata``'s default)."""
+    return _ranks_and_ties(values)[0]
+
+
+def _ranks_and_ties(values: FloatArray) -> tuple[FloatArray, npt.NDArray[np.intp]]:
+    """Average ranks, and the size of every group of equal values (one sort for both)."""
     order = np.argsort(values, kind="mergesort")
     ordered = values[order]
     starts = np.flatnonzero(np.concatenate([[True], ordered[1:] != ordered[:-1]]))
@@ -145,7 +149,7 @@ def rank_average(values: FloatArray) -> FloatArray:
     mean_rank = (starts + ends + 1) / 2.0  # ranks starts+1 .. ends, averaged
     ranks = np.empty(values.size, dtype=np.float64)
     ranks[order] = np.repeat(mean_rank, ends - starts)
-    return ranks
+    return ranks, ends - starts
 
 
 def _test_method(x: FloatArray, y: FloatArray, margin: float) -> TestMethod:

@@ -42,9 +42,11 @@ def summarised(
     count: int,
     direction: Direction | None = None,
     errors: int | None = None,
+    kind: SampleKind = SampleKind.SUMMARY_ONLY,
     **statistics: float | None,
 ) -> Series:
-    """A summary-only series from statistics in the tool's unit (mean, median, stddev, min, max, p90, …)."""
+    """A series without samples from statistics in the tool's unit (mean, median, stddev, min, max, p90, …):
+    summary-only, or ``EXACT`` for a count the tool measures without noise."""
     conversion = normalize(unit)
     scaled = {k: (v * conversion.factor if v is not None else None) for k, v in statistics.items()}
     return Series(
@@ -52,7 +54,7 @@ def summarised(
         metric,
         conversion.canonical,
         direction or direction_for(conversion.canonical),
-        SampleKind.SUMMARY_ONLY,
+        kind,
         Summary(count=count, errors=errors, **scaled),
     )
 

@@ -18,9 +18,9 @@ import re
 
 from perfgate.errors import InputError
 from perfgate.formats import Format
+from perfgate.formats.build import summarised
 from perfgate.formats.document import Document
-from perfgate.model import Direction, Environment, ParsedResults, SampleKind, Series, Summary
-from perfgate.units import RATIO
+from perfgate.model import Direction, Environment, ParsedResults, SampleKind, Series
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 _METRIC = re.compile(
@@ -54,18 +54,18 @@ def parse(doc: Document) -> ParsedResults:
             raise InputError(doc.path, f"{name!r}: {label} appears twice", where=str(number))
         seen.add((name, metric))
         value = float(found.group("new"))
-        better_higher = "hit" in metric
-        unit = ""
-        if "rate" in metric:
-            value, unit = value / 100, RATIO  # printed as percentages
         series.append(
-            Series(
+            summarised(
                 name,
                 metric,
-                unit,
-                Direction.HIGHER_IS_BETTER if better_higher else Direction.LOWER_IS_BETTER,
-                SampleKind.EXACT,
-                Summary(count=1, mean=value, median=value, min=value, max=value),
+                "%" if "rate" in metric else "",  # miss and hit rates are printed as percentages
+                count=1,
+                mean=value,
+                median=value,
+                min=value,
+                max=value,
+                direction=Direction.HIGHER_IS_BETTER if "hit" in metric else Direction.LOWER_IS_BETTER,
+                kind=SampleKind.EXACT,
             )
         )
     if not series:

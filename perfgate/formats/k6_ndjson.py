@@ -38,32 +38,26 @@ def sniff(doc: Document) -> bool:
     return False
 
 
-def _wanted(raw: bytes) -> bool:
-    """Whether a line may be a Point of a metric perfgate reads; most lines are not, and are never parsed.
-
-    k6 writes ``{"metric":"NAME","type":"Point",…`` (Go's field order): read NAME and the type in place. Any
-    other spelling of a line falls back to looking for the names anywhere in it."""
-    if raw.startswith(_PREFIX):
-        end = raw.find(b'"', len(_PREFIX))
-        name = raw[len(_PREFIX) : end]
-        if name not in _WANTED_NAMES or not raw.startswith(b'","type":"Point"', end):
-            return False
-        return not (name == b"http_req_failed" and b'"value":0,' in raw)  # a request that did not fail
-    return b'"Point"' in raw and any(w in raw for w in _WANTED)
-
-
 def parse(doc: Document) -> ParsedResults:
     tally = RequestTally("ms")
     checks: dict[str, list[int]] = {}
     clock = _Clock()
     prefix, skip = _PREFIX, len(_PREFIX)
     for number, raw in doc.lines():
-        # Most lines are other metrics: the name is read in place, never parsed (see _wanted), inlined here
-        # because this loop runs for every line of a file of millions.
+        # Most lines are metrics perfgate does not read, and are never parsed. k6 writes
+        # {"metric":"NAME","type":"Point",… (Go's field order): NAME and the type are read in place; a request
+        # that did not fail ("value":0) is skipped too. Any other spelling falls back to a search for the names.
+        # Inline, not a function: this runs for every line of a file of millions.
         if raw.startswith(prefix):
-            if raw[skip : raw.find(b'"', skip)] not in _WANTED_NAMES or not _wanted(raw):
+            end = raw.find(b'"', skip)
+            name = raw[skip:end]
+            if (
+                name not in _WANTED_NAMES
+                or not raw.startswith(b'","type":"Point"', end)
+                or (name == b"http_req_failed" and b'"value":0,' in raw)
+            ):
                 continue
-        elif not _wanted(raw):
+        elif b'"Point"' not in raw or not any(w in raw for w in _WANTED):
             continue
         point = _point(doc, raw, number)
         data = point.get("data")

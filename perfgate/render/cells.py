@@ -24,24 +24,21 @@ SYMBOLS = {
 }
 
 
+# How each test is named in the report's method line, for n series.
 _TEST_NAMES = {
-    "exact": "exact",
-    "permutation": "seeded permutation",
-    "normal": "normal approximation",
-    "run-medians": "t-test on run medians",
-    "counts": "score test on counts",
-    "deterministic": "no test (values that never vary)",
+    "exact": "exact for {n} series",
+    "permutation": "seeded permutation for {n} series",
+    "normal": "normal approximation for {n} series",
+    "run-medians": "t-test on run medians for {n} series",
+    "counts": "score test on counts for {n} series",
+    "deterministic": "none for {n} series whose values never vary",
 }
 
 
 def methods(report: Report) -> str:
     """How the p-values were computed, e.g. 'exact for 2 series, normal approximation for 1'."""
     counts = {m: sum(1 for c in report.comparisons if c.test == m) for m in _TEST_NAMES}
-    parts = [
-        f"none for {n} series whose values never vary" if m == "deterministic" else f"{_TEST_NAMES[m]} for {n} series"
-        for m, n in counts.items()
-        if n
-    ]
+    parts = [_TEST_NAMES[m].format(n=n) for m, n in counts.items() if n]
     return ", ".join(parts) if parts else "none computed"
 
 
@@ -136,6 +133,11 @@ def metric_columns(endpoints: list[Endpoint]) -> list[str]:
     if "latency" in ordered and any(_p95(e.part("latency")) for e in endpoints):
         ordered.insert(ordered.index("latency") + 1, P95)
     return ordered
+
+
+def row_word(metrics: list[str]) -> str:
+    """What a row of the per-name table is: an endpoint of a load test, or a benchmark."""
+    return "endpoint" if {"latency", "error_rate"} & set(metrics) else "benchmark"
 
 
 def column_title(metric: str) -> str:

@@ -40,11 +40,15 @@ def render(report: Report) -> str:
                 for c in failing
             ]
             failure.text = _clean("\n".join(details))
-        elif all(c.verdict in _SKIPPED for c in parts):
+        if all(c.verdict in _SKIPPED for c in parts):
             ET.SubElement(case, "skipped", message=_clean("; ".join(_part(c, bool(endpoints)) for c in parts)))
-        out = [f"{c.metric}: {c.verdict.value}: {c.reason}" for c in parts if c.verdict not in FAILING]
-        if out and not all(c.verdict in _SKIPPED for c in parts):
-            ET.SubElement(case, "system-out").text = _clean("\n".join(out) if endpoints else out[0].split(": ", 1)[1])
+            continue
+        named = "{metric}: " if endpoints else ""
+        out = [
+            f"{named.format(metric=c.metric)}{c.verdict.value}: {c.reason}" for c in parts if c.verdict not in FAILING
+        ]
+        if out:
+            ET.SubElement(case, "system-out").text = _clean("\n".join(out))
     ET.indent(suites)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
 

@@ -167,7 +167,7 @@ def _endpoint_layout(report: Report, endpoints: list[cells.Endpoint]) -> _Layout
     need a word, failing parts first."""
     metrics = cells.metric_columns(endpoints)
     trends = {(name, metric): values for name, metric, values in report.history}
-    word = "endpoint" if {"latency", "error_rate"} & set(metrics) else "benchmark"
+    word = cells.row_word(metrics)
 
     def row(e: cells.Endpoint) -> dict[str, Any]:
         explained = [c for c in e.by_severity() if c.verdict in _SHOWN]

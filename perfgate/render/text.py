@@ -81,7 +81,7 @@ def _endpoint_table(
     """One row per endpoint (or benchmark with several metrics): each metric's candidate value and change,
     footnotes for what needs a word (failing parts first), the endpoint's worst verdict."""
     metrics = cells.metric_columns(endpoints)
-    word = "endpoint" if {"latency", "error_rate"} & set(metrics) else "benchmark"
+    word = cells.row_word(metrics)
     header = (word, *(cells.column_title(m) for m in metrics), "verdict")
     rows: list[tuple[str, ...]] = []
     notes: list[str] = []

@@ -509,11 +509,15 @@ def build_digest(store: Store, cfg: Config, request: DigestRequest, *, now: date
     return digest.build(histories, decisions, cfg.budgets, start=start, end=now, options=options)
 
 
-def _histories(store: Store, suite: str, branch: str, start: datetime, end: datetime) -> list[digest.History]:
+def _histories(
+    store: Store, suite: str, branch: str, start: datetime, end: datetime, *, context_runs: int = CONTEXT_RUNS
+) -> list[digest.History]:
     from perfgate import digest
 
     period = store.run_headers(suite, branch, since=start, before=end, limit=10_000)
-    context = store.run_headers(suite, branch, before=start - timedelta(microseconds=1), limit=CONTEXT_RUNS)
+    context = []
+    if context_runs:
+        context = store.run_headers(suite, branch, before=start - timedelta(microseconds=1), limit=context_runs)
     runs = store.load_runs([h.id for h in reversed(period + context)], samples=False)  # oldest first
     points: dict[tuple[str, str], list[digest.Point]] = {}
     first: dict[tuple[str, str], Series] = {}
@@ -527,6 +531,60 @@ def _histories(store: Store, suite: str, branch: str, start: datetime, end: date
         digest.History(suite, s.name, s.metric, s.unit, s.direction, s.kind, tuple(points[key]))
         for key, s in first.items()
     ]
+
+
+# --- the history site -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SiteRequest:
+    out: Path
+    days: int = 90  # the history each chart covers
+    suites: tuple[str, ...] = ()  # all suites when empty
+    repository: str | None = None
+    server: str = "https://github.com"
+
+
+@dataclass(frozen=True)
+class SiteOutcome:
+    pages: int
+    bytes: int
+    series: int
+    suites: tuple[str, ...]
+
+
+def build_site(store: Store, cfg: Config, request: SiteRequest, *, now: datetime) -> SiteOutcome:
+    """Write the static history site: the week's findings (the digest's) and a page per series of main."""
+    from perfgate import site
+    from perfgate.render import digest as digest_render
+    from perfgate.render import site as site_render
+
+    if request.days < 1:
+        raise UsageError("--days must be at least 1")
+    weekly = DigestRequest(days=7, suites=request.suites, repository=request.repository, server=request.server)
+    found = build_digest(store, cfg, weekly, now=now)
+    start = now - timedelta(days=request.days)
+    histories: list[digest.History] = []
+    decisions: list[GateDecision] = []
+    for suite in request.suites or found.suites:
+        histories += _histories(store, suite, cfg.main_branch, start, now, context_runs=0)
+        decisions += store.gate_decisions(suite, since=start, until=now)
+    built = site.build(
+        histories,
+        decisions,
+        cfg.budgets,
+        found,
+        generated_at=now,
+        days=request.days,
+        max_regression=cfg.max_regression,
+    )
+    name = request.repository or ", ".join(found.suites) or "perfgate"
+    links = digest_render.Links(request.repository, request.server) if request.repository else None
+    try:
+        written = site_render.write(built, request.out, name=name, links=links)
+    except OSError as exc:
+        raise InputError(str(request.out), f"cannot write the site here: {exc.strerror or exc}") from None
+    return SiteOutcome(written.pages, written.bytes, len(built.pages), built.suites)
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ import contextlib
 import io
 import os
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
@@ -700,6 +701,89 @@ def digest_command(
         click.echo(outcome.rendered.text, nl=False)
     for line in outcome.lines:
         click.echo(line, err=True)
+
+
+@main.command("site")
+@click.argument("out", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--days",
+    default=90,
+    show_default=True,
+    type=click.IntRange(1),
+    help="How much of main's history each chart shows, in days up to --until.",
+)
+@click.option(
+    "--until",
+    type=click.DateTime(formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M"]),
+    help="The site's 'now', UTC: the week's findings end here. [default: now]",
+)
+@click.option("--suite", "suites", multiple=True, help="Only this suite (repeatable). [default: every suite]")
+@click.option(
+    "--from-export",
+    "exports",
+    multiple=True,
+    metavar="FILE",
+    help="Read history from a 'perfgate export' file (a data branch's runs.jsonl) instead of --db (repeatable).",
+)
+@click.option(
+    "--repository",
+    envvar="GITHUB_REPOSITORY",
+    metavar="OWNER/NAME",
+    help="The GitHub repository, for links to commits and pull requests. [env: GITHUB_REPOSITORY]",
+)
+@click.option(
+    "--server-url",
+    envvar="GITHUB_SERVER_URL",
+    default="https://github.com",
+    show_default=True,
+    metavar="URL",
+    help="The GitHub server, for GitHub Enterprise. [env: GITHUB_SERVER_URL]",
+)
+@config_option
+@db_option
+def site_command(
+    out: Path,
+    days: int,
+    until: datetime | None,
+    suites: tuple[str, ...],
+    exports: tuple[str, ...],
+    repository: str | None,
+    server_url: str,
+    config_path: Path | None,
+    db_url: str | None,
+) -> None:
+    """Build the history site in OUT: a static dashboard for GitHub Pages or any web server, which also
+    works opened from disk. The index has the week's findings and every series of main; each series has a
+    page with an interactive chart (runs, change points, budget lines, the gate's pull-request decisions)
+    and a table of the same data.
+
+    \b
+    Examples:
+      perfgate site public/ --repository acme/shop
+      perfgate site public/ --from-export runs.jsonl --days 180
+    """
+    from perfgate import app
+
+    cfg = app.load_config(config_path, Path.cwd())
+    now = until.replace(tzinfo=UTC) if until else datetime.now(UTC)
+    request = app.SiteRequest(out, days, suites, repository, server_url.rstrip("/"))
+    with tempfile.TemporaryDirectory(prefix="perfgate-site-") as scratch:
+        if exports:
+            if db_url:
+                raise UsageError("give --db or --from-export, not both")
+            store = _open_store(f"sqlite:///{Path(scratch) / 'history.db'}")
+            app.import_runs(store, exports, now)
+        else:
+            store = _open_store(db_url)
+        try:
+            outcome = app.build_site(store, cfg, request, now=now)
+        finally:
+            store.close()
+    click.echo(
+        f"wrote {out}: {outcome.series} series in {len(outcome.suites)} suite(s), "
+        f"{outcome.pages} pages, {outcome.bytes / 1e6:.1f} MB",
+        err=True,
+    )
 
 
 @main.command("export")

@@ -134,22 +134,27 @@ def format_value(value: float, unit: str) -> str:
     """Print a value with 4 significant digits in the most readable multiple of its unit."""
     if not math.isfinite(value):
         return str(value)
-    if unit == SECONDS:
-        steps: tuple[tuple[float, str], ...] = _TIME_STEPS
-    elif unit == BYTES:
-        steps = _BYTE_STEPS
-    elif unit == PER_SECOND:
-        return f"{value:.4g}/s"
-    elif unit == BYTES_PER_SECOND:
-        return format_value(value, BYTES) + "/s"
-    elif unit == RATIO:
+    if unit == RATIO:
         return f"{value * 100:.3g}%"
-    elif value.is_integer() and abs(value) < 1e15:
+    if unit not in (SECONDS, BYTES, PER_SECOND, BYTES_PER_SECOND) and value.is_integer() and abs(value) < 1e15:
         return f"{int(value):,} {unit}".rstrip()  # counts (instructions, allocations) in full
-    else:
-        return f"{value:.4g} {unit}".rstrip()
+    scale, suffix = display_scale(value, unit)
+    return f"{value / scale:.4g}{suffix}"
+
+
+def display_scale(value: float, unit: str) -> tuple[float, str]:
+    """The multiple of ``unit`` that `format_value` shows ``value`` in, as (scale, suffix): a chart's axis
+    uses the scale of its typical value."""
+    if unit == RATIO:
+        return 0.01, "%"
+    if unit == PER_SECOND:
+        return 1.0, "/s"
+    if unit not in (SECONDS, BYTES, BYTES_PER_SECOND):
+        return 1.0, f" {unit}" if unit else ""
+    steps = _TIME_STEPS if unit == SECONDS else _BYTE_STEPS
+    per = "/s" if unit == BYTES_PER_SECOND else ""
     for scale, suffix in steps:
         if abs(value) >= scale * (1 - 5e-5):  # 999.99µs prints as 1ms, not 1000µs
-            return f"{value / scale:.4g}{suffix}"
+            return scale, suffix + per
     scale, suffix = steps[-1]
-    return f"{value / scale:.4g}{suffix}"
+    return scale, suffix + per

@@ -20,6 +20,7 @@ LAYERS = {
     "store": 3,
     "render": 3,
     "deliver": 3,
+    "site": 3.4,  # the history site's content: each series' history and the week's findings
     "digest": 3.5,  # the weekly findings: trend and budgets over stored history
     "gate": 4,
     "baseline": 5,

@@ -68,7 +68,7 @@ class Rendered:
 
 def render(digest: Digest, *, name: str, links: Links | None = None) -> Rendered:
     """Subject, both parts and the charts of one digest; ``name`` says whose digest it is (repo or suites)."""
-    context = _context(digest, name, links)
+    context = context_of(digest, name, links)
     env = _environment()
     return Rendered(
         subject=context["subject"],
@@ -89,7 +89,8 @@ def _environment() -> Environment:
     )
 
 
-def _context(digest: Digest, name: str, links: Links | None) -> dict[str, Any]:
+def context_of(digest: Digest, name: str, links: Links | None) -> dict[str, Any]:
+    """The rows both parts show; the history site shows the same findings."""
     period = _period(digest.start, digest.end)
     short = digest.summary.rstrip(".")
     subject = " ".join(f"perfgate weekly for {name}: {short}".split())  # one line whatever the names hold

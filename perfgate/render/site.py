@@ -1,0 +1,229 @@
+"""The history site as files: index.html, a page and a data script per series, and the vendored assets.
+
+Each series' data is a small script beside its page (``series/NAME.js``), loaded by that page only, so the
+index stays small however many series there are, and every page works from ``file://`` (a browser does not
+let a page fetch JSON from disk, but it runs a script). Everything the pages need is in ``assets/``: no CDN.
+"""
+
+from __future__ import annotations
+
+import math
+import shutil
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import orjson
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from perfgate.render import digest as digest_render
+from perfgate.resources import resource_dir
+from perfgate.site import DRAWN_STATISTICS, PullMark, SeriesPage, Site
+from perfgate.units import display_scale, format_value
+
+ASSETS = ("uPlot.iife.min.js", "uPlot.min.css", "uPlot.LICENSE", "site.css", "series.js", "index.js")
+
+
+@dataclass(frozen=True)
+class Written:
+    pages: int
+    bytes: int
+
+
+def write(site: Site, out: Path, *, name: str, links: digest_render.Links | None) -> Written:
+    """Write the whole site into ``out`` (created if needed); files of an earlier build are replaced."""
+    env = _environment()
+    (out / "series").mkdir(parents=True, exist_ok=True)
+    (out / "assets").mkdir(exist_ok=True)
+    for stale in (out / "series").iterdir():  # series that left the history must not linger
+        if stale.suffix in (".html", ".js"):
+            stale.unlink()
+    source = resource_dir("templates") / "site" / "assets"
+    for asset in ASSETS:
+        shutil.copyfile(source / asset, out / "assets" / asset)
+    (out / ".nojekyll").write_bytes(b"")  # GitHub Pages serves the files as they are
+    total = 0
+    series_template = env.get_template("site/series.html.j2")
+    for page in site.pages:
+        html = series_template.render(_series_context(site, page, name, links))
+        data = b"window.perfgateSeries = " + orjson.dumps(_series_data(page, links)) + b";\n"
+        total += _put(out / page.path, html.encode()) + _put(out / page.path.replace(".html", ".js"), data)
+    index = env.get_template("site/index.html.j2").render(_index_context(site, name, links))
+    total += _put(out / "index.html", index.encode())
+    return Written(len(site.pages) + 1, total)
+
+
+def _put(path: Path, data: bytes) -> int:
+    path.write_bytes(data)
+    return len(data)
+
+
+def _environment() -> Environment:
+    return Environment(
+        loader=FileSystemLoader(resource_dir("templates")),
+        autoescape=select_autoescape(enabled_extensions=("html.j2",), default=False),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def _index_context(site: Site, name: str, links: digest_render.Links | None) -> dict[str, Any]:
+    found = site.digest
+    context = digest_render.context_of(found, name, links)
+
+    def page(label: str) -> str | None:
+        return labels.get(label)
+
+    labels = {p.history.label: p.path for p in site.pages}
+    for key in ("steps", "drifts", "headroom", "noisy"):
+        for row in context[key]:
+            row["page"] = page(row["label"])
+    suites = []
+    for suite in site.suites:
+        rows = [_index_row(p) for p in site.pages if p.history.suite == suite]
+        suites.append({"name": suite, "rows": rows})
+    return {
+        **context,
+        "title": f"perfgate: {name}",
+        "generated": _when(site.generated_at),
+        "days": site.days,
+        "suites_list": suites,
+        "series_count": len(site.pages),
+        "home": links.home if links else None,
+    }
+
+
+def _index_row(page: SeriesPage) -> dict[str, Any]:
+    h = page.history
+    latest = page.latest
+    change = None
+    if len(h.points) > 1 and h.medians[0] > 0 and math.isfinite(h.medians[-1]):
+        change = float(h.medians[-1] / h.medians[0]) - 1
+    return {
+        "name": h.name,
+        "metric": h.metric,
+        "page": page.path,
+        "latest": _format(h.medians[-1], h.unit),
+        "change": f"{change:+.1%}" if change is not None else "",
+        "runs": len(h.points),
+        "status": page.status,
+        "when": _when(latest.recorded_at),
+    }
+
+
+def _series_context(site: Site, page: SeriesPage, name: str, links: digest_render.Links | None) -> dict[str, Any]:
+    h = page.history
+    rows = [
+        {
+            "when": _when(p.recorded_at),
+            "commit": p.commit[:12],
+            "commit_url": links.commit(p.commit) if links else None,
+            "median": _format(m, h.unit),
+            "range": _range(p, h.unit),
+            "n": p.summary.count,
+        }
+        for p, m in zip(reversed(h.points), reversed(h.medians), strict=True)
+    ]
+    return {
+        "title": f"{h.label} · perfgate: {name}",
+        "site_name": name,
+        "label": h.label,
+        "suite": h.suite,
+        "name": h.name,
+        "metric": h.metric,
+        "status": page.status,
+        "better": "lower is better" if h.direction == "lower" else "higher is better",
+        "latest": _format(h.medians[-1], h.unit),
+        "runs": len(h.points),
+        "days": site.days,
+        "script": Path(page.path).with_suffix(".js").name,
+        "rows": rows,
+        "steps": [
+            {
+                "commit": h.points[s.index].commit[:12],
+                "when": _when(h.points[s.index].recorded_at),
+                "change": f"{s.ratio - 1:+.1%}",
+                "before": _format(s.before, h.unit),
+                "after": _format(s.after, h.unit),
+            }
+            for s in page.steps
+        ],
+        "limits": [f"{limit.statistic} {limit.text}" for limit in page.limits],
+        "pulls": [_pull_row(m, links) for m in reversed(page.pulls)],
+        "generated": _when(site.generated_at),
+        "home": links.home if links else None,
+    }
+
+
+def _pull_row(mark: PullMark, links: digest_render.Links | None) -> dict[str, Any]:
+    label = f"#{mark.pr_number}" if mark.pr_number is not None else mark.commit[:12]
+    url = None
+    if links:
+        url = links.pull(mark.pr_number) if mark.pr_number is not None else links.commit(mark.commit)
+    return {"label": label, "url": url, "outcome": mark.outcome, "reason": mark.reason, "when": _when(mark.recorded_at)}
+
+
+def _series_data(page: SeriesPage, links: digest_render.Links | None) -> dict[str, Any]:
+    """What the chart script draws, in display units (the axis of a 2 ms series reads in ms)."""
+    h = page.history
+    finite = h.medians[np.isfinite(h.medians)]
+    scale, suffix = display_scale(float(np.median(finite)) if finite.size else 1.0, h.unit)
+    points = h.points
+
+    def scaled(values: list[float | None]) -> list[float | None]:
+        return [None if v is None or not math.isfinite(v) else v / scale for v in values]
+
+    p95 = [p.summary.p95 for p in points]
+    data: dict[str, Any] = {
+        "label": h.label,
+        "suffix": suffix,
+        "lowerIsBetter": h.direction == "lower",
+        "time": [p.recorded_at.timestamp() for p in points],
+        "median": scaled([float(m) for m in h.medians]),
+        "low": scaled([p.summary.min for p in points]),
+        "high": scaled([p.summary.max for p in points]),
+        "p95": scaled(p95) if all(v is not None for v in p95) else None,
+        "n": [p.summary.count for p in points],
+        "commit": [p.commit for p in points],
+        "shown": [_format(float(m), h.unit) for m in h.medians],
+        "range": [_range(p, h.unit) for p in points],
+        "steps": [{"index": s.index, "change": f"{s.ratio - 1:+.1%}"} for s in page.steps],
+        "limits": [
+            {
+                "label": f"budget: {limit.statistic} {limit.text}",
+                "value": limit.value / scale,
+                "line": DRAWN_STATISTICS[limit.statistic],
+            }
+            for limit in page.limits
+        ],
+        "pulls": [
+            {
+                "time": m.recorded_at.timestamp(),
+                "label": f"#{m.pr_number}" if m.pr_number is not None else m.commit[:12],
+                "outcome": m.outcome,
+                "reason": m.reason,
+            }
+            for m in page.pulls
+        ],
+        "commitUrl": links.commit("") if links else None,
+        "pullUrl": links.pull(0)[:-1] if links else None,
+    }
+    return data
+
+
+def _range(point: Any, unit: str) -> str:
+    low, high = point.summary.min, point.summary.max
+    if low is None or high is None:
+        return ""
+    return f"{format_value(low, unit)} \u2013 {format_value(high, unit)}"
+
+
+def _format(value: float, unit: str) -> str:
+    return format_value(float(value), unit) if math.isfinite(value) else "\u2013"
+
+
+def _when(at: datetime) -> str:
+    return f"{at:%Y-%m-%d %H:%M} UTC"

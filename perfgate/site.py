@@ -1,0 +1,181 @@
+"""The history site's content: one page per series of main's runs, and an index with the period's findings.
+
+Pure: histories, gate decisions and budgets in, `Site` out; `render/site.py` writes it as files. A series
+page's address depends only on (suite, name, metric), so the PR comment and the digest can link to it
+without reading the site.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cached_property
+
+import numpy as np
+
+from perfgate import trend
+from perfgate.config import Budget, Limit, first_match
+from perfgate.digest import Digest, History, Point
+from perfgate.model import GateDecision
+
+# Budget statistics a series page can draw: the median line, and p95 when every run has it (load tests).
+DRAWN_STATISTICS = {"median": "median", "p50": "median", "mean": "median", "p95": "p95"}
+
+
+def series_path(suite: str, name: str, metric: str) -> str:
+    """The series page's path inside the site: readable, and unique through a short hash of the key."""
+    readable = re.sub(r"[^A-Za-z0-9._]+", "-", f"{suite}-{name}-{metric}").strip("-.")[:80] or "series"
+    digest = hashlib.sha256(f"{suite}\0{name}\0{metric}".encode()).hexdigest()[:10]
+    return f"series/{readable}-{digest}.html"
+
+
+def series_url(site_url: str, suite: str, name: str, metric: str) -> str:
+    """The series page on a published site (``site_url`` is the site's root)."""
+    return site_url.rstrip("/") + "/" + series_path(suite, name, metric)
+
+
+@dataclass(frozen=True)
+class PullMark:
+    """A gate decision on a pull request, drawn on a series' chart at the time it was made."""
+
+    pr_number: int | None
+    commit: str
+    recorded_at: datetime
+    outcome: str  # "fail", "waived" or "pass", for this series
+    reason: str | None  # why it failed or was waived
+    run_url: str | None
+
+
+@dataclass(frozen=True)
+class SeriesPage:
+    history: History
+    path: str
+    steps: tuple[trend.Step, ...]
+    limits: tuple[Limit, ...]  # the budget's limits the page can draw
+    pulls: tuple[PullMark, ...]
+    status: str  # the week's finding, or "steady" / "new" / "too few runs"
+
+    @property
+    def latest(self) -> Point:
+        return self.history.points[-1]
+
+
+@dataclass(frozen=True)
+class Site:
+    digest: Digest  # the period's findings (the weekly digest's facts)
+    pages: tuple[SeriesPage, ...]  # sorted by suite, then label
+    generated_at: datetime
+    days: int  # the history each chart covers
+
+    @property
+    def suites(self) -> tuple[str, ...]:
+        return tuple(sorted({p.history.suite for p in self.pages}))
+
+    def page_of(self, history: History) -> SeriesPage | None:
+        return self._by_key.get((history.suite, history.name, history.metric))
+
+    @cached_property
+    def _by_key(self) -> dict[tuple[str, str, str], SeriesPage]:
+        return {(p.history.suite, p.history.name, p.history.metric): p for p in self.pages}
+
+
+def build(
+    histories: Sequence[History],
+    decisions: Sequence[GateDecision],
+    budgets: tuple[Budget, ...],
+    found: Digest,
+    *,
+    generated_at: datetime,
+    days: int,
+    max_regression: float,
+) -> Site:
+    """A page per series with at least one run, its status taken from the period's findings."""
+    status = _statuses(found)
+    pages = []
+    for history in histories:
+        if not history.points:
+            continue
+        key = (history.suite, history.name, history.metric)
+        runs = len(history.points)
+        fallback = "too few runs" if runs < 5 else "steady"
+        pages.append(
+            SeriesPage(
+                history=history,
+                path=series_path(*key),
+                steps=tuple(_steps(history, max_regression)),
+                limits=_drawn_limits(history, budgets),
+                pulls=tuple(_pull_marks(history, decisions)),
+                status=status.get(key, fallback),
+            )
+        )
+    pages.sort(key=lambda p: (p.history.suite, p.history.label.casefold()))
+    return Site(found, tuple(pages), generated_at, days)
+
+
+def _statuses(found: Digest) -> dict[tuple[str, str, str], str]:
+    """The most important finding of each series (the digest sorts each kind most important first)."""
+    status: dict[tuple[str, str, str], str] = {}
+
+    def mark(history: History, text: str) -> None:
+        status.setdefault((history.suite, history.name, history.metric), text)
+
+    for f in found.steps:
+        mark(f.history, "regressed" if f.regression else "improved")
+    for h in found.headroom:
+        mark(h.history, "over budget" if h.headroom <= 0 else "near budget")
+    for d in found.drifts:
+        mark(d.history, "creeping worse" if d.regression else "creeping better")
+    for n in found.noisy:
+        mark(n.history, "noisy")
+    for history in found.new:
+        mark(history, "new")
+    for history in found.removed:
+        mark(history, "no longer reported")
+    return status
+
+
+def _steps(history: History, max_regression: float) -> list[trend.Step]:
+    values = history.medians
+    if not np.all(np.isfinite(values)):
+        return []
+    steps = trend.change_points(values, min_step=max_regression)
+    bounds = [0, *(s.index for s in steps), values.size]
+    return [
+        step
+        for i, step in enumerate(steps, start=1)
+        if not trend.looks_like_ramp(values, step, bounds[i - 1], bounds[i + 1])
+    ]
+
+
+def _drawn_limits(history: History, budgets: tuple[Budget, ...]) -> tuple[Limit, ...]:
+    budget = first_match(budgets, history.name)
+    if budget is None:
+        return ()
+    has_p95 = all(p.summary.p95 is not None for p in history.points)
+    return tuple(
+        limit
+        for limit in budget.limits
+        if limit.unit == history.unit
+        and limit.statistic in DRAWN_STATISTICS
+        and (DRAWN_STATISTICS[limit.statistic] != "p95" or has_p95)
+        and math.isfinite(limit.value)
+    )
+
+
+def _pull_marks(history: History, decisions: Sequence[GateDecision]) -> list[PullMark]:
+    """Decisions of the series' suite, with what each said about this series."""
+    first = history.points[0].recorded_at
+    prefix = f"{history.name}: "
+    marks = []
+    for d in decisions:
+        if d.suite != history.suite or d.recorded_at < first:
+            continue
+        failed = next((f[len(prefix) :] for f in d.failing if f.startswith(prefix)), None)
+        waived = next((w[len(prefix) :] for w in d.waived if w.startswith(prefix)), None)
+        outcome = "fail" if failed is not None else "waived" if waived is not None else "pass"
+        marks.append(PullMark(d.pr_number, d.head_commit, d.recorded_at, outcome, failed or waived, d.run_url))
+    return marks

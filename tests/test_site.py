@@ -1,0 +1,293 @@
+"""`perfgate site`: built from a stored history (SQLite and Postgres) and opened in a real headless Chromium.
+
+The history is the digest's (tests/weekly.py: known steps, drift, noise, a budget, blocked and waived pull
+requests), so what the index must say is known. The browser is Debian's chromium driven by Playwright, with
+no network: pages are opened from file://, as a user opens a downloaded site.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from collections.abc import Iterator
+from datetime import timedelta
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_playwright
+
+from perfgate import app, site
+from perfgate.store import Store
+from tests.conftest import Invoke, check_golden
+from tests.test_digest import CONFIG, END, IN_PERIOD, RUNS, SHAPES, _decisions
+from tests.weekly import history, store_history
+
+UNTIL = END.strftime("%Y-%m-%dT%H:%M")
+CHROMIUM = os.environ.get("PERFGATE_TEST_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+
+
+def _store(db_url: str, tmp_path: Path) -> str:
+    store = Store(db_url)
+    store_history(store, history(SHAPES, end=END, runs=RUNS, runs_in_period=IN_PERIOD), END)
+    for decision in _decisions():
+        store.save_gate_decision(decision)
+    store.close()
+    (tmp_path / "perfgate.toml").write_text(CONFIG, encoding="utf-8")
+    return db_url
+
+
+@pytest.fixture
+def stored(db_url: str, tmp_path: Path) -> str:
+    """The digest's history in a new database (SQLite, then Postgres); its URL. perfgate.toml is in tmp_path."""
+    return _store(db_url, tmp_path)
+
+
+@pytest.fixture
+def stored_sqlite(tmp_path: Path) -> str:
+    """The same history in SQLite only, for what does not depend on the database (golden files, screenshots)."""
+    return _store(f"sqlite:///{tmp_path / 'history.db'}", tmp_path)
+
+
+def _build(run_cli: Invoke, db_url: str, out: str = "public", *args: str) -> Path:
+    result = run_cli("site", out, "--db", db_url, "--until", UNTIL, "--repository", "acme/shop", *args)
+    assert result.exit_code == 0, result.output
+    assert f"wrote {out}: {len(SHAPES)} series in 1 suite(s)" in result.output
+    return Path(out).resolve()
+
+
+class _Links(HTMLParser):
+    """Every href and src of a page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.targets: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if name in ("href", "src") and value:
+                self.targets.append(value)
+
+
+def _local_targets(page: Path) -> list[str]:
+    parser = _Links()
+    parser.feed(page.read_text(encoding="utf-8"))
+    return [t for t in parser.targets if not re.match(r"^[a-z]+:", t)]
+
+
+def test_every_series_gets_a_page_and_every_link_resolves(run_cli: Invoke, stored: str) -> None:
+    out = _build(run_cli, stored)
+    pages = sorted(p.relative_to(out).as_posix() for p in (out / "series").glob("*.html"))
+    expected = sorted(site.series_path("default", s.name, s.metric) for s in SHAPES)
+    assert pages == expected
+    for page in [out / "index.html", *(out / p for p in pages)]:
+        for target in _local_targets(page):
+            assert (page.parent / target).resolve().is_file(), f"{page.name} links to missing {target}"
+    index = (out / "index.html").read_text(encoding="utf-8")
+    # The week's findings, each linked to its series' page.
+    tokenize = site.series_path("default", "test_tokenize", "time")
+    assert re.search(rf'regression</span> <a href="{tokenize}">test_tokenize</a>: <b>\+17\.9%</b>', index)
+    assert "https://github.com/acme/shop/pull/41" in index
+    assert (out / "assets" / "uPlot.LICENSE").read_text().startswith("The MIT License")
+
+
+def test_series_path_is_stable_readable_and_unique() -> None:
+    assert site.series_path("api", "GET /users/{id}", "latency") == site.series_path(
+        "api", "GET /users/{id}", "latency"
+    )
+    path = site.series_path("api", "GET /users/{id}", "latency")
+    assert re.fullmatch(r"series/api-GET-users-id-latency-[0-9a-f]{10}\.html", path)
+    # Names that read the same once cleaned still get pages of their own.
+    assert site.series_path("api", "a/b", "time") != site.series_path("api", "a-b", "time")
+    assert site.series_url("https://acme.github.io/shop/", "api", "a/b", "time") == (
+        "https://acme.github.io/shop/" + site.series_path("api", "a/b", "time")
+    )
+
+
+def test_index_golden(run_cli: Invoke, stored_sqlite: str, update_golden: bool) -> None:
+    out = _build(run_cli, stored_sqlite)
+    check_golden("site/index.html", (out / "index.html").read_text(encoding="utf-8"), update_golden)
+    tokenize = out / site.series_path("default", "test_tokenize", "time").replace(".html", ".js")
+    check_golden("site/test_tokenize.js", tokenize.read_text(encoding="utf-8"), update_golden)
+
+
+def test_from_an_export_file_as_a_data_branch_holds_it(run_cli: Invoke, stored: str) -> None:
+    exported = run_cli("export", "-o", "runs.jsonl", "--db", stored)
+    assert exported.exit_code == 0, exported.output
+    result = run_cli("site", "from-branch", "--from-export", "runs.jsonl", "--until", UNTIL)
+    assert result.exit_code == 0, result.output
+    from_db = _build(run_cli, stored, "from-db")
+    names = sorted(p.name for p in Path("from-branch/series").iterdir())
+    assert names == sorted(p.name for p in (from_db / "series").iterdir())
+
+
+def test_a_rebuild_drops_pages_of_series_no_longer_in_the_history(run_cli: Invoke, stored: str) -> None:
+    out = _build(run_cli, stored)
+    stale = out / "series" / "gone-0123456789.html"
+    stale.write_text("old", encoding="utf-8")
+    _build(run_cli, stored)
+    assert not stale.exists()
+
+
+def test_usage_and_environment_mistakes_are_named(run_cli: Invoke, stored: str, tmp_path: Path) -> None:
+    both = run_cli("site", "out", "--db", stored, "--from-export", "runs.jsonl")
+    assert both.exit_code == 2
+    assert "give --db or --from-export, not both" in both.output
+    (tmp_path / "a-file").write_text("x", encoding="utf-8")
+    blocked = run_cli("site", "a-file/out", "--db", stored, "--until", UNTIL)
+    assert blocked.exit_code == 3
+    assert "a-file/out: cannot write the site here" in blocked.output
+    empty = run_cli("site", "out", "--db", f"sqlite:///{tmp_path / 'none.db'}")
+    assert empty.exit_code == 3
+    assert "no history in" in empty.output
+
+
+# --- in the browser ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Debian's chromium (CI installs it): a missing browser fails the run, as a missing Postgres does."""
+    assert Path(CHROMIUM).exists(), (
+        f"no chromium at {CHROMIUM}: apt-get install chromium (or set PERFGATE_TEST_CHROMIUM)"
+    )
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def open_page(browser: Browser) -> Iterator[Any]:
+    """Opens a page and collects console errors and uncaught exceptions; asserts none at the end."""
+    errors: list[str] = []
+    context = browser.new_context(viewport={"width": 1100, "height": 900})
+    # No network: a page that reaches for a CDN fails here, as it would offline.
+    context.route(re.compile(r"^https?://"), lambda route: route.abort())
+
+    def open_(url: str, **emulate: Any) -> Page:
+        page = context.new_page()
+        page.on("console", lambda m: _keep_error(m, errors))
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        if emulate:
+            page.emulate_media(**emulate)
+        page.goto(url)
+        return page
+
+    yield open_
+    context.close()
+    assert errors == []
+
+
+def _keep_error(message: ConsoleMessage, errors: list[str]) -> None:
+    if message.type in ("error", "warning"):
+        errors.append(f"{message.type}: {message.text}")
+
+
+def test_index_lists_every_suite_and_series_and_filters_them(run_cli: Invoke, stored: str, open_page: Any) -> None:
+    out = _build(run_cli, stored)
+    page = open_page((out / "index.html").as_uri())
+    assert page.locator("h3", has_text="Suite default").count() == 1
+    names = page.locator("tr[data-name] td:first-child a").all_inner_texts()
+    assert sorted(names) == sorted(s.name for s in SHAPES)
+    page.keyboard.press("Tab")  # the first stop is the repository link: the page is keyboard navigable
+    assert page.evaluate("document.activeElement.textContent") == "acme/shop"
+    page.fill("#filter", "steady")
+    assert page.locator("tr[data-name]:visible").count() == 8
+    assert page.inner_text("#shown") == f"8 of {len(SHAPES)} series shown"
+    page.click("text=test_steady_3")
+    assert page.inner_text("h1") == "test_steady_3"
+
+
+def test_a_series_page_draws_every_run_and_hover_shows_the_commit(run_cli: Invoke, stored: str, open_page: Any) -> None:
+    out = _build(run_cli, stored)
+    page = open_page((out / site.series_path("default", "test_tokenize", "time")).as_uri())
+    page.wait_for_function("window.perfgateChart !== undefined")
+    drawn = page.evaluate("window.perfgateChart.data[3].filter(v => v !== null).length")
+    assert drawn == RUNS
+    canvas = page.locator("#chart canvas")
+    assert canvas.count() == 1
+    assert canvas.bounding_box()["width"] > 500  # type: ignore[index]
+    # The data table under the chart holds the same runs.
+    assert page.locator("#data tbody tr").count() == RUNS
+    commits = [r.commit for r in history(SHAPES, end=END, runs=RUNS, runs_in_period=IN_PERIOD)]
+    # Hover the last run (just inside the plot's right edge): the tooltip names its commit.
+    _hover_run(page, -1)
+    expect(page.locator("#tip")).to_contain_text(commits[-1][:12])  # drawn on the next animation frame
+    # The change point is listed, and the blocked pull request is marked on the chart.
+    assert "+17.9%" in page.inner_text("main")
+    legend = page.locator(".u-legend").inner_text()
+    assert "PR blocked" in legend
+    assert "p95" in legend
+
+
+def _hover_run(page: Page, index: int) -> None:
+    """Move the mouse onto a run's point on the chart (``index`` into the runs; -1 is the newest)."""
+    x, y = page.evaluate(
+        "(k) => { const u = window.perfgateChart, r = u.over.getBoundingClientRect();"
+        " const runs = u.data[3].flatMap((v, i) => (v === null ? [] : [i]));"
+        " const i = runs[(k + runs.length) % runs.length];"
+        " return [r.left + u.valToPos(u.data[0][i], 'x'), r.top + u.valToPos(u.data[3][i], 'y')]; }",
+        index,
+    )
+    page.mouse.move(x - 2, y)  # just inside: the newest run sits on the plot's right edge
+
+
+def test_the_chart_is_keyboard_navigable_and_zooms(run_cli: Invoke, stored: str, open_page: Any) -> None:
+    out = _build(run_cli, stored)
+    page = open_page((out / site.series_path("default", "test_render", "time")).as_uri())
+    page.wait_for_function("window.perfgateChart !== undefined")
+    commits = [r.commit for r in history(SHAPES, end=END, runs=RUNS, runs_in_period=IN_PERIOD)]
+    page.focus("#chart")
+    page.keyboard.press("Home")
+    expect(page.locator("#tip")).to_contain_text(commits[0][:12])
+    page.keyboard.press("ArrowRight")
+    expect(page.locator("#tip")).to_contain_text(commits[1][:12])
+    page.click("#recent")
+    shown = page.evaluate("window.perfgateChart.scales.x.min")
+    first = page.evaluate("window.perfgateChart.data[0][0]")
+    assert shown > first  # zoomed to the last 30 runs
+    page.click("#reset")
+    assert page.evaluate("window.perfgateChart.scales.x.min") == first
+
+
+def test_dark_mode_follows_the_system(run_cli: Invoke, stored: str, open_page: Any) -> None:
+    out = _build(run_cli, stored)
+    light = open_page((out / "index.html").as_uri(), color_scheme="light")
+    dark = open_page((out / "index.html").as_uri(), color_scheme="dark")
+    background = "getComputedStyle(document.body).backgroundColor"
+    assert light.evaluate(background) == "rgb(255, 255, 255)"
+    assert dark.evaluate(background) == "rgb(13, 17, 23)"
+
+
+def test_the_documented_screenshots_show_this_site(run_cli: Invoke, stored_sqlite: str, open_page: Any) -> None:
+    """docs/site-index.png and docs/site-series.png come from here (PERFGATE_SCREENSHOTS=1 rewrites them)."""
+    out = _build(run_cli, stored_sqlite)
+    docs = Path(__file__).parent.parent / "docs"
+    index = open_page((out / "index.html").as_uri())
+    series = open_page((out / site.series_path("default", "test_tokenize", "time")).as_uri())
+    series.wait_for_function("window.perfgateChart !== undefined")
+    _hover_run(series, -14)  # a run before the step: the tooltip opens to its right
+    expect(series.locator("#tip")).to_be_visible()
+    if os.environ.get("PERFGATE_SCREENSHOTS"):
+        index.screenshot(path=str(docs / "site-index.png"), full_page=True)
+        series.screenshot(path=str(docs / "site-series.png"))
+    assert (docs / "site-index.png").stat().st_size > 10_000
+    assert (docs / "site-series.png").stat().st_size > 10_000
+
+
+def test_pull_marks_say_what_each_decision_meant_for_the_series(stored: str) -> None:
+    store = Store(stored)
+    decisions = store.gate_decisions("default", since=END - timedelta(days=30), until=END)
+    histories = {h.name: h for h in app._histories(store, "default", "main", END - timedelta(days=90), END)}
+    store.close()
+    tokenize = site._pull_marks(histories["test_tokenize"], decisions)
+    # Two decisions on #41: blocked by this series, then passed after a fix.
+    assert sorted(m.outcome for m in tokenize if m.pr_number == 41) == ["fail", "pass"]
+    assert next(m.reason for m in tokenize if m.outcome == "fail") == "+18.0% [+17.1, +18.9]"
+    render = site._pull_marks(histories["test_render"], decisions)
+    assert {m.pr_number: m.outcome for m in render}[42] == "waived"
+    # A decision older than the series' first run is not drawn on it.
+    assert 40 not in {m.pr_number for m in site._pull_marks(histories["test_new"], decisions)}

@@ -18,10 +18,11 @@ from perfgate.choices import COMMENT_POLICIES, FAIL_ON
 from perfgate.config import Config
 from perfgate.deliver.github import CHECK_NAME, GitHubPublisher, GitHubTarget
 from perfgate.errors import DeliveryError, InputError, NoBaseline, StoreError, UsageError
-from perfgate.gate import FAILING, Report, Settings, Verdict
+from perfgate.gate import FAILING, WARNING, Report, Settings, Verdict
 from perfgate.github_env import GitHubContext, append_summary, write_outputs
 from perfgate.model import GateDecision, Origin, ParsedResults
 from perfgate.render import json_report, junit, markdown, text
+from perfgate.site import series_url
 from perfgate.store import Store
 
 REPORT_FILE = "perfgate-report.json"
@@ -112,11 +113,25 @@ def gate(
         report,
         origin=Origin(ctx.repository, ctx.pr_number, ctx.sha, ctx.run_url),
         history=history,
+        site_url=cfg.site_url,
+        pages=_site_pages(report, suite, cfg.site_url),
     )
     kept = _keep_decision(store, report, suite, base_commit, now)
     outcome = _publish_outputs(report, ctx, options, publisher, check_name(suite))
     outcome.lines += kept
     return outcome
+
+
+def _site_pages(report: Report, suite: str, site_url: str | None) -> tuple[tuple[str, str, str], ...]:
+    """Links from the comment's failing and warning rows to their history pages (site_url in perfgate.toml)."""
+    if site_url is None:
+        return ()
+    shown = FAILING | WARNING
+    return tuple(
+        (c.name, c.metric, series_url(site_url, suite, c.name, c.metric))
+        for c in report.comparisons
+        if c.verdict in shown
+    )
 
 
 def main_branch(cfg: Config, ctx: GitHubContext) -> str:

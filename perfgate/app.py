@@ -478,6 +478,7 @@ class DigestRequest:
     suites: tuple[str, ...] = ()  # all suites when empty
     repository: str | None = None  # owner/name, for links to commits and pull requests
     server: str = "https://github.com"
+    site_url: str | None = None  # the published history site, for links to each series' page
 
 
 def build_digest(store: Store, cfg: Config, request: DigestRequest, *, now: datetime) -> digest.Digest:
@@ -626,7 +627,7 @@ def send_digest(found: digest.Digest, mail: Mail, request: DigestRequest, *, now
         smtp = mail_delivery.parse_smtp_url(mail.smtp_url)
     name = request.repository or ", ".join(found.suites) or "perfgate"
     links = digest_render.Links(request.repository, request.server) if request.repository else None
-    rendered = digest_render.render(found, name=name, links=links)
+    rendered = digest_render.render(found, name=name, links=links, site_url=request.site_url)
     message = mail_delivery.build_message(
         subject=rendered.subject,
         text=rendered.text,

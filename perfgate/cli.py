@@ -692,7 +692,9 @@ def digest_command(
 
     cfg = app.load_config(config_path, Path.cwd())
     now = until.replace(tzinfo=UTC) if until else datetime.now(UTC)
-    request = app.DigestRequest(days=days, suites=suites, repository=repository, server=server_url.rstrip("/"))
+    request = app.DigestRequest(
+        days=days, suites=suites, repository=repository, server=server_url.rstrip("/"), site_url=cfg.site_url
+    )
     found = app.build_digest(_open_store(db_url), cfg, request, now=now)
     mail = app.Mail(recipients, sender, smtp_url, output, dry_run, skip_empty)
     outcome = app.send_digest(found, mail, request, now=now)

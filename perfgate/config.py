@@ -35,6 +35,7 @@ _SETTINGS: dict[str, type | tuple[type, ...]] = {
     "confidence": (float, int),
     "min_samples": int,
     "baseline_runs": int,
+    "site_url": str,
 }
 _BUDGET_KEYS = {"match", "max_regression", "max_error_increase", "max_drift", *STATISTICS}
 _WAIVER_KEYS = {"match", "until", "reason"}
@@ -98,6 +99,7 @@ class Config:
     confidence: float = 0.90
     min_samples: int = 5
     baseline_runs: int = 5
+    site_url: str | None = None  # where `perfgate site` is published: the comment and the digest link to it
     budgets: tuple[Budget, ...] = field(default_factory=tuple)
     waivers: tuple[Waiver, ...] = field(default_factory=tuple)
 
@@ -196,6 +198,9 @@ def _parse(document: dict[str, Any], locate: _Locator) -> Config:
     for key in ("min_samples", "baseline_runs"):
         if key in values and values[key] < (2 if key == "min_samples" else 1):
             raise locate.error(f"perfgate.{key}", f"too small: {values[key]}")
+    site = values.get("site_url")
+    if site is not None and not re.fullmatch(r"https?://[^\s\"'<>()\[\]]+", site):
+        raise locate.error("perfgate.site_url", f"expected the site's address, https://..., got {site!r}")
     budgets = tuple(_budget(locate, item, i) for i, item in enumerate(_tables(locate, document, "budget")))
     waivers = tuple(_waiver(locate, item, i) for i, item in enumerate(_tables(locate, document, "waiver")))
     given = "main_branch" in values

@@ -144,6 +144,8 @@ class Report:
     geomean: float | None = None  # geometric mean of the changes, oriented so that > 1 is worse
     origin: Origin | None = None
     history: tuple[tuple[str, str, tuple[float, ...]], ...] = ()  # (name, metric, recent main medians)
+    site_url: str | None = None  # the published history site (perfgate site)
+    pages: tuple[tuple[str, str, str], ...] = ()  # (name, metric, its page on the site)
 
     @property
     def failed(self) -> bool:

@@ -94,6 +94,10 @@ def test_first_matching_budget_wins(tmp_path: Path) -> None:
         (("fdr = 0.05", "fdr = 2"), "perfgate.toml:5: perfgate.fdr: expected a number between 0 and 1"),
         (("min_samples = 6", 'min_samples = "6"'), "perfgate.toml:6: perfgate.min_samples: expected a whole number"),
         (("[perfgate]", "[perfgat]"), "perfgate.toml:1: perfgat: unknown table"),
+        (
+            ("fdr = 0.05", 'fdr = 0.05\nsite_url = "acme.github.io/shop"'),
+            "perfgate.toml:6: perfgate.site_url: expected the site's address, https://...",
+        ),
         (("fdr = 0.05", "fdr = = 0.05"), "perfgate.toml: not valid TOML: Invalid value (at line 5, column 7)"),
     ],
 )

@@ -233,6 +233,28 @@ def test_push_records_then_pull_request_is_gated(fake: FakeGitHub, tmp_path: Pat
     assert [f.split(":")[0] for f in kept[0].failing] == ["test_tokenize"]
 
 
+def test_the_comment_links_failing_rows_to_the_history_site(fake: FakeGitHub, tmp_path: Path) -> None:
+    """site_url in perfgate.toml: the failing row's name links to its page, and the footer to the site."""
+    from perfgate.site import series_url
+
+    site = "https://acme.github.io/shop/"
+    (tmp_path / "perfgate.toml").write_text(f'[perfgate]\nsite_url = "{site}"\n', encoding="utf-8")
+    shutil.copy(EXAMPLES / "pytest-benchmark" / "base.json", tmp_path / "base.json")
+    shutil.copy(EXAMPLES / "pytest-benchmark" / "head.json", tmp_path / "head.json")
+    recorded, _, _ = _step(fake, tmp_path, "push", "push.json", "gate", "base.json")
+    assert recorded.returncode == 0, recorded.stderr
+    fake.add_pull(7, HEAD_SHA)
+    gated, _, outputs = _step(fake, tmp_path, "pull_request", "pull_request.json", "gate", "head.json")
+    assert gated.returncode == 1, gated.stderr
+    body = str(_ours(fake, 7)[0]["body"])
+    page = series_url(site, "default", "test_tokenize", "time")
+    assert f"**[test_tokenize]({page})**" in body
+    assert f"[History]({site})" in body
+    assert body.count(site) == 2  # only the failing row is linked, not the passing ones
+    report = json.loads((tmp_path / _outputs(outputs)["report"]).read_text())
+    assert report["site"] == {"url": site, "pages": [{"name": "test_tokenize", "metric": "time", "url": page}]}
+
+
 def test_fork_pull_request_degrades_to_the_summary(fake: FakeGitHub, tmp_path: Path) -> None:
     shutil.copy(EXAMPLES / "pytest-benchmark" / "base.json", tmp_path / "base.json")
     shutil.copy(EXAMPLES / "pytest-benchmark" / "head.json", tmp_path / "head.json")

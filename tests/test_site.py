@@ -209,7 +209,8 @@ def test_a_series_page_draws_every_run_and_hover_shows_the_commit(run_cli: Invok
     assert drawn == RUNS
     canvas = page.locator("#chart canvas")
     assert canvas.count() == 1
-    assert canvas.bounding_box()["width"] > 500  # type: ignore[index]
+    box = canvas.bounding_box()
+    assert box is not None and box["width"] > 500
     # The data table under the chart holds the same runs.
     assert page.locator("#data tbody tr").count() == RUNS
     commits = [r.commit for r in history(SHAPES, end=END, runs=RUNS, runs_in_period=IN_PERIOD)]
@@ -263,7 +264,8 @@ def test_dark_mode_follows_the_system(run_cli: Invoke, stored: str, open_page: A
 
 
 def test_the_documented_screenshots_show_this_site(run_cli: Invoke, stored_sqlite: str, open_page: Any) -> None:
-    """docs/site-index.png and docs/site-series.png come from here (PERFGATE_SCREENSHOTS=1 rewrites them)."""
+    """docs/site-index.png, docs/site-series.png and docs/digest.png come from here (PERFGATE_SCREENSHOTS=1
+    rewrites them)."""
     out = _build(run_cli, stored_sqlite)
     docs = Path(__file__).parent.parent / "docs"
     index = open_page((out / "index.html").as_uri())
@@ -271,11 +273,15 @@ def test_the_documented_screenshots_show_this_site(run_cli: Invoke, stored_sqlit
     series.wait_for_function("window.perfgateChart !== undefined")
     _hover_run(series, -14)  # a run before the step: the tooltip opens to its right
     expect(series.locator("#tip")).to_be_visible()
+    mailed = run_cli("digest", "-o", "week.html", "--db", stored_sqlite, "--until", UNTIL, "--repository", "acme/shop")
+    assert mailed.exit_code == 0, mailed.output
+    digest = open_page(Path("week.html").resolve().as_uri())
     if os.environ.get("PERFGATE_SCREENSHOTS"):
         index.screenshot(path=str(docs / "site-index.png"), full_page=True)
         series.screenshot(path=str(docs / "site-series.png"))
-    assert (docs / "site-index.png").stat().st_size > 10_000
-    assert (docs / "site-series.png").stat().st_size > 10_000
+        digest.screenshot(path=str(docs / "digest.png"), full_page=True)
+    for name in ("site-index.png", "site-series.png", "digest.png"):
+        assert (docs / name).stat().st_size > 10_000
 
 
 def test_pull_marks_say_what_each_decision_meant_for_the_series(stored: str) -> None:
@@ -291,3 +297,34 @@ def test_pull_marks_say_what_each_decision_meant_for_the_series(stored: str) -> 
     assert {m.pr_number: m.outcome for m in render}[42] == "waived"
     # A decision older than the series' first run is not drawn on it.
     assert 40 not in {m.pr_number for m in site._pull_marks(histories["test_new"], decisions)}
+
+
+# --- links to the site from the digest and the comment ---------------------------------------------
+
+
+def test_the_digest_links_each_finding_to_its_page(run_cli: Invoke, stored_sqlite: str, tmp_path: Path) -> None:
+    site_url = "https://acme.github.io/shop"
+    (tmp_path / "perfgate.toml").write_text(CONFIG.replace("[perfgate]", f'[perfgate]\nsite_url = "{site_url}"'))
+    result = run_cli("digest", "--dry-run", "--db", stored_sqlite, "--until", UNTIL)
+    assert result.exit_code == 0, result.output
+    tokenize = site.series_url(site_url, "default", "test_tokenize", "time")
+    assert f"  history: {tokenize}\n" in result.output
+    assert f"Every series' history: {site_url}" in result.output
+    written = run_cli("digest", "-o", "week.html", "--db", stored_sqlite, "--until", UNTIL)
+    assert written.exit_code == 0, written.output
+    html = Path("week.html").read_text(encoding="utf-8")
+    assert f'<a href="{tokenize}" style="color:#2563eb;">test_tokenize</a>' in html
+
+
+def test_a_report_keeps_its_site_links_through_the_json_report() -> None:
+    """The fork workflow posts the comment from the JSON report: the links must survive it."""
+    from perfgate.gate import Report, Settings
+    from perfgate.render import json_report, markdown
+
+    page = "https://acme.github.io/shop/series/x.html"
+    report = Report((), Settings(), (), (), site_url="https://acme.github.io/shop/", pages=(("x", "time", page),))
+    again = json_report.load(json_report.render(report), "report.json")
+    assert again.site_url == report.site_url and again.pages == report.pages
+    assert "[History](https://acme.github.io/shop/)" in markdown.render(again)
+    hostile = Report((), Settings(), (), (), site_url="javascript:alert(1)")
+    assert "javascript" not in markdown.render(hostile)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import math
 from functools import cache
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from perfgate.digest import Chart
@@ -30,11 +31,15 @@ if TYPE_CHECKING:
     from PIL import Image, ImageDraw, ImageFont
 
 
+FONT = Path(__file__).parent / "fonts" / "DejaVuSans-perfgate.ttf"  # scripts/subset-font.sh makes it
+
+
 @cache
-def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+def _font(size: int) -> ImageFont.FreeTypeFont:
+    """DejaVu Sans, shipped with perfgate: Pillow's own default font has no µ, ± or → (labels showed boxes)."""
     from PIL import ImageFont
 
-    return ImageFont.load_default(size=size * SCALE)
+    return ImageFont.truetype(FONT, size * SCALE)
 
 
 def png(chart: Chart) -> bytes:

@@ -7,6 +7,7 @@ always state the same facts. Series names come from results files: the HTML temp
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -20,6 +21,7 @@ from perfgate.digest import (
     Digest,
     DriftFinding,
     HeadroomFinding,
+    History,
     NoiseFinding,
     PullRequest,
     StepFinding,
@@ -27,6 +29,7 @@ from perfgate.digest import (
 from perfgate.gate import format_change
 from perfgate.render import chart
 from perfgate.resources import resource_dir
+from perfgate.site import series_url
 from perfgate.trend import MAX_P
 from perfgate.units import format_value
 
@@ -66,9 +69,18 @@ class Rendered:
     images: tuple[tuple[str, bytes], ...]  # (Content-ID, PNG) in the order the HTML shows them
 
 
-def render(digest: Digest, *, name: str, links: Links | None = None) -> Rendered:
-    """Subject, both parts and the charts of one digest; ``name`` says whose digest it is (repo or suites)."""
-    context = context_of(digest, name, links)
+def render(digest: Digest, *, name: str, links: Links | None = None, site_url: str | None = None) -> Rendered:
+    """Subject, both parts and the charts of one digest; ``name`` says whose digest it is (repo or suites).
+    With ``site_url`` (the published `perfgate site`), each series links to its history page."""
+    page = None
+    if site_url is not None:
+        root = site_url
+
+        def page(h: History) -> str | None:
+            return series_url(root, h.suite, h.name, h.metric)
+
+    context = context_of(digest, name, links, page)
+    context["site_url"] = site_url
     env = _environment()
     return Rendered(
         subject=context["subject"],
@@ -89,8 +101,15 @@ def _environment() -> Environment:
     )
 
 
-def context_of(digest: Digest, name: str, links: Links | None) -> dict[str, Any]:
-    """The rows both parts show; the history site shows the same findings."""
+def context_of(
+    digest: Digest, name: str, links: Links | None, page: Callable[[History], str | None] | None = None
+) -> dict[str, Any]:
+    """The rows both parts show; the history site shows the same findings. ``page`` gives a series' page."""
+
+    def with_page(row: dict[str, Any], history: History) -> dict[str, Any]:
+        row["page"] = page(history) if page is not None else None
+        return row
+
     period = _period(digest.start, digest.end)
     short = digest.summary.rstrip(".")
     subject = " ".join(f"perfgate weekly for {name}: {short}".split())  # one line whatever the names hold
@@ -109,15 +128,15 @@ def context_of(digest: Digest, name: str, links: Links | None) -> dict[str, Any]
         "max_p": f"{MAX_P:.10f}".rstrip("0"),
         "headroom_limit": f"{HEADROOM:.0%}",
         "home": links.home if links else None,
-        "steps": [_step(f, links) for f in digest.steps],
-        "drifts": [_drift(f) for f in digest.drifts],
-        "headroom": [_headroom(f) for f in digest.headroom],
-        "noisy": [_noise(f, digest.options.baseline_runs) for f in digest.noisy],
+        "steps": [with_page(_step(f, links), f.history) for f in digest.steps],
+        "drifts": [with_page(_drift(f), f.history) for f in digest.drifts],
+        "headroom": [with_page(_headroom(f), f.history) for f in digest.headroom],
+        "noisy": [with_page(_noise(f, digest.options.baseline_runs), f.history) for f in digest.noisy],
         "blocked": [_pull(p, links) for p in digest.blocked],
         "waived": [_pull(p, links) for p in digest.waived],
         "new": sorted(h.label for h in digest.new),
         "removed": sorted(h.label for h in digest.removed),
-        "charts": [{"cid": c.cid, "title": c.title, "caption": _caption(c)} for c, _ in digest.charts],
+        "charts": [with_page({"cid": c.cid, "title": c.title, "caption": _caption(c)}, h) for c, h in digest.charts],
         "suites": ", ".join(digest.suites) or "none",
     }
 

@@ -32,8 +32,16 @@ def render(report: Report) -> str:
         "geomean": report.geomean,
         "origin": asdict(report.origin) if report.origin else None,
         "series": [_comparison(c) for c in report.comparisons],
+        "site": _site(report),
     }
     return json.dumps(document, indent=2, allow_nan=False) + "\n"
+
+
+def _site(report: Report) -> dict[str, Any] | None:
+    if report.site_url is None:
+        return None
+    pages = [{"name": name, "metric": metric, "url": url} for name, metric, url in report.pages]
+    return {"url": report.site_url, "pages": pages}
 
 
 def _ref(ref: RunRef) -> dict[str, Any]:
@@ -107,6 +115,8 @@ def load(text: str, source: str) -> Report:
     reader = _Reader(source)
     settings = reader.obj(doc, "settings")
     origin = doc.get("origin")
+    site = doc.get("site")
+    site_url, pages = reader.site(site) if isinstance(site, dict) else (None, ())
     return Report(
         comparisons=tuple(reader.comparison(c, f"series[{i}]") for i, c in enumerate(reader.list(doc, "series"))),
         settings=Settings(
@@ -120,6 +130,8 @@ def load(text: str, source: str) -> Report:
         notes=tuple(reader.text(n, f"notes[{i}]") for i, n in enumerate(reader.list(doc, "notes"))),
         geomean=reader.optional_number(doc, "geomean", ""),
         origin=reader.origin(origin) if isinstance(origin, dict) else None,
+        site_url=site_url,
+        pages=pages,
     )
 
 
@@ -166,6 +178,18 @@ class _Reader:
             raise self.fail(where, "expected an object")
         commit = item.get("commit")
         return RunRef(self.text(item.get("label"), f"{where}.label"), commit if isinstance(commit, str) else None)
+
+    def site(self, item: dict[str, Any]) -> tuple[str, tuple[tuple[str, str, str], ...]]:
+        pages = tuple(
+            (
+                self.text(p.get("name"), f"site.pages[{i}].name"),
+                self.text(p.get("metric"), f"site.pages[{i}].metric"),
+                self.text(p.get("url"), f"site.pages[{i}].url"),
+            )
+            for i, p in enumerate(self.list(item, "pages"))
+            if isinstance(p, dict)
+        )
+        return self.text(item.get("url"), "site.url"), pages
 
     def origin(self, item: dict[str, Any]) -> Origin:
         def text(key: str) -> str | None:

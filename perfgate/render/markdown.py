@@ -101,6 +101,7 @@ def render(report: Report) -> str:
             failing=failing_rows[: kept[0]],
             failing_omitted=len(failing_rows) - kept[0],
             run_url=safe_url(report.origin.run_url if report.origin else None),
+            site_url=safe_url(report.site_url),
             warning=warning_rows[: kept[1]],
             warning_omitted=len(warning_rows) - kept[1],
             rest=rest_rows[: kept[2]],
@@ -128,11 +129,12 @@ def _series_layout(report: Report) -> _Layout:
     """One row per series: baseline, candidate, change with its interval, p."""
     show_metric = len({c.metric for c in report.comparisons}) > 1
     trends = {(name, metric): values for name, metric, values in report.history}
+    pages = _pages(report)
     confidence = f"{report.settings.confidence * 100:.0f}%"
 
     def rows(verdicts: frozenset[Verdict] | None) -> list[dict[str, Any]]:
         chosen = [c for c in report.comparisons if (c.verdict in verdicts if verdicts else c.verdict not in _SHOWN)]
-        return [_row(c, show_metric, trends.get((c.name, c.metric), ())) for c in chosen]
+        return [_row(c, show_metric, trends.get((c.name, c.metric), ()), pages.get((c.name, c.metric))) for c in chosen]
 
     return _Layout(
         columns=["benchmark", "baseline", "candidate", f"change [{confidence} CI]", "p"],
@@ -147,10 +149,20 @@ def _series_layout(report: Report) -> _Layout:
 _SHOWN = FAILING | WARNING
 
 
-def _row(c: Comparison, show_metric: bool, trend: tuple[float, ...]) -> dict[str, Any]:
+def _pages(report: Report) -> dict[tuple[str, str], str]:
+    """Series pages on the history site, by (name, metric); only links that cannot break the Markdown."""
+    return {(name, metric): url for name, metric, page in report.pages if (url := safe_url(page)) is not None}
+
+
+def _linked(name: str, url: str | None) -> str:
+    """An escaped name, as a link to its history page when there is one."""
+    return f"[{name}]({url})" if url else name
+
+
+def _row(c: Comparison, show_metric: bool, trend: tuple[float, ...], page: str | None) -> dict[str, Any]:
     return {
         "trend": sparkline(trend) if len(trend) > 1 else "",
-        "name": escape(cells.label(c, show_metric)),
+        "name": _linked(escape(cells.label(c, show_metric)), page),
         "cells": [
             escape(cells.centre(c.baseline, c.unit)),
             escape(cells.centre(c.candidate, c.unit)),
@@ -167,6 +179,7 @@ def _endpoint_layout(report: Report, endpoints: list[cells.Endpoint]) -> _Layout
     need a word, failing parts first."""
     metrics = cells.metric_columns(endpoints)
     trends = {(name, metric): values for name, metric, values in report.history}
+    pages = _pages(report)
     word = cells.row_word(metrics)
 
     def row(e: cells.Endpoint) -> dict[str, Any]:
@@ -175,7 +188,9 @@ def _endpoint_layout(report: Report, endpoints: list[cells.Endpoint]) -> _Layout
         trend = trends.get((e.name, first), ())
         return {
             "trend": sparkline(trend) if len(trend) > 1 else "",
-            "name": escape(e.name),
+            "name": _linked(
+                escape(e.name), next((pages[k] for k in ((e.name, m) for m in metrics) if k in pages), None)
+            ),
             "cells": [
                 "<br>".join(escape(part) for part in cells.endpoint_cell(e, m, both=True) if part) for m in metrics
             ],

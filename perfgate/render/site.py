@@ -18,6 +18,7 @@ import numpy as np
 import orjson
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from perfgate.digest import History
 from perfgate.render import digest as digest_render
 from perfgate.resources import resource_dir
 from perfgate.site import DRAWN_STATISTICS, PullMark, SeriesPage, Site
@@ -71,16 +72,11 @@ def _environment() -> Environment:
 
 
 def _index_context(site: Site, name: str, links: digest_render.Links | None) -> dict[str, Any]:
-    found = site.digest
-    context = digest_render.context_of(found, name, links)
+    def page(history: History) -> str | None:
+        shown = site.page_of(history)
+        return shown.path if shown is not None else None
 
-    def page(label: str) -> str | None:
-        return labels.get(label)
-
-    labels = {p.history.label: p.path for p in site.pages}
-    for key in ("steps", "drifts", "headroom", "noisy"):
-        for row in context[key]:
-            row["page"] = page(row["label"])
+    context = digest_render.context_of(site.digest, name, links, page)
     suites = []
     for suite in site.suites:
         rows = [_index_row(p) for p in site.pages if p.history.suite == suite]

@@ -29,24 +29,9 @@ from perfgate import app, config
 from perfgate.render import chart
 from perfgate.render import digest as digest_render
 from perfgate.store import Store
-from tests.weekly import Shape, history, store_history
+from tests.weekly import big_suite, history, store_history
 
 END = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
-
-
-def shapes(count: int) -> list[Shape]:
-    made = []
-    for i in range(count):
-        name = f"bench_{i:04d}" if i % 10 else f"api/endpoint_{i:04d}"
-        if i % 20 == 1:
-            made.append(Shape(name, step_at=36, step=0.15))
-        elif i % 50 == 2:
-            made.append(Shape(name, drift=0.10, run_noise=0.003))
-        elif i % 50 == 3:
-            made.append(Shape(name, run_noise=0.05, noise=0.3, samples=5))
-        else:
-            made.append(Shape(name, level=0.001 * (1 + i % 7), noise=0.05 if i % 10 == 0 else 0.01))
-    return made
 
 
 def timed(label: str, action: Callable[[], object], reference: float | None = None) -> float:
@@ -69,7 +54,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         store = Store(f"sqlite:///{Path(tmp) / 'history.db'}")
         started = time.perf_counter()
-        runs = history(shapes(args.series), end=END, runs=args.runs, runs_in_period=14, keep_samples=True)
+        runs = history(big_suite(args.series), end=END, runs=args.runs, runs_in_period=14, keep_samples=True)
         store_history(store, runs, END)
         print(f"stored {args.runs} runs x {args.series} series in {time.perf_counter() - started:.1f} s")
         toml = Path(tmp) / "perfgate.toml"

@@ -519,15 +519,15 @@ def _histories(
     context = []
     if context_runs:
         context = store.run_headers(suite, branch, before=start - timedelta(microseconds=1), limit=context_runs)
-    runs = store.load_runs([h.id for h in reversed(period + context)], samples=False)  # oldest first
+    headers = {h.id: h for h in period + context}
+    order = {run_id: i for i, run_id in enumerate(sorted(headers, key=lambda i: (headers[i].recorded_at, i)))}
+    rows = sorted(store.statistics(list(headers)), key=lambda row: order[row[0]])  # oldest run first
     points: dict[tuple[str, str], list[digest.Point]] = {}
     first: dict[tuple[str, str], Series] = {}
-    for run in runs:
-        for series in run.series:
-            first.setdefault(series.key, series)
-            points.setdefault(series.key, []).append(
-                digest.Point(run.commit, run.recorded_at, series.summary, run.pr_number)
-            )
+    for run_id, pr_number, series in rows:
+        run = headers[run_id]
+        first.setdefault(series.key, series)
+        points.setdefault(series.key, []).append(digest.Point(run.commit, run.recorded_at, series.summary, pr_number))
     return [
         digest.History(suite, s.name, s.metric, s.unit, s.direction, s.kind, tuple(points[key]))
         for key, s in first.items()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import re
+import tarfile
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -324,6 +325,34 @@ def test_data_branch_history_with_persist_credentials_false(
     gated = project.run(workflow, project.pull_request(6, "feature"), job="bench", replace=replace)
     assert gated.conclusion == "success", gated.log
     assert gated.outputs["verdict"] == "pass"  # compared with the history from the branch, not "no baseline"
+
+
+def test_pushes_to_main_publish_the_history_site_and_pull_requests_do_not(
+    make_project: Callable[..., Project],
+) -> None:
+    """perfgate-pages.yml: the record job builds the site from the data branch's history and hands it to
+    upload-pages-artifact (a tar named github-pages, as deploy-pages expects); a pull request builds none."""
+    project = make_project({"bench.txt": GO_BASE})
+    workflow = WORKFLOWS / "perfgate-pages.yml"
+    recorded = project.run(workflow, project.push_event(), job="record", replace=CHECK_BENCH)
+    assert recorded.conclusion == "success", recorded.log
+    assert recorded.outputs["verdict"] == "recorded"
+    assert recorded.step("perfgate / Build the history site").outcome == "success", recorded.log
+    assert recorded.step("Upload the site").outcome == "success", recorded.log
+    pages = project.site.artifacts.runs[recorded.run_id]["github-pages"]
+    with tarfile.open(pages) as tar:
+        names = set(tar.getnames())
+        index = tar.extractfile("./index.html").read().decode()  # type: ignore[union-attr]
+    assert {"./index.html", "./assets/uPlot.iife.min.js", "./assets/series.js"} <= names
+    pages_built = [n for n in names if n.startswith("./series/") and n.endswith(".html")]
+    assert len(pages_built) == index.count("<tr data-name=") > 1  # a page for every series the index lists
+    assert "BenchmarkEncode/format=json" in index
+    assert re.search(rf'<h1><a href="[^"]+/{project.site.full_name}">', index)  # the repository, for links
+
+    project.commit("feature", {"bench.txt": slower(GO_BASE, "BenchmarkEncode/format=json", 1.6)})
+    gated = project.run(workflow, project.pull_request(3, "feature"), job="bench", replace=CHECK_BENCH)
+    assert gated.outputs["verdict"] == "fail", gated.log
+    assert "github-pages" not in project.site.artifacts.runs.get(gated.run_id, {})
 
 
 def test_data_branch_push_without_contents_write_names_the_permission(make_project: Callable[..., Project]) -> None:

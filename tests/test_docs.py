@@ -90,6 +90,7 @@ def test_readme_links_resolve() -> None:
         "docs/github-action.md",
         "docs/configuration.md",
         "docs/digest.md",
+        "docs/site.md",
         "docs/baselines.md",
         "docs/formats.md",
         "docs/statistics.md",

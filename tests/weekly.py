@@ -99,3 +99,20 @@ def history(
 def store_history(store: Store, runs: Sequence[Run], now: datetime) -> None:
     store.ensure_schema()
     store.save_runs(runs, now)
+
+
+def big_suite(count: int) -> list[Shape]:
+    """A large suite for the benchmarks: 5 % of series step in the period, 2 % drift, 2 % are noisy, every
+    tenth is an endpoint with a wide spread."""
+    made = []
+    for i in range(count):
+        name = f"bench_{i:04d}" if i % 10 else f"api/endpoint_{i:04d}"
+        if i % 20 == 1:
+            made.append(Shape(name, step_at=36, step=0.15))
+        elif i % 50 == 2:
+            made.append(Shape(name, drift=0.10, run_noise=0.003))
+        elif i % 50 == 3:
+            made.append(Shape(name, run_noise=0.05, noise=0.3, samples=5))
+        else:
+            made.append(Shape(name, level=0.001 * (1 + i % 7), noise=0.05 if i % 10 == 0 else 0.01))
+    return made

@@ -112,17 +112,6 @@ def _index_row(page: SeriesPage) -> dict[str, Any]:
 
 def _series_context(site: Site, page: SeriesPage, name: str, links: digest_render.Links | None) -> dict[str, Any]:
     h = page.history
-    rows = [
-        {
-            "when": _when(p.recorded_at),
-            "commit": p.commit[:12],
-            "commit_url": links.commit(p.commit) if links else None,
-            "median": _format(m, h.unit),
-            "range": _range(p, h.unit),
-            "n": p.summary.count,
-        }
-        for p, m in zip(reversed(h.points), reversed(h.medians), strict=True)
-    ]
     return {
         "title": f"{h.label} · perfgate: {name}",
         "site_name": name,
@@ -136,7 +125,6 @@ def _series_context(site: Site, page: SeriesPage, name: str, links: digest_rende
         "runs": len(h.points),
         "days": site.days,
         "script": Path(page.path).with_suffix(".js").name,
-        "rows": rows,
         "steps": [
             {
                 "commit": h.points[s.index].commit[:12],
@@ -163,29 +151,27 @@ def _pull_row(mark: PullMark, links: digest_render.Links | None) -> dict[str, An
 
 
 def _series_data(page: SeriesPage, links: digest_render.Links | None) -> dict[str, Any]:
-    """What the chart script draws, in display units (the axis of a 2 ms series reads in ms)."""
+    """What the chart and the table draw, in display units (the axis of a 2 ms series reads in ms), with
+    values to 6 significant digits and 12-digit commits: a series of 1,000 runs is about 60 kB."""
     h = page.history
     finite = h.medians[np.isfinite(h.medians)]
     scale, suffix = display_scale(float(np.median(finite)) if finite.size else 1.0, h.unit)
     points = h.points
 
     def scaled(values: list[float | None]) -> list[float | None]:
-        return [None if v is None or not math.isfinite(v) else v / scale for v in values]
+        return [None if v is None or not math.isfinite(v) else float(f"{v / scale:.6g}") for v in values]
 
     p95 = [p.summary.p95 for p in points]
-    data: dict[str, Any] = {
+    return {
         "label": h.label,
         "suffix": suffix,
-        "lowerIsBetter": h.direction == "lower",
-        "time": [p.recorded_at.timestamp() for p in points],
+        "time": [int(p.recorded_at.timestamp()) for p in points],
         "median": scaled([float(m) for m in h.medians]),
         "low": scaled([p.summary.min for p in points]),
         "high": scaled([p.summary.max for p in points]),
         "p95": scaled(p95) if all(v is not None for v in p95) else None,
         "n": [p.summary.count for p in points],
-        "commit": [p.commit for p in points],
-        "shown": [_format(float(m), h.unit) for m in h.medians],
-        "range": [_range(p, h.unit) for p in points],
+        "commit": [p.commit[:12] for p in points],
         "steps": [{"index": s.index, "change": f"{s.ratio - 1:+.1%}"} for s in page.steps],
         "limits": [
             {
@@ -197,7 +183,7 @@ def _series_data(page: SeriesPage, links: digest_render.Links | None) -> dict[st
         ],
         "pulls": [
             {
-                "time": m.recorded_at.timestamp(),
+                "time": int(m.recorded_at.timestamp()),
                 "label": f"#{m.pr_number}" if m.pr_number is not None else m.commit[:12],
                 "outcome": m.outcome,
                 "reason": m.reason,
@@ -205,16 +191,7 @@ def _series_data(page: SeriesPage, links: digest_render.Links | None) -> dict[st
             for m in page.pulls
         ],
         "commitUrl": links.commit("") if links else None,
-        "pullUrl": links.pull(0)[:-1] if links else None,
     }
-    return data
-
-
-def _range(point: Any, unit: str) -> str:
-    low, high = point.summary.min, point.summary.max
-    if low is None or high is None:
-        return ""
-    return f"{format_value(low, unit)} \u2013 {format_value(high, unit)}"
 
 
 def _format(value: float, unit: str) -> str:

@@ -32,6 +32,7 @@ from perfgate.model import (
     SampleKind,
     Series,
     Summary,
+    as_samples,
 )
 from perfgate.store import migration
 from perfgate.store.schema import GateDecisionRow, RunRow, SeriesRow
@@ -290,6 +291,33 @@ class Store:
             by_id = {row.id: _run(row, samples) for row in rows}
         return [by_id[i] for i in run_ids if i in by_id]
 
+    def statistics(self, run_ids: Sequence[int]) -> list[tuple[int, int | None, Series]]:
+        """(run id, its PR number, a series without samples) of every series of these runs, in no set order.
+
+        Columns only, no ORM objects: a site over 1,000 runs of 500 series reads half a million rows."""
+        columns = (
+            SeriesRow.run_id,
+            RunRow.pr_number,
+            SeriesRow.name,
+            SeriesRow.metric,
+            SeriesRow.unit,
+            SeriesRow.direction,
+            SeriesRow.kind,
+            *(getattr(SeriesRow, f) for f in _SUMMARY_COLUMNS),
+        )
+        query = select(*columns).join(RunRow, SeriesRow.run_id == RunRow.id)
+        empty = as_samples([])
+        found: list[tuple[int, int | None, Series]] = []
+        with self._reachable(), Session(self.engine) as session:
+            for start in range(0, len(run_ids), 500):
+                chunk = list(run_ids[start : start + 500])
+                for r in session.execute(query.where(SeriesRow.run_id.in_(chunk))):
+                    summary = Summary(*r[7:])
+                    kind = SampleKind(r.kind)
+                    series = Series(r.name, r.metric, r.unit, Direction(r.direction), kind, summary, empty)
+                    found.append((r.run_id, r.pr_number, series))
+        return found
+
     def series_history(self, suite: str, branch: str, name: str, metric: str | None, limit: int) -> list[HistoryPoint]:
         """The newest ``limit`` runs' statistics of one series, newest first."""
         query = (
@@ -519,6 +547,9 @@ def _run(row: RunRow, samples: bool = True) -> Run:
         environment=Environment(**json.loads(row.environment)),
         series=tuple(_series(s, samples) for s in row.series),
     )
+
+
+_SUMMARY_COLUMNS = ("count", "mean", "stddev", "min", "median", "p90", "p95", "p99", "max", "errors")  # Summary's order
 
 
 def _summary(row: SeriesRow) -> Summary:

@@ -384,6 +384,7 @@ class Runner:
             "actions/cache/save": self._cache_save,
             "actions/upload-artifact": self._upload_artifact,
             "actions/download-artifact": self._download_artifact,
+            "actions/upload-pages-artifact": self._upload_pages_artifact,
         }
         if action not in handlers:
             raise StepFailed(f"the test runner does not know the action {action}")
@@ -534,6 +535,34 @@ class Runner:
         except ArtifactConflict as conflict:
             raise StepFailed(str(conflict)) from None
         return {"artifact-id": "1"}
+
+    def _upload_pages_artifact(self, with_: dict[str, str]) -> dict[str, str]:
+        """upload-pages-artifact v4: tar the directory (no links followed into the archive, no .git, .github or
+        other hidden files), then upload-artifact the tar as "github-pages" with if-no-files-found: error."""
+        source = self.workspace / (with_.get("path") or "_site/")
+        tarball = self.temp / "artifact.tar"
+        archived = subprocess.run(
+            [
+                "tar",
+                "--dereference",
+                "--hard-dereference",
+                "--directory",
+                str(source),
+                "-cvf",
+                str(tarball),
+                "--exclude=.git",
+                "--exclude=.github",
+                "--exclude=.[^/]*",
+                ".",
+            ],
+            capture_output=True,
+            text=True,
+        )
+        if archived.returncode != 0:
+            raise StepFailed(f"tar: {archived.stderr.strip()}")
+        return self._upload_artifact(
+            {"name": with_.get("name") or "github-pages", "path": str(tarball), "if-no-files-found": "error"}
+        )
 
     def _download_artifact(self, with_: dict[str, str]) -> dict[str, str]:
         run_id = with_.get("run-id") or self.run_id

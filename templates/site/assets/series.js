@@ -43,6 +43,7 @@
     return Number(v.toPrecision(4)).toLocaleString("en-US", { maximumFractionDigits: 6 });
   }
   function withUnit(u, v) { return v === null ? "–" : number(v) + d.suffix; }
+  function range(r) { return withUnit(null, d.low[r]) + " – " + withUnit(null, d.high[r]); }
   function when(t) { return new Date(t * 1000).toISOString().slice(0, 16).replace("T", " ") + " UTC"; }
   function escape(s) {
     return String(s).replace(/[&<>"']/g, function (c) {
@@ -139,7 +140,8 @@
         ? '<a href="' + escape(d.commitUrl + d.commit[r]) + '"><code>' + escape(d.commit[r].slice(0, 12)) + "</code></a>"
         : "<code>" + escape(d.commit[r].slice(0, 12)) + "</code>";
       parts.push(
-        "<b>" + escape(d.shown[r]) + "</b> median" + (d.range[r] ? " (range " + escape(d.range[r]) + ")" : "") +
+        "<b>" + escape(withUnit(null, d.median[r])) + "</b> median" +
+        (d.low[r] !== null ? " (range " + escape(range(r)) + ")" : "") +
         "<br>commit " + commit + "<br>" + escape(when(d.time[r])) + " · n = " + d.n[r]
       );
     }
@@ -159,6 +161,23 @@
     tip.style.left = Math.max(4, left) + "px";
     tip.style.top = Math.max(4, Math.min(y - tip.offsetHeight / 2, u.over.offsetTop + u.over.clientHeight - tip.offsetHeight)) + "px";
   }
+
+  // The table under the chart: the same runs as text, newest first (the chart's text alternative).
+  function fillTable() {
+    var body = document.querySelector("#data tbody");
+    var rows = [];
+    for (var r = runs - 1; r >= 0; r--) {
+      var commit = "<code>" + escape(d.commit[r]) + "</code>";
+      if (d.commitUrl) commit = '<a href="' + escape(d.commitUrl + d.commit[r]) + '">' + commit + "</a>";
+      rows.push(
+        "<tr><td>" + escape(when(d.time[r])) + "</td><td>" + commit + '</td><td class="num">' +
+        escape(withUnit(null, d.median[r])) + '</td><td class="num">' + (d.low[r] !== null ? escape(range(r)) : "") +
+        '</td><td class="num">' + d.n[r] + "</td></tr>"
+      );
+    }
+    body.innerHTML = rows.join("");
+  }
+  fillTable();
 
   var chart = build();
   window.perfgateChart = chart;

@@ -74,6 +74,24 @@ def config_option(func: F) -> F:
     )(func)
 
 
+def links_options(func: F) -> F:
+    """--repository and --server-url: where commits and pull requests are linked (the digest, the site)."""
+    func = click.option(
+        "--server-url",
+        envvar="GITHUB_SERVER_URL",
+        default="https://github.com",
+        show_default=True,
+        metavar="URL",
+        help="The GitHub server, for GitHub Enterprise. [env: GITHUB_SERVER_URL]",
+    )(func)
+    return click.option(
+        "--repository",
+        envvar="GITHUB_REPOSITORY",
+        metavar="OWNER/NAME",
+        help="The GitHub repository, for links to commits and pull requests. [env: GITHUB_REPOSITORY]",
+    )(func)
+
+
 def _open_store(db_url: str | None) -> Store:
     from perfgate.store import Store, default_url
 
@@ -648,20 +666,7 @@ def history_command(
 )
 @click.option("--dry-run", is_flag=True, help="Build the digest and print its text part; send nothing.")
 @click.option("--skip-empty", is_flag=True, help="Send (or write) nothing when the period has nothing to report.")
-@click.option(
-    "--repository",
-    envvar="GITHUB_REPOSITORY",
-    metavar="OWNER/NAME",
-    help="The GitHub repository, for links to commits and pull requests. [env: GITHUB_REPOSITORY]",
-)
-@click.option(
-    "--server-url",
-    envvar="GITHUB_SERVER_URL",
-    default="https://github.com",
-    show_default=True,
-    metavar="URL",
-    help="The GitHub server, for GitHub Enterprise. [env: GITHUB_SERVER_URL]",
-)
+@links_options
 @config_option
 @db_option
 def digest_command(
@@ -727,20 +732,7 @@ def digest_command(
     metavar="FILE",
     help="Read history from a 'perfgate export' file (a data branch's runs.jsonl) instead of --db (repeatable).",
 )
-@click.option(
-    "--repository",
-    envvar="GITHUB_REPOSITORY",
-    metavar="OWNER/NAME",
-    help="The GitHub repository, for links to commits and pull requests. [env: GITHUB_REPOSITORY]",
-)
-@click.option(
-    "--server-url",
-    envvar="GITHUB_SERVER_URL",
-    default="https://github.com",
-    show_default=True,
-    metavar="URL",
-    help="The GitHub server, for GitHub Enterprise. [env: GITHUB_SERVER_URL]",
-)
+@links_options
 @config_option
 @db_option
 def site_command(

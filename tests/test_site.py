@@ -224,6 +224,19 @@ def test_a_series_page_draws_every_run_and_hover_shows_the_commit(run_cli: Invok
     assert "p95" in legend
 
 
+def test_a_budgeted_endpoint_draws_its_limit(run_cli: Invoke, stored: str, open_page: Any) -> None:
+    out = _build(run_cli, stored)
+    page = open_page((out / site.series_path("default", "api/checkout", "time")).as_uri())
+    page.wait_for_function("window.perfgateChart !== undefined")
+    assert "budget: p95 < 160ms" in page.locator(".u-legend").inner_text()
+    drawn = page.evaluate(
+        "(() => { const u = window.perfgateChart, i = u.series.findIndex(s => String(s.label).startsWith('budget'));"
+        " return u.data[i]; })()"
+    )
+    assert drawn == pytest.approx([160.0] * len(drawn))  # in ms, the axis' unit
+    assert "p95 < 160ms" in page.inner_text("main")
+
+
 def _hover_run(page: Page, index: int) -> None:
     """Move the mouse onto a run's point on the chart (``index`` into the runs; -1 is the newest)."""
     x, y = page.evaluate(

@@ -158,8 +158,13 @@ def _series_data(page: SeriesPage, links: digest_render.Links | None) -> dict[st
     scale, suffix = display_scale(float(np.median(finite)) if finite.size else 1.0, h.unit)
     points = h.points
 
+    typical = float(np.median(finite)) / scale if finite.size else 1.0
+    decimals = 5 - math.floor(math.log10(abs(typical))) if typical else 6  # 6 significant digits of a typical value
+
     def scaled(values: list[float | None]) -> list[float | None]:
-        return [None if v is None or not math.isfinite(v) else float(f"{v / scale:.6g}") for v in values]
+        array = np.array([math.nan if v is None else v for v in values], dtype=np.float64) / scale
+        rounded = np.round(array, decimals).tolist()
+        return [v if math.isfinite(v) else None for v in rounded]
 
     p95 = [p.summary.p95 for p in points]
     return {

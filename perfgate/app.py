@@ -544,6 +544,7 @@ class SiteRequest:
     suites: tuple[str, ...] = ()  # all suites when empty
     repository: str | None = None
     server: str = "https://github.com"
+    branch: str | None = None  # the config's main branch when None
 
 
 @dataclass(frozen=True)
@@ -562,6 +563,8 @@ def build_site(store: Store, cfg: Config, request: SiteRequest, *, now: datetime
 
     if request.days < 1:
         raise UsageError("--days must be at least 1")
+    if request.branch is not None:
+        cfg = replace(cfg, main_branch=request.branch)
     weekly = DigestRequest(days=7, suites=request.suites, repository=request.repository, server=request.server)
     found = build_digest(store, cfg, weekly, now=now)
     start = now - timedelta(days=request.days)
@@ -578,6 +581,7 @@ def build_site(store: Store, cfg: Config, request: SiteRequest, *, now: datetime
         generated_at=now,
         days=request.days,
         max_regression=cfg.max_regression,
+        branch=cfg.main_branch,
     )
     name = request.repository or ", ".join(found.suites) or "perfgate"
     links = digest_render.Links(request.repository, request.server) if request.repository else None

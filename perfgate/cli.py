@@ -725,6 +725,7 @@ def digest_command(
     help="The site's 'now', UTC: the week's findings end here. [default: now]",
 )
 @click.option("--suite", "suites", multiple=True, help="Only this suite (repeatable). [default: every suite]")
+@click.option("--branch", help="The branch whose runs are shown. [default: main_branch from the config, else main]")
 @click.option(
     "--from-export",
     "exports",
@@ -740,6 +741,7 @@ def site_command(
     days: int,
     until: datetime | None,
     suites: tuple[str, ...],
+    branch: str | None,
     exports: tuple[str, ...],
     repository: str | None,
     server_url: str,
@@ -760,7 +762,7 @@ def site_command(
 
     cfg = app.load_config(config_path, Path.cwd())
     now = until.replace(tzinfo=UTC) if until else datetime.now(UTC)
-    request = app.SiteRequest(out, days, suites, repository, server_url.rstrip("/"))
+    request = app.SiteRequest(out, days, suites, repository, server_url.rstrip("/"), branch)
     with tempfile.TemporaryDirectory(prefix="perfgate-site-") as scratch:
         if exports:
             if db_url:

@@ -70,6 +70,7 @@ class Site:
     pages: tuple[SeriesPage, ...]  # sorted by suite, then label
     generated_at: datetime
     days: int  # the history each chart covers
+    branch: str = "main"
 
     @property
     def suites(self) -> tuple[str, ...]:
@@ -92,6 +93,7 @@ def build(
     generated_at: datetime,
     days: int,
     max_regression: float,
+    branch: str = "main",
 ) -> Site:
     """A page per series with at least one run, its status taken from the period's findings."""
     status = _statuses(found)
@@ -113,7 +115,7 @@ def build(
             )
         )
     pages.sort(key=lambda p: (p.history.suite, p.history.label.casefold()))
-    return Site(found, tuple(pages), generated_at, days)
+    return Site(found, tuple(pages), generated_at, days, branch)
 
 
 def _statuses(found: Digest) -> dict[tuple[str, str, str], str]:

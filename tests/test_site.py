@@ -139,6 +139,12 @@ def test_usage_and_environment_mistakes_are_named(run_cli: Invoke, stored: str, 
     blocked = run_cli("site", "a-file/out", "--db", stored, "--until", UNTIL)
     assert blocked.exit_code == 3
     assert "a-file/out: cannot write the site here" in blocked.output
+    (tmp_path / "project").mkdir()
+    (tmp_path / "project" / "index.html").write_text("the project's own page", encoding="utf-8")
+    occupied = run_cli("site", "project", "--db", stored, "--until", UNTIL)
+    assert occupied.exit_code == 3
+    assert "project: holds other files and no earlier site: give a new or empty directory" in occupied.output
+    assert sorted(p.name for p in (tmp_path / "project").iterdir()) == ["index.html"]  # nothing written
     empty = run_cli("site", "out", "--db", f"sqlite:///{tmp_path / 'none.db'}")
     assert empty.exit_code == 3
     assert "no history in" in empty.output

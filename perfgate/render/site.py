@@ -19,12 +19,14 @@ import orjson
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from perfgate.digest import History
+from perfgate.errors import InputError
 from perfgate.render import digest as digest_render
 from perfgate.resources import resource_dir
 from perfgate.site import DRAWN_STATISTICS, PullMark, SeriesPage, Site
 from perfgate.units import display_scale, format_value
 
 ASSETS = ("uPlot.iife.min.js", "uPlot.min.css", "uPlot.LICENSE", "site.css", "series.js", "index.js")
+MARKER = ".perfgate-site"  # a directory holding it was built by perfgate site: a rebuild may replace its files
 
 
 @dataclass(frozen=True)
@@ -34,9 +36,15 @@ class Written:
 
 
 def write(site: Site, out: Path, *, name: str, links: digest_render.Links | None) -> Written:
-    """Write the whole site into ``out`` (created if needed); files of an earlier build are replaced."""
+    """Write the whole site into ``out`` (created if needed); files of an earlier build are replaced.
+
+    A directory that holds other files is refused: a site built into the repository's root would overwrite
+    its index.html."""
+    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
+        raise InputError(str(out), "holds other files and no earlier site: give a new or empty directory")
     env = _environment()
     (out / "series").mkdir(parents=True, exist_ok=True)
+    (out / MARKER).write_text("built by perfgate site; a rebuild replaces the files in this directory\n")
     (out / "assets").mkdir(exist_ok=True)
     for stale in (out / "series").iterdir():  # series that left the history must not linger
         if stale.suffix in (".html", ".js"):
@@ -86,6 +94,7 @@ def _index_context(site: Site, name: str, links: digest_render.Links | None) -> 
         "title": f"perfgate: {name}",
         "generated": _when(site.generated_at),
         "days": site.days,
+        "branch": site.branch,
         "suites_list": suites,
         "series_count": len(site.pages),
         "home": links.home if links else None,
@@ -124,6 +133,7 @@ def _series_context(site: Site, page: SeriesPage, name: str, links: digest_rende
         "latest": _format(h.medians[-1], h.unit),
         "runs": len(h.points),
         "days": site.days,
+        "branch": site.branch,
         "script": Path(page.path).with_suffix(".js").name,
         "steps": [
             {

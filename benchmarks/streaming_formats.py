@@ -1,6 +1,6 @@
 """Large load-test files: peak memory and speed of perfgate's readers against a bare reader of the same file.
 
-Run by hand: python benchmarks/streaming_formats.py [--requests 1000000]
+Run by hand: python benchmarks/streaming_formats.py [--requests 1000000] [--only k6|jmeter|gatling ...]
 
 Generates the files in a temporary directory, then runs, each in a fresh process: perfgate's reader (time,
 peak RSS) and the fastest plain Python reader of the same file. Targets: peak memory < 300 MB at any size,
@@ -162,31 +162,40 @@ def run(script: str, path: Path) -> tuple[float, float, int]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=1_000_000)
+    parser.add_argument("--only", action="append", choices=("k6", "jmeter", "gatling"), help="Only this format.")
     args = parser.parse_args()
+    chosen = set(args.only or ("k6", "jmeter", "gatling"))
     with tempfile.TemporaryDirectory() as tmp:
-        k6 = Path(tmp) / "k6.ndjson"
-        start = time.perf_counter()
-        write_k6(k6, args.requests)
-        print(
-            f"k6 NDJSON: {args.requests:,} requests, {k6.stat().st_size / 1e6:.0f} MB, written in {time.perf_counter() - start:.0f} s"
-        )
-        with open(k6, "rb") as written:
-            lines = sum(1 for _ in written)
-        print(f"  {lines:,} lines ({lines / args.requests:.1f} per request)")
-        report("k6-ndjson", run(K6_READER, k6), "bare orjson.loads loop", run(BARE_JSON_LINES, k6))
-        gz = Path(tmp) / "k6.ndjson.gz"
-        with open(k6, "rb") as source, gzip.open(gz, "wb", compresslevel=6) as target:
-            shutil.copyfileobj(source, target)
-        print(f"k6 NDJSON, gzip: {gz.stat().st_size / 1e6:.0f} MB")
-        report("k6-ndjson (.gz)", run(K6_READER, gz), "bare gzip + orjson.loads loop", run(BARE_JSON_LINES, gz))
-        jtl = Path(tmp) / "results.jtl"
-        write_jmeter(jtl, args.requests)
-        print(f"JMeter CSV: {args.requests:,} rows, {jtl.stat().st_size / 1e6:.0f} MB")
-        report("jmeter", run(K6_READER, jtl), "bare csv.reader loop", run(BARE_CSV, jtl))
-        log = Path(tmp) / "simulation.log"
-        write_gatling(log, args.requests)
-        print(f"Gatling simulation.log: {args.requests:,} requests, {log.stat().st_size / 1e6:.0f} MB")
-        report("gatling", run(K6_READER, log), "bare split-at-tabs loop", run(BARE_TABS, log))
+        if "k6" in chosen:
+            measure_k6(Path(tmp), args.requests)
+        if "jmeter" in chosen:
+            jtl = Path(tmp) / "results.jtl"
+            write_jmeter(jtl, args.requests)
+            print(f"JMeter CSV: {args.requests:,} rows, {jtl.stat().st_size / 1e6:.0f} MB")
+            report("jmeter", run(K6_READER, jtl), "bare csv.reader loop", run(BARE_CSV, jtl))
+        if "gatling" in chosen:
+            log = Path(tmp) / "simulation.log"
+            write_gatling(log, args.requests)
+            print(f"Gatling simulation.log: {args.requests:,} requests, {log.stat().st_size / 1e6:.0f} MB")
+            report("gatling", run(K6_READER, log), "bare split-at-tabs loop", run(BARE_TABS, log))
+
+
+def measure_k6(tmp: Path, requests: int) -> None:
+    k6 = tmp / "k6.ndjson"
+    start = time.perf_counter()
+    write_k6(k6, requests)
+    print(
+        f"k6 NDJSON: {requests:,} requests, {k6.stat().st_size / 1e6:.0f} MB, written in {time.perf_counter() - start:.0f} s"
+    )
+    with open(k6, "rb") as written:
+        lines = sum(1 for _ in written)
+    print(f"  {lines:,} lines ({lines / requests:.1f} per request)")
+    report("k6-ndjson", run(K6_READER, k6), "bare orjson.loads loop", run(BARE_JSON_LINES, k6))
+    gz = tmp / "k6.ndjson.gz"
+    with open(k6, "rb") as source, gzip.open(gz, "wb", compresslevel=6) as target:
+        shutil.copyfileobj(source, target)
+    print(f"k6 NDJSON, gzip: {gz.stat().st_size / 1e6:.0f} MB")
+    report("k6-ndjson (.gz)", run(K6_READER, gz), "bare gzip + orjson.loads loop", run(BARE_JSON_LINES, gz))
 
 
 def report(ours_name: str, ours: tuple[float, float, int], bare_name: str, bare: tuple[float, float, int]) -> None:

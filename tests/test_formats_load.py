@@ -211,6 +211,49 @@ def test_gatling_log_and_binary_log() -> None:
         formats.read(GATLING / "gatling-repo_binary-format_simulation.log")
 
 
+def _gatling_log(path: Path, requests: int) -> None:
+    """The real log's records over several of the reader's blocks: groups, failures, Windows line ends."""
+    real = (GATLING / "gatling-repo_text-format_simulation.log").read_text().splitlines()
+    lines = real[:2]
+    for i in range(requests):
+        fields = real[2 + i % 8].split("\t")
+        fields[1] = ("shop,checkout" if i % 3 else "") if i % 5 else "shop"
+        fields[2] = f"{fields[2]} {i % 4}"
+        fields[5] = "KO" if i % 97 == 0 else "OK"
+        lines.append("\t".join(fields))
+    path.write_bytes(("\r\n".join([*lines, real[-1]]) + "\r\n").encode())
+
+
+def test_gatling_blocks_read_as_lines_do(tmp_path: Path) -> None:
+    """The block reader (numpy) and the line-by-line reader give the same series, in the same order."""
+    from perfgate.formats import gatling
+    from perfgate.formats.document import Document
+
+    log = tmp_path / "simulation.log"
+    _gatling_log(log, 60_000)
+    by_blocks = gatling._simulation_log(Document.open(log))
+    tally, version = gatling._by_lines(Document.open(log))
+    assert version == "2.0" and by_blocks.environment.tool_version == "2.0"
+    lines = tuple(tally.series())
+    assert [(s.name, s.metric) for s in by_blocks.series] == [(s.name, s.metric) for s in lines]
+    assert len(by_blocks.series) == 3 * 12  # 12 endpoints: latency, throughput and error rate each
+    for fast, slow in zip(by_blocks.series, lines, strict=True):
+        assert fast.summary == slow.summary
+        assert fast.samples.tolist() == slow.samples.tolist()
+
+
+def test_gatling_bad_record_is_named_by_line(tmp_path: Path) -> None:
+    log = tmp_path / "simulation.log"
+    _gatling_log(log, 30_000)
+    lines = log.read_bytes().split(b"\r\n")
+    fields = lines[20_001].split(b"\t")
+    fields[3] = b"soon"  # the start time
+    lines[20_001] = b"\t".join(fields)
+    log.write_bytes(b"\r\n".join(lines))
+    with pytest.raises(InputError, match=r"simulation\.log:20002: expected start and end times in ms, got 'soon'"):
+        formats.read(log)
+
+
 def test_gatling_stats_json_walks_groups() -> None:
     series = _by_key(GATLING / "stats.json")
     checkout = series[("shop / checkout", "latency")]

@@ -82,6 +82,8 @@ FIXTURES = [
     "iai/gungraun_delta.txt",
     "iai/gungraun_callgrind-all.txt",
     "iai/gungraun_ansi-escapes.txt",
+    "iai/gungraun_summary_v6.json",
+    "iai/gungraun_summary_v7.json",
 ]
 
 

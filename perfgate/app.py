@@ -17,7 +17,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, TextIO
 
-from perfgate import baseline, config, exchange, formats, vcs
+from perfgate import baseline, config, exchange, formats, progress, vcs
 from perfgate.config import Config, Resolved
 from perfgate.errors import InputError, NoBaseline, StoreError, UsageError
 from perfgate.gate import MIN_RUNS_FOR_TAU, Policy, Report, Settings, Side, Verdict, evaluate
@@ -104,7 +104,11 @@ def read_all(paths: Sequence[str], format_name: str | None, stdin: BinaryIO | No
     """Parse every file before anything is stored or compared, so one bad file stops the whole job.
     ``-`` reads ``stdin`` (at most once: a stream cannot be read twice)."""
     _stdin_once(paths)
-    return [_read_stdin(stdin, format_name) if p == STDIN else formats.read(p, format_name) for p in paths]
+    parsed = []
+    for p in paths:
+        parsed.append(_read_stdin(stdin, format_name) if p == STDIN else formats.read(p, format_name))
+        progress.files_done(len(parsed), len(paths))
+    return parsed
 
 
 def _stdin_once(paths: Sequence[str]) -> None:

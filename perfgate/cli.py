@@ -169,6 +169,7 @@ class _TerminalProgress:
         self._after = after
         self._bar: Any = None
         self._label, self._total, self._started, self._shown = "", 0, 0.0, 0
+        self._created = time.monotonic()
 
     def start(self, label: str, total: int | None) -> None:
         self.finish()
@@ -196,6 +197,12 @@ class _TerminalProgress:
         if self._bar is not None:
             self._bar.__exit__(None, None, None)
             self._bar = None
+
+    def files(self, done: int, total: int) -> None:
+        """A line counting the files read, once reading them has taken a couple of seconds."""
+        if time.monotonic() - self._created < self._after:
+            return
+        click.echo(f"\rread {done} of {total} files", file=sys.stderr, nl=done == total)
 
 
 @contextlib.contextmanager

@@ -18,5 +18,14 @@ class Sink(Protocol):
     def finish(self) -> None:
         """The file has been read (or reading it failed)."""
 
+    def files(self, done: int, total: int) -> None:
+        """``done`` of the command's ``total`` files have been read (commands that read several)."""
+
 
 sink: contextvars.ContextVar[Sink | None] = contextvars.ContextVar("progress_sink", default=None)
+
+
+def files_done(done: int, total: int) -> None:
+    """Tell the sink, if any, how many of several files have been read."""
+    if total > 1 and (watcher := sink.get()) is not None:
+        watcher.files(done, total)

@@ -366,8 +366,11 @@ def test_a_dash_reads_standard_input(run_cli: Invoke) -> None:
     assert twice.exit_code == 2 and "can be given only once" in twice.output
 
 
-def _compare_on_a_terminal(tmp_path: Path, *args: str, after: str = "0") -> tuple[int, str, str]:
-    """Run `perfgate compare` with stderr on a pseudo-terminal (as a person at a terminal sees it)."""
+def _compare_on_a_terminal(
+    tmp_path: Path, *args: str, after: str = "0", command: tuple[str, ...] = ("compare",), files: int = 1
+) -> tuple[int, str, str]:
+    """Run `perfgate compare` on a JMeter file (or ``command`` on ``files`` copies of it) with stderr on a
+    pseudo-terminal (as a person at a terminal sees it)."""
     import os
     import pty
     import subprocess
@@ -379,6 +382,9 @@ def _compare_on_a_terminal(tmp_path: Path, *args: str, after: str = "0") -> tupl
     ]
     results = tmp_path / "results.jtl"
     results.write_text("\n".join(rows) + "\n")
+    paths = [str(results)] * 2  # compare: the file against itself
+    if command != ("compare",):  # several files: copies, as a glob over a results folder would give
+        paths = [str(shutil.copy(results, tmp_path / f"results-{i}.jtl")) for i in range(files)]
     main_fd, terminal = pty.openpty()
     env = {**os.environ, "PERFGATE_PROGRESS_AFTER": after, "NO_COLOR": "1"}
     seen: list[bytes] = []
@@ -396,7 +402,7 @@ def _compare_on_a_terminal(tmp_path: Path, *args: str, after: str = "0") -> tupl
     reader = threading.Thread(target=drain, daemon=True)
     reader.start()
     done = subprocess.run(
-        [sys.executable, "-m", "perfgate", "compare", *args, str(results), str(results)],
+        [sys.executable, "-m", "perfgate", *command, *args, *paths],
         stdout=subprocess.PIPE, stderr=terminal, env=env, timeout=120, check=False, cwd=tmp_path,
     )  # fmt: skip
     os.close(terminal)
@@ -414,6 +420,16 @@ def test_long_reads_show_progress_on_a_terminal_only(tmp_path: Path) -> None:
     assert code == 0 and "reading" not in err
     code, _, err = _compare_on_a_terminal(tmp_path, after="60")  # quick reads print nothing
     assert code == 0 and "reading" not in err
+
+
+def test_ingest_of_several_files_counts_them_on_a_terminal(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'history.db'}"
+    command = ("ingest", "--db", db, "--commit", "abc123", "--branch", "main")
+    code, _, err = _compare_on_a_terminal(tmp_path, command=command, files=3)
+    assert code == 0, err
+    assert "read 1 of 3 files" in err and "read 3 of 3 files" in err
+    code, _, err = _compare_on_a_terminal(tmp_path, command=command, files=3, after="60")
+    assert code == 0 and "files" not in err
 
 
 def test_no_progress_when_stderr_is_not_a_terminal(

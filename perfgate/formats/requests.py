@@ -6,6 +6,10 @@ failed and, where the tool says, when it was sent; at the end every endpoint bec
 ``error_rate`` series and, with times, a ``throughput`` series: requests per second in each of up to
 MAX_WINDOWS equal time windows (the run's own variation, so a rate is never judged on one number). With
 times, the error rate also keeps its rate per window, so a drift within a long run can be seen.
+
+Each request held costs 16 bytes; once a run has held COMPACT_AFTER of them, they fold into a bounded
+`sketch.Sketch` per endpoint (exact count, mean, stddev, min and max; percentiles within 0.1 %; the same
+reservoir), and so does every further FOLD_EVERY: memory then stays flat however long the run.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import numpy as np
 import numpy.typing as npt
 
 from perfgate.formats.build import error_rate
+from perfgate.formats.sketch import Sketch
 from perfgate.model import Direction, FloatArray, SampleKind, Series, Summary, as_samples
 from perfgate.units import normalize
 
@@ -25,6 +30,8 @@ RESERVOIR = 100_000  # request samples kept per endpoint; the summary is exact o
 MAX_WINDOWS = 30  # throughput windows per endpoint and run
 MIN_PER_WINDOW = 20  # requests per window on average, at least: fewer windows for a quiet endpoint
 SEED = 20_261_123
+COMPACT_AFTER = 8_000_000  # requests held in full per run (128 MB) before the tallies fold into sketches
+FOLD_EVERY = 1_000_000  # after that, requests held between folds
 
 
 @dataclass
@@ -33,6 +40,16 @@ class _Endpoint:
     failed: int = 0
     sent: array[float] = field(default_factory=lambda: array("d"))  # seconds since the epoch, when known
     failed_at: array[float] = field(default_factory=lambda: array("d"))  # when the failed requests were sent
+    sketch: Sketch | None = None  # what earlier requests folded into, on a very long run
+
+    def fold(self) -> None:
+        """Move the requests held into the sketch."""
+        if self.sketch is None:
+            self.sketch = Sketch(RESERVOIR, SEED)
+        self.sketch.add(np.frombuffer(self.latencies, dtype=np.float64))
+        self.sketch.add_times(np.frombuffer(self.sent, dtype=np.float64))
+        self.sketch.add_failures(np.frombuffer(self.failed_at, dtype=np.float64))
+        self.latencies, self.sent, self.failed_at = array("d"), array("d"), array("d")
 
 
 @dataclass
@@ -41,6 +58,8 @@ class RequestTally:
 
     unit: str = "ms"
     endpoints: dict[str, _Endpoint] = field(default_factory=dict)
+    held: int = 0  # requests held in full, over every endpoint
+    fold_at: int = field(default_factory=lambda: COMPACT_AFTER)
 
     def add(self, name: str, latency: float, failed: bool, sent: float | None = None) -> None:
         endpoint = self._endpoint(name)
@@ -50,6 +69,9 @@ class RequestTally:
             endpoint.sent.append(sent)
             if failed:
                 endpoint.failed_at.append(sent)
+        self.held += 1
+        if self.held >= self.fold_at:
+            self._fold()
 
     def extend(self, name: str, latencies: FloatArray, failed: BoolArray, sent: FloatArray | None) -> None:
         """Many requests of one endpoint at once (readers that convert a batch of rows with numpy)."""
@@ -59,6 +81,14 @@ class RequestTally:
         if sent is not None:
             endpoint.sent.frombytes(np.ascontiguousarray(sent, dtype=np.float64).tobytes())
             endpoint.failed_at.frombytes(np.ascontiguousarray(sent[failed], dtype=np.float64).tobytes())
+        self.held += len(latencies)
+        if self.held >= self.fold_at:
+            self._fold()
+
+    def _fold(self) -> None:
+        for endpoint in self.endpoints.values():
+            endpoint.fold()
+        self.held, self.fold_at = 0, FOLD_EVERY
 
     def fail(self, name: str, sent: float | None = None) -> None:
         """A failure reported apart from the latency (k6 writes http_req_failed as its own point)."""
@@ -74,6 +104,9 @@ class RequestTally:
         return endpoint
 
     def series(self, reservoir: int | None = None) -> list[Series]:
+        if any(e.sketch is not None for e in self.endpoints.values()):
+            self._fold()
+            return [s for name, e in self.endpoints.items() for s in _sketched(name, e, self.unit)]
         out: list[Series] = []
         for name, endpoint in self.endpoints.items():
             requests = len(endpoint.latencies)
@@ -97,6 +130,61 @@ class RequestTally:
                     errors = replace(errors, kind=SampleKind.WINDOW, samples=window_rates)
             out.append(errors)
         return out
+
+
+def _sketched(name: str, endpoint: _Endpoint, unit: str) -> list[Series]:
+    """An endpoint of a very long run: the same series as the exact path, from its sketch."""
+    sketch = endpoint.sketch
+    if sketch is None or not sketch.count:
+        return []
+    conversion = normalize(unit)
+    factor = conversion.factor
+    s = sketch.summary()
+
+    def scaled(value: float | None) -> float | None:
+        return None if value is None else value * factor
+
+    summary = replace(
+        s,
+        mean=scaled(s.mean),
+        stddev=scaled(s.stddev),
+        min=scaled(s.min),
+        median=scaled(s.median),
+        p90=scaled(s.p90),
+        p95=scaled(s.p95),
+        p99=scaled(s.p99),
+        max=scaled(s.max),
+    )
+    latency = Series(
+        name,
+        "latency",
+        conversion.canonical,
+        Direction.LOWER_IS_BETTER,
+        SampleKind.REQUEST,
+        summary,
+        as_samples(sketch.samples() * factor),
+    )
+    errors = error_rate(name, endpoint.failed, sketch.count)
+    out = [latency]
+    windows = min(MAX_WINDOWS, sketch.count // MIN_PER_WINDOW)
+    if sketch.timed == sketch.count and windows >= 2 and sketch.last_sent > sketch.first_sent:
+        edges = np.linspace(sketch.first_sent, sketch.last_sent, windows + 1)
+        sent, failed = sketch.per_window(edges)
+        samples = as_samples(sent / float(edges[1] - edges[0]))
+        out.append(
+            Series(
+                name,
+                "throughput",
+                "1/s",
+                Direction.HIGHER_IS_BETTER,
+                SampleKind.WINDOW,
+                replace(Summary.of(samples), count=sketch.count),
+                samples,
+            )
+        )
+        if int(failed.sum()) == endpoint.failed:
+            errors = replace(errors, kind=SampleKind.WINDOW, samples=as_samples(failed / np.maximum(sent, 1)))
+    return [*out, errors]
 
 
 def latency_series(name: str, latencies: array[float], unit: str, reservoir: int = RESERVOIR) -> Series:

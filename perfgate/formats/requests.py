@@ -117,17 +117,10 @@ class RequestTally:
             windows = _windows(endpoint.sent) if len(endpoint.sent) == requests else None
             if windows is not None:
                 sent, _ = np.histogram(np.frombuffer(endpoint.sent, dtype=np.float64), bins=windows)
-                width = float(windows[1] - windows[0])
-                samples = as_samples(sent / width)
-                summary = replace(Summary.of(samples), count=requests)
-                out.append(
-                    Series(name, "throughput", "1/s", Direction.HIGHER_IS_BETTER, SampleKind.WINDOW, summary, samples)
-                )
+                out.append(_throughput(name, requests, sent.astype(np.float64), windows))
                 if len(endpoint.failed_at) == endpoint.failed:
                     failed, _ = np.histogram(np.frombuffer(endpoint.failed_at, dtype=np.float64), bins=windows)
-                    # The summary stays the exact rate over all requests; the samples are the rate per window.
-                    window_rates = as_samples(failed / np.maximum(sent, 1))
-                    errors = replace(errors, kind=SampleKind.WINDOW, samples=window_rates)
+                    errors = _windowed(errors, failed.astype(np.float64), sent.astype(np.float64))
             out.append(errors)
         return out
 
@@ -155,36 +148,32 @@ def _sketched(name: str, endpoint: _Endpoint, unit: str) -> list[Series]:
         p99=scaled(s.p99),
         max=scaled(s.max),
     )
-    latency = Series(
-        name,
-        "latency",
-        conversion.canonical,
-        Direction.LOWER_IS_BETTER,
-        SampleKind.REQUEST,
-        summary,
-        as_samples(sketch.samples() * factor),
-    )
+    out = [_latency(name, conversion.canonical, summary, as_samples(sketch.samples() * factor))]
     errors = error_rate(name, endpoint.failed, sketch.count)
-    out = [latency]
     windows = min(MAX_WINDOWS, sketch.count // MIN_PER_WINDOW)
     if sketch.timed == sketch.count and windows >= 2 and sketch.last_sent > sketch.first_sent:
         edges = np.linspace(sketch.first_sent, sketch.last_sent, windows + 1)
         sent, failed = sketch.per_window(edges)
-        samples = as_samples(sent / float(edges[1] - edges[0]))
-        out.append(
-            Series(
-                name,
-                "throughput",
-                "1/s",
-                Direction.HIGHER_IS_BETTER,
-                SampleKind.WINDOW,
-                replace(Summary.of(samples), count=sketch.count),
-                samples,
-            )
-        )
+        out.append(_throughput(name, sketch.count, sent, edges))
         if int(failed.sum()) == endpoint.failed:
-            errors = replace(errors, kind=SampleKind.WINDOW, samples=as_samples(failed / np.maximum(sent, 1)))
+            errors = _windowed(errors, failed, sent)
     return [*out, errors]
+
+
+def _latency(name: str, unit: str, summary: Summary, samples: FloatArray) -> Series:
+    return Series(name, "latency", unit, Direction.LOWER_IS_BETTER, SampleKind.REQUEST, summary, samples)
+
+
+def _throughput(name: str, requests: int, sent: FloatArray, edges: FloatArray) -> Series:
+    """Requests per second in each window; the summary's count is the endpoint's requests."""
+    samples = as_samples(sent / float(edges[1] - edges[0]))
+    summary = replace(Summary.of(samples), count=requests)
+    return Series(name, "throughput", "1/s", Direction.HIGHER_IS_BETTER, SampleKind.WINDOW, summary, samples)
+
+
+def _windowed(errors: Series, failed: FloatArray, sent: FloatArray) -> Series:
+    """The summary stays the exact rate over all requests; the samples are the rate per window."""
+    return replace(errors, kind=SampleKind.WINDOW, samples=as_samples(failed / np.maximum(sent, 1)))
 
 
 def latency_series(name: str, latencies: array[float], unit: str, reservoir: int = RESERVOIR) -> Series:
@@ -195,15 +184,7 @@ def latency_series(name: str, latencies: array[float], unit: str, reservoir: int
     if values.size > reservoir:
         keep = np.sort(np.random.default_rng(SEED).choice(values.size, reservoir, replace=False))
         values = values[keep]
-    return Series(
-        name,
-        "latency",
-        conversion.canonical,
-        Direction.LOWER_IS_BETTER,
-        SampleKind.REQUEST,
-        summary,
-        as_samples(values),
-    )
+    return _latency(name, conversion.canonical, summary, as_samples(values))
 
 
 def _windows(sent: array[float]) -> FloatArray | None:

@@ -72,6 +72,7 @@ FIXTURES = [
     "benchmarkjs/benchmarkjs_output.txt",
     "catch2/catch2_output_v2.txt",
     "catch2/catch2_output_v3.txt",
+    "catch2/catch2_xml_v3.7.1.xml",
     "julia/julia_output.json",
     "pyperf/telco.json",
     "pyperf/mult_list_py37.json",

@@ -7,11 +7,17 @@
 with times in ``ns``, ``us``, ``ms`` or ``s``. The mean and standard deviation over the samples become the
 series' summary (count = samples); the bootstrap bounds (``low``/``high``) are not used. Names may contain
 spaces and punctuation: the numbers are read from the end of the line. One summary per benchmark and run.
+
+The XML reporter (``--reporter xml``) is read too: each ``BenchmarkResults`` element's ``samples`` and its
+``mean`` and ``standardDeviation`` values (nanoseconds), under the same names as the console's, so a project can
+switch between the two and keep its history. Catch2's JSON reporter (3.x) leaves benchmarks out.
 """
 
 from __future__ import annotations
 
+import math
 import re
+import xml.etree.ElementTree as ET
 
 from perfgate.errors import InputError
 from perfgate.formats import Format
@@ -26,11 +32,69 @@ _FIRST = re.compile(rf"^(?P<name>\S.*?)\s+(?P<samples>\d+)\s+(?P<iterations>\d+)
 _STATS = re.compile(rf"^\s+{_TIME}\s+{_TIME}\s+{_TIME}\s*$")
 
 
+def _is_xml(doc: Document) -> bool:
+    head = doc.head.lstrip()[:600]
+    return head.startswith(b"<?xml") and (b"<Catch2TestRun" in head or b"<Catch name=" in head)
+
+
 def sniff(doc: Document) -> bool:
-    return any(_HEADER.match(line) for line in doc.head_lines(2000))
+    return _is_xml(doc) or any(_HEADER.match(line) for line in doc.head_lines(2000))
 
 
 def parse(doc: Document) -> ParsedResults:
+    return _xml(doc) if _is_xml(doc) else _console(doc)
+
+
+def _xml(doc: Document) -> ParsedResults:
+    series: list[Series] = []
+    version = None
+    try:
+        with doc.stream() as stream:
+            for event, element in ET.iterparse(stream, events=("start", "end")):
+                if event == "start" and element.tag in ("Catch2TestRun", "Catch"):
+                    version = element.get("catch2-version") or version
+                elif event == "end" and element.tag == "BenchmarkResults":
+                    series.append(_xml_benchmark(doc, element))
+                    element.clear()
+    except ET.ParseError as exc:
+        raise InputError(doc.path, f"not XML perfgate reads: {exc}") from None
+    if not series:
+        raise InputError(
+            doc.path, "a Catch2 XML report without BenchmarkResults: were the benchmarks run (not skipped with a tag)?"
+        )
+    return ParsedResults(doc.path, FORMAT.name, tuple(series), Environment(tool="catch2", tool_version=version))
+
+
+def _xml_benchmark(doc: Document, element: ET.Element) -> Series:
+    name = element.get("name") or ""
+    where = f"BenchmarkResults[name={name!r}]"
+
+    def number(value: str | None, key: str) -> float:
+        try:
+            parsed = float(value or "")
+        except ValueError:
+            raise doc.error(f"{where}.{key}", f"expected a number, got {value!r}") from None
+        if not math.isfinite(parsed) or parsed < 0:
+            raise doc.error(f"{where}.{key}", f"expected a number of nanoseconds, got {value!r}")
+        return parsed
+
+    mean, spread = element.find("mean"), element.find("standardDeviation")
+    if not name or mean is None or spread is None:
+        raise doc.error(where, "expected a name, a mean and a standardDeviation")
+    samples = number(element.get("samples"), "samples")
+    if not samples.is_integer() or samples < 1:
+        raise doc.error(f"{where}.samples", f"expected a count of samples, got {element.get('samples')!r}")
+    return summarised(
+        name,
+        "time",
+        "ns",
+        count=int(samples),
+        mean=number(mean.get("value"), "mean.value"),
+        stddev=number(spread.get("value"), "standardDeviation.value"),
+    )
+
+
+def _console(doc: Document) -> ParsedResults:
     lines = doc.text().splitlines()
     series: list[Series] = []
     version = None
@@ -65,7 +129,7 @@ def _seconds(value: str, unit: str) -> float:
 
 FORMAT = Format(
     name="catch2",
-    description="Catch2 console output of BENCHMARK (v2 and v3)",
+    description="Catch2 console output of BENCHMARK (v2 and v3), or its XML reporter (--reporter xml)",
     yields="mean and standard deviation of the time per benchmark (summary, count = samples)",
     sniff=sniff,
     parse=parse,

@@ -22,7 +22,7 @@ from perfgate import __version__, limits, progress
 from perfgate.choices import COMMENT_POLICIES, DEFAULT_SUITE, FAIL_ON
 from perfgate.errors import PerfgateError, UsageError
 from perfgate.render import OUTPUT_FORMATS
-from perfgate.units import parse_size
+from perfgate.units import format_value, parse_size
 
 if TYPE_CHECKING:
     from perfgate.store import Store
@@ -784,7 +784,7 @@ def site_command(
             store.close()
     click.echo(
         f"wrote {out}: {outcome.series} series in {len(outcome.suites)} suite(s), "
-        f"{outcome.pages} pages, {outcome.bytes / 1e6:.1f} MB",
+        f"{outcome.pages} pages ({format_value(outcome.bytes, 'B')} besides the assets)",
         err=True,
     )
 

@@ -273,6 +273,29 @@ def test_the_chart_is_keyboard_navigable_and_zooms(run_cli: Invoke, stored: str,
     assert page.evaluate("window.perfgateChart.scales.x.min") == first
 
 
+def test_a_series_with_one_run_is_drawn_around_it(run_cli: Invoke, tmp_path: Path, open_page: Any) -> None:
+    """The README's first steps: one run ingested, then the site. The chart shows a day either side of it."""
+    db = f"sqlite:///{tmp_path / 'one.db'}"
+    store = Store(db)
+    store_history(store, history(SHAPES[:1], end=END, runs=1, runs_in_period=1), END)
+    store.close()
+    out = _build_one(run_cli, db)
+    page = open_page((out / site.series_path("default", SHAPES[0].name, "time")).as_uri())
+    page.wait_for_function("window.perfgateChart !== undefined")
+    span = page.evaluate("window.perfgateChart.scales.x.max - window.perfgateChart.scales.x.min")
+    assert span == pytest.approx(2 * 86400)
+    page.click("#recent")
+    assert page.evaluate("window.perfgateChart.scales.x.max - window.perfgateChart.scales.x.min") == span
+    assert page.locator("#data tbody tr").count() == 1
+    assert "too few runs" in page.inner_text("header")
+
+
+def _build_one(run_cli: Invoke, db: str) -> Path:
+    result = run_cli("site", "one", "--db", db, "--until", UNTIL)
+    assert result.exit_code == 0, result.output
+    return Path("one").resolve()
+
+
 def test_dark_mode_follows_the_system(run_cli: Invoke, stored: str, open_page: Any) -> None:
     out = _build(run_cli, stored)
     light = open_page((out / "index.html").as_uri(), color_scheme="light")

@@ -127,7 +127,9 @@
       plugins: [stepMarks],
       hooks: { setCursor: [showTip] },
     };
-    return new uPlot(options, data, box);
+    var made = new uPlot(options, data, box);
+    if (xs.length === 1) made.setScale("x", { min: xs[0] - 86400, max: xs[0] + 86400 });  // not uPlot's span of years
+    return made;
   }
 
   function showTip(u) {
@@ -192,9 +194,13 @@
     chart.setSize({ width: Math.max(box.clientWidth, 280), height: 320 });
   });
 
-  function showAll() { chart.setScale("x", { min: xs[0], max: xs[xs.length - 1] }); }
+  function showAll() {
+    var one = xs.length === 1 ? 86400 : 0;
+    chart.setScale("x", { min: xs[0] - one, max: xs[xs.length - 1] + one });
+  }
   document.getElementById("reset").addEventListener("click", showAll);
   document.getElementById("recent").addEventListener("click", function () {
+    if (xs.length < 2) return showAll();
     chart.setScale("x", { min: runTimes[Math.max(0, runs - 30)], max: xs[xs.length - 1] });
   });
 

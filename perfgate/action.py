@@ -22,7 +22,7 @@ from perfgate.gate import FAILING, WARNING, Report, Settings, Verdict
 from perfgate.github_env import GitHubContext, append_summary, write_outputs
 from perfgate.model import GateDecision, Origin, ParsedResults
 from perfgate.render import json_report, junit, markdown, text
-from perfgate.site import series_url
+from perfgate.site_address import series_url
 from perfgate.store import Store
 
 REPORT_FILE = "perfgate-report.json"

@@ -9,7 +9,6 @@ import contextlib
 import io
 import os
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
@@ -765,6 +764,8 @@ def site_command(
       perfgate site public/ --repository acme/shop
       perfgate site public/ --from-export runs.jsonl --days 180
     """
+    import tempfile
+
     from perfgate import app
 
     cfg = app.load_config(config_path, Path.cwd())

@@ -425,11 +425,14 @@ def _deterministic(b: _Pooled, c: _Pooled, settings: Settings, policy: Policy) -
     return _compared(b, c, verdict, reason, change=change, p_value=None, test="deterministic", max_regression=delta)
 
 
-def _compared(b: _Pooled, c: _Pooled, verdict: Verdict, reason: str, **tested: Any) -> Comparison:
-    """A verdict on a pair of pooled series: their name, metric, unit, direction, summaries and sample counts,
-    and what the test found (``tested``: change, ci, p_value, …; n_baseline/n_candidate to override)."""
-    s = b.series
-    fields: dict[str, Any] = {"n_baseline": int(b.values.size), "n_candidate": int(c.values.size), **tested}
+def _compared(b: _Pooled | None, c: _Pooled | None, verdict: Verdict, reason: str, **tested: Any) -> Comparison:
+    """A verdict on a pair of pooled series (one side missing for new and missing series): their name, metric,
+    unit, direction, summaries and sample counts, and what the test found (``tested``: change, ci, p_value, …;
+    n_baseline/n_candidate to override)."""
+    present = b or c
+    assert present is not None
+    s = present.series
+    sizes = {"n_baseline": int(b.values.size) if b else 0, "n_candidate": int(c.values.size) if c else 0}
     return Comparison(
         name=s.name,
         metric=s.metric,
@@ -437,9 +440,9 @@ def _compared(b: _Pooled, c: _Pooled, verdict: Verdict, reason: str, **tested: A
         direction=s.direction,
         verdict=verdict,
         reason=reason,
-        baseline=b.summary,
-        candidate=c.summary,
-        **fields,
+        baseline=b.summary if b else None,
+        candidate=c.summary if c else None,
+        **{**sizes, **tested},
     )
 
 
@@ -569,26 +572,10 @@ def _insufficient(b: _Pooled, c: _Pooled, settings: Settings, gated: int) -> Com
 
 
 def _unpaired(b: _Pooled | None, c: _Pooled | None) -> Comparison:
-    present = c or b
-    assert present is not None
-    s = present.series
     if c is not None:
-        verdict, reason = Verdict.NEW, "not in the baseline: nothing to compare with yet"
-    else:
-        verdict = Verdict.MISSING
-        reason = "in the baseline but not in the candidate (did the benchmark fail or get renamed?)"
-    return Comparison(
-        name=s.name,
-        metric=s.metric,
-        unit=s.unit,
-        direction=s.direction,
-        verdict=verdict,
-        reason=reason,
-        baseline=b.summary if b else None,
-        candidate=c.summary if c else None,
-        n_baseline=int(b.values.size) if b else 0,
-        n_candidate=int(c.values.size) if c else 0,
-    )
+        return _compared(b, c, Verdict.NEW, "not in the baseline: nothing to compare with yet")
+    reason = "in the baseline but not in the candidate (did the benchmark fail or get renamed?)"
+    return _compared(b, c, Verdict.MISSING, reason)
 
 
 # --- drift within a run ----------------------------------------------------------------------

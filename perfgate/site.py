@@ -1,15 +1,13 @@
 """The history site's content: one page per series of main's runs, and an index with the period's findings.
 
 Pure: histories, gate decisions and budgets in, `Site` out; `render/site.py` writes it as files. A series
-page's address depends only on (suite, name, metric), so the PR comment and the digest can link to it
-without reading the site.
+page's address (`site_address`) depends only on (suite, name, metric), so the PR comment and the digest can
+link to it without reading the site.
 """
 
 from __future__ import annotations
 
-import hashlib
 import math
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -21,21 +19,12 @@ from perfgate import trend
 from perfgate.config import Budget, Limit, first_match
 from perfgate.digest import Digest, History, Point
 from perfgate.model import GateDecision
+from perfgate.site_address import series_path, series_url
+
+__all__ = ["PullMark", "SeriesPage", "Site", "build", "series_path", "series_url"]
 
 # Budget statistics a series page can draw: the median line, and p95 when every run has it (load tests).
 DRAWN_STATISTICS = {"median": "median", "p50": "median", "mean": "median", "p95": "p95"}
-
-
-def series_path(suite: str, name: str, metric: str) -> str:
-    """The series page's path inside the site: readable, and unique through a short hash of the key."""
-    readable = re.sub(r"[^A-Za-z0-9._]+", "-", f"{suite}-{name}-{metric}").strip("-.")[:80] or "series"
-    digest = hashlib.sha256(f"{suite}\0{name}\0{metric}".encode()).hexdigest()[:10]
-    return f"series/{readable}-{digest}.html"
-
-
-def series_url(site_url: str, suite: str, name: str, metric: str) -> str:
-    """The series page on a published site (``site_url`` is the site's root)."""
-    return site_url.rstrip("/") + "/" + series_path(suite, name, metric)
 
 
 @dataclass(frozen=True)

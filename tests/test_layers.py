@@ -34,6 +34,7 @@ LAYERS = {
     "limits": 7,
     "progress": 7,  # where a long read has got to: the command line listens
     "resources": 7,
+    "site_address": 7,  # a series page's path on the history site: the comment and the digest link to it
     "codec": 6.5,  # sample arrays as bytes: used by store and by the export format
     "errors": 8,  # the bottom of layer 7: units and model raise perfgate's errors
     "choices": 8,  # names of options shared by the command line and the Action: import-free

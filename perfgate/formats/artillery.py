@@ -16,7 +16,7 @@ import re
 from typing import Any
 
 from perfgate.formats import Format
-from perfgate.formats.build import error_rate, summarised
+from perfgate.formats.build import error_rate, summarised, throughput
 from perfgate.formats.document import Document, integer, mapping, measurement, require
 from perfgate.model import Direction, Environment, ParsedResults, SampleKind, Series, as_samples
 from perfgate.units import normalize
@@ -101,7 +101,7 @@ def _throughput(doc: Document, aggregate: dict[str, Any], periods: list[dict[str
     requests = integer(
         doc, mapping(aggregate.get("counters")).get("http.requests", 0), "aggregate.counters.http.requests"
     )
-    series = summarised(ALL, "throughput", "1/s", count=requests, mean=rate, median=rate)
+    series = throughput(ALL, rate, requests)
     by_period = [mapping(p.get("rates")).get("http.request_rate") for p in periods]
     rates = [float(r) for r in by_period if isinstance(r, int | float) and not isinstance(r, bool)]
     if len(rates) < 2:

@@ -59,6 +59,11 @@ def summarised(
     )
 
 
+def throughput(name: str, rate: float | None, requests: int) -> Series:
+    """An endpoint's requests per second as the tool summarised them (one value a run, summary-only)."""
+    return summarised(name, "throughput", "1/s", count=requests, mean=rate, median=rate)
+
+
 def error_rate(name: str, errors: int, requests: int) -> Series:
     """An endpoint's failed requests out of all: the rate, with the counts the gate tests (summary-only)."""
     rate = errors / requests if requests else 0.0

@@ -15,7 +15,7 @@ import numpy as np
 
 from perfgate.errors import InputError
 from perfgate.formats import Format
-from perfgate.formats.build import error_rate, summarised
+from perfgate.formats.build import error_rate, summarised, throughput
 from perfgate.formats.document import Document, integer, mapping
 from perfgate.formats.requests import RequestTally
 from perfgate.model import Environment, ParsedResults, Series
@@ -203,7 +203,7 @@ def _node_series(doc: Document, name: str, stats: dict[str, Any], where: str) ->
         p99=total("percentiles4"),
     )
     rate = total("meanNumberOfRequestsPerSecond")
-    out = [latency, summarised(name, "throughput", "1/s", count=count, mean=rate, median=rate)]
+    out = [latency, throughput(name, rate, count)]
     if errors is not None:
         out.append(error_rate(name, errors, count))
     return out

@@ -13,6 +13,7 @@ from typing import Any
 
 from perfgate.formats import Format
 from perfgate.formats.build import error_rate, summarised
+from perfgate.formats.build import throughput as rate_series
 from perfgate.formats.document import Document, integer, measurement, root_object
 from perfgate.model import Environment, ParsedResults, Series
 
@@ -60,7 +61,7 @@ def parse(doc: Document) -> ParsedResults:
         series.append(error_rate(label, errors, count))
         throughput = number("throughput")
         if throughput is not None:
-            series.append(summarised(label, "throughput", "1/s", count=count, mean=throughput, median=throughput))
+            series.append(rate_series(label, throughput, count))
     if not series:
         raise doc.error("", "no label with samples")
     return ParsedResults(doc.path, FORMAT.name, tuple(series), Environment(tool="jmeter"))

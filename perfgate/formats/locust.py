@@ -20,6 +20,7 @@ from perfgate import limits
 from perfgate.errors import InputError
 from perfgate.formats import Format
 from perfgate.formats.build import error_rate, summarised
+from perfgate.formats.build import throughput as build_throughput
 from perfgate.formats.document import Document
 from perfgate.model import Environment, ParsedResults, SampleKind, Series, as_samples
 from perfgate.units import normalize
@@ -78,7 +79,7 @@ def parse(doc: Document) -> ParsedResults:
             p99=column("99%"),
         )
         rate = _number(stats_path, line, row, "Requests/s")
-        throughput = summarised(name, "throughput", "1/s", count=count, mean=rate, median=rate)
+        throughput = build_throughput(name, rate, count)
         errors = error_rate(name, failures, count)
         history = windows.get((row["Type"], row["Name"]))
         if history is not None and history.medians:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from perfgate.formats import Format
-from perfgate.formats.build import error_rate, summarised
+from perfgate.formats.build import error_rate, summarised, throughput
 from perfgate.formats.document import Document, integer, measurement, require
 from perfgate.model import Environment, ParsedResults, Series
 
@@ -80,7 +80,7 @@ def _series(doc: Document, name: str, report: Any, where: str) -> list[Series]:
     out = [latency]
     rate = measurement(doc, report, "throughput", where)
     if rate is not None:
-        out.append(summarised(name, "throughput", "1/s", count=requests, mean=rate, median=rate))
+        out.append(throughput(name, rate, requests))
     success = report.get("success")
     if not isinstance(success, int | float) or isinstance(success, bool) or not 0 <= success <= 1:
         raise doc.error(f"{prefix}success", f"expected a ratio from 0 to 1, got {success!r}")

@@ -16,7 +16,7 @@ import re
 
 from perfgate.errors import InputError
 from perfgate.formats import Format
-from perfgate.formats.build import error_rate, summarised
+from perfgate.formats.build import error_rate, summarised, throughput
 from perfgate.formats.document import Document
 from perfgate.model import Environment, ParsedResults
 
@@ -67,7 +67,7 @@ def parse(doc: Document) -> ParsedResults:
     ]
     if rate := next((m for line in text if (m := _RATE.match(line))), None):
         per_second = float(rate.group("rate"))
-        series.append(summarised(name, "throughput", "1/s", count=count, mean=per_second, median=per_second))
+        series.append(throughput(name, per_second, count))
     non_2xx = sum(int(m.group("n")) for line in text if (m := _NON_2XX.match(line)))
     socket = next((tuple(map(int, m.groups())) for line in text if (m := _SOCKET.match(line))), (0, 0, 0, 0))
     attempts = count + socket[0]

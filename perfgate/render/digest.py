@@ -29,7 +29,7 @@ from perfgate.digest import (
 from perfgate.gate import format_change
 from perfgate.render import chart
 from perfgate.resources import resource_dir
-from perfgate.site import series_url
+from perfgate.site_address import series_url
 from perfgate.trend import MAX_P
 from perfgate.units import format_value
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import csv
 import gzip
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -11,7 +13,7 @@ import pytest
 from perfgate import formats
 from perfgate.errors import InputError
 from perfgate.formats import requests
-from perfgate.model import Direction, SampleKind
+from perfgate.model import Direction, SampleKind, Series
 
 from .conftest import DATA
 
@@ -139,6 +141,81 @@ def test_jmeter_csv_without_header_uses_the_default_columns(tmp_path: Path) -> N
     assert [s.summary for s in formats.read(path).series] == [
         s.summary for s in formats.read(JMETER / "HTMLReportTestFile.csv").series
     ]
+
+
+def _jmeter_both_ways(path: Path) -> tuple[list[Series], list[Series]]:
+    """The column reader's (numpy) series and the row reader's (csv module) series of one file."""
+    from perfgate.formats import jmeter
+    from perfgate.formats.document import Document
+
+    columns = jmeter._read_columns(Document.open(path))
+    assert columns is not None, "the column reader gave up"
+    rows = requests.RequestTally("ms")
+    jmeter._read_csv(Document.open(path), rows)
+    return columns.series(), rows.series()
+
+
+def _assert_same_series(fast: list[Series], slow: list[Series]) -> None:
+    assert [(s.name, s.metric) for s in fast] == [(s.name, s.metric) for s in slow]
+    for a, b in zip(fast, slow, strict=True):
+        assert a.summary == b.summary, a.key
+        assert a.samples.tolist() == b.samples.tolist(), a.key
+
+
+@pytest.mark.parametrize("fixture", ["HTMLReportTestFile.csv", "filewithtransactions.csv", "multiLineCSV.jtl"])
+def test_jmeter_csv_column_and_row_readers_agree(fixture: str) -> None:
+    fast, slow = _jmeter_both_ways(JMETER / fixture)
+    assert fast
+    _assert_same_series(fast, slow)
+
+
+def test_jmeter_csv_readers_agree_over_many_chunks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Real rows (quoted labels with line breaks and doubled quotes, failures, transactions) over several of
+    the column reader's chunks, ending exactly at a chunk's end; Windows line ends; no header."""
+    from perfgate.formats import jmeter
+
+    monkeypatch.setattr(jmeter, "_CHUNK_ROWS", 7)
+    real = [
+        row
+        for name in ("HTMLReportTestFile.csv", "multiLineCSV.jtl")
+        for row in list(csv.reader((JMETER / name).open(newline="")))[1:]
+    ]
+    path = tmp_path / "many.jtl"
+    with path.open("w", newline="") as out:
+        writer = csv.writer(out, lineterminator="\r\n")
+        for row in real[: 7 * (len(real) // 7)]:
+            writer.writerow(row[:7] + row[7:] + [""] * (len(jmeter.DEFAULT_COLUMNS) - len(row)))
+    fast, slow = _jmeter_both_ways(path)
+    assert sum(s.summary.count for s in fast if s.metric == "latency") == 7 * (len(real) // 7)
+    _assert_same_series(fast, slow)
+
+
+@pytest.mark.parametrize(
+    ("edit", "why"),
+    [
+        (lambda t: t.replace(",true,", ",TRUE,", 1), "success other than true/false"),
+        (lambda t: re.sub(r"\n1551783627543,", "\n2019/03/05 10:00:27,", t, count=1), "a date timeStamp"),
+        (lambda t: t.replace("\n1551783627543,192,", "\n1551783627543,-1,", 1), "a negative elapsed time"),
+        (lambda t: t + "1551783627999,12,short\n", "a short row"),
+    ],
+)
+def test_jmeter_unusual_csv_is_left_to_the_row_reader(tmp_path: Path, edit, why: str) -> None:  # type: ignore[no-untyped-def]
+    from perfgate.formats import jmeter
+    from perfgate.formats.document import Document
+
+    path = tmp_path / "unusual.csv"
+    path.write_text(edit((JMETER / "HTMLReportTestFile.csv").read_text()))
+    assert path.read_text() != (JMETER / "HTMLReportTestFile.csv").read_text()
+    assert jmeter._read_columns(Document.open(path)) is None, why
+
+
+def test_jmeter_a_date_timestamp_is_read_by_the_row_reader_without_throughput(tmp_path: Path) -> None:
+    text = (JMETER / "HTMLReportTestFile.csv").read_text()
+    path = tmp_path / "dates.csv"
+    path.write_text(re.sub(r"\n\d{13},", "\n2019/03/05 10:00:27,", text))
+    series = _by_key(path)
+    assert series[("JR-OK", "latency")].summary.count == 252  # type: ignore[attr-defined]
+    assert ("JR-OK", "throughput") not in series
 
 
 def test_jmeter_xml_counts_top_level_samples_only() -> None:

@@ -16,19 +16,21 @@ import itertools
 import math
 import operator
 import re
+import warnings
 import xml.etree.ElementTree as ET
 from array import array
 from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from perfgate import limits
 from perfgate.errors import InputError
 from perfgate.formats import Format
 from perfgate.formats.document import Document
 from perfgate.formats.requests import RequestTally
-from perfgate.model import Environment, ParsedResults
+from perfgate.model import Environment, FloatArray, ParsedResults
 
 # What JMeter writes when print_field_names is off (jmeter.properties defaults, JMeter 5.x).
 DEFAULT_COLUMNS = [
@@ -79,6 +81,8 @@ def parse(doc: Document) -> ParsedResults:
     tally = RequestTally("ms")
     if _is_xml(doc):
         _read_xml(doc, tally)
+    elif (columns := _read_columns(doc)) is not None:
+        tally = columns
     else:
         _read_csv(doc, tally)
     if not tally.endpoints:
@@ -91,29 +95,92 @@ def _delimiter(line: str) -> str:
 
 
 @contextlib.contextmanager
-def _csv_rows(doc: Document) -> Iterator[tuple[list[str], Any, int]]:
-    """The columns (from the header, or JMeter's defaults), a csv.reader over the data rows, and how many lines
-    come before them (the reader counts lines from where it starts)."""
+def _csv_lines(doc: Document) -> Iterator[tuple[list[str], str, Iterator[str], int]]:
+    """The columns (from the header, or JMeter's defaults), the delimiter, the text lines from the first data
+    row on, and how many lines come before them."""
     with doc.stream() as binary:
         text = io.TextIOWrapper(binary, encoding="utf-8", errors="replace", newline="")
         first = text.readline()
         delimiter = _delimiter(first)
         header = next(csv.reader([first], delimiter=delimiter))
         if not _FIRST_FIELD.match(first):  # a header line, whatever its columns
-            columns, rows, skipped = header, csv.reader(text, delimiter=delimiter), 1
+            columns, lines, skipped = header, iter(text), 1
         else:
-            columns, rows, skipped = DEFAULT_COLUMNS, csv.reader(_chain(first, text), delimiter=delimiter), 0
+            columns, lines, skipped = DEFAULT_COLUMNS, itertools.chain([first], text), 0
         missing = [c for c in ("elapsed", "label", "success") if c not in columns]
         if missing:
             raise InputError(
                 doc.path, f"expected the columns elapsed, label and success; missing {', '.join(missing)}", where="1"
             )
+        yield columns, delimiter, lines, skipped
+
+
+@contextlib.contextmanager
+def _csv_rows(doc: Document) -> Iterator[tuple[list[str], Any, int]]:
+    """The columns, a csv.reader over the data rows, and how many lines come before them (the reader counts
+    lines from where it starts)."""
+    with _csv_lines(doc) as (columns, delimiter, lines, skipped):
         csv.field_size_limit(limits.input_limits.get().line_bytes)
-        yield columns, rows, skipped
+        yield columns, csv.reader(lines, delimiter=delimiter), skipped
+
+
+def _read_columns(doc: Document) -> RequestTally | None:
+    """A file as JMeter writes it, at C speed: numpy's CSV reader (the csv module's quoting rules: quoted
+    fields, doubled quotes, line breaks within quotes) converts a chunk of rows at a time into typed columns
+    of the fields perfgate reads, and the last one (so that a short row is an error). None when anything is
+    unusual (a number that is not one, a short row, a success other than true/false, a date timeStamp, a label
+    over the line limit): the row reader then reads the file, or names the line at fault."""
+    tally = RequestTally("ms")
+    cap = limits.input_limits.get().line_bytes
+    index: dict[str, int] = {}  # label -> its code, in the order labels first appear
+    with _csv_lines(doc) as (columns, delimiter, lines, _):
+        wanted = [columns.index(c) for c in ("label", "elapsed", "success")]
+        timed = "timeStamp" in columns
+        if timed:
+            wanted.append(columns.index("timeStamp"))
+        if len(columns) - 1 not in wanted:
+            wanted.append(len(columns) - 1)
+        numeric = {1, 3}  # elapsed and timeStamp, by position in ``wanted``
+        dtype = np.dtype([(f"f{i}", np.float64 if i in numeric else object) for i in range(len(wanted))])
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # numpy's "input contained no data" at the end of a file
+            while True:
+                try:
+                    chunk = np.loadtxt(
+                        lines,
+                        delimiter=delimiter,
+                        quotechar='"',
+                        comments=None,
+                        usecols=wanted,
+                        dtype=dtype,
+                        max_rows=_CHUNK_ROWS,
+                        ndmin=1,
+                    )
+                except ValueError:
+                    return None
+                labels, latencies, success = chunk["f0"], chunk["f1"], chunk["f2"]
+                ok = success == _OK
+                if not bool(np.all(latencies >= 0)) or not bool(np.all(ok | (success == "false"))):
+                    return None
+                try:
+                    codes = np.fromiter(map(index.__getitem__, labels), dtype=np.intp, count=len(labels))
+                except KeyError:  # new labels: numbered in the order they first appear
+                    for name in dict.fromkeys(labels):
+                        if name not in index:
+                            if len(name) > cap:
+                                return None
+                            index[name] = len(index)
+                    codes = np.fromiter(map(index.__getitem__, labels), dtype=np.intp, count=len(labels))
+                sent = chunk["f3"] / 1000 if timed else None
+                if sent is not None and not bool(np.all(np.isfinite(sent))):
+                    return None
+                _tally_by_label(tally, list(index), codes, latencies, ~ok, sent)
+                if len(chunk) < _CHUNK_ROWS:
+                    return tally
 
 
 def _read_csv(doc: Document, tally: RequestTally) -> None:
-    """Rows are taken a few hundred at a time and their fields converted with C-level loops (map, zip, islice)
+    """The row reader, for the files the column reader leaves (and to name the line of a bad row). Rows are taken a few hundred at a time and their fields converted with C-level loops (map, zip, islice)
     into flat arrays, tallied every few thousand rows: a Python statement per row would cost more than parsing
     the CSV. A batch that holds a bad row is read again, row by row, to name its line."""
     with _csv_rows(doc) as (columns, rows, skipped):
@@ -144,6 +211,7 @@ def _read_csv(doc: Document, tally: RequestTally) -> None:
 # garbage collector) and tallied many thousands at a time (numpy's cost per call).
 _ROWS = 256
 _BATCH = 16_384
+_CHUNK_ROWS = 65_536  # rows numpy reads at a time: a few MB of columns
 _OK = "true"
 
 
@@ -191,14 +259,26 @@ class _Pending:
         sent = np.frombuffer(self.sent, dtype=np.float64) / 1000 if self.sent is not None else None
         if sent is not None and not bool(np.all(np.isfinite(sent))):
             sent = None
-        for name, k in self.labels.items():
-            rows = codes == k
-            if rows.any():
-                tally.extend(name, latencies[rows], failed[rows], None if sent is None else sent[rows])
+        _tally_by_label(tally, list(self.labels), codes, latencies, failed, sent)
         self.codes, self.latencies, self.failed = array("l"), array("d"), array("b")
         if self.sent is not None:
             self.sent = array("d")
         return True
+
+
+def _tally_by_label(
+    tally: RequestTally,
+    names: list[str],
+    codes: npt.NDArray[np.intp],
+    latencies: FloatArray,
+    failed: npt.NDArray[np.bool_],
+    sent: FloatArray | None,
+) -> None:
+    """Add rows to the tally, each to its label's endpoint (``names[code]``), in file order within a label."""
+    order = np.argsort(codes, kind="stable")
+    for rows in np.split(order, np.flatnonzero(np.diff(codes[order])) + 1):
+        if len(rows):
+            tally.extend(names[codes[rows[0]]], latencies[rows], failed[rows], None if sent is None else sent[rows])
 
 
 def _raise_first_bad_row(doc: Document) -> None:
@@ -222,11 +302,6 @@ def _is_milliseconds(text: str) -> bool:
     except ValueError:
         return False
     return value >= 0
-
-
-def _chain(first: str, rest: io.TextIOWrapper) -> Iterator[str]:
-    yield first
-    yield from rest
 
 
 def _read_xml(doc: Document, tally: RequestTally) -> None:

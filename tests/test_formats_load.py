@@ -288,35 +288,61 @@ def test_gatling_log_and_binary_log() -> None:
         formats.read(GATLING / "gatling-repo_binary-format_simulation.log")
 
 
-def _gatling_log(path: Path, requests: int) -> None:
-    """The real log's records over several of the reader's blocks: groups, failures, Windows line ends."""
+def _gatling_log(path: Path, requests: int, layout: str = "3.x", end: str = "\r\n") -> None:
+    """The real log's records over several of the reader's blocks: groups, failures, Windows line ends. With
+    layout "2.x", scenario and user id come first; with "no message", records end at their status."""
     real = (GATLING / "gatling-repo_text-format_simulation.log").read_text().splitlines()
     lines = real[:2]
     for i in range(requests):
         fields = real[2 + i % 8].split("\t")
         fields[1] = ("shop,checkout" if i % 3 else "") if i % 5 else "shop"
-        fields[2] = f"{fields[2]} {i % 4}"
+        fields[2] = f"{fields[2]} {i % 4} é"
         fields[5] = "KO" if i % 97 == 0 else "OK"
+        if layout == "2.x":
+            fields[1:1] = ["testScenario", str(i % 50)]
+        elif layout == "no message":
+            del fields[6:]
         lines.append("\t".join(fields))
-    path.write_bytes(("\r\n".join([*lines, real[-1]]) + "\r\n").encode())
+    path.write_bytes((end.join([*lines, real[-1]]) + (end if layout != "no message" else "")).encode())
 
 
-def test_gatling_blocks_read_as_lines_do(tmp_path: Path) -> None:
-    """The block reader (numpy) and the line-by-line reader give the same series, in the same order."""
+@pytest.mark.parametrize(("layout", "end"), [("3.x", "\r\n"), ("2.x", "\n"), ("no message", "\r\n")])
+def test_gatling_blocks_read_as_lines_do(tmp_path: Path, layout: str, end: str) -> None:
+    """The block reader (numpy on the bytes) and the line-by-line reader give the same series, in the same order."""
     from perfgate.formats import gatling
     from perfgate.formats.document import Document
 
     log = tmp_path / "simulation.log"
-    _gatling_log(log, 60_000)
-    by_blocks = gatling._simulation_log(Document.open(log))
-    tally, version = gatling._by_lines(Document.open(log))
-    assert version == "2.0" and by_blocks.environment.tool_version == "2.0"
-    lines = tuple(tally.series())
-    assert [(s.name, s.metric) for s in by_blocks.series] == [(s.name, s.metric) for s in lines]
-    assert len(by_blocks.series) == 3 * 12  # 12 endpoints: latency, throughput and error rate each
-    for fast, slow in zip(by_blocks.series, lines, strict=True):
-        assert fast.summary == slow.summary
-        assert fast.samples.tolist() == slow.samples.tolist()
+    _gatling_log(log, 60_000, layout, end)
+    assert log.stat().st_size > 2 * 1024 * 1024  # several blocks
+    blocks, version = gatling._by_blocks(Document.open(log))  # raises if it leaves the file to the line reader
+    by_lines, version_by_lines = gatling._by_lines(Document.open(log))
+    assert version == version_by_lines == "2.0"
+    fast, slow = blocks.series(), by_lines.series()
+    assert len(fast) == 3 * 12  # 12 endpoints: latency, throughput and error rate each
+    assert fast[0].name == "shop / Test Request 0 é"
+    _assert_same_series(fast, slow)
+
+
+@pytest.mark.parametrize(
+    ("record", "why"),
+    [
+        ("REQUEST\t\tx\t1000\t2000\tMAYBE\tmessage", "a status other than OK or KO"),
+        ("REQUEST\t\tx\t1000\tsoon\tOK\tmessage", "an end that is not a number"),
+        ("REQUEST\t\tx\t2000\t1000\tOK\tmessage", "an end before the start"),
+        ("REQUEST\t\tx\t1000\t2000", "too few fields"),
+        ("REQUEST\t\tx\t1000\t2000\tOK\ta\tb\tOK", "a record the line reader would read as 2.x"),
+    ],
+)
+def test_gatling_unusual_records_are_left_to_the_line_reader(tmp_path: Path, record: str, why: str) -> None:
+    from perfgate.formats import gatling
+    from perfgate.formats.document import Document
+
+    log = tmp_path / "simulation.log"
+    _gatling_log(log, 100, end="\n")
+    log.write_text(log.read_text() + record + "\n")
+    with pytest.raises(gatling._LineByLine):
+        gatling._by_blocks(Document.open(log))
 
 
 def test_gatling_bad_record_is_named_by_line(tmp_path: Path) -> None:

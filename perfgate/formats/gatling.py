@@ -12,13 +12,15 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
+from numpy.lib.stride_tricks import sliding_window_view
 
 from perfgate.errors import InputError
 from perfgate.formats import Format
 from perfgate.formats.build import error_rate, summarised, throughput
 from perfgate.formats.document import Document, integer, mapping
 from perfgate.formats.requests import RequestTally
-from perfgate.model import Environment, ParsedResults, Series
+from perfgate.model import Environment, FloatArray, ParsedResults, Series
 
 BINARY_HINT = (
     "a binary simulation.log (Gatling 3.13 and later), which perfgate does not read; "
@@ -52,8 +54,9 @@ def parse(doc: Document) -> ParsedResults:
 
 
 def _simulation_log(doc: Document) -> ParsedResults:
-    """Blocks of lines at a time, their fields converted by numpy (a Python statement per request would cost
-    ten times the splitting); a block the fast way cannot take is read again line by line, which names the line."""
+    """Blocks of lines at a time, their fields found and converted by numpy (a Python statement per request would
+    cost several times the reading); a file with a record the fast way does not take is read again line by line,
+    which reads it or names the line at fault."""
     try:
         tally, version = _by_blocks(doc)
     except _LineByLine:
@@ -69,54 +72,130 @@ class _LineByLine(Exception):
     """Something in a block that only the line-by-line reader handles or explains."""
 
 
-_REQUEST, _OK_KO = b"REQUEST", (b"OK", b"KO")
-# REQUEST records: 3.x has groups, name, start, end, status at fields 1-5; 2.x puts scenario and user id first.
-_LAYOUTS = ((9, 3), (6, 1))  # (fewest fields, where the groups field is)
+# REQUEST records: 3.x has groups, name, start, end, status (then a message) at fields 1-5; 2.x puts scenario and
+# user id first. The layout is where the groups field is.
+_LAYOUT_3, _LAYOUT_2 = 1, 3
+_REQUEST, _RUN = np.frombuffer(b"REQUEST\t", dtype=np.uint8), np.frombuffer(b"RUN\t", dtype=np.uint8)
+_PAD = 16  # bytes of padding around a block: a window of up to 15 digits never reaches outside it
+_TAB, _NEWLINE, _CR = 9, 10, 13
+_POWERS = 10.0 ** np.arange(15)[::-1]  # digit weights; 15 digits are exact in a float64
 
 
 def _by_blocks(doc: Document) -> tuple[RequestTally, str | None]:
+    """Each block's fields found in its bytes with numpy (where its tabs and line ends are), numbers converted
+    there too: Python objects are made only for the names. A bare loop that splits each line costs more."""
     tally = RequestTally("ms")
     version: str | None = None
-    labels: dict[tuple[bytes, bytes], int] = {}
+    codes_of: dict[bytes, int] = {}  # "groups<TAB>name" -> the endpoint's number, in the order they first appear
     names: list[str] = []
-    for first, block in doc.line_blocks():
-        if first == 1 and block and block[0].startswith(b"RUN\t"):
-            version = block[0].rstrip(b"\r").split(b"\t")[-1].decode("utf-8", "replace") or None
-        records = [line for line in block if line.startswith(b"REQUEST\t")]
-        if not records:
+    layout: int | None = None
+    for block in doc.blocks():
+        buf = np.frombuffer(b"\0" * _PAD + block + (b"" if block.endswith(b"\n") else b"\n") + b"\0" * _PAD, np.uint8)
+        records = _Records.find(buf)
+        if records.run is not None:  # the RUN record: its last field is Gatling's version
+            version = records.run.split(b"\t")[-1].decode("utf-8", "replace") or None
+        if not len(records.starts):
             continue
-        # Every record of the block split at once, without a list per line: with k fields per record, field i
-        # of every record is the slice [i::k] (a record with another number of fields breaks the REQUEST check).
-        k = records[0].count(b"\t") + 1
-        fields = b"\t".join(records).split(b"\t")
-        at = next((g for low, g in _LAYOUTS if k >= low and fields[g + 4] in _OK_KO), None)
-        if at is None or len(fields) != k * len(records) or fields[::k].count(_REQUEST) != len(records):
-            raise _LineByLine
-        groups, requests, statuses = fields[at::k], fields[at + 1 :: k], fields[at + 4 :: k]
-        n, failures = len(records), statuses.count(b"KO")
-        if statuses.count(b"OK") + failures != n:
-            raise _LineByLine
+        if layout is None:
+            layout = records.layout()
+        start, end, failed, keys = records.fields(layout)
         try:
-            start = np.array(list(map(int, fields[at + 2 :: k])), dtype=np.int64)
-            latency = (np.array(list(map(int, fields[at + 3 :: k])), dtype=np.int64) - start).astype(np.float64)
-        except (ValueError, OverflowError):
-            raise _LineByLine from None
+            codes = np.fromiter(map(codes_of.__getitem__, keys), np.intp, len(keys))
+        except KeyError:  # endpoints not seen before: numbered in the order they appear
+            for key in dict.fromkeys(keys):
+                if key not in codes_of:
+                    codes_of[key] = len(names)
+                    groups, _, name = key.partition(b"\t")
+                    names.append(_label(groups.decode("utf-8", "replace"), name.decode("utf-8", "replace")))
+            codes = np.fromiter(map(codes_of.__getitem__, keys), np.intp, len(keys))
+        latency = end - start
         if bool(np.any(latency < 0)):
             raise _LineByLine
-        try:
-            codes = np.fromiter(map(labels.__getitem__, zip(groups, requests, strict=True)), np.int64, n)
-        except KeyError:  # endpoints not seen before: numbered in the order they appear
-            for key in dict.fromkeys(zip(groups, requests, strict=True)):
-                if key not in labels:
-                    labels[key] = len(names)
-                    names.append(_label(key[0].decode("utf-8", "replace"), key[1].decode("utf-8", "replace")))
-            codes = np.fromiter(map(labels.__getitem__, zip(groups, requests, strict=True)), np.int64, n)
-        failed = np.fromiter(map(b"KO".__eq__, statuses), bool, n) if failures else np.zeros(n, dtype=bool)
         order = np.argsort(codes, kind="stable")  # one endpoint's requests together, in the file's order
-        bounds = np.flatnonzero(np.diff(codes[order])) + 1
-        for chunk in np.split(order, bounds):
-            tally.extend(names[codes[chunk[0]]], latency[chunk], failed[chunk], start[chunk] / 1000)
+        for rows in np.split(order, np.flatnonzero(np.diff(codes[order])) + 1):
+            tally.extend(names[codes[rows[0]]], latency[rows], failed[rows], start[rows] / 1000)
     return tally, version
+
+
+class _Records:
+    """The REQUEST records of one padded block (where each starts and ends, where its tabs are) and the block's
+    last RUN record, if it has one."""
+
+    def __init__(
+        self, buf: npt.NDArray[np.uint8], starts: npt.NDArray[np.intp], ends: npt.NDArray[np.intp], run: bytes | None
+    ) -> None:
+        self.buf, self.starts, self.ends, self.run = buf, starts, ends, run
+        self.tabs = np.flatnonzero(buf == _TAB)
+        self.first_tab = np.searchsorted(self.tabs, starts)
+        self.tab_count = np.searchsorted(self.tabs, ends) - self.first_tab
+
+    @classmethod
+    def find(cls, buf: npt.NDArray[np.uint8]) -> _Records:
+        line_ends = np.flatnonzero(buf == _NEWLINE)
+        starts = np.empty_like(line_ends)
+        starts[0], starts[1:] = _PAD, line_ends[:-1] + 1
+        request = (sliding_window_view(buf, len(_REQUEST))[starts] == _REQUEST).all(axis=1)
+        runs = np.flatnonzero((sliding_window_view(buf, len(_RUN))[starts] == _RUN).all(axis=1))
+        run = buf[starts[runs[-1]] : line_ends[runs[-1]]].tobytes().rstrip(b"\r") if len(runs) else None
+        ends = line_ends[request]
+        ends -= buf[ends - 1] == _CR  # a Windows line end
+        return cls(buf, starts[request], ends, run)
+
+    def layout(self) -> int:
+        """Which layout the first record has (where its OK/KO is), as the line-by-line reader decides it."""
+        line = self.buf[self.starts[0] : self.ends[0]].tobytes().split(b"\t")
+        if len(line) >= 9 and line[7] in (b"OK", b"KO"):
+            return _LAYOUT_2
+        if len(line) >= 6:
+            return _LAYOUT_3
+        raise _LineByLine
+
+    def fields(self, groups: int) -> tuple[FloatArray, FloatArray, npt.NDArray[np.bool_], list[bytes]]:
+        """Start and end (ms), whether it failed, and "groups<TAB>name" of every record; _LineByLine when a
+        record has fewer fields, a time that is not digits, or a status other than OK or KO."""
+        # As the line-by-line reader decides per line: 9 fields or more with OK/KO in the 8th are 2.x, else 3.x.
+        few = self.tab_count < 8 if groups == _LAYOUT_2 else (self.tab_count < 5) | (self.tab_count >= 8)
+        if bool(np.any(few)):
+            raise _LineByLine
+        before = [self.tabs[self.first_tab + groups - 1 + i] for i in range(5)]  # the tabs before groups..status
+        status_end = np.where(
+            self.tab_count > groups + 4,
+            self.tabs[np.minimum(self.first_tab + groups + 4, len(self.tabs) - 1)],
+            self.ends,
+        )
+        status = before[4] + 1
+        c0, c1 = self.buf[status], self.buf[status + 1]
+        failed = (c0 == ord("K")) & (c1 == ord("O"))
+        if bool(np.any(status_end - status != 2)) or not bool(np.all(failed | ((c0 == ord("O")) & (c1 == ord("K"))))):
+            raise _LineByLine
+        start = _integers(self.buf, before[2] + 1, before[3])
+        end = _integers(self.buf, before[3] + 1, before[4])
+        return start, end, failed, _slices(self.buf, before[0] + 1, before[2])
+
+
+def _integers(buf: npt.NDArray[np.uint8], begin: npt.NDArray[np.intp], end: npt.NDArray[np.intp]) -> FloatArray:
+    """The decimal integers at buf[begin:end], 1 to 15 digits each: the digits right-aligned in a window as
+    wide as the widest, weighted by powers of ten in one matrix product."""
+    width = end - begin
+    widest = int(width.max())
+    if int(width.min()) < 1 or widest > len(_POWERS):
+        raise _LineByLine
+    digits = sliding_window_view(buf, widest)[end - widest] - np.uint8(ord("0"))  # bytes below "0" wrap past 9
+    if int(width.min()) < widest:
+        digits[np.arange(widest) < (widest - width)[:, None]] = 0  # the bytes before a narrower number
+    if int(digits.max()) > 9:
+        raise _LineByLine
+    return digits @ _POWERS[-widest:]
+
+
+def _slices(buf: npt.NDArray[np.uint8], begin: npt.NDArray[np.intp], end: npt.NDArray[np.intp]) -> list[bytes]:
+    """buf[begin:end] of every record as bytes: one gather of them all, cut at newlines put in after each."""
+    lengths = end - begin + 1
+    stops = np.cumsum(lengths)
+    gathered = buf[np.arange(int(stops[-1])) + np.repeat(begin - (stops - lengths), lengths)]
+    gathered[stops - 1] = _NEWLINE
+    joined: bytes = gathered.tobytes()
+    return joined.split(b"\n")[:-1]
 
 
 def _label(groups: str, name: str) -> str:

@@ -180,6 +180,20 @@ def test_a_csv_field_over_the_line_limit_names_the_option(tmp_path: Path) -> Non
         formats.read(path)
 
 
+@pytest.mark.parametrize("fixture", ["k6/k6_points.ndjson.gz", "gatling/gatling-repo_text-format_simulation.log"])
+def test_a_streamed_line_over_the_line_limit_is_named(tmp_path: Path, fixture: str) -> None:
+    """A line that runs on over several read chunks (no line end for megabytes) stops the reader at its line,
+    after 3 MB of ordinary lines; both the line-by-line (k6) and the block (Gatling) readers."""
+    source = DATA / fixture
+    lines = (gzip.decompress(source.read_bytes()) if fixture.endswith(".gz") else source.read_bytes()).splitlines()
+    body = lines[1:]
+    many = lines[:1] + body * (3_000_000 // len(b"\n".join(body)) + 1)
+    path = _write(tmp_path, source.name.removesuffix(".gz"), b"\n".join([*many, b"x" * 3_000_000, *body]) + b"\n")
+    with _input_limits(line_bytes=1_500_000), pytest.raises(InputError) as raised:
+        formats.read(path)
+    assert f":{len(many) + 1}: a line longer than 1,500,000 bytes" in str(raised.value)
+
+
 def test_zone_less_times_are_utc(run_cli: Invoke) -> None:
     parsed = formats.read(DATA / "google-benchmark" / "googlecpp_output.json")
     assert parsed.recorded_at is not None and parsed.recorded_at.utcoffset() is not None

@@ -110,23 +110,30 @@ class Document:
         readers that find their fields with numpy in the bytes themselves. A line that goes on past the line
         limit is an error."""
         cap = limits.input_limits.get().line_bytes
-        number = 1  # of the first line not yet given out
+        given = 0  # bytes given out so far: the line too long starts there
         pending = b""
         with self.stream() as handle:
             while chunk := handle.read(_CHUNK):
                 cut = chunk.rfind(b"\n") + 1
-                if not cut:
+                if cut:
+                    block, pending = pending + chunk[:cut], chunk[cut:]
+                    yield block
+                    given += len(block)
+                else:
                     pending += chunk
-                    if len(pending) > cap:
-                        raise self._too_long(cap, number)
-                    continue
-                block, pending = pending + chunk[:cut], chunk[cut:]
-                yield block
-                number += block.count(b"\n")
                 if len(pending) > cap:
-                    raise self._too_long(cap, number)
+                    raise self._too_long(cap, self._line_at(given))
         if pending:
             yield pending
+
+    def _line_at(self, offset: int) -> int:
+        """The number of the line that starts at byte ``offset`` of the stream (for an error: reads it again)."""
+        number = 1
+        with self.stream() as handle:
+            while offset > 0 and (chunk := handle.read(min(_CHUNK, offset))):
+                number += chunk.count(b"\n")
+                offset -= len(chunk)
+        return number
 
     def _too_long(self, cap: int, number: int) -> InputError:
         return InputError(self.path, f"a line longer than {cap:,} bytes; {limits.RAISE_HINT}", where=str(number))

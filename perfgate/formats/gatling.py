@@ -75,7 +75,7 @@ class _LineByLine(Exception):
 # REQUEST records: 3.x has groups, name, start, end, status (then a message) at fields 1-5; 2.x puts scenario and
 # user id first. The layout is where the groups field is.
 _LAYOUT_3, _LAYOUT_2 = 1, 3
-_REQUEST, _RUN = np.frombuffer(b"REQUEST\t", dtype=np.uint8), np.frombuffer(b"RUN\t", dtype=np.uint8)
+_REQUEST, _RUN = np.frombuffer(b"REQUEST\t", dtype=np.uint64)[0], np.frombuffer(b"RUN\t", dtype=np.uint32)[0]
 _PAD = 16  # bytes of padding around a block: a window of up to 15 digits never reaches outside it
 _TAB, _NEWLINE, _CR = 9, 10, 13
 _POWERS = 10.0 ** np.arange(15)[::-1]  # digit weights; 15 digits are exact in a float64
@@ -134,8 +134,10 @@ class _Records:
         line_ends = np.flatnonzero(buf == _NEWLINE)
         starts = np.empty_like(line_ends)
         starts[0], starts[1:] = _PAD, line_ends[:-1] + 1
-        request = (sliding_window_view(buf, len(_REQUEST))[starts] == _REQUEST).all(axis=1)
-        runs = np.flatnonzero((sliding_window_view(buf, len(_RUN))[starts] == _RUN).all(axis=1))
+        # Each line's first 8 bytes as one integer (and its first 4 as another): one comparison per line.
+        heads = np.ascontiguousarray(sliding_window_view(buf, 8)[starts])
+        request = heads.view(np.uint64)[:, 0] == _REQUEST
+        runs = np.flatnonzero(heads[:, :4].copy().view(np.uint32)[:, 0] == _RUN)
         run = buf[starts[runs[-1]] : line_ends[runs[-1]]].tobytes().rstrip(b"\r") if len(runs) else None
         ends = line_ends[request]
         ends -= buf[ends - 1] == _CR  # a Windows line end

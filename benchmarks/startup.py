@@ -17,6 +17,8 @@ import sys
 import time
 from pathlib import Path
 
+from installed import compile_package
+
 ROOT = Path(__file__).resolve().parent.parent
 PERFGATE = Path(sys.executable).with_name("perfgate")
 EXAMPLE = ROOT / "examples" / "pytest-benchmark"
@@ -46,6 +48,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=15)
     args = parser.parse_args()
+    compile_package()
     times: dict[str, list[float]] = {name: [] for name in COMMANDS}
     for argv in COMMANDS.values():
         _time(argv)  # warm the file cache

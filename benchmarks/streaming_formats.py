@@ -29,6 +29,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from installed import compile_package
+
 from perfgate.formats.jmeter import DEFAULT_COLUMNS
 
 K6_READER = """
@@ -68,7 +70,6 @@ print(elapsed, int(open('/proc/self/status').read().split('VmHWM:')[1].split()[0
 """
 ROOT = Path(__file__).resolve().parent.parent
 REAL_K6 = ROOT / "tests" / "data" / "k6" / "k6_points.ndjson.gz"
-PACKAGE = ROOT / "perfgate"
 
 
 def _k6_iteration() -> list[tuple[str, str, dict[str, object]]]:
@@ -217,12 +218,6 @@ def measure_k6(tmp: Path, requests: int, repeat: int) -> None:
     report(
         "k6-ndjson (.gz)", run(K6_READER, gz, repeat), "bare gzip + orjson.loads loop", run(BARE_JSON_LINES, gz, repeat)
     )
-
-
-def compile_package() -> None:
-    """Compile perfgate's modules to bytecode first, as pip does when it installs the package: otherwise, with
-    PYTHONDONTWRITEBYTECODE set or a read-only checkout, every run would compile them again (~0.1 s)."""
-    subprocess.run([sys.executable, "-m", "compileall", "-q", str(PACKAGE)], check=True)
 
 
 def report(ours_name: str, ours: tuple[float, float, int], bare_name: str, bare: tuple[float, float, int]) -> None:

@@ -62,8 +62,9 @@ def hodges_lehmann(x: FloatArray, y: FloatArray, confidence: float = 0.90) -> Sh
     middle = ((size - 1) // 2, size // 2)  # the median: the mean of these two order statistics
     k = _interval_rank(n, m, confidence)
     ends = [k - 1, size - k] if k >= 1 else []
-    # Only these order statistics are needed: a partition finds them in linear time, a sort would not.
-    diffs = np.partition(diffs, sorted({*middle, *ends}))
+    # Only these order statistics are needed: a partition finds them in linear time, a sort would not. In
+    # place: the differences are this function's own, and a copy of a million of them costs as much.
+    diffs.partition(sorted({*middle, *ends}))
     estimate = float((diffs[middle[0]] + diffs[middle[1]]) / 2)
     if not ends:
         return ShiftInterval(estimate, -math.inf, math.inf, confidence)

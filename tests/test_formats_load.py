@@ -169,6 +169,18 @@ def test_jmeter_csv_column_and_row_readers_agree(fixture: str) -> None:
     _assert_same_series(fast, slow)
 
 
+def test_jmeter_csv_without_timestamps_is_read_by_columns(tmp_path: Path) -> None:
+    """Custom columns without timeStamp (and so no throughput), the thread's name last, tab-separated."""
+    rows = list(csv.reader((JMETER / "HTMLReportTestFile.csv").open(newline="")))
+    order = [c for c in rows[0] if c not in ("timeStamp", "threadName")] + ["threadName"]
+    path = tmp_path / "untimed.tsv"
+    with path.open("w", newline="") as out:
+        csv.writer(out, delimiter="\t").writerows([[row[rows[0].index(c)] for c in order] for row in rows])
+    fast, slow = _jmeter_both_ways(path)
+    assert {s.metric for s in fast} == {"latency", "error_rate"}
+    _assert_same_series(fast, slow)
+
+
 def test_jmeter_csv_readers_agree_over_many_chunks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Real rows (quoted labels with line breaks and doubled quotes, failures, transactions) over several of
     the column reader's chunks, ending exactly at a chunk's end; Windows line ends; no header."""

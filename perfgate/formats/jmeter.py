@@ -140,7 +140,7 @@ def _read_columns(doc: Document) -> RequestTally | None:
             wanted.append(columns.index("timeStamp"))
         if len(columns) - 1 not in wanted:
             wanted.append(len(columns) - 1)
-        numeric = {1, 3}  # elapsed and timeStamp, by position in ``wanted``
+        numeric = {1, 3} if timed else {1}  # elapsed and timeStamp, by position in ``wanted``
         dtype = np.dtype([(f"f{i}", np.float64 if i in numeric else object) for i in range(len(wanted))])
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)  # numpy's "input contained no data" at the end of a file
@@ -180,9 +180,10 @@ def _read_columns(doc: Document) -> RequestTally | None:
 
 
 def _read_csv(doc: Document, tally: RequestTally) -> None:
-    """The row reader, for the files the column reader leaves (and to name the line of a bad row). Rows are taken a few hundred at a time and their fields converted with C-level loops (map, zip, islice)
-    into flat arrays, tallied every few thousand rows: a Python statement per row would cost more than parsing
-    the CSV. A batch that holds a bad row is read again, row by row, to name its line."""
+    """The row reader, for the files the column reader leaves. Rows are taken a few hundred at a time and their
+    fields converted with C-level loops (map, zip, islice) into flat arrays, tallied every few thousand rows: a
+    Python statement per row would cost more than parsing the CSV. A batch that holds a bad row is read again,
+    row by row, to name its line."""
     with _csv_rows(doc) as (columns, rows, skipped):
         wanted = [columns.index(c) for c in ("label", "elapsed", "success")]
         if "timeStamp" in columns:

@@ -13,6 +13,8 @@ time within 1.5x of the bare reader.
   lines; the same gzipped against a gzip + orjson loop.
 - JMeter CSV JTL with JMeter's default columns. Bare reader: a csv.reader loop.
 - Gatling's text simulation.log (3.x records, groups, 1 % KO). Bare reader: a loop splitting lines at tabs.
+- One endpoint: memory's worst case, every request of a run on one endpoint, fed to the tally the readers share,
+  just below and past the point where it folds requests into a sketch.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from pathlib import Path
 from installed import compile_package
 
 from perfgate.formats.jmeter import DEFAULT_COLUMNS
+from perfgate.formats.requests import COMPACT_AFTER
 
 K6_READER = """
 import sys, time
@@ -67,6 +70,22 @@ with open(sys.argv[1], "rb") as handle:
         line.split(b"\\t")
 elapsed = time.perf_counter() - start
 print(elapsed, int(open('/proc/self/status').read().split('VmHWM:')[1].split()[0]) / 1024, 0)
+"""
+ONE_ENDPOINT = """
+import sys, time
+import numpy as np
+from perfgate.formats.requests import RequestTally
+requests, batch = int(sys.argv[1]), 65_536
+rng = np.random.default_rng(1)
+tally = RequestTally("ms")
+start = time.perf_counter()
+for first in range(0, requests, batch):
+    n = min(batch, requests - first)
+    sent = 1.7e9 + np.arange(first, first + n) / 1000
+    tally.extend("GET /only", rng.lognormal(4, 0.4, n), rng.random(n) < 0.01, sent)
+series = tally.series()
+elapsed = time.perf_counter() - start
+print(elapsed, int(open('/proc/self/status').read().split('VmHWM:')[1].split()[0]) / 1024, len(series))
 """
 ROOT = Path(__file__).resolve().parent.parent
 REAL_K6 = ROOT / "tests" / "data" / "k6" / "k6_points.ndjson.gz"
@@ -157,13 +176,13 @@ def write_gatling(path: Path, requests: int) -> None:
             )
 
 
-def run(script: str, path: Path, repeat: int) -> tuple[float, float, int]:
+def run(script: str, argument: Path | int, repeat: int) -> tuple[float, float, int]:
     """The best time and the peak RSS of a script in a fresh process, of ``repeat`` runs (VmHWM: getrusage's
     maxrss survives exec, so it would report this process's own peak). The best of a few, because this
     machine's neighbours slow single runs down by up to a half."""
     best: tuple[float, float, int] | None = None
     for _ in range(repeat):
-        done = subprocess.run([sys.executable, "-c", script, str(path)], capture_output=True, text=True, check=True)
+        done = subprocess.run([sys.executable, "-c", script, str(argument)], capture_output=True, text=True, check=True)
         elapsed, rss, series = done.stdout.split()
         if best is None or float(elapsed) < best[0]:
             best = float(elapsed), max(float(rss), best[1] if best else 0.0), int(series)
@@ -174,10 +193,12 @@ def run(script: str, path: Path, repeat: int) -> tuple[float, float, int]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=1_000_000)
-    parser.add_argument("--only", action="append", choices=("k6", "jmeter", "gatling"), help="Only this format.")
+    parser.add_argument(
+        "--only", action="append", choices=("k6", "jmeter", "gatling", "one-endpoint"), help="Only this measure."
+    )
     parser.add_argument("--repeat", type=int, default=3, help="Runs of each reader; the best time counts.")
     args = parser.parse_args()
-    chosen = set(args.only or ("k6", "jmeter", "gatling"))
+    chosen = set(args.only or ("k6", "jmeter", "gatling", "one-endpoint"))
     compile_package()
     with tempfile.TemporaryDirectory() as tmp:
         if "k6" in chosen:
@@ -191,6 +212,12 @@ def main() -> None:
                 report(
                     "jmeter", run(K6_READER, jtl, args.repeat), "bare csv.reader loop", run(BARE_CSV, jtl, args.repeat)
                 )
+        if "one-endpoint" in chosen:
+            # The worst case for memory: every request of a long run on one endpoint, so its arrays are the largest
+            # the tally holds and the sketch folds.
+            for requests in (COMPACT_AFTER - 1, 3 * COMPACT_AFTER):
+                elapsed, rss, _ = run(ONE_ENDPOINT, requests, 1)
+                print(f"One endpoint, {requests:,} requests through the tally: {elapsed:.1f} s, peak RSS {rss:.0f} MB")
         if "gatling" in chosen:
             log = Path(tmp) / "simulation.log"
             write_gatling(log, args.requests)

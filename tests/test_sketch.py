@@ -26,7 +26,9 @@ def _tally(lognormal: np.ndarray, sent: np.ndarray, failed: np.ndarray) -> dict[
     return {(s.name, s.metric): s for s in tally.series()}
 
 
-def test_a_folded_tally_matches_the_exact_one(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("fold_slice", [requests.FOLD_SLICE, 7_001])
+def test_a_folded_tally_matches_the_exact_one(monkeypatch: pytest.MonkeyPatch, fold_slice: int) -> None:
+    """Folded whole, and a few thousand requests at a time (as a real run's millions are, to bound memory)."""
     rng = np.random.default_rng(7)
     n = 300_000
     latencies = rng.lognormal(4, 0.5, n)
@@ -35,6 +37,7 @@ def test_a_folded_tally_matches_the_exact_one(monkeypatch: pytest.MonkeyPatch) -
     exact = _tally(latencies, sent, failed)
     monkeypatch.setattr(requests, "COMPACT_AFTER", 50_000)
     monkeypatch.setattr(requests, "FOLD_EVERY", 30_000)
+    monkeypatch.setattr(requests, "FOLD_SLICE", fold_slice)
     folded = _tally(latencies, sent, failed)
     assert folded.keys() == exact.keys()
     a, b = exact[("GET /orders", "latency")], folded[("GET /orders", "latency")]

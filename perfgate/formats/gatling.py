@@ -111,9 +111,7 @@ def _by_blocks(doc: Document) -> tuple[RequestTally, str | None]:
         latency = end - start
         if bool(np.any(latency < 0)):
             raise _LineByLine
-        order = np.argsort(codes, kind="stable")  # one endpoint's requests together, in the file's order
-        for rows in np.split(order, np.flatnonzero(np.diff(codes[order])) + 1):
-            tally.extend(names[codes[rows[0]]], latency[rows], failed[rows], start[rows] / 1000)
+        tally.extend_each(names, codes, latency, failed, start / 1000)
     return tally, version
 
 

@@ -23,14 +23,13 @@ from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 
 from perfgate import limits
 from perfgate.errors import InputError
 from perfgate.formats import Format
 from perfgate.formats.document import Document
 from perfgate.formats.requests import RequestTally
-from perfgate.model import Environment, FloatArray, ParsedResults
+from perfgate.model import Environment, ParsedResults
 
 # What JMeter writes when print_field_names is off (jmeter.properties defaults, JMeter 5.x).
 DEFAULT_COLUMNS = [
@@ -174,7 +173,7 @@ def _read_columns(doc: Document) -> RequestTally | None:
                 sent = chunk["f3"] / 1000 if timed else None
                 if sent is not None and not bool(np.all(np.isfinite(sent))):
                     return None
-                _tally_by_label(tally, list(index), codes, latencies, ~ok, sent)
+                tally.extend_each(list(index), codes, latencies, ~ok, sent)
                 if len(chunk) < _CHUNK_ROWS:
                     return tally
 
@@ -260,26 +259,11 @@ class _Pending:
         sent = np.frombuffer(self.sent, dtype=np.float64) / 1000 if self.sent is not None else None
         if sent is not None and not bool(np.all(np.isfinite(sent))):
             sent = None
-        _tally_by_label(tally, list(self.labels), codes, latencies, failed, sent)
+        tally.extend_each(list(self.labels), codes, latencies, failed, sent)
         self.codes, self.latencies, self.failed = array("l"), array("d"), array("b")
         if self.sent is not None:
             self.sent = array("d")
         return True
-
-
-def _tally_by_label(
-    tally: RequestTally,
-    names: list[str],
-    codes: npt.NDArray[np.intp],
-    latencies: FloatArray,
-    failed: npt.NDArray[np.bool_],
-    sent: FloatArray | None,
-) -> None:
-    """Add rows to the tally, each to its label's endpoint (``names[code]``), in file order within a label."""
-    order = np.argsort(codes, kind="stable")
-    for rows in np.split(order, np.flatnonzero(np.diff(codes[order])) + 1):
-        if len(rows):
-            tally.extend(names[codes[rows[0]]], latencies[rows], failed[rows], None if sent is None else sent[rows])
 
 
 def _raise_first_bad_row(doc: Document) -> None:

@@ -15,6 +15,7 @@ reservoir), and so does every further FOLD_EVERY: memory then stays flat however
 from __future__ import annotations
 
 from array import array
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -30,8 +31,9 @@ RESERVOIR = 100_000  # request samples kept per endpoint; the summary is exact o
 MAX_WINDOWS = 30  # throughput windows per endpoint and run
 MIN_PER_WINDOW = 20  # requests per window on average, at least: fewer windows for a quiet endpoint
 SEED = 20_261_123
-COMPACT_AFTER = 8_000_000  # requests held in full per run (128 MB) before the tallies fold into sketches
+COMPACT_AFTER = 4_000_000  # requests held in full per run (64 MB) before the tallies fold into sketches
 FOLD_EVERY = 1_000_000  # after that, requests held between folds
+FOLD_SLICE = 1 << 20  # requests the sketch takes at a time (8 MB of float64)
 
 
 @dataclass
@@ -43,13 +45,23 @@ class _Endpoint:
     sketch: Sketch | None = None  # what earlier requests folded into, on a very long run
 
     def fold(self) -> None:
-        """Move the requests held into the sketch."""
+        """Move the requests held into the sketch, a slice at a time: the sketch's work on a slice needs a few
+        temporary arrays its size, which for one endpoint's 4 million requests would be 32 MB each."""
         if self.sketch is None:
             self.sketch = Sketch(RESERVOIR, SEED)
-        self.sketch.add(np.frombuffer(self.latencies, dtype=np.float64))
-        self.sketch.add_times(np.frombuffer(self.sent, dtype=np.float64))
-        self.sketch.add_failures(np.frombuffer(self.failed_at, dtype=np.float64))
+        for values in _slices(self.latencies):
+            self.sketch.add(values)
+        for times in _slices(self.sent):
+            self.sketch.add_times(times)
+        for times in _slices(self.failed_at):
+            self.sketch.add_failures(times)
         self.latencies, self.sent, self.failed_at = array("d"), array("d"), array("d")
+
+
+def _slices(held: array[float]) -> Iterator[FloatArray]:
+    values = np.frombuffer(held, dtype=np.float64)
+    for start in range(0, values.size, FOLD_SLICE):
+        yield values[start : start + FOLD_SLICE]
 
 
 @dataclass
@@ -84,6 +96,21 @@ class RequestTally:
         self.held += len(latencies)
         if self.held >= self.fold_at:
             self._fold()
+
+    def extend_each(
+        self,
+        names: list[str],
+        codes: npt.NDArray[np.intp],
+        latencies: FloatArray,
+        failed: BoolArray,
+        sent: FloatArray | None,
+    ) -> None:
+        """Many requests of several endpoints at once, request i to endpoint ``names[codes[i]]``: grouped by a
+        stable sort, so that each endpoint's requests keep their order."""
+        order = np.argsort(codes, kind="stable")
+        for rows in np.split(order, np.flatnonzero(np.diff(codes[order])) + 1):
+            if len(rows):
+                self.extend(names[codes[rows[0]]], latencies[rows], failed[rows], None if sent is None else sent[rows])
 
     def _fold(self) -> None:
         for endpoint in self.endpoints.values():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import uuid
 from collections.abc import Callable, Iterator
@@ -12,6 +13,7 @@ from click.testing import CliRunner, Result
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from perfgate import limits
 from perfgate.cli import main
 
 DATA = Path(__file__).parent / "data"
@@ -20,6 +22,16 @@ GOLDEN = Path(__file__).parent / "golden"
 
 # The Postgres server the tests use; CI has one on this machine. A missing server fails the run.
 POSTGRES_ADMIN_URL = os.environ.get("PERFGATE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+@contextlib.contextmanager
+def input_limits(**smaller: int) -> Iterator[None]:
+    """Lower input limits for one block, as --max-input-size sets them for one command."""
+    token = limits.input_limits.set(limits.InputLimits(**smaller))
+    try:
+        yield
+    finally:
+        limits.input_limits.reset(token)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

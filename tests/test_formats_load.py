@@ -13,9 +13,10 @@ import pytest
 from perfgate import formats
 from perfgate.errors import InputError
 from perfgate.formats import requests
+from perfgate.formats.document import Document
 from perfgate.model import Direction, SampleKind, Series
 
-from .conftest import DATA
+from .conftest import DATA, input_limits
 
 K6 = DATA / "k6"
 
@@ -181,25 +182,45 @@ def test_jmeter_csv_without_timestamps_is_read_by_columns(tmp_path: Path) -> Non
     _assert_same_series(fast, slow)
 
 
-def test_jmeter_csv_readers_agree_over_many_chunks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Real rows (quoted labels with line breaks and doubled quotes, failures, transactions) over several of
-    the column reader's chunks, ending exactly at a chunk's end; Windows line ends; no header."""
-    from perfgate.formats import jmeter
+def test_jmeter_csv_readers_agree_over_many_blocks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Real rows (quoted labels with line breaks and doubled quotes, failures, transactions) over many of the
+    column reader's blocks, some of them cut within a quoted label; Windows line ends; no header."""
+    from perfgate.formats import document, jmeter
 
-    monkeypatch.setattr(jmeter, "_CHUNK_ROWS", 7)
-    real = [
-        row
+    monkeypatch.setattr(document, "_CHUNK", 300)  # blocks of a few rows
+    plain, multiline = (
+        list(csv.reader((JMETER / name).open(newline="")))[1:]
         for name in ("HTMLReportTestFile.csv", "multiLineCSV.jtl")
-        for row in list(csv.reader((JMETER / name).open(newline="")))[1:]
+    )
+    rows = [
+        row for i, row in enumerate(plain) for row in ([row, multiline[i % len(multiline)]] if i % 9 == 0 else [row])
     ]
     path = tmp_path / "many.jtl"
     with path.open("w", newline="") as out:
         writer = csv.writer(out, lineterminator="\r\n")
-        for row in real[: 7 * (len(real) // 7)]:
-            writer.writerow(row[:7] + row[7:] + [""] * (len(jmeter.DEFAULT_COLUMNS) - len(row)))
+        for row in rows:
+            writer.writerow(row + [""] * (len(jmeter.DEFAULT_COLUMNS) - len(row)))
+    blocks = list(jmeter._row_blocks(Document.open(path), 1 << 20))
+    assert len(blocks) < len(list(Document.open(path).blocks())), "no block ended within a quoted label"
     fast, slow = _jmeter_both_ways(path)
-    assert sum(s.summary.count for s in fast if s.metric == "latency") == 7 * (len(real) // 7)
+    assert sum(s.summary.count for s in fast if s.metric == "latency") == len(rows)
     _assert_same_series(fast, slow)
+
+
+def test_jmeter_a_quote_that_never_ends_is_left_to_the_row_reader(tmp_path: Path) -> None:
+    """numpy would read the rest of the file into one field; the column reader stops at the line limit."""
+    from perfgate.formats import jmeter
+
+    lines = (JMETER / "HTMLReportTestFile.csv").read_text().splitlines()
+    lines[3] = lines[3].replace(",JR-OK,", ',"JR-OK,', 1)
+    path = tmp_path / "unended.csv"
+    path.write_text("\n".join(lines * 40) + "\n")
+    with input_limits(line_bytes=20_000):
+        assert jmeter._read_columns(Document.open(path)) is None
+        with pytest.raises(
+            InputError, match=r"unended\.csv:\d+: not CSV perfgate reads: field larger than field limit"
+        ):
+            formats.read(path)
 
 
 @pytest.mark.parametrize(

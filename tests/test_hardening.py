@@ -3,7 +3,6 @@ or a safe rendering, and anything unexpected as an internal error (exit 4), neve
 
 from __future__ import annotations
 
-import contextlib
 import gzip
 import json
 import os
@@ -11,20 +10,19 @@ import sqlite3
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from perfgate import app, formats, limits
+from perfgate import app, formats
 from perfgate.config import Config
 from perfgate.errors import InputError, StoreError
 from perfgate.formats.document import Document
 from perfgate.store import Store
 from perfgate.store.database import mask_url
 
-from .conftest import DATA, EXAMPLES, Invoke
+from .conftest import DATA, EXAMPLES, Invoke, input_limits
 
 BASE = str(EXAMPLES / "pytest-benchmark" / "base.json")
 HEAD = str(EXAMPLES / "pytest-benchmark" / "head.json")
@@ -162,21 +160,11 @@ def test_non_utf8_locust_and_criterion_files(tmp_path: Path) -> None:
         formats.read(path)
 
 
-@contextlib.contextmanager
-def _input_limits(**smaller: int) -> Iterator[None]:
-    """Lower input limits for one block, as --max-input-size sets them for one command."""
-    token = limits.input_limits.set(limits.InputLimits(**smaller))
-    try:
-        yield
-    finally:
-        limits.input_limits.reset(token)
-
-
 def test_a_csv_field_over_the_line_limit_names_the_option(tmp_path: Path) -> None:
     jtl = (DATA / "jmeter" / "filewithtransactions.csv").read_text()
     head, rest = jtl.split("\n", 1)
     path = _write(tmp_path, "big.csv", f"{head}\n{rest.replace(',', ',' + 'x' * 200_000, 1)}")
-    with _input_limits(line_bytes=100_000), pytest.raises(InputError, match="--max-input-size"):
+    with input_limits(line_bytes=100_000), pytest.raises(InputError, match="--max-input-size"):
         formats.read(path)
 
 
@@ -189,7 +177,7 @@ def test_a_streamed_line_over_the_line_limit_is_named(tmp_path: Path, fixture: s
     body = lines[1:]
     many = lines[:1] + body * (3_000_000 // len(b"\n".join(body)) + 1)
     path = _write(tmp_path, source.name.removesuffix(".gz"), b"\n".join([*many, b"x" * 3_000_000, *body]) + b"\n")
-    with _input_limits(line_bytes=1_500_000), pytest.raises(InputError) as raised:
+    with input_limits(line_bytes=1_500_000), pytest.raises(InputError) as raised:
         formats.read(path)
     assert f":{len(many) + 1}: a line longer than 1,500,000 bytes" in str(raised.value)
 
@@ -253,7 +241,7 @@ def test_a_gzip_bomb_stops_at_the_size_limit(tmp_path: Path) -> None:
     with gzip.open(path, "wb") as out:
         out.write(b'{"benchmarks": [' + b" " * (8 * 1024 * 1024))
     assert path.stat().st_size < 100_000
-    with _input_limits(document_bytes=1024 * 1024), pytest.raises(InputError, match="more than 1,048,576 bytes"):
+    with input_limits(document_bytes=1024 * 1024), pytest.raises(InputError, match="more than 1,048,576 bytes"):
         formats.read(path)
 
 

@@ -93,89 +93,127 @@ def _delimiter(line: str) -> str:
     return "\t" if line.count("\t") > line.count(",") else ","
 
 
-@contextlib.contextmanager
-def _csv_lines(doc: Document) -> Iterator[tuple[list[str], str, Iterator[str], int]]:
-    """The columns (from the header, or JMeter's defaults), the delimiter, the text lines from the first data
-    row on, and how many lines come before them."""
-    with doc.stream() as binary:
-        text = io.TextIOWrapper(binary, encoding="utf-8", errors="replace", newline="")
-        first = text.readline()
-        delimiter = _delimiter(first)
-        header = next(csv.reader([first], delimiter=delimiter))
-        if not _FIRST_FIELD.match(first):  # a header line, whatever its columns
-            columns, lines, skipped = header, iter(text), 1
-        else:
-            columns, lines, skipped = DEFAULT_COLUMNS, itertools.chain([first], text), 0
-        missing = [c for c in ("elapsed", "label", "success") if c not in columns]
-        if missing:
-            raise InputError(
-                doc.path, f"expected the columns elapsed, label and success; missing {', '.join(missing)}", where="1"
-            )
-        yield columns, delimiter, lines, skipped
+def _header(doc: Document, first: str) -> tuple[list[str], str, bool]:
+    """From the first line: the columns (from the header, or JMeter's defaults), the delimiter, and whether the
+    line is a header."""
+    delimiter = _delimiter(first)
+    if _FIRST_FIELD.match(first):  # data: no header
+        columns, is_header = DEFAULT_COLUMNS, False
+    else:  # a header line, whatever its columns
+        columns, is_header = next(csv.reader([first], delimiter=delimiter)), True
+    missing = [c for c in ("elapsed", "label", "success") if c not in columns]
+    if missing:
+        raise InputError(
+            doc.path, f"expected the columns elapsed, label and success; missing {', '.join(missing)}", where="1"
+        )
+    return columns, delimiter, is_header
 
 
 @contextlib.contextmanager
 def _csv_rows(doc: Document) -> Iterator[tuple[list[str], Any, int]]:
     """The columns, a csv.reader over the data rows, and how many lines come before them (the reader counts
     lines from where it starts)."""
-    with _csv_lines(doc) as (columns, delimiter, lines, skipped):
+    with doc.stream() as binary:
+        text = io.TextIOWrapper(binary, encoding="utf-8", errors="replace", newline="")
+        first = text.readline()
+        columns, delimiter, is_header = _header(doc, first)
+        lines = iter(text) if is_header else itertools.chain([first], text)
         csv.field_size_limit(limits.input_limits.get().line_bytes)
-        yield columns, csv.reader(lines, delimiter=delimiter), skipped
+        yield columns, csv.reader(lines, delimiter=delimiter), int(is_header)
 
 
 def _read_columns(doc: Document) -> RequestTally | None:
     """A file as JMeter writes it, at C speed: numpy's CSV reader (the csv module's quoting rules: quoted
-    fields, doubled quotes, line breaks within quotes) converts a chunk of rows at a time into typed columns
-    of the fields perfgate reads, and the last one (so that a short row is an error). None when anything is
-    unusual (a number that is not one, a short row, a success other than true/false, a date timeStamp, a label
-    over the line limit): the row reader then reads the file, or names the line at fault."""
+    fields, doubled quotes, line breaks within quotes) converts each block of rows into typed columns of the
+    fields perfgate reads. None when anything is unusual (a number that is not one, a short row, a success
+    other than true/false, a date timeStamp, a label over the line limit, a quoted field that does not end):
+    the row reader then reads the file, or names the line at fault."""
     tally = RequestTally("ms")
     cap = limits.input_limits.get().line_bytes
-    index: dict[str, int] = {}  # label -> its code, in the order labels first appear
-    with _csv_lines(doc) as (columns, delimiter, lines, _):
-        wanted = [columns.index(c) for c in ("label", "elapsed", "success")]
-        timed = "timeStamp" in columns
-        if timed:
-            wanted.append(columns.index("timeStamp"))
-        if len(columns) - 1 not in wanted:
-            wanted.append(len(columns) - 1)
-        numeric = {1, 3} if timed else {1}  # elapsed and timeStamp, by position in ``wanted``
-        dtype = np.dtype([(f"f{i}", np.float64 if i in numeric else object) for i in range(len(wanted))])
+    labels: dict[str, int] = {}  # label -> its code, in the order labels first appear
+    table: _Table | None = None
+    try:
+        for block in _row_blocks(doc, cap):
+            if table is None:
+                first = io.StringIO(block, newline="").readline()
+                table = _Table(*_header(doc, first))
+                block = block[len(first) :] if table.has_header else block
+            if not table.tally(tally, block, labels, cap):
+                return None
+    except (ValueError, InputError, _Unusual):  # numpy's parse errors; a line or file over a limit
+        return None
+    return tally if table is not None else None  # an empty file: the row reader says what is wrong
+
+
+class _Table:
+    """How numpy reads a file's rows: the columns perfgate uses, typed, and the last one (so that a short row is
+    an error, as it is for the row reader)."""
+
+    def __init__(self, columns: list[str], delimiter: str, has_header: bool) -> None:
+        self.delimiter, self.has_header = delimiter, has_header
+        self.usecols = [columns.index(c) for c in ("label", "elapsed", "success")]
+        self.timed = "timeStamp" in columns
+        if self.timed:
+            self.usecols.append(columns.index("timeStamp"))
+        if len(columns) - 1 not in self.usecols:
+            self.usecols.append(len(columns) - 1)
+        numbers = {1, 3} if self.timed else {1}  # elapsed and timeStamp, by their place in usecols
+        self.dtype = np.dtype([(f"f{i}", np.float64 if i in numbers else object) for i in range(len(self.usecols))])
+
+    def tally(self, tally: RequestTally, block: str, labels: dict[str, int], cap: int) -> bool:
+        """Add a block's rows to the tally; False when a value is one the row reader should judge."""
         with warnings.catch_warnings():
-            warnings.simplefilter("ignore", UserWarning)  # numpy's "input contained no data" at the end of a file
-            while True:
-                try:
-                    chunk = np.loadtxt(
-                        lines,
-                        delimiter=delimiter,
-                        quotechar='"',
-                        comments=None,
-                        usecols=wanted,
-                        dtype=dtype,
-                        max_rows=_CHUNK_ROWS,
-                        ndmin=1,
-                    )
-                except ValueError:
-                    return None
-                labels, latencies, success = chunk["f0"], chunk["f1"], chunk["f2"]
-                ok = success == _OK
-                if not bool(np.all(latencies >= 0)) or not bool(np.all(ok | (success == "false"))):
-                    return None
-                try:
-                    codes = np.fromiter(map(index.__getitem__, labels), dtype=np.intp, count=len(labels))
-                except KeyError:  # new labels: numbered in the order they first appear
-                    for name in dict.fromkeys(labels):
-                        if name not in index:
-                            if len(name) > cap:
-                                return None
-                            index[name] = len(index)
-                    codes = np.fromiter(map(index.__getitem__, labels), dtype=np.intp, count=len(labels))
-                sent = chunk["f3"] / 1000 if timed else None
-                if sent is not None and not bool(np.all(np.isfinite(sent))):
-                    return None
-                tally.extend_each(list(index), codes, latencies, ~ok, sent)
-                if len(chunk) < _CHUNK_ROWS:
-                    return tally
+            warnings.simplefilter("ignore", UserWarning)  # numpy's "input contained no data"
+            rows = np.loadtxt(
+                io.StringIO(block, newline=""),
+                delimiter=self.delimiter,
+                quotechar='"',
+                comments=None,
+                usecols=self.usecols,
+                dtype=self.dtype,
+                ndmin=1,
+            )
+        names, latencies, success = rows["f0"], rows["f1"], rows["f2"]
+        ok = success == _OK
+        if not bool(np.all(latencies >= 0)) or not bool(np.all(ok | (success == "false"))):
+            return False
+        try:
+            codes = np.fromiter(map(labels.__getitem__, names), dtype=np.intp, count=len(names))
+        except KeyError:  # new labels: numbered in the order they first appear
+            for name in dict.fromkeys(names):
+                if name not in labels:
+                    if len(name) > cap:
+                        return False
+                    labels[name] = len(labels)
+            codes = np.fromiter(map(labels.__getitem__, names), dtype=np.intp, count=len(names))
+        sent = rows["f3"] / 1000 if self.timed else None
+        if sent is not None and not bool(np.all(np.isfinite(sent))):
+            return False
+        tally.extend_each(list(labels), codes, latencies, ~ok, sent)
+        return True
+
+
+class _Unusual(Exception):
+    """Something in the file that the column reader leaves to the row reader."""
+
+
+def _row_blocks(doc: Document, cap: int) -> Iterator[str]:
+    """The text a megabyte of whole rows at a time. A quoted field may hold line breaks, so a block with an odd
+    number of quotes goes on into the next; numpy never reads past a block, so a quote that does not end costs
+    at most the line limit before the row reader is left the file (JMeter doubles quotes within quoted fields:
+    its rows always hold an even number)."""
+    pending = ""
+    for raw in doc.blocks():
+        text = pending + raw.decode("utf-8", "replace")
+        if text.count('"') % 2:
+            if len(text) > cap:
+                raise _Unusual
+            pending = text
+            continue
+        pending = ""
+        yield text
+    if pending:
+        raise _Unusual
 
 
 def _read_csv(doc: Document, tally: RequestTally) -> None:
@@ -211,7 +249,6 @@ def _read_csv(doc: Document, tally: RequestTally) -> None:
 # garbage collector) and tallied many thousands at a time (numpy's cost per call).
 _ROWS = 256
 _BATCH = 16_384
-_CHUNK_ROWS = 65_536  # rows numpy reads at a time: a few MB of columns
 _OK = "true"
 
 

@@ -364,6 +364,7 @@ def test_gatling_blocks_read_as_lines_do(tmp_path: Path, layout: str, end: str) 
         ("REQUEST\t\tx\t1000\tsoon\tOK\tmessage", "an end that is not a number"),
         ("REQUEST\t\tx\t2000\t1000\tOK\tmessage", "an end before the start"),
         ("REQUEST\t\tx\t1000\t2000", "too few fields"),
+        ("REQUEST", "no fields at all"),
         ("REQUEST\t\tx\t1000\t2000\tOK\ta\tb\tOK", "a record the line reader would read as 2.x"),
     ],
 )

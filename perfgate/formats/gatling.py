@@ -75,7 +75,10 @@ class _LineByLine(Exception):
 # REQUEST records: 3.x has groups, name, start, end, status (then a message) at fields 1-5; 2.x puts scenario and
 # user id first. The layout is where the groups field is.
 _LAYOUT_3, _LAYOUT_2 = 1, 3
-_REQUEST, _RUN = np.frombuffer(b"REQUEST\t", dtype=np.uint64)[0], np.frombuffer(b"RUN\t", dtype=np.uint32)[0]
+# A line's first 8 bytes read as one integer, masked to the record type's letters (the byte after them must end
+# the field: a tab, or the line).
+_REQUEST, _REQUEST_MASK = (np.frombuffer(b, dtype=np.uint64)[0] for b in (b"REQUEST\0", b"\xff" * 7 + b"\0"))
+_RUN, _RUN_MASK = (np.frombuffer(b, dtype=np.uint64)[0] for b in (b"RUN\0\0\0\0\0", b"\xff" * 3 + b"\0" * 5))
 _PAD = 16  # bytes of padding around a block: a window of up to 15 digits never reaches outside it
 _TAB, _NEWLINE, _CR = 9, 10, 13
 _POWERS = 10.0 ** np.arange(15)[::-1]  # digit weights; 15 digits are exact in a float64
@@ -132,10 +135,10 @@ class _Records:
         line_ends = np.flatnonzero(buf == _NEWLINE)
         starts = np.empty_like(line_ends)
         starts[0], starts[1:] = _PAD, line_ends[:-1] + 1
-        # Each line's first 8 bytes as one integer (and its first 4 as another): one comparison per line.
         heads = np.ascontiguousarray(sliding_window_view(buf, 8)[starts])
-        request = heads.view(np.uint64)[:, 0] == _REQUEST
-        runs = np.flatnonzero(heads[:, :4].copy().view(np.uint32)[:, 0] == _RUN)
+        head = heads.view(np.uint64)[:, 0]
+        request = ((head & _REQUEST_MASK) == _REQUEST) & _ends_field(heads[:, 7])
+        runs = np.flatnonzero(((head & _RUN_MASK) == _RUN) & _ends_field(heads[:, 3]))
         run = buf[starts[runs[-1]] : line_ends[runs[-1]]].tobytes().rstrip(b"\r") if len(runs) else None
         ends = line_ends[request]
         ends -= buf[ends - 1] == _CR  # a Windows line end
@@ -171,6 +174,11 @@ class _Records:
         start = _integers(self.buf, before[2] + 1, before[3])
         end = _integers(self.buf, before[3] + 1, before[4])
         return start, end, failed, _slices(self.buf, before[0] + 1, before[2])
+
+
+def _ends_field(byte: npt.NDArray[np.uint8]) -> npt.NDArray[np.bool_]:
+    ends: npt.NDArray[np.bool_] = (byte == _TAB) | (byte == _NEWLINE) | (byte == _CR)
+    return ends
 
 
 def _integers(buf: npt.NDArray[np.uint8], begin: npt.NDArray[np.intp], end: npt.NDArray[np.intp]) -> FloatArray:

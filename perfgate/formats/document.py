@@ -96,14 +96,21 @@ class Document:
         statement per line costs more than parsing it). A line longer than the line limit is an error."""
         cap = limits.input_limits.get().line_bytes
         number = 1
-        for block in self.blocks():
-            lines = block.split(b"\n")
-            if not lines[-1]:
-                lines.pop()  # the block's last line end, not a blank line
-            if max(map(len, lines)) > cap:
-                raise self._too_long(cap, number + next(i for i, line in enumerate(lines) if len(line) > cap))
-            yield number, lines
-            number += len(lines)
+        pending = b""
+        with self.stream() as handle:
+            while chunk := handle.read(_CHUNK):
+                block = chunk.split(b"\n")
+                block[0] = pending + block[0]
+                pending = block.pop()
+                if block and max(map(len, block)) > cap:
+                    raise self._too_long(cap, number + next(i for i, line in enumerate(block) if len(line) > cap))
+                if len(pending) > cap:
+                    raise self._too_long(cap, number + len(block))
+                if block:
+                    yield number, block
+                number += len(block)
+        if pending:
+            yield number, [pending]
 
     def blocks(self) -> Iterator[bytes]:
         """The stream about a megabyte at a time, each block whole lines (the last may lack its ``\\n``): for

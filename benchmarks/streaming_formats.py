@@ -11,7 +11,8 @@ time within 1.5x of the bare reader.
   _receiving and _failed, and per iteration checks, group_duration, data_sent, data_received,
   iteration_duration and iterations (about 11 lines per request). Bare reader: an orjson.loads loop over the
   lines; the same gzipped against a gzip + orjson loop.
-- JMeter CSV JTL with JMeter's default columns. Bare reader: a csv.reader loop.
+- JMeter CSV JTL with JMeter's default columns. Bare reader: a csv.reader loop. JMeter XML JTL: an
+  ElementTree.iterparse loop that clears each element.
 - Gatling's text simulation.log (3.x records, groups, 1 % KO). Bare reader: a loop splitting lines at tabs.
 - One endpoint: memory's worst case, every request of a run on one endpoint, fed to the tally the readers share,
   just below and past the point where it folds requests into a sketch.
@@ -59,6 +60,15 @@ start = time.perf_counter()
 with (gzip.open if sys.argv[1].endswith(".gz") else open)(sys.argv[1], "rb") as handle:
     for line in handle:
         orjson.loads(line)
+elapsed = time.perf_counter() - start
+print(elapsed, int(open('/proc/self/status').read().split('VmHWM:')[1].split()[0]) / 1024, 0)
+"""
+BARE_XML = """
+import sys, time
+import xml.etree.ElementTree as ET
+start = time.perf_counter()
+for _, element in ET.iterparse(sys.argv[1]):
+    element.clear()
 elapsed = time.perf_counter() - start
 print(elapsed, int(open('/proc/self/status').read().split('VmHWM:')[1].split()[0]) / 1024, 0)
 """
@@ -161,6 +171,21 @@ def write_jmeter(path: Path, rows: int, quoted: bool = True) -> None:
             )
 
 
+def write_jmeter_xml(path: Path, samples: int) -> None:
+    """JMeter's XML JTL (jmeter.save.saveservice.output_format=xml), one httpSample element per request."""
+    rng = random.Random(4)
+    with open(path, "w") as out:
+        out.write('<?xml version="1.0" encoding="UTF-8"?>\n<testResults version="1.2">\n')
+        for i in range(samples):
+            ok = rng.random() > 0.01
+            out.write(
+                f'<httpSample t="{int(rng.lognormvariate(4.5, 0.4))}" it="0" lt="10" ct="2" ts="{1_700_000_000_000 + i * 3}" '
+                f's="{"true" if ok else "false"}" lb="Page {i % 4}" rc="{200 if ok else 500}" rm="OK" '
+                f'tn="Thread Group 1-{i % 50}" dt="text" by="1024" sby="256" ng="50" na="50"/>\n'
+            )
+        out.write("</testResults>\n")
+
+
 def write_gatling(path: Path, requests: int) -> None:
     rng = random.Random(3)
     with open(path, "w") as out:
@@ -212,6 +237,10 @@ def main() -> None:
                 report(
                     "jmeter", run(K6_READER, jtl, args.repeat), "bare csv.reader loop", run(BARE_CSV, jtl, args.repeat)
                 )
+            xml = Path(tmp) / "results.xml"
+            write_jmeter_xml(xml, args.requests)
+            print(f"JMeter XML: {args.requests:,} samples, {xml.stat().st_size / 1e6:.0f} MB")
+            report("jmeter", run(K6_READER, xml, args.repeat), "bare iterparse loop", run(BARE_XML, xml, args.repeat))
         if "one-endpoint" in chosen:
             # The worst case for memory: every request of a long run on one endpoint, so its arrays are the largest
             # the tally holds and the sketch folds.

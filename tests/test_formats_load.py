@@ -257,6 +257,42 @@ def test_jmeter_xml_counts_top_level_samples_only() -> None:
     assert series[("Home Page", "latency")].summary.count == 3  # type: ignore[attr-defined]
 
 
+def _jmeter_xml(path: Path, copies: int, drop_stamp_of: str | None = None) -> None:
+    """The real XML JTL's top-level samples (transactions with nested requests) many times over, a second
+    apart; with ``drop_stamp_of``, that label's first copy loses its ts."""
+    import xml.etree.ElementTree as ET
+
+    root = ET.parse(JMETER / "hailstorm_jtl_log_data.jtl").getroot()
+    out = ET.Element(root.tag, root.attrib)
+    for copy in range(copies):
+        for sample in root:
+            clone = ET.fromstring(ET.tostring(sample))
+            clone.set("ts", str(int(sample.get("ts", "0")) + copy * 1000))
+            if copy == 0 and clone.get("lb") == drop_stamp_of:
+                del clone.attrib["ts"]
+            out.append(clone)
+    ET.ElementTree(out).write(path, encoding="UTF-8", xml_declaration=True)
+
+
+def test_jmeter_xml_many_samples_in_batches(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Over several of the reader's batches: counts and order as in the file; a sample without ts costs its
+    label the time windows (throughput), and only that label."""
+    from perfgate.formats import jmeter
+
+    monkeypatch.setattr(jmeter, "_BATCH", 50)
+    path = tmp_path / "many.jtl"
+    _jmeter_xml(path, 40)
+    series = _by_key(path)
+    home = series[("Home Page", "latency")]
+    assert home.summary.count == 3 * 40  # type: ignore[attr-defined]
+    assert ("/Home.aspx", "latency") not in series
+    assert ("Home Page", "throughput") in series and ("Login Page", "throughput") in series
+    _jmeter_xml(path, 40, drop_stamp_of="Home Page")
+    unstamped = _by_key(path)
+    assert ("Home Page", "throughput") not in unstamped and ("Login Page", "throughput") in unstamped
+    assert unstamped[("Home Page", "latency")].samples.tolist() == home.samples.tolist()  # type: ignore[attr-defined]
+
+
 @pytest.mark.parametrize(
     ("fixture", "edit", "message"),
     [

@@ -17,10 +17,10 @@ import math
 import operator
 import re
 import warnings
-import xml.etree.ElementTree as ET
 from array import array
 from collections.abc import Iterator
 from typing import Any
+from xml.parsers import expat
 
 import numpy as np
 
@@ -327,34 +327,82 @@ def _is_milliseconds(text: str) -> bool:
 
 
 def _read_xml(doc: Document, tally: RequestTally) -> None:
-    depth = 0
+    """Top-level samples, read by expat's callbacks (no element objects are built): a sample's attributes are
+    kept as text and converted many thousand at a time."""
+    samples = _XmlSamples(doc, tally)
+    parser = expat.ParserCreate()
+    parser.StartElementHandler = samples.start
+    parser.EndElementHandler = samples.end
     with doc.stream() as handle:
         try:
-            for event, element in ET.iterparse(handle, events=("start", "end")):
-                if element.tag not in ("httpSample", "sample"):
-                    continue
-                if event == "start":
-                    depth += 1
-                    continue
-                depth -= 1
-                if depth == 0:  # a top-level sample: its nested samples are part of it
-                    label = element.get("lb", "")
-                    t = element.get("t")
-                    try:
-                        latency = float(t) if t is not None else -1.0
-                    except ValueError:
-                        latency = -1.0
-                    if latency < 0:
-                        raise InputError(doc.path, f"sample {label!r}: expected t (elapsed ms), got {t!r}")
-                    tally.add(label, latency, element.get("s", "true") != "true", _epoch_second(element.get("ts")))
-                    element.clear()  # keep memory bounded on large files
-        except ET.ParseError as exc:
-            line, column = exc.position
-            raise InputError(
-                doc.path, f"not valid XML: {exc.msg if hasattr(exc, 'msg') else exc}", where=f"{line}:{column}"
-            ) from None
+            parser.ParseFile(handle)
+        except expat.ExpatError as exc:
+            where = f"{exc.lineno}:{exc.offset}"
+            raise InputError(doc.path, f"not valid XML: {expat.ErrorString(exc.code)}", where=where) from None
         except LookupError as exc:  # the XML declaration names an encoding Python does not know
             raise InputError(doc.path, f"not readable XML: {exc}; expected UTF-8 or another known encoding") from None
+    samples.flush()
+
+
+_SAMPLE_TAGS = frozenset({"httpSample", "sample"})
+
+
+class _XmlSamples:
+    """Attributes of top-level samples (``lb``, ``t``, ``s``, ``ts``), tallied in batches. Nested samples (a
+    transaction's requests, redirects, embedded resources) are part of their parent's time."""
+
+    def __init__(self, doc: Document, tally: RequestTally) -> None:
+        self.doc, self.tally, self.depth = doc, tally, 0
+        self.labels: dict[str, int] = {}
+        self.names: list[str] = []
+        self.elapsed: list[str] = []
+        self.success: list[str] = []
+        self.stamps: list[str] = []
+
+    def start(self, tag: str, attributes: dict[str, str]) -> None:
+        if tag in _SAMPLE_TAGS:
+            self.depth += 1
+            if self.depth == 1:
+                self.names.append(attributes.get("lb", ""))
+                self.elapsed.append(attributes.get("t", ""))
+                self.success.append(attributes.get("s", "true"))
+                self.stamps.append(attributes.get("ts", ""))
+
+    def end(self, tag: str) -> None:
+        if tag in _SAMPLE_TAGS:
+            self.depth -= 1
+            if self.depth == 0 and len(self.names) >= _BATCH:
+                self.flush()
+
+    def flush(self) -> None:
+        if not self.names:
+            return
+        try:
+            latencies = np.array(self.elapsed, dtype=np.float64)
+        except ValueError:
+            latencies = np.array([_number(t) for t in self.elapsed])
+        if not bool(np.all(latencies >= 0)):  # also false for NaN: a missing or unreadable time
+            bad = int(np.flatnonzero(~(latencies >= 0))[0])
+            raise InputError(
+                self.doc.path, f"sample {self.names[bad]!r}: expected t (elapsed ms), got {self.elapsed[bad] or None!r}"
+            )
+        try:
+            sent = np.array(self.stamps, dtype=np.float64) / 1000
+        except ValueError:  # a missing or unreadable time stamp: that endpoint gets no time windows
+            sent = np.array([_number(stamp) for stamp in self.stamps]) / 1000
+        for name in dict.fromkeys(self.names):
+            self.labels.setdefault(name, len(self.labels))
+        codes = np.fromiter(map(self.labels.__getitem__, self.names), dtype=np.intp, count=len(self.names))
+        failed = np.fromiter(map(_OK.__ne__, self.success), dtype=bool, count=len(self.success))
+        self.tally.extend_each(list(self.labels), codes, latencies, failed, sent)
+        self.names, self.elapsed, self.success, self.stamps = [], [], [], []
+
+
+def _number(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        return math.nan
 
 
 FORMAT = Format(
@@ -365,12 +413,3 @@ FORMAT = Format(
     sniff=sniff,
     parse=parse,
 )
-
-
-def _epoch_second(stamp: str | None) -> float | None:
-    """One timeStamp (ms since the epoch) in seconds; None for a date format perfgate does not parse."""
-    try:
-        value = float(stamp) / 1000 if stamp else None
-    except ValueError:
-        return None
-    return value if value is not None and math.isfinite(value) else None

@@ -106,11 +106,16 @@ class RequestTally:
         sent: FloatArray | None,
     ) -> None:
         """Many requests of several endpoints at once, request i to endpoint ``names[codes[i]]``: grouped by a
-        stable sort, so that each endpoint's requests keep their order."""
+        stable sort, so that each endpoint's requests keep their order. A send time that is not a finite number
+        (NaN for one not known) leaves that endpoint's requests of this batch without times, so it has no time
+        windows."""
         order = np.argsort(codes, kind="stable")
         for rows in np.split(order, np.flatnonzero(np.diff(codes[order])) + 1):
             if len(rows):
-                self.extend(names[codes[rows[0]]], latencies[rows], failed[rows], None if sent is None else sent[rows])
+                times = None if sent is None else sent[rows]
+                if times is not None and not bool(np.all(np.isfinite(times))):
+                    times = None
+                self.extend(names[codes[rows[0]]], latencies[rows], failed[rows], times)
 
     def _fold(self) -> None:
         for endpoint in self.endpoints.values():

@@ -77,13 +77,8 @@ def sniff(doc: Document) -> bool:
 
 
 def parse(doc: Document) -> ParsedResults:
-    tally = RequestTally("ms")
-    if _is_xml(doc):
-        _read_xml(doc, tally)
-    elif (columns := _read_columns(doc)) is not None:
-        tally = columns
-    else:
-        _read_csv(doc, tally)
+    # CSV: the fast column reader, unless the file is unusual; then the row reader.
+    tally = _read_xml(doc) if _is_xml(doc) else _read_columns(doc) or _read_rows(doc)
     if not tally.endpoints:
         raise InputError(doc.path, "no samples: the file has a header and nothing else")
     return ParsedResults(doc.path, FORMAT.name, tuple(tally.series()), Environment(tool="jmeter"))
@@ -216,11 +211,12 @@ def _row_blocks(doc: Document, cap: int) -> Iterator[str]:
         raise _Unusual
 
 
-def _read_csv(doc: Document, tally: RequestTally) -> None:
+def _read_rows(doc: Document) -> RequestTally:
     """The row reader, for the files the column reader leaves. Rows are taken a few hundred at a time and their
     fields converted with C-level loops (map, zip, islice) into flat arrays, tallied every few thousand rows: a
     Python statement per row would cost more than parsing the CSV. A batch that holds a bad row is read again,
     row by row, to name its line."""
+    tally = RequestTally("ms")
     with _csv_rows(doc) as (columns, rows, skipped):
         wanted = [columns.index(c) for c in ("label", "elapsed", "success")]
         if "timeStamp" in columns:
@@ -242,7 +238,7 @@ def _read_csv(doc: Document, tally: RequestTally) -> None:
             if (len(pending.latencies) >= _BATCH or not batch) and not pending.flush(tally):
                 _raise_first_bad_row(doc)
             if not batch:
-                return
+                return tally
 
 
 # Rows are taken a few hundred at a time (lists of fields die young: little work for the allocator and the
@@ -326,9 +322,10 @@ def _is_milliseconds(text: str) -> bool:
     return value >= 0
 
 
-def _read_xml(doc: Document, tally: RequestTally) -> None:
+def _read_xml(doc: Document) -> RequestTally:
     """Top-level samples, read by expat's callbacks (no element objects are built): a sample's attributes are
     kept as text and converted many thousand at a time."""
+    tally = RequestTally("ms")
     samples = _XmlSamples(doc, tally)
     parser = expat.ParserCreate()
     parser.StartElementHandler = samples.start
@@ -342,6 +339,7 @@ def _read_xml(doc: Document, tally: RequestTally) -> None:
         except LookupError as exc:  # the XML declaration names an encoding Python does not know
             raise InputError(doc.path, f"not readable XML: {exc}; expected UTF-8 or another known encoding") from None
     samples.flush()
+    return tally
 
 
 _SAMPLE_TAGS = frozenset({"httpSample", "sample"})

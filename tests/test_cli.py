@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from click.testing import CliRunner
 
 from perfgate import __version__
 from perfgate.cli import main
+from perfgate.formats.document import Document
 from perfgate.store import Store
 
 from .conftest import DATA, EXAMPLES, Invoke
@@ -438,3 +440,25 @@ def test_no_progress_when_stderr_is_not_a_terminal(
     monkeypatch.setenv("PERFGATE_PROGRESS_AFTER", "0")
     result = run_cli("compare", BASE, HEAD)
     assert "reading" not in result.output
+
+
+def test_only_what_is_stored_is_digested(run_cli: Invoke, db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The sha256 of a file keys its stored run; a file compare stores nothing, so it does not read the files
+    a second time for it."""
+    from perfgate import app, formats
+
+    digested: list[str] = []
+    real = formats._digest
+
+    def counted(doc: Document) -> str:
+        digested.append(doc.path)
+        return real(doc)
+
+    monkeypatch.setattr(formats, "_digest", counted)
+    assert run_cli("compare", BASE, HEAD).exit_code == 1
+    assert digested == []
+    assert run_cli("ingest", BASE, "--branch", "main", "--commit", "c0ffee" * 6, "--db", db_url).exit_code == 0
+    assert digested == [BASE]
+    undigested = formats.read(BASE, digest=False)
+    with pytest.raises(RuntimeError, match="no digest"):
+        app.ingest_parsed(Store(db_url), undigested, app.RunInfo("default", "main", "c" * 40), now=datetime.now(UTC))

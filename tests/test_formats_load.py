@@ -135,6 +135,22 @@ def test_jmeter_multiline_quoted_labels() -> None:
     )
 
 
+def test_jmeter_a_bad_row_is_named_by_the_line_it_starts_on(tmp_path: Path) -> None:
+    """The real multi-line row (a label with line breaks, lines 3-5) with a bad success and a short row after it."""
+    text = (JMETER / "multiLineCSV.jtl").read_text()
+    path = tmp_path / "multi.jtl"
+    path.write_text(
+        text.replace(",500,NOTOK,Review Date test 1-1,text,false,", ",500,NOTOK,Review Date test 1-1,text,maybe,")
+    )
+    assert _by_key(path)  # an unusual success: read by the row reader, as "not true"
+    path.write_text(text.replace("1492260112271,118,", "1492260112271,-5,"))
+    with pytest.raises(InputError, match=r"multi\.jtl:3: expected elapsed milliseconds, got '-5'"):
+        formats.read(path)
+    path.write_text(text + "1492260112999,12,short\n")
+    with pytest.raises(InputError, match=r"multi\.jtl:6: expected 16 fields, got 3"):
+        formats.read(path)
+
+
 def test_jmeter_csv_without_header_uses_the_default_columns(tmp_path: Path) -> None:
     lines = (JMETER / "HTMLReportTestFile.csv").read_text().splitlines()
     path = tmp_path / "noheader.jtl"
@@ -215,9 +231,7 @@ def test_jmeter_a_quote_that_never_ends_is_left_to_the_row_reader(tmp_path: Path
     path.write_text("\n".join(lines * 40) + "\n")
     with input_limits(line_bytes=20_000):
         assert jmeter._read_columns(Document.open(path)) is None
-        with pytest.raises(
-            InputError, match=r"unended\.csv:\d+: not CSV perfgate reads: field larger than field limit"
-        ):
+        with pytest.raises(InputError, match=r"unended\.csv:4: not CSV perfgate reads: field larger than field limit"):
             formats.read(path)
 
 

@@ -19,7 +19,7 @@ import re
 import warnings
 from array import array
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, NoReturn
 from xml.parsers import expat
 
 import numpy as np
@@ -217,7 +217,7 @@ def _read_rows(doc: Document) -> RequestTally:
     Python statement per row would cost more than parsing the CSV. A batch that holds a bad row is read again,
     row by row, to name its line."""
     tally = RequestTally("ms")
-    with _csv_rows(doc) as (columns, rows, skipped):
+    with _csv_rows(doc) as (columns, rows, _):
         wanted = [columns.index(c) for c in ("label", "elapsed", "success")]
         if "timeStamp" in columns:
             wanted.append(columns.index("timeStamp"))
@@ -227,10 +227,8 @@ def _read_rows(doc: Document) -> RequestTally:
         while True:
             try:
                 batch = list(itertools.islice(nonblank, _ROWS))
-            except csv.Error as exc:
-                raise InputError(
-                    doc.path, f"not CSV perfgate reads: {exc}; {limits.RAISE_HINT}", where=str(rows.line_num + skipped)
-                ) from None
+            except csv.Error:
+                _raise_first_bad_row(doc)  # this batch's rows one at a time: the error, where its row starts
             if batch and (
                 min(map(len, batch)) < len(columns) or not pending.add(list(zip(*map(pick, batch), strict=True)))
             ):
@@ -299,18 +297,22 @@ class _Pending:
         return True
 
 
-def _raise_first_bad_row(doc: Document) -> None:
-    """Read the file again row by row and raise the error of the first bad row, with its line."""
+def _raise_first_bad_row(doc: Document) -> NoReturn:
+    """Read the file again row by row and raise the error of the first bad row, at the line the row starts on
+    (a quoted field may hold line breaks, and one whose quote never ends runs on to the field size limit)."""
     with _csv_rows(doc) as (columns, rows, skipped):
         elapsed = columns.index("elapsed")
-        for row in rows:
-            line = rows.line_num + skipped
-            if not row:
-                continue
-            if len(row) < len(columns):
-                raise InputError(doc.path, f"expected {len(columns)} fields, got {len(row)}", where=str(line))
-            if not _is_milliseconds(row[elapsed]):
-                raise InputError(doc.path, f"expected elapsed milliseconds, got {row[elapsed]!r}", where=str(line))
+        line = 1 + skipped  # where the next row starts
+        try:
+            for row in rows:
+                if row and len(row) < len(columns):
+                    raise InputError(doc.path, f"expected {len(columns)} fields, got {len(row)}", where=str(line))
+                if row and not _is_milliseconds(row[elapsed]):
+                    raise InputError(doc.path, f"expected elapsed milliseconds, got {row[elapsed]!r}", where=str(line))
+                line = rows.line_num + skipped + 1
+        except csv.Error as exc:
+            hint = f"; {limits.RAISE_HINT}" if "field limit" in str(exc) else ""
+            raise InputError(doc.path, f"not CSV perfgate reads: {exc}{hint}", where=str(line)) from None
     raise InputError(doc.path, "a row perfgate cannot read")  # not reached: the batch had a bad row
 
 

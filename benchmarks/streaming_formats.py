@@ -43,7 +43,7 @@ from perfgate import formats
 start = time.perf_counter()
 results = formats.read(sys.argv[1])
 elapsed = time.perf_counter() - start
-print(elapsed, int(open('/proc/self/status').read().split('VmHWM:')[1].split()[0]) / 1024, len(results.series))
+series = len(results.series)
 """
 BARE_CSV = """
 import csv, sys, time
@@ -52,7 +52,7 @@ with open(sys.argv[1], newline="") as handle:
     for row in csv.reader(handle):
         pass
 elapsed = time.perf_counter() - start
-print(elapsed, int(open('/proc/self/status').read().split('VmHWM:')[1].split()[0]) / 1024, 0)
+series = 0
 """
 BARE_JSON_LINES = """
 import gzip, orjson, sys, time
@@ -61,7 +61,7 @@ with (gzip.open if sys.argv[1].endswith(".gz") else open)(sys.argv[1], "rb") as 
     for line in handle:
         orjson.loads(line)
 elapsed = time.perf_counter() - start
-print(elapsed, int(open('/proc/self/status').read().split('VmHWM:')[1].split()[0]) / 1024, 0)
+series = 0
 """
 BARE_XML = """
 import sys, time
@@ -70,7 +70,7 @@ start = time.perf_counter()
 for _, element in ET.iterparse(sys.argv[1]):
     element.clear()
 elapsed = time.perf_counter() - start
-print(elapsed, int(open('/proc/self/status').read().split('VmHWM:')[1].split()[0]) / 1024, 0)
+series = 0
 """
 BARE_TABS = """
 import sys, time
@@ -79,7 +79,7 @@ with open(sys.argv[1], "rb") as handle:
     for line in handle:
         line.split(b"\\t")
 elapsed = time.perf_counter() - start
-print(elapsed, int(open('/proc/self/status').read().split('VmHWM:')[1].split()[0]) / 1024, 0)
+series = 0
 """
 ONE_ENDPOINT = """
 import sys, time
@@ -93,9 +93,13 @@ for first in range(0, requests, batch):
     n = min(batch, requests - first)
     sent = 1.7e9 + np.arange(first, first + n) / 1000
     tally.extend("GET /only", rng.lognormal(4, 0.4, n), rng.random(n) < 0.01, sent)
-series = tally.series()
+series = len(tally.series())
 elapsed = time.perf_counter() - start
-print(elapsed, int(open('/proc/self/status').read().split('VmHWM:')[1].split()[0]) / 1024, len(series))
+"""
+# Appended to each script above, which sets elapsed and series: peak RSS from VmHWM (getrusage's maxrss survives
+# exec, so it would report the parent's peak).
+REPORT = """
+print(elapsed, int(open("/proc/self/status").read().split("VmHWM:")[1].split()[0]) / 1024, series)
 """
 ROOT = Path(__file__).resolve().parent.parent
 REAL_K6 = ROOT / "tests" / "data" / "k6" / "k6_points.ndjson.gz"
@@ -202,12 +206,13 @@ def write_gatling(path: Path, requests: int) -> None:
 
 
 def run(script: str, argument: Path | int, repeat: int) -> tuple[float, float, int]:
-    """The best time and the peak RSS of a script in a fresh process, of ``repeat`` runs (VmHWM: getrusage's
-    maxrss survives exec, so it would report this process's own peak). The best of a few, because this
-    machine's neighbours slow single runs down by up to a half."""
+    """The best time and the peak RSS of a script in a fresh process, of ``repeat`` runs. The best of a few,
+    because this machine's neighbours slow single runs down by up to a half."""
     best: tuple[float, float, int] | None = None
     for _ in range(repeat):
-        done = subprocess.run([sys.executable, "-c", script, str(argument)], capture_output=True, text=True, check=True)
+        done = subprocess.run(
+            [sys.executable, "-c", script + REPORT, str(argument)], capture_output=True, text=True, check=True
+        )
         elapsed, rss, series = done.stdout.split()
         if best is None or float(elapsed) < best[0]:
             best = float(elapsed), max(float(rss), best[1] if best else 0.0), int(series)

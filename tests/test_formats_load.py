@@ -12,7 +12,7 @@ import pytest
 
 from perfgate import formats
 from perfgate.errors import InputError
-from perfgate.formats import requests
+from perfgate.formats import document, gatling, jmeter, requests
 from perfgate.formats.document import Document
 from perfgate.model import Direction, SampleKind, Series
 
@@ -162,8 +162,6 @@ def test_jmeter_csv_without_header_uses_the_default_columns(tmp_path: Path) -> N
 
 def _jmeter_both_ways(path: Path) -> tuple[list[Series], list[Series]]:
     """The column reader's (numpy) series and the row reader's (csv module) series of one file."""
-    from perfgate.formats import jmeter
-    from perfgate.formats.document import Document
 
     columns = jmeter._read_columns(Document.open(path))
     assert columns is not None, "the column reader gave up"
@@ -199,7 +197,6 @@ def test_jmeter_csv_without_timestamps_is_read_by_columns(tmp_path: Path) -> Non
 def test_jmeter_csv_readers_agree_over_many_blocks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Real rows (quoted labels with line breaks and doubled quotes, failures, transactions) over many of the
     column reader's blocks, some of them cut within a quoted label; Windows line ends; no header."""
-    from perfgate.formats import document, jmeter
 
     monkeypatch.setattr(document, "_CHUNK", 300)  # blocks of a few rows
     plain, multiline = (
@@ -223,7 +220,6 @@ def test_jmeter_csv_readers_agree_over_many_blocks(tmp_path: Path, monkeypatch: 
 
 def test_jmeter_a_quote_that_never_ends_is_left_to_the_row_reader(tmp_path: Path) -> None:
     """numpy would read the rest of the file into one field; the column reader stops at the line limit."""
-    from perfgate.formats import jmeter
 
     lines = (JMETER / "HTMLReportTestFile.csv").read_text().splitlines()
     lines[3] = lines[3].replace(",JR-OK,", ',"JR-OK,', 1)
@@ -245,8 +241,6 @@ def test_jmeter_a_quote_that_never_ends_is_left_to_the_row_reader(tmp_path: Path
     ],
 )
 def test_jmeter_unusual_csv_is_left_to_the_row_reader(tmp_path: Path, edit, why: str) -> None:  # type: ignore[no-untyped-def]
-    from perfgate.formats import jmeter
-    from perfgate.formats.document import Document
 
     path = tmp_path / "unusual.csv"
     path.write_text(edit((JMETER / "HTMLReportTestFile.csv").read_text()))
@@ -289,7 +283,6 @@ def _jmeter_xml(path: Path, copies: int, drop_stamp_of: str | None = None) -> No
 def test_jmeter_xml_many_samples_in_batches(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Over several of the reader's batches: counts and order as in the file; a sample without ts costs its
     label the time windows (throughput), and only that label."""
-    from perfgate.formats import jmeter
 
     monkeypatch.setattr(jmeter, "_BATCH", 50)
     path = tmp_path / "many.jtl"
@@ -390,8 +383,6 @@ def _gatling_log(path: Path, requests: int, layout: str = "3.x", end: str = "\r\
 @pytest.mark.parametrize(("layout", "end"), [("3.x", "\r\n"), ("2.x", "\n"), ("no message", "\r\n")])
 def test_gatling_blocks_read_as_lines_do(tmp_path: Path, layout: str, end: str) -> None:
     """The block reader (numpy on the bytes) and the line-by-line reader give the same series, in the same order."""
-    from perfgate.formats import gatling
-    from perfgate.formats.document import Document
 
     log = tmp_path / "simulation.log"
     _gatling_log(log, 60_000, layout, end)
@@ -417,8 +408,6 @@ def test_gatling_blocks_read_as_lines_do(tmp_path: Path, layout: str, end: str) 
     ],
 )
 def test_gatling_unusual_records_are_left_to_the_line_reader(tmp_path: Path, record: str, why: str) -> None:
-    from perfgate.formats import gatling
-    from perfgate.formats.document import Document
 
     log = tmp_path / "simulation.log"
     _gatling_log(log, 100, end="\n")

@@ -9,6 +9,7 @@ write a binary log that perfgate does not read: the error says so and points to 
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 import numpy as np
@@ -19,7 +20,7 @@ from perfgate.errors import InputError
 from perfgate.formats import Format
 from perfgate.formats.build import error_rate, summarised, throughput
 from perfgate.formats.document import Document, integer, mapping
-from perfgate.formats.requests import RequestTally
+from perfgate.formats.requests import RequestTally, endpoint_codes
 from perfgate.model import Environment, FloatArray, ParsedResults, Series
 
 BINARY_HINT = (
@@ -102,15 +103,10 @@ def _by_blocks(doc: Document) -> tuple[RequestTally, str | None]:
         if layout is None:
             layout = records.layout()
         start, end, failed, keys = records.fields(layout)
-        try:
-            codes = np.fromiter(map(codes_of.__getitem__, keys), np.intp, len(keys))
-        except KeyError:  # endpoints not seen before: numbered in the order they appear
-            for key in dict.fromkeys(keys):
-                if key not in codes_of:
-                    codes_of[key] = len(names)
-                    groups, _, name = key.partition(b"\t")
-                    names.append(_label(groups.decode("utf-8", "replace"), name.decode("utf-8", "replace")))
-            codes = np.fromiter(map(codes_of.__getitem__, keys), np.intp, len(keys))
+        codes = endpoint_codes(codes_of, keys)
+        for key in itertools.islice(codes_of, len(names), None):  # endpoints not seen before
+            groups, _, name = key.partition(b"\t")
+            names.append(_label(groups.decode("utf-8", "replace"), name.decode("utf-8", "replace")))
         latency = end - start
         if bool(np.any(latency < 0)):
             raise _LineByLine

@@ -23,12 +23,13 @@ from typing import Any, NoReturn
 from xml.parsers import expat
 
 import numpy as np
+import numpy.typing as npt
 
 from perfgate import limits
 from perfgate.errors import InputError
 from perfgate.formats import Format
 from perfgate.formats.document import Document
-from perfgate.formats.requests import RequestTally
+from perfgate.formats.requests import RequestTally, endpoint_codes
 from perfgate.model import Environment, ParsedResults
 
 # What JMeter writes when print_field_names is off (jmeter.properties defaults, JMeter 5.x).
@@ -172,15 +173,10 @@ class _Table:
         ok = success == _OK
         if not bool(np.all(latencies >= 0)) or not bool(np.all(ok | (success == "false"))):
             return False
-        try:
-            codes = np.fromiter(map(labels.__getitem__, names), dtype=np.intp, count=len(names))
-        except KeyError:  # new labels: numbered in the order they first appear
-            for name in dict.fromkeys(names):
-                if name not in labels:
-                    if len(name) > cap:
-                        return False
-                    labels[name] = len(labels)
-            codes = np.fromiter(map(labels.__getitem__, names), dtype=np.intp, count=len(names))
+        known = len(labels)
+        codes = endpoint_codes(labels, names)
+        if len(labels) > known and max(map(len, itertools.islice(labels, known, None))) > cap:
+            return False
         sent = rows["f3"] / 1000 if self.timed else None
         if sent is not None and not bool(np.all(np.isfinite(sent))):
             return False
@@ -251,8 +247,8 @@ class _Pending:
 
     def __init__(self, timed: bool) -> None:
         self.labels: dict[str, int] = {}
-        self.codes, self.latencies = array("l"), array("d")
-        self.failed, self.sent = array("b"), array("d") if timed else None
+        self.codes: list[npt.NDArray[np.intp]] = []
+        self.latencies, self.failed, self.sent = array("d"), array("b"), array("d") if timed else None
 
     def add(self, columns: list[tuple[str, ...]]) -> bool:
         """One batch's columns (label, elapsed, success[, timeStamp]); False when an elapsed time is no number."""
@@ -264,13 +260,7 @@ class _Pending:
         if not set(success) <= {_OK, "false"}:  # JMeter writes true/false; anything else, the slow way
             success = tuple(_OK if text.strip().lower() == _OK else "false" for text in success)
         self.failed.extend(map(_OK.__ne__, success))
-        try:
-            self.codes.extend(map(self.labels.__getitem__, labels))
-        except KeyError:
-            for name in labels:
-                self.labels.setdefault(name, len(self.labels))
-            del self.codes[len(self.latencies) - len(labels) :]
-            self.codes.extend(map(self.labels.__getitem__, labels))
+        self.codes.append(endpoint_codes(self.labels, labels))
         if self.sent is not None:
             try:
                 self.sent.extend(map(float, columns[3]))
@@ -286,12 +276,12 @@ class _Pending:
         if not bool(np.all(latencies >= 0)):
             return False
         failed = np.frombuffer(self.failed, dtype=np.int8).astype(bool)
-        codes = np.frombuffer(self.codes, dtype=np.int_)
+        codes = np.concatenate(self.codes)
         sent = np.frombuffer(self.sent, dtype=np.float64) / 1000 if self.sent is not None else None
         if sent is not None and not bool(np.all(np.isfinite(sent))):
             sent = None
         tally.extend_each(list(self.labels), codes, latencies, failed, sent)
-        self.codes, self.latencies, self.failed = array("l"), array("d"), array("b")
+        self.codes, self.latencies, self.failed = [], array("d"), array("b")
         if self.sent is not None:
             self.sent = array("d")
         return True
@@ -390,9 +380,7 @@ class _XmlSamples:
             sent = np.array(self.stamps, dtype=np.float64) / 1000
         except ValueError:  # a missing or unreadable time stamp: that endpoint gets no time windows
             sent = np.array([_number(stamp) for stamp in self.stamps]) / 1000
-        for name in dict.fromkeys(self.names):
-            self.labels.setdefault(name, len(self.labels))
-        codes = np.fromiter(map(self.labels.__getitem__, self.names), dtype=np.intp, count=len(self.names))
+        codes = endpoint_codes(self.labels, self.names)
         failed = np.fromiter(map(_OK.__ne__, self.success), dtype=bool, count=len(self.success))
         self.tally.extend_each(list(self.labels), codes, latencies, failed, sent)
         self.names, self.elapsed, self.success, self.stamps = [], [], [], []

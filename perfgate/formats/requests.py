@@ -15,8 +15,9 @@ reservoir), and so does every further FOLD_EVERY: memory then stays flat however
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from typing import Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -27,6 +28,7 @@ from perfgate.model import Direction, FloatArray, SampleKind, Series, Summary, a
 from perfgate.units import normalize
 
 BoolArray = npt.NDArray[np.bool_]
+K = TypeVar("K", str, bytes)  # how a reader names an endpoint before it is a label
 RESERVOIR = 100_000  # request samples kept per endpoint; the summary is exact over all of them
 MAX_WINDOWS = 30  # throughput windows per endpoint and run
 MIN_PER_WINDOW = 20  # requests per window on average, at least: fewer windows for a quiet endpoint
@@ -157,6 +159,17 @@ class RequestTally:
         return out
 
 
+def endpoint_codes(known: dict[K, int], keys: Sequence[K] | npt.NDArray[np.object_]) -> npt.NDArray[np.intp]:
+    """Each key's endpoint number in ``known``, for extend_each; keys not seen before are numbered in the order
+    they first appear (``known`` grows). One dict lookup a key, in a C-level loop."""
+    try:
+        return np.fromiter(map(known.__getitem__, keys), np.intp, len(keys))
+    except KeyError:
+        for key in dict.fromkeys(keys):
+            known.setdefault(key, len(known))
+        return np.fromiter(map(known.__getitem__, keys), np.intp, len(keys))
+
+
 def _sketched(name: str, endpoint: _Endpoint, unit: str) -> list[Series]:
     """An endpoint of a very long run: the same series as the exact path, from its sketch."""
     sketch = endpoint.sketch
@@ -166,20 +179,9 @@ def _sketched(name: str, endpoint: _Endpoint, unit: str) -> list[Series]:
     factor = conversion.factor
     s = sketch.summary()
 
-    def scaled(value: float | None) -> float | None:
-        return None if value is None else value * factor
-
-    summary = replace(
-        s,
-        mean=scaled(s.mean),
-        stddev=scaled(s.stddev),
-        min=scaled(s.min),
-        median=scaled(s.median),
-        p90=scaled(s.p90),
-        p95=scaled(s.p95),
-        p99=scaled(s.p99),
-        max=scaled(s.max),
-    )
+    timed = ("mean", "stddev", "min", "median", "p90", "p95", "p99", "max")  # in the tool's unit: scaled
+    scaled: dict[str, Any] = {k: None if (v := getattr(s, k)) is None else v * factor for k in timed}
+    summary = replace(s, **scaled)
     out = [_latency(name, conversion.canonical, summary, as_samples(sketch.samples() * factor))]
     errors = error_rate(name, endpoint.failed, sketch.count)
     windows = min(MAX_WINDOWS, sketch.count // MIN_PER_WINDOW)

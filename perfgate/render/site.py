@@ -165,10 +165,11 @@ def _series_data(page: SeriesPage, links: digest_render.Links | None) -> dict[st
     values to 6 significant digits and 12-digit commits: a series of 1,000 runs is about 60 kB."""
     h = page.history
     finite = h.medians[np.isfinite(h.medians)]
-    scale, suffix = display_scale(float(np.median(finite)) if finite.size else 1.0, h.unit)
+    middle = float(np.median(finite)) if finite.size else 1.0
+    scale, suffix = display_scale(middle, h.unit)
     points = h.points
 
-    typical = float(np.median(finite)) / scale if finite.size else 1.0
+    typical = middle / scale
     decimals = 5 - math.floor(math.log10(abs(typical))) if typical else 6  # 6 significant digits of a typical value
 
     def scaled(values: list[float | None]) -> list[float | None]:

@@ -8,7 +8,7 @@ import os
 import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -314,7 +314,8 @@ class Store:
                 chunk = list(run_ids[start : start + 500])
                 for r in session.execute(query.where(SeriesRow.run_id.in_(chunk))):
                     direction, kind = directions[r.direction], kinds[r.kind]
-                    series = Series(r.name, r.metric, r.unit, direction, kind, Summary(*r[7:]), empty)
+                    summary = Summary(*r[len(columns) - len(_SUMMARY_COLUMNS) :])
+                    series = Series(r.name, r.metric, r.unit, direction, kind, summary, empty)
                     found.append((r.run_id, r.pr_number, series))
         return found
 
@@ -549,22 +550,11 @@ def _run(row: RunRow, samples: bool = True) -> Run:
     )
 
 
-_SUMMARY_COLUMNS = ("count", "mean", "stddev", "min", "median", "p90", "p95", "p99", "max", "errors")  # Summary's order
+_SUMMARY_COLUMNS = tuple(f.name for f in fields(Summary))  # a series row has a column of each
 
 
 def _summary(row: SeriesRow) -> Summary:
-    return Summary(
-        count=row.count,
-        mean=row.mean,
-        stddev=row.stddev,
-        min=row.min,
-        median=row.median,
-        p90=row.p90,
-        p95=row.p95,
-        p99=row.p99,
-        max=row.max,
-        errors=row.errors,
-    )
+    return Summary(**{column: getattr(row, column) for column in _SUMMARY_COLUMNS})
 
 
 def _series(row: SeriesRow, samples: bool = True) -> Series:

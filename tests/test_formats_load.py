@@ -8,6 +8,7 @@ import json
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from perfgate import formats
@@ -396,6 +397,50 @@ def test_gatling_blocks_read_as_lines_do(tmp_path: Path, layout: str, end: str) 
     _assert_same_series(fast, slow)
 
 
+def _odd_gatling_log(path: Path, requests: int) -> None:
+    """Real records with names and times of every shape the block reader handles: names longer than a load (8
+    bytes), names that differ only past their first 8 or 16 bytes or by a trailing byte, a control byte in a
+    name (not a separator), non-ASCII; times of 1 to 15 digits in one block."""
+    real = (GATLING / "gatling-repo_text-format_simulation.log").read_bytes().split(b"\n")
+    names = [b"a", b"a\x01", b"checkout", b"checkout page 1", b"checkout page 2", b"x" * 61, b"x" * 61 + b"y"]
+    names += ["caf\u00e9 / na\u00efve \u2603".encode(), b"bell\x07", b""]
+    lines = real[:2]
+    for i in range(requests):
+        fields = real[2 + i % 8].split(b"\t")
+        start = 10 ** (i % 15) + i % 7  # 1 to 15 digits
+        fields[1] = [b"", b"shop", b"shop,checkout,x" * 3][i % 3]
+        fields[2] = names[i % len(names)]
+        fields[3], fields[4] = b"%d" % start, b"%d" % (start + i % 1000)
+        fields[5] = b"KO" if i % 13 == 0 else b"OK"
+        lines.append(b"\t".join(fields))
+    path.write_bytes(b"\n".join([*lines, real[-2], b""]))
+
+
+def test_gatling_blocks_read_names_and_times_of_every_shape(tmp_path: Path) -> None:
+    log = tmp_path / "simulation.log"
+    _odd_gatling_log(log, 70_000)
+    assert log.stat().st_size > 2 * 1024 * 1024  # several blocks
+    blocks, _ = gatling._by_blocks(Document.open(log))  # raises if it leaves the file to the line reader
+    by_lines, _ = gatling._by_lines(Document.open(log))
+    fast, slow = blocks.series(), by_lines.series()
+    assert len({s.name for s in fast}) == 30  # 3 group paths x 10 names
+    _assert_same_series(fast, slow)
+
+
+def test_gatling_names_with_one_hash_are_left_to_the_line_reader(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Names are told apart by their bytes, not by their hash alone: with every hash the same, the block reader
+    notices that the names differ and leaves the file to the line reader, which reads it as before."""
+    log = tmp_path / "simulation.log"
+    _odd_gatling_log(log, 3_000)
+    expected = gatling._simulation_log(Document.open(log)).series
+    monkeypatch.setattr(gatling, "_HASH", np.uint64(0))
+    with pytest.raises(gatling._LineByLine):
+        gatling._by_blocks(Document.open(log))
+    _assert_same_series(list(gatling._simulation_log(Document.open(log)).series), list(expected))
+
+
 @pytest.mark.parametrize(
     ("record", "why"),
     [
@@ -404,6 +449,9 @@ def test_gatling_blocks_read_as_lines_do(tmp_path: Path, layout: str, end: str) 
         ("REQUEST\t\tx\t2000\t1000\tOK\tmessage", "an end before the start"),
         ("REQUEST\t\tx\t1000\t2000", "too few fields"),
         ("REQUEST", "no fields at all"),
+        ("REQUEST\r", "no fields at all, and a Windows line end"),
+        ("REQUEST\t\tx\t1000000000000000\t1000000000000001\tOK\tmessage", "times of 16 digits"),
+        ("REQUEST\t\tx\t\t1000\tOK\tmessage", "a start with no digits"),
         ("REQUEST\t\tx\t1000\t2000\tOK\ta\tb\tOK", "a record the line reader would read as 2.x"),
     ],
 )

@@ -9,19 +9,20 @@ write a binary log that perfgate does not read: the error says so and points to 
 
 from __future__ import annotations
 
-import itertools
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from numpy.lib.stride_tricks import sliding_window_view
 
 from perfgate.errors import InputError
 from perfgate.formats import Format
 from perfgate.formats.build import error_rate, summarised, throughput
 from perfgate.formats.document import Document, integer, mapping
-from perfgate.formats.requests import RequestTally, endpoint_codes
-from perfgate.model import Environment, FloatArray, ParsedResults, Series
+from perfgate.formats.requests import BoolArray, RequestTally
+from perfgate.model import Environment, ParsedResults, Series
+
+IntArray = npt.NDArray[np.intp]
+Loads = npt.NDArray[np.uint64]
 
 BINARY_HINT = (
     "a binary simulation.log (Gatling 3.13 and later), which perfgate does not read; "
@@ -76,130 +77,201 @@ class _LineByLine(Exception):
 # REQUEST records: 3.x has groups, name, start, end, status (then a message) at fields 1-5; 2.x puts scenario and
 # user id first. The layout is where the groups field is.
 _LAYOUT_3, _LAYOUT_2 = 1, 3
-# A line's first 8 bytes read as one integer, masked to the record type's letters (the byte after them must end
-# the field: a tab, or the line).
-_REQUEST, _REQUEST_MASK = (np.frombuffer(b, dtype=np.uint64)[0] for b in (b"REQUEST\0", b"\xff" * 7 + b"\0"))
-_RUN, _RUN_MASK = (np.frombuffer(b, dtype=np.uint64)[0] for b in (b"RUN\0\0\0\0\0", b"\xff" * 3 + b"\0" * 5))
-_PAD = 16  # bytes of padding around a block: a window of up to 15 digits never reaches outside it
+_PAD = b"\0" * 16  # around a block: an 8-byte load at any field of a record stays inside it
 _TAB, _NEWLINE, _CR = 9, 10, 13
-_POWERS = 10.0 ** np.arange(15)[::-1]  # digit weights; 15 digits are exact in a float64
+_U64 = np.dtype("<u8")  # little-endian, whatever the machine: loads read bytes in file order
+# The first n bytes of an 8-byte little-endian load: _FIRST[n] keeps them, _FROM[n] keeps the bytes from n on.
+_FIRST = np.array([(1 << (8 * n)) - 1 for n in range(9)], dtype=_U64)
+_FROM = ~_FIRST
+_REQUEST, _RUN = (int.from_bytes(b, "little") for b in (b"REQUEST", b"RUN"))
+_REQUEST_CR, _RUN_CR = (int.from_bytes(b, "little") for b in (b"REQUEST\r", b"RUN\r"))
+_ZEROS = np.uint64(int.from_bytes(b"0" * 8, "little"))
+_HASH = np.uint64(0x9E3779B97F4A7C15)  # odd: multiplying by it mod 2**64 loses nothing
 
 
 def _by_blocks(doc: Document) -> tuple[RequestTally, str | None]:
-    """Each block's fields found in its bytes with numpy (where its tabs and line ends are), numbers converted
-    there too: Python objects are made only for the names. A bare loop that splits each line costs more."""
+    """Each block's fields found in its bytes with numpy (where its tabs and line ends are), numbers and names
+    too: a Python object is made only for a name not seen before. A bare loop that splits each line costs more."""
     tally = RequestTally("ms")
     version: str | None = None
-    codes_of: dict[bytes, int] = {}  # "groups<TAB>name" -> the endpoint's number, in the order they first appear
-    names: list[str] = []
+    endpoints = _Endpoints()
     layout: int | None = None
     for block in doc.blocks():
-        buf = np.frombuffer(b"\0" * _PAD + block + (b"" if block.endswith(b"\n") else b"\n") + b"\0" * _PAD, np.uint8)
-        records = _Records.find(buf)
+        records = _Records(b"".join((_PAD, block, b"" if block.endswith(b"\n") else b"\n", _PAD)))
         if records.run is not None:  # the RUN record: its last field is Gatling's version
             version = records.run.split(b"\t")[-1].decode("utf-8", "replace") or None
-        if not len(records.starts):
+        if not len(records.first):
             continue
         if layout is None:
             layout = records.layout()
-        start, end, failed, keys = records.fields(layout)
-        codes = endpoint_codes(codes_of, keys)
-        for key in itertools.islice(codes_of, len(names), None):  # endpoints not seen before
-            groups, _, name = key.partition(b"\t")
-            names.append(_label(groups.decode("utf-8", "replace"), name.decode("utf-8", "replace")))
-        latency = end - start
-        if bool(np.any(latency < 0)):
-            raise _LineByLine
-        tally.extend_each(names, codes, latency, failed, start / 1000)
+        key_start, key_end, start, end, failed = records.fields(layout)
+        codes = endpoints.codes(records, key_start, key_end)
+        tally.extend_each(endpoints.names, codes, (end - start).astype(np.float64), failed, start / 1000)
     return tally, version
 
 
 class _Records:
-    """The REQUEST records of one padded block (where each starts and ends, where its tabs are) and the block's
-    last RUN record, if it has one."""
+    """The REQUEST records of one padded block: where each line's separators (tabs and the line end) are, and
+    the block's last RUN record, if it has one."""
 
-    def __init__(
-        self, buf: npt.NDArray[np.uint8], starts: npt.NDArray[np.intp], ends: npt.NDArray[np.intp], run: bytes | None
-    ) -> None:
-        self.buf, self.starts, self.ends, self.run = buf, starts, ends, run
-        self.tabs = np.flatnonzero(buf == _TAB)
-        self.first_tab = np.searchsorted(self.tabs, starts)
-        self.tab_count = np.searchsorted(self.tabs, ends) - self.first_tab
-
-    @classmethod
-    def find(cls, buf: npt.NDArray[np.uint8]) -> _Records:
-        line_ends = np.flatnonzero(buf == _NEWLINE)
-        starts = np.empty_like(line_ends)
-        starts[0], starts[1:] = _PAD, line_ends[:-1] + 1
-        heads = np.ascontiguousarray(sliding_window_view(buf, 8)[starts])
-        head = heads.view(np.uint64)[:, 0]
-        request = ((head & _REQUEST_MASK) == _REQUEST) & _ends_field(heads[:, 7])
-        runs = np.flatnonzero(((head & _RUN_MASK) == _RUN) & _ends_field(heads[:, 3]))
-        run = buf[starts[runs[-1]] : line_ends[runs[-1]]].tobytes().rstrip(b"\r") if len(runs) else None
-        ends = line_ends[request]
-        ends -= buf[ends - 1] == _CR  # a Windows line end
-        return cls(buf, starts[request], ends, run)
+    def __init__(self, data: bytes) -> None:
+        self.buf = np.frombuffer(data, np.uint8)
+        # Every 8 bytes from each offset, as one little-endian integer (an unaligned view: no copy).
+        self.words = np.ndarray((len(data) - 7,), dtype=_U64, buffer=data, strides=(1,))
+        inner = self.buf[len(_PAD) : -len(_PAD)]
+        self.sep = np.flatnonzero(inner <= _NEWLINE) + len(_PAD)  # tabs and line ends, in one pass
+        kinds = self.buf[self.sep]
+        if int(kinds.min()) < _TAB:  # control bytes in a name: they are not separators
+            self.sep = np.flatnonzero((inner == _TAB) | (inner == _NEWLINE)) + len(_PAD)
+            kinds = self.buf[self.sep]
+        line_end = np.flatnonzero(kinds == _NEWLINE)  # each line's last separator, as an index into sep
+        first = np.empty_like(line_end)  # each line's first separator
+        first[0], first[1:] = 0, line_end[:-1] + 1
+        starts = np.empty_like(line_end)
+        starts[0], starts[1:] = len(_PAD), self.sep[line_end[:-1]] + 1
+        head = self.words[starts]
+        kind_length = self.sep[first] - starts  # the length of the first field, the record type
+        if bool(np.any(head == _REQUEST_CR)):  # "REQUEST" with a Windows line end and no fields
+            raise _LineByLine
+        request = (kind_length == 7) & ((head & _FIRST[7]) == _REQUEST)
+        run = np.flatnonzero((head & _FIRST[3]) == _RUN)  # few lines start so: the rest is checked on those
+        run = run[
+            (kind_length[run] == 3)
+            | ((kind_length[run] == 4) & ((head[run] & _FIRST[4]) == _RUN_CR) & (first[run] == line_end[run]))
+        ]
+        self.run = data[starts[run[-1]] : self.sep[line_end[run[-1]]]].rstrip(b"\r") if len(run) else None
+        self.first, self.fields_count = first[request], line_end[request] - first[request] + 1
 
     def layout(self) -> int:
         """Which layout the first record has (where its OK/KO is), as the line-by-line reader decides it."""
-        line = self.buf[self.starts[0] : self.ends[0]].tobytes().split(b"\t")
-        if len(line) >= 9 and line[7] in (b"OK", b"KO"):
+        begin = self.sep[self.first[0]] - 7
+        line = self.buf[begin : self.sep[self.first[0] + self.fields_count[0] - 1]].tobytes().rstrip(b"\r")
+        fields = line.split(b"\t")
+        if len(fields) >= 9 and fields[7] in (b"OK", b"KO"):
             return _LAYOUT_2
-        if len(line) >= 6:
+        if len(fields) >= 6:
             return _LAYOUT_3
         raise _LineByLine
 
-    def fields(self, groups: int) -> tuple[FloatArray, FloatArray, npt.NDArray[np.bool_], list[bytes]]:
-        """Start and end (ms), whether it failed, and "groups<TAB>name" of every record; _LineByLine when a
-        record has fewer fields, a time that is not digits, or a status other than OK or KO."""
+    def fields(self, groups: int) -> tuple[IntArray, IntArray, Loads, Loads, BoolArray]:
+        """Where each record's "groups<TAB>name" starts and ends, its start and end (ms), and whether it failed;
+        _LineByLine when a record has fewer fields, a time that is not digits, an end before its start, or a
+        status other than OK or KO."""
         # As the line-by-line reader decides per line: 9 fields or more with OK/KO in the 8th are 2.x, else 3.x.
-        few = self.tab_count < 8 if groups == _LAYOUT_2 else (self.tab_count < 5) | (self.tab_count >= 8)
-        if bool(np.any(few)):
+        unusual = self.fields_count < 9 if groups == _LAYOUT_2 else (self.fields_count < 6) | (self.fields_count > 8)
+        if bool(np.any(unusual)):
             raise _LineByLine
-        before = [self.tabs[self.first_tab + groups - 1 + i] for i in range(5)]  # the tabs before groups..status
-        status_end = np.where(
-            self.tab_count > groups + 4,
-            self.tabs[np.minimum(self.first_tab + groups + 4, len(self.tabs) - 1)],
-            self.ends,
-        )
-        status = before[4] + 1
+        key_start = self.sep[self.first + groups - 1] + 1
+        key_end, start_end, end_end, status_end = (self.sep[self.first + groups + i] for i in (1, 2, 3, 4))
+        times = _integers(self.words, np.stack((key_end, start_end)) + 1, np.stack((start_end, end_end)))
+        start, end = times[0], times[1]
+        status = end_end + 1
+        width = status_end - status
         c0, c1 = self.buf[status], self.buf[status + 1]
         failed = (c0 == ord("K")) & (c1 == ord("O"))
-        if bool(np.any(status_end - status != 2)) or not bool(np.all(failed | ((c0 == ord("O")) & (c1 == ord("K"))))):
+        ok = (c0 == ord("O")) & (c1 == ord("K"))
+        # A status that ends its line may have a Windows line end's CR after it.
+        whole = (width == 2) | ((width == 3) & (self.buf[status + 2] == _CR) & (self.buf[status_end] == _NEWLINE))
+        if not bool(np.all((failed | ok) & whole)) or bool(np.any(end < start)):
             raise _LineByLine
-        start = _integers(self.buf, before[2] + 1, before[3])
-        end = _integers(self.buf, before[3] + 1, before[4])
-        return start, end, failed, _slices(self.buf, before[0] + 1, before[2])
+        return key_start, key_end, start, end, failed
 
 
-def _ends_field(byte: npt.NDArray[np.uint8]) -> npt.NDArray[np.bool_]:
-    ends: npt.NDArray[np.bool_] = (byte == _TAB) | (byte == _NEWLINE) | (byte == _CR)
-    return ends
-
-
-def _integers(buf: npt.NDArray[np.uint8], begin: npt.NDArray[np.intp], end: npt.NDArray[np.intp]) -> FloatArray:
-    """The decimal integers at buf[begin:end], 1 to 15 digits each: the digits right-aligned in a window as
-    wide as the widest, weighted by powers of ten in one matrix product."""
+def _integers(words: Loads, begin: IntArray, end: IntArray) -> Loads:
+    """The decimal integers at [begin, end), 1 to 15 digits each, from the two 8-byte loads that end there: the
+    bytes before a number made "0", then eight digits at a time combined in the load itself (a digit per byte,
+    pairs, fours, eights)."""
     width = end - begin
-    widest = int(width.max())
-    if int(width.min()) < 1 or widest > len(_POWERS):
+    narrowest, widest = int(width.min()), int(width.max())
+    if narrowest < 1 or widest > 15:
         raise _LineByLine
-    digits = sliding_window_view(buf, widest)[end - widest] - np.uint8(ord("0"))  # bytes below "0" wrap past 9
-    if int(width.min()) < widest:
-        digits[np.arange(widest) < (widest - width)[:, None]] = 0  # the bytes before a narrower number
-    if int(digits.max()) > 9:
-        raise _LineByLine
-    return digits @ _POWERS[-widest:]
+    low, high = words[end - 8], words[end - 16]
+    if narrowest == widest:  # the usual case (ms since the epoch: 13 digits): one mask for all
+        low_digits, high_digits = _FROM[8 - min(widest, 8)], _FROM[16 - max(widest, 8)]
+    else:
+        low_digits, high_digits = _FROM[8 - np.minimum(width, 8)], _FROM[16 - np.maximum(width, 8)]
+    low = (low & low_digits) | (_ZEROS & ~low_digits)
+    high = (high & high_digits) | (_ZEROS & ~high_digits)
+    return _eight_digits(high) * np.uint64(100_000_000) + _eight_digits(low)
 
 
-def _slices(buf: npt.NDArray[np.uint8], begin: npt.NDArray[np.intp], end: npt.NDArray[np.intp]) -> list[bytes]:
-    """buf[begin:end] of every record as bytes: one gather of them all, cut at newlines put in after each."""
-    lengths = end - begin + 1
-    stops = np.cumsum(lengths)
-    gathered = buf[np.arange(int(stops[-1])) + np.repeat(begin - (stops - lengths), lengths)]
-    gathered[stops - 1] = _NEWLINE
-    joined: bytes = gathered.tobytes()
-    return joined.split(b"\n")[:-1]
+def _eight_digits(word: Loads) -> Loads:
+    """Eight ASCII digits in each 8-byte load (the first digit in the lowest byte) as their value; _LineByLine
+    when a byte is not a digit."""
+    word = word - _ZEROS
+    if bool(np.any((word | (word + np.uint64(0x7676767676767676))) & np.uint64(0x8080808080808080))):  # a byte > 9
+        raise _LineByLine
+    word = (word * np.uint64(10) + (word >> np.uint64(8))) & np.uint64(0x00FF00FF00FF00FF)
+    word = (word * np.uint64(100) + (word >> np.uint64(16))) & np.uint64(0x0000FFFF0000FFFF)
+    return (word * np.uint64(10000) + (word >> np.uint64(32))) & np.uint64(0xFFFFFFFF)
+
+
+class _Endpoints:
+    """Endpoint numbers by the bytes of "groups<TAB>name", found without making a Python object per record: each
+    record's bytes are hashed 8 at a time, the hash looked up among those of the names seen, and the bytes then
+    compared with that name's (so a hash collision can never merge two endpoints)."""
+
+    def __init__(self) -> None:
+        self.names: list[str] = []
+        self.hashes = np.empty(0, dtype=_U64)  # of the names seen, sorted
+        self.by_hash = np.empty(0, dtype=np.intp)  # the endpoint number of each of those hashes
+        self.lengths = np.empty(0, dtype=np.intp)  # of each name's bytes, by endpoint number
+        self.loads = np.zeros((0, 0), dtype=_U64)  # each name's bytes 8 at a time, by endpoint number
+
+    def codes(self, records: _Records, begin: IntArray, end: IntArray) -> IntArray:
+        """The endpoint number of the name at [begin, end) of each record; names not seen before are numbered in
+        the order they first appear."""
+        length = end - begin
+        shortest = int(length.min())
+        # Loads past a name's end are made 0 (and those past a short name, perhaps past the block, clipped into it).
+        loads = [
+            records.words[begin + i]
+            if i + 8 <= shortest
+            else records.words.take(begin + i, mode="clip") & _FIRST.take(length - i, mode="clip")
+            for i in range(0, int(length.max()), 8)
+        ]
+        hashes = length.astype(_U64)
+        for load in loads:
+            hashes = (hashes ^ load) * _HASH
+        found = self._find(hashes)
+        if found is None:
+            self._add(records.buf, begin, end, hashes)
+            found = self._find(hashes)
+            assert found is not None
+        same = length == self.lengths[found]
+        for i, load in enumerate(loads[: self.loads.shape[1]]):  # past that, lengths differ: already not the same
+            same &= load == self.loads[found, i]
+        if not bool(np.all(same)):
+            raise _LineByLine  # two names with one hash: possible, if never yet seen
+        return found
+
+    def _add(self, buf: npt.NDArray[np.uint8], begin: IntArray, end: IntArray, hashes: Loads) -> None:
+        unseen = np.flatnonzero(~np.isin(hashes, self.hashes))
+        first = unseen[np.sort(np.unique(hashes[unseen], return_index=True)[1])]  # in the order they appear
+        keys = [buf[b:e].tobytes() for b, e in zip(begin[first].tolist(), end[first].tolist(), strict=True)]
+        for key in keys:
+            groups, _, name = key.partition(b"\t")
+            self.names.append(_label(groups.decode("utf-8", "replace"), name.decode("utf-8", "replace")))
+        width = max(self.loads.shape[1], *((len(k) + 7) // 8 for k in keys))
+        loads = np.zeros((len(self.names), width), dtype=_U64)
+        loads[: len(self.loads), : self.loads.shape[1]] = self.loads
+        for row, key in enumerate(keys, len(self.loads)):
+            padded = key.ljust(8 * width, b"\0")
+            loads[row] = np.frombuffer(padded, dtype=_U64)
+        self.loads = loads
+        self.lengths = np.concatenate((self.lengths, [len(k) for k in keys]))
+        codes = np.concatenate((self.by_hash, np.arange(len(self.names) - len(keys), len(self.names))))
+        all_hashes = np.concatenate((self.hashes, hashes[first]))
+        order = np.argsort(all_hashes)
+        self.hashes, self.by_hash = all_hashes[order], codes[order]
+
+    def _find(self, hashes: Loads) -> IntArray | None:
+        if not len(self.hashes):
+            return None
+        at = np.minimum(np.searchsorted(self.hashes, hashes), len(self.hashes) - 1)
+        if not bool(np.all(self.hashes[at] == hashes)):
+            return None
+        return self.by_hash[at]
 
 
 def _label(groups: str, name: str) -> str:

@@ -102,7 +102,7 @@ class RequestTally:
     def extend_each(
         self,
         names: list[str],
-        codes: npt.NDArray[np.intp],
+        codes: npt.NDArray[np.integer[Any]],
         latencies: FloatArray,
         failed: BoolArray,
         sent: FloatArray | None,
@@ -111,6 +111,8 @@ class RequestTally:
         stable sort, so that each endpoint's requests keep their order. A send time that is not a finite number
         (NaN for one not known) leaves that endpoint's requests of this batch without times, so it has no time
         windows."""
+        if len(names) <= 1 << 16:  # numpy sorts 16-bit integers stably by radix, several times faster
+            codes = codes.astype(np.uint16)
         order = np.argsort(codes, kind="stable")
         for rows in np.split(order, np.flatnonzero(np.diff(codes[order])) + 1):
             if len(rows):
@@ -150,10 +152,10 @@ class RequestTally:
             errors = error_rate(name, endpoint.failed, requests)
             windows = _windows(endpoint.sent) if len(endpoint.sent) == requests else None
             if windows is not None:
-                sent, _ = np.histogram(np.frombuffer(endpoint.sent, dtype=np.float64), bins=windows)
+                sent = _counts(endpoint.sent, windows)
                 out.append(_throughput(name, requests, sent.astype(np.float64), windows))
                 if len(endpoint.failed_at) == endpoint.failed:
-                    failed, _ = np.histogram(np.frombuffer(endpoint.failed_at, dtype=np.float64), bins=windows)
+                    failed = _counts(endpoint.failed_at, windows)
                     errors = _windowed(errors, failed.astype(np.float64), sent.astype(np.float64))
             out.append(errors)
         return out
@@ -219,6 +221,15 @@ def latency_series(name: str, latencies: array[float], unit: str, reservoir: int
         keep = np.sort(np.random.default_rng(SEED).choice(values.size, reservoir, replace=False))
         values = values[keep]
     return _latency(name, conversion.canonical, summary, as_samples(values))
+
+
+def _counts(times: array[float], windows: FloatArray) -> npt.NDArray[np.intp]:
+    """How many of ``times`` fall in each window. The windows are equal, so numpy counts by arithmetic (giving
+    the counts it would by searching the edges) rather than by sorting every time."""
+    counts: npt.NDArray[np.intp] = np.histogram(
+        np.frombuffer(times, dtype=np.float64), bins=len(windows) - 1, range=(windows[0], windows[-1])
+    )[0]
+    return counts
 
 
 def _windows(sent: array[float]) -> FloatArray | None:

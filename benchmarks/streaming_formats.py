@@ -2,8 +2,9 @@
 
 Run by hand: python benchmarks/streaming_formats.py [--requests 1000000] [--repeat 3] [--only k6|jmeter|gatling ...]
 
-Generates the files in a temporary directory, then runs, each in a fresh process and the best of --repeat runs:
-perfgate's reader (time, peak RSS) and the fastest plain Python reader of the same file. Targets: peak memory < 300 MB at any size,
+Generates the files in a temporary directory, then runs, each in a fresh process, taking turns, --repeat times:
+perfgate's reader (time, peak RSS) and the fastest plain Python reader of the same file; the ratio of the best
+times, and the range and median of the ratios of each pair of runs. Targets: peak memory < 300 MB at any size,
 time within 1.5x of the bare reader.
 
 - k6 `--out json` NDJSON with k6's real line mix, copied from a real k6 run (tests/data/k6/k6_points.ndjson.gz):
@@ -205,19 +206,38 @@ def write_gatling(path: Path, requests: int) -> None:
             )
 
 
-def run(script: str, argument: Path | int, repeat: int) -> tuple[float, float, int]:
-    """The best time and the peak RSS of a script in a fresh process, of ``repeat`` runs. The best of a few,
-    because this machine's neighbours slow single runs down by up to a half."""
-    best: tuple[float, float, int] | None = None
+Run = tuple[float, float, int]  # seconds, peak RSS in MB, series read
+
+
+def run_once(script: str, argument: Path | int) -> Run:
+    """A script's time and peak RSS in a fresh process."""
+    done = subprocess.run(
+        [sys.executable, "-c", script + REPORT, str(argument)], capture_output=True, text=True, check=True
+    )
+    elapsed, rss, series = done.stdout.split()
+    return float(elapsed), float(rss), int(series)
+
+
+def versus(ours_name: str, path: Path, bare_name: str, bare_script: str, repeat: int) -> None:
+    """perfgate's reader and a bare reader of the same file, ``repeat`` runs each, taking turns (so that a busy
+    spell on this shared machine slows both), and the ratio of their best times. The best of a few, because
+    this machine's neighbours slow single runs down by up to a half."""
+    ours: list[Run] = []
+    bare: list[Run] = []
     for _ in range(repeat):
-        done = subprocess.run(
-            [sys.executable, "-c", script + REPORT, str(argument)], capture_output=True, text=True, check=True
-        )
-        elapsed, rss, series = done.stdout.split()
-        if best is None or float(elapsed) < best[0]:
-            best = float(elapsed), max(float(rss), best[1] if best else 0.0), int(series)
-    assert best is not None
-    return best
+        ours.append(run_once(K6_READER, path))
+        bare.append(run_once(bare_script, path))
+    paired = sorted(o[0] / b[0] for o, b in zip(ours, bare, strict=True))
+    best_ours, best_bare = min(ours), min(bare)
+    print(
+        f"  perfgate {ours_name}: {best_ours[0]:.2f} s, peak RSS {max(o[1] for o in ours):.0f} MB, {best_ours[2]} series"
+    )
+    print(f"  {bare_name}: {best_bare[0]:.2f} s, peak RSS {max(b[1] for b in bare):.0f} MB")
+    print(
+        f"  ratio: {best_ours[0] / best_bare[0]:.2f}x the bare reader's best time; run by run "
+        f"{paired[0]:.2f}-{paired[-1]:.2f}x, median {paired[len(paired) // 2]:.2f}x "
+        "(target <= 1.5x; peak RSS target < 300 MB)"
+    )
 
 
 def main() -> None:
@@ -239,26 +259,22 @@ def main() -> None:
                 write_jmeter(jtl, args.requests, quoted)
                 kind = "half the labels quoted" if quoted else "no quoted fields"
                 print(f"JMeter CSV ({kind}): {args.requests:,} rows, {jtl.stat().st_size / 1e6:.0f} MB")
-                report(
-                    "jmeter", run(K6_READER, jtl, args.repeat), "bare csv.reader loop", run(BARE_CSV, jtl, args.repeat)
-                )
+                versus("jmeter", jtl, "bare csv.reader loop", BARE_CSV, args.repeat)
             xml = Path(tmp) / "results.xml"
             write_jmeter_xml(xml, args.requests)
             print(f"JMeter XML: {args.requests:,} samples, {xml.stat().st_size / 1e6:.0f} MB")
-            report("jmeter", run(K6_READER, xml, args.repeat), "bare iterparse loop", run(BARE_XML, xml, args.repeat))
+            versus("jmeter", xml, "bare iterparse loop", BARE_XML, args.repeat)
         if "one-endpoint" in chosen:
             # The worst case for memory: every request of a long run on one endpoint, so its arrays are the largest
             # the tally holds and the sketch folds.
             for requests in (COMPACT_AFTER - 1, 3 * COMPACT_AFTER):
-                elapsed, rss, _ = run(ONE_ENDPOINT, requests, 1)
+                elapsed, rss, _ = run_once(ONE_ENDPOINT, requests)
                 print(f"One endpoint, {requests:,} requests through the tally: {elapsed:.1f} s, peak RSS {rss:.0f} MB")
         if "gatling" in chosen:
             log = Path(tmp) / "simulation.log"
             write_gatling(log, args.requests)
             print(f"Gatling simulation.log: {args.requests:,} requests, {log.stat().st_size / 1e6:.0f} MB")
-            report(
-                "gatling", run(K6_READER, log, args.repeat), "bare split-at-tabs loop", run(BARE_TABS, log, args.repeat)
-            )
+            versus("gatling", log, "bare split-at-tabs loop", BARE_TABS, args.repeat)
 
 
 def measure_k6(tmp: Path, requests: int, repeat: int) -> None:
@@ -271,20 +287,12 @@ def measure_k6(tmp: Path, requests: int, repeat: int) -> None:
     with open(k6, "rb") as written:
         lines = sum(1 for _ in written)
     print(f"  {lines:,} lines ({lines / requests:.1f} per request)")
-    report("k6-ndjson", run(K6_READER, k6, repeat), "bare orjson.loads loop", run(BARE_JSON_LINES, k6, repeat))
+    versus("k6-ndjson", k6, "bare orjson.loads loop", BARE_JSON_LINES, repeat)
     gz = tmp / "k6.ndjson.gz"
     with open(k6, "rb") as source, gzip.open(gz, "wb", compresslevel=6) as target:
         shutil.copyfileobj(source, target)
     print(f"k6 NDJSON, gzip: {gz.stat().st_size / 1e6:.0f} MB")
-    report(
-        "k6-ndjson (.gz)", run(K6_READER, gz, repeat), "bare gzip + orjson.loads loop", run(BARE_JSON_LINES, gz, repeat)
-    )
-
-
-def report(ours_name: str, ours: tuple[float, float, int], bare_name: str, bare: tuple[float, float, int]) -> None:
-    print(f"  perfgate {ours_name}: {ours[0]:.1f} s, peak RSS {ours[1]:.0f} MB, {ours[2]} series")
-    print(f"  {bare_name}: {bare[0]:.1f} s, peak RSS {bare[1]:.0f} MB")
-    print(f"  ratio: {ours[0] / bare[0]:.2f}x the bare reader's time (target <= 1.5x; peak RSS target < 300 MB)")
+    versus("k6-ndjson (.gz)", gz, "bare gzip + orjson.loads loop", BARE_JSON_LINES, repeat)
 
 
 if __name__ == "__main__":

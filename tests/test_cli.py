@@ -12,7 +12,6 @@ from click.testing import CliRunner
 
 from perfgate import __version__
 from perfgate.cli import main
-from perfgate.formats.document import Document
 from perfgate.store import Store
 
 from .conftest import DATA, EXAMPLES, Invoke
@@ -448,13 +447,13 @@ def test_only_what_is_stored_is_digested(run_cli: Invoke, db_url: str, monkeypat
     from perfgate import app, formats
 
     digested: list[str] = []
-    real = formats._digest
 
-    def counted(doc: Document) -> str:
-        digested.append(doc.path)
-        return real(doc)
+    class Counted(formats._Digest):
+        def __init__(self, path: str) -> None:
+            digested.append(path)
+            super().__init__(path)
 
-    monkeypatch.setattr(formats, "_digest", counted)
+    monkeypatch.setattr(formats, "_Digest", Counted)
     assert run_cli("compare", BASE, HEAD).exit_code == 1
     assert digested == []
     assert run_cli("ingest", BASE, "--branch", "main", "--commit", "c0ffee" * 6, "--db", db_url).exit_code == 0

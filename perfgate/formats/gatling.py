@@ -223,11 +223,12 @@ class _Endpoints:
         the order they first appear."""
         length = end - begin
         shortest = int(length.min())
-        # Loads past a name's end are made 0 (and those past a short name, perhaps past the block, clipped into it).
+        # Loads past a name's end are made 0; those past a short name (perhaps past the block) are kept inside it.
+        last = len(records.words) - 1
         loads = [
             records.words[begin + i]
             if i + 8 <= shortest
-            else records.words.take(begin + i, mode="clip") & _FIRST.take(length - i, mode="clip")
+            else records.words[np.minimum(begin + i, last)] & _FIRST[np.minimum(np.maximum(length - i, 0), 8)]
             for i in range(0, int(length.max()), 8)
         ]
         hashes = length.astype(_U64)

@@ -25,7 +25,9 @@ def _samples(kind: str, size: int, rng: np.random.Generator) -> np.ndarray:
     if kind == "few values":
         return rng.choice([-1.5, 0.1, 0.1 + 2**-40, 3.0], size)
     if kind == "mixed magnitudes":  # where y_j <= x_i + v and y_j - x_i <= v disagree, by rounding
-        return rng.choice([1e-17, 0.1, 0.2, 0.3, 1.0, 3.0, 1e16, 1e16 + 2], size) + rng.integers(0, 3, size) * 0.1
+        magnitudes: np.ndarray = rng.choice([1e-17, 0.1, 0.2, 0.3, 1.0, 3.0, 1e16, 1e16 + 2], size)
+        shifted: np.ndarray = magnitudes + rng.integers(0, 3, size) * 0.1
+        return shifted
     return np.full(size, 0.25)  # all the same
 
 

@@ -38,7 +38,7 @@ from installed import compile_package
 from perfgate.formats.jmeter import DEFAULT_COLUMNS
 from perfgate.formats.requests import COMPACT_AFTER
 
-K6_READER = """
+PERFGATE_READER = """
 import sys, time
 from perfgate import formats
 start = time.perf_counter()
@@ -225,7 +225,7 @@ def versus(ours_name: str, path: Path, bare_name: str, bare_script: str, repeat:
     ours: list[Run] = []
     bare: list[Run] = []
     for _ in range(repeat):
-        ours.append(run_once(K6_READER, path))
+        ours.append(run_once(PERFGATE_READER, path))
         bare.append(run_once(bare_script, path))
     paired = sorted(o[0] / b[0] for o, b in zip(ours, bare, strict=True))
     best_ours, best_bare = min(ours), min(bare)

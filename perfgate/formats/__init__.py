@@ -142,23 +142,29 @@ def read(path: str | Path, format_name: str | None = None, *, digest: bool = Tru
     # A format that reads several files (criterion) sets its own digest over all of them.
     digesting = _Digest(doc.path) if digest and not doc.is_dir else None
     try:
-        fmt = by_name(format_name) if format_name else detect(doc).format
-        results = fmt.parse(doc)
-        if not results.series:
-            if results.failures:
-                names = ", ".join(name for name, _ in results.failures[:5])
-                raise InputError(doc.path, f"every benchmark failed or was skipped ({fmt.name}): {names}")
-            raise InputError(doc.path, f"no benchmarks found ({fmt.name}): the results list is empty")
-    except InputError:
+        results = _parsed(doc, format_name)
+    except BaseException:
         if digesting is not None:
             digesting.cancel()
-        raise
-    except Exception as exc:  # a reader's bug: say which file it was reading when the CLI reports it
-        if digesting is not None:
-            digesting.cancel()
-        exc.add_note(f"reading {doc.path}" + (f" as {format_name}" if format_name else ""))
         raise
     return checked(replace(results, digest=results.digest or (digesting.result() if digesting is not None else "")))
+
+
+def _parsed(doc: Document, format_name: str | None) -> ParsedResults:
+    try:
+        fmt = by_name(format_name) if format_name else detect(doc).format
+        results = fmt.parse(doc)
+    except InputError:
+        raise
+    except Exception as exc:  # a reader's bug: say which file it was reading when the CLI reports it
+        exc.add_note(f"reading {doc.path}" + (f" as {format_name}" if format_name else ""))
+        raise
+    if not results.series:
+        if results.failures:
+            names = ", ".join(name for name, _ in results.failures[:5])
+            raise InputError(doc.path, f"every benchmark failed or was skipped ({fmt.name}): {names}")
+        raise InputError(doc.path, f"no benchmarks found ({fmt.name}): the results list is empty")
+    return results
 
 
 class _Digest:

@@ -58,6 +58,8 @@ def _xml(doc: Document) -> ParsedResults:
                     element.clear()
     except ET.ParseError as exc:
         raise InputError(doc.path, f"not XML perfgate reads: {exc}") from None
+    except LookupError as exc:  # the XML declaration names an encoding Python does not know
+        raise InputError(doc.path, f"not readable XML: {exc}; expected UTF-8 or another known encoding") from None
     if not series:
         raise InputError(
             doc.path, "a Catch2 XML report without BenchmarkResults: were the benchmarks run (not skipped with a tag)?"

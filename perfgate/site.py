@@ -19,9 +19,7 @@ from perfgate import trend
 from perfgate.config import Budget, Limit, first_match
 from perfgate.digest import Digest, History, Point
 from perfgate.model import GateDecision
-from perfgate.site_address import series_path, series_url
-
-__all__ = ["PullMark", "SeriesPage", "Site", "build", "series_path", "series_url"]
+from perfgate.site_address import series_path
 
 # Budget statistics a series page can draw: the median line, and p95 when every run has it (load tests).
 DRAWN_STATISTICS = {"median": "median", "p50": "median", "mean": "median", "p95": "p95"}

@@ -83,15 +83,13 @@ def pairwise_order_statistics(x: FloatArray, y: FloatArray, ranks: list[int]) ->
         diffs.partition(ranks)
         return {r: diffs[r] for r in ranks}
     x, y = np.sort(x), np.sort(y)
-    found: dict[int, np.float64] = {}
-    group: list[int] = []
-    for rank in [*sorted(ranks), None]:  # ranks close together (the middle two) share the work
-        if group and (rank is None or rank - group[0] > _FORM_PAIRS // 2):
-            found |= _SortedPairs(x, y).select(group)
-            group = []
-        if rank is not None:
-            group.append(rank)
-    return found
+    groups: list[list[int]] = []  # ranks close together (the middle two) share the work
+    for rank in sorted(ranks):
+        if groups and rank - groups[-1][0] <= _FORM_PAIRS // 2:
+            groups[-1].append(rank)
+        else:
+            groups.append([rank])
+    return {rank: value for group in groups for rank, value in _SortedPairs(x, y).select(group).items()}
 
 
 _FORM_PAIRS = 1 << 16  # differences formed and partitioned at once, below which selection costs more

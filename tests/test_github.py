@@ -235,7 +235,7 @@ def test_push_records_then_pull_request_is_gated(fake: FakeGitHub, tmp_path: Pat
 
 def test_the_comment_links_failing_rows_to_the_history_site(fake: FakeGitHub, tmp_path: Path) -> None:
     """site_url in perfgate.toml: the failing row's name links to its page, and the footer to the site."""
-    from perfgate.site import series_url
+    from perfgate.site_address import series_url
 
     site = "https://acme.github.io/shop/"
     (tmp_path / "perfgate.toml").write_text(f'[perfgate]\nsite_url = "{site}"\n', encoding="utf-8")

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_playwright
 
-from perfgate import app, site
+from perfgate import app, site, site_address
 from perfgate.store import Store
 from tests.conftest import Invoke, check_golden
 from tests.test_digest import CONFIG, END, IN_PERIOD, RUNS, SHAPES, _decisions
@@ -80,36 +80,36 @@ def _local_targets(page: Path) -> list[str]:
 def test_every_series_gets_a_page_and_every_link_resolves(run_cli: Invoke, stored: str) -> None:
     out = _build(run_cli, stored)
     pages = sorted(p.relative_to(out).as_posix() for p in (out / "series").glob("*.html"))
-    expected = sorted(site.series_path("default", s.name, s.metric) for s in SHAPES)
+    expected = sorted(site_address.series_path("default", s.name, s.metric) for s in SHAPES)
     assert pages == expected
     for page in [out / "index.html", *(out / p for p in pages)]:
         for target in _local_targets(page):
             assert (page.parent / target).resolve().is_file(), f"{page.name} links to missing {target}"
     index = (out / "index.html").read_text(encoding="utf-8")
     # The week's findings, each linked to its series' page.
-    tokenize = site.series_path("default", "test_tokenize", "time")
+    tokenize = site_address.series_path("default", "test_tokenize", "time")
     assert re.search(rf'regression</span> <a href="{tokenize}">test_tokenize</a>: <b>\+17\.9%</b>', index)
     assert "https://github.com/acme/shop/pull/41" in index
     assert (out / "assets" / "uPlot.LICENSE").read_text().startswith("The MIT License")
 
 
 def test_series_path_is_stable_readable_and_unique() -> None:
-    assert site.series_path("api", "GET /users/{id}", "latency") == site.series_path(
+    assert site_address.series_path("api", "GET /users/{id}", "latency") == site_address.series_path(
         "api", "GET /users/{id}", "latency"
     )
-    path = site.series_path("api", "GET /users/{id}", "latency")
+    path = site_address.series_path("api", "GET /users/{id}", "latency")
     assert re.fullmatch(r"series/api-GET-users-id-latency-[0-9a-f]{10}\.html", path)
     # Names that read the same once cleaned still get pages of their own.
-    assert site.series_path("api", "a/b", "time") != site.series_path("api", "a-b", "time")
-    assert site.series_url("https://acme.github.io/shop/", "api", "a/b", "time") == (
-        "https://acme.github.io/shop/" + site.series_path("api", "a/b", "time")
+    assert site_address.series_path("api", "a/b", "time") != site_address.series_path("api", "a-b", "time")
+    assert site_address.series_url("https://acme.github.io/shop/", "api", "a/b", "time") == (
+        "https://acme.github.io/shop/" + site_address.series_path("api", "a/b", "time")
     )
 
 
 def test_index_golden(run_cli: Invoke, stored_sqlite: str, update_golden: bool) -> None:
     out = _build(run_cli, stored_sqlite)
     check_golden("site/index.html", (out / "index.html").read_text(encoding="utf-8"), update_golden)
-    tokenize = out / site.series_path("default", "test_tokenize", "time").replace(".html", ".js")
+    tokenize = out / site_address.series_path("default", "test_tokenize", "time").replace(".html", ".js")
     check_golden("site/test_tokenize.js", tokenize.read_text(encoding="utf-8"), update_golden)
 
 
@@ -209,7 +209,7 @@ def test_index_lists_every_suite_and_series_and_filters_them(run_cli: Invoke, st
 
 def test_a_series_page_draws_every_run_and_hover_shows_the_commit(run_cli: Invoke, stored: str, open_page: Any) -> None:
     out = _build(run_cli, stored)
-    page = open_page((out / site.series_path("default", "test_tokenize", "time")).as_uri())
+    page = open_page((out / site_address.series_path("default", "test_tokenize", "time")).as_uri())
     page.wait_for_function("window.perfgateChart !== undefined")
     drawn = page.evaluate("window.perfgateChart.data[3].filter(v => v !== null).length")
     assert drawn == RUNS
@@ -232,7 +232,7 @@ def test_a_series_page_draws_every_run_and_hover_shows_the_commit(run_cli: Invok
 
 def test_a_budgeted_endpoint_draws_its_limit(run_cli: Invoke, stored: str, open_page: Any) -> None:
     out = _build(run_cli, stored)
-    page = open_page((out / site.series_path("default", "api/checkout", "time")).as_uri())
+    page = open_page((out / site_address.series_path("default", "api/checkout", "time")).as_uri())
     page.wait_for_function("window.perfgateChart !== undefined")
     assert "budget: p95 < 160ms" in page.locator(".u-legend").inner_text()
     drawn = page.evaluate(
@@ -257,7 +257,7 @@ def _hover_run(page: Page, index: int) -> None:
 
 def test_the_chart_is_keyboard_navigable_and_zooms(run_cli: Invoke, stored: str, open_page: Any) -> None:
     out = _build(run_cli, stored)
-    page = open_page((out / site.series_path("default", "test_render", "time")).as_uri())
+    page = open_page((out / site_address.series_path("default", "test_render", "time")).as_uri())
     page.wait_for_function("window.perfgateChart !== undefined")
     commits = [r.commit for r in history(SHAPES, end=END, runs=RUNS, runs_in_period=IN_PERIOD)]
     page.focus("#chart")
@@ -280,7 +280,7 @@ def test_a_series_with_one_run_is_drawn_around_it(run_cli: Invoke, tmp_path: Pat
     store_history(store, history(SHAPES[:1], end=END, runs=1, runs_in_period=1), END)
     store.close()
     out = _build_one(run_cli, db)
-    page = open_page((out / site.series_path("default", SHAPES[0].name, "time")).as_uri())
+    page = open_page((out / site_address.series_path("default", SHAPES[0].name, "time")).as_uri())
     page.wait_for_function("window.perfgateChart !== undefined")
     span = page.evaluate("window.perfgateChart.scales.x.max - window.perfgateChart.scales.x.min")
     assert span == pytest.approx(2 * 86400)
@@ -311,7 +311,7 @@ def test_the_documented_screenshots_show_this_site(run_cli: Invoke, stored_sqlit
     out = _build(run_cli, stored_sqlite)
     docs = Path(__file__).parent.parent / "docs"
     index = open_page((out / "index.html").as_uri())
-    series = open_page((out / site.series_path("default", "test_tokenize", "time")).as_uri())
+    series = open_page((out / site_address.series_path("default", "test_tokenize", "time")).as_uri())
     series.wait_for_function("window.perfgateChart !== undefined")
     _hover_run(series, -14)  # a run before the step: the tooltip opens to its right
     expect(series.locator("#tip")).to_be_visible()
@@ -349,7 +349,7 @@ def test_the_digest_links_each_finding_to_its_page(run_cli: Invoke, stored_sqlit
     (tmp_path / "perfgate.toml").write_text(CONFIG.replace("[perfgate]", f'[perfgate]\nsite_url = "{site_url}"'))
     result = run_cli("digest", "--dry-run", "--db", stored_sqlite, "--until", UNTIL)
     assert result.exit_code == 0, result.output
-    tokenize = site.series_url(site_url, "default", "test_tokenize", "time")
+    tokenize = site_address.series_url(site_url, "default", "test_tokenize", "time")
     assert f"  history: {tokenize}\n" in result.output
     assert f"Every series' history: {site_url}" in result.output
     written = run_cli("digest", "-o", "week.html", "--db", stored_sqlite, "--until", UNTIL)

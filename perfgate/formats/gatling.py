@@ -22,7 +22,7 @@ from perfgate.formats.requests import BoolArray, RequestTally
 from perfgate.model import Environment, ParsedResults, Series
 
 IntArray = npt.NDArray[np.intp]
-Loads = npt.NDArray[np.uint64]
+UInt64Array = npt.NDArray[np.uint64]
 
 BINARY_HINT = (
     "a binary simulation.log (Gatling 3.13 and later), which perfgate does not read; "
@@ -153,7 +153,7 @@ class _Records:
             return _LAYOUT_3
         raise _LineByLine
 
-    def fields(self, groups: int) -> tuple[IntArray, IntArray, Loads, Loads, BoolArray]:
+    def fields(self, groups: int) -> tuple[IntArray, IntArray, UInt64Array, UInt64Array, BoolArray]:
         """Where each record's "groups<TAB>name" starts and ends, its start and end (ms), and whether it failed;
         _LineByLine when a record has fewer fields, a time that is not digits, an end before its start, or a
         status other than OK or KO."""
@@ -177,7 +177,7 @@ class _Records:
         return key_start, key_end, start, end, failed
 
 
-def _integers(words: Loads, begin: IntArray, end: IntArray) -> Loads:
+def _integers(words: UInt64Array, begin: IntArray, end: IntArray) -> UInt64Array:
     """The decimal integers at [begin, end), 1 to 15 digits each, from the two 8-byte loads that end there: the
     bytes before a number made "0", then eight digits at a time combined in the load itself (a digit per byte,
     pairs, fours, eights)."""
@@ -195,7 +195,7 @@ def _integers(words: Loads, begin: IntArray, end: IntArray) -> Loads:
     return _eight_digits(high) * np.uint64(100_000_000) + _eight_digits(low)
 
 
-def _eight_digits(word: Loads) -> Loads:
+def _eight_digits(word: UInt64Array) -> UInt64Array:
     """Eight ASCII digits in each 8-byte load (the first digit in the lowest byte) as their value; _LineByLine
     when a byte is not a digit."""
     word = word - _ZEROS
@@ -223,7 +223,7 @@ class _Endpoints:
         the order they first appear."""
         length = end - begin
         shortest = int(length.min())
-        # Loads past a name's end are made 0; those past a short name (perhaps past the block) are kept inside it.
+        # UInt64Array past a name's end are made 0; those past a short name (perhaps past the block) are kept inside it.
         last = len(records.words) - 1
         loads = [
             records.words[begin + i]
@@ -246,7 +246,7 @@ class _Endpoints:
             raise _LineByLine  # two names with one hash: possible, if never yet seen
         return found
 
-    def _add(self, buf: npt.NDArray[np.uint8], begin: IntArray, end: IntArray, hashes: Loads) -> None:
+    def _add(self, buf: npt.NDArray[np.uint8], begin: IntArray, end: IntArray, hashes: UInt64Array) -> None:
         unseen = np.flatnonzero(~np.isin(hashes, self.hashes))
         first = unseen[np.sort(np.unique(hashes[unseen], return_index=True)[1])]  # in the order they appear
         keys = [buf[b:e].tobytes() for b, e in zip(begin[first].tolist(), end[first].tolist(), strict=True)]
@@ -266,7 +266,7 @@ class _Endpoints:
         order = np.argsort(all_hashes)
         self.hashes, self.by_hash = all_hashes[order], codes[order]
 
-    def _find(self, hashes: Loads) -> IntArray | None:
+    def _find(self, hashes: UInt64Array) -> IntArray | None:
         if not len(self.hashes):
             return None
         at = np.minimum(np.searchsorted(self.hashes, hashes), len(self.hashes) - 1)

@@ -12,8 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from perfgate.formats import Format
-from perfgate.formats.build import error_rate, summarised
-from perfgate.formats.build import throughput as rate_series
+from perfgate.formats.build import error_rate, summarised, throughput
 from perfgate.formats.document import Document, integer, measurement, root_object
 from perfgate.model import Environment, ParsedResults, Series
 
@@ -59,9 +58,9 @@ def parse(doc: Document) -> ParsedResults:
             )
         )
         series.append(error_rate(label, errors, count))
-        throughput = number("throughput")
-        if throughput is not None:
-            series.append(rate_series(label, throughput, count))
+        rate = number("throughput")
+        if rate is not None:
+            series.append(throughput(label, rate, count))
     if not series:
         raise doc.error("", "no label with samples")
     return ParsedResults(doc.path, FORMAT.name, tuple(series), Environment(tool="jmeter"))

@@ -19,8 +19,7 @@ from pathlib import Path
 from perfgate import limits
 from perfgate.errors import InputError
 from perfgate.formats import Format
-from perfgate.formats.build import error_rate, summarised
-from perfgate.formats.build import throughput as build_throughput
+from perfgate.formats.build import error_rate, summarised, throughput
 from perfgate.formats.document import Document
 from perfgate.model import Environment, ParsedResults, SampleKind, Series, as_samples
 from perfgate.units import normalize
@@ -79,17 +78,17 @@ def parse(doc: Document) -> ParsedResults:
             p99=column("99%"),
         )
         rate = _number(stats_path, line, row, "Requests/s")
-        throughput = build_throughput(name, rate, count)
+        rates = throughput(name, rate, count)
         errors = error_rate(name, failures, count)
         history = windows.get((row["Type"], row["Name"]))
         if history is not None and history.medians:
             samples = as_samples([median * normalize("ms").factor for median in history.medians])
             latency = replace(latency, kind=SampleKind.WINDOW, samples=samples)
-            throughput = replace(throughput, kind=SampleKind.WINDOW, samples=as_samples(history.rates))
+            rates = replace(rates, kind=SampleKind.WINDOW, samples=as_samples(history.rates))
         if history is not None and len(history.error_rates) >= 2:
             # The summary stays the exact rate of the whole run; the samples show how it moved during the run.
             errors = replace(errors, kind=SampleKind.WINDOW, samples=as_samples(history.error_rates))
-        series += [latency, throughput, errors]
+        series += [latency, rates, errors]
     return ParsedResults(
         doc.path,
         FORMAT.name,

@@ -153,10 +153,9 @@ class RequestTally:
             windows = _windows(endpoint.sent) if len(endpoint.sent) == requests else None
             if windows is not None:
                 sent = _counts(endpoint.sent, windows)
-                out.append(_throughput(name, requests, sent.astype(np.float64), windows))
+                out.append(_throughput(name, requests, sent, windows))
                 if len(endpoint.failed_at) == endpoint.failed:
-                    failed = _counts(endpoint.failed_at, windows)
-                    errors = _windowed(errors, failed.astype(np.float64), sent.astype(np.float64))
+                    errors = _windowed(errors, _counts(endpoint.failed_at, windows), sent)
             out.append(errors)
         return out
 
@@ -223,13 +222,13 @@ def latency_series(name: str, latencies: array[float], unit: str, reservoir: int
     return _latency(name, conversion.canonical, summary, as_samples(values))
 
 
-def _counts(times: array[float], windows: FloatArray) -> npt.NDArray[np.intp]:
+def _counts(times: array[float], windows: FloatArray) -> FloatArray:
     """How many of ``times`` fall in each window. The windows are equal, so numpy counts by arithmetic (giving
     the counts it would by searching the edges) rather than by sorting every time."""
-    counts: npt.NDArray[np.intp] = np.histogram(
+    counts = np.histogram(
         np.frombuffer(times, dtype=np.float64), bins=len(windows) - 1, range=(windows[0], windows[-1])
-    )[0]
-    return counts
+    )
+    return counts[0].astype(np.float64)
 
 
 def _windows(sent: array[float]) -> FloatArray | None:

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from perfgate import app
-from perfgate.gate import Settings
+from perfgate.gate.report import Settings
 from perfgate.store import Store
 
 SIZES = (1_000, 10_000, 100_000, 1_000_000)

@@ -32,7 +32,9 @@ from pathlib import Path
 import numpy as np
 from scipy import stats as scipy_stats
 
-from perfgate.gate import FAILING, Settings, Side, evaluate
+from perfgate.gate.evaluate import evaluate
+from perfgate.gate.pooling import Side
+from perfgate.gate.report import FAILING, Settings
 from perfgate.model import Direction, FloatArray, RunRef, SampleKind, Series, Summary, as_samples
 
 DOC = Path(__file__).parent.parent / "docs" / "statistics.md"

@@ -18,7 +18,9 @@ import numpy as np
 from decision_rule import print_and_write
 from scipy import stats
 
-from perfgate.gate import Settings, Side, comparable, evaluate
+from perfgate.gate.evaluate import evaluate
+from perfgate.gate.pooling import Side, comparable
+from perfgate.gate.report import Settings
 from perfgate.model import Direction, RunRef, SampleKind, Series, Summary, as_samples
 
 ENDPOINTS = 10

@@ -15,7 +15,9 @@ import numpy as np
 from decision_rule import print_and_write
 
 from perfgate.formats.build import summarised
-from perfgate.gate import FAILING, Settings, Side, evaluate
+from perfgate.gate.evaluate import evaluate
+from perfgate.gate.pooling import Side
+from perfgate.gate.report import FAILING, Settings
 from perfgate.model import RunRef, Series
 
 ENDPOINTS = 10

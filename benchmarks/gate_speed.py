@@ -11,7 +11,9 @@ import time
 import numpy as np
 from scipy import stats as scipy_stats
 
-from perfgate.gate import Settings, Side, Verdict, evaluate
+from perfgate.gate.evaluate import evaluate
+from perfgate.gate.pooling import Side
+from perfgate.gate.report import Settings, Verdict
 from perfgate.model import Direction, RunRef, SampleKind, Series, Summary, as_samples
 
 SERIES = 2_000

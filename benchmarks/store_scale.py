@@ -148,7 +148,8 @@ def main() -> None:
             store.load_runs(choice.run_ids)
 
         def history() -> None:
-            assert len(store.series_history("bench", "main", "test_bench_007", "time", 20)) == 20
+            found = store.series_history("bench", "main", "test_bench_007", "time", 20)
+            assert found is not None and len(found.points) == 20
 
         def one_run() -> None:
             store.load_runs([args.runs // 2])

@@ -15,7 +15,9 @@ from __future__ import annotations
 import numpy as np
 from decision_rule import print_and_write
 
-from perfgate.gate import FAILING, Settings, Side, evaluate
+from perfgate.gate.evaluate import evaluate
+from perfgate.gate.pooling import Side
+from perfgate.gate.report import FAILING, Settings
 from perfgate.model import Direction, RunRef, SampleKind, Series, Summary, as_samples
 
 ENDPOINTS = 10

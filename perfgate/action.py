@@ -18,9 +18,9 @@ from perfgate.choices import COMMENT_POLICIES, FAIL_ON
 from perfgate.config import Config
 from perfgate.deliver.github import CHECK_NAME, GitHubPublisher, GitHubTarget
 from perfgate.errors import DeliveryError, InputError, NoBaseline, StoreError, UsageError
-from perfgate.gate import FAILING, WARNING, Report, Settings, Verdict
+from perfgate.gate.report import FAILING, WARNING, Report, Settings, Verdict
 from perfgate.github_env import GitHubContext, append_summary, write_outputs
-from perfgate.model import GateDecision, Origin, ParsedResults
+from perfgate.model import GateDecision, Origin, ParsedResults, SeriesDecision
 from perfgate.render import json_report, junit, markdown, text
 from perfgate.site_address import series_url
 from perfgate.store import Store
@@ -105,7 +105,7 @@ def gate(
         fix = "The trusted publish workflow in docs/github-action.md (Forks) compares such pull requests."
         return _nothing_compared(why, fix, ctx, options, suite, publisher)
     history = tuple(
-        (c.name, c.metric, tuple(reversed(_medians(store, suite, main, c.name, c.metric))))
+        (c.name, c.metric, tuple(_medians(store, suite, main, c.name, c.metric)))
         for c in report.comparisons
         if c.verdict in FAILING
     )
@@ -200,8 +200,11 @@ def _keep_decision(store: Store, report: Report, suite: str, base_commit: str | 
         recorded_at=now,
         verdict=report.verdict,
         series=len(report.comparisons),
-        failing=tuple(f"{c.name}: {c.reason}" for c in report.comparisons if c.verdict in FAILING),
-        waived=tuple(f"{c.name}: {c.reason}" for c in report.comparisons if c.verdict is Verdict.WAIVED),
+        decided=tuple(
+            SeriesDecision(c.name, c.metric, c.verdict.value, c.reason)
+            for c in report.comparisons
+            if c.verdict in FAILING or c.verdict is Verdict.WAIVED
+        ),
         pr_number=origin.pr_number,
         base_commit=base_commit,
         run_url=origin.run_url,
@@ -214,7 +217,8 @@ def _keep_decision(store: Store, report: Report, suite: str, base_commit: str | 
 
 
 def _medians(store: Store, suite: str, branch: str, name: str, metric: str) -> list[float]:
-    points = store.series_history(suite, branch, name, metric, 20)
+    history = store.series_history(suite, branch, name, metric, 20)
+    points = history.points if history is not None else ()
     return [p.summary.median for p in points if p.summary.median is not None]
 
 

@@ -18,14 +18,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, TextIO
 
 from perfgate import baseline, config, exchange, formats, progress, vcs
-from perfgate.config import Config, Resolved
+from perfgate.config import Config
 from perfgate.errors import InputError, NoBaseline, StoreError, UsageError
-from perfgate.gate import MIN_RUNS_FOR_TAU, Policy, Report, Settings, Side, Verdict, evaluate
-from perfgate.model import GateDecision, HistoryPoint, ParsedResults, Pruned, Run, RunHeader, RunRef, Series
+from perfgate.gate.evaluate import evaluate
+from perfgate.gate.policy import COUNTED_RATES, Policy
+from perfgate.gate.pooling import Side
+from perfgate.gate.report import Report, Settings, Verdict
+from perfgate.gate.rules import Resolved, Terms
+from perfgate.gate.shift import MIN_RUNS_FOR_TAU
+from perfgate.history.series import History, Point
+from perfgate.model import GateDecision, ParsedResults, Pruned, Run, RunHeader, RunRef, Series
 from perfgate.units import parse_percentage
 
 if TYPE_CHECKING:  # the store (SQLAlchemy, Alembic) and the digest's modules (Pillow, smtplib) load when used
-    from perfgate import digest
+    from perfgate.history import digest
     from perfgate.render import digest as digest_render
     from perfgate.store import Store
 
@@ -75,11 +81,17 @@ def make_policy(cfg: Config, today: date) -> Policy:
 
 
 def resolve(cfg: Config, patterns: Sequence[str], format_name: str | None) -> list[Resolved]:
-    seen: dict[tuple[str, str], Resolved] = {}
-    for results in read_all(expand(patterns), format_name, digest=False):
-        for s in results.series:
-            seen.setdefault(s.key, Resolved(s.name, s.metric, cfg.budget_for(s.name), cfg.waiver_for(s.name)))
-    return list(seen.values())
+    """Which budget, waiver and terms apply to each series of these results."""
+    keys = list(dict.fromkeys(s.key for r in read_all(expand(patterns), format_name, digest=False) for s in r.series))
+    rated = {name for name, metric in keys if metric in COUNTED_RATES}
+    policy, settings = Policy(cfg.budgets, cfg.waivers), resolve_settings(cfg, Overrides())
+    return [policy.resolve(name, metric, settings, rated=name in rated) for name, metric in keys]
+
+
+def budget_terms(cfg: Config) -> list[Terms]:
+    """Every budget's limits and allowances, for `perfgate config check`."""
+    policy, settings = Policy(cfg.budgets, cfg.waivers), resolve_settings(cfg, Overrides())
+    return [policy.terms(budget, settings) for budget in cfg.budgets]
 
 
 def expand(patterns: Sequence[str]) -> list[str]:
@@ -394,7 +406,7 @@ def _stored_ref(run: Run) -> RunRef:
 # --- history and pruning --------------------------------------------------------------------
 
 
-def history(store: Store, name: str, *, suite: str, branch: str, metric: str | None, limit: int) -> list[HistoryPoint]:
+def history(store: Store, name: str, *, suite: str, branch: str, metric: str | None, limit: int) -> History | None:
     """The newest runs' statistics of one series; an unknown name or an ambiguous metric is an error."""
     store.ensure_schema()
     metrics = store.metrics_of(suite, name)
@@ -494,11 +506,17 @@ class DigestRequest:
 
 def build_digest(store: Store, cfg: Config, request: DigestRequest, *, now: datetime) -> digest.Digest:
     """The period's findings over every (or the chosen) suite's main-branch history."""
-    from perfgate import digest
-
     if request.days < 1:
         raise UsageError("--days must be at least 1")
     start = now - timedelta(days=request.days)
+    suites = _known_suites(store, request.suites)
+    loaded = [_load(store, suite, cfg.main_branch, start, now, since=start) for suite in suites]
+    return _digest(
+        cfg, [h for found in loaded for h in found.digest], [d for found in loaded for d in found.decisions], start, now
+    )
+
+
+def _known_suites(store: Store, asked: tuple[str, ...]) -> tuple[str, ...]:
     if store.current_revision() is None:
         raise StoreError(
             f"no history in {store.display_url} yet: record main-branch runs with 'perfgate gate' or "
@@ -506,43 +524,57 @@ def build_digest(store: Store, cfg: Config, request: DigestRequest, *, now: date
         )
     store.ensure_schema()
     known = tuple(store.suites())
-    unknown = [s for s in request.suites if s not in known]
+    unknown = [s for s in asked if s not in known]
     if unknown:
         raise UsageError(
             f"no runs of suite {', '.join(map(repr, unknown))}; recorded suites: {', '.join(known) or 'none'}"
         )
-    suites = request.suites or known
-    histories: list[digest.History] = []
-    decisions: list[GateDecision] = []
-    for suite in suites:
-        histories += _histories(store, suite, cfg.main_branch, start, now)
-        decisions += store.gate_decisions(suite, since=start, until=now)
+    return asked or known
+
+
+def _digest(
+    cfg: Config, histories: list[History], decisions: list[GateDecision], start: datetime, end: datetime
+) -> digest.Digest:
+    from perfgate.history import digest
+
     options = digest.Options(max_regression=cfg.max_regression, fdr=cfg.fdr, baseline_runs=cfg.baseline_runs)
-    return digest.build(histories, decisions, cfg.budgets, start=start, end=now, options=options)
+    return digest.build(histories, decisions, Policy(cfg.budgets, cfg.waivers), start=start, end=end, options=options)
 
 
-def _histories(
-    store: Store, suite: str, branch: str, start: datetime, end: datetime, *, context_runs: int = CONTEXT_RUNS
-) -> list[digest.History]:
-    from perfgate import digest
+@dataclass(frozen=True)
+class _Loaded:
+    """One suite's histories, loaded once: the digest's view (the week and its context runs) and the site's
+    (every run since the site's start)."""
 
-    period = store.run_headers(suite, branch, since=start, before=end, limit=10_000)
-    context = []
-    if context_runs:
-        context = store.run_headers(suite, branch, before=start - timedelta(microseconds=1), limit=context_runs)
+    digest: list[History]
+    site: list[History]
+    decisions: list[GateDecision]
+
+
+def _load(store: Store, suite: str, branch: str, week_start: datetime, end: datetime, *, since: datetime) -> _Loaded:
+    """The runs of [min(since, week_start), end] and the CONTEXT_RUNS runs before the week, read in one query."""
+    period = store.run_headers(suite, branch, since=min(since, week_start), before=end, limit=10_000)
+    context = store.run_headers(suite, branch, before=week_start - timedelta(microseconds=1), limit=CONTEXT_RUNS)
     headers = {h.id: h for h in period + context}
     order = {run_id: i for i, run_id in enumerate(sorted(headers, key=lambda i: (headers[i].recorded_at, i)))}
     rows = sorted(store.statistics(list(headers)), key=lambda row: order[row[0]])  # oldest run first
-    points: dict[tuple[str, str], list[digest.Point]] = {}
+    points: dict[tuple[str, str], list[Point]] = {}
     first: dict[tuple[str, str], Series] = {}
     for run_id, pr_number, series in rows:
         run = headers[run_id]
         first.setdefault(series.key, series)
-        points.setdefault(series.key, []).append(digest.Point(run.commit, run.recorded_at, series.summary, pr_number))
-    return [
-        digest.History(suite, s.name, s.metric, s.unit, s.direction, s.kind, tuple(points[key]))
-        for key, s in first.items()
+        points.setdefault(series.key, []).append(Point(run.commit, run.recorded_at, series.summary, pr_number, run_id))
+    histories = [
+        History(suite, s.name, s.metric, s.unit, s.direction, s.kind, tuple(points[key])) for key, s in first.items()
     ]
+    weekly = {h.id for h in period if h.recorded_at >= week_start} | {h.id for h in context}
+    shown = {h.id for h in period if h.recorded_at >= since}
+    decisions = store.gate_decisions(suite, since=min(since, week_start), until=end)
+    return _Loaded(
+        [v for h in histories if (v := h.of_runs(weekly)).points],
+        [v for h in histories if (v := h.of_runs(shown)).points],
+        decisions,
+    )
 
 
 # --- the history site -----------------------------------------------------------------------
@@ -568,7 +600,7 @@ class SiteOutcome:
 
 def build_site(store: Store, cfg: Config, request: SiteRequest, *, now: datetime) -> SiteOutcome:
     """Write the static history site: the week's findings (the digest's) and a page per series of main."""
-    from perfgate import site
+    from perfgate.history import site
     from perfgate.render import digest as digest_render
     from perfgate.render import site as site_render
 
@@ -576,18 +608,17 @@ def build_site(store: Store, cfg: Config, request: SiteRequest, *, now: datetime
         raise UsageError("--days must be at least 1")
     if request.branch is not None:
         cfg = replace(cfg, main_branch=request.branch)
-    weekly = DigestRequest(days=7, suites=request.suites, repository=request.repository, server=request.server)
-    found = build_digest(store, cfg, weekly, now=now)
-    start = now - timedelta(days=request.days)
-    histories: list[digest.History] = []
-    decisions: list[GateDecision] = []
-    for suite in request.suites or found.suites:
-        histories += _histories(store, suite, cfg.main_branch, start, now, context_runs=0)
-        decisions += store.gate_decisions(suite, since=start, until=now)
+    week_start, start = now - timedelta(days=7), now - timedelta(days=request.days)
+    loaded = [
+        _load(store, suite, cfg.main_branch, week_start, now, since=start)
+        for suite in _known_suites(store, request.suites)
+    ]
+    week_decisions = [d for found in loaded for d in found.decisions if d.recorded_at >= week_start]
+    found = _digest(cfg, [h for f in loaded for h in f.digest], week_decisions, week_start, now)
     built = site.build(
-        histories,
-        decisions,
-        cfg.budgets,
+        [h for f in loaded for h in f.site],
+        [d for f in loaded for d in f.decisions if d.recorded_at >= start],
+        Policy(cfg.budgets, cfg.waivers),
         found,
         generated_at=now,
         days=request.days,

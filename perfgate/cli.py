@@ -132,7 +132,7 @@ def internal_error_line(ctx: click.Context, exc: BaseException) -> str:
 def _painter(ctx: click.Context) -> Callable[[str, Any], str] | None:
     """Colours for verdicts on a terminal: red fails, yellow warns, green improves or passes; None for none
     (--color never, NO_COLOR, or not a terminal with --color auto)."""
-    from perfgate.gate import FAILING, WARNING, Verdict
+    from perfgate.gate.report import FAILING, WARNING, Verdict
 
     choice = ctx.find_root().meta.get("perfgate.color") or "auto"
     if choice == "never" or (choice == "auto" and not _colour_terminal()):
@@ -487,7 +487,12 @@ def config_check(results: tuple[str, ...], format_name: str | None, config_path:
 
     cfg = app.load_config(config_path, Path.cwd())
     click.echo(
-        render_config(cfg, app.resolve(cfg, results, format_name) if results else None, datetime.now(UTC).date())
+        render_config(
+            cfg,
+            app.budget_terms(cfg),
+            app.resolve(cfg, results, format_name) if results else None,
+            datetime.now(UTC).date(),
+        )
     )
 
 

@@ -6,17 +6,18 @@ quotes the file, the key and its line, so a typo can never silently switch a bud
 
 from __future__ import annotations
 
-import fnmatch
 import math
 import re
 import tomllib
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from perfgate.choices import DEFAULT_SUITE
 from perfgate.errors import ConfigError
+from perfgate.gate.report import Settings
+from perfgate.gate.rules import Budget, Limit, Waiver
 from perfgate.units import BYTES, PER_SECOND, RATIO, SECONDS, normalize, parse_percentage
 
 CONFIG_FILE = "perfgate.toml"
@@ -43,91 +44,22 @@ _LIMIT = re.compile(r"^\s*([<>])\s*([0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?)\s*(\S*)
 
 
 @dataclass(frozen=True)
-class Limit:
-    """An absolute limit on one statistic: ``p95 < 120ms`` is ('p95', '<', 0.12, 's')."""
-
-    statistic: str
-    op: str  # "<": must stay below; ">": must stay above
-    value: float  # in the canonical unit
-    unit: str  # canonical unit
-    text: str  # as written, for messages
-
-    def beyond(self, value: float) -> bool:
-        """Whether ``value`` breaks the limit."""
-        return value >= self.value if self.op == "<" else value <= self.value
-
-
-@dataclass(frozen=True)
-class Budget:
-    match: str
-    limits: tuple[Limit, ...] = ()
-    max_regression: float | None = None
-    line: int | None = None
-    max_error_increase: float | None = None  # percentage points of error rate, as a fraction
-    # Change allowed within one run (a soak test), first window to last: a fraction of latency or throughput,
-    # percentage points of error rate. Set, a drift beyond it fails; unset, a drift beyond the allowance warns.
-    max_drift: float | None = None
-
-    def applies_to(self, name: str) -> bool:
-        return fnmatch.fnmatchcase(name, self.match)
-
-
-@dataclass(frozen=True)
-class Waiver:
-    match: str
-    until: date
-    reason: str
-    line: int | None = None
-
-    def applies_to(self, name: str) -> bool:
-        return fnmatch.fnmatchcase(name, self.match)
-
-    def active(self, today: date) -> bool:
-        return today <= self.until
-
-
-@dataclass(frozen=True)
 class Config:
     source: str | None = None
     suite: str = DEFAULT_SUITE
     main_branch: str = "main"
     main_branch_given: bool = False  # set in the file; else the Action follows the repository's default branch
-    max_regression: float = 0.05
-    run_noise: float = 0.05  # spread between CI runs assumed while history is short
-    max_error_increase: float = 0.01  # error rate increase allowed, in percentage points (a fraction)
-    fdr: float = 0.05
-    confidence: float = 0.90
-    min_samples: int = 5
+    # The decision rule's defaults are written once, in the Settings every report states.
+    max_regression: float = Settings.max_regression
+    run_noise: float = Settings.run_noise  # spread between CI runs assumed while history is short
+    max_error_increase: float = Settings.max_error_increase  # percentage points of error rate (a fraction)
+    fdr: float = Settings.fdr
+    confidence: float = Settings.confidence
+    min_samples: int = Settings.min_samples
     baseline_runs: int = 5
     site_url: str | None = None  # where `perfgate site` is published: the comment and the digest link to it
     budgets: tuple[Budget, ...] = field(default_factory=tuple)
     waivers: tuple[Waiver, ...] = field(default_factory=tuple)
-
-    def budget_for(self, name: str) -> Budget | None:
-        """The first budget whose glob matches the series name."""
-        return first_match(self.budgets, name)
-
-    def waiver_for(self, name: str) -> Waiver | None:
-        """The first waiver whose glob matches, expired or not (the caller checks the date)."""
-        return first_match(self.waivers, name)
-
-
-M = TypeVar("M", Budget, Waiver)
-
-
-def first_match(items: tuple[M, ...], name: str) -> M | None:
-    """The first budget or waiver whose glob matches ``name``: order in the file decides."""
-    return next((item for item in items if item.applies_to(name)), None)
-
-
-@dataclass(frozen=True)
-class Resolved:
-    """Which budget and waiver apply to one series (what `perfgate config check --results` shows)."""
-
-    name: str
-    metric: str
-    budget: Budget | None
-    waiver: Waiver | None
 
 
 def find(start: Path) -> Path | None:

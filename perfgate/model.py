@@ -164,17 +164,6 @@ class RunHeader:
 
 
 @dataclass(frozen=True)
-class HistoryPoint:
-    """One stored run's statistics for one series: a point of `perfgate history`."""
-
-    run: RunHeader
-    metric: str
-    unit: str
-    summary: Summary
-    samples_kept: bool
-
-
-@dataclass(frozen=True)
 class Pruned:
     """What `perfgate prune` dropped: raw samples of this many series of this many runs, in bytes."""
 
@@ -194,16 +183,42 @@ class Origin:
 
 
 @dataclass(frozen=True)
+class SeriesDecision:
+    """What the gate said of one series that failed or was waived: kept with the pull request's decision."""
+
+    name: str
+    metric: str | None  # None in decisions kept before the metric was (a name's every metric then matches)
+    verdict: str  # the series' verdict: "regression", "budget-exceeded" or "waived"
+    reason: str
+
+    @property
+    def waived(self) -> bool:
+        return self.verdict == "waived"
+
+    def about(self, name: str, metric: str) -> bool:
+        return self.name == name and self.metric in (None, metric)
+
+
+@dataclass(frozen=True)
 class GateDecision:
-    """What the gate decided for one pull request's run: kept so the weekly digest can list it."""
+    """What the gate decided for one pull request's run: kept so the weekly digest and the site can show it."""
 
     suite: str
     head_commit: str
     recorded_at: datetime
     verdict: str  # "fail" or "pass"
     series: int
-    failing: tuple[str, ...] = ()  # "name: reason" of each failing series
-    waived: tuple[str, ...] = ()  # "name: waiver reason" of each waived series
+    decided: tuple[SeriesDecision, ...] = ()  # the failing and the waived series, in the report's order
     pr_number: int | None = None
     base_commit: str | None = None
     run_url: str | None = None
+
+    @property
+    def failing(self) -> tuple[str, ...]:
+        """ "name: reason" of each failing series, as the digest lists them."""
+        return tuple(f"{d.name}: {d.reason}" for d in self.decided if not d.waived)
+
+    @property
+    def waived(self) -> tuple[str, ...]:
+        """ "name: reason" of each waived series."""
+        return tuple(f"{d.name}: {d.reason}" for d in self.decided if d.waived)

@@ -9,8 +9,11 @@ import numpy as np
 import pytest
 
 from perfgate import stats
-from perfgate.config import Budget, Limit, Waiver
-from perfgate.gate import Policy, Settings, Side, Verdict, check_limit, evaluate
+from perfgate.gate.evaluate import evaluate
+from perfgate.gate.policy import Policy, check_limit
+from perfgate.gate.pooling import Side
+from perfgate.gate.report import Settings, Verdict
+from perfgate.gate.rules import Budget, Limit, Waiver
 from perfgate.model import Direction, RunRef, SampleKind, Series, Summary
 
 from .builders import sampled

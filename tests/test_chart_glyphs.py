@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from PIL import ImageDraw, ImageFont
 
-from perfgate.digest import Chart
+from perfgate.history.digest import Chart
 from perfgate.render import chart
 from perfgate.units import format_value
 

@@ -9,6 +9,7 @@ import pytest
 
 from perfgate import config
 from perfgate.errors import ConfigError
+from perfgate.gate.policy import Policy
 
 EXAMPLE = """\
 [perfgate]
@@ -48,27 +49,30 @@ def _write(tmp_path: Path, text: str, name: str = "perfgate.toml") -> Path:
 def test_reads_settings_budgets_and_waivers(tmp_path: Path) -> None:
     cfg = config.load(_write(tmp_path, EXAMPLE))
     assert (cfg.suite, cfg.main_branch, cfg.max_regression, cfg.min_samples) == ("api", "trunk", 0.05, 6)
-    search = cfg.budget_for("GET /api/search")
+    search = Policy(cfg.budgets, cfg.waivers).budget_for("GET /api/search")
     assert search is not None and search.max_regression == pytest.approx(0.03) and search.line == 9
     (p95,) = search.limits
     assert (p95.statistic, p95.op, p95.unit) == ("p95", "<", "s") and p95.value == pytest.approx(0.12)
-    orders = cfg.budget_for("POST /api/orders")
+    orders = Policy(cfg.budgets, cfg.waivers).budget_for("POST /api/orders")
     assert orders is not None
     assert [(lim.statistic, lim.value, lim.unit) for lim in orders.limits] == [
         ("error_rate", pytest.approx(0.01), "ratio"),
         ("throughput", 500.0, "1/s"),
     ]
-    waiver = cfg.waiver_for("test_parse_json")
+    waiver = Policy(cfg.budgets, cfg.waivers).waiver_for("test_parse_json")
     assert waiver is not None and waiver.until == date(2026, 12, 31) and waiver.active(date(2026, 12, 31))
     assert not waiver.active(date(2027, 1, 1))
 
 
 def test_first_matching_budget_wins(tmp_path: Path) -> None:
     cfg = config.load(_write(tmp_path, EXAMPLE))
-    search, other = cfg.budget_for("GET /api/search"), cfg.budget_for("GET /api/users")
+    search, other = (
+        Policy(cfg.budgets, cfg.waivers).budget_for("GET /api/search"),
+        Policy(cfg.budgets, cfg.waivers).budget_for("GET /api/users"),
+    )
     assert search is not None and search.match == "GET /api/search"
     assert other is not None and other.match == "GET *"
-    assert cfg.budget_for("test_render") is None
+    assert Policy(cfg.budgets, cfg.waivers).budget_for("test_render") is None
 
 
 @pytest.mark.parametrize(

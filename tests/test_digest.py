@@ -13,8 +13,8 @@ import pytest
 
 from perfgate import app
 from perfgate.config import Config, load
-from perfgate.digest import Digest
-from perfgate.model import GateDecision
+from perfgate.history.digest import Digest
+from perfgate.model import GateDecision, SeriesDecision
 from perfgate.render import digest as digest_render
 from perfgate.store import Store
 from tests.conftest import EXAMPLES, Invoke, check_golden
@@ -48,14 +48,24 @@ reason = "new renderer lands next week"
 """
 
 
+def _failing(name: str, reason: str) -> SeriesDecision:
+    return SeriesDecision(name, "time", "regression", reason)
+
+
+def _waived(name: str, reason: str) -> SeriesDecision:
+    return SeriesDecision(name, "time", "waived", reason)
+
+
 def _decisions() -> list[GateDecision]:
     at = END - timedelta(days=2)
     return [
-        GateDecision("default", "a" * 40, at, "fail", 15, ("test_tokenize: +18.0% [+17.1, +18.9]",), (), 41, "f" * 40),
-        GateDecision("default", "b" * 40, at + timedelta(hours=3), "pass", 15, (), (), 41, "f" * 40),
-        GateDecision("default", "c" * 40, at, "pass", 15, (), ("test_render: waived until 2026-12-31",), 42),
-        GateDecision("default", "d" * 40, at, "pass", 15, (), (), 43),
-        GateDecision("default", "e" * 40, END - timedelta(days=9), "fail", 15, ("too old",), (), 40),
+        GateDecision(
+            "default", "a" * 40, at, "fail", 15, (_failing("test_tokenize", "+18.0% [+17.1, +18.9]"),), 41, "f" * 40
+        ),
+        GateDecision("default", "b" * 40, at + timedelta(hours=3), "pass", 15, (), 41, "f" * 40),
+        GateDecision("default", "c" * 40, at, "pass", 15, (_waived("test_render", "waived until 2026-12-31"),), 42),
+        GateDecision("default", "d" * 40, at, "pass", 15, (), 43),
+        GateDecision("default", "e" * 40, END - timedelta(days=9), "fail", 15, (_failing("too old", ""),), 40),
     ]
 
 

@@ -10,9 +10,12 @@ import numpy as np
 import pytest
 
 from perfgate import stats
-from perfgate.config import Budget
 from perfgate.formats import read
-from perfgate.gate import Policy, Settings, Side, Verdict, evaluate
+from perfgate.gate.evaluate import evaluate
+from perfgate.gate.policy import Policy
+from perfgate.gate.pooling import Side
+from perfgate.gate.report import Settings, Verdict
+from perfgate.gate.rules import Budget
 from perfgate.model import RunRef
 
 from .conftest import DATA, Invoke, check_golden

@@ -10,9 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from perfgate.config import Budget, Limit
 from perfgate.formats.build import summarised
-from perfgate.gate import Policy, Settings, Side, Verdict, evaluate, limit_judges
+from perfgate.gate.evaluate import evaluate
+from perfgate.gate.policy import Policy, limit_judges
+from perfgate.gate.pooling import Side
+from perfgate.gate.report import Settings, Verdict
+from perfgate.gate.rules import Budget, Limit
 from perfgate.model import Direction, RunRef, Series
 
 from .conftest import DATA, Invoke, check_golden

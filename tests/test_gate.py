@@ -6,7 +6,9 @@ import numpy as np
 import pytest
 
 from perfgate import formats
-from perfgate.gate import Settings, Side, Verdict, evaluate
+from perfgate.gate.evaluate import evaluate
+from perfgate.gate.pooling import Side
+from perfgate.gate.report import Settings, Verdict
 from perfgate.model import Direction, RunRef, SampleKind, Series, Summary
 
 from .builders import sampled

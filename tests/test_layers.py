@@ -3,51 +3,60 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
 
 PACKAGE = Path(__file__).parent.parent / "perfgate"
 
-# Lower numbers sit higher; a module may import only from layers with larger numbers (or its own package).
-LAYERS = {
-    "__main__": 0,
-    "cli": 1,
-    "action": 1.5,  # the GitHub Action's use cases, built on app
-    "app": 2,
-    "vcs": 3,  # runs git: an edge beside store and deliver, used by app only
-    "github_env": 3,  # reads the Actions environment and writes its files: an edge, used by app only
-    "store": 3,
-    "render": 3,
-    "deliver": 3,
-    "site": 3.4,  # the history site's content: each series' history and the week's findings
-    "digest": 3.5,  # the weekly findings: trend and budgets over stored history
-    "gate": 4,
-    "baseline": 5,
-    "trend": 5,
-    "config": 6,
-    "formats": 6,
-    "exchange": 6,  # the export/import line format
-    "stats": 6,
-    "model": 7,
-    "units": 7,
-    "limits": 7,
-    "progress": 7,  # where a long read has got to: the command line listens
-    "resources": 7,
-    "site_address": 7,  # a series page's path on the history site: the comment and the digest link to it
-    "codec": 6.5,  # sample arrays as bytes: used by store and by the export format
-    "errors": 8,  # the bottom of layer 7: units and model raise perfgate's errors
-    "choices": 8,  # names of options shared by the command line and the Action: import-free
-    "__init__": 8,  # the version string only
-}
+# The layers of docs/design.md, by folder (or module), top first. A module may import from the layers below its
+# own, and from its own folder; the bottom layer is the shared vocabulary, whose modules may import each other
+# (without a circle: see test_the_vocabulary_has_no_circle).
+LAYERS: tuple[tuple[str, ...], ...] = (
+    ("cli",),  # 1: click commands (and __main__, the same command line)
+    ("app",),  # 2: use cases, the Action's among them
+    ("store", "render", "deliver", "vcs", "github_env", "harness"),  # 3: edges; they never import each other
+    ("history",),  # 4: one series over runs: change points, the digest's findings, the site's pages
+    ("gate",),  # 5: the engine that decides
+    ("baseline", "config", "formats", "stats", "exchange"),  # 6
+    (  # 7: the vocabulary
+        "gate/report",
+        "gate/phrases",
+        "gate/rules",
+        "history/series",
+        "model",
+        "units",
+        "errors",
+        "limits",
+        "codec",
+        "progress",
+        "resources",
+        "site_address",
+        "choices",
+        "__init__",
+    ),
+)
+LAYER = {component: depth for depth, components in enumerate(LAYERS, start=1) for component in components}
+BOTTOM = len(LAYERS)
+# A renderer reads a finished Report: of the gate, it may import the vocabulary only.
+VOCABULARY = {c for c in LAYERS[-1] if c.startswith("gate/")}
 
 
 def _modules() -> list[Path]:
     return sorted(PACKAGE.rglob("*.py"))
 
 
-def _component(path: Path) -> str:
-    parts = path.relative_to(PACKAGE).with_suffix("").parts
+def _component(path: Path | str) -> str:
+    """The longest folder or module of LAYERS that holds ``path`` (a file, or a dotted module name)."""
+    parts = path.relative_to(PACKAGE).with_suffix("").parts if isinstance(path, Path) else tuple(path.split(".")[1:])
+    if parts == ("__main__",):
+        return "cli"
+    if parts == ("action",):  # the Action's use case, on its way into app/
+        return "app"
+    for n in range(len(parts), 0, -1):
+        if "/".join(parts[:n]) in LAYER:
+            return "/".join(parts[:n])
     return parts[0]
 
 
@@ -59,25 +68,64 @@ def _imports(path: Path) -> set[str]:
             found.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module:
             found.add(node.module)
-            if node.module == "perfgate":
-                found.update(f"perfgate.{alias.name}" for alias in node.names if alias.name != "__version__")
-    return found
+            if node.module.startswith("perfgate"):  # `from perfgate.gate import counts` imports a module
+                found.update(f"{node.module}.{alias.name}" for alias in node.names if alias.name != "__version__")
+    return {name for name in found if name.startswith("perfgate.") and _is_module(name)}
+
+
+def _is_module(name: str) -> bool:
+    relative = Path(*name.split(".")[1:])
+    return (PACKAGE / relative).with_suffix(".py").is_file() or (PACKAGE / relative).is_dir()
 
 
 def test_every_module_has_a_layer() -> None:
-    assert {_component(p) for p in _modules()} <= set(LAYERS)
+    assert {_component(p) for p in _modules()} <= set(LAYER)
+
+
+def test_the_layers_are_the_ones_docs_design_shows() -> None:
+    design = (PACKAGE.parent / "docs" / "design.md").read_text(encoding="utf-8")
+    table = re.findall(r"^\| (\d+) \| ([^|]+) \|", design, re.M)
+    shown = tuple(tuple(n for n in re.findall(r"`([^`]+)`", cell) if not n.endswith(".py")) for _, cell in table)
+    assert [int(n) for n, _ in table] == list(range(1, len(LAYERS) + 1))
+    assert [set(layer) for layer in shown] == [set(layer) for layer in LAYERS]
 
 
 @pytest.mark.parametrize("path", _modules(), ids=lambda p: str(p.relative_to(PACKAGE)))
 def test_imports_point_down_the_layers(path: Path) -> None:
     own = _component(path)
     for name in _imports(path):
-        if not name.startswith("perfgate.") or name == "perfgate":
+        target = _component(name)
+        if target == own or (LAYER[target] == LAYER[own] == BOTTOM):
             continue
-        target = name.split(".")[1]
-        if target == own:
-            continue
-        assert LAYERS[target] > LAYERS[own], f"{path.name} ({own}, layer {LAYERS[own]}) imports {name}"
+        assert LAYER[target] > LAYER[own], f"{path.name} ({own}, layer {LAYER[own]}) imports {name}"
+
+
+@pytest.mark.parametrize("path", sorted((PACKAGE / "render").glob("*.py")), ids=lambda p: p.name)
+def test_renderers_import_the_gates_vocabulary_only(path: Path) -> None:
+    engine = {name for name in _imports(path) if _component(name) == "gate"}
+    assert not engine, f"render/{path.name} imports the engine: {sorted(engine)}"
+
+
+def test_the_vocabulary_has_no_circle() -> None:
+    bottom = [p for p in _modules() if LAYER[_component(p)] == BOTTOM]
+    edges = {str(p): {n for n in _imports(p) if LAYER[_component(n)] == BOTTOM} for p in bottom}
+    names = {str(p): ".".join(("perfgate", *p.relative_to(PACKAGE).with_suffix("").parts)) for p in bottom}
+    graph = {names[p]: {n for n in targets if n != names[p]} for p, targets in edges.items()}
+    visiting: set[str] = set()
+    done: set[str] = set()
+
+    def visit(node: str, trail: tuple[str, ...]) -> None:
+        assert node not in visiting, f"import circle: {' -> '.join((*trail, node))}"
+        if node in done:
+            return
+        visiting.add(node)
+        for nxt in graph.get(node, ()):
+            visit(nxt, (*trail, node))
+        visiting.discard(node)
+        done.add(node)
+
+    for node in graph:
+        visit(node, ())
 
 
 def test_only_stats_imports_scipy() -> None:
@@ -85,7 +133,7 @@ def test_only_stats_imports_scipy() -> None:
     assert offenders == []
 
 
-@pytest.mark.parametrize("path", [p for p in _modules() if LAYERS[_component(p)] >= 3], ids=lambda p: p.name)
+@pytest.mark.parametrize("path", [p for p in _modules() if LAYER[_component(p)] >= 3], ids=lambda p: p.name)
 def test_the_core_reads_no_clock_and_no_environment(path: Path) -> None:
     source = path.read_text(encoding="utf-8")
     for forbidden in ("datetime.now", "datetime.utcnow", "time.time(", "os.environ", "os.getenv", "Path.cwd"):
@@ -136,5 +184,5 @@ def test_a_file_comparison_loads_neither_the_store_nor_github_nor_scipy_stats() 
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
     loaded = set(done.stderr.split())
-    assert "numpy" in loaded and "perfgate.gate" in loaded  # it did compare
+    assert "numpy" in loaded and "perfgate.gate.evaluate" in loaded  # it did compare
     assert not loaded & {"sqlalchemy", "alembic", "github", "requests", "jinja2", "scipy.stats", "scipy.optimize"}

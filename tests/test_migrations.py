@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
+from datetime import UTC, datetime
+
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 from perfgate.store import Store
 from perfgate.store.migration import alembic_config, downgrade, head_revision, upgrade
@@ -38,3 +41,45 @@ def test_downgrade_to_base_and_up_again(db_url: str) -> None:
     assert set(inspect(store.engine).get_table_names()) <= {"alembic_version"}
     upgrade(store.engine)
     assert {"runs", "series"} <= set(inspect(store.engine).get_table_names())
+
+
+def test_decisions_kept_as_strings_become_rows_of_their_series(db_url: str) -> None:
+    """0003: the "name: reason" lists of 0002 become one row per series; the metric, never written, is unknown."""
+    store = Store(db_url)
+    upgrade(store.engine, "0002")
+    old = {
+        "suite": "default",
+        "pr_number": 41,
+        "head_commit": "a" * 40,
+        "base_commit": None,
+        "recorded_at": datetime(2026, 11, 30, 12, 0),
+        "verdict": "fail",
+        "series_count": 3,
+        "failing": json.dumps(["test_parse: +9.0% [+8.1, +9.9] is beyond the 5% allowed (p < 0.0001)"]),
+        "waived": json.dumps(["GET /api: orders: regression waived until 2026-12-31 (tracked)"]),
+        "run_url": None,
+    }
+    with store.engine.begin() as conn:
+        conn.execute(text(_insert(old)), old)
+    upgrade(store.engine)
+    (kept,) = store.gate_decisions(
+        "default", since=datetime(2026, 11, 1, tzinfo=UTC), until=datetime(2027, 1, 1, tzinfo=UTC)
+    )
+    assert [(d.name, d.metric, d.verdict) for d in kept.decided] == [
+        ("test_parse", None, "regression"),
+        ("GET /api", None, "waived"),
+    ]
+    assert kept.decided[1].reason == "orders: regression waived until 2026-12-31 (tracked)"  # split at the first ": "
+    assert kept.failing == (
+        "test_parse: +9.0% [+8.1, +9.9] is beyond the 5% allowed (p < 0.0001)",
+    )  # the digest lists them as before
+    assert all(d.about(d.name, "error_rate") for d in kept.decided)  # an unknown metric: every metric of the name
+    downgrade(store.engine, "0002")
+    with store.engine.connect() as conn:
+        failing, waived = conn.execute(text("SELECT failing, waived FROM gate_decisions")).one()
+    assert (failing, waived) == (old["failing"], old["waived"])
+    store.close()
+
+
+def _insert(row: dict[str, object]) -> str:
+    return f"INSERT INTO gate_decisions ({', '.join(row)}) VALUES ({', '.join(':' + k for k in row)})"

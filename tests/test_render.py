@@ -11,7 +11,9 @@ import numpy as np
 import pytest
 
 from perfgate import __version__, formats
-from perfgate.gate import Report, Settings, Side, evaluate
+from perfgate.gate.evaluate import evaluate
+from perfgate.gate.pooling import Side
+from perfgate.gate.report import Report, Settings
 from perfgate.model import Direction, RunRef, SampleKind, Series, Summary, as_samples
 from perfgate.render import render
 from perfgate.render.markdown import LIMIT, MARKER, escape

@@ -11,7 +11,9 @@ import pytest
 
 from perfgate import formats
 from perfgate.formats.build import summarised
-from perfgate.gate import Settings, Side, Verdict, evaluate
+from perfgate.gate.evaluate import evaluate
+from perfgate.gate.pooling import Side
+from perfgate.gate.report import Settings, Verdict
 from perfgate.model import ParsedResults, RunRef
 
 from .conftest import DATA, Invoke

@@ -19,7 +19,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_playwright
 
-from perfgate import app, site, site_address
+from perfgate import app, site_address
+from perfgate.history import site
 from perfgate.store import Store
 from tests.conftest import Invoke, check_golden
 from tests.test_digest import CONFIG, END, IN_PERIOD, RUNS, SHAPES, _decisions
@@ -329,7 +330,8 @@ def test_the_documented_screenshots_show_this_site(run_cli: Invoke, stored_sqlit
 def test_pull_marks_say_what_each_decision_meant_for_the_series(stored: str) -> None:
     store = Store(stored)
     decisions = store.gate_decisions("default", since=END - timedelta(days=30), until=END)
-    histories = {h.name: h for h in app._histories(store, "default", "main", END - timedelta(days=90), END)}
+    loaded = app._load(store, "default", "main", END - timedelta(days=7), END, since=END - timedelta(days=90))
+    histories = {h.name: h for h in loaded.site}
     store.close()
     tokenize = site._pull_marks(histories["test_tokenize"], decisions)
     # Two decisions on #41: blocked by this series, then passed after a fix.
@@ -360,7 +362,7 @@ def test_the_digest_links_each_finding_to_its_page(run_cli: Invoke, stored_sqlit
 
 def test_a_report_keeps_its_site_links_through_the_json_report() -> None:
     """The fork workflow posts the comment from the JSON report: the links must survive it."""
-    from perfgate.gate import Report, Settings
+    from perfgate.gate.report import Report, Settings
     from perfgate.render import json_report, markdown
 
     page = "https://acme.github.io/shop/series/x.html"

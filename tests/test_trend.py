@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 from scipy import stats as scipy_stats
 
-from perfgate import stats, trend
+from perfgate import stats
+from perfgate.history import change_points as trend
 
 SEEDS = range(200)
 
@@ -85,16 +86,16 @@ def test_a_ramp_is_told_apart_from_a_step() -> None:
     assert not trend.looks_like_ramp(step, found)
 
 
-def test_drift_is_measured_over_the_window() -> None:
+def test_creep_is_measured_over_the_window() -> None:
     rng = np.random.default_rng(5)
     creeping = 0.010 * np.exp(np.linspace(0, math.log(1.08), 14) + rng.normal(0, 0.003, 14))
-    found = trend.drift(creeping)
+    found = trend.creep(creeping)
     assert found is not None
     assert found.ratio == pytest.approx(1.08, abs=0.02)
     assert found.p_value < 0.001
-    flat = trend.drift(_noise(rng, 0.01, 14))
+    flat = trend.creep(_noise(rng, 0.01, 14))
     assert flat is not None and flat.p_value > 0.001
-    assert trend.drift(np.array([1.0, 2.0, 3.0])) is None
+    assert trend.creep(np.array([1.0, 2.0, 3.0])) is None
 
 
 def test_noise_between_runs_ignores_a_step() -> None:

@@ -6,7 +6,7 @@ import importlib
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from perfgate.gate import Report
+    from perfgate.gate.report import Report
 
 # Output format → the module whose render(report) writes it; imported when used (Jinja2 for Markdown only).
 OUTPUT_FORMATS = {"text": "text", "markdown": "markdown", "json": "json_report", "junit": "junit"}

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from perfgate.gate import SEVERITY, Comparison, Report, Verdict, format_change, format_p
+from perfgate.gate.phrases import format_change, format_p
+from perfgate.gate.report import SEVERITY, Comparison, Report, Verdict
 from perfgate.model import Summary
 from perfgate.units import format_value
 

@@ -12,7 +12,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from perfgate.digest import Chart
+from perfgate.history.digest import Chart
 from perfgate.units import format_value
 
 WIDTH, HEIGHT = 600, 170  # as displayed, in CSS pixels

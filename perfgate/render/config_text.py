@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from perfgate.config import Budget, Config, Resolved, Waiver
-from perfgate.gate import COUNTED_RATES, format_percent, limit_judges
+from perfgate.config import Config
+from perfgate.gate.phrases import format_percent
+from perfgate.gate.rules import Resolved, Terms, Waiver
 
 
-def render_config(cfg: Config, resolved: Sequence[Resolved] | None, today: date) -> str:
+def render_config(cfg: Config, budgets: Sequence[Terms], resolved: Sequence[Resolved] | None, today: date) -> str:
+    """``budgets``: the terms of each of the config's budgets, in its order."""
     lines = [f"configuration: {cfg.source or '(none found: defaults)'}"]
     lines.append(
         f"suite {cfg.suite!r}, main branch {cfg.main_branch!r}, max_regression {format_percent(cfg.max_regression)}, "
@@ -17,20 +19,19 @@ def render_config(cfg: Config, resolved: Sequence[Resolved] | None, today: date)
         f"fdr {cfg.fdr:g}, confidence {cfg.confidence:g}, min_samples {cfg.min_samples}, "
         f"baseline_runs {cfg.baseline_runs}"
     )
-    for i, budget in enumerate(cfg.budgets):
-        lines.append(f"budget {i + 1} (line {budget.line}): {budget.match!r}: {_budget(budget, cfg)}")
+    for i, (budget, terms) in enumerate(zip(cfg.budgets, budgets, strict=True)):
+        lines.append(f"budget {i + 1} (line {budget.line}): {budget.match!r}: {_terms(terms)}")
     for waiver in cfg.waivers:
         lines.append(f"waiver (line {waiver.line}): {waiver.match!r} {_waiver_state(waiver, today)}: {waiver.reason}")
     if resolved is not None:
         lines.append("")
         width = max((len(_label(r)) for r in resolved), default=0)
-        rated = {r.name for r in resolved if r.metric in COUNTED_RATES}
         for r in resolved:
             if r.budget is not None:
                 number = cfg.budgets.index(r.budget) + 1
-                text = f"budget {number} ({r.budget.match!r}): {_budget(r.budget, cfg, r.metric, r.name in rated)}"
+                text = f"budget {number} ({r.budget.match!r}): {_terms(r.terms)}"
             else:
-                text = f"no budget; {_budget(Budget(''), cfg, r.metric, r.name in rated)}"
+                text = f"no budget; {_terms(r.terms)}"
             if r.waiver is not None:
                 text += f"; waiver {r.waiver.match!r} {_waiver_state(r.waiver, today)}"
             lines.append(f"{_label(r).ljust(width)}  {text}")
@@ -41,23 +42,16 @@ def _label(resolved: Resolved) -> str:
     return f"{resolved.name} ({resolved.metric})"
 
 
-def _budget(budget: Budget, cfg: Config, metric: str | None = None, rated: bool = False) -> str:
-    """The budget's limits and allowances; for a series' ``metric``, only the parts that judge it."""
-    counted = metric in COUNTED_RATES
-    parts = [
-        f"{limit.statistic} {limit.text}"
-        for limit in budget.limits
-        if metric is None or limit_judges(limit, metric, has_rate_series=rated)
-    ]
-    if metric is None or not counted:
-        delta = budget.max_regression if budget.max_regression is not None else cfg.max_regression
-        parts.append(f"max_regression {format_percent(delta)}")
-    if metric is None or counted:
-        increase = budget.max_error_increase if budget.max_error_increase is not None else cfg.max_error_increase
-        parts.append(f"max_error_increase {format_percent(increase)} (points)")
-    if budget.max_drift is not None and (metric is None or metric in ("latency", "throughput", *COUNTED_RATES)):
-        unit = " (points)" if counted else ""
-        parts.append(f"max_drift {format_percent(budget.max_drift)}{unit} (a drift during the run beyond it fails)")
+def _terms(terms: Terms) -> str:
+    """The limits and allowances that judge a series."""
+    parts = [f"{limit.statistic} {limit.text}" for limit in terms.limits]
+    if terms.max_regression is not None:
+        parts.append(f"max_regression {format_percent(terms.max_regression)}")
+    if terms.max_error_increase is not None:
+        parts.append(f"max_error_increase {format_percent(terms.max_error_increase)} (points)")
+    if terms.max_drift is not None:
+        unit = " (points)" if terms.in_points else ""
+        parts.append(f"max_drift {format_percent(terms.max_drift)}{unit} (a drift during the run beyond it fails)")
     return ", ".join(parts)
 
 

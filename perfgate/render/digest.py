@@ -15,22 +15,22 @@ from urllib.parse import quote
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from perfgate.digest import (
+from perfgate.gate.phrases import format_change
+from perfgate.history.change_points import MAX_P
+from perfgate.history.digest import (
     HEADROOM,
     Chart,
     Digest,
     DriftFinding,
     HeadroomFinding,
-    History,
     NoiseFinding,
     PullRequest,
     StepFinding,
 )
-from perfgate.gate import format_change
+from perfgate.history.series import History
 from perfgate.render import chart
 from perfgate.resources import resource_dir
 from perfgate.site_address import series_url
-from perfgate.trend import MAX_P
 from perfgate.units import format_value
 
 SUBJECT_LIMIT = 150

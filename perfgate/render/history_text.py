@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from perfgate.model import HistoryPoint
+from perfgate.history.series import History
 from perfgate.units import format_value
 
 BARS = "▁▂▃▄▅▆▇█"
@@ -20,16 +20,16 @@ def sparkline(values: Sequence[float]) -> str:
     return "".join(BARS[round((v - low) / (high - low) * (len(BARS) - 1))] for v in values)
 
 
-def render_history(name: str, branch: str, points: Sequence[HistoryPoint]) -> str:
-    if not points:
+def render_history(name: str, branch: str, history: History | None) -> str:
+    if history is None or not history.points:
         return f"{name}: no {branch}-branch runs recorded\n"
-    ordered = list(reversed(points))  # oldest first, as a chart reads
-    unit = ordered[0].unit
+    ordered = history.points  # oldest first, as a chart reads
+    unit = history.unit
     header = ("commit", "recorded (UTC)", "median", "p95", "n", "")
     rows = [
         (
-            p.run.commit[:12],
-            f"{p.run.recorded_at:%Y-%m-%d %H:%M}",
+            p.commit[:12],
+            f"{p.recorded_at:%Y-%m-%d %H:%M}",
             _value(p.summary.median if p.summary.median is not None else p.summary.mean, unit),
             _value(p.summary.p95, unit),
             str(p.summary.count),
@@ -38,7 +38,7 @@ def render_history(name: str, branch: str, points: Sequence[HistoryPoint]) -> st
         for p in ordered
     ]
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
-    lines = [f"{name} ({ordered[0].metric}) on {branch}, {len(points)} runs, oldest first", ""]
+    lines = [f"{name} ({history.metric}) on {branch}, {len(ordered)} runs, oldest first", ""]
     for row in [header, *rows]:
         lines.append(
             "  ".join(

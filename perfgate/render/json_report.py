@@ -14,7 +14,7 @@ from typing import Any
 
 from perfgate import __version__
 from perfgate.errors import InputError
-from perfgate.gate import FAILING, BudgetCheck, Comparison, Drift, Report, Settings, Verdict
+from perfgate.gate.report import FAILING, BudgetCheck, Comparison, Report, Settings, Verdict, WithinRunDrift
 from perfgate.model import Direction, Origin, RunRef, Summary
 
 SCHEMA_VERSION = 1
@@ -88,7 +88,7 @@ def _check(check: BudgetCheck) -> dict[str, Any]:
     }
 
 
-def _drift(drift: Drift | None) -> dict[str, Any] | None:
+def _drift(drift: WithinRunDrift | None) -> dict[str, Any] | None:
     return None if drift is None else {k: _finite(v) for k, v in asdict(drift).items()}
 
 
@@ -251,7 +251,7 @@ class _Reader:
             drift=self.drift(item.get("drift"), f"{where}.drift"),
         )
 
-    def drift(self, item: Any, where: str) -> Drift | None:
+    def drift(self, item: Any, where: str) -> WithinRunDrift | None:
         if item is None:
             return None
         if not isinstance(item, dict):
@@ -259,7 +259,7 @@ class _Reader:
         status = self.text(item.get("status"), f"{where}.status")
         if status not in ("ok", "drifting", "exceeded"):
             raise self.fail(f"{where}.status", "expected ok, drifting or exceeded")
-        return Drift(
+        return WithinRunDrift(
             change=self.number(item, "change", where),
             allowed=self.number(item, "allowed", where),
             p_value=self.number(item, "p_value", where),

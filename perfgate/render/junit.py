@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from perfgate.gate import FAILING, Comparison, Report, Verdict
+from perfgate.gate.report import FAILING, Comparison, Report, Verdict
 from perfgate.render import cells
 
 _SKIPPED = {Verdict.INSUFFICIENT_DATA, Verdict.NEW, Verdict.MISSING}

@@ -8,7 +8,8 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from perfgate.gate import FAILING, WARNING, Comparison, Report, Verdict, format_change, format_percent
+from perfgate.gate.phrases import format_change, format_percent
+from perfgate.gate.report import FAILING, WARNING, Comparison, Report, Verdict
 from perfgate.render import cells
 from perfgate.render.history_text import sparkline
 from perfgate.resources import resource_dir

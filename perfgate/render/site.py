@@ -18,11 +18,11 @@ import numpy as np
 import orjson
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from perfgate.digest import History
 from perfgate.errors import InputError
+from perfgate.history.series import History
+from perfgate.history.site import DRAWN_STATISTICS, PullMark, SeriesPage, Site
 from perfgate.render import digest as digest_render
 from perfgate.resources import resource_dir
-from perfgate.site import DRAWN_STATISTICS, PullMark, SeriesPage, Site
 from perfgate.units import display_scale, format_value
 
 ASSETS = ("uPlot.iife.min.js", "uPlot.min.css", "uPlot.LICENSE", "site.css", "series.js", "index.js")

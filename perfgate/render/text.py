@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Sequence
 
-from perfgate.gate import FAILING, Comparison, Report, Verdict, format_change, format_percent
+from perfgate.gate.phrases import format_change, format_percent
+from perfgate.gate.report import FAILING, Comparison, Report, Verdict
 from perfgate.model import RunRef
 from perfgate.render import cells
 

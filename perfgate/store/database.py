@@ -21,21 +21,22 @@ from sqlalchemy.orm import Session, defer, selectinload
 
 from perfgate import codec, limits
 from perfgate.errors import StoreError
+from perfgate.history.series import History, Point
 from perfgate.model import (
     Direction,
     Environment,
     GateDecision,
-    HistoryPoint,
     Pruned,
     Run,
     RunHeader,
     SampleKind,
     Series,
+    SeriesDecision,
     Summary,
     as_samples,
 )
 from perfgate.store import migration
-from perfgate.store.schema import GateDecisionRow, RunRow, SeriesRow
+from perfgate.store.schema import DecidedSeriesRow, GateDecisionRow, RunRow, SeriesRow
 
 DEFAULT_PATH = Path(".perfgate") / "history.db"
 
@@ -319,30 +320,35 @@ class Store:
                     found.append((r.run_id, r.pr_number, series))
         return found
 
-    def series_history(self, suite: str, branch: str, name: str, metric: str | None, limit: int) -> list[HistoryPoint]:
-        """The newest ``limit`` runs' statistics of one series, newest first."""
+    def series_history(self, suite: str, branch: str, name: str, metric: str, limit: int) -> History | None:
+        """The newest ``limit`` runs of one series (its points oldest first); None when it has none."""
         query = (
-            select(RunRow.id, RunRow.commit, RunRow.recorded_at, SeriesRow, SeriesRow.samples.is_(None).label("pruned"))
+            select(RunRow.id, RunRow.commit, RunRow.recorded_at, RunRow.pr_number, SeriesRow)
+            .add_columns(SeriesRow.samples.is_(None).label("pruned"))
             .join(SeriesRow, SeriesRow.run_id == RunRow.id)
             .options(defer(SeriesRow.samples))  # a history table needs statistics, not every sample
-            .where(RunRow.suite == suite, RunRow.branch == branch, SeriesRow.name == name)
+            .where(RunRow.suite == suite, RunRow.branch == branch, SeriesRow.name == name, SeriesRow.metric == metric)
             .order_by(RunRow.recorded_at.desc(), RunRow.id.desc())
             .limit(limit)
         )
-        if metric is not None:
-            query = query.where(SeriesRow.metric == metric)
         with self._reachable(), Session(self.engine) as session:
-            rows = session.execute(query).all()
-            return [
-                HistoryPoint(
-                    RunHeader(r.id, r.commit, r.recorded_at),
-                    r.SeriesRow.metric,
-                    r.SeriesRow.unit,
+            rows = list(reversed(session.execute(query).all()))
+            if not rows:
+                return None
+            points = tuple(
+                Point(
+                    r.commit,
+                    r.recorded_at,
                     _summary(r.SeriesRow),
+                    r.pr_number,
+                    r.id,
                     not r.pruned and r.SeriesRow.sample_count > 0,
                 )
                 for r in rows
-            ]
+            )
+            last = rows[-1].SeriesRow
+            direction, kind = Direction(last.direction), SampleKind(last.kind)
+            return History(suite, name, metric, last.unit, direction, kind, points)
 
     def metrics_of(self, suite: str, name: str) -> Sequence[str]:
         with self._reachable(), Session(self.engine) as session:
@@ -398,9 +404,11 @@ class Store:
             recorded_at=decision.recorded_at,
             verdict=decision.verdict,
             series_count=decision.series,
-            failing=json.dumps(list(decision.failing)),
-            waived=json.dumps(list(decision.waived)),
             run_url=decision.run_url,
+            decided=[
+                DecidedSeriesRow(position=i, name=d.name, metric=d.metric, verdict=d.verdict, reason=d.reason)
+                for i, d in enumerate(decision.decided)
+            ],
         )
         self.ensure_schema()
         with self._reachable(), Session(self.engine) as session, session.begin():
@@ -427,8 +435,7 @@ class Store:
                     recorded_at=r.recorded_at,
                     verdict=r.verdict,
                     series=r.series_count,
-                    failing=tuple(json.loads(r.failing)),
-                    waived=tuple(json.loads(r.waived)),
+                    decided=tuple(SeriesDecision(d.name, d.metric, d.verdict, d.reason) for d in r.decided),
                     pr_number=r.pr_number,
                     base_commit=r.base_commit,
                     run_url=r.run_url,

@@ -119,8 +119,26 @@ class GateDecisionRow(Base):
     recorded_at: Mapped[datetime] = mapped_column(UtcDateTime())
     verdict: Mapped[str] = mapped_column(String(20))  # "fail" or "pass", as the report says
     series_count: Mapped[int] = mapped_column(Integer)
-    failing: Mapped[str] = mapped_column(Text)  # JSON list of "name: reason" for failing series
-    waived: Mapped[str] = mapped_column(Text)  # JSON list of "name: waiver reason" for waived series
     run_url: Mapped[str | None] = mapped_column(Text)
 
+    decided: Mapped[list[DecidedSeriesRow]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True, order_by="DecidedSeriesRow.position", lazy="selectin"
+    )
+
     __table_args__ = (Index(None, "suite", "recorded_at"),)
+
+
+class DecidedSeriesRow(Base):
+    """One failing or waived series of a gate decision: its key, verdict and reason (the site marks its page)."""
+
+    __tablename__ = "gate_decision_series"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    decision_id: Mapped[int] = mapped_column(ForeignKey("gate_decisions.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)  # the report's order
+    name: Mapped[str] = mapped_column(Text)
+    metric: Mapped[str | None] = mapped_column(String(100))  # None: converted from a decision kept without it
+    verdict: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str] = mapped_column(Text)
+
+    __table_args__ = (Index(None, "decision_id", "position"),)

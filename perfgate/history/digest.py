@@ -11,14 +11,17 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from functools import cached_property
 
 import numpy as np
 
-from perfgate import stats, trend
-from perfgate.config import Budget, Limit, first_match
-from perfgate.gate import check_limit
-from perfgate.model import Direction, FloatArray, GateDecision, SampleKind, Series, Summary, as_samples
+from perfgate import stats
+from perfgate.config import Config
+from perfgate.gate.policy import Policy, summary_value
+from perfgate.gate.report import Settings
+from perfgate.gate.rules import Limit
+from perfgate.history import change_points
+from perfgate.history.series import History, Point
+from perfgate.model import GateDecision, SampleKind, Series, Summary
 
 HEADROOM = 0.10  # budgets whose latest value is within this fraction of the limit are listed
 MIN_NOISE_RUNS = 8  # runs of history before a series' noise is judged
@@ -29,45 +32,9 @@ MEDIAN_ERROR = math.sqrt(math.pi / 2)  # a median's standard error, in units of 
 
 
 @dataclass(frozen=True)
-class Point:
-    """One main-branch run's statistics of one series."""
-
-    commit: str
-    recorded_at: datetime
-    summary: Summary
-    pr_number: int | None = None
-
-
-@dataclass(frozen=True)
-class History:
-    """One series on the main branch, oldest run first: the context before the period, then the period."""
-
-    suite: str
-    name: str
-    metric: str
-    unit: str
-    direction: Direction
-    kind: SampleKind
-    points: tuple[Point, ...]
-
-    @property
-    def label(self) -> str:
-        shown = self.name if self.metric in ("time", "latency") else f"{self.name} ({self.metric})"
-        return shown if self.suite == "default" else f"{self.suite}: {shown}"
-
-    @cached_property
-    def medians(self) -> FloatArray:
-        """Each run's median (its mean where the tool gave no median; NaN where it gave neither)."""
-        return np.array([_centre(p.summary) for p in self.points], dtype=np.float64)
-
-    def worse(self, ratio: float) -> bool:
-        return ratio > 1 if self.direction is Direction.LOWER_IS_BETTER else ratio < 1
-
-
-@dataclass(frozen=True)
 class StepFinding:
     history: History
-    step: trend.Step
+    step: change_points.Step
     before: Point  # the last run at the old level
     at: Point  # the first run at the new level
 
@@ -79,7 +46,7 @@ class StepFinding:
 @dataclass(frozen=True)
 class DriftFinding:
     history: History
-    drift: trend.Drift
+    drift: change_points.Creep
     q_value: float
 
     @property
@@ -99,7 +66,7 @@ class HeadroomFinding:
 @dataclass(frozen=True)
 class NoiseFinding:
     history: History
-    noise: trend.Noise
+    noise: change_points.Noise
     samples: int | None  # typical samples per run
     samples_needed: int | None  # per run, for the rank test to see a change of 2δ; None if within-run is fine
     runs_needed: int | None  # baseline runs for the run-to-run test; None if no number is enough
@@ -139,9 +106,9 @@ class Chart:
 
 @dataclass(frozen=True)
 class Options:
-    max_regression: float = 0.05  # δ: steps smaller than this are not reported
-    fdr: float = 0.05  # across series, for drift
-    baseline_runs: int = 5  # what the gate pools: noise is judged against it
+    max_regression: float = Settings.max_regression  # δ: steps smaller than this are not reported
+    fdr: float = Settings.fdr  # across series, for creep
+    baseline_runs: int = Config.baseline_runs  # what the gate pools: noise is judged against it
 
 
 @dataclass(frozen=True)
@@ -242,7 +209,7 @@ def _sentence(parts: list[str]) -> str:
 def build(
     histories: Sequence[History],
     decisions: Sequence[GateDecision],
-    budgets: tuple[Budget, ...],
+    policy: Policy,
     *,
     start: datetime,
     end: datetime,
@@ -260,7 +227,7 @@ def build(
     )
     stepped = {id(f.history) for f in steps}
     drifts = _drifts([h for h in in_period if id(h) not in stepped], start, options)
-    headroom = sorted((r for h in in_period if (r := _headroom(h, budgets)) is not None), key=lambda r: r.headroom)
+    headroom = sorted((r for h in in_period if (r := _headroom(h, policy)) is not None), key=lambda r: r.headroom)
     noisy = sorted((n for h in in_period if (n := _noise(h, options)) is not None), key=lambda n: -n.noise.between_runs)
     new = tuple(
         h for h in in_period if h.suite in suites_with_context and all(p.recorded_at >= start for p in h.points)
@@ -289,12 +256,7 @@ def build(
         latest_run=max((p.recorded_at for h in histories for p in h.points if p.recorded_at < end), default=None),
         options=options,
     )
-    return _with_charts(digest, start, budgets)
-
-
-def _centre(summary: Summary) -> float:
-    value = summary.median if summary.median is not None else summary.mean
-    return math.nan if value is None else value
+    return _with_charts(digest, start, policy)
 
 
 def _first_in_period(history: History, start: datetime) -> int:
@@ -302,24 +264,19 @@ def _first_in_period(history: History, start: datetime) -> int:
 
 
 def _steps(history: History, start: datetime, options: Options) -> list[StepFinding]:
-    values = history.medians
-    if not np.all(np.isfinite(values)):
-        return []
     first = _first_in_period(history, start)
-    steps = trend.change_points(values, min_step=options.max_regression)
-    bounds = [0, *(s.index for s in steps), values.size]
     return [
         StepFinding(history, step, history.points[step.index - 1], history.points[step.index])
-        for i, step in enumerate(steps, start=1)
-        if step.index >= first and not trend.looks_like_ramp(values, step, bounds[i - 1], bounds[i + 1])
+        for step in change_points.steps(history.medians, min_step=options.max_regression)
+        if step.index >= first
     ]
 
 
 def _drifts(histories: Sequence[History], start: datetime, options: Options) -> list[DriftFinding]:
-    found: list[tuple[History, trend.Drift]] = []
+    found: list[tuple[History, change_points.Creep]] = []
     for history in histories:
         values = history.medians[_first_in_period(history, start) :]
-        if np.all(np.isfinite(values)) and (d := trend.drift(values)) is not None:
+        if np.all(np.isfinite(values)) and (d := change_points.creep(values)) is not None:
             found.append((history, d))
     if not found:
         return []
@@ -333,8 +290,8 @@ def _drifts(histories: Sequence[History], start: datetime, options: Options) -> 
     return sorted(drifts, key=lambda f: (not f.regression, -abs(math.log(f.drift.ratio))))
 
 
-def _headroom(history: History, budgets: tuple[Budget, ...]) -> HeadroomFinding | None:
-    budget = first_match(budgets, history.name)
+def _headroom(history: History, policy: Policy) -> HeadroomFinding | None:
+    budget = policy.budget_for(history.name)
     if budget is None:
         return None
     latest = history.points[-1]
@@ -354,8 +311,7 @@ def _estimate(history: History, limit: Limit, point: Point) -> float:
     series = Series(
         history.name, history.metric, history.unit, history.direction, SampleKind.SUMMARY_ONLY, point.summary
     )
-    check = check_limit(limit, series, as_samples([]), point.summary)
-    return math.nan if check is None or check.estimate is None else check.estimate
+    return summary_value(limit, series)
 
 
 def _noise(history: History, options: Options) -> NoiseFinding | None:
@@ -366,7 +322,7 @@ def _noise(history: History, options: Options) -> NoiseFinding | None:
     spreads = np.array([_spread(p.summary, history.kind) for p in recent], dtype=np.float64)
     if not np.all(np.isfinite(medians)):
         return None
-    noise = trend.noise(medians, spreads)
+    noise = change_points.noise(medians, spreads)
     if noise is None:
         return None
     delta = math.log1p(options.max_regression)
@@ -409,7 +365,7 @@ def _pulls(decisions: Sequence[GateDecision]) -> tuple[PullRequest, ...]:
     return tuple(sorted(pulls, key=lambda p: (not p.blocked, p.latest.recorded_at)))
 
 
-def _with_charts(digest: Digest, start: datetime, budgets: tuple[Budget, ...]) -> Digest:
+def _with_charts(digest: Digest, start: datetime, policy: Policy) -> Digest:
     """One chart per highlighted series, most important first, at most MAX_CHARTS."""
     chosen: list[tuple[Chart, History]] = []
     seen: set[int] = set()
@@ -422,7 +378,7 @@ def _with_charts(digest: Digest, start: datetime, budgets: tuple[Budget, ...]) -
             return
         seen.add(id(history))
         if limit is None:
-            limit = _median_limit(history, budgets)
+            limit = _median_limit(history, policy)
         chart = _chart(history, start, f"chart{len(chosen) + 1}", tuple(marks.get(id(history), ())), limit)
         chosen.append((chart, history))
 
@@ -437,9 +393,9 @@ def _with_charts(digest: Digest, start: datetime, budgets: tuple[Budget, ...]) -
     return replace(digest, charts=tuple(chosen))
 
 
-def _median_limit(history: History, budgets: tuple[Budget, ...]) -> Limit | None:
+def _median_limit(history: History, policy: Policy) -> Limit | None:
     """A budget on the median, which a chart of medians can show as a line."""
-    budget = first_match(budgets, history.name)
+    budget = policy.budget_for(history.name)
     if budget is None:
         return None
     return next((lim for lim in budget.limits if lim.statistic in ("p50", "median") and lim.unit == history.unit), None)

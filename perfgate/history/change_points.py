@@ -1,4 +1,4 @@
-"""Change points, drift and noise on one series' history of per-run medians. Pure: numbers in, findings out.
+"""Change points, creep and noise on one series' history of per-run medians. Pure: numbers in, findings out.
 
 Change points follow the t-test variant of E-divisive used by Hunter (Apache Otava): split where the
 two sides differ most, keep a split only when a t-test between its neighbouring segments says the
@@ -37,8 +37,8 @@ class Step:
 
 
 @dataclass(frozen=True)
-class Drift:
-    """A steady move over a window of runs, without a step."""
+class Creep:
+    """A steady move over a window of runs, without a step (across runs; drift within one run is the gate's)."""
 
     ratio: float  # the fitted level at the last run over the fitted level at the first
     p_value: float
@@ -91,6 +91,18 @@ def change_points(
             p_value=p,
         )
         for i, (p, _) in enumerate(scored, start=1)
+    ]
+
+
+def steps(values: FloatArray, *, min_step: float) -> list[Step]:
+    """The steps of a series' run medians that a slow creep does not explain better: what the digest reports,
+    the site marks and an alert is about. None when a run has no median."""
+    if not np.all(np.isfinite(values)):
+        return []
+    found = change_points(values, min_step=min_step)
+    bounds = [0, *(s.index for s in found), values.size]
+    return [
+        step for i, step in enumerate(found, start=1) if not looks_like_ramp(values, step, bounds[i - 1], bounds[i + 1])
     ]
 
 
@@ -147,12 +159,12 @@ def looks_like_ramp(values: FloatArray, step: Step, lo: int = 0, hi: int | None 
     return best <= step_error
 
 
-def drift(values: FloatArray) -> Drift | None:
+def creep(values: FloatArray) -> Creep | None:
     """The steady trend of a positive series (oldest first) on the log scale; None with too few runs."""
     if values.size < MIN_DRIFT_RUNS or np.any(values <= 0):
         return None
     trend = stats.monotonic_trend(np.log(values))
-    return Drift(float(np.exp(trend.slope * (values.size - 1))), trend.p_value, int(values.size))
+    return Creep(float(np.exp(trend.slope * (values.size - 1))), trend.p_value, int(values.size))
 
 
 def noise(medians: FloatArray, spreads: FloatArray) -> Noise | None:

@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
 
-import numpy as np
-
-from perfgate import trend
-from perfgate.config import Budget, Limit, first_match
-from perfgate.digest import Digest, History, Point
+from perfgate.gate.policy import Policy
+from perfgate.gate.rules import Limit
+from perfgate.history import change_points
+from perfgate.history.digest import Digest
+from perfgate.history.series import History, Point
 from perfgate.model import GateDecision
 from perfgate.site_address import series_path
 
@@ -41,7 +41,7 @@ class PullMark:
 class SeriesPage:
     history: History
     path: str
-    steps: tuple[trend.Step, ...]
+    steps: tuple[change_points.Step, ...]
     limits: tuple[Limit, ...]  # the budget's limits the page can draw
     pulls: tuple[PullMark, ...]
     status: str  # the week's finding, or "steady" / "new" / "too few runs"
@@ -74,7 +74,7 @@ class Site:
 def build(
     histories: Sequence[History],
     decisions: Sequence[GateDecision],
-    budgets: tuple[Budget, ...],
+    policy: Policy,
     found: Digest,
     *,
     generated_at: datetime,
@@ -95,8 +95,8 @@ def build(
             SeriesPage(
                 history=history,
                 path=series_path(*key),
-                steps=tuple(_steps(history, max_regression)),
-                limits=_drawn_limits(history, budgets),
+                steps=tuple(change_points.steps(history.medians, min_step=max_regression)),
+                limits=_drawn_limits(history, policy),
                 pulls=tuple(_pull_marks(history, decisions)),
                 status=status.get(key, fallback),
             )
@@ -127,21 +127,8 @@ def _statuses(found: Digest) -> dict[tuple[str, str, str], str]:
     return status
 
 
-def _steps(history: History, max_regression: float) -> list[trend.Step]:
-    values = history.medians
-    if not np.all(np.isfinite(values)):
-        return []
-    steps = trend.change_points(values, min_step=max_regression)
-    bounds = [0, *(s.index for s in steps), values.size]
-    return [
-        step
-        for i, step in enumerate(steps, start=1)
-        if not trend.looks_like_ramp(values, step, bounds[i - 1], bounds[i + 1])
-    ]
-
-
-def _drawn_limits(history: History, budgets: tuple[Budget, ...]) -> tuple[Limit, ...]:
-    budget = first_match(budgets, history.name)
+def _drawn_limits(history: History, policy: Policy) -> tuple[Limit, ...]:
+    budget = policy.budget_for(history.name)
     if budget is None:
         return ()
     has_p95 = all(p.summary.p95 is not None for p in history.points)
@@ -156,15 +143,15 @@ def _drawn_limits(history: History, budgets: tuple[Budget, ...]) -> tuple[Limit,
 
 
 def _pull_marks(history: History, decisions: Sequence[GateDecision]) -> list[PullMark]:
-    """Decisions of the series' suite, with what each said about this series."""
+    """Decisions of the series' suite, with what each said about this series (its name and metric)."""
     first = history.points[0].recorded_at
-    prefix = f"{history.name}: "
     marks = []
     for d in decisions:
         if d.suite != history.suite or d.recorded_at < first:
             continue
-        failed = next((f[len(prefix) :] for f in d.failing if f.startswith(prefix)), None)
-        waived = next((w[len(prefix) :] for w in d.waived if w.startswith(prefix)), None)
-        outcome = "fail" if failed is not None else "waived" if waived is not None else "pass"
-        marks.append(PullMark(d.pr_number, d.head_commit, d.recorded_at, outcome, failed or waived, d.run_url))
+        said = next((s for s in d.decided if s.about(history.name, history.metric)), None)
+        outcome = "pass" if said is None else "waived" if said.waived else "fail"
+        marks.append(
+            PullMark(d.pr_number, d.head_commit, d.recorded_at, outcome, said.reason if said else None, d.run_url)
+        )
     return marks

@@ -1,0 +1,122 @@
+"""The report's vocabulary: verdicts, one `Comparison` per series, the `Report`. What every renderer reads.
+
+Light on purpose: it imports no engine and no numerical code, so the PR comment, the JSON reader and the
+digest load it without the statistics.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+from perfgate.gate.rules import Limit
+from perfgate.model import Direction, Origin, RunRef, Summary
+
+
+class Verdict(enum.StrEnum):
+    BUDGET_EXCEEDED = "budget-exceeded"
+    REGRESSION = "regression"
+    AT_RISK = "at-risk"
+    SUSPECTED = "suspected"
+    DRIFTING = "drifting"
+    WAIVED = "waived"
+    IMPROVEMENT = "improvement"
+    UNCHANGED = "unchanged"
+    INSUFFICIENT_DATA = "insufficient-data"
+    NEW = "new"
+    MISSING = "missing"
+
+
+FAILING = frozenset({Verdict.BUDGET_EXCEEDED, Verdict.REGRESSION})
+WARNING = frozenset({Verdict.AT_RISK, Verdict.SUSPECTED, Verdict.DRIFTING})
+# Most severe first: a series shows the worst of its regression test and its budget checks.
+SEVERITY = tuple(Verdict)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The knobs of the decision rule; every report states them. Their defaults are written here only: the
+    config (perfgate.toml's keys) and the digest take theirs from these."""
+
+    max_regression: float = 0.05  # δ, as a fraction
+    fdr: float = 0.05  # q for Benjamini-Hochberg
+    confidence: float = 0.90  # of the Hodges-Lehmann interval
+    min_samples: int = 5
+    between_runs: bool = False  # the baseline ran in other jobs: test against its run-to-run spread too
+    run_noise: float = 0.05  # the spread between CI runs assumed before history shows it (a fraction)
+    max_error_increase: float = 0.01  # error rate increase allowed, in percentage points (a fraction)
+
+
+@dataclass(frozen=True)
+class BudgetCheck:
+    """One limit of a budget, judged on the candidate."""
+
+    limit: Limit
+    status: str  # "ok", "at-risk", "exceeded" or "unknown"
+    estimate: float | None
+    bound: float | None  # the one-sided 95 % bound on the side that matters
+    reason: str
+
+
+@dataclass(frozen=True)
+class WithinRunDrift:
+    """How a series changed during the candidate's run (a soak test): a trend over its time windows.
+
+    Not a trend across runs (that is `perfgate.history`'s creep): this one is inside one run."""
+
+    change: float  # first window to last: a ratio for latency or throughput, a difference of rates for errors
+    allowed: float  # a fraction, or percentage points for rates
+    p_value: float
+    q_value: float
+    windows: int
+    status: str  # "ok", "drifting" (a warning) or "exceeded" (beyond a budget's max_drift)
+    reason: str
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The verdict on one series. Ratios are candidate/baseline in the metric's own direction."""
+
+    name: str
+    metric: str
+    unit: str
+    direction: Direction
+    verdict: Verdict
+    reason: str
+    baseline: Summary | None
+    candidate: Summary | None
+    n_baseline: int
+    n_candidate: int
+    change: float | None = None
+    ci: tuple[float, float] | None = None
+    p_value: float | None = None
+    q_value: float | None = None
+    test: str | None = None
+    max_regression: float | None = None
+    budget: tuple[BudgetCheck, ...] = ()
+    drift: WithinRunDrift | None = None
+
+
+@dataclass(frozen=True)
+class Report:
+    comparisons: tuple[Comparison, ...]
+    settings: Settings
+    baseline: tuple[RunRef, ...]
+    candidate: tuple[RunRef, ...]
+    notes: tuple[str, ...] = ()
+    geomean: float | None = None  # geometric mean of the changes, oriented so that > 1 is worse
+    origin: Origin | None = None
+    history: tuple[tuple[str, str, tuple[float, ...]], ...] = ()  # (name, metric, recent main medians)
+    site_url: str | None = None  # the published history site (perfgate site)
+    pages: tuple[tuple[str, str, str], ...] = ()  # (name, metric, its page on the site)
+
+    @property
+    def failed(self) -> bool:
+        return any(c.verdict in FAILING for c in self.comparisons)
+
+    @property
+    def verdict(self) -> str:
+        return "fail" if self.failed else "pass"
+
+    def count(self, verdict: Verdict) -> int:
+        return sum(1 for c in self.comparisons if c.verdict is verdict)

@@ -1,0 +1,120 @@
+"""The shift test: is the candidate worse than the baseline by more than δ — and, when the baseline ran in other
+CI jobs, by more than δ beyond the run-to-run spread of main? Testing "worse by more than δ" rather than
+"different" keeps small, real but harmless machine-to-machine shifts from failing the gate (docs/statistics.md).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from perfgate import stats
+from perfgate.gate.phrases import format_change, format_percent, p_phrase
+from perfgate.gate.policy import Policy
+from perfgate.gate.pooling import Notes, Pooled, compared, natural_ratio, normalised_log
+from perfgate.gate.report import Comparison, Settings, Verdict
+from perfgate.gate.tested import Tested
+from perfgate.units import format_value
+
+MIN_RUNS_FOR_TAU = 5  # files compared from one job: with fewer, the files are taken to share one runner
+PRIOR_RUNS = 2.0  # the run_noise prior weighs as much as two observed baseline runs (docs/statistics.md)
+
+
+def test(b: Pooled, c: Pooled, settings: Settings, policy: Policy, notes: Notes) -> Tested:
+    direction = b.series.direction
+    delta = policy.allowance(b.series.name, settings)
+    x, y = normalised_log(b.values, direction), normalised_log(c.values, direction)
+    interval = stats.hodges_lehmann(x, y, settings.confidence)
+    test = stats.shift_test(x, y, math.log1p(delta))
+    runs = _run_noise(b, c, delta, settings, notes) if settings.between_runs else None
+    p_worse = max(test.p_greater, runs.p) if runs is not None else test.p_greater
+    return Tested(b, c, delta, interval, test, p_worse, runs)
+
+
+def by_run_medians(b: Pooled, c: Pooled, settings: Settings, policy: Policy, notes: Notes) -> Tested | None:
+    """Summary-only results (one statistic per run) against history: the run-level test alone decides.
+
+    With a baseline from other jobs, a run's median against main's run medians is exactly the between-run
+    test, so one k6 summary or Locust stats file per side is enough (no samples to rank)."""
+    if not settings.between_runs or not b.run_medians.size or not c.run_medians.size:
+        return None
+    delta = policy.allowance(b.series.name, settings)
+    runs = _run_noise(b, c, delta, settings, notes)
+    if runs is None:
+        return None
+    test = stats.ShiftTest(runs.p, runs.p_better(math.log1p(delta)), "run-medians")
+    return Tested(b, c, delta, runs.interval(settings.confidence), test, runs.p, runs)
+
+
+def _run_noise(b: Pooled, c: Pooled, delta: float, settings: Settings, notes: Notes) -> stats.RunNoise | None:
+    """The between-run test of the run medians, with the run_noise prior; a note while history is short."""
+    if b.run_medians.size < MIN_RUNS_FOR_TAU:
+        notes.add(_short_history_note(b.run_medians.size, settings))
+    direction = b.series.direction
+    return stats.between_run_p(
+        normalised_log(b.run_medians, direction),
+        normalised_log(c.run_medians, direction),
+        math.log1p(delta),
+        math.log1p(settings.run_noise),
+        PRIOR_RUNS,
+    )
+
+
+def _short_history_note(runs: int, settings: Settings) -> str:
+    return (
+        f"short history ({runs} baseline run(s)): CI runs are taken to differ by "
+        f"{format_percent(settings.run_noise)} (run_noise) until more main-branch runs show how much they "
+        "really do, so only large changes can fail for now"
+    )
+
+
+def decide(t: Tested, q_worse: float, q_better: float, settings: Settings) -> Comparison:
+    b, c, interval, test = t.base, t.cand, t.interval, t.test
+    direction = b.series.direction
+    ratio = natural_ratio(interval.estimate, direction)
+    change: float | None = ratio
+    ends = sorted((natural_ratio(interval.low, direction), natural_ratio(interval.high, direction)))
+    # Too few samples for the confidence level leave the interval unbounded: report none.
+    bounded = math.isfinite(interval.low) and math.isfinite(interval.high)
+    ci = (ends[0], ends[1]) if bounded else None
+    n = f"n = {b.values.size} + {c.values.size}"
+    evidence = f"{p_phrase('p', t.p_worse)}, {p_phrase('q', q_worse)}, {n}"
+    spread = f"±{math.expm1(t.runs.spread) * 100:.1f}%" if t.runs is not None else ""
+    runs_decide = t.runs is not None and t.runs.p >= test.p_greater
+    weighed = f"{evidence}; p from run-to-run noise of {spread}" if runs_decide else evidence
+    effect = format_change(ratio)
+    if ci is not None:
+        effect += f" [{format_change(ci[0])}, {format_change(ci[1])}]"
+    from_zero = not np.any(b.values) and bool(np.any(c.values))  # e.g. 0 B/op before, 16 B/op now
+    if from_zero:
+        # A ratio to zero means nothing: say what happened, and let the rank test say whether it is chance.
+        change, ci = None, None
+        effect = f"from 0 to {format_value(float(np.median(c.raw)), b.series.unit)}"
+        allowed = "any allowance (the baseline is exactly 0)"
+    else:
+        allowed = f"the {format_percent(t.delta)} allowed"
+    if q_worse <= settings.fdr:
+        verdict, reason = Verdict.REGRESSION, f"{effect} is beyond {allowed} ({weighed})"
+    elif q_better <= settings.fdr:
+        better = f"{p_phrase('p', test.p_less)}, {p_phrase('q', q_better)}, {n}"
+        threshold = format_change(natural_ratio(-math.log1p(t.delta), direction))  # mirrored: -4.8% for 5%
+        verdict, reason = Verdict.IMPROVEMENT, f"{effect} is better than {threshold} ({better})"
+    elif interval.estimate > math.log1p(t.delta):
+        verdict = Verdict.SUSPECTED
+        uncertain = f"CI runs of main differ by {spread}" if runs_decide else "the samples vary too much to tell"
+        reason = f"{effect} may be beyond {allowed}, but not for certain: {uncertain} ({evidence})"
+    else:
+        verdict, reason = Verdict.UNCHANGED, f"{effect} is within {allowed} ({weighed})"
+    return compared(
+        b,
+        c,
+        verdict,
+        reason,
+        change=change,
+        ci=ci,
+        p_value=test.p_less if verdict is Verdict.IMPROVEMENT else t.p_worse,  # the p of the verdict given
+        q_value=q_better if verdict is Verdict.IMPROVEMENT else q_worse,
+        test=test.method,
+        max_regression=t.delta,
+    )

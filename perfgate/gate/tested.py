@@ -1,0 +1,38 @@
+"""What a test found for one series (the rank test, the run-level test or the counts), before the verdict."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from perfgate import stats
+from perfgate.gate.pooling import Pooled
+
+
+@dataclass(frozen=True)
+class Tested:
+    """What a test found for one series, before Benjamini-Hochberg across the series decides."""
+
+    base: Pooled
+    cand: Pooled
+    delta: float
+    interval: stats.ShiftInterval
+    test: stats.ShiftTest
+    p_worse: float
+    runs: stats.RunNoise | None
+    counted: Counted | None = None
+
+
+@dataclass(frozen=True)
+class Counted:
+    """A counted rate on both sides (errors, failed checks), pooled over runs."""
+
+    bad_base: int
+    n_base: int
+    bad_cand: int
+    n_cand: int
+    margin: float  # percentage points allowed, as a fraction; 0 when the baseline had no bad outcomes
+    run_spread: float  # how much the rate varies between runs of the same code (standard deviation)
+
+    @property
+    def rates(self) -> tuple[float, float]:
+        return self.bad_base / self.n_base, self.bad_cand / self.n_cand

@@ -13,8 +13,9 @@ import pytest
 
 from perfgate import formats
 from perfgate.errors import InputError
-from perfgate.formats import document, gatling, jmeter, requests
+from perfgate.formats import document, requests
 from perfgate.formats.document import Document
+from perfgate.formats.readers import gatling, jmeter
 from perfgate.model import Direction, SampleKind, Series
 
 from .conftest import DATA, input_limits

@@ -1,6 +1,6 @@
 """Every real fixture, parsed, against a golden description of what perfgate read from it.
 
-`pytest tests/test_formats_golden.py --update-golden` rewrites tests/golden/formats/ after a deliberate change.
+`pytest tests/formats/test_golden.py --update-golden` rewrites tests/golden/formats/ after a deliberate change.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import pytest
 from perfgate import formats
 from perfgate.model import ParsedResults, Series
 
-from .conftest import DATA, check_golden
+from ..conftest import DATA, check_golden
 
 FIXTURES = [
     "pytest-benchmark/pytest_benchmark_full.json",

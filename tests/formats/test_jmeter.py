@@ -18,7 +18,7 @@ from perfgate.formats.document import Document
 from perfgate.formats.readers import gatling, jmeter
 from perfgate.model import Direction, SampleKind, Series
 
-from .conftest import DATA, input_limits
+from ..conftest import DATA, input_limits
 
 K6 = DATA / "k6"
 

@@ -15,7 +15,7 @@ from perfgate import formats
 from perfgate.errors import InputError
 from perfgate.model import Direction, SampleKind
 
-from .conftest import DATA
+from ..conftest import DATA
 
 
 def _series(path: Path | str, name: str, metric: str):  # type: ignore[no-untyped-def]

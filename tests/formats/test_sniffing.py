@@ -10,7 +10,7 @@ import pytest
 from perfgate import formats
 from perfgate.errors import InputError
 
-from .conftest import DATA
+from ..conftest import DATA
 
 
 @pytest.mark.parametrize(

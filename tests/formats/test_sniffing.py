@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
+from fnmatch import fnmatch
 from pathlib import Path
 
 import pytest
 
 from perfgate import formats
 from perfgate.errors import InputError
+from perfgate.formats.document import Document
 
 from ..conftest import DATA
+from .fixture_files import (
+    FOLDER_FORMATS,
+    NOT_RESULTS,
+    OTHER_FORMATS,
+    REFUSED,
+    expected_format,
+    fixtures,
+    non_result_files,
+    result_files,
+)
 
 
 @pytest.mark.parametrize(
@@ -93,3 +105,31 @@ def test_a_sniffed_custom_file_with_rates_and_other_units_says_how_it_was_read()
     assert not named.notes and {s.direction.value for s in named.series} == {"higher"}
     plain = formats.read(DATA / "github-action-benchmark" / "customSmallerIsBetter_output.json")
     assert not plain.notes  # no rates: nothing to doubt
+
+
+# --- every fixture (like Bencher's test_magic): each file in tests/data is sniffed as its folder says -----------
+
+
+@pytest.mark.parametrize("fixture", result_files())
+def test_every_fixture_is_sniffed_as_its_folders_format(fixture: str) -> None:
+    assert formats.detect(Document.open(DATA / fixture)).format.name == expected_format(fixture)
+
+
+@pytest.mark.parametrize("fixture", non_result_files())
+def test_a_fixture_that_is_not_results_is_not_sniffed(fixture: str) -> None:
+    with pytest.raises(InputError, match="unrecognised results"):
+        formats.detect(Document.open(DATA / fixture))
+
+
+def test_every_data_folder_says_what_it_holds() -> None:
+    """A new folder of results needs its format in FOLDER_FORMATS; a folder of other files, an entry in NOT_RESULTS."""
+    holding_results = {f.split("/")[0] for f in result_files()}
+    assert holding_results - set(FOLDER_FORMATS) == set(), "name each new folder's format in fixture_files.py"
+    assert set(FOLDER_FORMATS) - holding_results == set()
+
+
+def test_every_listed_exception_names_a_fixture() -> None:
+    """An entry left behind by a renamed or deleted fixture would excuse nothing, or a file added later."""
+    known = set(fixtures())
+    assert {f for f in [*OTHER_FORMATS, *REFUSED] if f not in known} == set()
+    assert {p for p in NOT_RESULTS if not any(fnmatch(f, p) for f in known)} == set()

@@ -35,7 +35,7 @@ from pathlib import Path
 
 from installed import compile_package
 
-from perfgate.formats.jmeter import DEFAULT_COLUMNS
+from perfgate.formats.readers.jmeter import DEFAULT_COLUMNS
 from perfgate.formats.requests import COMPACT_AFTER
 
 PERFGATE_READER = """

@@ -1,7 +1,9 @@
 """Input formats: a registry of readers, each chosen by sniffing the file's content.
 
-A format module exposes ``FORMAT``: its name, a one-line description, ``sniff`` (does this document
-look like mine?) and ``parse`` (document → ParsedResults, or InputError naming file and key).
+A reader (one module per format, in readers/) exposes ``FORMAT``: its name, a one-line description, ``sniff``
+(does this document look like mine?) and ``parse`` (document → ParsedResults, or InputError naming file and key).
+Beside the registry are the modules readers share: the document, series building, request tallies, sketches,
+the sanity check of what was read, and the near misses named when nothing matches.
 """
 
 from __future__ import annotations
@@ -30,8 +32,8 @@ class Format:
     parse: Callable[[Document], ParsedResults]
 
 
-# Most specific first: each sniffer looks for keys only its tool writes. Modules (and the attribute, where it is
-# not FORMAT), imported as sniffing reaches them: a file's format is found without importing every reader.
+# Most specific first: each sniffer looks for keys only its tool writes. Reader modules (and the attribute, where
+# it is not FORMAT), imported as sniffing reaches them: a file's format is found without importing every reader.
 _SNIFF_ORDER = (
     "k6_ndjson",  # streamed: must be sniffed before any format that parses the whole file
     "jmeter",  # streamed (CSV or XML)
@@ -67,7 +69,7 @@ _SNIFF_ORDER = (
 def _formats() -> Iterator[Format]:
     for entry in _SNIFF_ORDER:
         module, _, attribute = entry.partition(":")
-        found: Format = getattr(importlib.import_module(f"perfgate.formats.{module}"), attribute or "FORMAT")
+        found: Format = getattr(importlib.import_module(f"perfgate.formats.readers.{module}"), attribute or "FORMAT")
         yield found
 
 

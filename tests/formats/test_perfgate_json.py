@@ -12,7 +12,7 @@ from perfgate import formats
 from perfgate.errors import InputError
 from perfgate.model import Direction, SampleKind
 
-from .conftest import DATA
+from ..conftest import DATA
 
 API = DATA / "perfgate-json" / "api.json"
 

@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
-import hashlib
+from fnmatch import fnmatch
 from pathlib import Path
 
 import pytest
 
 from perfgate import formats
 from perfgate.errors import InputError
+from perfgate.formats.document import Document
 
-from .conftest import DATA
+from ..conftest import DATA
+from .fixture_files import (
+    FOLDER_FORMATS,
+    NOT_RESULTS,
+    OTHER_FORMATS,
+    REFUSED,
+    expected_format,
+    fixtures,
+    non_result_files,
+    result_files,
+)
 
 
 @pytest.mark.parametrize(
@@ -96,29 +107,29 @@ def test_a_sniffed_custom_file_with_rates_and_other_units_says_how_it_was_read()
     assert not plain.notes  # no rates: nothing to doubt
 
 
-@pytest.mark.parametrize("fixture", ["k6/k6_points.ndjson.gz", "pytest-benchmark/example_base.json"])
-def test_the_digest_is_the_sha256_of_the_file_as_stored(fixture: str, tmp_path: Path) -> None:
-    """Hashed on another thread while the file is read: the same digest as hashing it in one go, over several of
-    the digest's chunks, and of the compressed bytes of a gzip file."""
-    stored = tmp_path / Path(fixture).name
-    stored.write_bytes((DATA / fixture).read_bytes())
-    if stored.suffix == ".gz":  # a stream of several gzip members, as long as a few digest chunks
-        stored.write_bytes(stored.read_bytes() * (3 * formats._DIGEST_CHUNK // stored.stat().st_size + 1))
-    assert formats.read(stored).digest == hashlib.sha256(stored.read_bytes()).hexdigest()
-    assert formats.read(stored, digest=False).digest == ""
+# --- every fixture (like Bencher's test_magic): each file in tests/data is sniffed as its folder says -----------
 
 
-def test_a_file_that_cannot_be_read_stops_its_digest(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    started: list[formats._Digest] = []
+@pytest.mark.parametrize("fixture", result_files())
+def test_every_fixture_is_sniffed_as_its_folders_format(fixture: str) -> None:
+    assert formats.detect(Document.open(DATA / fixture)).format.name == expected_format(fixture)
 
-    class Recorded(formats._Digest):
-        def __init__(self, path: str) -> None:
-            super().__init__(path)
-            started.append(self)
 
-    monkeypatch.setattr(formats, "_Digest", Recorded)
-    bad = tmp_path / "bad.json"
-    bad.write_text('{"machine_info": {}, "benchmarks": []}')
-    with pytest.raises(InputError):
-        formats.read(bad)
-    assert len(started) == 1 and started[0]._cancelled.is_set()
+@pytest.mark.parametrize("fixture", non_result_files())
+def test_a_fixture_that_is_not_results_is_not_sniffed(fixture: str) -> None:
+    with pytest.raises(InputError, match="unrecognised results"):
+        formats.detect(Document.open(DATA / fixture))
+
+
+def test_every_data_folder_says_what_it_holds() -> None:
+    """A new folder of results needs its format in FOLDER_FORMATS; a folder of other files, an entry in NOT_RESULTS."""
+    holding_results = {f.split("/")[0] for f in result_files()}
+    assert holding_results - set(FOLDER_FORMATS) == set(), "name each new folder's format in fixture_files.py"
+    assert set(FOLDER_FORMATS) - holding_results == set()
+
+
+def test_every_listed_exception_names_a_fixture() -> None:
+    """An entry left behind by a renamed or deleted fixture would excuse nothing, or a file added later."""
+    known = set(fixtures())
+    assert {f for f in [*OTHER_FORMATS, *REFUSED] if f not in known} == set()
+    assert {p for p in NOT_RESULTS if not any(fnmatch(f, p) for f in known)} == set()

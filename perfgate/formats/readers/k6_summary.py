@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from perfgate.formats import Format, k6_names
+from perfgate.formats import Format
 from perfgate.formats.build import summarised
 from perfgate.formats.document import Document, integer, mapping, require, root_object
+from perfgate.formats.readers import k6_names
 from perfgate.model import Direction, Environment, ParsedResults, Series
 
 _TREND_KEYS = {"avg", "med"}  # gauges also have min and max

@@ -2,7 +2,7 @@
 
 Each file in tests/data is damaged by a seeded mutator and read, sniffed and with every format forced.
 Whatever is read must also be comparable and storable: every number finite, every count in range.
-Larger runs by hand, with another seed: PERFGATE_FUZZ_MUTATIONS=2000 PERFGATE_FUZZ_SEED=2 pytest tests/test_fuzz.py
+Larger runs by hand, with another seed: PERFGATE_FUZZ_MUTATIONS=2000 PERFGATE_FUZZ_SEED=2 pytest tests/formats/test_fuzz.py
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from perfgate.errors import PerfgateError
 from perfgate.limits import MAX_INTEGER
 from perfgate.model import ParsedResults
 
-from .conftest import DATA
+from ..conftest import DATA
 from .mutate import mutate_bytes, mutate_json
 
 MUTATIONS_PER_FILE = int(os.environ.get("PERFGATE_FUZZ_MUTATIONS", "150"))

@@ -11,7 +11,7 @@ from perfgate import formats
 from perfgate.errors import InputError
 from perfgate.model import Direction, SampleKind
 
-from .conftest import DATA
+from ..conftest import DATA
 
 GAB = DATA / "github-action-benchmark"
 

@@ -15,7 +15,8 @@ import pytest
 from perfgate import formats
 from perfgate.formats import requests
 from perfgate.model import SampleKind, Series
-from tests.test_formats_load import _gatling_log
+
+from .test_gatling import _gatling_log
 
 
 def _tally(lognormal: np.ndarray, sent: np.ndarray, failed: np.ndarray) -> dict[tuple[str, str], Series]:

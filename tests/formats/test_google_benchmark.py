@@ -1,0 +1,67 @@
+"""Google Benchmark JSON: repetitions as samples, aggregates as a summary."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from perfgate import formats
+from perfgate.errors import InputError
+from perfgate.model import Direction, SampleKind
+
+from ..conftest import DATA
+from .reading import one_series
+
+
+def test_google_benchmark_repetitions_are_samples_and_aggregates_are_not() -> None:
+    results = formats.read(DATA / "google-benchmark" / "gbench_repetitions.json")
+    names = {s.name for s in results.series}
+    assert names == {"BM_StringCopy/8", "BM_StringCopy/4096", "BM_VectorSum/65536"}  # no _mean/_cv rows
+    copy = one_series(DATA / "google-benchmark" / "gbench_repetitions.json", "BM_StringCopy/8", "real_time")
+    assert copy.samples.size == 3 and copy.kind is SampleKind.REPETITION
+    vector = one_series(DATA / "google-benchmark" / "gbench_repetitions.json", "BM_VectorSum/65536", "cpu_time")
+    assert vector.summary.median == pytest.approx(37.14588123011663e-6)  # time_unit "us" honoured
+    items = one_series(DATA / "google-benchmark" / "gbench_repetitions.json", "BM_VectorSum/65536", "items_per_second")
+    assert items.direction is Direction.HIGHER_IS_BETTER
+    assert results.failures == (("BM_Fails", "deliberate failure"),)
+
+
+def test_google_benchmark_aggregates_only_become_a_summary(tmp_path: Path) -> None:
+    raw = json.loads((DATA / "google-benchmark" / "gbench_repetitions.json").read_text())
+    raw["benchmarks"] = [b for b in raw["benchmarks"] if b.get("run_type") == "aggregate"]
+    path = tmp_path / "aggregates.json"
+    path.write_text(json.dumps(raw))
+    series = one_series(path, "BM_StringCopy/8", "real_time")
+    assert series.kind is SampleKind.SUMMARY_ONLY and series.summary.count == 3
+    assert series.summary.median == pytest.approx(6.42919214706188e-9)
+
+
+def _gbench_rows(tmp_path: Path, keep: Callable[[dict[str, Any]], bool], drop_names: bool) -> Path:
+    """Google Benchmark's real repetitions file, with only some rows (and, like some writers, no aggregate_name)."""
+    data = json.loads((DATA / "google-benchmark" / "gbench_repetitions.json").read_text())
+    data["benchmarks"] = [
+        {k: v for k, v in row.items() if not (drop_names and k == "aggregate_name")}
+        for row in data["benchmarks"]
+        if keep(row)
+    ]
+    path = tmp_path / "aggregates.json"
+    path.write_text(json.dumps(data))
+    return path
+
+
+def test_google_benchmark_aggregates_without_aggregate_name_are_read(tmp_path: Path) -> None:
+    path = _gbench_rows(tmp_path, lambda row: row["run_type"] == "aggregate", drop_names=True)
+    results = formats.read(path)
+    assert {s.name for s in results.series} == {"BM_StringCopy/8", "BM_StringCopy/4096", "BM_VectorSum/65536"}
+    assert all(s.kind is SampleKind.SUMMARY_ONLY and s.summary.mean is not None for s in results.series)
+
+
+def test_google_benchmark_with_only_spread_aggregates_says_what_is_missing(tmp_path: Path) -> None:
+    path = _gbench_rows(tmp_path, lambda row: row.get("aggregate_name") in ("stddev", "cv"), drop_names=False)
+    with pytest.raises(InputError) as info:
+        formats.read(path)
+    assert "only aggregate rows (cv, stddev), none of them a mean or median" in str(info.value)

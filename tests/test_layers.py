@@ -16,6 +16,7 @@ LAYERS = {
     "action": 1.5,  # the GitHub Action's use cases, built on app
     "app": 2,
     "vcs": 3,  # runs git: an edge beside store and deliver, used by app only
+    "harness": 3,  # runs git and the user's commands for perfgate run: an edge beside vcs, used by app only
     "github_env": 3,  # reads the Actions environment and writes its files: an edge, used by app only
     "store": 3,
     "render": 3,

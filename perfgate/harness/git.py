@@ -102,7 +102,7 @@ def _main_ref(cwd: Path, branch: str) -> str:
         return branch
     tried = ", ".join([branch, *(f"{remote}/{branch}" for remote in remotes)])
     fix = f"fetch it (`git fetch origin {branch}`), pass the base with --base REF, or name the main branch in the settings"
-    raise RepositoryError(f"no main branch to find the base with: none of {tried} exists here", fix=fix)
+    raise RepositoryError(f"cannot find the main branch {branch!r} here to choose the base (tried {tried})", fix=fix)
 
 
 @dataclass(frozen=True)

@@ -119,7 +119,10 @@ def test_without_a_local_main_the_remotes_main_is_used(tmp_path: Path) -> None:
     _git(clone, "branch", "-q", "-D", "main")
     _commit(clone, {"a": "feature"}, "feature")
     assert resolve_base(clone, None, "main").chosen == "the merge-base of HEAD and origin/main"
-    with pytest.raises(RepositoryError, match=r"none of trunk, origin/trunk exists here") as error:
+    with pytest.raises(
+        RepositoryError,
+        match=r"cannot find the main branch 'trunk' here to choose the base \(tried trunk, origin/trunk\)",
+    ) as error:
         resolve_base(clone, None, "trunk")
     assert error.value.exit_code == 3
 

@@ -51,3 +51,31 @@ class NoBaseline(PerfgateError):
         self.problem = problem  # what is missing
         self.fix = fix  # what to do about it, in words
         super().__init__(f"{problem}. {fix}")
+
+
+class RepositoryError(PerfgateError):
+    """The git repository cannot give what a command needs (not a repository, an unknown ref, a shallow clone).
+
+    ``fix`` says what to do about it, in words (fetch the history, name another ref)."""
+
+    def __init__(self, problem: str, *, fix: str = "") -> None:
+        self.problem = problem
+        self.fix = fix
+        super().__init__(f"{problem}. {fix}" if fix else problem)
+
+
+class CommandFailed(PerfgateError):
+    """A command perfgate ran for its user (``perfgate run``'s set-up or one of its rounds) failed: the message names
+    the side and the round, the command, what went wrong, and the last lines it printed."""
+
+    def __init__(
+        self, step: str, command: str, problem: str, *, tail: str = "", side: str, round: int | None = None
+    ) -> None:
+        self.step = step  # "base round 3", "head warm-up", "set-up of base"
+        self.command = command
+        self.problem = problem
+        self.tail = tail
+        self.side = side
+        self.round = round  # None for the set-up; 0 for the warm-up
+        message = f"{step}: `{command}` {problem}"
+        super().__init__(f"{message}; it printed at the end:\n{tail}" if tail else message)

@@ -63,3 +63,9 @@ def text_ok(value: str) -> str | None:
     except UnicodeEncodeError:
         return "contains a lone UTF-16 surrogate (not valid Unicode)"
     return None
+
+
+# --- commands perfgate runs (perfgate run's set-up and rounds) -----------------------------------
+
+FAILURE_TAIL_LINES = 20  # of a failed command's stderr, quoted in the error: enough for a compiler's message
+FAILURE_TAIL_LINE_CHARS = 400  # a longer line is cut: a minified blob on stderr should not fill the terminal

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib
+import tempfile
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
@@ -150,6 +151,19 @@ def read(path: str | Path, format_name: str | None = None, *, digest: bool = Tru
             digesting.cancel()
         raise
     return checked(replace(results, digest=results.digest or (digesting.result() if digesting is not None else "")))
+
+
+def read_bytes(data: bytes, source: str, *, name: str = "stdout", format_name: str | None = None) -> ParsedResults:
+    """Read results a command printed or wrote (a round of ``perfgate run``) as a file named ``name`` would be read
+    (some formats are known by the file's name); ``source`` names them in the results and in errors."""
+    with tempfile.TemporaryDirectory(prefix="perfgate-") as folder:
+        path = Path(folder) / Path(name).name
+        path.write_bytes(data)
+        try:
+            results = read(path, format_name, digest=False)
+        except InputError as exc:
+            raise InputError(source, exc.problem, where=exc.where) from None
+    return replace(results, source=source, digest=results.digest or hashlib.sha256(data).hexdigest())
 
 
 def _parsed(doc: Document, format_name: str | None) -> ParsedResults:

@@ -1,4 +1,4 @@
-"""The statistics, checked against brute force, published tables and simulation with fixed seeds."""
+"""Hodges-Lehmann and the one-sided Mann-Whitney tests, against brute force, published tables and scipy."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from perfgate import stats
+from perfgate.stats import shift
 
 
 def test_hodges_lehmann_is_the_median_of_pairwise_differences() -> None:
@@ -17,66 +18,14 @@ def test_hodges_lehmann_is_the_median_of_pairwise_differences() -> None:
     assert stats.hodges_lehmann(x, y).estimate == pytest.approx(brute)
 
 
-def _samples(kind: str, size: int, rng: np.random.Generator) -> np.ndarray:
-    if kind == "continuous":
-        return rng.lognormal(0, 0.3, size)
-    if kind == "timer ticks":  # quantised: many ties, and differences that round
-        return np.log(np.round(rng.lognormal(3, 0.2, size)) * 1e-7)
-    if kind == "few values":
-        return rng.choice([-1.5, 0.1, 0.1 + 2**-40, 3.0], size)
-    if kind == "mixed magnitudes":  # where y_j <= x_i + v and y_j - x_i <= v disagree, by rounding
-        magnitudes: np.ndarray = rng.choice([1e-17, 0.1, 0.2, 0.3, 1.0, 3.0, 1e16, 1e16 + 2], size)
-        shifted: np.ndarray = magnitudes + rng.integers(0, 3, size) * 0.1
-        return shifted
-    return np.full(size, 0.25)  # all the same
-
-
-@pytest.mark.parametrize("kind", ["continuous", "timer ticks", "few values", "mixed magnitudes", "constant"])
-@pytest.mark.parametrize(("n", "m"), [(300, 300), (2000, 1999), (1, 70_000), (70_000, 1), (257, 1801)])
-def test_pairwise_order_statistics_are_those_of_every_difference(kind: str, n: int, m: int) -> None:
-    """Selected without forming every difference, yet the very values partitioning all of them gives."""
-    rng = np.random.default_rng(n * m)
-    x, y = _samples(kind, n, rng), _samples(kind, m, rng) + (0.05 if kind == "continuous" else 0.0)
-    every = np.sort(np.subtract.outer(y, x).ravel())
-    size = n * m
-    ranks = sorted({0, 1, (size - 1) // 2, size // 2, size - 1, *rng.integers(size, size=6).tolist()})
-    found = stats.pairwise_order_statistics(x, y, ranks)
-    assert {r: float(v) for r, v in found.items()} == {r: float(every[r]) for r in ranks}
-    # Hodges-Lehmann: over evenly spaced quantiles of a side with more than 2,000 samples.
-    x, y = stats._thin(x), stats._thin(y)
-    every, size = np.sort(np.subtract.outer(y, x).ravel()), x.size * y.size
-    interval = stats.hodges_lehmann(x, y)
-    k = stats._interval_rank(x.size, y.size, 0.90)
-    assert interval.estimate == float((every[(size - 1) // 2] + every[size // 2]) / 2)
-    if k >= 1:
-        assert (interval.low, interval.high) == (float(every[k - 1]), float(every[size - k]))
-
-
-def test_differences_counted_as_computed_not_as_the_sum_would_round() -> None:
-    """How many differences fall at or below a value, per x_i, counts y_j - x_i as float64 computes it; where
-    the first guess (y_j <= x_i + value) rounds the other way, the count is corrected."""
-    rng = np.random.default_rng(0)
-    x, y = np.sort(_samples("mixed magnitudes", 50, rng)), np.sort(_samples("mixed magnitudes", 60, rng))
-    differences = np.subtract.outer(y, x)
-    pairs = stats._SortedPairs(x, y)
-    corrected = 0
-    for value in differences.ravel()[::7]:
-        for strict in (False, True):
-            expected = (differences < value if strict else differences <= value).sum(axis=0)
-            assert pairs._counts(value, strict).tolist() == expected.tolist()
-            guess = np.searchsorted(y, x + value, side="left" if strict else "right")
-            corrected += int((guess != expected).sum())
-    assert corrected > 0  # the correction was needed, and made
-
-
 @pytest.mark.parametrize(("n", "m", "k"), [(5, 5, 5), (8, 8, 16), (10, 10, 28), (6, 9, 13)])
 def test_exact_interval_rank_matches_the_mann_whitney_table(n: int, m: int, k: int) -> None:
     # Critical values of U for a two-sided test at 0.10 (one-sided 0.05): k = U_crit + 1.
-    assert stats._interval_rank(n, m, 0.90) == k
+    assert shift._interval_rank(n, m, 0.90) == k
 
 
 def test_exact_null_distribution_counts_all_arrangements() -> None:
-    counts = stats._u_null_counts(4, 6)
+    counts = shift._u_null_counts(4, 6)
     assert counts.sum() == math.comb(10, 4)
     assert counts.tolist() == counts[::-1].tolist()  # symmetric
 
@@ -144,12 +93,6 @@ def test_a_over_a_rarely_crosses_the_margin() -> None:
     assert alarms / 300 <= 0.02
 
 
-def test_benjamini_hochberg_matches_the_textbook_example() -> None:
-    q = stats.benjamini_hochberg([0.01, 0.04, 0.03, 0.005])
-    assert q == pytest.approx([0.02, 0.04, 0.04, 0.02])
-    assert stats.benjamini_hochberg([]) == []
-
-
 def test_large_samples_are_thinned_for_the_estimate_only() -> None:
     rng = np.random.default_rng(9)
     x, y = rng.normal(0, 1, 5000), rng.normal(0.2, 1, 5000)
@@ -193,34 +136,3 @@ def test_mann_whitney_normal_equals_scipy(seed: int) -> None:
     y = np.round(rng.lognormal(0.05 * seed, 0.3, 60), 1 + seed % 3)
     expected = sps.mannwhitneyu(y, x, alternative="greater", method="asymptotic").pvalue
     assert stats.mann_whitney_normal(x, y) == pytest.approx(expected, rel=1e-9, abs=1e-15)
-    assert stats.rank_average(np.concatenate([x, y])) == pytest.approx(sps.rankdata(np.concatenate([x, y])))
-
-
-def test_benjamini_hochberg_equals_scipy() -> None:
-    from scipy import stats as sps
-
-    p = np.random.default_rng(1).uniform(0, 0.2, 40) ** 2
-    assert stats.benjamini_hochberg(list(p)) == pytest.approx(list(sps.false_discovery_control(p, method="bh")))
-
-
-@pytest.mark.parametrize(("n", "q"), [(5, 0.5), (20, 0.95), (200, 0.99), (1000, 0.9), (37, 0.5)])
-def test_binomial_quantile_equals_scipy(n: int, q: float) -> None:
-    from scipy import stats as sps
-
-    for level in (0.05, 0.5, 0.95, 0.99):
-        assert stats.binomial_quantile(level, n, q) == int(sps.binom.ppf(level, n, q))
-
-
-def test_t_and_beta_bounds_equal_scipy() -> None:
-    from scipy import stats as sps
-
-    values = np.random.default_rng(2).normal(10, 2, 12)
-    half = sps.t.ppf(0.95, 11) * values.std(ddof=1) / math.sqrt(12)
-    assert stats.mean_bounds(values).upper == pytest.approx(values.mean() + half)
-    bounds = stats.proportion_bounds(7, 500)
-    assert bounds.lower == pytest.approx(sps.beta.ppf(0.05, 7, 494))
-    assert bounds.upper == pytest.approx(sps.beta.ppf(0.95, 8, 493))
-    noise = stats.between_run_p(np.array([0.0, 0.02, -0.01]), np.array([0.08]), 0.05, 0.05, 2.0)
-    assert noise is not None
-    assert noise.p == pytest.approx(sps.t.sf((noise.estimate - 0.05) / noise.se, noise.df))
-    assert noise.p_better(0.05) == pytest.approx(sps.t.cdf((noise.estimate + 0.05) / noise.se, noise.df))

@@ -1,0 +1,49 @@
+"""How many samples or runs a test needs: to pass at all, or to see a given shift with a given power."""
+
+from __future__ import annotations
+
+import math
+
+
+def samples_needed(fdr: float, series: int) -> int:
+    """The fewest samples per side for which an exact one-sided rank test can reach p <= fdr / series.
+
+    With n samples per side the smallest p-value possible is 1 / C(2n, n); below this n no difference, however
+    large, can pass Benjamini-Hochberg for one regression among ``series``.
+    """
+    threshold = fdr / max(series, 1)
+    n = 1
+    while 1 / math.comb(2 * n, n) > threshold:
+        n += 1
+    return n
+
+
+_RANK_EFFICIENCY = 3 / math.pi
+
+
+def samples_to_detect(spread: float, shift: float, *, alpha: float = 0.05, power: float = 0.8) -> int:
+    """Samples per side for a one-sided rank test to see a shift with the given power.
+
+    ``spread`` and ``shift`` are on the log scale (a coefficient of variation and a log-ratio).
+    """
+    from scipy import stats
+
+    z = float(stats.norm.ppf(1 - alpha)) + float(stats.norm.ppf(power))
+    return max(2, math.ceil(2 * (z * spread / shift) ** 2 / _RANK_EFFICIENCY))
+
+
+def runs_to_detect(
+    spread: float, shift: float, *, alpha: float = 0.05, power: float = 0.8, most: int = 100
+) -> int | None:
+    """Baseline runs for the run-to-run t-test to see a shift, given the spread τ of run medians.
+
+    None when even ``most`` runs are not enough: the candidate's own run varies by τ, which no number of
+    baseline runs averages away.
+    """
+    from scipy import stats
+
+    for runs in range(2, most + 1):
+        t = float(stats.t.ppf(1 - alpha, runs - 1)) + float(stats.t.ppf(power, runs - 1))
+        if t * spread * math.sqrt(1 + 1 / runs) <= shift:
+            return runs
+    return None

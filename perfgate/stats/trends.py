@@ -1,0 +1,91 @@
+"""Trends in values taken in order: drift within a run (windows), level changes and monotonic trends across runs."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from perfgate.model import FloatArray
+
+MIN_TREND_WINDOWS = 8  # fewer windows say too little about a trend within a run
+
+
+@dataclass(frozen=True)
+class WindowTrend:
+    """A straight-line trend through values in time order (one per window of a run)."""
+
+    slope: float  # Theil-Sen estimate, per window
+    p: float  # one-sided p-value of "the slope exceeds the margin per window"
+    windows: int
+    autocorrelation: float  # lag-1, of the residuals: neighbouring windows are not independent
+
+    @property
+    def total(self) -> float:
+        """The change from the first window to the last along the fitted line."""
+        return self.slope * (self.windows - 1)
+
+
+def window_trend(values: FloatArray, margin: float) -> WindowTrend | None:
+    """Whether values rise by more than ``margin`` from the first window to the last: a Mann-Kendall test of
+    the values minus the allowed line, with the variance inflated for lag-1 autocorrelation (windows of a
+    load test are correlated: a queue that builds up takes some windows to drain). None below
+    MIN_TREND_WINDOWS windows."""
+    from scipy import stats
+
+    n = values.size
+    if n < MIN_TREND_WINDOWS:
+        return None
+    x = np.arange(n, dtype=np.float64)
+    fit = stats.theilslopes(values, x)
+    residuals = values - (fit.intercept + fit.slope * x)
+    rho = 0.0
+    if float(np.std(residuals[:-1])) > 0 and float(np.std(residuals[1:])) > 0:
+        rho = float(np.corrcoef(residuals[:-1], residuals[1:])[0, 1])
+        rho = min(max(rho if math.isfinite(rho) else 0.0, 0.0), 0.9)
+    allowed_per_window = margin / (n - 1)
+    kendall = stats.kendalltau(x, values - allowed_per_window * x, alternative="greater", method="asymptotic")
+    p = float(kendall.pvalue)
+    if not math.isfinite(p):
+        return WindowTrend(float(fit.slope), 1.0, n, rho)
+    z = float(stats.norm.isf(p)) / math.sqrt((1 + rho) / (1 - rho))
+    return WindowTrend(float(fit.slope), float(stats.norm.sf(z)), n, rho)
+
+
+def level_change_p(left: FloatArray, right: FloatArray) -> float:
+    """Two-sided p-value of Student's t-test (pooled variance) that two segments have the same mean.
+
+    Pooled, not Welch: a short segment's own variance is too unstable to choose split points by. Two
+    constant segments give 0 when their values differ and 1 when they do not (quantised timers make such
+    segments, and scipy would answer NaN).
+    """
+    from scipy import special  # Student's t tail directly: the same number as scipy.stats.t.sf, without its import
+
+    n, m = left.size, right.size
+    diff = float(np.mean(right)) - float(np.mean(left))
+    pooled = (float(np.sum((left - left.mean()) ** 2)) + float(np.sum((right - right.mean()) ** 2))) / max(n + m - 2, 1)
+    if pooled == 0.0:
+        return 0.0 if diff != 0.0 else 1.0
+    t = abs(diff) / math.sqrt(pooled * (1 / n + 1 / m))
+    return float(2 * special.stdtr(n + m - 2, -t))
+
+
+@dataclass(frozen=True)
+class Trend:
+    """A monotonic trend: Theil-Sen slope per step and the two-sided p-value of Kendall's tau."""
+
+    slope: float
+    p_value: float
+
+
+def monotonic_trend(values: FloatArray) -> Trend:
+    """Theil-Sen slope of ``values`` against their position, and Kendall's test that there is no trend."""
+    from scipy import stats
+
+    positions = np.arange(values.size, dtype=np.float64)
+    if values.size < 3 or float(np.ptp(values)) == 0.0:
+        return Trend(0.0, 1.0)
+    slope = float(stats.theilslopes(values, positions).slope)
+    p = float(stats.kendalltau(positions, values).pvalue)
+    return Trend(slope, p if math.isfinite(p) else 1.0)

@@ -4,6 +4,7 @@ policy's budgets and waivers. The rule is in docs/statistics.md; the tests it pi
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 
 from perfgate import stats
 from perfgate.gate import counts, exact, shift, within_run
@@ -14,8 +15,16 @@ from perfgate.gate.tested import Tested
 from perfgate.model import Direction, SampleKind
 
 
-def evaluate(baseline: Side, candidate: Side, settings: Settings, policy: Policy = Policy()) -> Report:
-    """Compare every series of the candidate with the baseline, check budgets and waivers, and decide."""
+def evaluate(
+    baseline: Side,
+    candidate: Side,
+    settings: Settings,
+    policy: Policy = Policy(),
+    paired: Mapping[tuple[str, str], Tested] | None = None,
+) -> Report:
+    """Compare every series of the candidate with the baseline, check budgets and waivers, and decide.
+
+    ``paired``: the series whose rounds were judged as pairs (`perfgate.gate.paired`), decided by that test."""
     base, cand = pool(baseline), pool(candidate)
     keys = [*cand, *(k for k in base if k not in cand)]
     notes = Notes()
@@ -30,6 +39,8 @@ def evaluate(baseline: Side, candidate: Side, settings: Settings, policy: Policy
             tested.append(counts.test(b, c, settings, policy))
         elif (judged := exact.judge(b, c, settings, policy)) is not None:
             first[key] = judged
+        elif paired is not None and key in paired:
+            tested.append(paired[key])
         elif min(b.values.size, c.values.size) < settings.min_samples:
             by_runs = shift.by_run_medians(b, c, settings, policy, notes) if _summaries(b, c) else None
             if by_runs is not None:

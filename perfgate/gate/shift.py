@@ -78,7 +78,7 @@ def decide(t: Tested, q_worse: float, q_better: float, settings: Settings) -> Co
     # Too few samples for the confidence level leave the interval unbounded: report none.
     bounded = math.isfinite(interval.low) and math.isfinite(interval.high)
     ci = (ends[0], ends[1]) if bounded else None
-    n = f"n = {b.values.size} + {c.values.size}"
+    n = f"{t.pairs} rounds, paired" if t.pairs else f"n = {b.values.size} + {c.values.size}"
     evidence = f"{p_phrase('p', t.p_worse)}, {p_phrase('q', q_worse)}, {n}"
     spread = f"±{math.expm1(t.runs.spread) * 100:.1f}%" if t.runs is not None else ""
     runs_decide = t.runs is not None and t.runs.p >= test.p_greater
@@ -103,6 +103,8 @@ def decide(t: Tested, q_worse: float, q_better: float, settings: Settings) -> Co
     elif interval.estimate > math.log1p(t.delta):
         verdict = Verdict.SUSPECTED
         uncertain = f"CI runs of main differ by {spread}" if runs_decide else "the samples vary too much to tell"
+        if t.pairs:
+            uncertain = "the rounds' ratios vary too much to tell"
         reason = f"{effect} may be beyond {allowed}, but not for certain: {uncertain} ({evidence})"
     else:
         verdict, reason = Verdict.UNCHANGED, f"{effect} is within {allowed} ({weighed})"

@@ -20,6 +20,7 @@ class Tested:
     p_worse: float
     runs: stats.RunNoise | None
     counted: Counted | None = None
+    pairs: int = 0  # interleaved rounds judged as pairs (perfgate run); 0 when the samples were pooled
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,9 @@ MAX_PAIRS = 4_000_000
 EXACT_MAX_N = 50
 PERMUTATIONS = 9_999
 
-TestMethod = Literal["exact", "permutation", "normal", "run-medians", "counts", "deterministic"]
+TestMethod = Literal[
+    "exact", "permutation", "normal", "run-medians", "counts", "deterministic", "paired-exact", "paired-normal"
+]
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,8 @@ from perfgate.gate.pooling import Side
 from perfgate.gate.report import Settings, Verdict
 from perfgate.model import Direction, RunRef, SampleKind, Series, Summary
 
-from .builders import sampled
-from .conftest import EXAMPLES
+from ..builders import sampled
+from ..conftest import EXAMPLES
 
 
 def _side(*runs: tuple[Series, ...]) -> Side:

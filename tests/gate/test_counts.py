@@ -18,7 +18,7 @@ from perfgate.gate.report import Settings, Verdict
 from perfgate.gate.rules import Budget, Limit
 from perfgate.model import Direction, RunRef, Series
 
-from .conftest import DATA, Invoke, check_golden
+from ..conftest import DATA, Invoke, check_golden
 
 
 def _rate(errors: int, total: int, metric: str = "error_rate") -> Series:

@@ -16,7 +16,7 @@ from perfgate.gate.report import Settings, Verdict
 from perfgate.gate.rules import Budget, Limit, Waiver
 from perfgate.model import Direction, RunRef, SampleKind, Series, Summary
 
-from .builders import sampled
+from ..builders import sampled
 
 TODAY = date(2026, 11, 23)
 

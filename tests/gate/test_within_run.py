@@ -18,7 +18,7 @@ from perfgate.gate.report import Settings, Verdict
 from perfgate.gate.rules import Budget
 from perfgate.model import RunRef
 
-from .conftest import DATA, Invoke, check_golden
+from ..conftest import DATA, Invoke, check_golden
 
 # JMeter's default CSV columns
 JTL_HEADER = "timeStamp,elapsed,label,responseCode,responseMessage,threadName,dataType,success,failureMessage,bytes,sentBytes,grpThreads,allThreads,URL,Latency,IdleTime,Connect"

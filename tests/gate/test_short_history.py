@@ -16,7 +16,7 @@ from perfgate.gate.pooling import Side
 from perfgate.gate.report import Settings, Verdict
 from perfgate.model import ParsedResults, RunRef
 
-from .conftest import DATA, Invoke
+from ..conftest import DATA, Invoke
 
 RUNS = [DATA / "aa-reruns" / f"pytest-benchmark-run{i}.json.gz" for i in range(1, 6)]
 

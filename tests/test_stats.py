@@ -224,3 +224,81 @@ def test_t_and_beta_bounds_equal_scipy() -> None:
     assert noise is not None
     assert noise.p == pytest.approx(sps.t.sf((noise.estimate - 0.05) / noise.se, noise.df))
     assert noise.p_better(0.05) == pytest.approx(sps.t.cdf((noise.estimate + 0.05) / noise.se, noise.df))
+
+
+# --- budgets: a bound on a quantile ------------------------------------------------------------------------
+
+
+def test_quantile_bounds_cover_the_true_quantile() -> None:
+    rng = np.random.default_rng(2)
+    true_p95 = math.exp(1.6449 * 0.1)
+    misses = sum(stats.quantile_bounds(rng.lognormal(0, 0.1, 60), 0.95).lower > true_p95 for _ in range(400))
+    assert misses / 400 <= 0.07  # a one-sided 95 % lower bound is above the truth at most ~5 % of the time
+
+
+# --- within one run: the trend over time windows -------------------------------------------------------------
+
+
+def test_window_trend_sees_a_slope_beyond_the_margin_and_not_noise() -> None:
+    rng = np.random.default_rng(3)
+    noise = rng.normal(0, 0.05, 30)
+    ramp = np.linspace(0, 0.3, 30)
+    flat = stats.window_trend(noise, math.log1p(0.05))
+    rising = stats.window_trend(noise + ramp, math.log1p(0.05))
+    within = stats.window_trend(noise + ramp, 0.6)  # rises 0.3, 0.6 allowed
+    assert flat is not None and rising is not None and within is not None
+    assert flat.p > 0.2
+    assert rising.p < 0.001
+    assert within.p > 0.5
+    assert rising.total == pytest.approx(0.3, abs=0.08)
+    assert stats.window_trend(noise[:7], 0.0) is None  # too few windows to speak of a trend
+
+
+def test_autocorrelated_windows_need_more_evidence() -> None:
+    """A random walk wanders; its windows are correlated, and the test must not read the wander as a trend."""
+    rng = np.random.default_rng(11)
+    alarms = 0
+    for _ in range(200):
+        walk = np.cumsum(rng.normal(0, 0.01, 30)) * 0.5 + rng.normal(0, 0.02, 30)
+        trend = stats.window_trend(walk, math.log1p(0.05))
+        assert trend is not None
+        alarms += trend.p <= 0.05
+    assert alarms <= 12  # about 5 % or fewer at the 5 % level
+
+
+# --- over runs: level changes and trends of per-run medians, and how many samples or runs it takes ---------
+
+
+def test_level_change_p_is_students_t_test() -> None:
+    from scipy import stats as scipy_stats
+
+    rng = np.random.default_rng(2)
+    a, b = rng.normal(0, 1, 12), rng.normal(0.8, 1, 9)
+    assert stats.level_change_p(a, b) == pytest.approx(scipy_stats.ttest_ind(a, b).pvalue, rel=1e-9)
+    assert stats.level_change_p(np.ones(4), np.ones(4)) == 1.0
+    assert stats.level_change_p(np.ones(4), np.full(4, 2.0)) == 0.0
+
+
+def test_monotonic_trend_matches_theil_sen_and_kendall() -> None:
+    from scipy import stats as scipy_stats
+
+    rng = np.random.default_rng(4)
+    values = np.arange(20) * 0.1 + rng.normal(0, 0.3, 20)
+    found = stats.monotonic_trend(values)
+    assert found.slope == pytest.approx(scipy_stats.theilslopes(values).slope)
+    assert found.p_value == pytest.approx(scipy_stats.kendalltau(np.arange(20), values).pvalue)
+    assert stats.monotonic_trend(np.ones(10)) == stats.Trend(0.0, 1.0)
+
+
+def test_samples_to_detect_follows_the_normal_power_formula() -> None:
+    # n = 2 (z_0.95 + z_0.8)^2 (s/d)^2 / (3/pi): s = d gives 2 * 6.18 / 0.955 = 12.95, so 13.
+    assert stats.samples_to_detect(0.05, 0.05) == 13
+    assert stats.samples_to_detect(0.10, 0.05) == 52
+    assert stats.samples_to_detect(0.001, 0.05) == 2
+
+
+def test_runs_to_detect_grows_with_noise_and_has_a_limit() -> None:
+    small, large = stats.runs_to_detect(0.01, 0.05), stats.runs_to_detect(0.018, 0.05)
+    assert small is not None and large is not None and small < large
+    # The candidate is one run: its own τ cannot be averaged away, so τ near Δ/2.5 needs ever more runs.
+    assert stats.runs_to_detect(0.03, 0.05) is None

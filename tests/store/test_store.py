@@ -15,9 +15,11 @@ from perfgate.store import Store
 from perfgate.store.migration import head_revision
 from perfgate.store.schema import SeriesRow
 
-from ..conftest import DATA
+from ..conftest import DATA, EXAMPLES, Invoke, record_runs
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+BASE = str(EXAMPLES / "pytest-benchmark" / "base.json")
+HEAD = str(EXAMPLES / "pytest-benchmark" / "head.json")
 
 
 def _run(
@@ -148,3 +150,20 @@ def test_run_headers_filter_by_commits_prefix_and_time(db_url: str) -> None:
     before = store.run_headers("default", "main", before=at.recorded_at, limit=5)
     assert [h.commit[0] for h in before] == ["2", "1", "0"]
     assert store.run_headers("default", "main", commit_prefix="2a%", limit=1) == []  # no LIKE wildcards
+
+
+# --- pruning: the samples go, the summaries stay ------------------------------------------------------------------
+
+
+def test_prune_keeps_summaries_and_frees_samples(run_cli: Invoke, db_url: str) -> None:
+    record_runs(run_cli, db_url, (BASE, "aaa1"), (BASE, "aaa2"), (HEAD, "bbb3"))
+    result = run_cli("prune", "--keep-runs", "1", "--db", db_url)
+    assert result.exit_code == 0 and "dropped the samples of 6 series in 2 run(s)" in result.output
+    runs = Store(db_url).latest_runs("default", "main", 5)
+    assert [r.series[0].samples.size > 0 for r in runs] == [True, False, False]
+    assert runs[2].series[0].summary.median is not None  # the summary stays
+    table = run_cli("history", "test_tokenize", "--db", db_url).output
+    assert table.count("samples pruned") == 2
+    again = run_cli("prune", "--keep-days", "0", "--db", db_url)
+    assert "dropped the samples of 3 series in 1 run(s)" in again.output
+    assert run_cli("prune", "--db", db_url).exit_code == 2  # one of the two options is needed

@@ -2,8 +2,30 @@
 
 from __future__ import annotations
 
+import json
+
+from perfgate.gate.evaluate import evaluate
+from perfgate.gate.pooling import Side
 from perfgate.gate.report import Report, Settings
-from perfgate.render import json_report, markdown
+from perfgate.model import Direction, RunRef, SampleKind, Series, Summary, as_samples
+from perfgate.render import json_report, markdown, render
+
+
+def test_json_has_no_infinities() -> None:
+    base = (
+        Series(
+            "t",
+            "time",
+            "s",
+            Direction.LOWER_IS_BETTER,
+            SampleKind.REPETITION,
+            Summary.of(v := as_samples([1.0, 1.1, 1.2, 1.0, 1.1])),
+            v,
+        ),
+    )
+    report = evaluate(Side((RunRef("a"),), (base,)), Side((RunRef("b"),), (base,)), Settings(confidence=0.999))
+    document = json.loads(render(report, "json"))
+    assert document["series"][0]["ci"] is None
 
 
 def test_a_report_keeps_its_site_links_through_the_json_report() -> None:

@@ -62,6 +62,13 @@ def check_golden(name: str, actual: str, update: bool) -> None:
 Invoke = Callable[..., Result]
 
 
+def record_runs(run_cli: Invoke, db: str, *pairs: tuple[str, str]) -> None:
+    """Ingest each (results file, commit) as a run of main into the database at ``db``, one key per run."""
+    for i, (path, commit) in enumerate(pairs):
+        result = run_cli("ingest", path, "--branch", "main", "--commit", commit, "--key", f"run-{i}", "--db", db)
+        assert result.exit_code == 0, result.output
+
+
 @pytest.fixture
 def run_cli(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Invoke]:
     """Run the CLI in a clean temporary directory, with no database URL from the environment."""

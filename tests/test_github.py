@@ -1,4 +1,5 @@
-"""The GitHub side against a fake GitHub REST server on loopback: PyGithub over real HTTP."""
+"""`perfgate gate` and `perfgate publish` as a workflow step runs them, against a fake GitHub REST server on loopback:
+runs recorded on push, pull requests gated (comment, check, job summary, step outputs), forks' reports published."""
 
 from __future__ import annotations
 
@@ -13,9 +14,6 @@ from pathlib import Path
 
 import pytest
 
-from perfgate.deliver.github import GitHubPublisher, GitHubTarget
-from perfgate.errors import DeliveryError
-from perfgate.github_env import read_context
 from perfgate.render.markdown import MARKER
 from perfgate.store import Store
 
@@ -34,121 +32,8 @@ def fake() -> Iterator[FakeGitHub]:
     server.stop()
 
 
-def _client(fake: FakeGitHub, timeout: int = 5) -> GitHubPublisher:
-    return GitHubPublisher(
-        GitHubTarget(fake.url, fake.full_name, "s3cret-token", timeout=timeout, secondary_rate_wait=0.2)
-    )
-
-
 def _ours(fake: FakeGitHub, number: int) -> list[dict[str, object]]:
     return [c for c in fake.comments[number] if str(c["body"]).startswith(MARKER)]
-
-
-# --- the client ----------------------------------------------------------------------------------
-
-
-def test_one_comment_found_across_pages_and_edited_in_place(fake: FakeGitHub) -> None:
-    fake.add_pull(7, HEAD_SHA)
-    for i in range(150):  # our comment sits on the second page
-        fake.add_comment(7, f"review {i}", login="alice")
-        if i == 120:
-            fake.add_comment(7, f"{MARKER}\nold report")
-    client = _client(fake)
-    outcome = client.upsert_comment(7, f"{MARKER}\nnew report", MARKER)
-    assert outcome.action == "updated"
-    assert [c["body"] for c in _ours(fake, 7)] == [f"{MARKER}\nnew report"]
-    assert any(call.query.get("page") == ["2"] for call in fake.requests("GET", "/issues/7/comments"))
-    assert client.upsert_comment(7, f"{MARKER}\nnew report", MARKER).action == "unchanged"
-    assert len(fake.requests("PATCH")) == 1  # an unchanged body is not re-posted
-
-
-def test_duplicates_are_removed(fake: FakeGitHub) -> None:
-    fake.add_pull(7, HEAD_SHA)
-    for _ in range(3):
-        fake.add_comment(7, f"{MARKER}\ncopy")
-    outcome = _client(fake).upsert_comment(7, f"{MARKER}\nreport", MARKER)
-    assert outcome.duplicates_removed == 2 and len(_ours(fake, 7)) == 1
-
-
-def test_a_lost_create_response_does_not_duplicate_the_comment(fake: FakeGitHub) -> None:
-    fake.add_pull(7, HEAD_SHA)
-    fake.faults.append(Fault("POST", r"/issues/7/comments$", 502, after=True))  # created, but the answer is lost
-    outcome = _client(fake).upsert_comment(7, f"{MARKER}\nreport", MARKER)
-    assert len(_ours(fake, 7)) == 1 and outcome.action in ("unchanged", "created")
-
-
-def test_a_timeout_is_retried_after_listing_again(fake: FakeGitHub) -> None:
-    fake.add_pull(7, HEAD_SHA)
-    fake.faults.append(Fault("POST", r"/issues/7/comments$", 200, delay=2.5, after=True))
-    _client(fake, timeout=1).upsert_comment(7, f"{MARKER}\nreport", MARKER)
-    assert len(_ours(fake, 7)) == 1
-
-
-def test_server_errors_and_rate_limits_on_reads_are_retried(fake: FakeGitHub) -> None:
-    fake.add_pull(7, HEAD_SHA)
-    fake.faults.append(Fault("GET", r"/issues/7/comments$", 502))
-    fake.faults.append(Fault("GET", r"/issues/7/comments$", 429, headers={"Retry-After": "0"}))
-    fake.faults.append(
-        Fault(
-            "GET",
-            r"/issues/7/comments$",
-            403,
-            headers={"Retry-After": "0"},
-            message="You have exceeded a secondary rate limit",
-        )
-    )
-    assert _client(fake).upsert_comment(7, f"{MARKER}\nreport", MARKER).action == "created"
-    assert len(fake.requests("GET", "/issues/7/comments")) >= 4
-
-
-def test_a_read_only_token_is_told_apart(fake: FakeGitHub) -> None:
-    fake.add_pull(8, FORK_SHA, fork=True)
-    fake.faults.append(
-        Fault("POST", r"/issues/8/comments$", 403, times=5, message="Resource not accessible by integration")
-    )
-    with pytest.raises(DeliveryError) as info:
-        _client(fake).upsert_comment(8, f"{MARKER}\nreport", MARKER)
-    assert info.value.read_only and "s3cret" not in str(info.value)
-
-
-def test_check_run_falls_back_to_a_commit_status(fake: FakeGitHub) -> None:
-    fake.faults.append(Fault("POST", "/check-runs", 403, message="Resource not accessible by integration"))
-    kind = _client(fake).report_check(HEAD_SHA, conclusion="failure", title="1 failing", summary="…", details_url=None)
-    assert kind == "status" and fake.statuses[0]["state"] == "failure" and fake.statuses[0]["context"] == "perfgate"
-
-
-def test_context_of_each_event(tmp_path: Path) -> None:
-    base = {"GITHUB_REPOSITORY": "acme/shop", "GITHUB_SHA": "f" * 40, "GITHUB_RUN_ID": "42", "GITHUB_RUN_ATTEMPT": "2"}
-    pr = read_context(
-        {**base, "GITHUB_EVENT_NAME": "pull_request", "GITHUB_EVENT_PATH": str(EVENTS / "pull_request.json")}
-    )
-    assert (pr.pr_number, pr.sha, pr.base_sha, pr.is_fork) == (
-        7,
-        HEAD_SHA,
-        "2" * 40,
-        False,
-    )  # the head, not the merge commit
-    assert pr.idempotency_prefix == "github:acme/shop:42:2"
-    fork = read_context(
-        {**base, "GITHUB_EVENT_NAME": "pull_request", "GITHUB_EVENT_PATH": str(EVENTS / "pull_request_fork.json")}
-    )
-    assert fork.is_fork and fork.pr_number == 8
-    push = read_context(
-        {
-            **base,
-            "GITHUB_EVENT_NAME": "push",
-            "GITHUB_REF": "refs/heads/main",
-            "GITHUB_EVENT_PATH": str(EVENTS / "push.json"),
-        }
-    )
-    assert (push.branch, push.sha, push.pr_number) == ("main", "2" * 40, None)
-    run = read_context(
-        {**base, "GITHUB_EVENT_NAME": "workflow_run", "GITHUB_EVENT_PATH": str(EVENTS / "workflow_run_fork.json")}
-    )
-    assert (run.sha, run.pr_number, run.is_fork, run.workflow_run_conclusion) == (FORK_SHA, None, True, "failure")
-
-
-# --- end to end: `perfgate gate` / `perfgate publish` as a workflow step runs them ------------------
 
 
 def _step(

@@ -343,7 +343,7 @@ def test_pull_marks_say_what_each_decision_meant_for_the_series(stored: str) -> 
     assert 40 not in {m.pr_number for m in site._pull_marks(histories["test_new"], decisions)}
 
 
-# --- links to the site from the digest and the comment ---------------------------------------------
+# --- links to the site from the digest -------------------------------------------------------------
 
 
 def test_the_digest_links_each_finding_to_its_page(run_cli: Invoke, stored_sqlite: str, tmp_path: Path) -> None:
@@ -358,17 +358,3 @@ def test_the_digest_links_each_finding_to_its_page(run_cli: Invoke, stored_sqlit
     assert written.exit_code == 0, written.output
     html = Path("week.html").read_text(encoding="utf-8")
     assert f'<a href="{tokenize}" style="color:#2563eb;">test_tokenize</a>' in html
-
-
-def test_a_report_keeps_its_site_links_through_the_json_report() -> None:
-    """The fork workflow posts the comment from the JSON report: the links must survive it."""
-    from perfgate.gate.report import Report, Settings
-    from perfgate.render import json_report, markdown
-
-    page = "https://acme.github.io/shop/series/x.html"
-    report = Report((), Settings(), (), (), site_url="https://acme.github.io/shop/", pages=(("x", "time", page),))
-    again = json_report.load(json_report.render(report), "report.json")
-    assert again.site_url == report.site_url and again.pages == report.pages
-    assert "[History](https://acme.github.io/shop/)" in markdown.render(again)
-    hostile = Report((), Settings(), (), (), site_url="javascript:alert(1)")
-    assert "javascript" not in markdown.render(hostile)

@@ -1,23 +1,30 @@
-"""The store, with the same test bodies on SQLite and on the Postgres server."""
+"""The store on SQLite and on the Postgres server (the same test bodies): runs saved and loaded exactly, values too
+long for a column, broken databases and bad URLs refused with errors that say so (and no secret), pruning."""
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from perfgate import formats
+from perfgate import app, formats
+from perfgate.config import Config
 from perfgate.errors import StoreError
 from perfgate.model import Run
 from perfgate.store import Store
+from perfgate.store.database import mask_url
 from perfgate.store.migration import head_revision
 from perfgate.store.schema import SeriesRow
 
-from ..conftest import DATA
+from ..conftest import DATA, EXAMPLES, Invoke, record_runs
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+BASE = str(EXAMPLES / "pytest-benchmark" / "base.json")
+HEAD = str(EXAMPLES / "pytest-benchmark" / "head.json")
 
 
 def _run(
@@ -148,3 +155,95 @@ def test_run_headers_filter_by_commits_prefix_and_time(db_url: str) -> None:
     before = store.run_headers("default", "main", before=at.recorded_at, limit=5)
     assert [h.commit[0] for h in before] == ["2", "1", "0"]
     assert store.run_headers("default", "main", commit_prefix="2a%", limit=1) == []  # no LIKE wildcards
+
+
+# --- pruning: the samples go, the summaries stay ------------------------------------------------------------------
+
+
+def test_prune_keeps_summaries_and_frees_samples(run_cli: Invoke, db_url: str) -> None:
+    record_runs(run_cli, db_url, (BASE, "aaa1"), (BASE, "aaa2"), (HEAD, "bbb3"))
+    result = run_cli("prune", "--keep-runs", "1", "--db", db_url)
+    assert result.exit_code == 0 and "dropped the samples of 6 series in 2 run(s)" in result.output
+    runs = Store(db_url).latest_runs("default", "main", 5)
+    assert [r.series[0].samples.size > 0 for r in runs] == [True, False, False]
+    assert runs[2].series[0].summary.median is not None  # the summary stays
+    table = run_cli("history", "test_tokenize", "--db", db_url).output
+    assert table.count("samples pruned") == 2
+    again = run_cli("prune", "--keep-days", "0", "--db", db_url)
+    assert "dropped the samples of 3 series in 1 run(s)" in again.output
+    assert run_cli("prune", "--db", db_url).exit_code == 2  # one of the two options is needed
+
+
+# --- bad values, databases and URLs: errors that say so, on both databases ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    "options, words",
+    [
+        (["--commit", "a" * 65], "commit"),
+        (["--commit", "c", "--branch", "b" * 300], "branch"),
+        (["--commit", "c", "--suite", "s" * 300], "suite"),
+        (["--commit", "c", "--key", "k" * 300], "idempotency key"),
+        (["--commit", "c", "--pr", str(2**40)], "pull request number"),
+        (["--commit", "c", "--branch", "ma\x00in"], "NUL"),
+    ],
+    ids=["commit", "branch", "suite", "key", "pr", "nul"],
+)
+def test_values_too_long_for_a_column_are_refused_before_writing(
+    options: list[str], words: str, run_cli: Invoke, db_url: str
+) -> None:
+    args = ["ingest", BASE, "--db", db_url, *options]
+    if "--branch" not in options:
+        args += ["--branch", "main"]
+    result = run_cli(*args)
+    assert result.exit_code == 3, result.output
+    assert words in result.output
+
+
+def test_broken_databases_are_errors_that_say_so(tmp_path: Path, run_cli: Invoke) -> None:
+    good = tmp_path / "good.db"
+    assert run_cli("ingest", BASE, "--branch", "main", "--commit", "c", "--db", f"sqlite:///{good}").exit_code == 0
+    truncated = tmp_path / "truncated.db"
+    truncated.write_bytes(good.read_bytes()[:5000])
+    text = tmp_path / "text.db"
+    text.write_text("not a database at all, but long enough to be read as one" * 100)
+    two = tmp_path / "two.db"
+    two.write_bytes(good.read_bytes())
+    with sqlite3.connect(two) as connection:
+        connection.execute("INSERT INTO alembic_version VALUES ('0001')")
+    for path in (truncated, text, two):
+        result = run_cli("compare", HEAD, "--against", "main", "--db", f"sqlite:///{path}")
+        assert result.exit_code == 3, (path.name, result.output)
+        assert str(path) in result.output
+    assert not list(tmp_path.glob("*.lock"))  # the schema lock leaves nothing behind
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql://u@127.0.0.1:abc/x",
+        "postgresql://u:hunter2@127.0.0.1:1/test?connect_timeout=1",
+        "postgresql://u@127.0.0.1/test?password=hunter2&bogus=1",
+    ],
+)
+def test_bad_database_urls_are_errors_without_secrets(url: str, run_cli: Invoke) -> None:
+    result = run_cli("ingest", BASE, "--branch", "main", "--commit", "c", "--db", url)
+    assert result.exit_code == 3, result.output
+    assert "hunter2" not in result.output
+
+
+def test_masking_covers_passwords_and_secret_query_values() -> None:
+    masked = mask_url("postgresql://u:pw@h/db?password=p1&sslpassword=p2&application_name=ok&token=t")
+    assert "pw" not in masked.split("@")[0].split(":", 2)[-1] and "p1" not in masked and "p2" not in masked
+    assert "application_name=ok" in masked and "token=t" not in masked
+
+
+def test_a_read_only_compare_does_not_create_a_database(tmp_path: Path) -> None:
+    store = Store(f"sqlite:///{tmp_path / 'none' / 'history.db'}")
+    with pytest.raises(Exception, match="no history database"):
+        app.compare_with_history(
+            store, [HEAD], suite="default", branch="main", settings=app.resolve_settings(Config(), app.Overrides())
+        )
+    assert not (tmp_path / "none").exists()
+    with pytest.raises(StoreError):
+        Store("postgresql://u@h:notaport/x")

@@ -1,0 +1,66 @@
+"""The Markdown report (PR comment, job summary): marked as perfgate's, under GitHub's comment limit, and safe:
+no name or unit from a results file breaks a table, mentions someone or injects HTML."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+
+from perfgate.gate.evaluate import evaluate
+from perfgate.gate.pooling import Side
+from perfgate.gate.report import Settings
+from perfgate.model import Direction, RunRef, SampleKind, Series, Summary, as_samples
+from perfgate.render import render
+from perfgate.render.markdown import LIMIT, MARKER, escape
+
+from .reports import mixed_report, run_perfgate, write_file
+
+
+def test_markdown_is_safe_and_marked() -> None:
+    text = render(mixed_report(), "markdown")
+    assert text.startswith(MARKER + "\n")
+    assert "@team" not in text and "<b>" not in text and "parse #12" not in text
+    assert "parse &#35;12" in text
+    table_rows = [line for line in text.splitlines() if line.startswith("| ")]
+    assert all(row.count("|") == 7 for row in table_rows)  # no name breaks a table
+
+
+def test_markdown_stays_under_githubs_comment_limit() -> None:
+    rng = np.random.default_rng(22)
+    series = tuple(
+        Series(
+            f"benchmark_with_a_long_name_{i:05d}",
+            "time",
+            "s",
+            Direction.LOWER_IS_BETTER,
+            SampleKind.REPETITION,
+            Summary.of(v := as_samples(rng.lognormal(0, 0.01, 6))),
+            v,
+        )
+        for i in range(3000)
+    )
+    report = evaluate(Side((RunRef("a"),), (series,)), Side((RunRef("b"),), (series,)), Settings())
+    text = render(report, "markdown")
+    assert len(text) <= LIMIT
+    assert "more rows left out" in text
+
+
+def test_escape_neutralises_markdown_and_html() -> None:
+    assert escape("a|b") == "a&#124;b"
+    assert escape("<script>") == "&lt;script&gt;"
+    assert escape("@user") == "@\u200buser"
+    assert escape("line\nbreak") == "line break"
+
+
+def test_units_and_names_are_escaped_in_markdown(tmp_path: Path) -> None:
+    doc = {
+        "perfgate": 1,
+        "series": [
+            {"name": "a", "unit": "@admin <img src=x onerror=alert(1)>", "samples": [1, 2, 3, 4, 5, 6]},
+        ],
+    }
+    path = write_file(tmp_path, "p.json", json.dumps(doc))
+    done = run_perfgate("compare", path, path, "--output-format", "markdown", cwd=tmp_path)
+    assert "<img" not in done.stdout and "@admin" not in done.stdout, done.stdout + done.stderr

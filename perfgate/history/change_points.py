@@ -18,7 +18,7 @@ from perfgate import stats
 from perfgate.model import FloatArray
 
 MIN_SEGMENT = 3  # runs on each side of a change point: one slow run is not a step
-MAX_P = 1e-5  # per split, after choosing the best of many splits: calibrated on noise by tests/test_trend.py
+MAX_P = 1e-5  # per split, after choosing the best of many splits: calibrated on noise by tests/history/test_change_points.py
 MIN_DRIFT_RUNS = 5
 
 

@@ -27,3 +27,13 @@ def test_t_and_beta_bounds_equal_scipy() -> None:
     bounds = stats.proportion_bounds(7, 500)
     assert bounds.lower == pytest.approx(sps.beta.ppf(0.05, 7, 494))
     assert bounds.upper == pytest.approx(sps.beta.ppf(0.95, 8, 493))
+
+
+def test_quantile_bounds_cover_the_true_quantile() -> None:
+    rng = np.random.default_rng(2)
+    true_p95 = math.exp(1.6449 * 0.1)
+    misses = sum(stats.quantile_bounds(rng.lognormal(0, 0.1, 60), 0.95).lower > true_p95 for _ in range(400))
+    assert misses / 400 <= 0.07  # a one-sided 95 % lower bound is above the truth at most ~5 % of the time
+
+
+# --- within one run: the trend over time windows -------------------------------------------------------------

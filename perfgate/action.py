@@ -13,7 +13,12 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
-from perfgate import app, vcs
+from perfgate import vcs
+from perfgate.app.compare import compare_with_history
+from perfgate.app.config import Overrides, gate_settings, make_policy
+from perfgate.app.ingest import RunInfo, store_results
+from perfgate.app.output import write_output
+from perfgate.app.reading import expand, read_all
 from perfgate.choices import COMMENT_POLICIES, FAIL_ON
 from perfgate.config import Config
 from perfgate.deliver.github import CHECK_NAME, GitHubPublisher, GitHubTarget
@@ -42,9 +47,7 @@ class GateOptions:
     fail_on: str = "regression"
     output_dir: Path = Path(".")
     format_name: str | None = None
-    suite: str | None = None
-    baseline_runs: int | None = None
-    overrides: app.Overrides = field(default_factory=app.Overrides)
+    overrides: Overrides = field(default_factory=Overrides)
 
 
 @dataclass
@@ -66,29 +69,29 @@ def gate(
     publisher: PublisherFactory = GitHubPublisher,
 ) -> GateOutcome:
     """Record the run (main branch) or compare it and tell GitHub (pull requests)."""
+    cfg = options.overrides.applied_to(cfg)
     if options.comment not in COMMENT_POLICIES or options.fail_on not in FAIL_ON:
         raise UsageError(f"comment must be one of {COMMENT_POLICIES}, fail-on one of {FAIL_ON}")
-    suite = options.suite or cfg.suite
-    results = app.read_all(app.expand(patterns), options.format_name)
+    suite = cfg.suite
+    results = read_all(expand(patterns), options.format_name)
     main = main_branch(cfg, ctx)
     mode = options.mode
     if mode == "auto":
         mode = "record" if ctx.event == "push" and ctx.branch == main else "compare"
     if mode == "record":
-        return _record(store, results, ctx, suite, now)
+        return _record(store, results, ctx, RunInfo(suite, ctx.branch or main, ctx.sha), now)
     if mode != "compare":
         raise UsageError(f"mode must be auto, record or compare, not {options.mode!r}")
-    settings = app.resolve_settings(cfg, options.overrides)
     base_commit = vcs.merge_base(workdir, main) or ctx.base_sha
     try:
-        report = app.compare_parsed_with_history(
+        report = compare_with_history(
             store,
             results,
             suite=suite,
             branch=main,
-            settings=settings,
-            policy=app.make_policy(cfg, now.date()),
-            baseline_runs=options.baseline_runs or cfg.baseline_runs,
+            settings=gate_settings(cfg),
+            policy=make_policy(cfg, now.date()),
+            baseline_runs=cfg.baseline_runs,
             base_commit=base_commit,
             repository=workdir,
         )
@@ -143,7 +146,7 @@ def main_branch(cfg: Config, ctx: GitHubContext) -> str:
 
 def check_name(suite: str) -> str:
     """One check per suite, so a matrix of suites shows checks a reviewer can tell apart."""
-    return CHECK_NAME if suite == app.DEFAULT_SUITE else f"{CHECK_NAME} ({suite})"
+    return CHECK_NAME if suite == Config().suite else f"{CHECK_NAME} ({suite})"
 
 
 def _nothing_compared(
@@ -219,17 +222,14 @@ def _medians(store: Store, suite: str, branch: str, name: str, metric: str) -> l
 
 
 def _record(
-    store: Store, results: Sequence[ParsedResults], ctx: GitHubContext, suite: str, now: datetime
+    store: Store, results: Sequence[ParsedResults], ctx: GitHubContext, run: RunInfo, now: datetime
 ) -> GateOutcome:
     outcome = GateOutcome(0)
-    for i, parsed in enumerate(results):
-        info = app.RunInfo(
-            suite=suite, branch=ctx.branch or "main", commit=ctx.sha, key=f"{ctx.idempotency_prefix}:{i}"
-        )
-        done = app.ingest_parsed(store, parsed, info, now=now)
+    runs = [(parsed, replace(run, key=f"{ctx.idempotency_prefix}:{i}")) for i, parsed in enumerate(results)]
+    for done in store_results(store, runs, now=now):
         state = "stored as run" if done.created else "already stored as run"
         outcome.lines.append(
-            f"{parsed.source}: {state} {done.run_id} ({done.series} series, {info.branch}@{ctx.sha[:12]})"
+            f"{done.source}: {state} {done.run_id} ({done.series} series, {run.branch}@{ctx.sha[:12]})"
         )
     append_summary(ctx.summary_path, "### perfgate\n\n" + "\n".join(f"- {line}" for line in outcome.lines) + "\n")
     write_outputs(ctx.output_path, {"verdict": "recorded", "regressions": "0", "report": "", "junit": ""})
@@ -250,8 +250,8 @@ def _publish_outputs(
     """Files and step outputs first (they never fail the job), then GitHub."""
     options.output_dir.mkdir(parents=True, exist_ok=True)
     report_path, junit_path = options.output_dir / REPORT_FILE, options.output_dir / JUNIT_FILE
-    app.write_output(report_path, json_report.render(report))
-    app.write_output(junit_path, junit.render(report))
+    write_output(report_path, json_report.render(report))
+    write_output(junit_path, junit.render(report))
     exit_code = _exit_code(report, options.fail_on)
     outcome = GateOutcome(exit_code, report, [text.render(report)])
     body = markdown.render(report)

@@ -444,7 +444,8 @@ def test_no_progress_when_stderr_is_not_a_terminal(
 def test_only_what_is_stored_is_digested(run_cli: Invoke, db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """The sha256 of a file keys its stored run; a file compare stores nothing, so it does not read the files
     a second time for it."""
-    from perfgate import app, formats
+    from perfgate import formats
+    from perfgate.app.ingest import RunInfo, store_results
 
     digested: list[str] = []
 
@@ -460,4 +461,4 @@ def test_only_what_is_stored_is_digested(run_cli: Invoke, db_url: str, monkeypat
     assert digested == [BASE]
     undigested = formats.read(BASE, digest=False)
     with pytest.raises(RuntimeError, match="no digest"):
-        app.ingest_parsed(Store(db_url), undigested, app.RunInfo("default", "main", "c" * 40), now=datetime.now(UTC))
+        store_results(Store(db_url), [(undigested, RunInfo("default", "main", "c" * 40))], now=datetime.now(UTC))

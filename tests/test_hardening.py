@@ -15,7 +15,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from perfgate import app, formats
+from perfgate import formats
+from perfgate.app.compare import compare_with_history
+from perfgate.app.config import gate_settings
+from perfgate.app.reading import read_all
 from perfgate.config import Config
 from perfgate.errors import InputError, StoreError
 from perfgate.formats.document import Document
@@ -49,7 +52,7 @@ def test_an_unexpected_exception_is_an_internal_error_not_a_failed_gate(
     def broken(*_: object, **__: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(app, "compare_files", broken)
+    monkeypatch.setattr("perfgate.app.compare.compare_files", broken)
     result = run_cli("compare", BASE, HEAD)
     assert result.exit_code == 4
     assert "internal error while running 'perfgate compare'" in result.output
@@ -77,7 +80,7 @@ def test_an_internal_error_in_gate_says_in_the_job_summary_that_the_gate_did_not
     def broken(*_: object, **__: object) -> None:
         raise KeyError("x")
 
-    monkeypatch.setattr(app, "read_all", broken)
+    monkeypatch.setattr("perfgate.action.read_all", broken)
     result = run_cli("gate", HEAD)
     assert result.exit_code == 4
     assert "perfgate could not run" in summary.read_text() and "internal error (KeyError)" in summary.read_text()
@@ -330,8 +333,13 @@ def test_masking_covers_passwords_and_secret_query_values() -> None:
 def test_a_read_only_compare_does_not_create_a_database(tmp_path: Path) -> None:
     store = Store(f"sqlite:///{tmp_path / 'none' / 'history.db'}")
     with pytest.raises(Exception, match="no history database"):
-        app.compare_with_history(
-            store, [HEAD], suite="default", branch="main", settings=app.resolve_settings(Config(), app.Overrides())
+        compare_with_history(
+            store,
+            read_all([HEAD], None, digest=False),
+            suite="default",
+            branch="main",
+            settings=gate_settings(Config()),
+            baseline_runs=Config().baseline_runs,
         )
     assert not (tmp_path / "none").exists()
     with pytest.raises(StoreError):

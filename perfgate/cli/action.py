@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-from datetime import UTC, datetime
 from pathlib import Path
 
 import click
@@ -17,8 +16,8 @@ from perfgate.cli.options import (
     fail_on_option,
     format_option,
     max_regression_option,
-    open_store,
     suite_option,
+    workspace,
 )
 from perfgate.errors import PerfgateError
 
@@ -71,23 +70,23 @@ def gate_command(
     perfgate-junit.xml, posts or updates the PR comment and a check on the head commit (with
     GITHUB_TOKEN), and exits 1 when the gate fails.
     """
-    from perfgate import action, app
+    from perfgate import action
+    from perfgate.app.config import Overrides
     from perfgate.github_env import read_context
 
     ctx = read_context(os.environ)
-    cfg = app.load_config(config_path, Path.cwd())
+    where = workspace(config_path, db_url)
+    cfg = where.config()
     options = action.GateOptions(
         mode=mode,
         comment=comment,
         fail_on=fail_on,
         output_dir=output_dir,
         format_name=format_name,
-        suite=suite,
-        baseline_runs=baseline_runs,
-        overrides=app.Overrides(max_regression=max_regression),
+        overrides=Overrides(suite=suite, max_regression=max_regression, baseline_runs=baseline_runs),
     )
     try:
-        outcome = action.gate(open_store(db_url), files, ctx, cfg, options, now=datetime.now(UTC), workdir=Path.cwd())
+        outcome = action.gate(where.store(), files, ctx, cfg, options, now=where.now, workdir=where.workdir)
     except Exception as exc:  # the job summary says the gate did not run; the exit code says why
         action.not_run(ctx, str(exc) if isinstance(exc, PerfgateError) else f"internal error ({type(exc).__name__})")
         raise

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from datetime import UTC, datetime
 from pathlib import Path
 
 import click
@@ -16,12 +15,11 @@ from perfgate.cli.options import (
     db_option,
     format_option,
     max_regression_option,
-    open_store,
     output_option,
     suite_option,
+    workspace,
 )
-from perfgate.cli.terminal import painter, progress_on_terminal
-from perfgate.errors import UsageError
+from perfgate.cli.terminal import progress_on_terminal, show_report
 from perfgate.render import OUTPUT_FORMATS
 
 
@@ -112,44 +110,26 @@ def compare_command(
     Budgets and waivers come from perfgate.toml. Exits 1 when a series is shown to be worse by more than
     the allowed regression, or a budget is exceeded.
     """
-    from perfgate import app
-    from perfgate.render import render, text
+    from perfgate.app.compare import CompareRequest, compare
+    from perfgate.app.config import Overrides
 
-    cfg = app.load_config(config_path, Path.cwd())
-    settings = app.resolve_settings(cfg, app.Overrides(max_regression, fdr, min_samples))
-    policy = app.make_policy(cfg, datetime.now(UTC).date())
+    request = CompareRequest(
+        workspace(config_path, db_url),
+        files=files,
+        base=base,
+        head=head,
+        against=against,
+        base_commit=base_commit,
+        overrides=Overrides(
+            suite=suite, max_regression=max_regression, fdr=fdr, min_samples=min_samples, baseline_runs=baseline_runs
+        ),
+        format_name=format_name,
+        output=output,
+        output_format=output_format,
+        stdin=sys.stdin.buffer,
+    )
     with progress_on_terminal(quiet):
-        if against:
-            if base:
-                raise UsageError("give either --against or --base, not both")
-            report = app.compare_with_history(
-                open_store(db_url),
-                [*files, *head],
-                suite=suite or cfg.suite,
-                branch=against,
-                settings=settings,
-                policy=policy,
-                baseline_runs=baseline_runs or cfg.baseline_runs,
-                base_commit=base_commit,
-                repository=Path.cwd(),
-                format_name=format_name,
-                stdin=sys.stdin.buffer,
-            )
-        elif base or head:
-            if files or not (base and head):
-                raise UsageError("with --base and --head, give both and no other file arguments")
-            report = app.compare_files(base, head, settings, policy, format_name, sys.stdin.buffer)
-        elif len(files) == 2:
-            report = app.compare_files(files[:1], files[1:], settings, policy, format_name, sys.stdin.buffer)
-        else:
-            raise UsageError("give BASE HEAD, or --base and --head, or HEAD --against BRANCH")
-    if output is not None:
-        app.write_output(output, render(report, output_format))
-    if output is not None or output_format == "text":
-        paint = painter(ctx)
-        shown = text.render(report, paint=paint or text.unpainted, only_failing=quiet)
-        click.echo(shown, nl=False, color=True if paint else None)
-    else:
-        click.echo(render(report, output_format), nl=False)
+        report = compare(request)
+    show_report(ctx, report, output_format="text" if output is not None else output_format, quiet=quiet)
     if report.failed:
         sys.exit(EXIT_FAIL)

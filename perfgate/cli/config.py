@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
 
 import click
 
-from perfgate.cli.options import config_option, format_option
+from perfgate.cli.options import config_option, format_option, workspace
 
 
 @click.group("config")
@@ -33,10 +32,8 @@ def config_check(results: tuple[str, ...], format_name: str | None, config_path:
 
     Exits 3 with the file, key and line of the first problem.
     """
-    from perfgate import app
+    from perfgate.app.config import ConfigCheckRequest, check_config
     from perfgate.render.config_text import render_config
 
-    cfg = app.load_config(config_path, Path.cwd())
-    click.echo(
-        render_config(cfg, app.resolve(cfg, results, format_name) if results else None, datetime.now(UTC).date())
-    )
+    checked = check_config(ConfigCheckRequest(workspace(config_path), results, format_name))
+    click.echo(render_config(checked.config, checked.resolved, checked.today))

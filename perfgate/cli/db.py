@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from perfgate.cli.options import db_option, open_store
+from perfgate.cli.options import db_option, workspace
 
 
 @click.group("db")
@@ -21,12 +21,13 @@ def upgrade(db_url: str | None) -> None:
     Example:
       perfgate db upgrade --db postgresql://ci@db.example.com/perf
     """
-    store = open_store(db_url)
-    before, after = store.upgrade()
-    if before == after:
-        click.echo(f"{store.display_url}: already at revision {after}")
+    from perfgate.app.schema import upgrade_schema
+
+    done = upgrade_schema(workspace(db_url=db_url))
+    if done.before == done.after:
+        click.echo(f"{done.database}: already at revision {done.after}")
     else:
-        click.echo(f"{store.display_url}: upgraded from {before or 'an empty database'} to revision {after}")
+        click.echo(f"{done.database}: upgraded from {done.before or 'an empty database'} to revision {done.after}")
 
 
 @db_group.command("current")
@@ -38,16 +39,14 @@ def current(db_url: str | None) -> None:
     Example:
       perfgate db current
     """
-    store = open_store(db_url)
-    revision = store.current_revision()
-    from perfgate.store.migration import head_revision
+    from perfgate.app.schema import schema_state
 
-    head = head_revision()
+    found = schema_state(workspace(db_url=db_url))
     state = (
         "current"
-        if revision == head
+        if found.revision == found.head
         else "empty: run 'perfgate db upgrade'"
-        if revision is None
-        else f"this perfgate expects {head}: run 'perfgate db upgrade'"
+        if found.revision is None
+        else f"this perfgate expects {found.head}: run 'perfgate db upgrade'"
     )
-    click.echo(f"{store.display_url}: revision {revision or '(none)'} ({state})")
+    click.echo(f"{found.database}: revision {found.revision or '(none)'} ({state})")

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import sys
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -11,12 +12,12 @@ from perfgate.cli.options import (
     config_option,
     db_option,
     links_options,
-    open_store,
+    moment,
     output_option,
     suites_option,
     until_option,
+    workspace,
 )
-from perfgate.errors import UsageError
 from perfgate.units import format_value
 
 
@@ -75,16 +76,15 @@ def digest_command(
       perfgate digest --days 14 --output digest.html
       perfgate digest --dry-run --skip-empty
     """
-    from perfgate import app
+    from perfgate.app.digest import DigestRequest, Mail, MailDigestRequest, mail_digest
 
-    cfg = app.load_config(config_path, Path.cwd())
-    now = until.replace(tzinfo=UTC) if until else datetime.now(UTC)
-    request = app.DigestRequest(
-        days=days, suites=suites, repository=repository, server=server_url.rstrip("/"), site_url=cfg.site_url
+    outcome = mail_digest(
+        MailDigestRequest(
+            workspace(config_path, db_url, now=moment(until)),
+            DigestRequest(days=days, suites=suites, repository=repository, server=server_url.rstrip("/")),
+            Mail(recipients, sender, smtp_url, output, dry_run, skip_empty),
+        )
     )
-    found = app.build_digest(open_store(db_url), cfg, request, now=now)
-    mail = app.Mail(recipients, sender, smtp_url, output, dry_run, skip_empty)
-    outcome = app.send_digest(found, mail, request, now=now)
     if dry_run and outcome.rendered is not None:
         click.echo(f"Subject: {outcome.rendered.subject}\n")
         click.echo(outcome.rendered.text, nl=False)
@@ -136,25 +136,10 @@ def site_command(
       perfgate site public/ --repository acme/shop
       perfgate site public/ --from-export runs.jsonl --days 180
     """
-    import tempfile
+    from perfgate.app.site import SiteRequest, WriteSiteRequest, write_site
 
-    from perfgate import app
-
-    cfg = app.load_config(config_path, Path.cwd())
-    now = until.replace(tzinfo=UTC) if until else datetime.now(UTC)
-    request = app.SiteRequest(out, days, suites, repository, server_url.rstrip("/"), branch)
-    with tempfile.TemporaryDirectory(prefix="perfgate-site-") as scratch:
-        if exports:
-            if db_url:
-                raise UsageError("give --db or --from-export, not both")
-            store = open_store(f"sqlite:///{Path(scratch) / 'history.db'}")
-            app.import_runs(store, exports, now)
-        else:
-            store = open_store(db_url)
-        try:
-            outcome = app.build_site(store, cfg, request, now=now)
-        finally:
-            store.close()
+    site = SiteRequest(out, days, suites, repository, server_url.rstrip("/"), branch)
+    outcome = write_site(WriteSiteRequest(workspace(config_path, db_url, now=moment(until)), site, exports, sys.stdin))
     click.echo(
         f"wrote {out}: {outcome.series} series in {len(outcome.suites)} suite(s), "
         f"{outcome.pages} pages ({format_value(outcome.bytes, 'B')} besides the assets)",

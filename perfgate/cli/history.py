@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import io
 import sys
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -13,10 +12,11 @@ from perfgate.cli.options import (
     DEFAULTS,
     config_option,
     db_option,
-    open_store,
+    moment,
     output_option,
     suite_filter_option,
     suite_option,
+    workspace,
 )
 
 
@@ -43,11 +43,10 @@ def history_command(
     Example:
       perfgate history test_tokenize --limit 30
     """
-    from perfgate import app
+    from perfgate.app.history import HistoryRequest, series_history
     from perfgate.render.history_text import render_history
 
-    suite = suite or app.load_config(config_path, Path.cwd()).suite
-    points = app.history(open_store(db_url), name, suite=suite, branch=branch, metric=metric, limit=limit)
+    points = series_history(HistoryRequest(workspace(config_path, db_url), name, branch, metric, limit, suite))
     click.echo(render_history(name, branch, points), nl=False)
 
 
@@ -66,17 +65,10 @@ def export_command(since: datetime | None, suite: str | None, output: Path | Non
       perfgate export > runs.jsonl
       perfgate export --since 2026-01-01 --db sqlite:///old.db | perfgate import - --db "$PERFGATE_DATABASE_URL"
     """
-    from perfgate import app
+    from perfgate.app.history import ExportRequest, export
 
-    store = open_store(db_url)
-    since_utc = since.replace(tzinfo=UTC) if since else None
-    if output is None:
-        count = app.export(store, sys.stdout, since=since_utc, suite=suite)
-    else:
-        buffer = io.StringIO()
-        count = app.export(store, buffer, since=since_utc, suite=suite)
-        app.write_output(output, buffer.getvalue())
-    click.echo(f"exported {count} run{'s' if count != 1 else ''} from {store.display_url}", err=True)
+    done = export(ExportRequest(workspace(db_url=db_url), sys.stdout, output, since=moment(since), suite=suite))
+    click.echo(f"exported {done.runs} run{'s' if done.runs != 1 else ''} from {done.database}", err=True)
 
 
 @click.command("import")
@@ -92,13 +84,11 @@ def import_command(files: tuple[str, ...], db_url: str | None) -> None:
     Each file is checked whole, then stored in one transaction; runs already stored are skipped, so
     importing twice changes nothing. A malformed line is an error that names it, and nothing of its file is stored.
     """
-    from perfgate import app
+    from perfgate.app.history import ImportRequest, import_files
 
-    store = open_store(db_url)
-    for done in app.import_runs(store, files, datetime.now(UTC)):
-        click.echo(
-            f"{done.source}: {done.added} run(s) imported, {done.skipped} already stored, into {store.display_url}"
-        )
+    done = import_files(ImportRequest(workspace(db_url=db_url), files, sys.stdin))
+    for file in done.files:
+        click.echo(f"{file.source}: {file.added} run(s) imported, {file.skipped} already stored, into {done.database}")
 
 
 @click.command("prune")
@@ -117,11 +107,10 @@ def prune_command(keep_days: int | None, keep_runs: int | None, suite: str | Non
 
     Pruned runs still show in history and still serve as summary-only baselines.
     """
-    from perfgate import app
+    from perfgate.app.history import PruneRequest, prune
 
-    store = open_store(db_url)
-    done = app.prune(store, keep_days=keep_days, keep_runs=keep_runs, suite=suite, now=datetime.now(UTC))
+    done = prune(PruneRequest(workspace(db_url=db_url), keep_days, keep_runs, suite))
     click.echo(
-        f"dropped the samples of {done.series} series in {done.runs} run(s), {done.bytes / 1e6:.2f} MB, "
-        f"from {store.display_url}; summaries kept"
+        f"dropped the samples of {done.pruned.series} series in {done.pruned.runs} run(s), "
+        f"{done.pruned.bytes / 1e6:.2f} MB, from {done.database}; summaries kept"
     )

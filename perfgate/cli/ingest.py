@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
 
 import click
 
-from perfgate.cli.options import config_option, db_option, format_option, open_store, suite_option
+from perfgate.cli.options import config_option, db_option, format_option, suite_option, workspace
 from perfgate.cli.terminal import progress_on_terminal
 
 
@@ -46,23 +45,21 @@ def ingest_command(
 
     Each file is one run. Ingesting the same results again stores nothing new.
     """
-    from perfgate import app
+    from perfgate.app.ingest import IngestRequest, ingest
 
-    suite = suite or app.load_config(config_path, Path.cwd()).suite
-    info = app.RunInfo(suite=suite, branch=branch, commit=commit, pr_number=pr_number, merge_base=merge_base, key=key)
-    store = open_store(db_url)
+    request = IngestRequest(
+        workspace(config_path, db_url), files, branch, commit, pr_number, merge_base, key, suite, format_name
+    )
     with progress_on_terminal(quiet=False):
-        ingested = list(app.ingest(store, files, info, format_name=format_name, now=datetime.now(UTC)))
-    for done in ingested:
-        if done.created:
+        done = ingest(request)
+    for run in done.runs:
+        if run.created:
             click.echo(
-                f"{done.source}: stored run {done.run_id} ({done.series} series, "
-                f"{branch}@{done.commit[:12]}, suite {suite!r}) in {store.display_url}"
+                f"{run.source}: stored run {run.run_id} ({run.series} series, "
+                f"{branch}@{run.commit[:12]}, suite {done.suite!r}) in {done.database}"
             )
         else:
-            click.echo(
-                f"{done.source}: already stored as run {done.run_id} (commit {done.commit[:12]}); nothing written"
-            )
+            click.echo(f"{run.source}: already stored as run {run.run_id} (commit {run.commit[:12]}); nothing written")
 
 
 @click.command("formats")

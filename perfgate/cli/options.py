@@ -14,17 +14,17 @@ from perfgate.choices import COMMENT_POLICIES, FAIL_ON
 from perfgate.config import Config
 
 if TYPE_CHECKING:
-    from perfgate.store import Store
+    from perfgate.app.workspace import Workspace
 
 F = TypeVar("F", bound=Callable[..., Any])
 DEFAULTS = Config()
 
 
-def open_store(db_url: str | None) -> Store:
-    """The database --db names, else .perfgate/history.db in the working directory."""
-    from perfgate.store import Store, default_url
+def workspace(config_path: Path | None = None, db_url: str | None = None, *, now: datetime | None = None) -> Workspace:
+    """This command's working directory and moment (UTC), and the configuration file and database it names."""
+    from perfgate.app.workspace import Workspace
 
-    return Store(db_url or default_url(Path.cwd()))
+    return Workspace(Path.cwd(), now or datetime.now(UTC), config_path, db_url)
 
 
 def db_option(func: F) -> F:

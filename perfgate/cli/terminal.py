@@ -8,12 +8,15 @@ import os
 import sys
 import time
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from perfgate import progress
 from perfgate.errors import UsageError
+
+if TYPE_CHECKING:
+    from perfgate.gate import Report
 
 PROGRESS_AFTER_ENV = "PERFGATE_PROGRESS_AFTER"
 
@@ -37,6 +40,19 @@ def painter(ctx: click.Context) -> Callable[[str, Any], str] | None:
         return text
 
     return paint
+
+
+def show_report(ctx: click.Context, report: Report, *, output_format: str, quiet: bool) -> None:
+    """The report on stdout: the text table (coloured on a terminal; only what fails with --quiet), or the
+    format asked for."""
+    from perfgate.render import render, text
+
+    if output_format != "text":
+        click.echo(render(report, output_format), nl=False)
+        return
+    paint = painter(ctx)
+    shown = text.render(report, paint=paint or text.unpainted, only_failing=quiet)
+    click.echo(shown, nl=False, color=True if paint else None)
 
 
 def _colour_terminal() -> bool:

@@ -1,0 +1,101 @@
+"""`perfgate site`: the static history site, from the database or from export files."""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+from perfgate.app.digest import DigestRequest, build_digest, load_histories
+from perfgate.app.history import import_runs
+from perfgate.app.workspace import Workspace
+from perfgate.config import Config
+from perfgate.errors import InputError, UsageError
+from perfgate.model import GateDecision
+
+if TYPE_CHECKING:
+    from perfgate import digest
+    from perfgate.store import Store
+
+
+@dataclass(frozen=True)
+class SiteRequest:
+    out: Path
+    days: int = 90  # the history each chart covers
+    suites: tuple[str, ...] = ()  # all suites when empty
+    repository: str | None = None
+    server: str = "https://github.com"
+    branch: str | None = None  # the config's main branch when None
+
+
+@dataclass(frozen=True)
+class SiteOutcome:
+    pages: int
+    bytes: int
+    series: int
+    suites: tuple[str, ...]
+
+
+def build_site(store: Store, cfg: Config, request: SiteRequest, *, now: datetime) -> SiteOutcome:
+    """Write the static history site: the week's findings (the digest's) and a page per series of main."""
+    from perfgate import site
+    from perfgate.render import digest as digest_render
+    from perfgate.render import site as site_render
+
+    if request.days < 1:
+        raise UsageError("--days must be at least 1")
+    if request.branch is not None:
+        cfg = replace(cfg, main_branch=request.branch)
+    weekly = DigestRequest(days=7, suites=request.suites, repository=request.repository, server=request.server)
+    found = build_digest(store, cfg, weekly, now=now)
+    start = now - timedelta(days=request.days)
+    histories: list[digest.History] = []
+    decisions: list[GateDecision] = []
+    for suite in request.suites or found.suites:
+        histories += load_histories(store, suite, cfg.main_branch, start, now, context_runs=0)
+        decisions += store.gate_decisions(suite, since=start, until=now)
+    built = site.build(
+        histories,
+        decisions,
+        cfg.budgets,
+        found,
+        generated_at=now,
+        days=request.days,
+        max_regression=cfg.max_regression,
+        branch=cfg.main_branch,
+    )
+    name = request.repository or ", ".join(found.suites) or "perfgate"
+    links = digest_render.Links(request.repository, request.server) if request.repository else None
+    try:
+        written = site_render.write(built, request.out, name=name, links=links)
+    except OSError as exc:
+        raise InputError(str(request.out), f"cannot write the site here: {exc.strerror or exc}") from None
+    return SiteOutcome(written.pages, written.bytes, len(built.pages), built.suites)
+
+
+@dataclass(frozen=True)
+class WriteSiteRequest:
+    workspace: Workspace
+    site: SiteRequest
+    exports: tuple[str, ...] = ()  # read history from these export files instead of the database
+    stdin: TextIO | None = None  # what an export file of '-' reads
+
+
+def write_site(request: WriteSiteRequest) -> SiteOutcome:
+    """Build the site from the request's database, or from its export files loaded into a scratch database."""
+    cfg = request.workspace.config()
+    now = request.workspace.now
+    with tempfile.TemporaryDirectory(prefix="perfgate-site-") as scratch:
+        if request.exports:
+            if request.workspace.db_url:
+                raise UsageError("give --db or --from-export, not both")
+            store = replace(request.workspace, db_url=f"sqlite:///{Path(scratch) / 'history.db'}").store()
+            import_runs(store, request.exports, now, request.stdin)
+        else:
+            store = request.workspace.store()
+        try:
+            return build_site(store, cfg, request.site, now=now)
+        finally:
+            store.close()

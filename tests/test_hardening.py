@@ -80,7 +80,7 @@ def test_an_internal_error_in_gate_says_in_the_job_summary_that_the_gate_did_not
     def broken(*_: object, **__: object) -> None:
         raise KeyError("x")
 
-    monkeypatch.setattr("perfgate.action.read_all", broken)
+    monkeypatch.setattr("perfgate.app.action.read_all", broken)
     result = run_cli("gate", HEAD)
     assert result.exit_code == 4
     assert "perfgate could not run" in summary.read_text() and "internal error (KeyError)" in summary.read_text()

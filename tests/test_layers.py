@@ -13,7 +13,6 @@ PACKAGE = Path(__file__).parent.parent / "perfgate"
 LAYERS = {
     "__main__": 0,
     "cli": 1,
-    "action": 1.5,  # the GitHub Action's use cases, built on app
     "app": 2,
     "vcs": 3,  # runs git: an edge beside store and deliver, used by app only
     "github_env": 3,  # reads the Actions environment and writes its files: an edge, used by app only

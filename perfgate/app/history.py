@@ -13,6 +13,7 @@ from perfgate import exchange
 from perfgate.app.output import write_output
 from perfgate.app.workspace import Workspace
 from perfgate.errors import InputError, UsageError
+from perfgate.gate import FAILING, Report
 from perfgate.model import HistoryPoint, Pruned, Run
 
 if TYPE_CHECKING:
@@ -45,6 +46,20 @@ def series_history(request: HistoryRequest) -> list[HistoryPoint]:
     elif metric not in metrics:
         raise InputError(name, f"no metric {metric!r}; recorded metrics: {', '.join(metrics)}")
     return store.series_history(suite, request.branch, name, metric, request.limit)
+
+
+def sparklines(store: Store, report: Report, suite: str, branch: str) -> tuple[tuple[str, str, tuple[float, ...]], ...]:
+    """The recent medians on ``branch`` of each failing series, oldest first: the PR comment's sparklines."""
+    return tuple(
+        (c.name, c.metric, tuple(reversed(recent_medians(store, suite, branch, c.name, c.metric))))
+        for c in report.comparisons
+        if c.verdict in FAILING
+    )
+
+
+def recent_medians(store: Store, suite: str, branch: str, name: str, metric: str) -> list[float]:
+    points = store.series_history(suite, branch, name, metric, 20)
+    return [p.summary.median for p in points if p.summary.median is not None]
 
 
 @dataclass(frozen=True)

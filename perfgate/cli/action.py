@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from perfgate.choices import GATE_MODES
 from perfgate.cli.options import (
     baseline_runs_option,
     comment_option,
@@ -19,14 +20,13 @@ from perfgate.cli.options import (
     suite_option,
     workspace,
 )
-from perfgate.errors import PerfgateError
 
 
 @click.command("gate")
 @click.argument("files", nargs=-1, required=True)
 @click.option(
     "--mode",
-    type=click.Choice(["auto", "record", "compare"]),
+    type=click.Choice(list(GATE_MODES)),
     default="auto",
     show_default=True,
     help="auto: record on a push to the main branch, compare otherwise.",
@@ -70,14 +70,13 @@ def gate_command(
     perfgate-junit.xml, posts or updates the PR comment and a check on the head commit (with
     GITHUB_TOKEN), and exits 1 when the gate fails.
     """
-    from perfgate import action
+    from perfgate.app.action import GateRequest, gate
     from perfgate.app.config import Overrides
-    from perfgate.github_env import read_context
 
-    ctx = read_context(os.environ)
-    where = workspace(config_path, db_url)
-    cfg = where.config()
-    options = action.GateOptions(
+    request = GateRequest(
+        workspace(config_path, db_url),
+        environ=dict(os.environ),
+        files=files,
         mode=mode,
         comment=comment,
         fail_on=fail_on,
@@ -85,11 +84,7 @@ def gate_command(
         format_name=format_name,
         overrides=Overrides(suite=suite, max_regression=max_regression, baseline_runs=baseline_runs),
     )
-    try:
-        outcome = action.gate(where.store(), files, ctx, cfg, options, now=where.now, workdir=where.workdir)
-    except Exception as exc:  # the job summary says the gate did not run; the exit code says why
-        action.not_run(ctx, str(exc) if isinstance(exc, PerfgateError) else f"internal error ({type(exc).__name__})")
-        raise
+    outcome = gate(request)
     for line in outcome.lines:
         click.echo(line.rstrip("\n"))
     sys.exit(outcome.exit_code)
@@ -109,9 +104,8 @@ def publish_command(report: Path, comment: str, fail_on: str) -> None:
     The report is validated and re-rendered from its data; the pull request is found from the workflow
     run's head commit, and nothing is posted when the PR has moved on to a newer commit.
     """
-    from perfgate import action
-    from perfgate.github_env import read_context
+    from perfgate.app.publish import PublishRequest, publish
 
-    outcome = action.publish(report, read_context(os.environ), comment=comment, fail_on=fail_on)
+    outcome = publish(PublishRequest(dict(os.environ), report, comment, fail_on))
     for line in outcome.lines:
         click.echo(line)

@@ -37,7 +37,8 @@ from runner_noise import BASE, HEAD, NOISY, SHARED, Jobs, Runner, side_order, si
 from perfgate import stats
 from perfgate.gate.evaluate import evaluate
 from perfgate.gate.pooling import Side
-from perfgate.gate.report import FAILING, Settings
+from perfgate.gate.report import FAILING
+from perfgate.gate.settings import Settings
 from perfgate.gate.shift import MIN_RUNS_FOR_TAU
 from perfgate.model import Direction, FloatArray, RunRef, SampleKind, Series, Summary, as_samples
 from perfgate.stats import paired, sequential

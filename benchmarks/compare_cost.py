@@ -16,8 +16,9 @@ from pathlib import Path
 
 import numpy as np
 
-from perfgate import app
-from perfgate.gate.report import Settings
+from perfgate.app.compare import compare_files
+from perfgate.app.ingest import RunInfo, ingest_files
+from perfgate.gate.settings import Settings
 from perfgate.store import Store
 
 SIZES = (1_000, 10_000, 100_000, 1_000_000)
@@ -56,7 +57,7 @@ def main() -> None:
             write(base, n, 10.0, 1)
             write(head, n, 10.6, 2)
             reference = best_of(partial(read_both, base, head))
-            compare = best_of(partial(app.compare_files, [str(base)], [str(head)], Settings()))
+            compare = best_of(partial(compare_files, [str(base)], [str(head)], Settings()))
             db = root / f"history-{n}.db"
             store = Store(f"sqlite:///{db}")
             store.ensure_schema()
@@ -64,8 +65,8 @@ def main() -> None:
 
             def ingest(b: Path = base, s: Store = store, k: Iterator[int] = keys) -> None:
                 # A new key each time: every repeat really stores the run.
-                info = app.RunInfo(suite="bench", branch="main", commit="x", key=f"k{next(k)}")
-                app.ingest(s, [str(b)], info, format_name=None, now=datetime.now(UTC))
+                info = RunInfo(suite="bench", branch="main", commit="x", key=f"k{next(k)}")
+                ingest_files(s, [str(b)], info, format_name=None, now=datetime.now(UTC))
 
             ingest_time = best_of(ingest)
             reference_one = reference / 2

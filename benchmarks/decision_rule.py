@@ -34,7 +34,8 @@ from scipy import stats as scipy_stats
 
 from perfgate.gate.evaluate import evaluate
 from perfgate.gate.pooling import Side
-from perfgate.gate.report import FAILING, Settings
+from perfgate.gate.report import FAILING
+from perfgate.gate.settings import Settings
 from perfgate.model import Direction, FloatArray, RunRef, SampleKind, Series, Summary, as_samples
 
 DOC = Path(__file__).parent.parent / "docs" / "statistics.md"

@@ -25,7 +25,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from perfgate import app, config
+from perfgate import config
+from perfgate.app.digest import DigestRequest, build_digest
 from perfgate.render import chart
 from perfgate.render import digest as digest_render
 from perfgate.store import Store
@@ -64,10 +65,10 @@ def main() -> None:
 
         reference = timed("reference: load the runs with samples", lambda: store.load_runs(ids))
         timed("load the runs, statistics only", lambda: store.load_runs(ids, samples=False), reference)
-        request = app.DigestRequest(repository="acme/shop")
-        built = app.build_digest(store, cfg, request, now=END)
+        request = DigestRequest(repository="acme/shop")
+        built = build_digest(store, cfg, request, now=END)
         build = timed(
-            "build the digest (load + findings)", lambda: app.build_digest(store, cfg, request, now=END), reference
+            "build the digest (load + findings)", lambda: build_digest(store, cfg, request, now=END), reference
         )
         links = digest_render.Links("acme/shop")
         render = timed(

@@ -20,7 +20,7 @@ from scipy import stats
 
 from perfgate.gate.evaluate import evaluate
 from perfgate.gate.pooling import Side, comparable
-from perfgate.gate.report import Settings
+from perfgate.gate.settings import Settings
 from perfgate.model import Direction, RunRef, SampleKind, Series, Summary, as_samples
 
 ENDPOINTS = 10

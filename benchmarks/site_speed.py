@@ -28,7 +28,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from playwright.sync_api import Page, sync_playwright
 
-from perfgate import app, config
+from perfgate import config
+from perfgate.app.site import SiteRequest, build_site
 from perfgate.store import Store
 from tests.weekly import big_suite, history, store_history
 
@@ -68,9 +69,9 @@ def main() -> None:
         store.statistics(ids)
         reference = time.perf_counter() - started
         print(f"{'reference: read the statistics once':<40} {reference:7.2f} s")
-        request = app.SiteRequest(root / "site", days=days, repository="acme/shop")
+        request = SiteRequest(root / "site", days=days, repository="acme/shop")
         started = time.perf_counter()
-        outcome = app.build_site(store, cfg, request, now=END)
+        outcome = build_site(store, cfg, request, now=END)
         built = time.perf_counter() - started
         print(f"{'build the site':<40} {built:7.2f} s  ({built / reference:.1f}x the reference)")
 

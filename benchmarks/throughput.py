@@ -17,7 +17,8 @@ from decision_rule import print_and_write
 
 from perfgate.gate.evaluate import evaluate
 from perfgate.gate.pooling import Side
-from perfgate.gate.report import FAILING, Settings
+from perfgate.gate.report import FAILING
+from perfgate.gate.settings import Settings
 from perfgate.model import Direction, RunRef, SampleKind, Series, Summary, as_samples
 
 ENDPOINTS = 10

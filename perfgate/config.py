@@ -16,8 +16,8 @@ from typing import Any
 
 from perfgate.choices import DEFAULT_SUITE
 from perfgate.errors import ConfigError
-from perfgate.gate.report import Settings
 from perfgate.gate.rules import Budget, Limit, Waiver
+from perfgate.gate.settings import Settings
 from perfgate.units import BYTES, PER_SECOND, RATIO, SECONDS, normalize, parse_percentage
 
 CONFIG_FILE = "perfgate.toml"

@@ -8,8 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from perfgate import app
-
 from .conftest import DATA, EXAMPLES, Invoke
 
 BASE = str(EXAMPLES / "pytest-benchmark" / "base.json")
@@ -22,7 +20,7 @@ def test_an_unexpected_exception_is_an_internal_error_not_a_failed_gate(
     def broken(*_: object, **__: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(app, "compare_files", broken)
+    monkeypatch.setattr("perfgate.app.compare.compare_files", broken)
     result = run_cli("compare", BASE, HEAD)
     assert result.exit_code == 4
     assert "internal error while running 'perfgate compare'" in result.output
@@ -50,7 +48,7 @@ def test_an_internal_error_in_gate_says_in_the_job_summary_that_the_gate_did_not
     def broken(*_: object, **__: object) -> None:
         raise KeyError("x")
 
-    monkeypatch.setattr(app, "read_all", broken)
+    monkeypatch.setattr("perfgate.app.action.read_all", broken)
     result = run_cli("gate", HEAD)
     assert result.exit_code == 4
     assert "perfgate could not run" in summary.read_text() and "internal error (KeyError)" in summary.read_text()

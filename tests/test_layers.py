@@ -24,6 +24,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "gate/report",
         "gate/phrases",
         "gate/rules",
+        "gate/settings",
         "history/series",
         "model",
         "units",
@@ -52,8 +53,6 @@ def _component(path: Path | str) -> str:
     parts = path.relative_to(PACKAGE).with_suffix("").parts if isinstance(path, Path) else tuple(path.split(".")[1:])
     if parts == ("__main__",):
         return "cli"
-    if parts == ("action",):  # the Action's use case, on its way into app/
-        return "app"
     for n in range(len(parts), 0, -1):
         if "/".join(parts[:n]) in LAYER:
             return "/".join(parts[:n])

@@ -8,7 +8,8 @@ from perfgate import stats
 from perfgate.gate.phrases import p_phrase
 from perfgate.gate.policy import Policy
 from perfgate.gate.pooling import Pooled, compared
-from perfgate.gate.report import Comparison, Settings, Verdict
+from perfgate.gate.report import Comparison, Verdict
+from perfgate.gate.settings import Settings
 from perfgate.gate.shift import PRIOR_RUNS
 from perfgate.gate.tested import Counted, Tested
 

@@ -10,7 +10,8 @@ from perfgate import stats
 from perfgate.gate import counts, exact, shift, within_run
 from perfgate.gate.policy import COUNTED_RATES, Policy, check_limit
 from perfgate.gate.pooling import Notes, Pooled, Side, compared, pool
-from perfgate.gate.report import BudgetCheck, Comparison, Report, Settings, Verdict, WithinRunDrift
+from perfgate.gate.report import BudgetCheck, Comparison, Report, Verdict, WithinRunDrift
+from perfgate.gate.settings import Settings
 from perfgate.gate.tested import Tested
 from perfgate.model import Direction, SampleKind
 

@@ -9,7 +9,8 @@ import numpy as np
 from perfgate.gate.phrases import format_change, format_percent
 from perfgate.gate.policy import Policy
 from perfgate.gate.pooling import Pooled, compared
-from perfgate.gate.report import Comparison, Settings, Verdict
+from perfgate.gate.report import Comparison, Verdict
+from perfgate.gate.settings import Settings
 from perfgate.model import Direction, SampleKind
 from perfgate.units import HIGHER_IS_BETTER_UNITS, SECONDS, format_value
 

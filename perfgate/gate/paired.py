@@ -14,7 +14,8 @@ from perfgate import stats
 from perfgate.gate.evaluate import evaluate
 from perfgate.gate.policy import COUNTED_RATES, Policy
 from perfgate.gate.pooling import Pooled, Side, comparable, normalised_log, pool
-from perfgate.gate.report import Report, Settings
+from perfgate.gate.report import Report
+from perfgate.gate.settings import Settings
 from perfgate.gate.tested import Tested
 from perfgate.model import SampleKind, Series
 from perfgate.stats.paired import paired_test, round_log_ratios

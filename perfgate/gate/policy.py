@@ -13,8 +13,9 @@ from typing import Literal
 import numpy as np
 
 from perfgate import stats
-from perfgate.gate.report import FAILING, SEVERITY, WARNING, BudgetCheck, Comparison, Settings, Verdict, WithinRunDrift
+from perfgate.gate.report import FAILING, SEVERITY, WARNING, BudgetCheck, Comparison, Verdict, WithinRunDrift
 from perfgate.gate.rules import Budget, Limit, Resolved, Terms, Waiver, first_match
+from perfgate.gate.settings import Settings
 from perfgate.model import FloatArray, SampleKind, Series, Summary, as_samples
 from perfgate.units import PER_SECOND, RATIO, format_value
 

@@ -10,6 +10,7 @@ import enum
 from dataclasses import dataclass
 
 from perfgate.gate.rules import Limit
+from perfgate.gate.settings import Settings
 from perfgate.model import Direction, Origin, RunRef, Summary
 
 
@@ -31,20 +32,6 @@ FAILING = frozenset({Verdict.BUDGET_EXCEEDED, Verdict.REGRESSION})
 WARNING = frozenset({Verdict.AT_RISK, Verdict.SUSPECTED, Verdict.DRIFTING})
 # Most severe first: a series shows the worst of its regression test and its budget checks.
 SEVERITY = tuple(Verdict)
-
-
-@dataclass(frozen=True)
-class Settings:
-    """The knobs of the decision rule; every report states them. Their defaults are written here only: the
-    config (perfgate.toml's keys) and the digest take theirs from these."""
-
-    max_regression: float = 0.05  # δ, as a fraction
-    fdr: float = 0.05  # q for Benjamini-Hochberg
-    confidence: float = 0.90  # of the Hodges-Lehmann interval
-    min_samples: int = 5
-    between_runs: bool = False  # the baseline ran in other jobs: test against its run-to-run spread too
-    run_noise: float = 0.05  # the spread between CI runs assumed before history shows it (a fraction)
-    max_error_increase: float = 0.01  # error rate increase allowed, in percentage points (a fraction)
 
 
 @dataclass(frozen=True)

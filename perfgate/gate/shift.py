@@ -13,7 +13,8 @@ from perfgate import stats
 from perfgate.gate.phrases import format_change, format_percent, p_phrase
 from perfgate.gate.policy import Policy
 from perfgate.gate.pooling import Notes, Pooled, compared, natural_ratio, normalised_log
-from perfgate.gate.report import Comparison, Settings, Verdict
+from perfgate.gate.report import Comparison, Verdict
+from perfgate.gate.settings import Settings
 from perfgate.gate.tested import Tested
 from perfgate.units import format_value
 

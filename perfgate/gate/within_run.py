@@ -11,7 +11,8 @@ from perfgate import stats
 from perfgate.gate.phrases import format_change, format_percent, p_phrase
 from perfgate.gate.policy import COUNTED_RATES, Policy
 from perfgate.gate.pooling import MIN_WINDOW, Side, comparable, natural_ratio, normalised_log
-from perfgate.gate.report import Settings, WithinRunDrift
+from perfgate.gate.report import WithinRunDrift
+from perfgate.gate.settings import Settings
 from perfgate.model import Direction, SampleKind, Series
 
 

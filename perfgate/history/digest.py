@@ -17,8 +17,8 @@ import numpy as np
 from perfgate import stats
 from perfgate.config import Config
 from perfgate.gate.policy import Policy, summary_value
-from perfgate.gate.report import Settings
 from perfgate.gate.rules import Limit
+from perfgate.gate.settings import Settings
 from perfgate.history import change_points
 from perfgate.history.series import History, Point
 from perfgate.model import GateDecision, SampleKind, Series, Summary

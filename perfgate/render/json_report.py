@@ -14,7 +14,8 @@ from typing import Any
 
 from perfgate import __version__
 from perfgate.errors import InputError
-from perfgate.gate.report import FAILING, BudgetCheck, Comparison, Report, Settings, Verdict, WithinRunDrift
+from perfgate.gate.report import FAILING, BudgetCheck, Comparison, Report, Verdict, WithinRunDrift
+from perfgate.gate.settings import Settings
 from perfgate.model import Direction, Origin, RunRef, Summary
 
 SCHEMA_VERSION = 1

@@ -20,7 +20,8 @@ def test_gungraun_counts_compare_exactly_from_one_run_per_side(tmp_path: Path) -
     as the baseline, its +5.09 % instructions is beyond the 5 % allowed with no rank test; +3.7 % hits is not."""
     from perfgate.gate.evaluate import evaluate
     from perfgate.gate.pooling import Side
-    from perfgate.gate.report import Settings, Verdict
+    from perfgate.gate.report import Verdict
+    from perfgate.gate.settings import Settings
     from perfgate.model import RunRef
 
     real = (DATA / "iai" / "gungraun_delta.txt").read_text()

@@ -13,8 +13,9 @@ from perfgate.formats.build import summarised
 from perfgate.gate.evaluate import evaluate
 from perfgate.gate.policy import Policy
 from perfgate.gate.pooling import Side
-from perfgate.gate.report import Settings, Verdict
+from perfgate.gate.report import Verdict
 from perfgate.gate.rules import Budget
+from perfgate.gate.settings import Settings
 from perfgate.model import Direction, RunRef, Series
 
 from ..conftest import DATA, Invoke, check_golden

@@ -10,7 +10,8 @@ import pytest
 
 from perfgate import formats
 from perfgate.gate.evaluate import evaluate
-from perfgate.gate.report import Settings, Verdict
+from perfgate.gate.report import Verdict
+from perfgate.gate.settings import Settings
 from perfgate.model import Direction, SampleKind, Series, Summary
 
 from ..builders import latency, sampled, side

@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from perfgate.gate.evaluate import evaluate
-from perfgate.gate.report import Settings, Verdict
+from perfgate.gate.report import Verdict
+from perfgate.gate.settings import Settings
 from perfgate.model import Direction, SampleKind, Series, Summary
 
 from ..builders import side

@@ -8,7 +8,8 @@ import pytest
 from perfgate.gate.evaluate import evaluate
 from perfgate.gate.paired import evaluate_paired
 from perfgate.gate.pooling import Side
-from perfgate.gate.report import Settings, Verdict
+from perfgate.gate.report import Verdict
+from perfgate.gate.settings import Settings
 from perfgate.model import Direction, RunRef
 from tests.builders import sampled
 

@@ -9,8 +9,9 @@ from pathlib import Path
 
 from perfgate.gate.evaluate import evaluate
 from perfgate.gate.policy import Policy, check_limit, limit_judges
-from perfgate.gate.report import Settings, Verdict
+from perfgate.gate.report import Verdict
 from perfgate.gate.rules import Budget, Limit, Waiver
+from perfgate.gate.settings import Settings
 from perfgate.model import Direction, SampleKind, Series, Summary
 
 from ..builders import latency, sampled, side

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from perfgate.gate.evaluate import evaluate
-from perfgate.gate.report import Settings, Verdict
+from perfgate.gate.report import Verdict
+from perfgate.gate.settings import Settings
 from perfgate.model import Direction, SampleKind, Series, Summary
 
 from ..builders import side

@@ -8,7 +8,8 @@ import math
 import numpy as np
 
 from perfgate.gate.evaluate import evaluate
-from perfgate.gate.report import Settings, Verdict
+from perfgate.gate.report import Verdict
+from perfgate.gate.settings import Settings
 
 from ..builders import sampled, side
 

@@ -17,7 +17,8 @@ from perfgate import formats
 from perfgate.formats.build import summarised
 from perfgate.gate.evaluate import evaluate
 from perfgate.gate.pooling import Side
-from perfgate.gate.report import Settings, Verdict
+from perfgate.gate.report import Verdict
+from perfgate.gate.settings import Settings
 from perfgate.model import ParsedResults, RunRef
 
 from ..builders import sampled, side

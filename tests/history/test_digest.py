@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from perfgate import app
+from perfgate.app.digest import DigestRequest, build_digest
 from perfgate.config import Config, load
 from perfgate.history.digest import Digest
 from perfgate.model import GateDecision, SeriesDecision
@@ -82,7 +82,7 @@ def stored(db_url: str, tmp_path: Path) -> tuple[Store, Config]:
 
 
 def _build(store: Store, cfg: Config, **request: object) -> Digest:
-    return app.build_digest(store, cfg, app.DigestRequest(**request), now=END)  # type: ignore[arg-type]
+    return build_digest(store, cfg, DigestRequest(**request), now=END)  # type: ignore[arg-type]
 
 
 def test_the_week_s_findings_from_the_store(stored: tuple[Store, Config]) -> None:
@@ -127,7 +127,7 @@ def test_a_suite_filter_and_a_steady_week(stored: tuple[Store, Config]) -> None:
 
 def test_a_week_without_runs_says_so(stored: tuple[Store, Config]) -> None:
     store, cfg = stored
-    found = app.build_digest(store, cfg, app.DigestRequest(), now=END + timedelta(days=30))
+    found = build_digest(store, cfg, DigestRequest(), now=END + timedelta(days=30))
     assert found.runs == 0 and found.empty
     assert found.summary.startswith("No runs were recorded on main")
 

@@ -19,7 +19,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_playwright
 
-from perfgate import app, site_address
+from perfgate import site_address
+from perfgate.app.digest import load_histories
 from perfgate.history import site
 from perfgate.store import Store
 from tests.conftest import Invoke, check_golden
@@ -330,7 +331,7 @@ def test_the_documented_screenshots_show_this_site(run_cli: Invoke, stored_sqlit
 def test_pull_marks_say_what_each_decision_meant_for_the_series(stored: str) -> None:
     store = Store(stored)
     decisions = store.gate_decisions("default", since=END - timedelta(days=30), until=END)
-    loaded = app._load(store, "default", "main", END - timedelta(days=7), END, since=END - timedelta(days=90))
+    loaded = load_histories(store, "default", "main", END - timedelta(days=7), END, since=END - timedelta(days=90))
     histories = {h.name: h for h in loaded.site}
     store.close()
     tokenize = site._pull_marks(histories["test_tokenize"], decisions)

@@ -13,7 +13,8 @@ import numpy as np
 
 from perfgate.gate.evaluate import evaluate
 from perfgate.gate.pooling import Side
-from perfgate.gate.report import Report, Settings
+from perfgate.gate.report import Report
+from perfgate.gate.settings import Settings
 from perfgate.model import Direction, RunRef, SampleKind, Series, Summary
 
 from ..builders import sampled

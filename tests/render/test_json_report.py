@@ -6,7 +6,8 @@ import json
 
 from perfgate.gate.evaluate import evaluate
 from perfgate.gate.pooling import Side
-from perfgate.gate.report import Report, Settings
+from perfgate.gate.report import Report
+from perfgate.gate.settings import Settings
 from perfgate.model import Direction, RunRef, SampleKind, Series, Summary, as_samples
 from perfgate.render import json_report, markdown, render
 

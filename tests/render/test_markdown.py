@@ -10,7 +10,7 @@ import numpy as np
 
 from perfgate.gate.evaluate import evaluate
 from perfgate.gate.pooling import Side
-from perfgate.gate.report import Settings
+from perfgate.gate.settings import Settings
 from perfgate.model import Direction, RunRef, SampleKind, Series, Summary, as_samples
 from perfgate.render import render
 from perfgate.render.markdown import LIMIT, MARKER, escape

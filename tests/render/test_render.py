@@ -11,7 +11,8 @@ import pytest
 from perfgate import __version__, formats
 from perfgate.gate.evaluate import evaluate
 from perfgate.gate.pooling import Side
-from perfgate.gate.report import Report, Settings
+from perfgate.gate.report import Report
+from perfgate.gate.settings import Settings
 from perfgate.model import RunRef
 from perfgate.render import render
 

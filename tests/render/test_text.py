@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from perfgate.gate.evaluate import evaluate
-from perfgate.gate.report import Settings
+from perfgate.gate.settings import Settings
 from perfgate.render import text
 
 from ..builders import sampled, side

@@ -7,7 +7,7 @@ import multiprocessing
 from datetime import UTC, datetime
 from pathlib import Path
 
-from perfgate import app
+from perfgate.app.ingest import RunInfo, ingest_files
 from perfgate.store import Store
 
 from ..conftest import EXAMPLES
@@ -19,8 +19,8 @@ SHARED_FILES = 2
 
 def _ingest(db_url: str, paths: list[str]) -> int:
     store = Store(db_url)
-    info = app.RunInfo(suite="default", branch="main", commit="c0ffee")
-    done = app.ingest(store, paths, info, format_name=None, now=datetime.now(UTC))
+    info = RunInfo(suite="default", branch="main", commit="c0ffee")
+    done = ingest_files(store, paths, info, format_name=None, now=datetime.now(UTC))
     store.close()
     return sum(d.created for d in done)
 

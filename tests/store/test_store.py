@@ -11,7 +11,10 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from perfgate import app, formats
+from perfgate import formats
+from perfgate.app.compare import compare_with_history
+from perfgate.app.config import gate_settings
+from perfgate.app.reading import read_all
 from perfgate.config import Config
 from perfgate.errors import StoreError
 from perfgate.model import Run
@@ -241,8 +244,13 @@ def test_masking_covers_passwords_and_secret_query_values() -> None:
 def test_a_read_only_compare_does_not_create_a_database(tmp_path: Path) -> None:
     store = Store(f"sqlite:///{tmp_path / 'none' / 'history.db'}")
     with pytest.raises(Exception, match="no history database"):
-        app.compare_with_history(
-            store, [HEAD], suite="default", branch="main", settings=app.resolve_settings(Config(), app.Overrides())
+        compare_with_history(
+            store,
+            read_all([HEAD], None, sha256=False),
+            suite="default",
+            branch="main",
+            settings=gate_settings(Config()),
+            baseline_runs=Config().baseline_runs,
         )
     assert not (tmp_path / "none").exists()
     with pytest.raises(StoreError):

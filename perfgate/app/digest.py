@@ -1,0 +1,203 @@
+"""`perfgate digest`: the week's findings over main-branch history, rendered and mailed (or written)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from perfgate.app.output import write_output
+from perfgate.app.workspace import Workspace
+from perfgate.config import Config
+from perfgate.errors import StoreError, UsageError
+from perfgate.history.series import History, Point
+from perfgate.model import GateDecision, Series
+
+if TYPE_CHECKING:  # the store (SQLAlchemy, Alembic) and the digest's modules (Pillow, smtplib) load when used
+    from perfgate.history import digest
+    from perfgate.render import digest as digest_render
+    from perfgate.store import Store
+
+CONTEXT_RUNS = 30  # runs before the period that change points and noise are judged against
+
+
+@dataclass(frozen=True)
+class DigestRequest:
+    days: int = 7
+    suites: tuple[str, ...] = ()  # all suites when empty
+    repository: str | None = None  # owner/name, for links to commits and pull requests
+    server: str = "https://github.com"
+    site_url: str | None = None  # the published history site, for links to each series' page
+
+
+def build_digest(store: Store, cfg: Config, request: DigestRequest, *, now: datetime) -> digest.Digest:
+    """The period's findings over every (or the chosen) suite's main-branch history."""
+    if request.days < 1:
+        raise UsageError("--days must be at least 1")
+    start = now - timedelta(days=request.days)
+    loaded = [
+        load_histories(store, suite, cfg.main_branch, start, now, since=start)
+        for suite in known_suites(store, request.suites)
+    ]
+    return findings(
+        cfg, [h for found in loaded for h in found.digest], [d for found in loaded for d in found.decisions], start, now
+    )
+
+
+def known_suites(store: Store, asked: tuple[str, ...]) -> tuple[str, ...]:
+    """The suites asked for (every recorded one when none is), each checked to be recorded."""
+    if store.current_revision() is None:
+        raise StoreError(
+            f"no history in {store.display_url} yet: record main-branch runs with 'perfgate gate' or "
+            "'perfgate ingest FILE --branch main' first (or give --db)"
+        )
+    store.ensure_schema()
+    known = tuple(store.suites())
+    unknown = [s for s in asked if s not in known]
+    if unknown:
+        raise UsageError(
+            f"no runs of suite {', '.join(map(repr, unknown))}; recorded suites: {', '.join(known) or 'none'}"
+        )
+    return asked or known
+
+
+def findings(
+    cfg: Config, histories: list[History], decisions: list[GateDecision], start: datetime, end: datetime
+) -> digest.Digest:
+    """The digest of [start, end) over these histories, under the config's budgets and settings."""
+    from perfgate.gate.policy import Policy
+    from perfgate.history import digest
+
+    options = digest.Options(max_regression=cfg.max_regression, fdr=cfg.fdr, baseline_runs=cfg.baseline_runs)
+    return digest.build(histories, decisions, Policy(cfg.budgets, cfg.waivers), start=start, end=end, options=options)
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """One suite's histories, loaded once: the digest's view (the week and its context runs) and the site's
+    (every run since the site's start)."""
+
+    digest: list[History]
+    site: list[History]
+    decisions: list[GateDecision]
+
+
+def load_histories(
+    store: Store, suite: str, branch: str, week_start: datetime, end: datetime, *, since: datetime
+) -> Loaded:
+    """The runs of [min(since, week_start), end] and the CONTEXT_RUNS runs before the week, read in one query."""
+    period = store.run_headers(suite, branch, since=min(since, week_start), before=end, limit=10_000)
+    context = store.run_headers(suite, branch, before=week_start - timedelta(microseconds=1), limit=CONTEXT_RUNS)
+    headers = {h.id: h for h in period + context}
+    order = {run_id: i for i, run_id in enumerate(sorted(headers, key=lambda i: (headers[i].recorded_at, i)))}
+    rows = sorted(store.statistics(list(headers)), key=lambda row: order[row[0]])  # oldest run first
+    points: dict[tuple[str, str], list[Point]] = {}
+    first: dict[tuple[str, str], Series] = {}
+    for run_id, pr_number, series in rows:
+        run = headers[run_id]
+        first.setdefault(series.key, series)
+        points.setdefault(series.key, []).append(Point(run.commit, run.recorded_at, series.summary, pr_number, run_id))
+    histories = [
+        History(suite, s.name, s.metric, s.unit, s.direction, s.kind, tuple(points[key])) for key, s in first.items()
+    ]
+    weekly = {h.id for h in period if h.recorded_at >= week_start} | {h.id for h in context}
+    shown = {h.id for h in period if h.recorded_at >= since}
+    decisions = store.gate_decisions(suite, since=min(since, week_start), until=end)
+    return Loaded(
+        [v for h in histories if (v := h.of_runs(weekly)).points],
+        [v for h in histories if (v := h.of_runs(shown)).points],
+        decisions,
+    )
+
+
+@dataclass(frozen=True)
+class Mail:
+    """Where the digest goes: a file (.html or .eml), or recipients through an SMTP server."""
+
+    recipients: tuple[str, ...] = ()
+    sender: str = "perfgate <perfgate@localhost>"
+    smtp_url: str | None = None
+    output: Path | None = None
+    dry_run: bool = False
+    skip_empty: bool = False
+
+
+@dataclass(frozen=True)
+class DigestOutcome:
+    digest: digest.Digest
+    rendered: digest_render.Rendered | None
+    lines: tuple[str, ...]
+
+
+def send_digest(found: digest.Digest, mail: Mail, request: DigestRequest, *, now: datetime) -> DigestOutcome:
+    """Render the digest and write or send it; an empty week with ``skip_empty`` sends nothing."""
+    from perfgate.deliver import mail as mail_delivery
+    from perfgate.render import digest as digest_render
+
+    if found.empty and mail.skip_empty:
+        return DigestOutcome(found, None, ("nothing to report this period (--skip-empty): no mail sent",))
+    for address in (*mail.recipients, mail.sender):
+        mail_delivery.check_address(address, "--to" if address in mail.recipients else "--from")
+    smtp = None
+    if mail.output is None and not mail.dry_run:
+        if not mail.recipients:
+            raise UsageError("give --to ADDRESS (or --output FILE, or --dry-run)")
+        if mail.smtp_url is None:
+            raise UsageError(
+                "give --smtp-url smtp://user:password@host:587 or set PERFGATE_SMTP_URL (or --output FILE)"
+            )
+        smtp = mail_delivery.parse_smtp_url(mail.smtp_url)
+    name = request.repository or ", ".join(found.suites) or "perfgate"
+    links = digest_render.Links(request.repository, request.server) if request.repository else None
+    rendered = digest_render.render(found, name=name, links=links, site_url=request.site_url)
+    message = mail_delivery.build_message(
+        subject=rendered.subject,
+        text=rendered.text,
+        html=rendered.html,
+        images=rendered.images,
+        sender=mail.sender,
+        recipients=mail.recipients,
+        date=now,
+    )
+    size = f"{len(rendered.images)} chart{'s' if len(rendered.images) != 1 else ''}"
+    if mail.output is not None:
+        if mail.output.suffix.lower() == ".eml":
+            write_output(mail.output, message.as_bytes())
+        elif mail.output.suffix.lower() in (".html", ".htm"):
+            _write_html(mail.output, rendered)
+        else:
+            raise UsageError(f"--output {mail.output}: give a .html or .eml file")
+        return DigestOutcome(found, rendered, (f"wrote {mail.output} ({size})",))
+    if smtp is None:
+        return DigestOutcome(found, rendered, (f"dry run: {rendered.subject!r} ({size}) not sent",))
+    attempts = mail_delivery.send(message, smtp)
+    retried = f" after {attempts} attempts" if attempts > 1 else ""
+    return DigestOutcome(
+        found, rendered, (f"sent {rendered.subject!r} to {', '.join(mail.recipients)} via {smtp.display}{retried}",)
+    )
+
+
+def _write_html(path: Path, rendered: digest_render.Rendered) -> None:
+    """The HTML part with its charts beside it (NAME-chartN.png) so a browser shows the same page."""
+    html = rendered.html
+    for cid, png in rendered.images:
+        image = path.with_name(f"{path.stem}-{cid}.png")
+        write_output(image, png)
+        html = html.replace(f'src="cid:{cid}"', f'src="{image.name}"')
+    write_output(path, html)
+
+
+@dataclass(frozen=True)
+class MailDigestRequest:
+    workspace: Workspace
+    period: DigestRequest  # its site_url comes from the configuration
+    mail: Mail
+
+
+def mail_digest(request: MailDigestRequest) -> DigestOutcome:
+    """Build the period's digest from the request's database and write or send it as the request says."""
+    cfg = request.workspace.config()
+    period = replace(request.period, site_url=cfg.site_url)
+    found = build_digest(request.workspace.store(), cfg, period, now=request.workspace.now)
+    return send_digest(found, request.mail, period, now=request.workspace.now)

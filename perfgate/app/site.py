@@ -1,0 +1,97 @@
+"""`perfgate site`: the static history site, from the database or from export files."""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+from perfgate.app.digest import findings, known_suites, load_histories
+from perfgate.app.history import import_runs
+from perfgate.app.workspace import Workspace
+from perfgate.config import Config
+from perfgate.errors import InputError, UsageError
+
+if TYPE_CHECKING:
+    from perfgate.store import Store
+
+
+@dataclass(frozen=True)
+class SiteRequest:
+    out: Path
+    days: int = 90  # the history each chart covers
+    suites: tuple[str, ...] = ()  # all suites when empty
+    repository: str | None = None
+    server: str = "https://github.com"
+    branch: str | None = None  # the config's main branch when None
+
+
+@dataclass(frozen=True)
+class SiteOutcome:
+    pages: int
+    bytes: int
+    series: int
+    suites: tuple[str, ...]
+
+
+def build_site(store: Store, cfg: Config, request: SiteRequest, *, now: datetime) -> SiteOutcome:
+    """Write the static history site: the week's findings (the digest's) and a page per series of main."""
+    from perfgate.gate.policy import Policy
+    from perfgate.history import site
+    from perfgate.render import digest as digest_render
+    from perfgate.render import site as site_render
+
+    if request.days < 1:
+        raise UsageError("--days must be at least 1")
+    if request.branch is not None:
+        cfg = replace(cfg, main_branch=request.branch)
+    week_start, start = now - timedelta(days=7), now - timedelta(days=request.days)
+    suites = known_suites(store, request.suites)
+    loaded = [load_histories(store, suite, cfg.main_branch, week_start, now, since=start) for suite in suites]
+    week_decisions = [d for f in loaded for d in f.decisions if d.recorded_at >= week_start]
+    found = findings(cfg, [h for f in loaded for h in f.digest], week_decisions, week_start, now)
+    built = site.build(
+        [h for f in loaded for h in f.site],
+        [d for f in loaded for d in f.decisions if d.recorded_at >= start],
+        Policy(cfg.budgets, cfg.waivers),
+        found,
+        generated_at=now,
+        days=request.days,
+        max_regression=cfg.max_regression,
+        branch=cfg.main_branch,
+    )
+    name = request.repository or ", ".join(found.suites) or "perfgate"
+    links = digest_render.Links(request.repository, request.server) if request.repository else None
+    try:
+        written = site_render.write(built, request.out, name=name, links=links)
+    except OSError as exc:
+        raise InputError(str(request.out), f"cannot write the site here: {exc.strerror or exc}") from None
+    return SiteOutcome(written.pages, written.bytes, len(built.pages), built.suites)
+
+
+@dataclass(frozen=True)
+class WriteSiteRequest:
+    workspace: Workspace
+    site: SiteRequest
+    exports: tuple[str, ...] = ()  # read history from these export files instead of the database
+    stdin: TextIO | None = None  # what an export file of '-' reads
+
+
+def write_site(request: WriteSiteRequest) -> SiteOutcome:
+    """Build the site from the request's database, or from its export files loaded into a scratch database."""
+    cfg = request.workspace.config()
+    now = request.workspace.now
+    with tempfile.TemporaryDirectory(prefix="perfgate-site-") as scratch:
+        if request.exports:
+            if request.workspace.db_url:
+                raise UsageError("give --db or --from-export, not both")
+            store = replace(request.workspace, db_url=f"sqlite:///{Path(scratch) / 'history.db'}").store()
+            import_runs(store, request.exports, now, request.stdin)
+        else:
+            store = request.workspace.store()
+        try:
+            return build_site(store, cfg, request.site, now=now)
+        finally:
+            store.close()

@@ -1,0 +1,134 @@
+"""Options that several commands share, each defined once as a decorator (a command that words its help
+differently passes the help in). Defaults shown in help texts come from ``Config``, where they are kept."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+from perfgate.choices import COMMENT_POLICIES, FAIL_ON
+from perfgate.config import Config
+
+if TYPE_CHECKING:
+    from perfgate.app.workspace import Workspace
+
+F = TypeVar("F", bound=Callable[..., Any])
+DEFAULTS = Config()
+
+
+def workspace(config_path: Path | None = None, db_url: str | None = None, *, now: datetime | None = None) -> Workspace:
+    """This command's working directory and moment (UTC), and the configuration file and database it names."""
+    from perfgate.app.workspace import Workspace
+
+    return Workspace(Path.cwd(), now or datetime.now(UTC), config_path, db_url)
+
+
+def db_option(func: F) -> F:
+    return click.option(
+        "--db",
+        "db_url",
+        envvar="PERFGATE_DATABASE_URL",
+        metavar="URL",
+        help="History database: a SQLAlchemy URL such as sqlite:///path.db or postgresql://user@host/db. "
+        "[env: PERFGATE_DATABASE_URL; default: .perfgate/history.db in the current directory]",
+    )(func)
+
+
+def format_option(func: F) -> F:
+    return click.option(
+        "--format",
+        "format_name",
+        metavar="NAME",
+        help="Read the results as this format instead of detecting it (see 'perfgate formats').",
+    )(func)
+
+
+def suite_option(func: F) -> F:
+    return click.option(
+        "--suite",
+        help=f"The suite the runs belong to: one history per suite. [default: from the config, else {DEFAULTS.suite!r}]",
+    )(func)
+
+
+def suites_option(func: F) -> F:
+    """--suite, repeatable, for the commands that read every suite unless told otherwise."""
+    return click.option(
+        "--suite", "suites", multiple=True, help="Only this suite (repeatable). [default: every suite]"
+    )(func)
+
+
+def suite_filter_option(func: F) -> F:
+    """--suite for the commands that act on every suite unless told otherwise."""
+    return click.option("--suite", help="Only this suite. [default: every suite]")(func)
+
+
+def config_option(func: F) -> F:
+    return click.option(
+        "--config",
+        "config_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="Configuration file. [default: perfgate.toml, or [tool.perfgate] in pyproject.toml, "
+        "in this directory or the nearest parent]",
+    )(func)
+
+
+def links_options(func: F) -> F:
+    """--repository and --server-url: where commits and pull requests are linked (the digest, the site)."""
+    func = click.option(
+        "--server-url",
+        envvar="GITHUB_SERVER_URL",
+        default="https://github.com",
+        show_default=True,
+        metavar="URL",
+        help="The GitHub server, for GitHub Enterprise. [env: GITHUB_SERVER_URL]",
+    )(func)
+    return click.option(
+        "--repository",
+        envvar="GITHUB_REPOSITORY",
+        metavar="OWNER/NAME",
+        help="The GitHub repository, for links to commits and pull requests. [env: GITHUB_REPOSITORY]",
+    )(func)
+
+
+def max_regression_option(help: str) -> Callable[[F], F]:
+    """--max-regression PERCENT: the allowed regression δ, in place of the config's."""
+    default = f"[default: from the config, else {DEFAULTS.max_regression:.0%}]"
+    return click.option("--max-regression", metavar="PERCENT", help=f"{help} {default}")
+
+
+def baseline_runs_option(help: str) -> Callable[[F], F]:
+    """--baseline-runs N: how many stored runs form the baseline, in place of the config's."""
+    return click.option("--baseline-runs", type=click.IntRange(1), help=help)
+
+
+def comment_option(help: str | None = None) -> Callable[[F], F]:
+    """--comment: when to post the PR comment (the Action's comment input)."""
+    return click.option(
+        "--comment", type=click.Choice(list(COMMENT_POLICIES)), default="on-change", show_default=True, help=help
+    )
+
+
+def fail_on_option(help: str) -> Callable[[F], F]:
+    """--fail-on: what fails the job, or the check (the Action's fail-on input)."""
+    return click.option(
+        "--fail-on", type=click.Choice(list(FAIL_ON)), default="regression", show_default=True, help=help
+    )
+
+
+def until_option(help: str) -> Callable[[F], F]:
+    """--until: the end of the period a history command looks at, UTC."""
+    return click.option("--until", type=click.DateTime(formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M"]), help=help)
+
+
+def output_option(help: str) -> Callable[[F], F]:
+    """-o/--output FILE: write here (atomically) instead of, or as well as, to the terminal."""
+    return click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help=help)
+
+
+def moment(until: datetime | None) -> datetime | None:
+    """--until as a UTC moment (a day means its midnight); None for now."""
+    return until.replace(tzinfo=UTC) if until else None

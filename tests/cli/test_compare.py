@@ -1,0 +1,152 @@
+"""`perfgate compare` as a user types it: the baseline from files, globs, standard input or history; exit
+codes and messages when something is missing."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from perfgate.cli import main
+
+from ..conftest import EXAMPLES, Invoke
+
+BASE = str(EXAMPLES / "pytest-benchmark" / "base.json")
+HEAD = str(EXAMPLES / "pytest-benchmark" / "head.json")
+
+
+def test_compare_two_files_prints_a_table_and_fails_on_the_regression(run_cli: Invoke) -> None:
+    result = run_cli("compare", BASE, HEAD)
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    row = next(line for line in lines if line.startswith("test_tokenize"))
+    assert "regression" in row and "+91.1%" in row and "<0.0001" in row
+    assert "~" in next(line for line in lines if line.startswith("test_checksum"))
+    assert lines[-1] == "FAIL: 1 regression (test_tokenize)"
+
+
+def test_compare_passes_when_nothing_regressed(run_cli: Invoke) -> None:
+    result = run_cli("compare", BASE, BASE)
+    assert result.exit_code == 0
+    assert result.output.splitlines()[-1] == "PASS: 3 unchanged"
+
+
+def test_several_runs_per_side_are_pooled(run_cli: Invoke, tmp_path: Path) -> None:
+    runs = tmp_path / "runs"
+    runs.mkdir()
+    for i in range(2):
+        shutil.copy(BASE, runs / f"main-{i}.json")
+        shutil.copy(HEAD, runs / f"pr-{i}.json")
+    result = run_cli(
+        "compare",
+        "--base",
+        str(runs / "main-*.json"),
+        "--head",
+        str(runs / "pr-*.json"),
+        "--output-format",
+        "json",
+    )
+    assert result.exit_code == 1
+    report = json.loads(result.output)
+    tokenize = report["series"][0]
+    assert (tokenize["n_baseline"], tokenize["n_candidate"]) == (2 * 714, 2 * 351)
+    assert len(report["baseline"]) == 2
+
+
+def test_json_report_schema(run_cli: Invoke, tmp_path: Path) -> None:
+    out = tmp_path / "out" / "report.json"
+    result = run_cli("compare", BASE, HEAD, "--output-format", "json", "-o", str(out))
+    assert result.exit_code == 1
+    assert "FAIL: 1 regression" in result.output  # the table still goes to the terminal
+    report = json.loads(out.read_text())
+    assert report["schema_version"] == 1 and report["verdict"] == "fail"
+    series = {s["name"]: s for s in report["series"]}
+    tokenize = series["test_tokenize"]
+    for key in (
+        "name",
+        "metric",
+        "unit",
+        "verdict",
+        "change",
+        "ci",
+        "p_value",
+        "n_baseline",
+        "n_candidate",
+        "reason",
+    ):
+        assert key in tokenize
+    assert tokenize["verdict"] == "regression" and tokenize["unit"] == "s"
+    assert tokenize["ci"][0] < tokenize["change"] < tokenize["ci"][1]
+    assert series["test_checksum"]["verdict"] == "unchanged"
+
+
+def test_compare_against_a_missing_history_is_an_error_and_creates_nothing(run_cli: Invoke, tmp_path: Path) -> None:
+    result = run_cli("compare", HEAD, "--against", "main")
+    assert result.exit_code == 3, result.output
+    assert "no history database at" in result.output and "nothing was compared" in result.output
+    assert "PASS" not in result.output
+    assert not (tmp_path / ".perfgate").exists()
+
+
+def test_compare_against_a_branch_without_runs_names_the_branches_that_have_some(run_cli: Invoke) -> None:
+    assert run_cli("ingest", BASE, "--branch", "main", "--commit", "c1").exit_code == 0
+    result = run_cli("compare", HEAD, "--against", "mian")
+    assert result.exit_code == 3
+    assert "no mian-branch runs of suite 'default'" in result.output
+    assert "has runs of: main (1 run)" in result.output
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("compare", BASE),
+        ("compare", BASE, HEAD, HEAD),
+        ("compare", "--base", BASE),
+        ("compare", HEAD, "--against", "main", "--base", BASE),
+        ("compare", BASE, HEAD, "--output-format", "yaml"),
+        ("ingest", BASE),
+    ],
+)
+def test_usage_errors_exit_2(run_cli: Invoke, args: tuple[str, ...]) -> None:
+    assert run_cli(*args).exit_code == 2
+
+
+def test_bad_max_regression_is_exit_3(run_cli: Invoke) -> None:
+    result = run_cli("compare", BASE, HEAD, "--max-regression", "five")
+    assert result.exit_code == 3 and "--max-regression: expected a percentage" in result.output
+
+
+def test_a_glob_matching_nothing_is_named(run_cli: Invoke) -> None:
+    result = run_cli("compare", "--base", "nothing-*.json", "--head", HEAD)
+    assert result.exit_code == 3 and "nothing-*.json: no files match this pattern" in result.output
+
+
+def test_two_files_with_no_series_in_common_are_not_a_pass(run_cli: Invoke, tmp_path: Path) -> None:
+    other = tmp_path / "other.json"
+    renamed = json.loads(Path(BASE).read_text())
+    for bench in renamed["benchmarks"]:
+        bench["name"] = bench["fullname"] = "unrelated_" + bench["name"]
+    other.write_text(json.dumps(renamed))
+    result = run_cli("compare", BASE, str(other))
+    assert result.exit_code == 3
+    assert "no series in common: nothing was compared" in result.output and "unrelated" in result.output
+
+
+def test_a_budget_that_fits_no_series_is_a_note(run_cli: Invoke, tmp_path: Path) -> None:
+    (tmp_path / "perfgate.toml").write_text('[[budget]]\nmatch = "test_tokenise"\np50 = "< 10ms"\n')
+    result = run_cli("compare", BASE, BASE)
+    assert result.exit_code == 0 and "match 'test_tokenise' fits no series" in result.output
+
+
+def test_a_dash_reads_standard_input(run_cli: Invoke) -> None:
+    head = Path(HEAD).read_bytes()
+    result = CliRunner().invoke(main, ["compare", BASE, "-"], input=head, catch_exceptions=False)
+    assert result.exit_code == 1, result.output
+    assert "candidate: <stdin>" in result.output and "FAIL: 1 regression (test_tokenize)" in result.output
+    bad = CliRunner().invoke(main, ["compare", BASE, "-"], input=b"garbage\n")
+    assert bad.exit_code == 3 and "<stdin>: unrecognised results" in bad.output
+    twice = CliRunner().invoke(main, ["compare", "-", "-"], input=head)
+    assert twice.exit_code == 2 and "can be given only once" in twice.output

@@ -6,6 +6,7 @@ Plain values parsed by `perfgate.config`; `perfgate.gate.policy` answers every q
 from __future__ import annotations
 
 import fnmatch
+import math
 from dataclasses import dataclass
 from datetime import date
 from typing import TypeVar
@@ -24,6 +25,12 @@ class Limit:
     def beyond(self, value: float) -> bool:
         """Whether ``value`` breaks the limit."""
         return value >= self.value if self.op == "<" else value <= self.value
+
+    def headroom(self, value: float) -> float:
+        """The fraction of the limit still free at ``value``: negative past it (a limit of 0 has none to give)."""
+        if self.value == 0:
+            return math.nan
+        return (self.value - value if self.op == "<" else value - self.value) / self.value
 
 
 @dataclass(frozen=True)

@@ -298,9 +298,9 @@ def _headroom(history: History, policy: Policy) -> HeadroomFinding | None:
     closest: HeadroomFinding | None = None
     for limit in budget.limits:
         value = _estimate(history, limit, latest)
-        if not math.isfinite(value) or limit.value == 0:
+        room = limit.headroom(value)
+        if not math.isfinite(room):
             continue
-        room = (limit.value - value if limit.op == "<" else value - limit.value) / limit.value
         if room < HEADROOM and (closest is None or room < closest.headroom):
             closest = HeadroomFinding(history, limit, value, room, latest)
     return closest

@@ -4,8 +4,11 @@ at risk, ok), a budget's own allowance, which limits judge which series, and wai
 from __future__ import annotations
 
 import json
+import math
 from datetime import date
 from pathlib import Path
+
+import pytest
 
 from perfgate.gate.evaluate import evaluate
 from perfgate.gate.policy import Policy, check_limit, limit_judges
@@ -145,3 +148,11 @@ def test_an_error_rate_budget_still_judges_failed_command_runs_without_an_error_
     assert limit_judges(limit, "time", has_rate_series=False)
     assert not limit_judges(limit, "latency", has_rate_series=True)
     assert limit_judges(limit, "error_rate", has_rate_series=True)
+
+
+def test_headroom_is_the_share_of_the_limit_still_free() -> None:
+    below = Limit("p95", "<", 0.120, "s", "< 120ms")
+    above = Limit("throughput", ">", 500.0, "1/s", "> 500/s")
+    assert below.headroom(0.108) == pytest.approx(0.10) and below.headroom(0.132) == pytest.approx(-0.10)
+    assert above.headroom(550.0) == pytest.approx(0.10) and above.headroom(450.0) == pytest.approx(-0.10)
+    assert math.isnan(Limit("errors", "<", 0.0, "", "< 0").headroom(0.0))

@@ -18,12 +18,14 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from perfgate import __version__, limits, progress
-from perfgate.choices import COMMENT_POLICIES, DEFAULT_SUITE, FAIL_ON
+from perfgate.choices import COMMENT_POLICIES, DEFAULT_ROUNDS, DEFAULT_SUITE, FAIL_ON
 from perfgate.errors import PerfgateError, UsageError
 from perfgate.render import OUTPUT_FORMATS
 from perfgate.units import format_value, parse_size
 
 if TYPE_CHECKING:
+    from perfgate.gate.report import Report
+    from perfgate.harness import Step
     from perfgate.store import Store
 
 # Every command imports what it needs when it runs: `perfgate --version` and `--help` must not pay for
@@ -283,6 +285,12 @@ def main(ctx: click.Context, debug: bool, color: str, max_input_size: str | None
     help="Candidate results; repeat or use a quoted glob for several runs (pooled).",
 )
 @click.option(
+    "--paired",
+    is_flag=True,
+    help="With --base and --head: the files are rounds run interleaved in one job, the k-th base file beside the "
+    "k-th head file (a glob's matches in sorted order); each round's head/base ratio is one pair of the test.",
+)
+@click.option(
     "--against", metavar="BRANCH", help="Compare with the latest runs of BRANCH stored in the history database."
 )
 @click.option(
@@ -336,6 +344,7 @@ def compare(
     files: tuple[str, ...],
     base: tuple[str, ...],
     head: tuple[str, ...],
+    paired: bool,
     against: str | None,
     base_commit: str | None,
     baseline_runs: int | None,
@@ -357,6 +366,8 @@ def compare(
       perfgate compare base.json head.json
       perfgate compare --base 'runs/main-*.json' --head 'runs/pr-*.json'
       perfgate compare head.json --against main
+    Rounds of base and head run interleaved in one job, judged as pairs:
+      perfgate compare --paired --base 'rounds/base-*.json' --head 'rounds/head-*.json'
     A file given as - is read from standard input: cargo bench ... | perfgate compare base.txt -
 
     Budgets and waivers come from perfgate.toml. Exits 1 when a series is shown to be worse by more than
@@ -369,6 +380,8 @@ def compare(
     settings = app.resolve_settings(cfg, app.Overrides(max_regression, fdr, min_samples))
     policy = app.make_policy(cfg, datetime.now(UTC).date())
     with _progress_on_terminal(quiet):
+        if paired and (against or files or not (base and head)):
+            raise UsageError("--paired compares rounds given as --base PATH|GLOB and --head PATH|GLOB, and no others")
         if against:
             if base:
                 raise UsageError("give either --against or --base, not both")
@@ -388,7 +401,8 @@ def compare(
         elif base or head:
             if files or not (base and head):
                 raise UsageError("with --base and --head, give both and no other file arguments")
-            report = app.compare_files(base, head, settings, policy, format_name, sys.stdin.buffer)
+            compare_files = app.compare_paired if paired else app.compare_files
+            report = compare_files(base, head, settings, policy, format_name, sys.stdin.buffer)
         elif len(files) == 2:
             report = app.compare_files(files[:1], files[1:], settings, policy, format_name, sys.stdin.buffer)
         else:
@@ -927,3 +941,156 @@ def current(db_url: str | None) -> None:
         else f"this perfgate expects {head}: run 'perfgate db upgrade'"
     )
     click.echo(f"{store.display_url}: revision {revision or '(none)'} ({state})")
+
+
+# --- perfgate run ---------------------------------------------------------------------------
+
+EXIT_INTERRUPTED = 130  # 128 + SIGINT: what a shell reports for a command stopped by Ctrl-C
+
+
+@main.command("run", context_settings={"allow_interspersed_args": False})
+@click.argument("command", nargs=-1, required=True, metavar="-- COMMAND [ARG...]")
+@click.option(
+    "--base",
+    metavar="REF",
+    help="The commit to compare with (a branch, tag or commit). [default: the merge-base of HEAD with the main "
+    "branch (main_branch in the config, else main); on the main branch itself, HEAD~1]",
+)
+@click.option(
+    "--against",
+    metavar="BRANCH",
+    help="The main branch whose merge-base with HEAD is the base. [default: main_branch from the config, else main]",
+)
+@click.option(
+    "--rounds",
+    type=click.IntRange(1),
+    default=DEFAULT_ROUNDS,
+    show_default=True,
+    metavar="N",
+    help="Rounds per side, after one warm-up round per side that is discarded. Cost: COMMAND runs N + 1 times in "
+    "each tree, plus one set-up each (a 20 s COMMAND, 10 rounds: 7 min 20 s). What they buy: the paired test's smallest p is 2^-N (every round worse), and "
+    "across m benchmarks a lone regression must reach q/m: 10 rounds reach 1/1024, enough for up to 51 benchmarks "
+    "at q = 0.05 (8 rounds: 12; 6: 3). Use an even N: each two rounds cancel a drift linear in time.",
+)
+@click.option(
+    "--setup",
+    metavar="CMD",
+    help="A shell command run once in each tree before the rounds (a build, a venv), with PERFGATE_SIDE=base|head.",
+)
+@click.option(
+    "--results",
+    metavar="PATH",
+    help="The results file COMMAND writes, relative to the tree (each side writes its own). [default: its "
+    "standard output]",
+)
+@click.option(
+    "--max-regression",
+    metavar="PERCENT",
+    help="The regression allowed before the gate fails (δ). [default: from the config, else 5%]",
+)
+@click.option(
+    "--output-format",
+    type=click.Choice(sorted(OUTPUT_FORMATS)),
+    default="text",
+    show_default=True,
+    help="Report format.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the report to this file (the text table still goes to stdout).",
+)
+@format_option
+@config_option
+@click.pass_context
+def run_command(
+    ctx: click.Context,
+    command: tuple[str, ...],
+    base: str | None,
+    against: str | None,
+    rounds: int,
+    setup: str | None,
+    results: str | None,
+    max_regression: str | None,
+    output_format: str,
+    output: Path | None,
+    format_name: str | None,
+    config_path: Path | None,
+) -> None:
+    """Benchmark the working tree against a commit in one job, in interleaved rounds, and judge the rounds as pairs.
+
+    \b
+    Examples:
+      perfgate run --results h.json -- hyperfine -N --export-json h.json 'mytool input'
+      perfgate run --setup 'python -m venv .venv && .venv/bin/pip install -e .' \\
+          --results bench.json -- .venv/bin/pytest --benchmark-json=bench.json
+      perfgate run --base v1.2 -- go test -run '^$' -bench . -count 5
+
+    The base is checked out as a temporary git worktree, removed afterwards (also on failure and Ctrl-C); your
+    tree is not touched. Round r runs COMMAND in both trees, in an order that cancels drift; round r's head/base
+    ratio is one pair. Exits 0 pass, 1 the gate failed, 3 a set-up or round failed (the side, the round and the
+    end of what it printed are named), 130 on Ctrl-C.
+    """
+    from perfgate import app
+
+    cfg = app.load_config(config_path, Path.cwd())
+    overrides = app.Overrides(max_regression=max_regression)
+    request = app.RunRequest(command, base, against, rounds, setup, results, format_name, overrides)
+    today = datetime.now(UTC).date()
+    try:
+        with _round_progress(rounds) as draw:
+            report = app.run_job(request, cfg, cwd=Path.cwd(), env=dict(os.environ), today=today, progress=draw)
+    except KeyboardInterrupt:  # click would say "Aborted!" and exit 1, as if the gate had failed
+        click.echo("perfgate: interrupted; the base's worktree was removed", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    _show_report(ctx, report, output_format, output)
+
+
+@contextlib.contextmanager
+def _round_progress(rounds: int) -> Iterator[Callable[[Step], None] | None]:
+    """One line on stderr, rewritten as each step starts — which side, which round of N, the time left — when a
+    person watches it; nothing in a log."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    drawn = False
+
+    def draw(step: Step) -> None:
+        nonlocal drawn
+        what = f"{step.what} of {rounds}" if step.round else step.what
+        left = f", about {_duration(step.seconds_left)} left" if step.seconds_left is not None else ""
+        click.echo(f"\r\x1b[K{what} (step {step.done + 1} of {step.total}{left})", file=sys.stderr, nl=False)
+        drawn = True
+
+    try:
+        yield draw
+    finally:
+        if drawn:
+            click.echo("\r\x1b[K", file=sys.stderr, nl=False)
+
+
+def _duration(seconds: float) -> str:
+    """``45 s``, ``3 min 20 s``, ``1 h 5 min``."""
+    whole = max(1, round(seconds))
+    if whole < 60:
+        return f"{whole} s"
+    if whole < 3600:
+        return f"{whole // 60} min {whole % 60} s"
+    return f"{whole // 3600} h {whole % 3600 // 60} min"
+
+
+def _show_report(ctx: click.Context, report: Report, output_format: str, output: Path | None) -> None:
+    """The report on stdout (and in ``output``), as compare shows it; exit 1 when the gate failed."""
+    from perfgate import app
+    from perfgate.render import render, text
+
+    if output is not None:
+        app.write_output(output, render(report, output_format))
+    if output is not None or output_format == "text":
+        paint = _painter(ctx)
+        click.echo(text.render(report, paint=paint or text.unpainted), nl=False, color=True if paint else None)
+    else:
+        click.echo(render(report, output_format), nl=False)
+    if report.failed:
+        sys.exit(EXIT_FAIL)

@@ -30,6 +30,7 @@ from perfgate.gate.rules import Resolved, Terms
 from perfgate.gate.shift import MIN_RUNS_FOR_TAU
 from perfgate.history.series import History, Point
 from perfgate.model import GateDecision, ParsedResults, Pruned, Run, RunHeader, RunRef, Series
+from perfgate.stats.paired import MIN_ROUNDS
 from perfgate.units import parse_percentage
 
 if TYPE_CHECKING:  # the store (SQLAlchemy, Alembic) and the digest's modules (Pillow, smtplib) load when used
@@ -744,8 +745,10 @@ def run_job(
     CommandFailed, results that cannot be read an InputError naming the round, both as soon as it happens."""
     if request.base is not None and request.main_branch is not None:
         raise UsageError("give --base REF or --against BRANCH, not both")
-    if request.rounds < 1:
-        raise UsageError(f"--rounds must be at least 1, not {request.rounds}")
+    if request.rounds < MIN_ROUNDS:
+        raise UsageError(
+            f"--rounds must be at least {MIN_ROUNDS}, not {request.rounds}: fewer cannot be judged as pairs"
+        )
     job = harness.Job(harness.as_command(request.command), request.results)
     settings = resolve_settings(cfg, request.overrides)  # a bad --max-regression fails before any round
     base = harness.resolve_base(cwd, request.base, request.main_branch or cfg.main_branch)

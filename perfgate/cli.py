@@ -963,14 +963,14 @@ EXIT_INTERRUPTED = 130  # 128 + SIGINT: what a shell reports for a command stopp
 )
 @click.option(
     "--rounds",
-    type=click.IntRange(1),
+    type=int,
     default=DEFAULT_ROUNDS,
     show_default=True,
     metavar="N",
     help="Rounds per side, after one warm-up round per side that is discarded. Cost: COMMAND runs N + 1 times in "
     "each tree, plus one set-up each (a 20 s COMMAND, 10 rounds: 7 min 20 s). What they buy: the paired test's smallest p is 2^-N (every round worse), and "
     "across m benchmarks a lone regression must reach q/m: 10 rounds reach 1/1024, enough for up to 51 benchmarks "
-    "at q = 0.05 (8 rounds: 12; 6: 3). Use an even N: each two rounds cancel a drift linear in time.",
+    "at q = 0.05 (8 rounds: 12; 6: 3). Use an even N: each two rounds cancel a drift linear in time. At least 3.",
 )
 @click.option(
     "--setup",

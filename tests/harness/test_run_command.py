@@ -146,7 +146,9 @@ def test_usage_errors_are_exit_2(cat_repo: Path) -> None:
     both = _perfgate(cat_repo, "run", "--base", "HEAD~1", "--against", "main", "--", "cat", "bench.txt")
     assert (both.returncode, both.stderr) == (2, "perfgate: error: give --base REF or --against BRANCH, not both\n")
     assert _perfgate(cat_repo, "run").returncode == 2  # no command
-    assert _perfgate(cat_repo, "run", "--rounds", "0", "--", "cat", "bench.txt").returncode == 2
+    too_few = _perfgate(cat_repo, "run", "--rounds", "2", "--", "cat", "bench.txt")
+    assert (too_few.returncode, too_few.stdout) == (2, "")
+    assert too_few.stderr == "perfgate: error: --rounds must be at least 3, not 2: fewer cannot be judged as pairs\n"
 
 
 def test_an_odd_number_of_rounds_and_the_base_given_are_said(cat_repo: Path) -> None:
@@ -189,7 +191,7 @@ def test_progress_goes_to_a_terminals_stderr_and_never_to_stdout(cat_repo: Path)
     controller, terminal = pty.openpty()
     try:
         done = subprocess.run(
-            [*PERFGATE, "run", "--rounds", "2", "--setup", "true", "--", "cat", "bench.txt"],
+            [*PERFGATE, "run", "--rounds", "4", "--setup", "true", "--", "cat", "bench.txt"],
             cwd=cat_repo,
             env=user_env(),
             stdout=subprocess.PIPE,
@@ -211,16 +213,16 @@ def test_progress_goes_to_a_terminals_stderr_and_never_to_stdout(cat_repo: Path)
     finally:
         os.close(controller)
     assert done.returncode == 0, shown
-    assert done.stdout.startswith("baseline:  base round 1, base round 2\n")
+    assert done.stdout.startswith("baseline:  base round 1, base round 2, base round 3, base round 4\n")
     lines = [line for line in shown.decode().split("\r\x1b[K") if line]
     assert lines[:4] == [
         "set-up of base (step 1 of 2)",
         "set-up of head (step 2 of 2)",
-        "base warm-up (step 1 of 6)",
-        "head warm-up (step 2 of 6, about 1 s left)",
+        "base warm-up (step 1 of 10)",
+        "head warm-up (step 2 of 10, about 1 s left)",
     ]
-    assert lines[4].startswith("base round 1 of 2 (step 3 of 6, about ")
-    assert len(lines) == 8  # and the line is cleared at the end
+    assert lines[4].startswith("base round 1 of 4 (step 3 of 10, about ")
+    assert len(lines) == 12  # and the line is cleared at the end
 
 
 # --- compare --paired on rounds made by hand ---------------------------------------------------------------------

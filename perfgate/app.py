@@ -85,7 +85,7 @@ def make_policy(cfg: Config, today: date) -> Policy:
 
 def resolve(cfg: Config, patterns: Sequence[str], format_name: str | None) -> list[Resolved]:
     """Which budget, waiver and terms apply to each series of these results."""
-    keys = list(dict.fromkeys(s.key for r in read_all(expand(patterns), format_name, digest=False) for s in r.series))
+    keys = list(dict.fromkeys(s.key for r in read_all(expand(patterns), format_name, sha256=False) for s in r.series))
     rated = {name for name, metric in keys if metric in COUNTED_RATES}
     policy, settings = Policy(cfg.budgets, cfg.waivers), resolve_settings(cfg, Overrides())
     return [policy.resolve(name, metric, settings, rated=name in rated) for name, metric in keys]
@@ -116,16 +116,16 @@ STDIN_LABEL = "<stdin>"
 
 
 def read_all(
-    paths: Sequence[str], format_name: str | None, stdin: BinaryIO | None = None, *, digest: bool = True
+    paths: Sequence[str], format_name: str | None, stdin: BinaryIO | None = None, *, sha256: bool = True
 ) -> list[ParsedResults]:
     """Parse every file before anything is stored or compared, so one bad file stops the whole job.
-    ``-`` reads ``stdin`` (at most once: a stream cannot be read twice). Without ``digest``, the results are
-    for comparing only: they have no digest to key a stored run with."""
+    ``-`` reads ``stdin`` (at most once: a stream cannot be read twice). Without ``sha256``, the results are
+    for comparing only: they have no file hash to key a stored run with."""
     _stdin_once(paths)
     parsed = []
     for p in paths:
         parsed.append(
-            _read_stdin(stdin, format_name, digest) if p == STDIN else formats.read(p, format_name, digest=digest)
+            _read_stdin(stdin, format_name, sha256) if p == STDIN else formats.read(p, format_name, sha256=sha256)
         )
         progress.files_done(len(parsed), len(paths))
     return parsed
@@ -137,7 +137,7 @@ def _stdin_once(paths: Sequence[str]) -> None:
         raise UsageError("'-' (standard input) can be given only once")
 
 
-def _read_stdin(stdin: BinaryIO | None, format_name: str | None, digest: bool) -> ParsedResults:
+def _read_stdin(stdin: BinaryIO | None, format_name: str | None, sha256: bool) -> ParsedResults:
     """Standard input, spooled to a temporary file: format detection and streaming readers need a file."""
     if stdin is None:
         raise UsageError("'-' (standard input) is not available here")
@@ -146,7 +146,7 @@ def _read_stdin(stdin: BinaryIO | None, format_name: str | None, digest: bool) -
         with open(spooled, "wb") as handle:
             shutil.copyfileobj(stdin, handle, 1024 * 1024)
         try:
-            return replace(formats.read(spooled, format_name, digest=digest), source=STDIN_LABEL)
+            return replace(formats.read(spooled, format_name, sha256=sha256), source=STDIN_LABEL)
         except InputError as exc:
             raise InputError(STDIN_LABEL, exc.problem, where=exc.where) from None
 
@@ -207,10 +207,10 @@ def _run(results: ParsedResults, info: RunInfo, now: datetime) -> Run:
     commit = info.commit or results.commit
     if not commit:
         raise UsageError(f"{results.source}: the file names no commit; give --commit SHA")
-    if not (info.key or results.digest):
-        raise RuntimeError(f"{results.source} was read for comparing only (no digest); it cannot be stored")
+    if not (info.key or results.sha256):
+        raise RuntimeError(f"{results.source} was read for comparing only (no sha256); it cannot be stored")
     # The same file under the same suite is the same run, whatever else the caller says about it.
-    key = info.key or "sha256:" + hashlib.sha256(f"{info.suite}\0{results.digest}".encode()).hexdigest()
+    key = info.key or "sha256:" + hashlib.sha256(f"{info.suite}\0{results.sha256}".encode()).hexdigest()
     return Run(
         suite=info.suite,
         branch=info.branch,
@@ -242,8 +242,8 @@ def compare_files(
     their medians is tested too, so the job's own run-to-run noise cannot pass for a regression.
     """
     _stdin_once([*base, *head])
-    base_results = read_all(expand(base), format_name, stdin, digest=False)
-    head_results = read_all(expand(head), format_name, stdin, digest=False)
+    base_results = read_all(expand(base), format_name, stdin, sha256=False)
+    head_results = read_all(expand(head), format_name, stdin, sha256=False)
     between_runs = len(base_results) >= MIN_RUNS_FOR_TAU
     report = evaluate(
         _file_side(base_results),
@@ -275,7 +275,7 @@ def compare_with_history(
     latest. The baseline ran in other CI jobs, so the between-run noise term applies."""
     return compare_parsed_with_history(
         store,
-        read_all(expand(head), format_name, stdin, digest=False),
+        read_all(expand(head), format_name, stdin, sha256=False),
         suite=suite,
         branch=branch,
         settings=settings,

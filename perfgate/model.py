@@ -121,7 +121,7 @@ class ParsedResults:
     environment: Environment = Environment()
     recorded_at: datetime | None = None
     commit: str | None = None
-    digest: str = ""  # sha256 of the file's bytes: the default idempotency key is built from it
+    sha256: str = ""  # of the file's bytes (hex): the default idempotency key is built from it
     failures: tuple[tuple[str, str], ...] = ()  # (benchmark, message) for benchmarks the tool says failed
     notes: tuple[str, ...] = ()  # what the tool itself concluded, e.g. a k6 threshold that failed
 

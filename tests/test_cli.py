@@ -441,23 +441,23 @@ def test_no_progress_when_stderr_is_not_a_terminal(
     assert "reading" not in result.output
 
 
-def test_only_what_is_stored_is_digested(run_cli: Invoke, db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_only_what_is_stored_is_hashed(run_cli: Invoke, db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """The sha256 of a file keys its stored run; a file compare stores nothing, so it does not read the files
     a second time for it."""
     from perfgate import app, formats
 
     digested: list[str] = []
 
-    class Counted(formats._Digest):
+    class Counted(formats._FileHash):
         def __init__(self, path: str) -> None:
             digested.append(path)
             super().__init__(path)
 
-    monkeypatch.setattr(formats, "_Digest", Counted)
+    monkeypatch.setattr(formats, "_FileHash", Counted)
     assert run_cli("compare", BASE, HEAD).exit_code == 1
     assert digested == []
     assert run_cli("ingest", BASE, "--branch", "main", "--commit", "c0ffee" * 6, "--db", db_url).exit_code == 0
     assert digested == [BASE]
-    undigested = formats.read(BASE, digest=False)
-    with pytest.raises(RuntimeError, match="no digest"):
+    undigested = formats.read(BASE, sha256=False)
+    with pytest.raises(RuntimeError, match="no sha256"):
         app.ingest_parsed(Store(db_url), undigested, app.RunInfo("default", "main", "c" * 40), now=datetime.now(UTC))

@@ -136,21 +136,21 @@ def describe(doc: Document) -> str:
     return f"text starting {first[0]!r}" if first else "no text"
 
 
-def read(path: str | Path, format_name: str | None = None, *, digest: bool = True) -> ParsedResults:
-    """Read one results file, sniffing its format unless ``format_name`` is given. ``digest``: the sha256 of the
+def read(path: str | Path, format_name: str | None = None, *, sha256: bool = True) -> ParsedResults:
+    """Read one results file, sniffing its format unless ``format_name`` is given. ``sha256``: the sha256 of the
     file, which keys a stored run; a comparison that stores nothing is spared reading the file again for it."""
     if not Path(path).exists() and Path(f"{path}_stats.csv").is_file():
         path = f"{path}_stats.csv"  # a Locust --csv PREFIX
     doc = Document.open(path)
-    # A format that reads several files (criterion) sets its own digest over all of them.
-    digesting = _Digest(doc.path) if digest and not doc.is_dir else None
+    # A format that reads several files (criterion) sets its own sha256 over all of them.
+    hashing = _FileHash(doc.path) if sha256 and not doc.is_dir else None
     try:
         results = _parsed(doc, format_name)
     except BaseException:
-        if digesting is not None:
-            digesting.cancel()
+        if hashing is not None:
+            hashing.cancel()
         raise
-    return checked(replace(results, digest=results.digest or (digesting.result() if digesting is not None else "")))
+    return checked(replace(results, sha256=results.sha256 or (hashing.result() if hashing is not None else "")))
 
 
 def read_bytes(data: bytes, source: str, *, name: str = "stdout", format_name: str | None = None) -> ParsedResults:
@@ -160,10 +160,10 @@ def read_bytes(data: bytes, source: str, *, name: str = "stdout", format_name: s
         path = Path(folder) / Path(name).name
         path.write_bytes(data)
         try:
-            results = read(path, format_name, digest=False)
+            results = read(path, format_name, sha256=False)
         except InputError as exc:
             raise InputError(source, exc.problem, where=exc.where) from None
-    return replace(results, source=source, digest=results.digest or hashlib.sha256(data).hexdigest())
+    return replace(results, source=source, sha256=results.sha256 or hashlib.sha256(data).hexdigest())
 
 
 def _parsed(doc: Document, format_name: str | None) -> ParsedResults:
@@ -183,17 +183,17 @@ def _parsed(doc: Document, format_name: str | None) -> ParsedResults:
     return results
 
 
-class _Digest:
+class _FileHash:
     """The sha256 of a file as stored, hashed on another thread while the file is parsed: hashlib lets go of the
-    GIL while it hashes, so where there is a second core the digest costs no time (it was 10 % of reading a
+    GIL while it hashes, so where there is a second core the hash costs no time (it was 10 % of reading a
     large load-test log)."""
 
     def __init__(self, path: str) -> None:
         self._path = path
         self._cancelled = threading.Event()
-        self._digest: str | None = None
+        self._hex: str | None = None
         self._error: OSError | None = None
-        self._thread = threading.Thread(target=self._run, name="perfgate-digest", daemon=True)
+        self._thread = threading.Thread(target=self._run, name="perfgate-sha256", daemon=True)
         self._thread.start()
 
     def _run(self) -> None:
@@ -204,15 +204,15 @@ class _Digest:
                     sha.update(chunk)
         except OSError as exc:
             self._error = exc
-        self._digest = sha.hexdigest()
+        self._hex = sha.hexdigest()
 
     def result(self) -> str:
         self._thread.join()
         if self._error is not None:
             raise self._error
-        assert self._digest is not None and not self._cancelled.is_set()
-        return self._digest
+        assert self._hex is not None and not self._cancelled.is_set()
+        return self._hex
 
     def cancel(self) -> None:
-        """The file's reading failed: the digest is not needed."""
+        """The file's reading failed: the hash is not needed."""
         self._cancelled.set()

@@ -56,9 +56,12 @@ def _paired(
 ) -> Tested | None:
     """The signed-rank test of the rounds' log ratios; None with too few rounds (the pooled rule then says so)."""
     direction = b.series.direction
+    # The within-round Hodges-Lehmann shift: as well calibrated as the medians' ratio, and stronger when a
+    # co-tenant's burst slows part of a round (benchmarks/paired_choice.py).
     ratios = round_log_ratios(
         [normalised_log(comparable(s), direction) for s, _ in rounds],
         [normalised_log(comparable(s), direction) for _, s in rounds],
+        "hodges-lehmann",
     )
     delta = policy.allowance(b.series.name, settings)
     found = paired_test(ratios, math.log1p(delta), settings.confidence)

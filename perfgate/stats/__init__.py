@@ -6,11 +6,14 @@ shift always means "worse". scipy is imported lazily, inside the functions that 
 should not pay for it; and what a file-against-file comparison needs comes from ``scipy.special`` (a tenth of
 the import time of ``scipy.stats``), checked equal to ``scipy.stats`` by tests/stats/.
 
-One module per topic; the names every caller uses are re-exported here (``stats.hodges_lehmann``).
+One module per topic; the names every caller uses are re-exported here (``stats.hodges_lehmann``). Confirming
+with more rounds keeps its own namespace: ``stats.sequential.plan``, ``stats.sequential.next_step``.
 """
 
+from perfgate.stats import paired, sequential
 from perfgate.stats.bounds import Bounds, binomial_quantile, mean_bounds, proportion_bounds, quantile_bounds
 from perfgate.stats.fdr import benjamini_hochberg
+from perfgate.stats.paired import PairedTest, paired_test, round_log_ratios, rounds_needed
 from perfgate.stats.pairwise import pairwise_order_statistics
 from perfgate.stats.power import runs_to_detect, samples_needed, samples_to_detect
 from perfgate.stats.ranks import SEED, rank_average
@@ -43,6 +46,7 @@ __all__ = [
     "PERMUTATIONS",
     "SEED",
     "Bounds",
+    "PairedTest",
     "RunNoise",
     "ShiftInterval",
     "ShiftTest",
@@ -58,15 +62,20 @@ __all__ = [
     "mean_bounds",
     "moderated_variance",
     "monotonic_trend",
+    "paired",
+    "paired_test",
     "pairwise_order_statistics",
     "proportion_bounds",
     "quantile_bounds",
     "rank_average",
     "rate_increase_p",
     "rate_run_variance",
+    "round_log_ratios",
+    "rounds_needed",
     "runs_to_detect",
     "samples_needed",
     "samples_to_detect",
+    "sequential",
     "shift_test",
     "window_trend",
 ]

@@ -8,7 +8,7 @@ import os
 import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -19,7 +19,6 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, NoSuchModuleError
 from sqlalchemy.orm import Session, defer, selectinload
 
-from perfgate import codec, limits
 from perfgate.errors import StoreError
 from perfgate.history.series import History, Point
 from perfgate.model import (
@@ -36,6 +35,7 @@ from perfgate.model import (
     as_samples,
 )
 from perfgate.store import migration
+from perfgate.store.rows import SUMMARY_COLUMNS, check_run, run_from, run_row, summary_of
 from perfgate.store.schema import DecidedSeriesRow, GateDecisionRow, RunRow, SeriesRow
 
 DEFAULT_PATH = Path(".perfgate") / "history.db"
@@ -210,7 +210,7 @@ class Store:
                         if hit is not None:
                             outcome.append(StoredRun(hit.id, created=False, existing_commit=hit.commit))
                             continue
-                        row = _run_row(run, now)
+                        row = run_row(run, now)
                         session.add(row)
                         session.flush()
                         outcome.append(StoredRun(row.id, created=True, existing_commit=run.commit))
@@ -231,7 +231,7 @@ class Store:
                 query = query.where(RunRow.suite == suite)
             with self._reachable(), Session(self.engine) as session:
                 rows = session.scalars(query.options(selectinload(RunRow.series))).all()
-                runs = [_run(row) for row in rows]
+                runs = [run_from(row) for row in rows]
             if not runs:
                 return
             yield from runs
@@ -289,7 +289,7 @@ class Store:
             series = series.defer(SeriesRow.samples)
         with self._reachable(), Session(self.engine) as session:
             rows = session.scalars(select(RunRow).where(RunRow.id.in_(run_ids)).options(series)).all()
-            by_id = {row.id: _run(row, samples) for row in rows}
+            by_id = {row.id: run_from(row, samples) for row in rows}
         return [by_id[i] for i in run_ids if i in by_id]
 
     def statistics(self, run_ids: Sequence[int]) -> list[tuple[int, int | None, Series]]:
@@ -304,7 +304,7 @@ class Store:
             SeriesRow.unit,
             SeriesRow.direction,
             SeriesRow.kind,
-            *(getattr(SeriesRow, f) for f in _SUMMARY_COLUMNS),
+            *(getattr(SeriesRow, f) for f in SUMMARY_COLUMNS),
         )
         query = select(*columns).join(RunRow, SeriesRow.run_id == RunRow.id)
         empty = as_samples([])
@@ -315,7 +315,7 @@ class Store:
                 chunk = list(run_ids[start : start + 500])
                 for r in session.execute(query.where(SeriesRow.run_id.in_(chunk))):
                     direction, kind = directions[r.direction], kinds[r.kind]
-                    summary = Summary(*r[len(columns) - len(_SUMMARY_COLUMNS) :])
+                    summary = Summary(*r[len(columns) - len(SUMMARY_COLUMNS) :])
                     series = Series(r.name, r.metric, r.unit, direction, kind, summary, empty)
                     found.append((r.run_id, r.pr_number, series))
         return found
@@ -339,7 +339,7 @@ class Store:
                 Point(
                     r.commit,
                     r.recorded_at,
-                    _summary(r.SeriesRow),
+                    summary_of(r.SeriesRow),
                     r.pr_number,
                     r.id,
                     not r.pruned and r.SeriesRow.sample_count > 0,
@@ -473,105 +473,8 @@ def _sqlite_path(database: str | None) -> Path | None:
     return Path(database)
 
 
-def check_run(run: Run) -> None:
-    """Refuse what a column cannot hold, before writing, so SQLite and Postgres behave alike."""
-    texts = (
-        ("suite", run.suite, limits.MAX_SUITE),
-        ("branch", run.branch, limits.MAX_BRANCH),
-        ("commit", run.commit, limits.MAX_COMMIT),
-        ("merge-base", run.merge_base or "", limits.MAX_COMMIT),
-        ("idempotency key", run.idempotency_key, limits.MAX_KEY),
-        ("source format", run.source_format, limits.MAX_FORMAT),
-    )
-    for label, text, cap in texts:
-        if len(text) > cap:
-            raise StoreError(f"the run's {label} is {len(text):,} characters long; at most {cap} can be stored")
-        if problem := limits.text_ok(text):
-            raise StoreError(f"the run's {label} {text[:60]!r} {problem}")
-    if run.pr_number is not None and not 0 < run.pr_number <= limits.MAX_INTEGER:
-        raise StoreError(f"pull request number {run.pr_number} is out of range (1 to {limits.MAX_INTEGER:,})")
-    for value in run.environment.as_pairs():
-        if problem := limits.text_ok(value[1]):
-            raise StoreError(f"the run's environment ({value[0]}) {problem}")
-
-
 def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
     cursor = dbapi_connection.cursor()  # type: ignore[attr-defined]
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")  # parallel CI jobs wait for the writer instead of failing
     cursor.close()
-
-
-def _run_row(run: Run, now: datetime) -> RunRow:
-    return RunRow(
-        suite=run.suite,
-        branch=run.branch,
-        commit=run.commit,
-        pr_number=run.pr_number,
-        merge_base=run.merge_base,
-        recorded_at=run.recorded_at,
-        ingested_at=now,
-        source_format=run.source_format,
-        environment=json.dumps(dict(run.environment.as_pairs()), sort_keys=True),
-        idempotency_key=run.idempotency_key,
-        series=[_series_row(s) for s in run.series],
-    )
-
-
-def _series_row(series: Series) -> SeriesRow:
-    s = series.summary
-    return SeriesRow(
-        name=series.name,
-        metric=series.metric,
-        unit=series.unit,
-        direction=series.direction.value,
-        kind=series.kind.value,
-        count=s.count,
-        mean=s.mean,
-        stddev=s.stddev,
-        min=s.min,
-        median=s.median,
-        p90=s.p90,
-        p95=s.p95,
-        p99=s.p99,
-        max=s.max,
-        errors=s.errors,
-        sample_count=int(series.samples.size),
-        samples=codec.encode(series.samples),
-    )
-
-
-def _run(row: RunRow, samples: bool = True) -> Run:
-    return Run(
-        id=row.id,
-        suite=row.suite,
-        branch=row.branch,
-        commit=row.commit,
-        pr_number=row.pr_number,
-        merge_base=row.merge_base,
-        recorded_at=row.recorded_at,
-        source_format=row.source_format,
-        idempotency_key=row.idempotency_key,
-        environment=Environment(**json.loads(row.environment)),
-        series=tuple(_series(s, samples) for s in row.series),
-    )
-
-
-_SUMMARY_COLUMNS = tuple(f.name for f in fields(Summary))  # a series row has a column of each
-
-
-def _summary(row: SeriesRow) -> Summary:
-    return Summary(**{column: getattr(row, column) for column in _SUMMARY_COLUMNS})
-
-
-def _series(row: SeriesRow, samples: bool = True) -> Series:
-    summary = _summary(row)
-    return Series(
-        row.name,
-        row.metric,
-        row.unit,
-        Direction(row.direction),
-        SampleKind(row.kind),
-        summary,
-        codec.decode(row.samples if samples else None),
-    )

@@ -21,19 +21,19 @@ def test_the_digest_is_the_sha256_of_the_file_as_stored(fixture: str, tmp_path: 
     stored.write_bytes((DATA / fixture).read_bytes())
     if stored.suffix == ".gz":  # a stream of several gzip members, as long as a few digest chunks
         stored.write_bytes(stored.read_bytes() * (3 * formats._DIGEST_CHUNK // stored.stat().st_size + 1))
-    assert formats.read(stored).digest == hashlib.sha256(stored.read_bytes()).hexdigest()
-    assert formats.read(stored, digest=False).digest == ""
+    assert formats.read(stored).sha256 == hashlib.sha256(stored.read_bytes()).hexdigest()
+    assert formats.read(stored, sha256=False).sha256 == ""
 
 
 def test_a_file_that_cannot_be_read_stops_its_digest(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    started: list[formats._Digest] = []
+    started: list[formats._FileHash] = []
 
-    class Recorded(formats._Digest):
+    class Recorded(formats._FileHash):
         def __init__(self, path: str) -> None:
             super().__init__(path)
             started.append(self)
 
-    monkeypatch.setattr(formats, "_Digest", Recorded)
+    monkeypatch.setattr(formats, "_FileHash", Recorded)
     bad = tmp_path / "bad.json"
     bad.write_text('{"machine_info": {}, "benchmarks": []}')
     with pytest.raises(InputError):

@@ -46,11 +46,11 @@ def parse(doc: Document) -> ParsedResults:
     directories = _new_dirs(doc)
     if not directories:
         raise InputError(doc.path, "no criterion results (expected new/benchmark.json and new/sample.json)")
-    digest = hashlib.sha256()
+    hashed = hashlib.sha256()
     series: list[Series] = []
     for directory in directories:
-        benchmark = _load(directory / "benchmark.json", digest)
-        sample = _load(directory / "sample.json", digest)
+        benchmark = _load(directory / "benchmark.json", hashed)
+        sample = _load(directory / "sample.json", hashed)
         source = Document(str(directory / "sample.json"), b"")
         name = require(source, benchmark, "full_id", str, "") if isinstance(benchmark, dict) else None
         if name is None:
@@ -71,15 +71,15 @@ def parse(doc: Document) -> ParsedResults:
                 rates = [amount / (t * 1e-9) for t in per_iteration]
                 metric = "throughput" if kind != "Bits" else "bits_per_second"
                 series.append(sampled(name, metric, unit, rates))
-    return ParsedResults(doc.path, FORMAT.name, tuple(series), Environment(tool="criterion"), digest=digest.hexdigest())
+    return ParsedResults(doc.path, FORMAT.name, tuple(series), Environment(tool="criterion"), sha256=hashed.hexdigest())
 
 
-def _load(path: Path, digest: Any) -> Any:
+def _load(path: Path, hashed: Any) -> Any:
     try:
         data = path.read_bytes()
     except FileNotFoundError:
         raise InputError(str(path), "missing: criterion writes it beside benchmark.json") from None
-    digest.update(data)
+    hashed.update(data)
     return loads_json(data, str(path))
 
 

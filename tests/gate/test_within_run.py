@@ -9,7 +9,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from perfgate import stats
 from perfgate.formats import read
 from perfgate.gate.evaluate import evaluate
 from perfgate.gate.policy import Policy
@@ -18,7 +17,7 @@ from perfgate.gate.report import Settings, Verdict
 from perfgate.gate.rules import Budget
 from perfgate.model import RunRef
 
-from .conftest import DATA, Invoke, check_golden
+from ..conftest import DATA, Invoke, check_golden
 
 # JMeter's default CSV columns
 JTL_HEADER = "timeStamp,elapsed,label,responseCode,responseMessage,threadName,dataType,success,failureMessage,bytes,sentBytes,grpThreads,allThreads,URL,Latency,IdleTime,Connect"
@@ -50,33 +49,6 @@ def _drifts(path: Path, policy: Policy | None = None) -> dict[str, tuple[Verdict
     side = Side((RunRef(path.name),), (run,))
     report = evaluate(side, side, Settings(), policy or Policy())
     return {c.metric: (c.verdict, c.reason) for c in report.comparisons if c.drift and c.drift.status != "ok"}
-
-
-def test_window_trend_sees_a_slope_beyond_the_margin_and_not_noise() -> None:
-    rng = np.random.default_rng(3)
-    noise = rng.normal(0, 0.05, 30)
-    ramp = np.linspace(0, 0.3, 30)
-    flat = stats.window_trend(noise, math.log1p(0.05))
-    rising = stats.window_trend(noise + ramp, math.log1p(0.05))
-    within = stats.window_trend(noise + ramp, 0.6)  # rises 0.3, 0.6 allowed
-    assert flat is not None and rising is not None and within is not None
-    assert flat.p > 0.2
-    assert rising.p < 0.001
-    assert within.p > 0.5
-    assert rising.total == pytest.approx(0.3, abs=0.08)
-    assert stats.window_trend(noise[:7], 0.0) is None  # too few windows to speak of a trend
-
-
-def test_autocorrelated_windows_need_more_evidence() -> None:
-    """A random walk wanders; its windows are correlated, and the test must not read the wander as a trend."""
-    rng = np.random.default_rng(11)
-    alarms = 0
-    for _ in range(200):
-        walk = np.cumsum(rng.normal(0, 0.01, 30)) * 0.5 + rng.normal(0, 0.02, 30)
-        trend = stats.window_trend(walk, math.log1p(0.05))
-        assert trend is not None
-        alarms += trend.p <= 0.05
-    assert alarms <= 12  # about 5 % or fewer at the 5 % level
 
 
 def test_a_steady_soak_run_shows_no_drift(tmp_path: Path) -> None:

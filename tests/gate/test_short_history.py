@@ -1,4 +1,5 @@
-"""Trusted from the first run: real A/A reruns with 1-4 recorded main runs fail nothing.
+"""Short histories, trusted from the first run: real A/A reruns with 1-4 recorded main runs fail nothing, and
+with the run-to-run prior a large regression still fails from one recorded run.
 
 The five files are real pytest-benchmark runs of the same code on a busy shared machine (tests/data/aa-reruns,
 PROVENANCE.txt): their medians differ by up to 40 % between runs, which the pooled samples alone call a
@@ -7,6 +8,9 @@ regression in 7 of these 20 comparisons.
 
 from __future__ import annotations
 
+import math
+
+import numpy as np
 import pytest
 
 from perfgate import formats
@@ -16,7 +20,8 @@ from perfgate.gate.pooling import Side
 from perfgate.gate.report import Settings, Verdict
 from perfgate.model import ParsedResults, RunRef
 
-from .conftest import DATA, Invoke
+from ..builders import sampled, side
+from ..conftest import DATA, Invoke
 
 RUNS = [DATA / "aa-reruns" / f"pytest-benchmark-run{i}.json.gz" for i in range(1, 6)]
 
@@ -36,11 +41,11 @@ def test_the_same_reruns_did_fail_on_the_pooled_samples_alone() -> None:
     """The check above can fail: without the run-to-run term these comparisons are false alarms."""
     results = [formats.read(str(path)) for path in RUNS]
 
-    def side(runs: list[ParsedResults]) -> Side:
+    def side_of(runs: list[ParsedResults]) -> Side:
         return Side(tuple(RunRef(r.source) for r in runs), tuple(r.series for r in runs))
 
     failed = sum(
-        evaluate(side([r for j, r in enumerate(results) if j != c][:k]), side([results[c]]), Settings()).failed
+        evaluate(side_of([r for j, r in enumerate(results) if j != c][:k]), side_of([results[c]]), Settings()).failed
         for c in range(5)
         for k in range(1, 5)
     )
@@ -75,12 +80,23 @@ def test_summary_only_files_from_one_job_still_need_more_runs() -> None:
     assert report.comparisons[0].verdict is Verdict.INSUFFICIENT_DATA
 
 
-def test_error_rates_are_not_judged_by_run_medians() -> None:
-    """1 % of errors in one run and 1.3 % in the next is ordinary: a log-scale run test would call it +30 %."""
+def test_a_short_history_is_said_and_uses_the_run_noise_prior() -> None:
+    rng = np.random.default_rng(9)
+    runs = tuple((sampled("t", rng.lognormal(0, 0.01, 20)),) for _ in range(2))
+    report = evaluate(side(*runs), side(runs[0]), Settings(between_runs=True))
+    assert any("short history (2 baseline run(s))" in note and "5%" in note for note in report.notes)
 
-    def side(rate: float) -> Side:
-        series = summarised("POST /orders", "error_rate", "ratio", count=2000, errors=int(rate * 2000), mean=rate)
-        return Side((RunRef("r"),), ((series,),))
 
-    comparison = evaluate(side(0.010), side(0.013), Settings(between_runs=True)).comparisons[0]
-    assert comparison.verdict is Verdict.UNCHANGED and comparison.test == "counts"  # counted, not run medians
+@pytest.mark.parametrize(("baseline_runs", "slower", "fails"), [(1, 1.4, True), (1, 1.12, False), (4, 1.2, True)])
+def test_short_histories_catch_large_regressions_and_not_a_runner_shift(
+    baseline_runs: int, slower: float, fails: bool
+) -> None:
+    """One or a few main runs with quiet samples: the pooled samples alone would fail any shift of a few percent;
+    with the run_noise prior only a large change fails (+40 % from one run, +20 % from four)."""
+    rng = np.random.default_rng(baseline_runs)
+    offsets = [1.0, 1.02, 0.98, 1.01][:baseline_runs]
+    runs = tuple((sampled("t", rng.lognormal(math.log(o), 0.005, 20)),) for o in offsets)
+    head = (sampled("t", rng.lognormal(math.log(slower), 0.005, 20)),)
+    assert evaluate(side(*runs), side(head), Settings()).comparisons[0].verdict is Verdict.REGRESSION  # samples
+    verdict = evaluate(side(*runs), side(head), Settings(between_runs=True)).comparisons[0].verdict
+    assert (verdict is Verdict.REGRESSION) == fails

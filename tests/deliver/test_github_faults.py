@@ -12,7 +12,7 @@ from perfgate.deliver.github import GitHubPublisher, GitHubTarget
 from perfgate.errors import DeliveryError
 from perfgate.render.markdown import MARKER
 
-from .fake_github import READ_ONLY, SECONDARY_RATE_LIMIT, FakeGitHub, Fault
+from ..fake_github import READ_ONLY, SECONDARY_RATE_LIMIT, FakeGitHub, Fault
 
 HEAD = "1" * 40
 TOKEN = "ghs_s3cret"

@@ -23,7 +23,7 @@ from perfgate import app, site_address
 from perfgate.history import site
 from perfgate.store import Store
 from tests.conftest import Invoke, check_golden
-from tests.test_digest import CONFIG, END, IN_PERIOD, RUNS, SHAPES, _decisions
+from tests.history.test_digest import CONFIG, END, IN_PERIOD, RUNS, SHAPES, _decisions
 from tests.weekly import history, store_history
 
 UNTIL = END.strftime("%Y-%m-%dT%H:%M")
@@ -310,7 +310,7 @@ def test_the_documented_screenshots_show_this_site(run_cli: Invoke, stored_sqlit
     """docs/site-index.png, docs/site-series.png and docs/digest.png come from here (PERFGATE_SCREENSHOTS=1
     rewrites them)."""
     out = _build(run_cli, stored_sqlite)
-    docs = Path(__file__).parent.parent / "docs"
+    docs = Path(__file__).parents[2] / "docs"
     index = open_page((out / "index.html").as_uri())
     series = open_page((out / site_address.series_path("default", "test_tokenize", "time")).as_uri())
     series.wait_for_function("window.perfgateChart !== undefined")

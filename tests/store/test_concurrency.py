@@ -10,7 +10,7 @@ from pathlib import Path
 from perfgate import app
 from perfgate.store import Store
 
-from .conftest import EXAMPLES
+from ..conftest import EXAMPLES
 
 WORKERS = 4
 OWN_FILES = 4

@@ -8,7 +8,7 @@ from pathlib import Path
 from perfgate.render.history_text import sparkline
 from perfgate.store import Store
 
-from .conftest import EXAMPLES, Invoke
+from ..conftest import EXAMPLES, Invoke
 
 BASE = str(EXAMPLES / "pytest-benchmark" / "base.json")
 HEAD = str(EXAMPLES / "pytest-benchmark" / "head.json")

@@ -1,4 +1,4 @@
-"""Change points, drift and noise on per-run medians: known steps are found where they are, noise is quiet."""
+"""Change points, creep and noise on per-run medians: known steps are found where they are, noise is quiet."""
 
 from __future__ import annotations
 
@@ -6,9 +6,7 @@ import math
 
 import numpy as np
 import pytest
-from scipy import stats as scipy_stats
 
-from perfgate import stats
 from perfgate.history import change_points as trend
 
 SEEDS = range(200)
@@ -110,34 +108,3 @@ def test_noise_between_runs_ignores_a_step() -> None:
     assert loud.between_runs == pytest.approx(quiet.between_runs, rel=0.05)
     assert quiet.within_run == pytest.approx(0.1)
     assert trend.noise(medians[:3], spreads[:3]) is None
-
-
-def test_level_change_p_is_students_t_test() -> None:
-    rng = np.random.default_rng(2)
-    a, b = rng.normal(0, 1, 12), rng.normal(0.8, 1, 9)
-    assert stats.level_change_p(a, b) == pytest.approx(scipy_stats.ttest_ind(a, b).pvalue, rel=1e-9)
-    assert stats.level_change_p(np.ones(4), np.ones(4)) == 1.0
-    assert stats.level_change_p(np.ones(4), np.full(4, 2.0)) == 0.0
-
-
-def test_monotonic_trend_matches_theil_sen_and_kendall() -> None:
-    rng = np.random.default_rng(4)
-    values = np.arange(20) * 0.1 + rng.normal(0, 0.3, 20)
-    found = stats.monotonic_trend(values)
-    assert found.slope == pytest.approx(scipy_stats.theilslopes(values).slope)
-    assert found.p_value == pytest.approx(scipy_stats.kendalltau(np.arange(20), values).pvalue)
-    assert stats.monotonic_trend(np.ones(10)) == stats.Trend(0.0, 1.0)
-
-
-def test_samples_to_detect_follows_the_normal_power_formula() -> None:
-    # n = 2 (z_0.95 + z_0.8)^2 (s/d)^2 / (3/pi): s = d gives 2 * 6.18 / 0.955 = 12.95, so 13.
-    assert stats.samples_to_detect(0.05, 0.05) == 13
-    assert stats.samples_to_detect(0.10, 0.05) == 52
-    assert stats.samples_to_detect(0.001, 0.05) == 2
-
-
-def test_runs_to_detect_grows_with_noise_and_has_a_limit() -> None:
-    small, large = stats.runs_to_detect(0.01, 0.05), stats.runs_to_detect(0.018, 0.05)
-    assert small is not None and large is not None and small < large
-    # The candidate is one run: its own τ cannot be averaged away, so τ near Δ/2.5 needs ever more runs.
-    assert stats.runs_to_detect(0.03, 0.05) is None

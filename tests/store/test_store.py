@@ -15,7 +15,7 @@ from perfgate.store import Store
 from perfgate.store.migration import head_revision
 from perfgate.store.schema import SeriesRow
 
-from .conftest import DATA
+from ..conftest import DATA
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 

@@ -18,8 +18,8 @@ from perfgate.model import Direction, RunRef, SampleKind, Series, Summary, as_sa
 from perfgate.render import render
 from perfgate.render.markdown import LIMIT, MARKER, escape
 
-from .builders import sampled
-from .conftest import EXAMPLES, check_golden
+from ..builders import sampled
+from ..conftest import EXAMPLES, check_golden
 
 
 @pytest.fixture

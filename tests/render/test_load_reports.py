@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import DATA, Invoke, check_golden
+from ..conftest import DATA, Invoke, check_golden
 
 FIXTURES = [
     ("k6/k6_points.ndjson.gz", "k6/k6_points.ndjson.gz"),  # k6 --out json: requests, errors, checks

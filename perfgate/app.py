@@ -828,8 +828,8 @@ def compare_paired(
             f"--paired pairs the k-th base file with the k-th head file, but there are {len(base_files)} base "
             f"files ({', '.join(base_files)}) and {len(head_files)} head files ({', '.join(head_files)})"
         )
-    base_results = read_all(base_files, format_name, stdin, digest=False)
-    head_results = read_all(head_files, format_name, stdin, digest=False)
+    base_results = read_all(base_files, format_name, stdin, sha256=False)
+    head_results = read_all(head_files, format_name, stdin, sha256=False)
     report = evaluate_paired(_file_side(base_results), _file_side(head_results), settings, policy or Policy())
     _require_common_series(report, "the baseline files")
     env = baseline.environment_warnings([r.environment for r in base_results], [r.environment for r in head_results])

@@ -15,6 +15,7 @@ from perfgate.app.reading import expand, read_all, stdin_once
 from perfgate.app.workspace import Workspace
 from perfgate.errors import NoBaseline, UsageError
 from perfgate.gate.evaluate import evaluate
+from perfgate.gate.paired import evaluate_paired
 from perfgate.gate.policy import Policy
 from perfgate.gate.pooling import Side
 from perfgate.gate.report import Report, Verdict
@@ -42,6 +43,7 @@ class CompareRequest:
     output: Path | None = None  # also write the report here, as output_format
     output_format: str = "text"
     stdin: BinaryIO | None = None  # what a file argument of '-' reads
+    paired: bool = False  # base and head files are interleaved rounds, the k-th of each a pair
 
 
 def compare(request: CompareRequest) -> Report:
@@ -51,8 +53,12 @@ def compare(request: CompareRequest) -> Report:
     cfg = request.overrides.applied_to(request.workspace.config())
     settings, policy = gate_settings(cfg), make_policy(cfg, request.workspace.now.date())
     if request.against:
-        if request.base:
-            raise UsageError("give either --against or --base, not both")
+        if request.base or request.paired:
+            raise UsageError(
+                "give either --against or --base, not both"
+                if request.base
+                else "--paired compares rounds given as --base PATH|GLOB and --head PATH|GLOB, and no others"
+            )
         store = request.workspace.store()
         head = read_all(expand([*request.files, *request.head]), request.format_name, request.stdin, sha256=False)
         report = compare_with_history(
@@ -66,6 +72,10 @@ def compare(request: CompareRequest) -> Report:
             base_commit=request.base_commit,
             repository=request.workspace.workdir,
         )
+    elif request.paired:
+        if request.files or not (request.base and request.head):
+            raise UsageError("--paired compares rounds given as --base PATH|GLOB and --head PATH|GLOB, and no others")
+        report = compare_paired(request.base, request.head, settings, policy, request.format_name, request.stdin)
     else:
         base, head_files = _file_sides(request)
         report = compare_files(base, head_files, settings, policy, request.format_name, request.stdin)
@@ -108,7 +118,7 @@ def compare_files(
         replace(settings, between_runs=between_runs),
         policy or Policy(),
     )
-    _require_common_series(report, "the baseline files")
+    require_common_series(report, "the baseline files")
     env = baseline.environment_warnings([r.environment for r in base_results], [r.environment for r in head_results])
     return replace(report, notes=(*env, *report.notes, *_input_notes(head_results)))
 
@@ -147,13 +157,13 @@ def compare_with_history(
             f"no {branch}-branch run of suite {suite!r} at or before the merge-base: nothing was compared",
             fix=f"Record a {branch}-branch run of an ancestor of this commit (perfgate ingest on pushes to {branch})",
         )
-    _require_common_series(report, f"the {branch}-branch runs")
+    require_common_series(report, f"the {branch}-branch runs")
     env = baseline.environment_warnings([r.environment for r in runs], [r.environment for r in head_results])
     notes = (f"baseline: {choice.reason}", *choice.warnings, *env)
     return replace(report, notes=(*notes, *report.notes, *_input_notes(head_results)))
 
 
-def _require_common_series(report: Report, baseline_is: str) -> None:
+def require_common_series(report: Report, baseline_is: str) -> None:
     """NoBaseline when no series is on both sides and no budget applies: "PASS: 3 new" would be a silent pass."""
     compared = [c for c in report.comparisons if c.verdict not in (Verdict.NEW, Verdict.MISSING) or c.budget]
     if compared or not report.comparisons:
@@ -234,3 +244,28 @@ def _file_side(results: Sequence[ParsedResults]) -> Side:
 def _stored_ref(run: Run) -> RunRef:
     label = f"{run.branch}@{run.commit[:12]} (run {run.id}, {run.recorded_at:%Y-%m-%d %H:%M} UTC)"
     return RunRef(label, run.commit, run.recorded_at, run.id)
+
+
+def compare_paired(
+    base: Sequence[str],
+    head: Sequence[str],
+    settings: Settings,
+    policy: Policy | None = None,
+    format_name: str | None = None,
+    stdin: BinaryIO | None = None,
+) -> Report:
+    """Rounds a user ran in their own interleaved loop: the k-th base file beside the k-th head file (a glob's
+    matches in sorted order), judged as pairs like ``perfgate run``'s."""
+    stdin_once([*base, *head])
+    base_files, head_files = expand(base), expand(head)
+    if len(base_files) != len(head_files):
+        raise UsageError(
+            f"--paired pairs the k-th base file with the k-th head file, but there are {len(base_files)} base "
+            f"files ({', '.join(base_files)}) and {len(head_files)} head files ({', '.join(head_files)})"
+        )
+    base_results = read_all(base_files, format_name, stdin, sha256=False)
+    head_results = read_all(head_files, format_name, stdin, sha256=False)
+    report = evaluate_paired(_file_side(base_results), _file_side(head_results), settings, policy or Policy())
+    require_common_series(report, "the baseline files")
+    env = baseline.environment_warnings([r.environment for r in base_results], [r.environment for r in head_results])
+    return replace(report, notes=(*env, *report.notes, *_input_notes(head_results)))

@@ -7,11 +7,12 @@ SQLAlchemy, PyGithub or SciPy (tests/test_layers.py checks the import graph).
 
 from __future__ import annotations
 
-from perfgate.cli import action, compare, config, db, digest, history, ingest
+from perfgate.cli import action, compare, config, db, digest, history, ingest, run
 from perfgate.cli.group import main
 
 for command in (
     compare.compare_command,
+    run.run_command,
     ingest.ingest_command,
     ingest.formats_command,
     config.config_group,

@@ -40,6 +40,12 @@ from perfgate.render import OUTPUT_FORMATS
     help="Candidate results; repeat or use a quoted glob for several runs (pooled).",
 )
 @click.option(
+    "--paired",
+    is_flag=True,
+    help="With --base and --head: the files are rounds run interleaved in one job, the k-th base file beside the "
+    "k-th head file (a glob's matches in sorted order); each round's head/base ratio is one pair of the test.",
+)
+@click.option(
     "--against", metavar="BRANCH", help="Compare with the latest runs of BRANCH stored in the history database."
 )
 @click.option(
@@ -84,6 +90,7 @@ def compare_command(
     files: tuple[str, ...],
     base: tuple[str, ...],
     head: tuple[str, ...],
+    paired: bool,
     against: str | None,
     base_commit: str | None,
     baseline_runs: int | None,
@@ -105,6 +112,8 @@ def compare_command(
       perfgate compare base.json head.json
       perfgate compare --base 'runs/main-*.json' --head 'runs/pr-*.json'
       perfgate compare head.json --against main
+    Rounds of base and head run interleaved in one job, judged as pairs:
+      perfgate compare --paired --base 'rounds/base-*.json' --head 'rounds/head-*.json'
     A file given as - is read from standard input: cargo bench ... | perfgate compare base.txt -
 
     Budgets and waivers come from perfgate.toml. Exits 1 when a series is shown to be worse by more than
@@ -127,6 +136,7 @@ def compare_command(
         output=output,
         output_format=output_format,
         stdin=sys.stdin.buffer,
+        paired=paired,
     )
     with progress_on_terminal(quiet):
         report = compare(request)

@@ -6,15 +6,15 @@ back as bytes for ``perfgate.formats`` to read, failures are CommandFailed or Re
     dirty = changes(cwd)                              # before the set-up: the report says so
     with checkout(cwd, base.commit) as trees:         # the base as a temporary worktree, always removed
         set_up(trees, setup, env)                     # once per tree, PERFGATE_SIDE=base|head
-        rounds = run_rounds(trees, Job(command, results), n, env, progress=draw)
+        rounds = run_rounds(trees, Job(command, results), n, env, progress=draw, results=read)
 
 The commands' environment (``env``) is the caller's to pass: nothing here reads the process's own. Durations
 (progress, each round's seconds) come from ``clock``, a monotonic clock unless a test passes another.
 """
 
-from perfgate.harness.git import Base, Changes, changes, resolve_base
+from perfgate.harness.git import Base, Changes, changes, head_commit, resolve_base
 from perfgate.harness.process import MATCH_ALL, Command, as_command, filled
-from perfgate.harness.rounds import WARM_UP, Job, Progress, Round, Step, run_rounds, schedule, set_up
+from perfgate.harness.rounds import WARM_UP, Job, Progress, Results, Round, Step, run_rounds, schedule, set_up
 from perfgate.harness.worktree import SIDES, Side, Terminated, Trees, checkout
 
 __all__ = [
@@ -26,6 +26,7 @@ __all__ = [
     "Command",
     "Job",
     "Progress",
+    "Results",
     "Round",
     "Side",
     "Step",
@@ -35,6 +36,7 @@ __all__ = [
     "changes",
     "checkout",
     "filled",
+    "head_commit",
     "resolve_base",
     "run_rounds",
     "schedule",

@@ -55,6 +55,14 @@ def _shallow(cwd: Path) -> bool:
     return _out(cwd, "rev-parse", "--is-shallow-repository") == "true"
 
 
+def head_commit(cwd: Path) -> str:
+    """The commit the working tree is on (the head's, when it has no uncommitted changes)."""
+    commit = _commit(cwd, "HEAD")
+    if commit is None:
+        raise RepositoryError("the repository has no commit yet", fix="commit the code to compare with first")
+    return commit
+
+
 @dataclass(frozen=True)
 class Base:
     """The commit the head is compared with, and how it was chosen (for the report)."""
@@ -73,9 +81,7 @@ def resolve_base(cwd: Path, ref: str | None, main_branch: str) -> Base:
             fix = UNSHALLOW if _shallow(cwd) else f"check its spelling, or fetch it (`git fetch origin {ref}`)"
             raise RepositoryError(f"the base {ref!r} is not a commit of this repository", fix=fix)
         return Base(commit, f"{ref} (--base)")
-    head = _commit(cwd, "HEAD")
-    if head is None:
-        raise RepositoryError("the repository has no commit yet", fix="commit the code to compare with first")
+    head = head_commit(cwd)
     main = _main_ref(cwd, main_branch)
     found = _out(cwd, "merge-base", "HEAD", main)
     if not found:

@@ -53,8 +53,8 @@ class Round:
 
     @property
     def label(self) -> str:
-        """How errors and reports name it (the source of its series): ``base round 3``."""
-        return f"{self.side} round {self.index}"
+        """How errors and reports name it (the source of its series): ``base round 3``, ``head warm-up``."""
+        return _named(self.side, self.index)
 
 
 @dataclass(frozen=True)
@@ -81,6 +81,7 @@ def _named(side: Side, index: int | None) -> str:
 
 
 Progress = Callable[[Step], None]
+Results = Callable[[Round], None]  # told of each round's results as they come, the warm-up's included
 
 
 def schedule(rounds: int, first: int = 1) -> tuple[tuple[int, Side], ...]:
@@ -124,16 +125,19 @@ def run_rounds(
     first: int = 1,
     warm_up: bool = True,
     progress: Progress | None = None,
+    results: Results | None = None,
     clock: Callable[[], float] = time.monotonic,
 ) -> tuple[Round, ...]:
     """A warm-up per side (unless ``warm_up`` is off), then ``rounds`` rounds per side in the order of ``schedule``,
-    numbered from ``first``; the rounds' results in the order they ran. ``pattern`` fills COMMAND's ``{filter}``."""
+    numbered from ``first``; the rounds' results in the order they ran. ``pattern`` fills COMMAND's ``{filter}``.
+    ``results`` sees every round as it ends, the warm-up too: a reader that raises stops the job at once, not
+    after the last round."""
     if rounds < 1:
         raise ConfigError(f"--rounds must be at least 1, not {rounds}")
     command = process.filled(job.command, pattern)
     steps = [(WARM_UP, side) for side in SIDES] if warm_up else []
     steps += schedule(rounds, first)
-    results: list[Round] = []
+    kept: list[Round] = []
     spent = 0.0
     for done, (index, side) in enumerate(steps):
         if progress is not None:
@@ -141,9 +145,12 @@ def run_rounds(
             progress(Step(done, len(steps), side, index, left))
         data, seconds = _round(trees.of(side), job, command, side, index, env, clock)
         spent += seconds
+        ran = Round(side, index, data, seconds, job.results or "stdout")
+        if results is not None:
+            results(ran)
         if index != WARM_UP:
-            results.append(Round(side, index, data, seconds, job.results or "stdout"))
-    return tuple(results)
+            kept.append(ran)
+    return tuple(kept)
 
 
 def _round(

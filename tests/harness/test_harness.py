@@ -4,11 +4,9 @@
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import subprocess
 import sys
-import textwrap
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,6 +24,7 @@ from perfgate.harness import (
     changes,
     checkout,
     filled,
+    head_commit,
     resolve_base,
     run_rounds,
     schedule,
@@ -33,49 +32,12 @@ from perfgate.harness import (
 )
 from perfgate.model import ParsedResults
 
-Files = dict[str, str]
-
-
-def _env() -> dict[str, str]:
-    """The environment a user's shell would give: none of this test run's own PERFGATE_, GIT_ or PYTEST_ settings."""
-    return {k: v for k, v in os.environ.items() if not k.startswith(("PERFGATE_", "GIT_", "PYTEST_"))}
-
-
-def _git(repo: Path, *args: str) -> str:
-    done = subprocess.run(
-        ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args],
-        cwd=repo,
-        check=True,
-        capture_output=True,
-        text=True,
-        env=_env(),
-    )
-    return done.stdout.strip()
-
-
-def _commit(repo: Path, files: Files, message: str) -> str:
-    for name, text in files.items():
-        (repo / name).parent.mkdir(parents=True, exist_ok=True)
-        (repo / name).write_text(textwrap.dedent(text))
-    _git(repo, "add", "-A")
-    _git(repo, "commit", "-q", "-m", message)
-    return _git(repo, "rev-parse", "HEAD")
-
-
-def _repo(where: Path, base: Files, head: Files) -> tuple[Path, str, str]:
-    """A repository on main with two commits: the base's files, then the head's."""
-    where.mkdir()
-    _git(where, "init", "-q", "-b", "main")
-    return where, _commit(where, base, "base"), _commit(where, head, "head")
-
-
-def _worktrees(repo: Path) -> list[str]:
-    return [line for line in _git(repo, "worktree", "list", "--porcelain").splitlines() if line.startswith("worktree")]
+from .repos import commit, git, make_repo, needs, user_env, worktrees
 
 
 def _state(repo: Path) -> tuple[str, str, str]:
     """What perfgate must leave alone: HEAD, the index's entries, the working tree's status."""
-    return _git(repo, "rev-parse", "HEAD"), _git(repo, "ls-files", "-s"), _git(repo, "status", "--porcelain")
+    return git(repo, "rev-parse", "HEAD"), git(repo, "ls-files", "-s"), git(repo, "status", "--porcelain")
 
 
 def _parsed(rounds: tuple[Round, ...]) -> dict[tuple[str, int], ParsedResults]:
@@ -88,36 +50,36 @@ def _medians(results: ParsedResults) -> dict[str, float]:
 
 @pytest.fixture
 def repo(tmp_path: Path) -> Iterator[Path]:
-    where, _, _ = _repo(tmp_path / "repo", {"work.txt": "base\n"}, {"work.txt": "head\n"})
+    where, _, _ = make_repo(tmp_path / "repo", {"work.txt": "base\n"}, {"work.txt": "head\n"})
     yield where
-    assert _worktrees(where) == [f"worktree {where}"]  # no test leaves a worktree behind
+    assert worktrees(where) == [f"worktree {where}"]  # no test leaves a worktree behind
 
 
 # --- which commit is the base ------------------------------------------------------------------------------------
 
 
 def test_on_main_the_base_is_the_parent_commit(tmp_path: Path) -> None:
-    repo, base, _ = _repo(tmp_path / "r", {"a": "1"}, {"a": "2"})
+    repo, base, _ = make_repo(tmp_path / "r", {"a": "1"}, {"a": "2"})
     found = resolve_base(repo, None, "main")
     assert (found.commit, found.chosen) == (base, "HEAD~1 (HEAD is on main)")
 
 
 def test_on_a_branch_the_base_is_the_merge_base_with_main(tmp_path: Path) -> None:
-    repo, fork, _ = _repo(tmp_path / "r", {"a": "1"}, {"a": "2"})
-    _git(repo, "checkout", "-q", "-b", "feature", fork)
-    _commit(repo, {"a": "feature"}, "feature")
+    repo, fork, _ = make_repo(tmp_path / "r", {"a": "1"}, {"a": "2"})
+    git(repo, "checkout", "-q", "-b", "feature", fork)
+    commit(repo, {"a": "feature"}, "feature")
     found = resolve_base(repo, None, "main")
     assert (found.commit, found.chosen) == (fork, "the merge-base of HEAD and main")
-    assert resolve_base(repo, "main", "main").commit == _git(repo, "rev-parse", "main")  # --base main
+    assert resolve_base(repo, "main", "main").commit == git(repo, "rev-parse", "main")  # --base main
 
 
 def test_without_a_local_main_the_remotes_main_is_used(tmp_path: Path) -> None:
-    origin, fork, _ = _repo(tmp_path / "origin", {"a": "1"}, {"a": "2"})
+    origin, fork, _ = make_repo(tmp_path / "origin", {"a": "1"}, {"a": "2"})
     clone = tmp_path / "clone"
-    _git(tmp_path, "clone", "-q", str(origin), str(clone))
-    _git(clone, "checkout", "-q", "-b", "feature", fork)
-    _git(clone, "branch", "-q", "-D", "main")
-    _commit(clone, {"a": "feature"}, "feature")
+    git(tmp_path, "clone", "-q", str(origin), str(clone))
+    git(clone, "checkout", "-q", "-b", "feature", fork)
+    git(clone, "branch", "-q", "-D", "main")
+    commit(clone, {"a": "feature"}, "feature")
     assert resolve_base(clone, None, "main").chosen == "the merge-base of HEAD and origin/main"
     with pytest.raises(
         RepositoryError,
@@ -128,9 +90,9 @@ def test_without_a_local_main_the_remotes_main_is_used(tmp_path: Path) -> None:
 
 
 def test_a_shallow_clone_says_how_to_fetch_the_history(tmp_path: Path) -> None:
-    origin, base, _ = _repo(tmp_path / "origin", {"a": "1"}, {"a": "2"})
+    origin, base, _ = make_repo(tmp_path / "origin", {"a": "1"}, {"a": "2"})
     clone = tmp_path / "clone"
-    _git(tmp_path, "clone", "-q", "--depth", "1", f"file://{origin}", str(clone))
+    git(tmp_path, "clone", "-q", "--depth", "1", f"file://{origin}", str(clone))
     for ref in (None, base):
         with pytest.raises(RepositoryError, match=r"git fetch --unshallow.*fetch-depth: 0") as error:
             resolve_base(clone, ref, "main")
@@ -163,16 +125,16 @@ def test_uncommitted_changes_are_found_and_a_results_file_is_not_one(repo: Path)
 
 
 def test_the_base_is_checked_out_beside_and_removed_leaving_the_users_tree_alone(repo: Path) -> None:
-    _commit(repo, {"sub/x.txt": "base"}, "a subdirectory")
-    _commit(repo, {"sub/x.txt": "head"}, "its change")
+    commit(repo, {"sub/x.txt": "base"}, "a subdirectory")
+    commit(repo, {"sub/x.txt": "head"}, "its change")
     (repo / "work.txt").write_text("uncommitted\n")
-    _git(repo, "add", "work.txt")  # staged, so the index differs from HEAD
+    git(repo, "add", "work.txt")  # staged, so the index differs from HEAD
     before = _state(repo)
     with checkout(repo / "sub", resolve_base(repo, None, "main").commit) as trees:
         assert trees.head == repo / "sub" and trees.base.name == "sub"
         assert (trees.base / "x.txt").read_text() == "base"
-        assert _git(trees.base, "status", "--porcelain") == ""
-        assert len(_worktrees(repo)) == 2
+        assert git(trees.base, "status", "--porcelain") == ""
+        assert len(worktrees(repo)) == 2
         folder = trees.base.parent.parent
     assert not folder.exists()
     assert _state(repo) == before
@@ -182,7 +144,7 @@ def test_the_worktree_is_removed_when_the_rounds_fail(repo: Path) -> None:
     with pytest.raises(CommandFailed), checkout(repo, resolve_base(repo, None, "main").commit) as trees:
         folder = trees.base.parent
         (trees.base / "build-output").write_text("left by a build")
-        run_rounds(trees, Job("exit 1"), 1, _env())
+        run_rounds(trees, Job("exit 1"), 1, user_env())
     assert not folder.exists()
 
 
@@ -210,7 +172,7 @@ def test_ctrl_c_or_sigterm_kill_the_round_and_remove_the_worktree(
     repo: Path, tmp_path: Path, number: signal.Signals, status: int
 ) -> None:
     marker = tmp_path / "pid"
-    child = subprocess.Popen([sys.executable, "-c", _INTERRUPTED, str(repo), str(marker)], env=_env())
+    child = subprocess.Popen([sys.executable, "-c", _INTERRUPTED, str(repo), str(marker)], env=user_env())
     try:
         deadline = time.monotonic() + 30
         while not marker.exists() and child.poll() is None and time.monotonic() < deadline:
@@ -224,7 +186,7 @@ def test_ctrl_c_or_sigterm_kill_the_round_and_remove_the_worktree(
         child.kill()
         child.wait()
     assert not tree.exists() and not tree.parent.exists()
-    assert _worktrees(repo) == [f"worktree {repo}"]
+    assert worktrees(repo) == [f"worktree {repo}"]
     with pytest.raises(ProcessLookupError):  # the round's own process was killed too, not left running
         os.kill(int(marker.read_text()), 0)
 
@@ -253,7 +215,7 @@ def test_rounds_run_in_the_schedules_order_with_side_and_round_in_the_environmen
     ticks = iter(range(1000))
     command = f'echo "$PERFGATE_SIDE $PERFGATE_ROUND $(cat work.txt)" >> {log}; echo "$PERFGATE_ROUND"'
     with checkout(repo, resolve_base(repo, None, "main").commit) as trees:
-        rounds = run_rounds(trees, Job(command), 4, _env(), progress=steps.append, clock=lambda: float(next(ticks)))
+        rounds = run_rounds(trees, Job(command), 4, user_env(), progress=steps.append, clock=lambda: float(next(ticks)))
     ran = log.read_text().splitlines()
     expected = [(0, "base"), (0, "head"), *schedule(4)]
     assert ran == [f"{side} {index} {side}" for index, side in expected]  # each side ran its own commit's files
@@ -268,9 +230,34 @@ def test_rounds_run_in_the_schedules_order_with_side_and_round_in_the_environmen
     assert [s.seconds_left for s in steps] == [None, *[float(10 - k) for k in range(1, 10)]]
 
 
+def test_each_rounds_results_are_handed_over_as_they_come_the_warm_ups_too(repo: Path) -> None:
+    seen: list[str] = []
+
+    def read(ran: Round) -> None:
+        seen.append(ran.label)
+        if ran.label == "head round 1":
+            raise InputError(ran.label, "unrecognised results")
+
+    with checkout(repo, resolve_base(repo, None, "main").commit) as trees:
+        with pytest.raises(InputError, match=r"^head round 1: unrecognised"):
+            run_rounds(trees, Job("echo $PERFGATE_ROUND"), 4, user_env(), results=read)
+        kept = run_rounds(trees, Job("echo $PERFGATE_ROUND"), 1, user_env(), results=lambda ran: None)
+    assert seen == ["base warm-up", "head warm-up", "base round 1", "head round 1"]  # stopped there, not at the end
+    assert [r.label for r in kept] == ["base round 1", "head round 1"]
+
+
+def test_the_heads_commit_is_heads(repo: Path) -> None:
+    assert head_commit(repo) == git(repo, "rev-parse", "HEAD")
+    empty = repo.parent / "empty"
+    empty.mkdir()
+    git(empty, "init", "-q")
+    with pytest.raises(RepositoryError, match="the repository has no commit yet"):
+        head_commit(empty)
+
+
 def test_confirmation_rounds_follow_on_without_a_warm_up(repo: Path) -> None:
     with checkout(repo, resolve_base(repo, None, "main").commit) as trees:
-        more = run_rounds(trees, Job('echo "$PERFGATE_ROUND"'), 2, _env(), first=5, warm_up=False)
+        more = run_rounds(trees, Job('echo "$PERFGATE_ROUND"'), 2, user_env(), first=5, warm_up=False)
     assert [(r.index, r.side) for r in more] == list(schedule(6)[8:])
     assert [r.data for r in more] == [b"5\n", b"5\n", b"6\n", b"6\n"]
 
@@ -283,16 +270,16 @@ def test_a_stale_results_file_is_removed_before_each_round(repo: Path) -> None:
     writes = 'echo "$PERFGATE_SIDE $PERFGATE_ROUND" > out.txt'
     with checkout(repo, resolve_base(repo, None, "main").commit) as trees:
         (trees.base / "out.txt").write_text("stale\n")
-        rounds = run_rounds(trees, Job(writes, results="out.txt"), 2, _env())
+        rounds = run_rounds(trees, Job(writes, results="out.txt"), 2, user_env())
         assert {r.data for r in rounds} == {b"base 1\n", b"head 1\n", b"base 2\n", b"head 2\n"}
         skips_round_2 = f'test "$PERFGATE_ROUND" = 2 || {writes}'
         with pytest.raises(CommandFailed, match=r"did not write its results file out.txt") as error:
-            run_rounds(trees, Job(skips_round_2, results="out.txt"), 2, _env())
+            run_rounds(trees, Job(skips_round_2, results="out.txt"), 2, user_env())
     assert (error.value.side, error.value.round) == ("head", 2)  # round 2 runs head first
     (repo / "out.txt").unlink(missing_ok=True)  # the failed round removed it
     (repo / "out.txt").mkdir()
     with checkout(repo, resolve_base(repo, None, "main").commit) as trees, pytest.raises(CommandFailed) as error:
-        run_rounds(trees, Job(writes, results="out.txt"), 1, _env(), warm_up=False)
+        run_rounds(trees, Job(writes, results="out.txt"), 1, user_env(), warm_up=False)
     assert str(error.value).startswith("head round 1: `echo")  # the base's out.txt is a file, the head's not
     assert "its results path out.txt is a directory" in str(error.value)
 
@@ -309,7 +296,7 @@ def test_a_results_path_outside_the_tree_is_refused() -> None:
 def test_a_failing_set_up_names_its_side_and_what_it_printed(repo: Path) -> None:
     setup = 'echo "building $PERFGATE_SIDE"; test "$PERFGATE_SIDE" = base || { echo "fatal: head broke" >&2; exit 2; }'
     with checkout(repo, resolve_base(repo, None, "main").commit) as trees, pytest.raises(CommandFailed) as error:
-        set_up(trees, setup, _env())
+        set_up(trees, setup, user_env())
     failed = error.value
     assert (failed.side, failed.round, failed.exit_code) == ("head", None, 3)
     assert str(failed).startswith(f"set-up of head: `{setup}` exited with status 2; it printed at the end:\n")
@@ -320,7 +307,7 @@ def test_a_failing_round_names_side_round_command_and_the_tail_of_its_stderr(rep
     fails = 'if [ "$PERFGATE_SIDE $PERFGATE_ROUND" = "head 2" ]; then seq 1 30 >&2; exit 1; fi; echo ok'
     command = ("sh", "-c", fails)
     with checkout(repo, resolve_base(repo, None, "main").commit) as trees, pytest.raises(CommandFailed) as error:
-        run_rounds(trees, Job(command), 3, _env())
+        run_rounds(trees, Job(command), 3, user_env())
     failed = error.value
     assert (failed.side, failed.round, failed.step) == ("head", 2, "head round 2")
     assert str(failed).startswith(f"head round 2: `sh -c '{fails}'` exited with status 1; it printed at the end:\n")
@@ -330,16 +317,16 @@ def test_a_failing_round_names_side_round_command_and_the_tail_of_its_stderr(rep
 def test_a_round_that_fails_on_stdout_alone_is_quoted_from_stdout(repo: Path) -> None:
     go_like = "echo '--- FAIL: BenchmarkParse'; echo 'FAIL'; exit 1"  # `go test` reports failures on stdout
     with checkout(repo, resolve_base(repo, None, "main").commit) as trees, pytest.raises(CommandFailed) as error:
-        run_rounds(trees, Job(go_like), 1, _env())
+        run_rounds(trees, Job(go_like), 1, user_env())
     assert error.value.tail == "    --- FAIL: BenchmarkParse\n    FAIL"
 
 
 def test_a_round_killed_by_a_signal_or_not_found_says_so(repo: Path) -> None:
     with checkout(repo, resolve_base(repo, None, "main").commit) as trees:
         with pytest.raises(CommandFailed, match=r"base warm-up: `kill -9 \$\$` was killed by SIGKILL"):
-            run_rounds(trees, Job("kill -9 $$"), 1, _env())
+            run_rounds(trees, Job("kill -9 $$"), 1, user_env())
         with pytest.raises(CommandFailed, match=r"base warm-up: `no-such-tool --bench` could not start: No such file"):
-            run_rounds(trees, Job(("no-such-tool", "--bench")), 1, _env())
+            run_rounds(trees, Job(("no-such-tool", "--bench")), 1, user_env())
 
 
 # --- the {filter} placeholder ------------------------------------------------------------------------------------
@@ -359,18 +346,12 @@ def test_the_filter_placeholder_is_filled_or_given_its_default() -> None:
 # --- real tools ----------------------------------------------------------------------------------------------------
 
 
-def _needs(*tools: str) -> None:
-    missing = [tool for tool in tools if shutil.which(tool) is None]
-    if missing:
-        pytest.fail(f"{', '.join(missing)} not installed (the CI script installs them)")
-
-
 def test_a_hyperfine_round_with_its_json_results_file(tmp_path: Path) -> None:
-    _needs("hyperfine")
-    repo, _, _ = _repo(tmp_path / "r", {"work.sh": "sleep 0.01\n"}, {"work.sh": "sleep 0.06\n"})
+    needs("hyperfine")
+    repo, _, _ = make_repo(tmp_path / "r", {"work.sh": "sleep 0.01\n"}, {"work.sh": "sleep 0.06\n"})
     command = ("hyperfine", "-N", "--style", "none", "--runs", "3", "--export-json", "h.json", "sh work.sh")
     with checkout(repo, resolve_base(repo, None, "main").commit) as trees:
-        parsed = _parsed(run_rounds(trees, Job(command, results="h.json"), 2, _env()))
+        parsed = _parsed(run_rounds(trees, Job(command, results="h.json"), 2, user_env()))
     assert {p.format for p in parsed.values()} == {"hyperfine"}
     for index in (1, 2):
         base, head = _medians(parsed["base", index]), _medians(parsed["head", index])
@@ -393,14 +374,14 @@ func BenchmarkOther(b *testing.B) { for i := 0; i < b.N; i++ { sink += work(10) 
 
 
 def test_a_go_test_bench_round_filtered_on_its_standard_output(tmp_path: Path) -> None:
-    _needs("go")
+    needs("go")
     mod = "module example.com/work\n\ngo 1.19\n"
     base = {"go.mod": mod, "work_test.go": _GO.replace("SIZE", "1000")}
-    repo, _, _ = _repo(tmp_path / "r", base, {"work_test.go": _GO.replace("SIZE", "20000")})
+    repo, _, _ = make_repo(tmp_path / "r", base, {"work_test.go": _GO.replace("SIZE", "20000")})
     command = ("go", "test", "-run", "^$", "-bench", "{filter}", "-benchtime", "2000x", "-count", "3")
     with checkout(repo, resolve_base(repo, None, "main").commit) as trees:
-        every = _parsed(run_rounds(trees, Job(command), 1, _env()))
-        only = _parsed(run_rounds(trees, Job(command), 1, _env(), pattern="^BenchmarkWork$"))
+        every = _parsed(run_rounds(trees, Job(command), 1, user_env()))
+        only = _parsed(run_rounds(trees, Job(command), 1, user_env(), pattern="^BenchmarkWork$"))
     assert {p.format for p in every.values()} == {"go-bench"}
     assert sorted(_medians(every["head", 1])) == ["BenchmarkOther", "BenchmarkWork"]
     assert list(_medians(only["base", 1])) == list(_medians(only["head", 1])) == ["BenchmarkWork"]
@@ -421,13 +402,13 @@ def test_fast(benchmark):
 
 def test_a_pytest_benchmark_round_with_results_and_a_keyword_filter(tmp_path: Path) -> None:
     base = {"pytest.ini": "[pytest]\n", "test_bench.py": _PYTEST.replace("SIZE", "200")}
-    repo, _, _ = _repo(tmp_path / "r", base, {"test_bench.py": _PYTEST.replace("SIZE", "20000")})
+    repo, _, _ = make_repo(tmp_path / "r", base, {"test_bench.py": _PYTEST.replace("SIZE", "20000")})
     timing = ("--benchmark-min-rounds=5", "--benchmark-max-time=0.02", "--benchmark-warmup=off")
     command = (sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-k", "{filter:}", *timing)
     job = Job((*command, "--benchmark-json=bench.json"), results="bench.json")
     with checkout(repo, resolve_base(repo, None, "main").commit) as trees:
-        every = _parsed(run_rounds(trees, job, 1, _env()))
-        only = _parsed(run_rounds(trees, job, 1, _env(), pattern="test_slow", warm_up=False))
+        every = _parsed(run_rounds(trees, job, 1, user_env()))
+        only = _parsed(run_rounds(trees, job, 1, user_env(), pattern="test_slow", warm_up=False))
     assert {p.format for p in every.values()} == {"pytest-benchmark"}
     assert sorted(_medians(every["base", 1])) == ["test_fast", "test_slow"]
     assert list(_medians(only["base", 1])) == list(_medians(only["head", 1])) == ["test_slow"]
@@ -446,16 +427,16 @@ BENCHMARK_MAIN();
 
 
 def test_a_google_benchmark_binary_built_by_the_set_up_in_each_tree(tmp_path: Path) -> None:
-    _needs("g++")
+    needs("g++")
     base = {"bench.cc": _GOOGLE.replace("SIZE", "100"), ".gitignore": "bench\n"}
-    repo, _, _ = _repo(tmp_path / "r", base, {"bench.cc": _GOOGLE.replace("SIZE", "5000")})
+    repo, _, _ = make_repo(tmp_path / "r", base, {"bench.cc": _GOOGLE.replace("SIZE", "5000")})
     setup = 'g++ -O2 -o bench bench.cc -lbenchmark -lpthread && echo "$PERFGATE_SIDE" > built-for'
     command = ("./bench", "--benchmark_format=json", "--benchmark_min_time=0.01", "--benchmark_filter={filter}")
     with checkout(repo, resolve_base(repo, None, "main").commit) as trees:
-        set_up(trees, setup, _env())
+        set_up(trees, setup, user_env())
         assert [(trees.of(s) / "built-for").read_text() for s in ("base", "head")] == ["base\n", "head\n"]
-        every = _parsed(run_rounds(trees, Job(command), 2, _env()))
-        only = _parsed(run_rounds(trees, Job(command), 1, _env(), pattern="^BM_Work$", first=3, warm_up=False))
+        every = _parsed(run_rounds(trees, Job(command), 2, user_env()))
+        only = _parsed(run_rounds(trees, Job(command), 1, user_env(), pattern="^BM_Work$", first=3, warm_up=False))
     assert {p.format for p in every.values()} == {"google-benchmark"}
     assert sorted(_medians(every["base", 2])) == ["BM_Other", "BM_Work"]
     assert list(_medians(only["head", 3])) == ["BM_Work"]

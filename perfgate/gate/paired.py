@@ -10,6 +10,8 @@ from __future__ import annotations
 import math
 from dataclasses import replace
 
+import numpy as np
+
 from perfgate import stats
 from perfgate.gate.evaluate import evaluate
 from perfgate.gate.policy import COUNTED_RATES, Policy
@@ -36,7 +38,10 @@ def evaluate_paired(base: Side, head: Side, settings: Settings, policy: Policy =
         if (tested := _paired(b, c, rounds, settings, policy)) is not None:
             paired[key] = tested
     report = evaluate(base, head, settings, policy, paired)
-    note = f"paired: {len(base.runs)} interleaved rounds in one job, each round's head/base ratio a pair"
+    if not paired:
+        note = f"{len(base.runs)} rounds in one job, but no series could be paired: judged as pooled samples"
+    else:
+        note = f"paired: {len(base.runs)} interleaved rounds in one job, each round's head/base ratio a pair"
     return replace(report, notes=(note, *report.notes))
 
 
@@ -48,6 +53,8 @@ def _rounds(base: Side, head: Side, key: tuple[str, str]) -> list[tuple[Series, 
         h = next((s for s in h_run if s.key == key), None)
         if b is None or h is None or not b.values().size or not h.values().size:
             return None
+        if np.any(b.values() <= 0) or np.any(h.values() <= 0):
+            return None  # a ratio to zero (a CPU time of 0.0 s) means nothing: the pooled rule says "from 0"
         pairs.append((b, h))
     return pairs
 

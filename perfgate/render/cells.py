@@ -33,6 +33,8 @@ _TEST_NAMES = {
     "run-medians": "t-test on run medians for {n} series",
     "counts": "score test on counts for {n} series",
     "deterministic": "none for {n} series whose values never vary",
+    "paired-exact": "exact signed-rank of the rounds' ratios for {n} series",
+    "paired-normal": "signed-rank of the rounds' ratios, normal approximation, for {n} series",
 }
 
 
@@ -41,6 +43,16 @@ def methods(report: Report) -> str:
     counts = {m: sum(1 for c in report.comparisons if c.test == m) for m in _TEST_NAMES}
     parts = [_TEST_NAMES[m].format(n=n) for m, n in counts.items() if n]
     return ", ".join(parts) if parts else "none computed"
+
+
+def test_name(report: Report) -> str:
+    """The rank test a report's p-values come from: Mann-Whitney for samples, Wilcoxon's signed-rank for
+    interleaved rounds judged as pairs."""
+    paired = any(c.test is not None and c.test.startswith("paired") for c in report.comparisons)
+    pooled = any(c.test in ("exact", "permutation", "normal") for c in report.comparisons)
+    if paired and pooled:
+        return "Mann-Whitney (Wilcoxon signed-rank for paired rounds) test"
+    return "Wilcoxon signed-rank test" if paired else "Mann-Whitney test"
 
 
 def centre(summary: Summary | None, unit: str) -> str:

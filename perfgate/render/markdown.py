@@ -91,6 +91,7 @@ def render(report: Report) -> str:
             marker=MARKER,
             headline=_headline(report),
             methods=cells.methods(report),
+            test_name=cells.test_name(report),
             geomean=format_change(report.geomean) if report.geomean is not None else None,
             report=report,
             settings=report.settings,

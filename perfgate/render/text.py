@@ -148,7 +148,7 @@ def _method(report: Report) -> str:
     s = report.settings
     return (
         f"Medians shown. Change: Hodges-Lehmann estimate with its {s.confidence:.0%} interval; p: one-sided "
-        f"Mann-Whitney test of a regression beyond {format_percent(s.max_regression)} "
+        f"{cells.test_name(report)} of a regression beyond {format_percent(s.max_regression)} "
         f"({cells.methods(report)}); Benjamini-Hochberg at q = {s.fdr:g}."
     )
 

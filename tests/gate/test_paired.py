@@ -75,3 +75,32 @@ def test_rounds_come_in_pairs() -> None:
     base, head = _rounds(1.0, 1)
     with pytest.raises(ValueError, match="rounds come in pairs"):
         evaluate_paired(base, Side(head.refs[:-1], head.runs[:-1]), SETTINGS)
+
+
+def test_a_paired_report_names_the_signed_rank_test() -> None:
+    from perfgate.render import markdown, text
+
+    report = evaluate_paired(*_rounds(1.05, 3), SETTINGS)
+    shown = text.render(report, paint=text.unpainted)
+    assert "Wilcoxon signed-rank test of a regression" in shown and "Mann-Whitney" not in shown
+    assert "exact signed-rank of the rounds' ratios for 1 series" in shown
+    assert "one-sided Wilcoxon signed-rank test" in markdown.render(report)
+
+
+def test_rounds_with_a_zero_value_are_not_paired() -> None:
+    """hyperfine's user time is often exactly 0.0 s: a ratio to it would be ±700 on the log scale."""
+    base, head = _rounds(1.0, 2)
+    zero = sampled("user_time", [0.0, 0.001, 0.0])
+    base = Side(base.refs, tuple((*run, zero) for run in base.runs))
+    head = Side(head.refs, tuple((*run, zero) for run in head.runs))
+    report = evaluate_paired(base, head, SETTINGS)
+    user = next(c for c in report.comparisons if c.name == "user_time")
+    assert user.test is not None and not user.test.startswith("paired")
+    assert user.verdict is not Verdict.REGRESSION
+
+
+def test_the_note_says_when_nothing_could_be_paired() -> None:
+    base, head = _rounds(1.0, 2)
+    two = Side(base.refs[:2], base.runs[:2]), Side(head.refs[:2], head.runs[:2])  # too few rounds for a pair test
+    report = evaluate_paired(*two, SETTINGS)
+    assert report.notes[0].startswith("2 rounds in one job, but no series could be paired")

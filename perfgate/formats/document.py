@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import io
 import json
@@ -16,6 +17,7 @@ from typing import IO, Any
 
 from perfgate import limits, progress
 from perfgate.errors import InputError
+from perfgate.formats import strict_json
 from perfgate.model import FloatArray, as_samples
 
 _CHUNK = 1024 * 1024  # bytes read at a time by lines()
@@ -111,6 +113,23 @@ class Document:
                 number += len(block)
         if pending:
             yield number, [pending]
+
+    @contextlib.contextmanager
+    def text_lines(self) -> Iterator[Iterator[str]]:
+        """The stream as UTF-8 text (bad bytes replaced), line by line, each with its line ending (the csv module
+        needs them for line breaks within quoted fields); a line longer than the line limit is an error naming it,
+        read no further than the limit."""
+        cap = limits.input_limits.get().line_bytes
+        with self.stream() as binary:
+            text = io.TextIOWrapper(binary, encoding="utf-8", errors="replace", newline="")
+
+            def lines() -> Iterator[str]:
+                for number, line in enumerate(iter(lambda: text.readline(cap + 1), ""), 1):
+                    if len(line) > cap and line[-1] not in "\r\n":
+                        raise self._too_long(cap, number)
+                    yield line
+
+            yield lines()
 
     def blocks(self) -> Iterator[bytes]:
         """The stream about a megabyte at a time, each block whole lines (the last may lack its ``\\n``): for
@@ -253,20 +272,44 @@ class _Watched(io.RawIOBase):
         super().close()
 
 
-def loads_json(data: bytes, path: str) -> Any:
-    """JSON from bytes (a UTF-8 BOM allowed); every failure is an InputError naming the file and place."""
+def loads_json(data: bytes, path: str, *, line: int | None = None) -> Any:
+    """JSON from bytes (a UTF-8 BOM allowed); every failure is an InputError naming the file and place. Valid JSON
+    perfgate cannot read as meant (a key twice in an object, an integer beyond a float) is refused too, naming the
+    key. ``line``: the line of a file of JSON lines that ``data`` is."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InputError(path, f"not UTF-8 text (byte {exc.start})") from None
+        raise InputError(path, f"not UTF-8 text (byte {exc.start})", where=_on(line)) from None
     try:
-        return json.loads(text)
+        return strict_json.loads(text, data)
     except json.JSONDecodeError as exc:
-        raise InputError(path, f"not valid JSON: {exc.msg}", where=f"{exc.lineno}:{exc.colno}") from None
+        at = f"{exc.lineno}:{exc.colno}" if line is None else f"{line}:{exc.colno}"
+        raise InputError(path, f"not valid JSON: {exc.msg}", where=at) from None
+    except strict_json.JSONProblem as exc:
+        if line is None:
+            raise InputError(path, exc.problem, where=exc.where) from None
+        raise InputError(path, f"{exc.where}: {exc.problem}", where=str(line)) from None
     except RecursionError:  # the decoder's own depth check: no results file nests this deep
         raise InputError(
-            path, "JSON nested more than the parser allows (about 1,000 levels); no results file is"
+            path, "JSON nested more than the parser allows (about 1,000 levels); no results file is", where=_on(line)
         ) from None
+
+
+def json_line(path: str, raw: bytes, line: int) -> Any:
+    """One line of a log that mixes JSON events with text (cargo bench): its JSON value, or None when the line is
+    not JSON; valid JSON perfgate refuses (a key twice, an integer beyond a float) is an error naming the line."""
+    try:
+        return strict_json.loads(raw.decode("utf-8", "replace"), raw)
+    except json.JSONDecodeError:
+        return None
+    except strict_json.JSONProblem as exc:
+        raise InputError(path, f"{exc.where}: {exc.problem}", where=str(line)) from None
+    except RecursionError:
+        return None
+
+
+def _on(line: int | None) -> str | None:
+    return None if line is None else str(line)
 
 
 def timestamp(doc: Document, text: Any, key: str) -> datetime:
@@ -349,8 +392,11 @@ def measurement(doc: Document, obj: dict[str, Any], key: str, path: str) -> floa
     """An optional single measurement ``obj[key]``: finite and non-negative when present."""
     if obj.get(key) is None:
         return None
-    where = f"{path}.{key}" if path else key
-    value = obj[key]
+    return measured(doc, obj[key], f"{path}.{key}" if path else key)
+
+
+def measured(doc: Document, value: Any, where: str) -> float:
+    """One measurement (a time, a size, a rate) at key path ``where``: a finite, non-negative number."""
     if not isinstance(value, int | float) or isinstance(value, bool):
         raise doc.error(where, f"expected a number, got {_json_type(value)}")
     if not math.isfinite(value) or value < 0:

@@ -109,11 +109,10 @@ def _header(doc: Document, first: str) -> tuple[list[str], str, bool]:
 def _csv_rows(doc: Document) -> Iterator[tuple[list[str], Any, int]]:
     """The columns, a csv.reader over the data rows, and how many lines come before them (the reader counts
     lines from where it starts)."""
-    with doc.stream() as binary:
-        text = io.TextIOWrapper(binary, encoding="utf-8", errors="replace", newline="")
-        first = text.readline()
+    with doc.text_lines() as text:  # no line longer than the line limit is read whole
+        first = next(text, "")
         columns, delimiter, is_header = _header(doc, first)
-        lines = iter(text) if is_header else itertools.chain([first], text)
+        lines = text if is_header else itertools.chain([first], text)
         csv.field_size_limit(limits.input_limits.get().line_bytes)
         yield columns, csv.reader(lines, delimiter=delimiter), int(is_header)
 

@@ -212,6 +212,8 @@ class Document:
             return None
         try:
             return self.json()
+        except RefusedJSON:  # JSON, but not readable as meant: the reason is the better message for any format
+            raise
         except InputError:
             return None
 
@@ -272,6 +274,10 @@ class _Watched(io.RawIOBase):
         super().close()
 
 
+class RefusedJSON(InputError):
+    """Valid JSON that no reader can take as meant (a key named twice, an integer beyond a float)."""
+
+
 def loads_json(data: bytes, path: str, *, line: int | None = None) -> Any:
     """JSON from bytes (a UTF-8 BOM allowed); every failure is an InputError naming the file and place. Valid JSON
     perfgate cannot read as meant (a key twice in an object, an integer beyond a float) is refused too, naming the
@@ -287,8 +293,8 @@ def loads_json(data: bytes, path: str, *, line: int | None = None) -> Any:
         raise InputError(path, f"not valid JSON: {exc.msg}", where=at) from None
     except strict_json.JSONProblem as exc:
         if line is None:
-            raise InputError(path, exc.problem, where=exc.where) from None
-        raise InputError(path, f"{exc.where}: {exc.problem}", where=str(line)) from None
+            raise RefusedJSON(path, exc.problem, where=exc.where) from None
+        raise RefusedJSON(path, f"{exc.where}: {exc.problem}", where=str(line)) from None
     except RecursionError:  # the decoder's own depth check: no results file nests this deep
         raise InputError(
             path, "JSON nested more than the parser allows (about 1,000 levels); no results file is", where=_on(line)

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from perfgate import limits, progress
-from perfgate.errors import InputError
+from perfgate.errors import InputError, os_problem
 from perfgate.formats import strict_json
 from perfgate.model import FloatArray, as_samples
 
@@ -64,8 +64,10 @@ class Document:
             return cls(str(path), raw[:HEAD_BYTES], gzipped=gzipped, size=info.st_size, bom=bom)
         except FileNotFoundError:
             raise InputError(str(path), "no such file") from None
-        except (OSError, EOFError, zlib.error) as exc:
-            raise InputError(str(path), f"cannot be read: {getattr(exc, 'strerror', None) or exc}") from None
+        except OSError as exc:
+            raise InputError(str(path), f"cannot be read: {os_problem(p, exc)}") from None
+        except (EOFError, zlib.error) as exc:
+            raise InputError(str(path), f"cannot be read: {exc}") from None
 
     @property
     def data(self) -> bytes:

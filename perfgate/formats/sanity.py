@@ -15,7 +15,7 @@ import numpy as np
 
 from perfgate import limits, units
 from perfgate.errors import InputError
-from perfgate.model import ParsedResults, Series
+from perfgate.model import Environment, ParsedResults, Series
 
 # Times, sizes, rates and ratios cannot be below zero; a tool's own unit (a score, a delta) may be.
 _NON_NEGATIVE = frozenset({units.SECONDS, units.BYTES, units.PER_SECOND, units.BYTES_PER_SECOND, units.RATIO})
@@ -31,6 +31,7 @@ def checked(results: ParsedResults) -> ParsedResults:
         raise InputError(
             path, f"the commit id {results.commit[:80]!r} is not one (at most {limits.MAX_COMMIT} characters)"
         )
+    results = dataclasses.replace(results, environment=_environment(results.environment))
     when = results.recorded_at
     if when is not None:
         when = when.replace(tzinfo=UTC) if when.tzinfo is None else when
@@ -38,6 +39,14 @@ def checked(results: ParsedResults) -> ParsedResults:
             raise InputError(path, f"the run's date {when.isoformat()} is out of range")
         results = dataclasses.replace(results, recorded_at=when)
     return results
+
+
+def _environment(env: Environment) -> Environment:
+    """Where the run was measured is informative: a field that is not storable text (a tool that wrote a list,
+    pytest-benchmark's ``brand_raw`` of some cpuinfo versions) is dropped, not refused."""
+    return Environment(
+        **{k: v if isinstance(v, str) and v.strip() and not limits.text_ok(v) else None for k, v in vars(env).items()}
+    )
 
 
 def _series(path: str, series: Series) -> None:

@@ -9,7 +9,7 @@ import json
 import math
 import stat
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -117,21 +117,14 @@ class Document:
             yield number, [pending]
 
     @contextlib.contextmanager
-    def text_lines(self) -> Iterator[Iterator[str]]:
-        """The stream as UTF-8 text (bad bytes replaced), line by line, each with its line ending (the csv module
-        needs them for line breaks within quoted fields); a line longer than the line limit is an error naming it,
-        read no further than the limit."""
+    def text_lines(self) -> Iterator[IO[str]]:
+        """The stream as UTF-8 text (bad bytes replaced), to read line by line with each line's ending (what the
+        csv module needs for line breaks within quoted fields). A line longer than the line limit is an error
+        naming it, raised as soon as the limit is passed: the text is never asked to hold such a line."""
         cap = limits.input_limits.get().line_bytes
         with self.stream() as binary:
-            text = io.TextIOWrapper(binary, encoding="utf-8", errors="replace", newline="")
-
-            def lines() -> Iterator[str]:
-                for number, line in enumerate(iter(lambda: text.readline(cap + 1), ""), 1):
-                    if len(line) > cap and line[-1] not in "\r\n":
-                        raise self._too_long(cap, number)
-                    yield line
-
-            yield lines()
+            guarded = io.BufferedReader(_LineGuard(binary, cap, self._too_long), buffer_size=256 * 1024)
+            yield io.TextIOWrapper(guarded, encoding="utf-8", errors="replace", newline="")
 
     def blocks(self) -> Iterator[bytes]:
         """The stream about a megabyte at a time, each block whole lines (the last may lack its ``\\n``): for
@@ -251,6 +244,33 @@ class _Capped(io.RawIOBase):
         for stream in self._streams:
             stream.close()
         super().close()
+
+
+class _LineGuard(io.RawIOBase):
+    """A stream that stops when more than ``cap`` bytes go by without a newline: the check costs a search per
+    chunk, not a statement per line, so a reader may iterate lines at C speed over it."""
+
+    def __init__(self, inner: IO[bytes], cap: int, too_long: Callable[[int, int], InputError]) -> None:
+        self._inner, self._cap, self._too_long = inner, cap, too_long
+        self._run = 0  # bytes since the last newline
+        self._lines = 0  # newlines so far
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        view = memoryview(buffer)[: self._cap]  # a chunk no longer than the limit: a line too long spans two
+        count = int(self._inner.readinto(view))  # type: ignore[attr-defined]
+        chunk = view[:count].tobytes()
+        first = chunk.find(b"\n")
+        if (first if first >= 0 else count) + self._run > self._cap:
+            raise self._too_long(self._cap, self._lines + 1)
+        if first >= 0:
+            self._lines += chunk.count(b"\n")
+            self._run = count - chunk.rfind(b"\n") - 1
+        else:
+            self._run += count
+        return count
 
 
 class _Watched(io.RawIOBase):

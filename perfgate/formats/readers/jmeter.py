@@ -110,9 +110,9 @@ def _csv_rows(doc: Document) -> Iterator[tuple[list[str], Any, int]]:
     """The columns, a csv.reader over the data rows, and how many lines come before them (the reader counts
     lines from where it starts)."""
     with doc.text_lines() as text:  # no line longer than the line limit is read whole
-        first = next(text, "")
+        first = text.readline()
         columns, delimiter, is_header = _header(doc, first)
-        lines = text if is_header else itertools.chain([first], text)
+        lines = iter(text) if is_header else itertools.chain([first], text)
         csv.field_size_limit(limits.input_limits.get().line_bytes)
         yield columns, csv.reader(lines, delimiter=delimiter), int(is_header)
 

@@ -331,7 +331,7 @@ def json_line(path: str, raw: bytes, line: int) -> Any:
     except json.JSONDecodeError:
         return None
     except strict_json.JSONProblem as exc:
-        raise InputError(path, f"{exc.where}: {exc.problem}", where=str(line)) from None
+        raise RefusedJSON(path, f"{exc.where}: {exc.problem}", where=str(line)) from None
     except RecursionError:
         return None
 

@@ -13,6 +13,7 @@ from perfgate.units import format_value
 SYMBOLS = {
     Verdict.BUDGET_EXCEEDED: "budget-exceeded",
     Verdict.REGRESSION: "regression",
+    Verdict.UNIT_CHANGED: "unit-changed",
     Verdict.AT_RISK: "at-risk",
     Verdict.WAIVED: "waived",
     Verdict.SUSPECTED: "suspected",

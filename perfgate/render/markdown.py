@@ -229,4 +229,6 @@ def _headline(report: Report) -> str:
         parts.append(f"{n} regression{'s' if n != 1 else ''} beyond the allowed change")
     if n := report.count(Verdict.BUDGET_EXCEEDED):
         parts.append(f"{n} budget{'s' if n != 1 else ''} exceeded")
+    if n := report.count(Verdict.UNIT_CHANGED):
+        parts.append(f"{n} series in a unit that cannot be compared with the baseline's")
     return ":x: perfgate: " + " and ".join(parts)

@@ -128,8 +128,9 @@ def finished(look: Look) -> Report:
         notes.append(f"confirmed: {len(given)} series got {more} ({design}): {names}")
     if look.going:
         said = "the last look" if look.last else f"look {look.index + 1} of {len(plan.rounds)}"
+        n = len(look.doubtful)
         notes.append(
-            f"confirm: {len(look.doubtful)} series still in doubt after {look.rounds} rounds ({said}) stay suspected"
+            f"confirm: {n} series still in doubt after {look.rounds} rounds ({said}) stay{'s' if n == 1 else ''} suspected"
         )
     report = look.report
     return replace(report, notes=(*report.notes, *notes))

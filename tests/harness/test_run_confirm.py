@@ -14,6 +14,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -63,7 +64,7 @@ def repo(tmp_path: Path) -> Path:
 
 def _perfgate(
     repo: Path, log: Path, *args: str, bench: str = "-bench={filter}", mode: str = "steady", extra: tuple[str, ...] = ()
-) -> tuple[subprocess.CompletedProcess[str], dict[str, object]]:
+) -> tuple[subprocess.CompletedProcess[str], dict[str, Any]]:
     command = (sys.executable, "bench.py", bench, f"log={log}", f"mode={mode}", *extra)
     done = subprocess.run(
         [*PERFGATE, "run", "--rounds", "4", "--max-regression", "2%", "--output-format", "json", *args, "--", *command],
@@ -88,8 +89,8 @@ def _asked(log: Path) -> dict[int, set[str]]:
     return asked
 
 
-def _series(report: dict[str, object]) -> dict[str, dict[str, object]]:
-    return {s["name"]: s for s in report["series"]}  # type: ignore[attr-defined,index]
+def _series(report: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {s["name"]: s for s in report["series"]}
 
 
 def test_only_the_series_in_doubt_gets_more_rounds_and_fails_when_they_prove_it(repo: Path, tmp_path: Path) -> None:
@@ -106,11 +107,9 @@ def test_only_the_series_in_doubt_gets_more_rounds_and_fails_when_they_prove_it(
     assert (series["BenchmarkSame"]["verdict"], series["BenchmarkFast"]["verdict"]) == ("unchanged", "unchanged")
     assert "4 rounds, paired" in str(series["BenchmarkSame"]["reason"])
     notes = report["notes"]
-    assert "paired: 4 interleaved rounds in one job, each round's head/base ratio a pair" in notes  # type: ignore[operator]
-    assert (
-        "confirmed: 1 series got 4 more rounds (looks at 4/8/12, Pocock spending): BenchmarkNoisy" in notes  # type: ignore[operator]
-    )
-    assert any(str(n).startswith("confirm: a series fails at a look when its q is at most") for n in notes)  # type: ignore[attr-defined]
+    assert "paired: 4 interleaved rounds in one job, each round's head/base ratio a pair" in notes
+    assert "confirmed: 1 series got 4 more rounds (looks at 4/8/12, Pocock spending): BenchmarkNoisy" in notes
+    assert any(str(n).startswith("confirm: a series fails at a look when its q is at most") for n in notes)
 
 
 def test_without_confirm_the_same_rounds_leave_it_suspected(repo: Path, tmp_path: Path) -> None:
@@ -130,8 +129,8 @@ def test_a_series_still_in_doubt_at_max_rounds_stays_suspected(repo: Path, tmp_p
     assert _series(report)["BenchmarkNoisy"]["verdict"] == "suspected"
     assert "8 rounds, paired" in str(_series(report)["BenchmarkNoisy"]["reason"])
     notes = report["notes"]
-    assert "confirmed: 1 series got 4 more rounds (looks at 4/8, Pocock spending): BenchmarkNoisy" in notes  # type: ignore[operator]
-    assert "confirm: 1 series still in doubt after 8 rounds (the last look) stay suspected" in notes  # type: ignore[operator]
+    assert "confirmed: 1 series got 4 more rounds (looks at 4/8, Pocock spending): BenchmarkNoisy" in notes
+    assert "confirm: 1 series still in doubt after 8 rounds (the last look) stays suspected" in notes
 
 
 def test_the_time_budget_stops_before_a_batch_that_would_end_after_it(repo: Path, tmp_path: Path) -> None:
@@ -141,9 +140,9 @@ def test_the_time_budget_stops_before_a_batch_that_would_end_after_it(repo: Path
     assert done.returncode == 0, done.stdout + done.stderr
     assert max(_asked(log)) == 4
     assert _series(report)["BenchmarkNoisy"]["verdict"] == "suspected"
-    notes = [str(n) for n in report["notes"]]  # type: ignore[attr-defined]
+    notes = [str(n) for n in report["notes"]]
     assert any(n.startswith("confirm: --time-budget 4 s stopped it: the next batch would take about ") for n in notes)
-    assert "confirm: 1 series still in doubt after 4 rounds (look 1 of 3) stay suspected" in notes
+    assert "confirm: 1 series still in doubt after 4 rounds (look 1 of 3) stays suspected" in notes
     assert "confirmed: no series was in doubt after 4 rounds" not in " ".join(notes)
 
 
@@ -160,7 +159,7 @@ def test_without_a_placeholder_the_whole_command_reruns_and_only_the_doubtful_re
     assert (
         "confirm: COMMAND has no {filter} placeholder: its extra rounds ran every benchmark, and only the results "
         "of the series in doubt were used"
-    ) in report["notes"]  # type: ignore[operator]
+    ) in report["notes"]
 
 
 def test_confirm_usage_errors_are_exit_2(repo: Path, tmp_path: Path) -> None:
@@ -214,9 +213,9 @@ def test_a_go_expression_from_the_names_selects_those_sub_benchmarks_in_real_go(
 
     (tmp_path / "go.mod").write_text("module example.com/work\n\ngo 1.19\n")
     (tmp_path / "work_test.go").write_text(
-        "package work\n\nimport \"testing\"\n\n"
+        'package work\n\nimport "testing"\n\n'
         "func sizes(b *testing.B) {\n"
-        "\tfor _, n := range []string{\"small\", \"large\"} {\n"
+        '\tfor _, n := range []string{"small", "large"} {\n'
         "\t\tb.Run(n, func(b *testing.B) { for i := 0; i < b.N; i++ {} })\n\t}\n}\n\n"
         "func BenchmarkA(b *testing.B) { sizes(b) }\nfunc BenchmarkB(b *testing.B) { sizes(b) }\n"
         "func BenchmarkC(b *testing.B) { sizes(b) }\n"

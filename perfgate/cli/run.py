@@ -64,10 +64,11 @@ EXIT_INTERRUPTED = 130  # 128 + SIGINT: what a shell reports for a command stopp
     is_flag=True,
     help="Before failing, give the series in doubt (suspected: worse than allowed, not for certain) more rounds, in "
     "batches of --rounds, judged at looks fixed in advance (10/20/30 rounds by default) with group-sequential "
-    "thresholds that spend q across the looks, so that false alarms stay at q. Only those series run again when "
-    "COMMAND has a {filter} placeholder; otherwise the whole command reruns. Cost: nothing when no series is in "
-    "doubt, else up to --max-rounds more rounds. What it buys: a 3-5 % change on a noisy runner is told from the "
-    "noise instead of staying suspected.",
+    "thresholds that spend q across the looks (0.0226, 0.0231, 0.0238 at q = 0.05), so that false alarms stay at q; a series "
+    "stops as fine at any look. Only those series run again when COMMAND has a {filter} placeholder; otherwise the "
+    "whole command reruns. Cost: nothing when no series is in doubt, else a batch per look, up to --max-rounds in "
+    "all. What it buys (simulated shared runner, 2% allowed): +3% caught in 69% of jobs instead of 33%, +5% in 98% "
+    "instead of 72%.",
 )
 @click.option(
     "--max-rounds",

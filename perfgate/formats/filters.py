@@ -50,10 +50,17 @@ def _go(names: Sequence[str]) -> str:
     """``go test -bench`` splits its expression on ``/`` and matches each level of a name with its own part
     (``^(BenchmarkA|BenchmarkB)$/^(small)$``). A name with fewer levels than the expression only runs its
     sub-benchmarks, so the expression has as many levels as the shallowest name."""
-    levels = [name.split("/") for name in names]
-    levels = [[parts[0].rsplit(".", 1)[-1], *parts[1:]] for parts in levels]  # "pkg.BenchmarkX": two packages
+    levels = [_without_package(name).split("/") for name in names]
     depth = min(len(parts) for parts in levels)
     return "/".join(_anchored(list(dict.fromkeys(parts[level] for parts in levels))) for level in range(depth))
+
+
+def _without_package(name: str) -> str:
+    """``example.com/work.BenchmarkX/small`` (the same name in two packages) as ``BenchmarkX/small``: -bench
+    matches the function's name, whatever its package."""
+    if name.startswith("Benchmark") or ".Benchmark" not in name:
+        return name
+    return name[name.index(".Benchmark") + 1 :]
 
 
 def _pytest(names: Sequence[str]) -> str | None:

@@ -233,3 +233,34 @@ def test_a_go_expression_from_the_names_selects_those_sub_benchmarks_in_real_go(
     )
     ran = sorted(line.split()[0].rsplit("-", 1)[0] for line in done.stdout.splitlines() if line.startswith("Benchmark"))
     assert ran == ["BenchmarkA/small", "BenchmarkB/small"]
+
+
+def test_real_go_test_bench_reruns_only_the_benchmark_in_doubt(tmp_path: Path) -> None:
+    """Six rounds of a 20x slower BenchmarkWork: every round worse, p = 1/64, which Benjamini-Hochberg over the two
+    benchmarks makes q = 0.031, beyond the first look's 0.0226: in doubt, so six more rounds of it alone decide."""
+    needs("go")
+    from .test_run_toolchains import _GO
+
+    base = {"go.mod": "module example.com/work\n\ngo 1.19\n", "work_test.go": _GO.replace("SIZE", "1000")}
+    repo, _, _ = make_repo(tmp_path / "r", base, {"work_test.go": _GO.replace("SIZE", "20000")})
+    log = tmp_path / "log"
+    command = (
+        f"echo \"$PERFGATE_ROUND\" {{filter}} >> {log}; go test -run '^$' -bench {{filter}} -benchtime 2000x -count 3"
+    )
+    done = subprocess.run(
+        [*PERFGATE, "run", "--rounds", "6", "--confirm", "--output-format", "json", "--", command],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        env=user_env(),
+        timeout=600,
+        check=False,
+    )
+    assert done.returncode == 1, done.stdout + done.stderr
+    series = _series(json.loads(done.stdout))
+    assert series["BenchmarkWork"]["verdict"] == "regression"
+    assert "12 rounds, paired" in series["BenchmarkWork"]["reason"]
+    asked = [line.split(" ", 1) for line in log.read_text().splitlines()]
+    assert {bench for index, bench in asked if int(index) <= 6} == {".*"}
+    assert {bench for index, bench in asked if int(index) > 6} == {"^(BenchmarkWork)$"}
+    assert worktrees(repo) == [f"worktree {repo}"]

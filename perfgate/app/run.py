@@ -83,11 +83,12 @@ def run_job(
     with harness.checkout(cwd, base.commit) as trees:
         if request.setup:
             harness.set_up(trees, request.setup, env, progress=progress)
+        rounds_started = clock()
         harness.run_rounds(trees, job, request.rounds, env, progress=progress, results=rounds, clock=clock)
         sides = (base.commit, None if dirty else head)
         if request.confirm:
             confirming = _Confirming(request, job, settings, make_policy(cfg, today), started, clock)
-            report = confirming.run(trees, env, rounds, sides, progress)
+            report = confirming.run(trees, env, rounds, sides, progress, rounds_started)
     if not request.confirm:
         base_side, head_side = rounds.side("base", sides[0]), rounds.side("head", sides[1])
         report = evaluate_paired(base_side, head_side, settings, make_policy(cfg, today))
@@ -134,9 +135,11 @@ class _Confirming:
         rounds: _RoundResults,
         commits: tuple[str, str | None],
         progress: harness.Progress | None,
+        rounds_started: float,
     ) -> Report:
+        """The looks after the first rounds (which started at ``rounds_started``, after the set-up)."""
         said: list[str] = []
-        batch_started, batch_rounds = self._started, self._request.rounds + 1  # the warm-up ran too
+        batch_started, batch_rounds = rounds_started, self._request.rounds + 1  # the warm-up ran too
         look = self._judge(rounds, commits, None)
         while look.doubtful and not look.last:
             seconds_per_round = (self._clock() - batch_started) / batch_rounds

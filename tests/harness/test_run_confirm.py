@@ -41,6 +41,8 @@ if index > int(args.get("hang_after", "1000")):
         f.write(str(os.getpid()))
     os.rename(args["pid"] + ".tmp", args["pid"])
     time.sleep(60)
+if index > int(args.get("fail_after", "1000")):
+    sys.exit("bench.py: out of memory")
 time.sleep(float(args.get("sleep", "0")))
 pattern = re.compile(args["bench"])
 shift = (DOUBTFUL if args.get("mode") == "doubtful" else STEADY)[(index - 1) % 12] if index else 0
@@ -54,12 +56,16 @@ print("PASS")
 """
 
 
-@pytest.fixture
-def repo(tmp_path: Path) -> Path:
+def _repo(where: Path) -> Path:
     made, _, _ = make_repo(
-        tmp_path / "r", {"bench.py": _BENCH.replace("{SLOWER}", "0")}, {"bench.py": _BENCH.replace("{SLOWER}", "1")}
+        where, {"bench.py": _BENCH.replace("{SLOWER}", "0")}, {"bench.py": _BENCH.replace("{SLOWER}", "1")}
     )
     return made
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    return _repo(tmp_path / "r")
 
 
 def _perfgate(
@@ -177,7 +183,16 @@ def test_confirm_usage_errors_are_exit_2(repo: Path, tmp_path: Path) -> None:
     assert not log.exists()  # nothing ran
 
 
-def test_ctrl_c_during_confirm_rounds_exits_130_and_removes_the_worktree(repo: Path, tmp_path: Path) -> None:
+def test_a_failing_confirm_round_is_exit_3_naming_it(repo: Path, tmp_path: Path) -> None:
+    log = tmp_path / "log"
+    done, _ = _perfgate(repo, log, "--confirm", extra=("fail_after=4",))
+    assert (done.returncode, done.stdout) == (3, "")
+    assert done.stderr.startswith("perfgate: error: head round 5: `")  # round 5 runs BA: the head first
+    assert done.stderr.endswith("    bench.py: out of memory\n")
+
+
+def test_ctrl_c_during_confirm_rounds_exits_130_and_removes_the_worktree(tmp_path: Path) -> None:
+    repo = _repo(tmp_path / "confirm-ctrl-c")  # a name of its own: the base's worktree is found by it
     log, marker = tmp_path / "log", tmp_path / "pid"
     command = (sys.executable, "bench.py", "-bench={filter}", f"log={log}", "hang_after=4", f"pid={marker}")
     child = subprocess.Popen(

@@ -23,10 +23,13 @@ def evaluate(
     settings: Settings,
     policy: Policy = Policy(),
     paired: Mapping[tuple[str, str], Tested] | None = None,
+    paired_level: float | None = None,
 ) -> Report:
     """Compare every series of the candidate with the baseline, check budgets and waivers, and decide.
 
-    ``paired``: the series whose rounds were judged as pairs (`perfgate.gate.paired`), decided by that test."""
+    ``paired``: the series whose rounds were judged as pairs (`perfgate.gate.paired`), decided by that test;
+    ``paired_level``: the q at or below which one of them is a regression, in place of the fdr (a confirming
+    look's threshold)."""
     notes = Notes()
     baseline, unit_changed = unit_changes.split(baseline, candidate, notes)
     base, cand = pool(baseline), pool(candidate)
@@ -58,8 +61,11 @@ def evaluate(
     q_worse = _family_q([t.p_worse for t in tested], families)
     q_better = _family_q([t.test.p_less for t in tested], families)
     for t, qw, qb in zip(tested, q_worse, q_better, strict=True):
-        decide = shift.decide if t.counted is None else counts.decide
-        first[t.base.series.key] = decide(t, qw, qb, settings)
+        if t.counted is not None:
+            first[t.base.series.key] = counts.decide(t, qw, qb, settings)
+        else:
+            level = paired_level if t.pairs else None
+            first[t.base.series.key] = shift.decide(t, qw, qb, settings, level)
     drifts = within_run.drifts(candidate, settings, policy)
     rated = {name for name, metric in cand if metric in COUNTED_RATES}
     comparisons = tuple(_finish(first[k], cand.get(k), drifts.get(k), policy, notes, rated) for k in keys)

@@ -13,7 +13,7 @@ The commands' environment (``env``) is the caller's to pass: nothing here reads 
 """
 
 from perfgate.harness.git import Base, Changes, changes, head_commit, resolve_base
-from perfgate.harness.process import MATCH_ALL, Command, as_command, filled
+from perfgate.harness.process import MATCH_ALL, Command, as_command, filled, takes_filter
 from perfgate.harness.rounds import WARM_UP, Job, Progress, Results, Round, Step, run_rounds, schedule, set_up
 from perfgate.harness.worktree import SIDES, Side, Terminated, Trees, checkout
 
@@ -41,4 +41,5 @@ __all__ = [
     "run_rounds",
     "schedule",
     "set_up",
+    "takes_filter",
 ]

@@ -42,6 +42,7 @@ def write(site: Site, out: Path, *, name: str, links: digest_render.Links | None
     its index.html."""
     if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
         raise InputError(str(out), "holds other files and no earlier site: give a new or empty directory")
+    links = digest_render.linkable(links)
     env = _environment()
     (out / "series").mkdir(parents=True, exist_ok=True)
     (out / MARKER).write_text("built by perfgate site; a rebuild replaces the files in this directory\n")

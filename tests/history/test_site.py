@@ -11,6 +11,7 @@ import os
 import re
 import shutil
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import timedelta
 from html.parser import HTMLParser
 from pathlib import Path
@@ -359,3 +360,51 @@ def test_the_digest_links_each_finding_to_its_page(run_cli: Invoke, stored_sqlit
     assert written.exit_code == 0, written.output
     html = Path("week.html").read_text(encoding="utf-8")
     assert f'<a href="{tokenize}" style="color:#2563eb;">test_tokenize</a>' in html
+
+
+# --- links that a click could run --------------------------------------------------------------------
+
+SCRIPT_URLS = ("javascript:alert(1)", "JaVaScRiPt:alert(1)", " javascript:alert(1)", "java\tscript:alert(1)", "data:,x")
+
+
+def _protocols(page: Page) -> list[str]:
+    """Every link's scheme as chromium itself parses it."""
+    protocols: list[str] = page.evaluate("[...document.querySelectorAll('a[href]')].map(a => a.protocol)")
+    return protocols
+
+
+@pytest.mark.parametrize("server", ["https://github.com", "javascript:alert(1)//", "JAVASCRIPT:alert(1)//"])
+def test_only_http_links_reach_the_site(run_cli: Invoke, tmp_path: Path, open_page: Any, server: str) -> None:
+    """A stored decision's run_url and --server-url come from outside: the browser finds no link but http(s) and
+    the site's own files."""
+    db = _store(f"sqlite:///{tmp_path / 'history.db'}", tmp_path)
+    store = Store(db)
+    for i, url in enumerate(SCRIPT_URLS):
+        decision = _decisions()[0]
+        store.save_gate_decision(replace(decision, head_commit=f"{i}" * 40, pr_number=60 + i, run_url=url))
+    store.close()
+    out = _build(run_cli, db, "public", "--server-url", server)
+    pages = [out / "index.html", out / site_address.series_path("default", "test_tokenize", "time")]
+    seen: set[str] = set()
+    for path in pages:
+        page = open_page(path.as_uri())
+        page.wait_for_load_state("load")
+        seen.update(_protocols(page))
+        assert "alert(1)" not in page.content()
+    assert seen <= {"https:", "http:", "file:"}
+    assert ("https:" in seen) == server.startswith("https:")  # a good server still links commits
+
+
+def test_only_http_links_reach_the_digest(run_cli: Invoke, tmp_path: Path) -> None:
+    db = _store(f"sqlite:///{tmp_path / 'history.db'}", tmp_path)
+    store = Store(db)
+    store.save_gate_decision(replace(_decisions()[0], head_commit="9" * 40, pr_number=77, run_url=SCRIPT_URLS[1]))
+    store.close()
+    args = ("--db", db, "--until", UNTIL, "--repository", "acme/shop", "--server-url", "JavaScript:alert(1)//")
+    written = run_cli("digest", "-o", "week.html", *args)
+    assert written.exit_code == 0, written.output
+    parser = _Links()
+    parser.feed(Path("week.html").read_text(encoding="utf-8"))
+    assert parser.targets and all(t.endswith(".png") for t in parser.targets)  # the charts; no link
+    text = run_cli("digest", "--dry-run", *args)
+    assert text.exit_code == 0 and "alert(1)" not in text.output and "javascript:" not in text.output.lower()

@@ -18,6 +18,7 @@ from perfgate.cli.options import (
     until_option,
     workspace,
 )
+from perfgate.cli.terminal import say
 from perfgate.units import format_value
 
 
@@ -86,10 +87,10 @@ def digest_command(
         )
     )
     if dry_run and outcome.rendered is not None:
-        click.echo(f"Subject: {outcome.rendered.subject}\n")
-        click.echo(outcome.rendered.text, nl=False)
+        say(f"Subject: {outcome.rendered.subject}\n")
+        say(outcome.rendered.text)
     for line in outcome.lines:
-        click.echo(line, err=True)
+        say(line, err=True)
 
 
 @click.command("site")

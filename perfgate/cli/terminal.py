@@ -42,6 +42,14 @@ def painter(ctx: click.Context) -> Callable[[str, Any], str] | None:
     return paint
 
 
+def say(text: str, *, err: bool = False) -> None:
+    """A message perfgate prints, through the one neutraliser for job logs (render/cells.log_text): names and
+    error messages come from results files, and a line of theirs must never act as a workflow command."""
+    from perfgate.render.cells import log_text
+
+    click.echo(log_text(text), err=err)
+
+
 def show_report(ctx: click.Context, report: Report, *, output_format: str, quiet: bool) -> None:
     """The report on stdout: the text table (coloured on a terminal; only what fails with --quiet), or the
     format asked for."""

@@ -11,8 +11,8 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from perfgate.gate.phrases import format_change, format_percent
 from perfgate.gate.report import FAILING, WARNING, Comparison, Report, Verdict
 from perfgate.render import cells
-from perfgate.render.links import href
 from perfgate.render.history_text import sparkline
+from perfgate.render.links import href
 from perfgate.resources import resource_dir
 
 MARKER = "<!-- perfgate:report -->"

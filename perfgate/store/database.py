@@ -34,7 +34,7 @@ from perfgate.model import (
     Summary,
     as_samples,
 )
-from perfgate.store import migration
+from perfgate.store import migration, timeouts
 from perfgate.store.rows import SUMMARY_COLUMNS, check_run, run_from, run_row, summary_of
 from perfgate.store.schema import DecidedSeriesRow, GateDecisionRow, RunRow, SeriesRow
 
@@ -89,8 +89,13 @@ class Store:
         self._parsed = tuple(str(p) for p in (parsed.host, parsed.database) if p)
         # A SQLite file is created on first write, never by merely looking.
         self._sqlite_file = _sqlite_path(parsed.database) if parsed.get_backend_name() == "sqlite" else None
+        self._limits: timeouts.TimeLimits | None = None
+        connect_args: dict[str, str] = {}
+        if parsed.get_backend_name() == "postgresql":  # no limit on Postgres would mean waiting forever
+            parsed, self._limits = timeouts.split(parsed, self.display_url)
+            connect_args = timeouts.connect_args(self._limits, parsed)
         try:
-            self.engine: Engine = create_engine(self.url)
+            self.engine: Engine = create_engine(parsed, connect_args=connect_args)
         except (ArgumentError, TypeError, ValueError) as exc:  # an unknown or malformed query option
             raise StoreError(f"cannot use the database URL {self.display_url}: {self._scrub(str(exc))}") from None
         except NoSuchModuleError:
@@ -186,6 +191,8 @@ class Store:
         except IntegrityError:
             raise  # save_runs retries a race with a concurrent writer
         except DBAPIError as exc:  # unreachable, refused, not a database, corrupt, a bad connection option
+            if self._limits is not None and (limit := timeouts.which(exc.orig)) is not None:
+                raise StoreError(timeouts.message(limit, self._limits, self.display_url)) from None
             reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
             raise StoreError(f"cannot use the database {self.display_url}: {self._scrub(reason)}") from None
         except CommandError as exc:  # e.g. two rows in alembic_version

@@ -19,12 +19,17 @@ from perfgate.cli.options import (
     workspace,
 )
 from perfgate.cli.terminal import say
+from perfgate.limits import MAX_DAYS
 from perfgate.units import format_value
 
 
 @click.command("digest")
 @click.option(
-    "--days", default=7, show_default=True, type=click.IntRange(1), help="The period: this many days up to --until."
+    "--days",
+    default=7,
+    show_default=True,
+    type=click.IntRange(1, MAX_DAYS),
+    help="The period: this many days up to --until.",
 )
 @until_option("End of the period, UTC (a day means its midnight). [default: now]")
 @suites_option
@@ -99,7 +104,7 @@ def digest_command(
     "--days",
     default=90,
     show_default=True,
-    type=click.IntRange(1),
+    type=click.IntRange(1, MAX_DAYS),
     help="How much of main's history each chart shows, in days up to --until.",
 )
 @until_option("The site's 'now', UTC: the week's findings end here. [default: now]")

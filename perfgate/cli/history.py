@@ -48,7 +48,7 @@ def history_command(
     from perfgate.render.history_text import render_history
 
     points = series_history(HistoryRequest(workspace(config_path, db_url), name, branch, metric, limit, suite))
-    click.echo(render_history(name, branch, points), nl=False)
+    say(render_history(name, branch, points))
 
 
 @click.command("export")

@@ -97,3 +97,19 @@ def test_every_asv_benchmark_failed_lists_names_inert(run_cli: Invoke, tmp_path:
     assert result.exit_code == 3, result.output
     assert "every benchmark failed or was skipped (asv)" in result.output
     assert _acts(result.output) == [], result.output
+
+
+def test_the_text_report_and_history_never_start_a_command(run_cli: Invoke, tmp_path: Path) -> None:
+    """A name without a newline still starts the report's row and the history's heading: those lines are inert."""
+    names = ["::error ::x", "##[add-mask]y", "::stop-commands::tok"]
+    base = _renamed(EXAMPLES / "pytest-benchmark" / "base.json", tmp_path / "base.json", names)
+    head = _renamed(HEAD, tmp_path / "head.json", names)
+    compared = run_cli("compare", base, head)
+    assert compared.exit_code == 1, compared.output
+    assert "| ::error ::x" in compared.output and "regression" in compared.output
+    assert _acts(compared.output) == [], compared.output
+    db = f"sqlite:///{tmp_path / 'history.db'}"
+    assert run_cli("ingest", base, "--branch", "main", "--commit", "1" * 40, "--db", db).exit_code == 0
+    shown = run_cli("history", "::error ::x", "--db", db)
+    assert shown.exit_code == 0, shown.output
+    assert "on main, 1 runs" in shown.output and _acts(shown.output) == [], shown.output

@@ -16,14 +16,14 @@ RESERVED = "@/?#[]"
 _SECRET_QUERY = re.compile(r"(?i)((?:^|[?&;])[^=&;]*(?:password|passwd|pwd|secret|token|key)[^=&;]*=)[^&;]*")
 
 
-def _split(url: str) -> tuple[str, str, str, str] | None:
-    """(scheme and ``://``, user, password as written, everything after the last ``@``) of a URL with a password:
-    the user ends at the first ``:`` and the password runs to the last ``@`` of the whole URL, the widest span any
-    parser could have read as userinfo."""
+def _split(url: str, *, widest: bool = True) -> tuple[str, str, str, str] | None:
+    """(scheme and ``://``, user, password as written, everything after it) of a URL with a password. The user ends
+    at the first ``:``; the password runs to the last ``@`` of the whole URL (``widest``: the widest span any parser
+    could read as userinfo) or to the first (the narrowest)."""
     scheme, sep, rest = url.partition("://")
     if not sep or "@" not in rest:
         return None
-    userinfo, _, after = rest.rpartition("@")
+    userinfo, _, after = rest.rpartition("@") if widest else rest.partition("@")
     user, colon, password = userinfo.partition(":")
     if not colon:
         return None
@@ -44,13 +44,10 @@ def unencoded(url: str) -> str | None:
     """A character written unencoded in the URL's password that makes parsers disagree, or None: ``/``, ``?``,
     ``#``, ``[`` or ``]`` in it, or an ``@`` followed by another ``@`` before any ``/``, ``?`` or ``#`` (so either
     could end the userinfo). Such a URL is refused with a hint to percent-encode it, never guessed at."""
-    _, sep, rest = url.partition("://")
-    if not sep or "@" not in rest:
+    parts = _split(url, widest=False)
+    if parts is None:
         return None
-    userinfo, _, after = rest.partition("@")
-    _, colon, password = userinfo.partition(":")
-    if not colon:
-        return None
+    password, after = parts[2], parts[3]
     if (char := next((c for c in password if c in RESERVED), None)) is not None:
         return char
     if "@" in after and not any(c in after.partition("@")[0] for c in "/?#"):

@@ -34,6 +34,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "progress",
         "resources",
         "site_address",
+        "url_secrets",
         "choices",
         "__init__",
     ),

@@ -20,6 +20,7 @@ from perfgate.cli.options import (
     suite_option,
     workspace,
 )
+from perfgate.cli.terminal import say
 
 
 @click.command("gate")
@@ -86,7 +87,7 @@ def gate_command(
     )
     outcome = gate(request)
     for line in outcome.lines:
-        click.echo(line.rstrip("\n"))
+        say(line.rstrip("\n"))
     sys.exit(outcome.exit_code)
 
 
@@ -108,4 +109,4 @@ def publish_command(report: Path, comment: str, fail_on: str) -> None:
 
     outcome = publish(PublishRequest(dict(os.environ), report, comment, fail_on))
     for line in outcome.lines:
-        click.echo(line)
+        say(line)

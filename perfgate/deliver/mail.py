@@ -19,6 +19,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid, parseaddr
 from urllib.parse import unquote, urlsplit
 
+from perfgate import url_secrets
 from perfgate.errors import DeliveryError, UsageError
 
 DEFAULT_PORTS = {"smtp": 587, "smtps": 465}
@@ -44,12 +45,18 @@ class SmtpUrl:
 
 
 def parse_smtp_url(url: str) -> SmtpUrl:
-    """Read an SMTP URL; errors quote it without its password."""
+    """Read an SMTP URL; errors quote it without its password, and never urllib's reading of it (which would
+    quote a password's tail as the port)."""
+    if (char := url_secrets.unencoded(url)) is not None:
+        raise UsageError(url_secrets.refusal("SMTP URL", url, char))
     try:
         parts = urlsplit(url)
         port = parts.port
-    except ValueError as exc:
-        raise UsageError(f"cannot read the SMTP URL {_redact(url)!r}: {exc}") from None
+    except ValueError:
+        raise UsageError(
+            f"cannot read the SMTP URL {_redact(url)!r}: expected smtp[s]://USER:PASSWORD@HOST[:PORT], with a port "
+            "from 1 to 65535"
+        ) from None
     if parts.scheme not in DEFAULT_PORTS:
         raise UsageError(f"the SMTP URL {_redact(url)!r} must start with smtp:// (STARTTLS) or smtps:// (TLS)")
     if not parts.hostname:
@@ -64,12 +71,7 @@ def parse_smtp_url(url: str) -> SmtpUrl:
 
 
 def _redact(url: str) -> str:
-    scheme, sep, rest = url.partition("://")
-    if "@" not in rest:
-        return url
-    credentials, _, host = rest.rpartition("@")
-    user = credentials.split(":", 1)[0]
-    return f"{scheme}{sep}{user}:***@{host}"
+    return url_secrets.mask(url)
 
 
 def check_address(address: str, what: str) -> str:

@@ -160,11 +160,24 @@ def test_smtp_urls(url: str, expected: mail.SmtpUrl) -> None:
     assert "p" not in expected.display.split("@")[0].split("//")[1].split(":")[1:]
 
 
-@pytest.mark.parametrize("url", ["https://u:hunter2@host", "smtp://u:hunter2@", "smtp://u:hunter2@host:99999"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://u:hunter2@host",
+        "smtp://u:hunter2@",
+        "smtp://u:hunter2@host:99999",
+        # Unencoded reserved characters: urllib would read the password's tail as the port (issue 28).
+        "smtp://u:S3cret#hunter2@127.0.0.1:2525",
+        "smtp://u:S3cret/hunter2@127.0.0.1:2525",
+        "smtps://u:S3cret?hunter2@mail.example.com",
+        "smtp://u:S3cret@hunter2@mail.example.com",
+    ],
+)
 def test_bad_smtp_urls_never_echo_the_password(url: str) -> None:
     with pytest.raises(UsageError) as caught:
         mail.parse_smtp_url(url)
-    assert "hunter2" not in str(caught.value)
+    assert "hunter2" not in str(caught.value) and "S3cret" not in str(caught.value)
+    assert "could not be cast" not in str(caught.value)  # urllib's reading of the URL is never quoted
 
 
 def test_perfgate_digest_sends_through_smtp(run_cli: Invoke, server: Server, monkeypatch: pytest.MonkeyPatch) -> None:

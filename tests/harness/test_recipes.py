@@ -61,6 +61,8 @@ def _recipes() -> dict[str, Recipe]:
 
 
 RECIPES = _recipes()
+# Arguments on the page, and what the test runs instead.
+Change = tuple[tuple[str, ...], tuple[str, ...]]
 
 
 def _changed(argv: Sequence[str], old: Sequence[str], new: Sequence[str]) -> list[str]:
@@ -74,12 +76,12 @@ def _run(
     name: str,
     repo: Path,
     rounds: int,
-    changes: Mapping[tuple[str, ...], tuple[str, ...]] = {},
+    changes: Sequence[Change] = (),
     env: Mapping[str, str] = {},
 ) -> tuple[int, dict[str, tuple[str, float]]]:
     """The recipe run in ``repo``: the exit status, and each timing series' verdict and change."""
     argv = list(RECIPES[name].argv)
-    for old, new in changes.items():
+    for old, new in changes:
         argv = _changed(argv, old, new)
     done = subprocess.run(
         [*PERFGATE, "run", "--rounds", str(rounds), "--output-format", "json", *argv],
@@ -171,8 +173,8 @@ def test_go_test_bench_built_once_per_tree(tmp_path: Path) -> None:
     needs("go")
     base = {"go.mod": "module example.com/work\n\ngo 1.19\n", "work_test.go": _GO.replace("SIZE", "1000")}
     repo = _repo(tmp_path, {**base, ".gitignore": "bench.test\n"}, {"work_test.go": _GO.replace("SIZE", "20000")})
-    quick = {("-test.benchtime", "1s", "-test.count", "5"): ("-test.benchtime", "2000x", "-test.count", "3")}
-    status, series = _run("go", repo, FAILING_ROUNDS, quick)
+    quick: Change = (("-test.benchtime", "1s", "-test.count", "5"), ("-test.benchtime", "2000x", "-test.count", "3"))
+    status, series = _run("go", repo, FAILING_ROUNDS, (quick,))
     assert status == 1
     assert series.keys() == {"BenchmarkWork", "BenchmarkOther"}
     assert series["BenchmarkWork"][0] == "regression"
@@ -182,7 +184,7 @@ def _crate(lib: str, files: Files) -> Files:
     return {**files, "src/lib.rs": lib, ".gitignore": "target/\n"}
 
 
-def test_rust_criterion_in_libtest_format(tmp_path: Path) -> None:
+def test_rust_criterion_in_bencher_format(tmp_path: Path) -> None:
     needs("cargo")
     assert (CARGO_TARGET / "release").is_dir(), (
         f"{CARGO_TARGET} missing: run scripts/test-deps.sh (criterion, built once)"
@@ -193,8 +195,11 @@ def test_rust_criterion_in_libtest_format(tmp_path: Path) -> None:
     assert "(0..n)" in lib
     repo = _repo(tmp_path, _crate(lib, files), _crate(lib.replace("(0..n)", "(0..n * 20)"), {}))
     # Each tree's target/ starts with criterion built once (in each, it takes minutes); then only `work` is built.
-    seeded = {("--setup", "cargo bench --no-run"): ("--setup", f"cp -a {CARGO_TARGET} target && cargo bench --no-run")}
-    status, series = _run("rust-criterion", repo, FAILING_ROUNDS, seeded, {"CARGO_NET_OFFLINE": "true"})
+    seeded: Change = (
+        ("--setup", "cargo bench --no-run"),
+        ("--setup", f"cp -a {CARGO_TARGET} target && cargo bench --no-run"),
+    )
+    status, series = _run("rust-criterion", repo, FAILING_ROUNDS, (seeded,), {"CARGO_NET_OFFLINE": "true"})
     assert status == 1
     assert series.keys() == {"work", "other"}
     assert series["work"][0] == "regression"
@@ -235,7 +240,7 @@ def _node(files: Files) -> Files:
 
 
 # The page's `npm ci` would reach the registry: link the node_modules that scripts/test-deps.sh installed instead.
-_LINKED = {("--setup", "npm ci"): ("--setup", f"ln -s {shlex.quote(str(NODE_MODULES))} node_modules")}
+_LINKED: Change = (("--setup", "npm ci"), ("--setup", f"ln -s {shlex.quote(str(NODE_MODULES))} node_modules"))
 
 _VITEST = """
 import { bench } from 'vitest'
@@ -252,7 +257,7 @@ def test_node_vitest_bench(tmp_path: Path) -> None:
     assert (NODE_MODULES / "vitest").is_dir(), f"{NODE_MODULES} lacks vitest: run scripts/test-deps.sh"
     base = _node({"work.bench.js": _VITEST.replace("SIZE", "100")})
     repo = _repo(tmp_path, base, {"work.bench.js": _VITEST.replace("SIZE", "10000")})
-    status, series = _run("node-vitest", repo, FEWEST_ROUNDS, _LINKED)
+    status, series = _run("node-vitest", repo, FEWEST_ROUNDS, (_LINKED,))
     assert status == 0  # 3 rounds cannot fail the gate
     assert series.keys() == {"work.bench.js > work", "work.bench.js > other"}
     assert series["work.bench.js > work"][1] > 10
@@ -276,7 +281,7 @@ def test_node_benchmarkjs(tmp_path: Path) -> None:
     assert (NODE_MODULES / "benchmark").is_dir(), f"{NODE_MODULES} lacks benchmark: run scripts/test-deps.sh"
     base = _node({"bench.js": _BENCHMARKJS.replace("SIZE", "100")})
     repo = _repo(tmp_path, base, {"bench.js": _BENCHMARKJS.replace("SIZE", "10000")})
-    status, series = _run("node-benchmarkjs", repo, FAILING_ROUNDS, _LINKED)
+    status, series = _run("node-benchmarkjs", repo, FAILING_ROUNDS, (_LINKED,))
     assert status == 1
     assert series.keys() == {"work", "other"}
     assert series["work"][0] == "regression"
@@ -286,8 +291,8 @@ def test_cpp_google_benchmark(tmp_path: Path) -> None:
     needs("g++")
     base = {"bench.cc": _GOOGLE.replace("SIZE", "100"), ".gitignore": "bench\n"}
     repo = _repo(tmp_path, base, {"bench.cc": _GOOGLE.replace("SIZE", "5000")})
-    quick = {("--benchmark_repetitions=5",): ("--benchmark_repetitions=3", "--benchmark_min_time=0.01")}
-    status, series = _run("cpp", repo, FAILING_ROUNDS, quick)
+    quick: Change = (("--benchmark_repetitions=5",), ("--benchmark_repetitions=3", "--benchmark_min_time=0.01"))
+    status, series = _run("cpp", repo, FAILING_ROUNDS, (quick,))
     assert status == 1
     assert series.keys() == {"BM_Work", "BM_Other"}
     assert series["BM_Work"][0] == "regression"

@@ -30,7 +30,8 @@ NODE_MODULES = HERE / "js" / "node_modules"  # scripts/test-deps.sh installs the
 CRITERION = HERE / "rust" / "criterion"  # the crate, and the target directory test-deps.sh builds it in
 CARGO_TARGET = ROOT / ".cargo-target"
 # Enough for the paired test to fail the gate over two benchmarks (its smallest p is 2^-rounds, and Benjamini-Hochberg
-# asks one regression among two for p <= 0.025); the tools that take seconds to start run the fewest rounds allowed.
+# asks one regression among two for p <= 0.025); recipes whose rounds take seconds (a tool that starts slowly, or
+# measures until its timings settle) run the fewest rounds allowed, and show a large change instead.
 FAILING_ROUNDS = 6
 FEWEST_ROUNDS = 3
 
@@ -228,10 +229,11 @@ def test_rust_libtest_bench_on_nightly(tmp_path: Path) -> None:
     manifest = '[package]\nname = "work"\nversion = "0.1.0"\nedition = "2021"\n'
     base = _crate(_LIBTEST.replace("SIZE", "100"), {"Cargo.toml": manifest})
     repo = _repo(tmp_path, base, {"src/lib.rs": _LIBTEST.replace("SIZE", "5000")})
-    status, series = _run("rust-libtest", repo, FAILING_ROUNDS, env={"CARGO_NET_OFFLINE": "true"})
-    assert status == 1
+    # libtest measures each benchmark until its timings settle, seconds on a busy machine: the fewest rounds.
+    status, series = _run("rust-libtest", repo, FEWEST_ROUNDS, env={"CARGO_NET_OFFLINE": "true"})
+    assert status == 0  # 3 rounds cannot fail the gate
     assert series.keys() == {"bench_work", "bench_other"}
-    assert series["bench_work"][0] == "regression"
+    assert series["bench_work"][1] > 10
 
 
 def _node(files: Files) -> Files:

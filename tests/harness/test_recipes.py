@@ -27,7 +27,7 @@ PERFGATE = (sys.executable, "-m", "perfgate")
 HERE = Path(__file__).parent
 WHEELS = (ROOT / ".wheelhouse", ROOT / ".wheelhouse" / "recipes")  # scripts/test-deps.sh fetches them
 NODE_MODULES = HERE / "js" / "node_modules"  # scripts/test-deps.sh installs them
-CRITERION = HERE / "rust" / "criterion"  # the crate, and the target directory test-deps.sh builds it in
+CRITERION = HERE / "rust" / "criterion"  # the crate; scripts/test-deps.sh builds criterion once, in CARGO_TARGET
 CARGO_TARGET = ROOT / ".cargo-target"
 # Enough for the paired test to fail the gate over two benchmarks (its smallest p is 2^-rounds, and Benjamini-Hochberg
 # asks one regression among two for p <= 0.025); recipes whose rounds take seconds (a tool that starts slowly, or

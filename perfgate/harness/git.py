@@ -55,6 +55,24 @@ def _shallow(cwd: Path) -> bool:
     return _out(cwd, "rev-parse", "--is-shallow-repository") == "true"
 
 
+commit_of, is_shallow = _commit, _shallow  # for fetch.py: a ref's full object name, and whether history was cut
+
+
+def exclude(cwd: Path, pattern: str) -> None:
+    """Add ``pattern`` to the repository's own ignore list (``.git/info/exclude``: never committed, unlike
+    .gitignore), once: files a tool keeps in the tree are then no uncommitted change of the head."""
+    found = _out(cwd, "rev-parse", "--path-format=absolute", "--git-path", "info/exclude")
+    if not found:
+        raise RepositoryError(f"{cwd} is not inside a git repository")
+    path = Path(found)
+    existing = path.read_text(encoding="utf-8") if path.is_file() else ""
+    if pattern in existing.splitlines():
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a", encoding="utf-8") as handle:
+        handle.write(("" if not existing or existing.endswith("\n") else "\n") + pattern + "\n")
+
+
 def head_commit(cwd: Path) -> str:
     """The commit the working tree is on (the head's, when it has no uncommitted changes)."""
     commit = _commit(cwd, "HEAD")

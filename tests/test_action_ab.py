@@ -129,9 +129,9 @@ def test_secrets_are_not_in_the_benchmark_s_environment(make_project: Callable[.
     for dump in dumps:
         seen = dump.read_text()
         assert token not in seen and "s3cret-pw" not in seen, dump.name
-        assert "GITHUB_TOKEN=" not in seen and "COPIED_TOKEN=" not in seen, dump.name
+        assert not [line for line in seen.splitlines() if "TOKEN" in line], dump.name
         assert "GITHUB_REPOSITORY=" in seen  # the rest of the job's environment is there
-    assert "uncommitted" not in gated.summary
+    assert "with no uncommitted changes" in gated.summary
 
 
 def test_a_failing_set_up_names_the_side(make_project: Callable[..., Project]) -> None:
@@ -172,4 +172,4 @@ def test_a_push_to_main_compares_with_the_previous_commit_and_records_its_rounds
     assert gated.outputs["verdict"] == "pass", gated.log
     [comment] = comments(project, 5)
     assert "BenchmarkParse" in comment["body"] and "improvement" in comment["body"].lower()
-    assert "1 run of main" in comment["body"] or "1 main" in comment["body"], comment["body"]
+    assert "1 run of main" in comment["body"], comment["body"]  # the job, not its six rounds

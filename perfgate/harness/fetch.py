@@ -9,12 +9,11 @@ and no ``.git/config``.
 from __future__ import annotations
 
 import base64
-import subprocess
 from collections.abc import Mapping
 from pathlib import Path
 
 from perfgate.errors import RepositoryError
-from perfgate.harness.git import GIT_TIMEOUT, UNSHALLOW, commit_of, git, is_shallow
+from perfgate.harness.git import UNSHALLOW, commit_of, git, is_shallow
 
 REMOTE = "origin"
 DEEPENING = (1, 10, 100, 1000)  # commits added per try below the shallow boundary: most PRs need the first
@@ -32,23 +31,24 @@ def fetch_parent(cwd: Path, head: str, env: Mapping[str, str], token: str | None
 
 
 def fetch_merge_base(cwd: Path, head: str, tip: str, env: Mapping[str, str], token: str | None) -> str:
-    """The merge-base of ``head`` and ``tip`` (a pull request's base branch as the event saw it). In a shallow clone,
-    ``tip`` is fetched, then both histories are deepened until their merge-base is here."""
+    """The merge-base of ``head`` and ``tip`` (a pull request's base branch as the event saw it). ``tip`` is fetched
+    when it is not here; in a shallow clone both histories are then deepened until their merge-base is here."""
     found = _merge_base(cwd, head, tip)
-    if found is not None or not is_shallow(cwd):
-        if found is None:
-            raise RepositoryError(f"{head[:12]} and the base {tip[:12]} have no common commit here", fix=UNSHALLOW)
+    if found is not None:
         return found
+    shallow = is_shallow(cwd)
     if commit_of(cwd, tip) is None:
-        _fetch(cwd, env, token, "--depth=1", tip)
-    for deepen in DEEPENING:
-        _fetch(cwd, env, token, f"--deepen={deepen}", tip, head)
+        _fetch(cwd, env, token, "--depth=1" if shallow else None, tip)  # a full clone stays full
         found = _merge_base(cwd, head, tip)
-        if found is not None:
-            return found
-    raise RepositoryError(
-        f"{head[:12]} and the base {tip[:12]} have no common commit within {sum(DEEPENING)} commits", fix=UNSHALLOW
-    )
+    if found is None and shallow:
+        for deepen in DEEPENING:
+            _fetch(cwd, env, token, f"--deepen={deepen}", tip, head)
+            found = _merge_base(cwd, head, tip)
+            if found is not None:
+                break
+    if found is None:
+        raise RepositoryError(f"{head[:12]} and the base {tip[:12]} have no common commit here", fix=UNSHALLOW)
+    return found
 
 
 def _merge_base(cwd: Path, head: str, tip: str) -> str | None:
@@ -58,25 +58,15 @@ def _merge_base(cwd: Path, head: str, tip: str) -> str | None:
     return done.stdout.strip() if done.returncode == 0 and done.stdout.strip() else None
 
 
-def _fetch(cwd: Path, env: Mapping[str, str], token: str | None, depth: str, *commits: str) -> None:
-    argv = ["git", "fetch", "--quiet", "--no-tags", "--no-write-fetch-head", depth, REMOTE, *commits]
-    try:
-        done = subprocess.run(
-            argv,
-            cwd=cwd,
-            env=with_token(cwd, env, token),
-            capture_output=True,
-            text=True,
-            timeout=GIT_TIMEOUT,
-            check=False,
-            stdin=subprocess.DEVNULL,
-        )
-    except subprocess.TimeoutExpired:
-        raise RepositoryError(f"fetching the base from {REMOTE} took more than {GIT_TIMEOUT} s") from None
+def _fetch(cwd: Path, env: Mapping[str, str], token: str | None, depth: str | None, *commits: str) -> None:
+    how = (depth,) if depth else ()
+    args = ("fetch", "--quiet", "--no-tags", "--no-write-fetch-head", *how, REMOTE, *commits)
+    done = git(cwd, *args, env=with_token(cwd, env, token))
     if done.returncode != 0:
         said = done.stderr.strip().splitlines()[-1:] or ["no message"]
         raise RepositoryError(
-            f"cannot fetch {', '.join(c[:12] for c in commits)} from {REMOTE} (`git fetch {depth}`): {said[0]}",
+            f"cannot fetch {', '.join(c[:12] for c in commits)} from {REMOTE} (`git {' '.join(args[: -len(commits)])}`): "
+            f"{said[0]}",
             fix="give the job `contents: read` and the github-token input, or check out with `fetch-depth: 0`",
         )
 
@@ -100,14 +90,5 @@ def with_token(cwd: Path, env: Mapping[str, str], token: str | None) -> dict[str
 
 
 def _has_extraheader(cwd: Path, env: Mapping[str, str]) -> bool:
-    done = subprocess.run(
-        ["git", "config", "--get-regexp", r"^http\..*extraheader$"],
-        cwd=cwd,
-        env=dict(env),
-        capture_output=True,
-        text=True,
-        timeout=GIT_TIMEOUT,
-        check=False,
-        stdin=subprocess.DEVNULL,
-    )
+    done = git(cwd, "config", "--get-regexp", r"^http\..*extraheader$", env=env)
     return done.returncode == 0 and bool(done.stdout.strip())

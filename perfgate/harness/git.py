@@ -5,6 +5,7 @@ problem is a RepositoryError that says how to fix it."""
 from __future__ import annotations
 
 import subprocess
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,12 +15,14 @@ GIT_TIMEOUT = 120  # seconds; a `git worktree add` of a large repository writes 
 UNSHALLOW = "fetch the history: `git fetch --unshallow` (in GitHub Actions, `fetch-depth: 0` in actions/checkout)"
 
 
-def git(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """Run git; its exit status is the caller's to judge. No git at all is a RepositoryError."""
+def git(cwd: Path, *args: str, env: Mapping[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run git (in ``env``, else perfgate's own environment); its exit status is the caller's to judge. No git at
+    all is a RepositoryError."""
     try:
         return subprocess.run(
             ["git", *args],
             cwd=cwd,
+            env=dict(env) if env is not None else None,
             capture_output=True,
             text=True,
             timeout=GIT_TIMEOUT,

@@ -68,3 +68,13 @@ def test_exclude_keeps_a_pattern_out_of_git_status_once(tmp_path: Path) -> None:
     exclude(repo, "/.perfgate/")
     assert git(repo, "status", "--porcelain") == ""
     assert (repo / ".git" / "info" / "exclude").read_text().count("/.perfgate/") == 1
+
+
+def test_a_full_clone_without_the_base_fetches_it_and_stays_full(tmp_path: Path) -> None:
+    origin, start, _ = make_repo(tmp_path / "origin", {"a.txt": "1"}, {"a.txt": "2"})
+    git(origin, "branch", "feature", start)
+    main_tip = git(origin, "rev-parse", "main")
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", "--single-branch", "--branch", "feature", f"file://{origin}", str(clone))
+    assert fetch_merge_base(clone, start, main_tip, user_env(), None) == start
+    assert git(clone, "rev-parse", "--is-shallow-repository") == "false"

@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from .runner.job import ROOT, JobResult
+from .runner.job import ROOT, Event, JobResult
 from .runner.project import Project, git
 from .test_action_runner import (  # noqa: F401  (pytest finds the fixtures by name)
     check_runs,
@@ -173,3 +173,38 @@ def test_a_push_to_main_compares_with_the_previous_commit_and_records_its_rounds
     [comment] = comments(project, 5)
     assert "BenchmarkParse" in comment["body"] and "improvement" in comment["body"].lower()
     assert "1 run of main" in comment["body"], comment["body"]  # the job, not its six rounds
+
+
+def test_a_fork_s_pull_request_is_gated_in_its_job_and_commented_by_the_publish_workflow(
+    make_project: Callable[..., Project],
+) -> None:
+    project = two_commits_on_main(make_project)
+    project.commit("fork-slow", {"speed.txt": "1150\n"})
+    gated = project.run(ab_workflow(), project.pull_request(9, "fork-slow", fork=True), run_id="9101")
+    assert gated.outputs["verdict"] == "fail", gated.log  # the verdict stands: a fork's regression fails its job
+    assert comments(project, 9) == [] and check_runs(project) == []  # its token is read-only
+    assert gated.step("perfgate / Keep the report").outcome == "success"
+
+    published = project.run(
+        ROOT / "examples" / "github" / "perfgate-fork-publish.yml",
+        project.workflow_run(9, "9101", gated.conclusion),
+        job="publish",
+    )
+    assert published.conclusion == "success", published.log
+    [comment] = comments(project, 9)
+    assert "BenchmarkParse" in comment["body"] and f"paired: {ROUNDS} interleaved rounds" in comment["body"]
+    [check] = check_runs(project)
+    assert check["conclusion"] == "failure" and check["head_sha"] == project.pulls[9]["head_sha"]
+
+
+def test_a_fork_s_code_is_not_run_on_pull_request_target(make_project: Callable[..., Project]) -> None:
+    project = two_commits_on_main(make_project)
+    project.commit("fork-feature", {"bench.sh": 'touch "$RUNNER_TEMP/ran"\n'})
+    opened = project.pull_request(10, "fork-feature", fork=True)
+    target = Event("pull_request_target", "refs/heads/main", project.push_event().sha, opened.payload)
+    refused = project.run(ab_workflow(), target)
+    assert refused.conclusion == "failure" and refused.outputs["verdict"] == "error", refused.log
+    assert "pull_request_target" in refused.summary and "Process completed with exit code 3." in refused.messages(
+        "error"
+    )
+    assert not (temp_of(project) / "ran").exists() and not list(temp_of(project).glob("env-*.txt"))

@@ -26,7 +26,9 @@ def fetch_parent(cwd: Path, head: str, env: Mapping[str, str], token: str | None
         _fetch(cwd, env, token, "--deepen=1", head)
         parent = commit_of(cwd, f"{head}~1")
     if parent is None:
-        raise RepositoryError(f"the commit {head[:12]} has no parent commit here", fix=UNSHALLOW)
+        first = not is_shallow(cwd)  # deepened and still no parent: the repository's first commit
+        fix = "nothing to compare with yet: the next push compares with this commit" if first else UNSHALLOW
+        raise RepositoryError(f"the commit {head[:12]} has no parent commit here", fix=fix)
     return parent
 
 

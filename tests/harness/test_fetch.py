@@ -78,3 +78,14 @@ def test_a_full_clone_without_the_base_fetches_it_and_stays_full(tmp_path: Path)
     git(tmp_path, "clone", "-q", "--single-branch", "--branch", "feature", f"file://{origin}", str(clone))
     assert fetch_merge_base(clone, start, main_tip, user_env(), None) == start
     assert git(clone, "rev-parse", "--is-shallow-repository") == "false"
+
+
+def test_the_first_commit_has_no_previous_one_to_compare_with(tmp_path: Path) -> None:
+    origin = tmp_path / "origin"
+    origin.mkdir()
+    git(origin, "init", "-q", "-b", "main")
+    first = commit(origin, {"a.txt": "1"}, "first")
+    clone = _shallow_clone(origin, tmp_path / "clone", "main")
+    with pytest.raises(RepositoryError, match="no parent commit") as raised:
+        fetch_parent(clone, first, user_env(), None)
+    assert "the next push compares with this commit" in raised.value.fix

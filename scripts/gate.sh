@@ -30,23 +30,24 @@ if [ "$INPUT_FORMAT" != auto ]; then args+=(--format "$INPUT_FORMAT"); fi
 if [ -n "$INPUT_CONFIG" ]; then args+=(--config "$INPUT_CONFIG"); fi
 if [ -n "$INPUT_SUITE" ]; then args+=(--suite "$INPUT_SUITE"); fi
 
+run="${INPUT_RUN:-}" setup="${INPUT_SETUP:-}" rounds="${INPUT_ROUNDS:-}"
 if [ "$INPUT_MODE" = ab ]; then
   # The benchmark command is one shell command line, handed over as one argument after --.
-  if [ -z "${INPUT_RUN//[[:space:]]/}" ]; then
+  if [ -z "${run//[[:space:]]/}" ]; then
     echo "::error::mode ab needs the run input: the benchmark command"
     exit 2
   fi
-  if [ -n "$INPUT_ROUNDS" ]; then args+=(--rounds "$INPUT_ROUNDS"); fi
-  if [ -n "$INPUT_SETUP" ]; then args+=(--setup "$INPUT_SETUP"); fi
+  if [ -n "$rounds" ]; then args+=(--rounds "$rounds"); fi
+  if [ -n "$setup" ]; then args+=(--setup "$setup"); fi
   read -r -d '' -a written <<< "$INPUT_RESULTS" || true
   if [ "${#written[@]}" -gt 1 ]; then
     echo "::error::in mode ab the results input is the one file the run command writes, not ${#written[@]} files"
     exit 2
   fi
   if [ "${#written[@]}" -eq 1 ]; then args+=(--results "${written[0]}"); fi
-  exec "$PERFGATE" "${args[@]}" -- "$INPUT_RUN"
+  exec "$PERFGATE" "${args[@]}" -- "$run"
 fi
-if [ -n "${INPUT_RUN//[[:space:]]/}" ] || [ -n "$INPUT_SETUP" ] || [ -n "$INPUT_ROUNDS" ]; then
+if [ -n "${run//[[:space:]]/}" ] || [ -n "$setup" ] || [ -n "$rounds" ]; then
   echo "::error::the run, setup and rounds inputs are for mode: ab (mode is $INPUT_MODE)"
   exit 2
 fi

@@ -102,11 +102,11 @@ def test_branch_history_round_trip_and_concurrent_pushes(origin: Path, tmp_path:
     assert _git(reader, "ls-tree", "--name-only", "origin/perfgate-data") == "runs.jsonl"
 
 
-def test_gate_script_refuses_postgres_without_a_url(tmp_path: Path) -> None:
+def _gate_script(tmp_path: Path, **inputs: str) -> subprocess.CompletedProcess[str]:
+    """scripts/gate.sh with the Action's default inputs and these."""
     env = {
         **os.environ,
-        "INPUT_HISTORY": "postgres",
-        "PERFGATE_DATABASE_URL": "",
+        "INPUT_HISTORY": "cache",
         "GITHUB_EVENT_NAME": "push",
         "INPUT_MODE": "auto",
         "INPUT_COMMENT": "never",
@@ -115,10 +115,18 @@ def test_gate_script_refuses_postgres_without_a_url(tmp_path: Path) -> None:
         "INPUT_CONFIG": "",
         "INPUT_SUITE": "",
         "INPUT_RESULTS": "x.json",
+        "INPUT_RUN": "",
+        "INPUT_SETUP": "",
+        "INPUT_ROUNDS": "",
         "PERFGATE": PERFGATE,
         "RUNNER_TEMP": str(tmp_path),
+        **inputs,
     }
-    done = subprocess.run(["bash", str(ROOT / "scripts" / "gate.sh")], env=env, capture_output=True, text=True)
+    return subprocess.run(["bash", str(ROOT / "scripts" / "gate.sh")], env=env, capture_output=True, text=True)
+
+
+def test_gate_script_refuses_postgres_without_a_url(tmp_path: Path) -> None:
+    done = _gate_script(tmp_path, INPUT_HISTORY="postgres", PERFGATE_DATABASE_URL="")
     assert done.returncode == 3 and "needs the database-url input" in done.stdout
 
 
@@ -192,23 +200,7 @@ def test_gate_script_compares_nothing_on_a_pull_request_without_the_database_sec
     ids=["ab-without-run", "ab-with-two-results", "run-outside-ab"],
 )
 def test_gate_script_refuses_mode_ab_inputs_that_cannot_work(tmp_path: Path, inputs: dict[str, str], said: str) -> None:
-    env = {
-        **os.environ,
-        "INPUT_HISTORY": "cache",
-        "GITHUB_EVENT_NAME": "pull_request",
-        "INPUT_COMMENT": "never",
-        "INPUT_FAIL_ON": "regression",
-        "INPUT_FORMAT": "auto",
-        "INPUT_CONFIG": "",
-        "INPUT_SUITE": "",
-        "INPUT_RESULTS": "x.json",
-        "INPUT_SETUP": "",
-        "INPUT_ROUNDS": "",
-        "PERFGATE": PERFGATE,
-        "RUNNER_TEMP": str(tmp_path),
-        **inputs,
-    }
-    done = subprocess.run(["bash", str(ROOT / "scripts" / "gate.sh")], env=env, capture_output=True, text=True)
+    done = _gate_script(tmp_path, GITHUB_EVENT_NAME="pull_request", **inputs)
     assert done.returncode == 2 and said in done.stdout, done.stdout + done.stderr
 
 

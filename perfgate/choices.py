@@ -5,7 +5,7 @@ from __future__ import annotations
 
 DEFAULT_SUITE = "default"
 # The Action's `mode`, `comment` and `fail-on` inputs (and the gate/publish options of the same names).
-GATE_MODES = ("auto", "record", "compare")  # the Action's `publish` mode runs `perfgate publish` instead
+GATE_MODES = ("auto", "record", "compare", "ab")  # the Action's `publish` mode runs `perfgate publish` instead
 COMMENT_POLICIES = ("always", "on-change", "on-regression", "never")
 FAIL_ON = ("regression", "budget", "never")
 # `perfgate run --rounds`: the paired test's smallest p is 2^-N (every round worse), and Benjamini-Hochberg asks a

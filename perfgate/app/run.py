@@ -42,6 +42,7 @@ class RunRequest:
     confirm: bool = False  # more rounds for the series in doubt, at looks fixed in advance
     max_rounds: int | None = None  # the last look; None: CONFIRM_LOOKS times rounds
     time_budget: float | None = None  # seconds the whole job may take before no more batch is started
+    base_why: str | None = None  # how the caller chose ``base``, for the report ("the pull request's base …")
 
     @property
     def looks(self) -> tuple[int, ...]:
@@ -61,10 +62,12 @@ def run_job(
     today: date,
     progress: harness.Progress | None = None,
     clock: Callable[[], float] = time.monotonic,
+    heard: Callable[[harness.Round, ParsedResults], None] | None = None,
 ) -> Report:
     """Benchmark the working tree (head) against a commit (base) in interleaved rounds in their own trees, and judge
     round r's head against round r's base. The base's worktree is removed whatever happens; a command that fails is
-    CommandFailed, results that cannot be read an InputError naming the round, both as soon as it happens."""
+    CommandFailed, results that cannot be read an InputError naming the round, both as soon as it happens. ``heard``
+    is told of each round's results as read (the warm-ups' included), for a caller that keeps them."""
     if request.base is not None and request.main_branch is not None:
         raise UsageError("give --base REF or --against BRANCH, not both")
     if request.rounds < MIN_ROUNDS:
@@ -79,7 +82,7 @@ def run_job(
     base = harness.resolve_base(cwd, request.base, request.main_branch or cfg.main_branch)
     head = harness.head_commit(cwd)
     dirty = harness.changes(cwd, ignoring=(request.results,) if request.results else ())
-    rounds = _RoundResults(request.format_name)
+    rounds = _RoundResults(request.format_name, heard)
     with harness.checkout(cwd, base.commit) as trees:
         if request.setup:
             harness.set_up(trees, request.setup, env, progress=progress)
@@ -93,7 +96,11 @@ def run_job(
         base_side, head_side = rounds.side("base", sides[0]), rounds.side("head", sides[1])
         report = evaluate_paired(base_side, head_side, settings, make_policy(cfg, today))
     require_common_series(report, "the base's rounds")
-    said = (f"base: {base.commit[:12]}, {base.chosen}", _head_note(head, dirty), *_odd_rounds_note(request.rounds))
+    said = (
+        f"base: {base.commit[:12]}, {request.base_why or base.chosen}",
+        _head_note(head, dirty),
+        *_odd_rounds_note(request.rounds),
+    )
     return replace(report, notes=(*said, *report.notes, *rounds.notes()))
 
 
@@ -219,12 +226,17 @@ class _RoundResults:
     """Each round's results, read as the round ends (the warm-up's too, only to find errors): a tool whose output
     perfgate cannot read stops the job at its first round, not after the last."""
 
-    def __init__(self, format_name: str | None) -> None:
+    def __init__(
+        self, format_name: str | None, heard: Callable[[harness.Round, ParsedResults], None] | None = None
+    ) -> None:
         self._format = format_name
+        self._heard = heard
         self._read: list[tuple[harness.Round, ParsedResults]] = []
 
     def __call__(self, ran: harness.Round) -> None:
         parsed = formats.read_bytes(ran.data, ran.label, name=ran.file, format_name=self._format)
+        if self._heard is not None:
+            self._heard(ran, parsed)
         if ran.index != harness.WARM_UP:
             self._read.append((ran, parsed))
 

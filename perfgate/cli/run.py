@@ -12,9 +12,17 @@ from typing import TYPE_CHECKING
 
 import click
 
-from perfgate.choices import DEFAULT_ROUNDS
 from perfgate.cli.group import EXIT_FAIL
-from perfgate.cli.options import config_option, format_option, max_regression_option, output_option, workspace
+from perfgate.cli.options import (
+    config_option,
+    format_option,
+    max_regression_option,
+    output_option,
+    rounds_option,
+    run_results_option,
+    setup_option,
+    workspace,
+)
 from perfgate.cli.terminal import show_report
 from perfgate.render import OUTPUT_FORMATS
 
@@ -37,28 +45,9 @@ EXIT_INTERRUPTED = 130  # 128 + SIGINT: what a shell reports for a command stopp
     metavar="BRANCH",
     help="The main branch whose merge-base with HEAD is the base. [default: main_branch from the config, else main]",
 )
-@click.option(
-    "--rounds",
-    type=int,
-    default=DEFAULT_ROUNDS,
-    show_default=True,
-    metavar="N",
-    help="Rounds per side, after one warm-up round per side that is discarded. Cost: COMMAND runs N + 1 times in "
-    "each tree, plus one set-up each (a 20 s COMMAND, 10 rounds: 7 min 20 s). What they buy: the paired test's smallest p is 2^-N (every round worse), and "
-    "across m benchmarks a lone regression must reach q/m: 10 rounds reach 1/1024, enough for up to 51 benchmarks "
-    "at q = 0.05 (8 rounds: 12; 6: 3). Use an even N: each two rounds cancel a drift linear in time. At least 3.",
-)
-@click.option(
-    "--setup",
-    metavar="CMD",
-    help="A shell command run once in each tree before the rounds (a build, a venv), with PERFGATE_SIDE=base|head.",
-)
-@click.option(
-    "--results",
-    metavar="PATH",
-    help="The results file COMMAND writes, relative to the tree (each side writes its own). [default: its "
-    "standard output]",
-)
+@rounds_option
+@setup_option
+@run_results_option
 @click.option(
     "--confirm",
     is_flag=True,

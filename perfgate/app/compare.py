@@ -150,6 +150,7 @@ def compare_with_history(
         ancestors=ancestry,
     )
     runs = store.load_runs(choice.run_ids)
+    _refuse_copies(head_results, runs)
     side = Side(tuple(_stored_ref(run) for run in runs), tuple(run.series for run in runs))
     report = evaluate(side, _file_side(head_results), replace(settings, between_runs=True), policy or Policy())
     if not runs:
@@ -161,6 +162,20 @@ def compare_with_history(
     env = baseline.environment_warnings([r.environment for r in runs], [r.environment for r in head_results])
     notes = (f"baseline: {choice.reason}", *choice.warnings, *env)
     return replace(report, notes=(*notes, *report.notes, *_input_notes(head_results)))
+
+
+def _refuse_copies(head_results: Sequence[ParsedResults], runs: Sequence[Run]) -> None:
+    """A candidate file identical to a baseline run measured nothing of the change: not a pass, but nothing
+    compared (exit 3; the Action's check is neutral), like a candidate with no series in common."""
+    for results in head_results:
+        copy = baseline.copied_from(results.series, runs)
+        if copy is not None:
+            raise NoBaseline(
+                f"{results.source} is identical to {copy.branch}@{copy.commit[:12]} (run {copy.id}): "
+                "nothing was measured",
+                fix="Run the benchmarks in this job; a results file restored from a cache or committed to the "
+                "repository says nothing about this change",
+            )
 
 
 def require_common_series(report: Report, baseline_is: str) -> None:

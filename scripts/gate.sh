@@ -52,8 +52,21 @@ if [ -n "${run//[[:space:]]/}" ] || [ -n "$setup" ] || [ -n "$rounds" ]; then
   exit 2
 fi
 
-# Results: paths or globs separated by spaces or new lines; perfgate expands the globs itself.
-read -r -d '' -a results <<< "$INPUT_RESULTS" || true
+# Results: paths or globs, on one line or several; perfgate expands the globs itself. A line that names a file
+# or matches a glob as a whole is one argument (a path may contain spaces); any other line is split on spaces.
+results=()
+while IFS= read -r line || [ -n "$line" ]; do
+  line="${line#"${line%%[![:space:]]*}"}"  # trim, so an indented YAML block works
+  line="${line%"${line##*[![:space:]]}"}"
+  if [ -z "$line" ]; then
+    continue
+  elif [ -e "$line" ] || compgen -G "$line" >/dev/null; then
+    results+=("$line")
+  else
+    read -r -a words <<< "$line"
+    results+=("${words[@]}")
+  fi
+done <<< "$INPUT_RESULTS"
 if [ "${#results[@]}" -eq 0 ]; then
   echo "::error::the results input is empty"
   exit 2

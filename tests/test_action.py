@@ -130,6 +130,55 @@ def test_gate_script_refuses_postgres_without_a_url(tmp_path: Path) -> None:
     assert done.returncode == 3 and "needs the database-url input" in done.stdout
 
 
+def _recording_gate_script(tmp_path: Path, results: str) -> subprocess.CompletedProcess[str]:
+    """scripts/gate.sh recording a push to main with the real perfgate, in tmp_path."""
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("PERFGATE_", "GITHUB_"))},
+        "PYTHONPATH": str(ROOT),  # this checkout's perfgate
+        "INPUT_HISTORY": "cache",
+        "INPUT_MODE": "record",
+        "INPUT_COMMENT": "never",
+        "INPUT_FAIL_ON": "regression",
+        "INPUT_FORMAT": "auto",
+        "INPUT_CONFIG": "",
+        "INPUT_SUITE": "",
+        "INPUT_RESULTS": results,
+        "PERFGATE": PERFGATE,
+        "RUNNER_TEMP": str(tmp_path),
+        # A push to main: what record mode needs of the job's environment.
+        "GITHUB_EVENT_NAME": "push",
+        "GITHUB_EVENT_PATH": str(ROOT / "tests" / "data" / "github-events" / "push.json"),
+        "GITHUB_REPOSITORY": "acme/shop",
+        "GITHUB_SHA": "4" * 40,
+        "GITHUB_REF": "refs/heads/main",
+    }
+    return subprocess.run(
+        ["bash", str(ROOT / "scripts" / "gate.sh")], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=120
+    )
+
+
+@pytest.mark.parametrize(
+    "results",
+    [
+        "bench results/base.json",
+        "  bench results/base.json\n  bench results/*head*.json\n",
+        "plain.json other.json",
+    ],
+    ids=["a-path-with-a-space", "lines-and-a-glob-with-spaces", "one-line-split-on-spaces"],
+)
+def test_gate_script_keeps_a_path_with_spaces_one_argument(tmp_path: Path, results: str) -> None:
+    spaced = tmp_path / "bench results"
+    spaced.mkdir()
+    for name, source in (("base.json", "base.json"), ("my head.json", "head.json")):
+        (spaced / name).write_bytes((EXAMPLES / "pytest-benchmark" / source).read_bytes())
+    for name, source in (("plain.json", "base.json"), ("other.json", "head.json")):
+        (tmp_path / name).write_bytes((EXAMPLES / "pytest-benchmark" / source).read_bytes())
+    done = _recording_gate_script(tmp_path, results)
+    assert done.returncode == 0, done.stdout + done.stderr
+    expected = 1 if results.count(".json") == 1 else 2
+    assert Store(f"sqlite:///{tmp_path / '.perfgate' / 'history.db'}").count_runs() == expected
+
+
 def test_action_inputs_reach_scripts_only_through_env() -> None:
     steps = yaml.safe_load((ROOT / "action.yml").read_text())["runs"]["steps"]
     scripts = [step["run"] for step in steps if "run" in step]

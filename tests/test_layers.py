@@ -30,6 +30,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "units",
         "errors",
         "limits",
+        "storable",
         "codec",
         "progress",
         "resources",

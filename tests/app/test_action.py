@@ -112,3 +112,14 @@ def test_auto_records_a_push_to_the_main_branch_and_compares_the_rest(
 def test_an_unknown_mode_is_a_usage_error(job_environ: dict[str, str]) -> None:
     with pytest.raises(UsageError, match="mode must be one of auto, record, compare, ab, not 'publish'"):
         choose_mode("publish", read_context(job_environ), "main")
+
+
+def test_a_pull_request_whose_results_are_main_s_own_is_nothing_measured(
+    tmp_path: Path, job_environ: dict[str, str]
+) -> None:
+    push = {**job_environ, "GITHUB_EVENT_NAME": "push", "GITHUB_EVENT_PATH": str(EVENTS / "push.json")}
+    assert _gate(tmp_path, push, BASE).exit_code == 0
+    _fresh(tmp_path)
+    outcome = _gate(tmp_path, job_environ, BASE)  # a results file restored from main's cache
+    assert outcome.exit_code == 0 and "base.json is identical to main@" in outcome.lines[0]
+    assert "nothing was measured" in (tmp_path / "summary.md").read_text()  # the comment and summary say so

@@ -51,6 +51,8 @@ class _Endpoint:
         temporary arrays its size, which for one endpoint's 4 million requests would be 32 MB each."""
         if self.sketch is None:
             self.sketch = Sketch(RESERVOIR, SEED)
+        if len(self.sent) == len(self.latencies):  # the reservoir keeps what it samples in the order it is given
+            self.latencies = array("d", _in_time_order(self.latencies, self.sent).tobytes())
         for values in _slices(self.latencies):
             self.sketch.add(values)
         for times in _slices(self.sent):
@@ -68,7 +70,8 @@ def _slices(held: array[float]) -> Iterator[FloatArray]:
 
 @dataclass
 class RequestTally:
-    """Latencies (in ``unit``) and failures per endpoint, in the order the requests were seen."""
+    """Latencies (in ``unit``) and failures per endpoint, in the order the requests were seen; their series are
+    in the order the requests were sent, when the tool says when."""
 
     unit: str = "ms"
     endpoints: dict[str, _Endpoint] = field(default_factory=dict)
@@ -148,9 +151,11 @@ class RequestTally:
             requests = len(endpoint.latencies)
             if not requests:
                 continue
-            out.append(latency_series(name, endpoint.latencies, self.unit, reservoir or RESERVOIR))
+            timed = len(endpoint.sent) == requests
+            latencies = _in_time_order(endpoint.latencies, endpoint.sent) if timed else endpoint.latencies
+            out.append(latency_series(name, latencies, self.unit, reservoir or RESERVOIR))
             errors = error_rate(name, endpoint.failed, requests)
-            windows = _windows(endpoint.sent) if len(endpoint.sent) == requests else None
+            windows = _windows(endpoint.sent) if timed else None
             if windows is not None:
                 sent = _counts(endpoint.sent, windows)
                 out.append(_throughput(name, requests, sent, windows))
@@ -211,10 +216,18 @@ def _windowed(errors: Series, failed: FloatArray, sent: FloatArray) -> Series:
     return replace(errors, kind=SampleKind.WINDOW, samples=as_samples(failed / np.maximum(sent, 1)))
 
 
-def latency_series(name: str, latencies: array[float], unit: str, reservoir: int = RESERVOIR) -> Series:
+def _in_time_order(latencies: array[float], sent: array[float]) -> FloatArray:
+    """The latencies in the order their requests were sent: a tool may write them in any order (by thread, by
+    completion, sorted by latency), and within-run drift is a trend over time, not over the file."""
+    values = np.frombuffer(latencies, dtype=np.float64)
+    return values[np.argsort(np.frombuffer(sent, dtype=np.float64), kind="stable")]
+
+
+def latency_series(name: str, latencies: array[float] | FloatArray, unit: str, reservoir: int = RESERVOIR) -> Series:
     """Exact statistics over every request; a seeded, order-preserving reservoir of the requests."""
     conversion = normalize(unit)
-    values = np.frombuffer(latencies, dtype=np.float64) * conversion.factor
+    values = np.asarray(latencies if isinstance(latencies, np.ndarray) else np.frombuffer(latencies), np.float64)
+    values = values * conversion.factor
     summary = Summary.of(values)
     if values.size > reservoir:
         keep = np.sort(np.random.default_rng(SEED).choice(values.size, reservoir, replace=False))

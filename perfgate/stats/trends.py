@@ -19,7 +19,7 @@ class WindowTrend:
     slope: float  # Theil-Sen estimate, per window
     p: float  # one-sided p-value of "the slope exceeds the margin per window"
     windows: int
-    autocorrelation: float  # lag-1, of the residuals: neighbouring windows are not independent
+    autocorrelation: float  # lag-1, of the noise around the trend: neighbouring windows are not independent
 
     @property
     def total(self) -> float:
@@ -39,11 +39,7 @@ def window_trend(values: FloatArray, margin: float) -> WindowTrend | None:
         return None
     x = np.arange(n, dtype=np.float64)
     fit = stats.theilslopes(values, x)
-    residuals = values - (fit.intercept + fit.slope * x)
-    rho = 0.0
-    if float(np.std(residuals[:-1])) > 0 and float(np.std(residuals[1:])) > 0:
-        rho = float(np.corrcoef(residuals[:-1], residuals[1:])[0, 1])
-        rho = min(max(rho if math.isfinite(rho) else 0.0, 0.0), 0.9)
+    rho = _noise_autocorrelation(values, x)
     allowed_per_window = margin / (n - 1)
     kendall = stats.kendalltau(x, values - allowed_per_window * x, alternative="greater", method="asymptotic")
     p = float(kendall.pvalue)
@@ -51,6 +47,19 @@ def window_trend(values: FloatArray, margin: float) -> WindowTrend | None:
         return WindowTrend(float(fit.slope), 1.0, n, rho)
     z = float(stats.norm.isf(p)) / math.sqrt((1 + rho) / (1 - rho))
     return WindowTrend(float(fit.slope), float(stats.norm.sf(z)), n, rho)
+
+
+def _noise_autocorrelation(values: FloatArray, x: FloatArray) -> float:
+    """Lag-1 autocorrelation of the noise around the trend, in [0, 0.9]. The trend is taken as a parabola, not the
+    straight line the test measures: a leak is rarely straight on the log scale (+100 % at a steady pace is a
+    logarithm there), and the bend left around a line looks like correlated windows. Counted as correlation, it
+    divided a clean leak's evidence by up to 4.4: the cleaner the leak, the less it was seen."""
+    smooth = np.polynomial.polynomial.Polynomial.fit(x, values, 2)
+    residuals = values - smooth(x)
+    if float(np.std(residuals[:-1])) <= 0 or float(np.std(residuals[1:])) <= 0:
+        return 0.0
+    rho = float(np.corrcoef(residuals[:-1], residuals[1:])[0, 1])
+    return min(max(rho if math.isfinite(rho) else 0.0, 0.0), 0.9)
 
 
 def level_change_p(left: FloatArray, right: FloatArray) -> float:

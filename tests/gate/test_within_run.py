@@ -24,24 +24,40 @@ from ..conftest import DATA, Invoke, check_golden
 JTL_HEADER = "timeStamp,elapsed,label,responseCode,responseMessage,threadName,dataType,success,failureMessage,bytes,sentBytes,grpThreads,allThreads,URL,Latency,IdleTime,Connect"
 
 
-def _soak_jtl(path: Path, *, creep: float = 0.0, errors_from: float = 0.01, errors_to: float = 0.01) -> Path:
+def _soak_jtl(
+    path: Path,
+    *,
+    creep: float = 0.0,
+    errors_from: float = 0.01,
+    errors_to: float = 0.01,
+    spread: float = 0.3,
+    order: str = "sent",
+) -> Path:
     """A ten-minute JMeter CSV of 6,000 requests at a steady load; latency grows by ``creep`` (a fraction of the
     median) from start to end, around the same median, and the error rate goes linearly from ``errors_from`` to
-    ``errors_to``."""
+    ``errors_to``. ``spread``: the latency's log-normal sigma. ``order``: the rows as sent, "newest first", or
+    sorted by "latency" (what a tool or a script may write)."""
     rng = np.random.default_rng(7)
     start, seconds, requests = 1_764_500_000_000, 600, 6_000
-    lines = [JTL_HEADER]
+    rows: list[tuple[int, str]] = []
     for i in range(requests):
         progress = i / (requests - 1)
         sent = start + int(progress * seconds * 1000)
-        elapsed = int(rng.lognormal(math.log(80), 0.3) * (1 + creep * (progress - 0.5)))
+        elapsed = int(rng.lognormal(math.log(80), spread) * (1 + creep * (progress - 0.5)))
         ok = rng.random() >= errors_from + (errors_to - errors_from) * progress
         code, message = ("200", "OK") if ok else ("500", "Internal Server Error")
-        lines.append(
-            f"{sent},{elapsed},GET /api/cart,{code},{message},Soak 1-1,text,{str(ok).lower()},,512,128,50,50,"
-            f"http://127.0.0.1/api/cart,{elapsed},0,1"
+        rows.append(
+            (
+                elapsed,
+                f"{sent},{elapsed},GET /api/cart,{code},{message},Soak 1-1,text,{str(ok).lower()},,512,128,50,50,"
+                f"http://127.0.0.1/api/cart,{elapsed},0,1",
+            )
         )
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    if order == "newest first":
+        rows.reverse()
+    elif order == "latency":
+        rows.sort()
+    path.write_text("\n".join([JTL_HEADER, *(line for _, line in rows)]) + "\n", encoding="utf-8")
     return path
 
 
@@ -90,6 +106,25 @@ def test_max_drift_on_the_command_line_path(tmp_path: Path, run_cli: Invoke) -> 
     result = run_cli("compare", str(base), str(head))
     assert result.exit_code == 1, result.output
     assert "max_drift of 10%" in result.output and "FAIL: 1 budget-exceeded (GET /api/cart)" in result.output
+
+
+def test_drift_follows_the_send_times_not_the_order_of_the_file(tmp_path: Path) -> None:
+    """A steady run written sorted by latency is not drifting; a leak written newest first is."""
+    assert _drifts(_soak_jtl(tmp_path / "sorted.jtl", order="latency")) == {}
+    drifts = _drifts(_soak_jtl(tmp_path / "reversed.jtl", creep=0.3, order="newest first"))
+    assert drifts["latency"][0] is Verdict.DRIFTING and "latency drifted +" in drifts["latency"][1]
+
+
+def test_a_clean_leak_is_seen_the_more_clearly_the_cleaner_it_is(tmp_path: Path) -> None:
+    """Latency rising steadily from half the median to one and a half times it over ten minutes, 5 % noise: a
+    straight rise in milliseconds bends on the log scale, and that bend was taken for correlated windows, dividing
+    the evidence by up to 4.4: the leak was `unchanged`."""
+    path = _soak_jtl(tmp_path / "clean.jtl", creep=1.0, spread=0.05)
+    run = read(path).series
+    report = evaluate(Side((RunRef("a"),), (run,)), Side((RunRef("b"),), (run,)), Settings())
+    latency = next(c for c in report.comparisons if c.metric == "latency")
+    assert latency.verdict is Verdict.DRIFTING, latency.reason
+    assert latency.drift is not None and latency.drift.p_value < 1e-4 and latency.drift.change > 1.8
 
 
 SOAK = DATA / "locust-soak"

@@ -255,12 +255,12 @@ def same_job(m: Machine, base: Path, head: Path, pr: str) -> tuple[Outcome, Outc
             order = (("a", base), ("b", head)) if r.bit_count() % 2 == 0 else (("b", head), ("a", base))
             for side, binary in order:
                 bench(binary, folder / f"{side}{r:02d}.json")
-    ratios = [
-        statistics.median(real_times(folder / f"b{r:02d}.json", UNCHANGED))
-        / statistics.median(real_times(folder / f"a{r:02d}.json", UNCHANGED))
-        for r in range(POOLED_ROUNDS)
-    ]
-    m.spreads.setdefault("per-round ratios", []).append(log_sd(ratios))
+    a, b = (
+        [statistics.median(real_times(folder / f"{side}{r:02d}.json", UNCHANGED)) for r in range(POOLED_ROUNDS)]
+        for side in "ab"
+    )
+    m.spreads.setdefault("base rounds (one job)", []).append(log_sd(a))
+    m.spreads.setdefault("per-round head/base ratios", []).append(log_sd([y / x for x, y in zip(a, b, strict=True)]))
     outcomes = []
     for paired in ((), ("--paired",)):
         report = f"report{'-paired' if paired else ''}.json"

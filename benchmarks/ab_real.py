@@ -146,7 +146,6 @@ class Machine:
     neighbour: Path
     rng: random.Random
     steal: bool
-    spreads: dict[str, list[float]] = field(default_factory=dict)  # measured noise, for the closing lines
 
     @contextmanager
     def job(self) -> Iterator[None]:
@@ -213,12 +212,31 @@ def judge(report: Path) -> Outcome:
     return Outcome(verdict, any(s["fails"] for s in unchanged), any(s["fails"] for s in series))
 
 
-def real_times(path: Path, name: str) -> list[float]:
+def times(path: Path, name: str, metric: str) -> list[float]:
     return [
-        float(b["real_time"])
+        float(b[metric])
         for b in json.loads(path.read_text())["benchmarks"]
         if b.get("run_name") == name and b.get("run_type") == "iteration"
     ]
+
+
+def median_of(path: Path, metric: str) -> float:
+    return statistics.median(times(path, UNCHANGED, metric))
+
+
+def noise(pr: Path) -> dict[str, float]:
+    """The unchanged benchmark's spreads in one PR's files: between main jobs, between one side's rounds in one job,
+    and of the per-round head/base ratios (what the paired test sees)."""
+    spreads = {}
+    for metric in ("real_time", "cpu_time"):
+        if (pr / "history" / f"main{HISTORY_JOBS - 1}.json").exists():
+            jobs = [median_of(pr / "history" / f"main{j}.json", metric) for j in range(HISTORY_JOBS)]
+            spreads[f"{metric}: between main jobs"] = log_sd(jobs)
+        if (pr / "rounds" / f"b{POOLED_ROUNDS - 1:02d}.json").exists():
+            a, b = ([median_of(pr / "rounds" / f"{s}{r:02d}.json", metric) for r in range(POOLED_ROUNDS)] for s in "ab")
+            spreads[f"{metric}: between the base's rounds in one job"] = log_sd(a)
+            spreads[f"{metric}: per-round head/base ratios"] = log_sd([y / x for x, y in zip(a, b, strict=True)])
+    return spreads
 
 
 def log_sd(values: Sequence[float]) -> float:
@@ -229,15 +247,12 @@ def history(m: Machine, base: Path, head: Path, pr: str) -> Outcome:
     folder = m.root / pr / "history"
     folder.mkdir(parents=True)
     db = f"sqlite:///{folder / 'history.db'}"
-    jobs = []
     for j in range(HISTORY_JOBS):
         out = folder / f"main{j}.json"
         with m.job():  # a job of its own: the same samples as one side of the same-job comparison
             bench(base, out, REPETITIONS * POOLED_ROUNDS)
         sha = hashlib.sha1(f"{pr}-main-{j}".encode()).hexdigest()
         perfgate("ingest", str(out), "--branch", "main", "--commit", sha, "--db", db, cwd=folder)
-        jobs.append(statistics.median(real_times(out, UNCHANGED)))
-    m.spreads.setdefault("job medians", []).append(log_sd(jobs))
     with m.job():
         bench(head, folder / "pr.json", REPETITIONS * POOLED_ROUNDS)
     args = ("pr.json", "--against", "main", "--db", db, "--max-regression", DELTA)
@@ -255,12 +270,6 @@ def same_job(m: Machine, base: Path, head: Path, pr: str) -> tuple[Outcome, Outc
             order = (("a", base), ("b", head)) if r.bit_count() % 2 == 0 else (("b", head), ("a", base))
             for side, binary in order:
                 bench(binary, folder / f"{side}{r:02d}.json")
-    a, b = (
-        [statistics.median(real_times(folder / f"{side}{r:02d}.json", UNCHANGED)) for r in range(POOLED_ROUNDS)]
-        for side in "ab"
-    )
-    m.spreads.setdefault("base rounds (one job)", []).append(log_sd(a))
-    m.spreads.setdefault("per-round head/base ratios", []).append(log_sd([y / x for x, y in zip(a, b, strict=True)]))
     outcomes = []
     for paired in ((), ("--paired",)):
         report = f"report{'-paired' if paired else ''}.json"
@@ -325,6 +334,56 @@ def table(tallies: dict[str, Tally]) -> str:
     return "\n".join(lines)
 
 
+REPORTS = {  # where each method's report lies in a PR's folder
+    "history": "history/report.json",
+    "pooled": "rounds/report.json",
+    "paired": "rounds/report-paired.json",
+    "run": "run.json",
+    "confirm": "run-confirm.json",
+}
+
+
+def tabulate(root: Path, methods: Sequence[str]) -> tuple[dict[str, Tally], dict[str, list[float]]]:
+    """The table and the spreads from a scratch folder's reports and files: the PRs done so far, or a kept run."""
+    tallies = {method: Tally() for method in methods}
+    spreads: dict[str, list[float]] = {}
+    for effect in EFFECTS:
+        for pr in sorted(root.glob(f"e{effect}-pr*")):
+            for method in methods:
+                if (pr / REPORTS[method]).exists():
+                    tallies[method].add(effect, judge(pr / REPORTS[method]))
+            for what, value in noise(pr).items():
+                spreads.setdefault(what, []).append(value)
+    return tallies, spreads
+
+
+def evaluate(root: Path, methods: Sequence[str], prs: int, seed: int, steal: bool) -> None:
+    """Every PR of every cell, each method's report left in the PR's folder of ``root``."""
+    subprocess.run(
+        ["gcc", "-O2", "-x", "c", "-o", str(root / "neighbour"), "-"], input=NEIGHBOUR_SOURCE.encode(), check=True
+    )
+    m = Machine(root, root / "neighbour", random.Random(seed), steal)
+    base = compile_bench(root / "bin" / "base", WORK)
+    confirm = "confirm" in methods and "--confirm" in run_options()
+    started = time.monotonic()
+    for effect in EFFECTS:
+        work = round(WORK * (1 + effect / 100))
+        head = compile_bench(root / "bin" / f"head{effect}", work) if effect else base
+        repo = make_repo(root / f"repo{effect}", work)
+        for i in range(prs):
+            pr = f"e{effect}-pr{i}"
+            if "history" in methods:
+                history(m, base, head, pr)
+            if "pooled" in methods or "paired" in methods:
+                same_job(m, base, head, pr)
+            if "run" in methods:
+                run(m, repo, pr, confirm=False)
+            if confirm:
+                run(m, repo, pr, confirm=True)
+            elapsed = (time.monotonic() - started) / 60
+            print(f"+{effect} % PR {i + 1}/{prs} done, {elapsed:.1f} min", file=sys.stderr, flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--prs", type=int, default=8, help="pull requests per cell (default 8)")
@@ -333,45 +392,26 @@ def main() -> None:
     parser.add_argument("--steal", action="store_true", help="also a neighbour spinning on the benchmark's core")
     parser.add_argument("--seed", type=int, default=26)
     parser.add_argument("--keep", action="store_true", help="keep the scratch folder (its path is printed)")
+    parser.add_argument("--tabulate", type=Path, metavar="DIR", help="only print the table of a kept scratch folder")
     options = parser.parse_args()
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stop the neighbours and remove the scratch folder
     prs = 2 if options.quick else options.prs
     methods = [m for m in options.only.split(",") if m]
     if unknown := set(methods) - set(METHODS):
         parser.error(f"--only: unknown {sorted(unknown)}; expected some of {','.join(METHODS)}")
+    if options.tabulate:
+        tallies, spreads = tabulate(options.tabulate, methods)
+        print(f"Tabulated from {options.tabulate} (the PRs whose reports are there).\n")
+        print_results(tallies, spreads, "confirm" in methods and "--confirm" in run_options())
+        return
     for tool in ("g++", "gcc", "taskset", "git"):
         if shutil.which(tool) is None:
             sys.exit(f"{tool} not found: this evaluation needs g++, gcc, taskset (util-linux) and git")
-    has_confirm = "--confirm" in run_options()
-    tallies = {method: Tally() for method in methods}
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stop the neighbours and remove the scratch folder
     root = Path(tempfile.mkdtemp(prefix="ab_real-"))
-    started = time.monotonic()
-    load = os.getloadavg()[0]
+    started, load = time.monotonic(), os.getloadavg()[0]
     try:
-        subprocess.run(
-            ["gcc", "-O2", "-x", "c", "-o", str(root / "neighbour"), "-"], input=NEIGHBOUR_SOURCE.encode(), check=True
-        )
-        m = Machine(root, root / "neighbour", random.Random(options.seed), options.steal)
-        base = compile_bench(root / "bin" / "base", WORK)
-        for effect in EFFECTS:
-            work = round(WORK * (1 + effect / 100))
-            head = compile_bench(root / "bin" / f"head{effect}", work) if effect else base
-            repo = make_repo(root / f"repo{effect}", work)
-            for i in range(prs):
-                pr = f"e{effect}-pr{i}"
-                if "history" in methods:
-                    tallies["history"].add(effect, history(m, base, head, pr))
-                if "pooled" in methods or "paired" in methods:
-                    pooled, paired = same_job(m, base, head, pr)
-                    for method, outcome in (("pooled", pooled), ("paired", paired)):
-                        if method in methods:
-                            tallies[method].add(effect, outcome)
-                if "run" in methods:
-                    tallies["run"].add(effect, run(m, repo, pr, confirm=False))
-                if "confirm" in methods and has_confirm:
-                    tallies["confirm"].add(effect, run(m, repo, pr, confirm=True))
-                elapsed = time.monotonic() - started
-                print(f"+{effect} % PR {i + 1}/{prs} done, {elapsed / 60:.1f} min", file=sys.stderr, flush=True)
+        evaluate(root, methods, prs, options.seed, options.steal)
+        tallies, spreads = tabulate(root, methods)
     finally:
         if options.keep:
             print(f"scratch kept: {root}", file=sys.stderr)
@@ -382,15 +422,17 @@ def main() -> None:
     print(f"Google Benchmark pinned to core {CORE}, a neighbour streaming memory on core {NEIGHBOUR_CORE}", end="")
     print(" and one spinning on the benchmark's core;" if options.steal else ";", end="")
     print(f" δ = {DELTA}, q = 0.05, {prs} PRs a cell.\n")
+    print_results(tallies, spreads, "confirm" in methods and "--confirm" in run_options())
+    print(f"\n{(time.monotonic() - started) / 60:.1f} min in all.")
+
+
+def print_results(tallies: dict[str, Tally], spreads: dict[str, list[float]], has_confirm: bool) -> None:
     print(table(tallies))
-    if "confirm" in methods and not has_confirm:
+    if "confirm" in tallies and not has_confirm:
         print("\nconfirm: n/a (this perfgate's 'run --help' has no --confirm)")
-    for what, values in m.spreads.items():
-        print(
-            f"\nspread (sd of log) of the unchanged benchmark's {what}: median {statistics.median(values):.1%}", end=""
-        )
-        print(f", {min(values):.1%}-{max(values):.1%} over PRs", end="")
-    print(f"\n\n{(time.monotonic() - started) / 60:.1f} min in all.")
+    print("\nThe unchanged benchmark's spread (sd of the log), median over PRs [smallest, largest]:")
+    for what, values in spreads.items():
+        print(f"- {what}: {statistics.median(values):.1%} [{min(values):.1%}, {max(values):.1%}]")
 
 
 if __name__ == "__main__":

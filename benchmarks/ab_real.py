@@ -348,7 +348,7 @@ def tabulate(root: Path, methods: Sequence[str]) -> tuple[dict[str, Tally], dict
     tallies = {method: Tally() for method in methods}
     spreads: dict[str, list[float]] = {}
     for effect in EFFECTS:
-        for pr in sorted(root.glob(f"e{effect}-pr*")):
+        for pr in sorted(root.glob(f"e{effect}-*")):  # e{effect}-s{seed}-pr{i}
             for method in methods:
                 if (pr / REPORTS[method]).exists():
                     tallies[method].add(effect, judge(pr / REPORTS[method]))
@@ -357,21 +357,24 @@ def tabulate(root: Path, methods: Sequence[str]) -> tuple[dict[str, Tally], dict
     return tallies, spreads
 
 
-def evaluate(root: Path, methods: Sequence[str], prs: int, seed: int, steal: bool) -> None:
-    """Every PR of every cell, each method's report left in the PR's folder of ``root``."""
+def evaluate(root: Path, methods: Sequence[str], effects: Sequence[int], prs: int, seed: int, steal: bool) -> None:
+    """Every PR of every cell, each method's report left in the PR's folder of ``root``. PR by PR across the
+    cells, so that a run stopped early (or tabulated while it runs) has every cell alike."""
     subprocess.run(
         ["gcc", "-O2", "-x", "c", "-o", str(root / "neighbour"), "-"], input=NEIGHBOUR_SOURCE.encode(), check=True
     )
     m = Machine(root, root / "neighbour", random.Random(seed), steal)
     base = compile_bench(root / "bin" / "base", WORK)
     confirm = "confirm" in methods and "--confirm" in run_options()
-    started = time.monotonic()
-    for effect in EFFECTS:
+    heads, repos = {}, {}
+    for effect in effects:
         work = round(WORK * (1 + effect / 100))
-        head = compile_bench(root / "bin" / f"head{effect}", work) if effect else base
-        repo = make_repo(root / f"repo{effect}", work)
-        for i in range(prs):
-            pr = f"e{effect}-pr{i}"
+        heads[effect] = compile_bench(root / "bin" / f"head{effect}", work) if effect else base
+        repos[effect] = make_repo(root / f"repo{effect}", work)
+    started = time.monotonic()
+    for i in range(prs):
+        for effect in effects:
+            head, repo, pr = heads[effect], repos[effect], f"e{effect}-s{seed}-pr{i}"
             if "history" in methods:
                 history(m, base, head, pr)
             if "pooled" in methods or "paired" in methods:
@@ -389,6 +392,7 @@ def main() -> None:
     parser.add_argument("--prs", type=int, default=8, help="pull requests per cell (default 8)")
     parser.add_argument("--quick", action="store_true", help="a smoke run: 2 PRs per cell")
     parser.add_argument("--only", default=",".join(METHODS), help=f"comma-separated, of {','.join(METHODS)}")
+    parser.add_argument("--effects", default="0,3,5,10", help="the cells: %% more work in the head (default 0,3,5,10)")
     parser.add_argument("--steal", action="store_true", help="also a neighbour spinning on the benchmark's core")
     parser.add_argument("--seed", type=int, default=26)
     parser.add_argument("--keep", action="store_true", help="keep the scratch folder (its path is printed)")
@@ -410,7 +414,10 @@ def main() -> None:
     root = Path(tempfile.mkdtemp(prefix="ab_real-"))
     started, load = time.monotonic(), os.getloadavg()[0]
     try:
-        evaluate(root, methods, prs, options.seed, options.steal)
+        effects = [int(e) for e in options.effects.split(",")]
+        if set(effects) - set(EFFECTS):
+            parser.error(f"--effects: expected some of {','.join(map(str, EFFECTS))}")
+        evaluate(root, methods, effects, prs, options.seed, options.steal)
         tallies, spreads = tabulate(root, methods)
     finally:
         if options.keep:

@@ -168,9 +168,15 @@ def _pinned(core: str, *argv: str) -> subprocess.Popen[bytes]:
     return subprocess.Popen(["taskset", "-c", core, *argv], stdout=subprocess.DEVNULL)
 
 
+CHECKOUT = Path(__file__).resolve().parents[1]
+# The perfgate of this checkout, whatever the scratch folder's working directory would import.
+ENV = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(CHECKOUT), os.environ.get("PYTHONPATH")]))}
+
+
 def perfgate(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     """The command line, as a user runs it; 0 and 1 are verdicts, anything else is this script's bug."""
-    done = subprocess.run([sys.executable, "-m", "perfgate", *args], cwd=cwd, capture_output=True, text=True)
+    command = [sys.executable, "-m", "perfgate", *args]
+    done = subprocess.run(command, cwd=cwd, env=ENV, capture_output=True, text=True)
     if done.returncode not in (0, 1):
         sys.exit(f"perfgate {' '.join(args)} exited {done.returncode} in {cwd}:\n{done.stderr[-2000:]}")
     return done
@@ -297,7 +303,7 @@ def make_repo(folder: Path, work: int) -> Path:
 
 def run_options() -> str:
     return subprocess.run(
-        [sys.executable, "-m", "perfgate", "run", "--help"], capture_output=True, text=True, check=True
+        [sys.executable, "-m", "perfgate", "run", "--help"], env=ENV, capture_output=True, text=True, check=True
     ).stdout
 
 

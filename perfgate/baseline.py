@@ -10,7 +10,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from perfgate.model import Environment, RunHeader
+import numpy as np
+
+from perfgate.model import Environment, Run, RunHeader, Series
+from perfgate.units import SECONDS
 
 
 @dataclass(frozen=True)
@@ -111,3 +114,23 @@ def _same(a: str, b: str) -> bool:
     # Either side may be abbreviated.
     a, b = a.lower(), b.lower()
     return a.startswith(b) or b.startswith(a)
+
+
+def copied_from(candidate: Sequence[Series], runs: Sequence[Run]) -> Run | None:
+    """The baseline run whose series the candidate's are, bit for bit, or None: a results file copied from
+    main (a cache, a committed file) rather than measured for the change.
+
+    Only times with two or more samples prove a copy: real runs never repeat them to the bit, where an
+    instruction count or a summary-only value may well be the same again."""
+    if not any(s.unit == SECONDS and s.samples.size >= 2 for s in candidate):
+        return None
+    mine = {s.key: s for s in candidate}
+    for run in runs:
+        theirs = {s.key: s for s in run.series}
+        if theirs.keys() == mine.keys() and all(_same_series(mine[k], theirs[k]) for k in mine):
+            return run
+    return None
+
+
+def _same_series(a: Series, b: Series) -> bool:
+    return a.summary == b.summary and a.samples.shape == b.samples.shape and bool(np.array_equal(a.samples, b.samples))

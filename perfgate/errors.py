@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import errno
+import os
+from pathlib import Path
+
 
 class PerfgateError(Exception):
     """Base of every error perfgate reports to its user."""
@@ -79,3 +83,13 @@ class CommandFailed(PerfgateError):
         self.round = round  # None for the set-up; 0 for the warm-up
         message = f"{step}: `{command}` {problem}"
         super().__init__(f"{message}; it printed at the end:\n{tail}" if tail else message)
+
+
+def os_problem(path: str | Path, exc: OSError) -> str:
+    """What an OSError on ``path`` means, in words: a name too long for the file system says which part is."""
+    if exc.errno == errno.ENAMETOOLONG:
+        longest = max((len(os.fsencode(part)) for part in Path(path).parts), default=0)
+        if longest > 255:
+            return f"the name is too long for the file system (a part of it is {longest:,} bytes; most allow 255)"
+        return f"the path is too long for the file system ({len(os.fsencode(path)):,} bytes)"
+    return str(exc.strerror or exc)

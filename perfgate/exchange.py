@@ -17,7 +17,7 @@ import zlib
 from datetime import datetime
 from typing import Any
 
-from perfgate import codec
+from perfgate import codec, storable
 from perfgate.errors import InputError
 from perfgate.model import Direction, Environment, Run, SampleKind, Series, Summary
 
@@ -71,22 +71,26 @@ def load(line: str, source: str, number: int) -> Run:
             source, f"export version {doc['perfgate_export']!r}; this perfgate reads {VERSION}", where=where
         )
     try:
-        return Run(
+        run = Run(
             suite=_str(doc, "suite"),
             branch=_str(doc, "branch"),
             commit=_str(doc, "commit"),
-            pr_number=doc.get("pr_number"),
-            merge_base=doc.get("merge_base"),
+            pr_number=_optional(doc, "pr_number", int, "a whole number"),
+            merge_base=_optional(doc, "merge_base", str, "a commit id (a string)"),
             recorded_at=_time(doc),
             source_format=_str(doc, "source_format"),
             idempotency_key=_str(doc, "idempotency_key"),
-            environment=Environment(**{k: str(v) for k, v in doc.get("environment", {}).items() if k in _ENV_FIELDS}),
+            environment=_environment(doc),
             series=tuple(_load_series(s, i) for i, s in enumerate(_list(doc, "series"))),
         )
     except _Bad as bad:
         raise InputError(source, bad.problem, where=f"{where}:{bad.key}") from None
     except InputError as bad:  # undecodable samples
         raise InputError(source, bad.problem, where=where) from None
+    # What ingest checks too (perfgate.storable): SQLite must not take what Postgres would refuse.
+    if problem := storable.run_problem(run):
+        raise InputError(source, problem.message, where=f"{where}:{problem.key}")
+    return run
 
 
 class _Bad(Exception):
@@ -99,6 +103,23 @@ def _str(doc: dict[str, Any], key: str) -> str:
     if not isinstance(value, str) or not value:
         raise _Bad(key, "expected a non-empty string")
     return value
+
+
+def _optional(doc: dict[str, Any], key: str, kind: type, expected: str) -> Any:
+    value = doc.get(key)
+    if value is not None and (not isinstance(value, kind) or isinstance(value, bool)):
+        raise _Bad(key, f"expected {expected} or null, got {json.dumps(value)[:40]}")
+    return value
+
+
+def _environment(doc: dict[str, Any]) -> Environment:
+    value = doc.get("environment", {})
+    if not isinstance(value, dict):
+        raise _Bad("environment", "expected an object")
+    for field in _ENV_FIELDS:  # unknown fields are a newer perfgate's; ignored
+        if not isinstance(value.get(field), str | None):
+            raise _Bad(f"environment.{field}", f"expected a string or null, got {json.dumps(value[field])[:40]}")
+    return Environment(**{k: v for k, v in value.items() if k in _ENV_FIELDS})
 
 
 def _list(doc: dict[str, Any], key: str) -> list[Any]:
@@ -118,6 +139,14 @@ def _time(doc: dict[str, Any]) -> datetime:
     return value
 
 
+def _whole(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
 def _load_series(item: Any, index: int) -> Series:
     key = f"series[{index}]"
     if not isinstance(item, dict):
@@ -127,11 +156,13 @@ def _load_series(item: Any, index: int) -> Series:
     except ValueError:
         raise _Bad(key, "unknown direction or kind") from None
     summary = item.get("summary")
-    if not isinstance(summary, dict) or not isinstance(summary.get("count"), int):
-        raise _Bad(f"{key}.summary", "expected an object with a count")
-    for field in _SUMMARY_FIELDS[1:]:
+    if not isinstance(summary, dict) or not _whole(summary.get("count")):
+        raise _Bad(f"{key}.summary", "expected an object with a count (a whole number)")
+    if summary.get("errors") is not None and not _whole(summary["errors"]):
+        raise _Bad(f"{key}.summary.errors", "expected a whole number or null")
+    for field in _SUMMARY_FIELDS[1:-1]:
         value = summary.get(field)
-        if value is not None and (not isinstance(value, int | float) or not math.isfinite(value)):
+        if value is not None and (not _number(value) or not math.isfinite(value)):
             raise _Bad(f"{key}.summary.{field}", "expected a finite number or null")
     samples = item.get("samples")
     try:
@@ -141,10 +172,13 @@ def _load_series(item: Any, index: int) -> Series:
         raise _Bad(f"{key}.samples", "expected base64-encoded samples") from None
     except zlib.error:
         raise _Bad(f"{key}.samples", "the samples are damaged") from None
+    unit = item.get("unit")
+    if not isinstance(unit, str):  # a unitless count has an empty one
+        raise _Bad(f"{key}.unit", "expected a string")
     return Series(
         _str(item, "name"),
         _str(item, "metric"),
-        _str(item, "unit"),
+        unit,
         direction,
         kind,
         Summary(summary["count"], **{k: summary.get(k) for k in _SUMMARY_FIELDS[1:]}),

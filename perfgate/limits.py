@@ -24,6 +24,10 @@ MAX_NAME = 1000  # a series name; longer names are not a benchmark's name but a 
 MAX_INTEGER = 2**31 - 1  # counts, error counts, pull-request numbers: Postgres INTEGER
 MIN_YEAR, MAX_YEAR = 1970, 9999
 
+# --- periods -----------------------------------------------------------------------------------
+
+MAX_DAYS = 36_500  # --days of the digest and the site: a century is more history than any store holds
+
 # --- input -------------------------------------------------------------------------------------
 
 HEAD_BYTES = 64 * 1024  # what format detection reads of a file

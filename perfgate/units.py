@@ -126,6 +126,21 @@ def parse_size(text: str, *, key: str) -> int:
     return int(float(match.group(1)) * factor)
 
 
+_DURATION = re.compile(
+    r"\s*(?:([0-9]+(?:\.[0-9]+)?)h)?\s*(?:([0-9]+(?:\.[0-9]+)?)m)?\s*(?:([0-9]+(?:\.[0-9]+)?)s?)?\s*"
+)
+
+
+def parse_duration(text: str, *, key: str) -> float:
+    """Read a duration such as ``"90s"``, ``"15m"``, ``"1h30m"`` or ``"600"`` (seconds) as seconds; ``key`` names
+    the option in errors."""
+    match = _DURATION.fullmatch(text.lower())
+    if match is None or not any(match.groups()):
+        raise ConfigError(f"{key}: expected a duration like '90s', '15m' or '1h30m', got {text!r}")
+    hours, minutes, seconds = (float(part) if part else 0.0 for part in match.groups())
+    return hours * 3600 + minutes * 60 + seconds
+
+
 _TIME_STEPS = ((1.0, "s"), (1e-3, "ms"), (1e-6, "\u00b5s"), (1e-9, "ns"))
 _BYTE_STEPS = ((1024.0**3, "GiB"), (1024.0**2, "MiB"), (1024.0, "KiB"), (1.0, "B"))
 

@@ -25,6 +25,21 @@ SECONDARY_RATE_LIMIT = (
     "to GitHub Support for help, please include the request ID 0000:0000:0000000:0000000:00000000."
 )
 
+# A used-up primary rate limit: 403 (or 429), no Retry-After, and these headers (GitHub's own names and
+# meanings: the GITHUB_TOKEN's 1,000 requests an hour, none left, when the window resets as Unix seconds).
+PRIMARY_RATE_LIMIT = "API rate limit exceeded for installation ID 4242424."
+
+
+def exhausted(reset: float, limit: int = 1000) -> dict[str, str]:
+    """The headers of GitHub's answer when the primary rate limit is used up until ``reset`` (Unix time)."""
+    return {
+        "x-ratelimit-limit": str(limit),
+        "x-ratelimit-remaining": "0",
+        "x-ratelimit-reset": str(int(reset)),
+        "x-ratelimit-used": str(limit),
+        "x-ratelimit-resource": "core",
+    }
+
 
 @dataclass
 class Fault:

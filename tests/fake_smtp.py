@@ -41,6 +41,7 @@ class Mailbox:
         if self.refuse_mail:
             return self.refuse_mail.pop(0)
         envelope.mail_from = address
+        envelope.mail_options.extend(options)
         return "250 OK"
 
     async def handle_RCPT(
@@ -57,7 +58,10 @@ class Mailbox:
         if self.refuse_data:
             return self.refuse_data.pop(0)
         content = envelope.original_content or b""
-        message = email.message_from_bytes(content, policy=email.policy.default)
+        if envelope.smtp_utf8:  # RFC 6532: UTF-8 headers, which the bytes parser would leave as surrogates
+            message = email.message_from_string(content.decode("utf-8"), policy=email.policy.default)
+        else:
+            message = email.message_from_bytes(content, policy=email.policy.default)
         assert isinstance(message, EmailMessage)
         self.messages.append((envelope, message))
         return "250 Message accepted for delivery"
@@ -94,8 +98,11 @@ def free_port() -> int:
 
 
 @contextmanager
-def smtp_server(tmp_path: Path, mode: str = "starttls", *, auth: bool = True) -> Iterator[Server]:
-    """mode: "starttls" (plain, then STARTTLS), "smtps" (TLS from the start) or "plain" (no TLS at all)."""
+def smtp_server(
+    tmp_path: Path, mode: str = "starttls", *, auth: bool = True, smtputf8: bool = False
+) -> Iterator[Server]:
+    """mode: "starttls" (plain, then STARTTLS), "smtps" (TLS from the start) or "plain" (no TLS at all);
+    smtputf8: offer SMTPUTF8 (RFC 6531), for addresses that are not ASCII."""
     ca = trustme.CA()
     certificate = ca.issue_cert("127.0.0.1", "localhost")
     server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
@@ -106,7 +113,12 @@ def smtp_server(tmp_path: Path, mode: str = "starttls", *, auth: bool = True) ->
     ca.cert_pem.write_to_path(str(ca_file))
 
     mailbox = Mailbox()
-    options: dict[str, Any] = {"hostname": "127.0.0.1", "port": free_port(), "ready_timeout": 10.0}
+    options: dict[str, Any] = {
+        "hostname": "127.0.0.1",
+        "port": free_port(),
+        "ready_timeout": 10.0,
+        "enable_SMTPUTF8": smtputf8,
+    }
     if auth:
         options["authenticator"] = _authenticate
         # smtplib falls back from PLAIN to LOGIN after a refusal, and aiosmtpd's LOGIN then waits for a line

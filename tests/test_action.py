@@ -8,10 +8,11 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from perfgate.store import Store
 
-from .conftest import EXAMPLES
+from .conftest import EXAMPLES, Invoke
 
 ROOT = Path(__file__).parent.parent
 PERFGATE = str(Path(sys.executable).parent / "perfgate")
@@ -101,11 +102,11 @@ def test_branch_history_round_trip_and_concurrent_pushes(origin: Path, tmp_path:
     assert _git(reader, "ls-tree", "--name-only", "origin/perfgate-data") == "runs.jsonl"
 
 
-def test_gate_script_refuses_postgres_without_a_url(tmp_path: Path) -> None:
+def _gate_script(tmp_path: Path, **inputs: str) -> subprocess.CompletedProcess[str]:
+    """scripts/gate.sh with the Action's default inputs and these."""
     env = {
         **os.environ,
-        "INPUT_HISTORY": "postgres",
-        "PERFGATE_DATABASE_URL": "",
+        "INPUT_HISTORY": "cache",
         "GITHUB_EVENT_NAME": "push",
         "INPUT_MODE": "auto",
         "INPUT_COMMENT": "never",
@@ -114,18 +115,75 @@ def test_gate_script_refuses_postgres_without_a_url(tmp_path: Path) -> None:
         "INPUT_CONFIG": "",
         "INPUT_SUITE": "",
         "INPUT_RESULTS": "x.json",
+        "INPUT_RUN": "",
+        "INPUT_SETUP": "",
+        "INPUT_ROUNDS": "",
         "PERFGATE": PERFGATE,
         "RUNNER_TEMP": str(tmp_path),
+        **inputs,
     }
-    done = subprocess.run(["bash", str(ROOT / "scripts" / "gate.sh")], env=env, capture_output=True, text=True)
+    return subprocess.run(["bash", str(ROOT / "scripts" / "gate.sh")], env=env, capture_output=True, text=True)
+
+
+def test_gate_script_refuses_postgres_without_a_url(tmp_path: Path) -> None:
+    done = _gate_script(tmp_path, INPUT_HISTORY="postgres", PERFGATE_DATABASE_URL="")
     assert done.returncode == 3 and "needs the database-url input" in done.stdout
 
 
+def _recording_gate_script(tmp_path: Path, results: str) -> subprocess.CompletedProcess[str]:
+    """scripts/gate.sh recording a push to main with the real perfgate, in tmp_path."""
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("PERFGATE_", "GITHUB_"))},
+        "PYTHONPATH": str(ROOT),  # this checkout's perfgate
+        "INPUT_HISTORY": "cache",
+        "INPUT_MODE": "record",
+        "INPUT_COMMENT": "never",
+        "INPUT_FAIL_ON": "regression",
+        "INPUT_FORMAT": "auto",
+        "INPUT_CONFIG": "",
+        "INPUT_SUITE": "",
+        "INPUT_RESULTS": results,
+        "PERFGATE": PERFGATE,
+        "RUNNER_TEMP": str(tmp_path),
+        # A push to main: what record mode needs of the job's environment.
+        "GITHUB_EVENT_NAME": "push",
+        "GITHUB_EVENT_PATH": str(ROOT / "tests" / "data" / "github-events" / "push.json"),
+        "GITHUB_REPOSITORY": "acme/shop",
+        "GITHUB_SHA": "4" * 40,
+        "GITHUB_REF": "refs/heads/main",
+    }
+    return subprocess.run(
+        ["bash", str(ROOT / "scripts" / "gate.sh")], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=120
+    )
+
+
+@pytest.mark.parametrize(
+    "results",
+    [
+        "bench results/base.json",
+        "  bench results/base.json\n  bench results/*head*.json\n",
+        "plain.json other.json",
+    ],
+    ids=["a-path-with-a-space", "lines-and-a-glob-with-spaces", "one-line-split-on-spaces"],
+)
+def test_gate_script_keeps_a_path_with_spaces_one_argument(tmp_path: Path, results: str) -> None:
+    spaced = tmp_path / "bench results"
+    spaced.mkdir()
+    for name, source in (("base.json", "base.json"), ("my head.json", "head.json")):
+        (spaced / name).write_bytes((EXAMPLES / "pytest-benchmark" / source).read_bytes())
+    for name, source in (("plain.json", "base.json"), ("other.json", "head.json")):
+        (tmp_path / name).write_bytes((EXAMPLES / "pytest-benchmark" / source).read_bytes())
+    done = _recording_gate_script(tmp_path, results)
+    assert done.returncode == 0, done.stdout + done.stderr
+    expected = 1 if results.count(".json") == 1 else 2
+    assert Store(f"sqlite:///{tmp_path / '.perfgate' / 'history.db'}").count_runs() == expected
+
+
 def test_action_inputs_reach_scripts_only_through_env() -> None:
-    text = (ROOT / "action.yml").read_text()
-    runs = [block for block in text.split("run:")[1:]]
-    for block in runs:
-        script = block.split("\n    - ")[0]
+    steps = yaml.safe_load((ROOT / "action.yml").read_text())["runs"]["steps"]
+    scripts = [step["run"] for step in steps if "run" in step]
+    assert len(scripts) >= 5
+    for script in scripts:
         assert "${{" not in script, f"expression interpolated into a run script: {script[:80]}"
 
 
@@ -179,3 +237,30 @@ def test_gate_script_compares_nothing_on_a_pull_request_without_the_database_sec
     assert done.returncode == 0, done.stdout + done.stderr
     assert "forks and Dependabot get no secrets" in done.stdout
     assert "nothing was compared" in summary.read_text() and "no-baseline" in outputs.read_text()
+
+
+@pytest.mark.parametrize(
+    ("inputs", "said"),
+    [
+        ({"INPUT_MODE": "ab", "INPUT_RUN": "  "}, "mode ab needs the run input"),
+        ({"INPUT_MODE": "ab", "INPUT_RUN": "sh bench.sh", "INPUT_RESULTS": "a.json b.json"}, "not 2 files"),
+        ({"INPUT_MODE": "compare", "INPUT_RUN": "sh bench.sh"}, "are for mode: ab (mode is compare)"),
+    ],
+    ids=["ab-without-run", "ab-with-two-results", "run-outside-ab"],
+)
+def test_gate_script_refuses_mode_ab_inputs_that_cannot_work(tmp_path: Path, inputs: dict[str, str], said: str) -> None:
+    done = _gate_script(tmp_path, GITHUB_EVENT_NAME="pull_request", **inputs)
+    assert done.returncode == 2 and said in done.stdout, done.stdout + done.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["--mode", "ab"], "needs the benchmark command after --"),
+        (["--setup", "make", "bench.json"], "--setup and --results are for --mode ab"),
+        ([], "give the results files"),
+    ],
+)
+def test_gate_options_for_mode_ab_are_checked_before_anything_runs(run_cli: Invoke, args: list[str], said: str) -> None:
+    result = run_cli("gate", *args)
+    assert result.exit_code == 2 and said in result.output, result.output

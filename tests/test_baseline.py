@@ -10,7 +10,7 @@ from pathlib import Path
 from perfgate.baseline import choose, environment_warnings
 from perfgate.model import Environment, RunHeader
 
-from .conftest import EXAMPLES, Invoke
+from .conftest import DATA, EXAMPLES, Invoke
 
 T0 = datetime(2026, 11, 1, tzinfo=UTC)
 
@@ -103,3 +103,31 @@ def test_compare_against_main_uses_the_merge_base_found_by_git(run_cli: Invoke, 
         "compare", str(EXAMPLES / "pytest-benchmark" / "head.json"), "--against", "main", "--base-commit", commits[0]
     )
     assert f"baseline: 1 run of main by commit ancestry (1 at the merge-base {commits[0][:12]}" in explicit.output
+
+
+# --- a candidate that is a copy of a baseline run measured nothing ---------------------------------------------
+
+
+def test_results_identical_to_a_stored_main_run_are_nothing_measured(
+    run_cli: Invoke, db_url: str, tmp_path: Path
+) -> None:
+    base = EXAMPLES / "pytest-benchmark" / "base.json"
+    record = run_cli("ingest", str(base), "--branch", "main", "--commit", "c0ffee12", "--key", "ci-7:1", "--db", db_url)
+    assert record.exit_code == 0, record.output
+    copy = tmp_path / "bench.json"  # byte for byte, under another name and key (the Action keys by CI run)
+    copy.write_bytes(base.read_bytes())
+    result = run_cli("compare", str(copy), "--against", "main", "--db", db_url)
+    assert result.exit_code == 0, result.output  # identical data cannot fail; the note says what it is worth
+    assert "bench.json is identical to main@c0ffee12 (run 1): nothing was measured" in result.output
+    measured = run_cli("compare", str(EXAMPLES / "pytest-benchmark" / "head.json"), "--against", "main", "--db", db_url)
+    assert measured.exit_code == 1 and "identical" not in measured.output
+
+
+def test_deterministic_counts_that_repeat_are_not_called_a_copy(run_cli: Invoke, tmp_path: Path) -> None:
+    # Callgrind's instruction counts repeat exactly for unchanged code: that is a measurement, not a copy.
+    db = f"sqlite:///{tmp_path / 'h.db'}"
+    counts = DATA / "iai" / "iai_two.txt"
+    assert run_cli("ingest", str(counts), "--branch", "main", "--commit", "c1", "--db", db).exit_code == 0
+    result = run_cli("compare", str(counts), "--against", "main", "--db", db)
+    assert result.exit_code == 0, result.output
+    assert "identical" not in result.output

@@ -4,7 +4,11 @@ exactly, and a bad line is named and imports nothing."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from perfgate.store import Store
 
@@ -61,3 +65,68 @@ def test_a_malformed_line_names_it_and_imports_nothing(run_cli: Invoke, db_url: 
         result = run_cli("import", str(path), "--db", db_url)
         assert result.exit_code == 3 and f"bad.jsonl{where}" in result.output
         assert Store(db_url).current_revision() is None  # nothing written, not even the schema
+
+
+@pytest.mark.parametrize(
+    "change, where",
+    [
+        (lambda d: d.update(pr_number="12"), ":1:pr_number: expected a whole number or null"),
+        (lambda d: d.update(pr_number=True), ":1:pr_number: expected a whole number or null"),
+        (lambda d: d.update(pr_number=-3), ":1:pr_number: the pull request number -3 is out of range"),
+        (lambda d: d.update(environment=[1, 2]), ":1:environment: expected an object"),
+        (lambda d: d.update(environment={"cpu": {"a": 1}}), ":1:environment.cpu: expected a string or null"),
+        (lambda d: d.update(merge_base=5), ":1:merge_base: expected a commit id (a string) or null"),
+        (lambda d: d.update(recorded_at="0001-01-01T00:00:00+05:00"), ":1:recorded_at: the run's time 0001-01-01"),
+        (lambda d: d.update(recorded_at="9999-12-31T23:00:00-05:00"), ":1:recorded_at: the run's time 9999-12-31"),
+        (lambda d: d["series"][0].update(unit="u" * 60), ":1:series[0].unit: the unit of series"),
+        (lambda d: d["series"][0]["summary"].update(count=-5), ":1:series[0].summary.count: series"),
+        (lambda d: d["series"][0]["summary"].update(count=2**40), ":1:series[0].summary.count: series"),
+        (lambda d: d["series"][1]["summary"].update(errors=2.5), ":1:series[1].summary.errors: expected a whole"),
+        (lambda d: d["series"][0].update(name="a\x00b"), ":1:series[0].name: the name of series 'a\\x00b' contains"),
+        (lambda d: d["series"].append(d["series"][0]), ":1:series[3]: series 'test_tokenize' (metric 'time') appears"),
+    ],
+    ids=[
+        "pr-string",
+        "pr-bool",
+        "pr-negative",
+        "environment-list",
+        "environment-object",
+        "merge-base-number",
+        "year-1",
+        "year-10000-in-utc",
+        "unit-60",
+        "count-negative",
+        "count-huge",
+        "errors-fraction",
+        "name-nul",
+        "series-twice",
+    ],
+)
+def test_import_refuses_what_ingest_refuses_on_both_databases(
+    change: Callable[[dict[str, Any]], None], where: str, run_cli: Invoke, db_url: str, tmp_path: Path
+) -> None:
+    sqlite = f"sqlite:///{tmp_path / 'local.db'}"
+    record_runs(run_cli, sqlite, (BASE, "aaa1"))
+    exported = tmp_path / "runs.jsonl"
+    run_cli("export", "-o", str(exported), "--db", sqlite)
+    document = json.loads(exported.read_text())
+    change(document)
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(json.dumps(document) + "\n")
+    result = run_cli("import", str(bad), "--db", db_url)
+    assert result.exit_code == 3, result.output
+    assert f"bad.jsonl{where}" in result.output
+    assert Store(db_url).current_revision() is None  # refused before anything was written
+
+
+def test_an_empty_unit_survives_export_and_import(run_cli: Invoke, db_url: str, tmp_path: Path) -> None:
+    sqlite = f"sqlite:///{tmp_path / 'local.db'}"
+    record_runs(run_cli, sqlite, (BASE, "aaa1"))
+    exported = tmp_path / "runs.jsonl"
+    run_cli("export", "-o", str(exported), "--db", sqlite)
+    document = json.loads(exported.read_text())
+    document["series"][0]["unit"] = ""  # a unitless count
+    exported.write_text(json.dumps(document) + "\n")
+    result = run_cli("import", str(exported), "--db", db_url)
+    assert result.exit_code == 0, result.output
+    assert Store(db_url).latest_runs("default", "main", 1)[0].series[0].unit == ""

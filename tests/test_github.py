@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,7 +19,7 @@ from perfgate.render.markdown import MARKER
 from perfgate.store import Store
 
 from .conftest import DATA, EXAMPLES
-from .fake_github import FakeGitHub, Fault
+from .fake_github import PRIMARY_RATE_LIMIT, FakeGitHub, Fault, exhausted
 
 EVENTS = DATA / "github-events"
 HEAD_SHA = "1" * 40
@@ -230,3 +231,22 @@ def test_a_failing_comment_does_not_skip_the_check_and_the_reverse(fake: FakeGit
     fake.faults.append(Fault("POST", "/check-runs", 422, times=5, message="Validation Failed"))
     again, summary, _ = _step(fake, tmp_path, "pull_request", "pull_request.json", "gate", "head.json")
     assert again.returncode == 1 and len(_ours(fake, 7)) == 1 and "the check is missing" in summary.read_text()
+
+
+def test_a_used_up_rate_limit_gives_up_the_comment_at_once_and_keeps_verdict_and_check(
+    fake: FakeGitHub, tmp_path: Path
+) -> None:
+    shutil.copy(EXAMPLES / "pytest-benchmark" / "base.json", tmp_path / "base.json")
+    shutil.copy(EXAMPLES / "pytest-benchmark" / "head.json", tmp_path / "head.json")
+    _step(fake, tmp_path, "push", "push.json", "gate", "base.json")
+    fake.add_pull(7, HEAD_SHA)
+    headers = exhausted(time.time() + 3600)  # reset in an hour; GitHub sends no Retry-After for this limit
+    fake.faults.append(Fault("GET", r"/issues/7/comments$", 403, times=50, headers=headers, message=PRIMARY_RATE_LIMIT))
+    started = time.monotonic()
+    gated, summary, outputs = _step(fake, tmp_path, "pull_request", "pull_request.json", "gate", "head.json")
+    assert time.monotonic() - started < 60  # not an hour
+    assert gated.returncode == 1 and _outputs(outputs)["verdict"] == "fail"  # the verdict stands
+    assert fake.check_runs and fake.check_runs[-1]["conclusion"] == "failure"  # and so does the check
+    assert _ours(fake, 7) == [] and len(fake.requests("GET", r"/issues/7/comments$")) == 1  # asked once
+    text = summary.read_text()
+    assert "the API rate limit is used up" in text and "the PR comment is missing" in text

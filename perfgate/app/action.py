@@ -15,8 +15,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from perfgate import vcs
-from perfgate.app import decisions
+from perfgate import harness, vcs
+from perfgate.app import ab, decisions
 from perfgate.app.compare import compare_with_history
 from perfgate.app.config import Overrides, gate_settings, make_policy
 from perfgate.app.history import sparklines
@@ -24,11 +24,12 @@ from perfgate.app.ingest import RunInfo, store_results
 from perfgate.app.output import write_output
 from perfgate.app.posting import PublisherFactory, plan, post
 from perfgate.app.reading import expand, read_all
+from perfgate.app.run import RunRequest, run_job
 from perfgate.app.workspace import Workspace
 from perfgate.choices import COMMENT_POLICIES, FAIL_ON, GATE_MODES
 from perfgate.config import Config
 from perfgate.deliver.github import CHECK_NAME, GitHubPublisher
-from perfgate.errors import NoBaseline, PerfgateError, StoreError, UsageError
+from perfgate.errors import ConfigError, NoBaseline, PerfgateError, StoreError, UsageError
 from perfgate.gate.report import FAILING, WARNING, Report, Verdict
 from perfgate.github_env import GitHubContext, append_summary, read_context, write_outputs
 from perfgate.model import Origin, ParsedResults
@@ -53,6 +54,7 @@ class GateRequest:
     output_dir: Path  # where the JSON and JUnit reports go
     format_name: str | None = None
     overrides: Overrides = field(default_factory=Overrides)
+    ab: ab.ABRequest | None = None  # mode ab: what the rounds run (files is empty then)
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,7 @@ class StepOutputs:
     regressions: int = 0  # series that failed the gate
     report: str = ""  # the JSON report's path, when one was written
     junit: str = ""
+    recorded: bool = False  # this job's run was stored as history (record, or mode ab on a push to main)
 
 
 @dataclass(frozen=True)
@@ -92,7 +95,8 @@ def gate(request: GateRequest, publisher: PublisherFactory = GitHubPublisher) ->
 def _tell_the_job(ctx: GitHubContext, summary: str, outputs: StepOutputs) -> None:
     """The one place that writes the job summary and the step outputs."""
     append_summary(ctx.summary_path, summary)
-    write_outputs(ctx.output_path, {name: str(value) for name, value in asdict(outputs).items()})
+    values = asdict(outputs).items()
+    write_outputs(ctx.output_path, {name: str(v).lower() if isinstance(v, bool) else str(v) for name, v in values})
 
 
 def _gate(request: GateRequest, ctx: GitHubContext, cfg: Config, publisher: PublisherFactory) -> GateOutcome:
@@ -100,8 +104,10 @@ def _gate(request: GateRequest, ctx: GitHubContext, cfg: Config, publisher: Publ
     cfg = request.overrides.applied_to(cfg)
     if request.comment not in COMMENT_POLICIES or request.fail_on not in FAIL_ON:
         raise UsageError(f"comment must be one of {COMMENT_POLICIES}, fail-on one of {FAIL_ON}")
-    results = read_all(expand(request.files), request.format_name)
     main = main_branch(cfg, ctx)
+    if request.mode == "ab":
+        return _ab(request, ctx, cfg, store, main, publisher)
+    results = read_all(expand(request.files), request.format_name)
     if choose_mode(request.mode, ctx, main) == "record":
         return _record(store, results, ctx, RunInfo(cfg.suite, ctx.branch or main, ctx.sha), request.workspace.now)
     base_commit = vcs.merge_base(request.workspace.workdir, main) or ctx.base_sha
@@ -134,7 +140,7 @@ def choose_mode(mode: str, ctx: GitHubContext, main: str) -> str:
     if mode == "auto":
         return "record" if ctx.event == "push" and ctx.branch == main else "compare"
     if mode not in GATE_MODES:
-        raise UsageError(f"mode must be auto, record or compare, not {mode!r}")
+        raise UsageError(f"mode must be one of {', '.join(GATE_MODES)}, not {mode!r}")
     return mode
 
 
@@ -168,12 +174,12 @@ def _no_secrets(exc: StoreError) -> tuple[str, str]:
     return why, "The trusted publish workflow in docs/github-action.md (Forks) compares such pull requests."
 
 
-def _for_the_pull_request(report: Report, store: Store, ctx: GitHubContext, cfg: Config, main: str) -> Report:
-    """The report with where it comes from, the failing series' sparklines and their history pages."""
+def _for_the_pull_request(report: Report, store: Store | None, ctx: GitHubContext, cfg: Config, main: str) -> Report:
+    """The report with where it comes from, the failing series' sparklines (with a store) and their history pages."""
     return replace(
         report,
         origin=Origin(ctx.repository, ctx.pr_number, ctx.sha, ctx.run_url),
-        history=sparklines(store, report, cfg.suite, main),
+        history=sparklines(store, report, cfg.suite, main) if store is not None else (),
         site_url=cfg.site_url,
         pages=_site_pages(report, cfg.suite, cfg.site_url),
     )
@@ -219,7 +225,66 @@ def _record(
         f"({done.series} series, {run.branch}@{ctx.sha[:12]})"
         for done in store_results(store, runs, now=now)
     )
-    return GateOutcome(0, lines, action_markdown.recorded(lines), StepOutputs("recorded"))
+    return GateOutcome(0, lines, action_markdown.recorded(lines), StepOutputs("recorded", recorded=True))
+
+
+def _ab(
+    request: GateRequest, ctx: GitHubContext, cfg: Config, store: Store, main: str, publisher: PublisherFactory
+) -> GateOutcome:
+    """Mode ab: base and head benchmarked here in interleaved rounds and judged as pairs, reported as compare mode
+    reports; on a push to main the base is the previous commit and the head's rounds are recorded as one run."""
+    if request.ab is None:
+        raise UsageError("mode ab needs the benchmark command (the Action's run input)")
+    if ctx.event == "pull_request_target" and ctx.is_fork:
+        raise ConfigError(
+            "mode ab runs the pull request's code, and on pull_request_target a fork's code would run with a write "
+            "token and the repository's secrets: run it on pull_request (docs/github-action.md, Forks)"
+        )
+    cwd = request.workspace.workdir
+    recording = ctx.event == "push" and ctx.branch == main
+    ab.keep_working_files_out(cwd)
+    chosen = ab.choose_base(cwd, ctx, main, request.environ, recording=recording)
+    head_rounds: list[ParsedResults] = []
+
+    def heard(ran: harness.Round, parsed: ParsedResults) -> None:
+        if ran.side == "head" and ran.index != harness.WARM_UP:
+            head_rounds.append(parsed)
+
+    job = request.ab
+    run = RunRequest(
+        job.command,
+        base=chosen.commit if chosen else None,
+        main_branch=None if chosen else main,
+        rounds=job.rounds,
+        setup=job.setup,
+        results=job.results,
+        format_name=request.format_name,
+        base_why=chosen.why if chosen else None,
+    )
+    now = request.workspace.now
+    env = ab.benchmark_environment(request.environ)
+    report = run_job(run, cfg, cwd=cwd, env=env, today=now.date(), heard=heard)
+    recorded: GateOutcome | None = None
+    if recording:
+        info = RunInfo(cfg.suite, ctx.branch or main, ctx.sha)
+        recorded = _record(store, [ab.pooled(head_rounds)], ctx, info, now)
+    kept: list[str] = []
+    try:
+        report = _for_the_pull_request(report, store, ctx, cfg, main)
+    except StoreError:  # no history here (yet, or none reachable): the pairs need none, the comment no sparklines
+        report = _for_the_pull_request(report, None, ctx, cfg, main)
+    else:
+        if ctx.pr_number is not None:
+            kept = decisions.keep(store, report, cfg.suite, chosen.commit if chosen else None, now)
+    outcome = _publish_report(report, ctx, request, publisher, check_name(cfg.suite))
+    if recorded is None:
+        return replace(outcome, lines=(*outcome.lines, *kept))
+    return replace(
+        outcome,
+        lines=(*outcome.lines, *recorded.lines),
+        summary=outcome.summary + "\n" + recorded.summary,
+        outputs=replace(outcome.outputs, recorded=True),
+    )
 
 
 def _publish_report(

@@ -159,8 +159,22 @@ def compare_with_history(
         )
     require_common_series(report, f"the {branch}-branch runs")
     env = baseline.environment_warnings([r.environment for r in runs], [r.environment for r in head_results])
-    notes = (f"baseline: {choice.reason}", *choice.warnings, *env)
+    notes = (*_copies(head_results, runs), f"baseline: {choice.reason}", *choice.warnings, *env)
     return replace(report, notes=(*notes, *report.notes, *_input_notes(head_results)))
+
+
+def _copies(head_results: Sequence[ParsedResults], runs: Sequence[Run]) -> list[str]:
+    """A note for each candidate file identical to a baseline run: it measured nothing of the change (a results
+    file restored from main's cache, or committed), whatever the verdict says."""
+    notes = []
+    for results in head_results:
+        copy = baseline.copied_from(results.series, runs)
+        if copy is not None:
+            notes.append(
+                f"{results.source} is identical to {copy.branch}@{copy.commit[:12]} (run {copy.id}): nothing was "
+                "measured; run the benchmarks in this job"
+            )
+    return notes
 
 
 def require_common_series(report: Report, baseline_is: str) -> None:

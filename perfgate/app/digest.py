@@ -12,6 +12,7 @@ from perfgate.app.workspace import Workspace
 from perfgate.config import Config
 from perfgate.errors import StoreError, UsageError
 from perfgate.history.series import History, Point
+from perfgate.limits import MAX_DAYS
 from perfgate.model import GateDecision, Series
 
 if TYPE_CHECKING:  # the store (SQLAlchemy, Alembic) and the digest's modules (Pillow, smtplib) load when used
@@ -33,8 +34,8 @@ class DigestRequest:
 
 def build_digest(store: Store, cfg: Config, request: DigestRequest, *, now: datetime) -> digest.Digest:
     """The period's findings over every (or the chosen) suite's main-branch history."""
-    if request.days < 1:
-        raise UsageError("--days must be at least 1")
+    if not 1 <= request.days <= MAX_DAYS:  # the period's start must be a date (timedelta overflows past year 1)
+        raise UsageError(f"--days must be from 1 to {MAX_DAYS:,} (a century), got {request.days:,}")
     start = now - timedelta(days=request.days)
     loaded = [
         load_histories(store, suite, cfg.main_branch, start, now, since=start)

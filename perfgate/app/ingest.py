@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from perfgate import storable
 from perfgate.app.reading import expand, read_all
 from perfgate.app.workspace import Workspace
 from perfgate.errors import InputError, UsageError
@@ -89,10 +90,6 @@ def store_results(store: Store, results: Sequence[tuple[ParsedResults, RunInfo]]
 
 
 def _run(results: ParsedResults, info: RunInfo, now: datetime) -> Run:
-    keys = [s.key for s in results.series]
-    if len(set(keys)) != len(keys):
-        name, metric = next(k for k in keys if keys.count(k) > 1)
-        raise InputError(results.source, f"series {name!r} (metric {metric!r}) appears twice")
     commit = info.commit or results.commit
     if not commit:
         raise UsageError(f"{results.source}: the file names no commit; give --commit SHA")
@@ -100,7 +97,7 @@ def _run(results: ParsedResults, info: RunInfo, now: datetime) -> Run:
         raise RuntimeError(f"{results.source} was read for comparing only (no sha256); it cannot be stored")
     # The same file under the same suite is the same run, whatever else the caller says about it.
     key = info.key or "sha256:" + hashlib.sha256(f"{info.suite}\0{results.sha256}".encode()).hexdigest()
-    return Run(
+    run = Run(
         suite=info.suite,
         branch=info.branch,
         commit=commit,
@@ -112,3 +109,7 @@ def _run(results: ParsedResults, info: RunInfo, now: datetime) -> Run:
         series=results.series,
         environment=results.environment,
     )
+    # The check `perfgate import` and the store make too: the file is named, and nothing of the batch is written.
+    if problem := storable.run_problem(run):
+        raise InputError(results.source, problem.message)
+    return run

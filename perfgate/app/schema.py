@@ -19,6 +19,7 @@ class SchemaState:
     database: str
     revision: str | None  # None: no schema yet
     head: str  # the revision this perfgate expects
+    known: bool = True  # False: a newer perfgate wrote the schema, and only a newer perfgate can use it
 
 
 def upgrade_schema(workspace: Workspace) -> SchemaUpgrade:
@@ -30,7 +31,8 @@ def upgrade_schema(workspace: Workspace) -> SchemaUpgrade:
 
 def schema_state(workspace: Workspace) -> SchemaState:
     """The database's schema revision and the one this perfgate expects."""
-    from perfgate.store.migration import head_revision
+    from perfgate.store.migration import head_revision, known_revisions
 
     store = workspace.store()
-    return SchemaState(store.display_url, store.current_revision(), head_revision())
+    revision = store.current_revision()
+    return SchemaState(store.display_url, revision, head_revision(), revision is None or revision in known_revisions())

@@ -13,6 +13,7 @@ from perfgate.app.history import import_runs
 from perfgate.app.workspace import Workspace
 from perfgate.config import Config
 from perfgate.errors import InputError, UsageError
+from perfgate.limits import MAX_DAYS
 
 if TYPE_CHECKING:
     from perfgate.store import Store
@@ -43,8 +44,8 @@ def build_site(store: Store, cfg: Config, request: SiteRequest, *, now: datetime
     from perfgate.render import digest as digest_render
     from perfgate.render import site as site_render
 
-    if request.days < 1:
-        raise UsageError("--days must be at least 1")
+    if not 1 <= request.days <= MAX_DAYS:  # the period's start must be a date (timedelta overflows past year 1)
+        raise UsageError(f"--days must be from 1 to {MAX_DAYS:,} (a century), got {request.days:,}")
     if request.branch is not None:
         cfg = replace(cfg, main_branch=request.branch)
     week_start, start = now - timedelta(days=7), now - timedelta(days=request.days)

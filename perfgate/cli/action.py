@@ -17,19 +17,25 @@ from perfgate.cli.options import (
     fail_on_option,
     format_option,
     max_regression_option,
+    rounds_option,
+    run_results_option,
+    setup_option,
     suite_option,
     workspace,
 )
+from perfgate.cli.terminal import say
 
 
 @click.command("gate")
-@click.argument("files", nargs=-1, required=True)
+@click.argument("files", nargs=-1, metavar="FILES... | -- COMMAND [ARG...]")
 @click.option(
     "--mode",
     type=click.Choice(list(GATE_MODES)),
     default="auto",
     show_default=True,
-    help="auto: record on a push to the main branch, compare otherwise.",
+    help="auto: record on a push to the main branch, compare otherwise. ab: run COMMAND on base and head here, "
+    "in interleaved rounds (as perfgate run), judged as pairs; on a push to main, against HEAD~1, and the head's "
+    "rounds are recorded.",
 )
 @comment_option("When to post the PR comment (an existing one is always kept up to date).")
 @fail_on_option("regression: a regression or an exceeded budget fails the job; budget: only budgets; never.")
@@ -42,6 +48,9 @@ from perfgate.cli.options import (
 )
 @baseline_runs_option("How many main-branch runs form the baseline.")
 @max_regression_option("The regression allowed (δ).")
+@rounds_option
+@setup_option
+@run_results_option
 @format_option
 @suite_option
 @config_option
@@ -54,6 +63,9 @@ def gate_command(
     output_dir: Path,
     baseline_runs: int | None,
     max_regression: str | None,
+    rounds: int,
+    setup: str | None,
+    results: str | None,
     format_name: str | None,
     suite: str | None,
     config_path: Path | None,
@@ -62,16 +74,33 @@ def gate_command(
     """Run the gate inside GitHub Actions (what the perfgate Action runs).
 
     \b
-    Example (a workflow step):
+    Examples (workflow steps):
       perfgate gate bench.json --comment on-regression
+      perfgate gate --mode ab --rounds 10 --results bench.json -- 'pytest --benchmark-json=bench.json'
 
     Reads the event from GITHUB_EVENT_PATH. On a push to the main branch it records the run; on a pull
     request it compares with main, writes the job summary, step outputs, perfgate-report.json and
     perfgate-junit.xml, posts or updates the PR comment and a check on the head commit (with
-    GITHUB_TOKEN), and exits 1 when the gate fails.
+    GITHUB_TOKEN), and exits 1 when the gate fails. With --mode ab the positional arguments are the
+    benchmark COMMAND instead of results files; it runs without the job's token and database URL in its
+    environment.
     """
+    from perfgate.app.ab import ABRequest
     from perfgate.app.action import GateRequest, gate
     from perfgate.app.config import Overrides
+    from perfgate.errors import UsageError
+
+    if mode == "ab":
+        if not files:
+            raise UsageError("--mode ab needs the benchmark command after --")
+        ab: ABRequest | None = ABRequest(files, rounds, setup, results)
+        files = ()
+    elif setup is not None or results is not None:
+        raise UsageError("--setup and --results are for --mode ab (results files are the arguments otherwise)")
+    elif not files:
+        raise UsageError("give the results files to gate")
+    else:
+        ab = None
 
     request = GateRequest(
         workspace(config_path, db_url),
@@ -83,10 +112,11 @@ def gate_command(
         output_dir=output_dir,
         format_name=format_name,
         overrides=Overrides(suite=suite, max_regression=max_regression, baseline_runs=baseline_runs),
+        ab=ab,
     )
     outcome = gate(request)
     for line in outcome.lines:
-        click.echo(line.rstrip("\n"))
+        say(line.rstrip("\n"))
     sys.exit(outcome.exit_code)
 
 
@@ -108,4 +138,4 @@ def publish_command(report: Path, comment: str, fail_on: str) -> None:
 
     outcome = publish(PublishRequest(dict(os.environ), report, comment, fail_on))
     for line in outcome.lines:
-        click.echo(line)
+        say(line)

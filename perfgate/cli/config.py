@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from perfgate.cli.options import config_option, format_option, workspace
+from perfgate.cli.terminal import say
 
 
 @click.group("config")
@@ -36,4 +37,4 @@ def config_check(results: tuple[str, ...], format_name: str | None, config_path:
     from perfgate.render.config_text import render_config
 
     checked = check_config(ConfigCheckRequest(workspace(config_path), results, format_name))
-    click.echo(render_config(checked.config, checked.budgets, checked.resolved, checked.today))
+    say(render_config(checked.config, checked.budgets, checked.resolved, checked.today))

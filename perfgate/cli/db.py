@@ -47,6 +47,8 @@ def current(db_url: str | None) -> None:
         if found.revision == found.head
         else "empty: run 'perfgate db upgrade'"
         if found.revision is None
+        else f"newer than this perfgate, which knows up to {found.head}: upgrade perfgate"
+        if not found.known
         else f"this perfgate expects {found.head}: run 'perfgate db upgrade'"
     )
     click.echo(f"{found.database}: revision {found.revision or '(none)'} ({state})")

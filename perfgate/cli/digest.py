@@ -18,12 +18,18 @@ from perfgate.cli.options import (
     until_option,
     workspace,
 )
+from perfgate.cli.terminal import say
+from perfgate.limits import MAX_DAYS
 from perfgate.units import format_value
 
 
 @click.command("digest")
 @click.option(
-    "--days", default=7, show_default=True, type=click.IntRange(1), help="The period: this many days up to --until."
+    "--days",
+    default=7,
+    show_default=True,
+    type=click.IntRange(1, MAX_DAYS),
+    help="The period: this many days up to --until.",
 )
 @until_option("End of the period, UTC (a day means its midnight). [default: now]")
 @suites_option
@@ -86,10 +92,10 @@ def digest_command(
         )
     )
     if dry_run and outcome.rendered is not None:
-        click.echo(f"Subject: {outcome.rendered.subject}\n")
-        click.echo(outcome.rendered.text, nl=False)
+        say(f"Subject: {outcome.rendered.subject}\n")
+        say(outcome.rendered.text)
     for line in outcome.lines:
-        click.echo(line, err=True)
+        say(line, err=True)
 
 
 @click.command("site")
@@ -98,7 +104,7 @@ def digest_command(
     "--days",
     default=90,
     show_default=True,
-    type=click.IntRange(1),
+    type=click.IntRange(1, MAX_DAYS),
     help="How much of main's history each chart shows, in days up to --until.",
 )
 @until_option("The site's 'now', UTC: the week's findings end here. [default: now]")

@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from perfgate import __version__, limits
+from perfgate.cli.terminal import say
 from perfgate.errors import PerfgateError
 from perfgate.units import parse_size
 
@@ -26,7 +27,7 @@ class PerfgateGroup(click.Group):
         try:
             return super().invoke(ctx)
         except PerfgateError as exc:
-            click.echo(f"perfgate: error: {exc}", err=True)
+            say(f"perfgate: error: {exc}", err=True)  # names in a message must not act on the job log
             ctx.exit(exc.exit_code)
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
@@ -35,7 +36,7 @@ class PerfgateGroup(click.Group):
                 import traceback
 
                 traceback.print_exc()
-            click.echo(f"perfgate: {internal_error_line(ctx, exc)}", err=True)
+            say(f"perfgate: {internal_error_line(ctx, exc)}", err=True)
             ctx.exit(EXIT_INTERNAL)
 
 

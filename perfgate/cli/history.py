@@ -18,6 +18,7 @@ from perfgate.cli.options import (
     suite_option,
     workspace,
 )
+from perfgate.cli.terminal import say
 
 
 @click.command("history")
@@ -47,7 +48,7 @@ def history_command(
     from perfgate.render.history_text import render_history
 
     points = series_history(HistoryRequest(workspace(config_path, db_url), name, branch, metric, limit, suite))
-    click.echo(render_history(name, branch, points), nl=False)
+    say(render_history(name, branch, points))
 
 
 @click.command("export")
@@ -88,7 +89,7 @@ def import_command(files: tuple[str, ...], db_url: str | None) -> None:
 
     done = import_files(ImportRequest(workspace(db_url=db_url), files, sys.stdin))
     for file in done.files:
-        click.echo(f"{file.source}: {file.added} run(s) imported, {file.skipped} already stored, into {done.database}")
+        say(f"{file.source}: {file.added} run(s) imported, {file.skipped} already stored, into {done.database}")
 
 
 @click.command("prune")

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from perfgate.cli.options import config_option, db_option, format_option, suite_option, workspace
-from perfgate.cli.terminal import progress_on_terminal
+from perfgate.cli.terminal import progress_on_terminal, say
 
 
 @click.command("ingest")
@@ -54,12 +54,12 @@ def ingest_command(
         done = ingest(request)
     for run in done.runs:
         if run.created:
-            click.echo(
+            say(
                 f"{run.source}: stored run {run.run_id} ({run.series} series, "
                 f"{branch}@{run.commit[:12]}, suite {done.suite!r}) in {done.database}"
             )
         else:
-            click.echo(f"{run.source}: already stored as run {run.run_id} (commit {run.commit[:12]}); nothing written")
+            say(f"{run.source}: already stored as run {run.run_id} (commit {run.commit[:12]}); nothing written")
 
 
 @click.command("formats")

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from perfgate.choices import COMMENT_POLICIES, FAIL_ON
+from perfgate.choices import COMMENT_POLICIES, DEFAULT_ROUNDS, FAIL_ON
 from perfgate.config import Config
 
 if TYPE_CHECKING:
@@ -127,6 +127,41 @@ def until_option(help: str) -> Callable[[F], F]:
 def output_option(help: str) -> Callable[[F], F]:
     """-o/--output FILE: write here (atomically) instead of, or as well as, to the terminal."""
     return click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help=help)
+
+
+ROUNDS_HELP = (
+    "Rounds per side, after one warm-up round per side that is discarded. Cost: COMMAND runs N + 1 times in "
+    "each tree, plus one set-up each (a 20 s COMMAND, 10 rounds: 7 min 20 s). What they buy: the paired test's "
+    "smallest p is 2^-N (every round worse), and across m benchmarks a lone regression must reach q/m: 10 rounds "
+    "reach 1/1024, enough for up to 51 benchmarks at q = 0.05 (8 rounds: 12; 6: 3). Use an even N: each two rounds "
+    "cancel a drift linear in time. At least 3."
+)
+
+
+def rounds_option(func: F) -> F:
+    """--rounds N: rounds per side of base and head in one job (perfgate run, the Action's mode ab)."""
+    return click.option("--rounds", type=int, default=DEFAULT_ROUNDS, show_default=True, metavar="N", help=ROUNDS_HELP)(
+        func
+    )
+
+
+def setup_option(func: F) -> F:
+    """--setup CMD: a build run once in each tree before the rounds."""
+    return click.option(
+        "--setup",
+        metavar="CMD",
+        help="A shell command run once in each tree before the rounds (a build, a venv), with PERFGATE_SIDE=base|head.",
+    )(func)
+
+
+def run_results_option(func: F) -> F:
+    """--results PATH: the file each round's COMMAND writes, in place of its standard output."""
+    return click.option(
+        "--results",
+        metavar="PATH",
+        help="The results file COMMAND writes, relative to the tree (each side writes its own). [default: its "
+        "standard output]",
+    )(func)
 
 
 def moment(until: datetime | None) -> datetime | None:

@@ -42,6 +42,14 @@ def painter(ctx: click.Context) -> Callable[[str, Any], str] | None:
     return paint
 
 
+def say(text: str, *, err: bool = False, made_plain: bool = False, color: bool | None = None) -> None:
+    """A message perfgate prints, through the one neutraliser for job logs (render/cells.log_text): names and
+    error messages come from results files, and a line of theirs must never act as a workflow command."""
+    from perfgate.render.cells import log_text
+
+    click.echo(log_text(text, made_plain=made_plain), err=err, color=color)
+
+
 def show_report(ctx: click.Context, report: Report, *, output_format: str, quiet: bool) -> None:
     """The report on stdout: the text table (coloured on a terminal; only what fails with --quiet), or the
     format asked for."""
@@ -52,7 +60,8 @@ def show_report(ctx: click.Context, report: Report, *, output_format: str, quiet
         return
     paint = painter(ctx)
     shown = text.render(report, paint=paint or text.unpainted, only_failing=quiet)
-    click.echo(shown, nl=False, color=True if paint else None)
+    if shown:  # its cells are plain already, and may be coloured
+        say(shown, made_plain=True, color=True if paint else None)
 
 
 def _colour_terminal() -> bool:

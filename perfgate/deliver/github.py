@@ -2,9 +2,11 @@
 
 GitHub's answers are told apart (``classify``): a read-only token ("Resource not accessible by
 integration": a fork's pull request), a rate limit (403 or 429 with a ``retry-after`` header, which
-PyGithub hands over lower-cased, or a message that says so), a transient fault (5xx, a lost connection),
-and everything else. Rate limits and transient faults are retried, and every wait together is bounded
-(``GitHubTarget.max_wait``): a job never sleeps for an hour because GitHub asked it to.
+PyGithub hands over lower-cased, or a message that says so), a used-up primary rate limit
+(``x-ratelimit-remaining: 0``: nothing will succeed before ``x-ratelimit-reset``), a transient fault (5xx, a
+lost connection), and everything else. Rate limits and transient faults are retried, and every wait together
+is bounded (``GitHubTarget.max_wait``): a job never sleeps for an hour because GitHub asked it to; a primary
+limit that resets later than that is given up at once.
 
 Writes are not retried blindly: a comment create that failed or timed out is followed by a fresh
 listing, and only re-sent when the comment is not there, so a retry never duplicates it. Only
@@ -16,9 +18,11 @@ when a marker comment by a user exists).
 from __future__ import annotations
 
 import contextlib
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import partial
 from typing import Any, TypeVar
 
@@ -45,6 +49,7 @@ class GitHubTarget:
     between_requests: float = 0.0  # PyGithub's default pacing; tests set 0
     max_wait: float = 90.0  # all waits on rate limits and retries together, per job
     sleep: Callable[[float], None] = time.sleep
+    clock: Callable[[], float] = time.time  # to tell how far off a rate limit's reset is
 
 
 @dataclass(frozen=True)
@@ -75,6 +80,7 @@ class GitHubPublisher:
             total=4,
             backoff_factor=0.2,
             secondary_rate_wait=min(target.secondary_rate_wait, READ_WAIT_CAP),
+            max_rate_limit_wait=READ_WAIT_CAP,  # PyGithub would sleep until a used-up limit resets (an hour)
             allowed_methods=frozenset({"GET", "HEAD"}),
         )
         self._github = Github(
@@ -233,6 +239,14 @@ class GitHubPublisher:
                 kind = classify(exc)
                 if kind == "gone":
                     raise _Gone() from None
+                if kind == "exhausted":
+                    reset = _header(exc, "x-ratelimit-reset")
+                    wait = float(reset) - self.target.clock() + 1 if reset and reset.isdigit() else math.inf
+                    if self._waited + max(wait, 0.0) > self.target.max_wait:
+                        raise self._masked(delivery_error(doing, exc)) from None
+                    self._waited += max(wait, 0.0)
+                    self.target.sleep(max(wait, 0.0))
+                    continue
                 if kind == "transient" and not idempotent:
                     raise _Retry() from None
                 if kind not in ("rate-limited", "transient"):
@@ -270,12 +284,14 @@ class _Retry(Exception):
 
 
 def classify(exc: Exception) -> str:
-    """ "read-only", "rate-limited", "transient", "gone" or "refused"."""
+    """ "read-only", "exhausted", "rate-limited", "transient", "gone" or "refused"."""
     if not isinstance(exc, GithubException):
         return "transient"  # a timeout or a lost connection
     message = _message(exc)
     if exc.status == 403 and any(m in message for m in READ_ONLY_MESSAGES):
         return "read-only"
+    if exc.status in (403, 429) and _header(exc, "x-ratelimit-remaining") == "0":
+        return "exhausted"  # the primary limit: every request fails until x-ratelimit-reset
     if exc.status in (403, 429) and (retry_after(exc) is not None or "rate limit" in message.lower()):
         return "rate-limited"
     if exc.status in (404, 410):
@@ -286,12 +302,18 @@ def classify(exc: Exception) -> str:
 
 
 def retry_after(exc: Exception) -> float | None:
-    """Seconds GitHub asked to wait; header names are compared case-insensitively (PyGithub lower-cases them)."""
-    headers = {k.lower(): v for k, v in ((getattr(exc, "headers", None) or {}).items())}
+    """Seconds GitHub asked to wait."""
+    value = _header(exc, "retry-after")
     try:
-        return max(0.0, float(headers["retry-after"])) if "retry-after" in headers else None
+        return max(0.0, float(value)) if value is not None else None
     except ValueError:
         return None
+
+
+def _header(exc: Exception, name: str) -> str | None:
+    """A header of GitHub's answer; names are compared case-insensitively (PyGithub lower-cases them)."""
+    headers = {str(k).lower(): str(v) for k, v in ((getattr(exc, "headers", None) or {}).items())}
+    return headers.get(name)
 
 
 def _message(exc: GithubException) -> str:
@@ -305,10 +327,22 @@ def delivery_error(doing: str, exc: Exception, *, note: str = "") -> DeliveryErr
     kind = classify(exc)
     if isinstance(exc, GithubException):
         text = f"GitHub answered {exc.status} while {doing}: {_message(exc)[:300] or 'no message'}"
-        if kind == "rate-limited":
+        if kind == "exhausted":
+            text += f" ({_exhausted(exc)}; perfgate gave up at once rather than wait for it)"
+        elif kind == "rate-limited":
             wait = retry_after(exc)
             text += f" (a rate limit{f'; it asked to wait {wait:.0f} s' if wait else ''}{'; ' + note if note else ''})"
         elif note:
             text += f" ({note})"
         return DeliveryError(text, read_only=kind == "read-only")
     return DeliveryError(f"GitHub could not be reached while {doing}: {type(exc).__name__}")
+
+
+def _exhausted(exc: Exception) -> str:
+    """A used-up primary rate limit, in words: how many requests, which resource, when it resets."""
+    limit, resource, reset = (_header(exc, f"x-ratelimit-{h}") for h in ("limit", "resource", "reset"))
+    of = f"all {limit} requests" if limit and limit.isdigit() else "every request"
+    text = f"the API rate limit is used up: {of} of this hour{f' ({resource})' if resource else ''}"
+    if reset and reset.isdigit() and int(reset) < 2**40:
+        text += f", until {datetime.fromtimestamp(int(reset), UTC):%H:%M} UTC"
+    return text

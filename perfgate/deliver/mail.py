@@ -4,10 +4,15 @@ Sending is all or nothing: every recipient must be accepted before the message i
 refused address never leaves the others with a mail the rest did not get. Temporary refusals (4xx, a
 dropped connection) are retried with the same Message-ID; permanent ones (5xx, bad credentials, a refused
 connection) fail at once with the server's own words. The password never appears in a message.
+
+An address that is not ASCII (jö@example.com) is a real address (RFC 6531) that only a server offering
+SMTPUTF8 can take: the message is then written as UTF-8 (RFC 6532) and sent with SMTPUTF8, and a server
+without it is an error before anything is sent.
 """
 
 from __future__ import annotations
 
+import email.policy
 import smtplib
 import socket
 import ssl
@@ -19,6 +24,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid, parseaddr
 from urllib.parse import unquote, urlsplit
 
+from perfgate import url_secrets
 from perfgate.errors import DeliveryError, UsageError
 
 DEFAULT_PORTS = {"smtp": 587, "smtps": 465}
@@ -44,12 +50,18 @@ class SmtpUrl:
 
 
 def parse_smtp_url(url: str) -> SmtpUrl:
-    """Read an SMTP URL; errors quote it without its password."""
+    """Read an SMTP URL; errors quote it without its password, and never urllib's reading of it (which would
+    quote a password's tail as the port)."""
+    if (char := url_secrets.unencoded(url)) is not None:
+        raise UsageError(url_secrets.refusal("SMTP URL", url, char))
     try:
         parts = urlsplit(url)
         port = parts.port
-    except ValueError as exc:
-        raise UsageError(f"cannot read the SMTP URL {_redact(url)!r}: {exc}") from None
+    except ValueError:
+        raise UsageError(
+            f"cannot read the SMTP URL {_redact(url)!r}: expected smtp[s]://USER:PASSWORD@HOST[:PORT], with a port "
+            "from 1 to 65535"
+        ) from None
     if parts.scheme not in DEFAULT_PORTS:
         raise UsageError(f"the SMTP URL {_redact(url)!r} must start with smtp:// (STARTTLS) or smtps:// (TLS)")
     if not parts.hostname:
@@ -64,12 +76,7 @@ def parse_smtp_url(url: str) -> SmtpUrl:
 
 
 def _redact(url: str) -> str:
-    scheme, sep, rest = url.partition("://")
-    if "@" not in rest:
-        return url
-    credentials, _, host = rest.rpartition("@")
-    user = credentials.split(":", 1)[0]
-    return f"{scheme}{sep}{user}:***@{host}"
+    return url_secrets.mask(url)
 
 
 def check_address(address: str, what: str) -> str:
@@ -91,7 +98,9 @@ def build_message(
     date: datetime,
 ) -> EmailMessage:
     """multipart/alternative (text, then multipart/related HTML with its charts by Content-ID)."""
-    message = EmailMessage()
+    international = not all(address.isascii() for address in (sender, *recipients))
+    # RFC 2047 may not encode an address, so a UTF-8 one makes the whole header block UTF-8 (RFC 6532).
+    message = EmailMessage(policy=email.policy.default.clone(utf8=True) if international else email.policy.default)
     message["Subject"] = subject
     message["From"] = sender
     message["To"] = ", ".join(recipients) if recipients else "undisclosed-recipients:;"
@@ -206,7 +215,16 @@ def _secure_and_login(client: smtplib.SMTP, url: SmtpUrl, context: ssl.SSLContex
 
 def _envelope(client: smtplib.SMTP, sender: str, recipients: list[str]) -> None:
     """MAIL FROM and every RCPT TO; any refusal resets the transaction before anything is handed over."""
-    code, reply = client.mail(sender)
+    international = [a for a in (sender, *recipients) if not a.isascii()]
+    options: list[str] = []
+    if international:
+        if not client.has_extn("smtputf8"):
+            raise DeliveryError(
+                f"the server does not offer SMTPUTF8, which the address {international[0]!r} needs; nothing was "
+                "sent (use an ASCII address, or a server that supports SMTPUTF8)"
+            )
+        options = ["SMTPUTF8", *(["BODY=8BITMIME"] if client.has_extn("8bitmime") else [])]
+    code, reply = client.mail(sender, options)
     if code != 250:
         _refuse(client, f"the sender {sender}", code, reply)
     for recipient in recipients:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib
+import os
 import tempfile
 import threading
 from collections.abc import Callable, Iterator
@@ -139,7 +140,8 @@ def describe(doc: Document) -> str:
 def read(path: str | Path, format_name: str | None = None, *, sha256: bool = True) -> ParsedResults:
     """Read one results file, sniffing its format unless ``format_name`` is given. ``sha256``: the sha256 of the
     file, which keys a stored run; a comparison that stores nothing is spared reading the file again for it."""
-    if not Path(path).exists() and Path(f"{path}_stats.csv").is_file():
+    # os.path's checks are False for a name the file system refuses (too long): Document.open says why.
+    if not os.path.exists(path) and os.path.isfile(f"{path}_stats.csv"):
         path = f"{path}_stats.csv"  # a Locust --csv PREFIX
     doc = Document.open(path)
     # A format that reads several files (criterion) sets its own sha256 over all of them.

@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import io
 import json
 import math
 import stat
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
 from perfgate import limits, progress
-from perfgate.errors import InputError
+from perfgate.errors import InputError, os_problem
+from perfgate.formats import strict_json
 from perfgate.model import FloatArray, as_samples
 
 _CHUNK = 1024 * 1024  # bytes read at a time by lines()
@@ -62,8 +64,10 @@ class Document:
             return cls(str(path), raw[:HEAD_BYTES], gzipped=gzipped, size=info.st_size, bom=bom)
         except FileNotFoundError:
             raise InputError(str(path), "no such file") from None
-        except (OSError, EOFError, zlib.error) as exc:
-            raise InputError(str(path), f"cannot be read: {getattr(exc, 'strerror', None) or exc}") from None
+        except OSError as exc:
+            raise InputError(str(path), f"cannot be read: {os_problem(p, exc)}") from None
+        except (EOFError, zlib.error) as exc:
+            raise InputError(str(path), f"cannot be read: {exc}") from None
 
     @property
     def data(self) -> bytes:
@@ -111,6 +115,16 @@ class Document:
                 number += len(block)
         if pending:
             yield number, [pending]
+
+    @contextlib.contextmanager
+    def text_lines(self) -> Iterator[IO[str]]:
+        """The stream as UTF-8 text (bad bytes replaced), to read line by line with each line's ending (what the
+        csv module needs for line breaks within quoted fields). A line longer than the line limit is an error
+        naming it, raised as soon as the limit is passed: the text is never asked to hold such a line."""
+        cap = limits.input_limits.get().line_bytes
+        with self.stream() as binary:
+            guarded = io.BufferedReader(_LineGuard(binary, cap, self._too_long), buffer_size=256 * 1024)
+            yield io.TextIOWrapper(guarded, encoding="utf-8", errors="replace", newline="")
 
     def blocks(self) -> Iterator[bytes]:
         """The stream about a megabyte at a time, each block whole lines (the last may lack its ``\\n``): for
@@ -193,6 +207,8 @@ class Document:
             return None
         try:
             return self.json()
+        except RefusedJSON:  # JSON, but not readable as meant: the reason is the better message for any format
+            raise
         except InputError:
             return None
 
@@ -230,6 +246,33 @@ class _Capped(io.RawIOBase):
         super().close()
 
 
+class _LineGuard(io.RawIOBase):
+    """A stream that stops when more than ``cap`` bytes go by without a newline: the check costs a search per
+    chunk, not a statement per line, so a reader may iterate lines at C speed over it."""
+
+    def __init__(self, inner: IO[bytes], cap: int, too_long: Callable[[int, int], InputError]) -> None:
+        self._inner, self._cap, self._too_long = inner, cap, too_long
+        self._run = 0  # bytes since the last newline
+        self._lines = 0  # newlines so far
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        view = memoryview(buffer)[: self._cap]  # a chunk no longer than the limit: a line too long spans two
+        count = int(self._inner.readinto(view))  # type: ignore[attr-defined]
+        chunk = view[:count].tobytes()
+        first = chunk.find(b"\n")
+        if (first if first >= 0 else count) + self._run > self._cap:
+            raise self._too_long(self._cap, self._lines + 1)
+        if first >= 0:
+            self._lines += chunk.count(b"\n")
+            self._run = count - chunk.rfind(b"\n") - 1
+        else:
+            self._run += count
+        return count
+
+
 class _Watched(io.RawIOBase):
     """The stored file, telling a progress sink how far into it reading has come."""
 
@@ -253,20 +296,48 @@ class _Watched(io.RawIOBase):
         super().close()
 
 
-def loads_json(data: bytes, path: str) -> Any:
-    """JSON from bytes (a UTF-8 BOM allowed); every failure is an InputError naming the file and place."""
+class RefusedJSON(InputError):
+    """Valid JSON that no reader can take as meant (a key named twice, an integer beyond a float)."""
+
+
+def loads_json(data: bytes, path: str, *, line: int | None = None) -> Any:
+    """JSON from bytes (a UTF-8 BOM allowed); every failure is an InputError naming the file and place. Valid JSON
+    perfgate cannot read as meant (a key twice in an object, an integer beyond a float) is refused too, naming the
+    key. ``line``: the line of a file of JSON lines that ``data`` is."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InputError(path, f"not UTF-8 text (byte {exc.start})") from None
+        raise InputError(path, f"not UTF-8 text (byte {exc.start})", where=_on(line)) from None
     try:
-        return json.loads(text)
+        return strict_json.loads(text, data)
     except json.JSONDecodeError as exc:
-        raise InputError(path, f"not valid JSON: {exc.msg}", where=f"{exc.lineno}:{exc.colno}") from None
+        at = f"{exc.lineno}:{exc.colno}" if line is None else f"{line}:{exc.colno}"
+        raise InputError(path, f"not valid JSON: {exc.msg}", where=at) from None
+    except strict_json.JSONProblem as exc:
+        if line is None:
+            raise RefusedJSON(path, exc.problem, where=exc.where) from None
+        raise RefusedJSON(path, f"{exc.where}: {exc.problem}", where=str(line)) from None
     except RecursionError:  # the decoder's own depth check: no results file nests this deep
         raise InputError(
-            path, "JSON nested more than the parser allows (about 1,000 levels); no results file is"
+            path, "JSON nested more than the parser allows (about 1,000 levels); no results file is", where=_on(line)
         ) from None
+
+
+def json_line(path: str, raw: bytes, line: int) -> Any:
+    """One line of a log that mixes JSON events with text (cargo bench): its JSON value, or None when the line is
+    not JSON; valid JSON perfgate refuses (a key twice, an integer beyond a float) is an error naming the line."""
+    try:
+        return strict_json.loads(raw.decode("utf-8", "replace"), raw)
+    except json.JSONDecodeError:
+        return None
+    except strict_json.JSONProblem as exc:
+        raise RefusedJSON(path, f"{exc.where}: {exc.problem}", where=str(line)) from None
+    except RecursionError:
+        return None
+
+
+def _on(line: int | None) -> str | None:
+    return None if line is None else str(line)
 
 
 def timestamp(doc: Document, text: Any, key: str) -> datetime:
@@ -349,8 +420,11 @@ def measurement(doc: Document, obj: dict[str, Any], key: str, path: str) -> floa
     """An optional single measurement ``obj[key]``: finite and non-negative when present."""
     if obj.get(key) is None:
         return None
-    where = f"{path}.{key}" if path else key
-    value = obj[key]
+    return measured(doc, obj[key], f"{path}.{key}" if path else key)
+
+
+def measured(doc: Document, value: Any, where: str) -> float:
+    """One measurement (a time, a size, a rate) at key path ``where``: a finite, non-negative number."""
     if not isinstance(value, int | float) or isinstance(value, bool):
         raise doc.error(where, f"expected a number, got {_json_type(value)}")
     if not math.isfinite(value) or value < 0:

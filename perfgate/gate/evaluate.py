@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from dataclasses import replace
 
 from perfgate import stats
-from perfgate.gate import counts, exact, shift, within_run
+from perfgate.gate import counts, exact, shift, unit_changes, within_run
 from perfgate.gate.policy import COUNTED_RATES, Policy, check_limit
 from perfgate.gate.pooling import Notes, Pooled, Side, compared, pool
 from perfgate.gate.report import BudgetCheck, Comparison, Report, Verdict, WithinRunDrift
@@ -22,13 +23,17 @@ def evaluate(
     settings: Settings,
     policy: Policy = Policy(),
     paired: Mapping[tuple[str, str], Tested] | None = None,
+    paired_level: float | None = None,
 ) -> Report:
     """Compare every series of the candidate with the baseline, check budgets and waivers, and decide.
 
-    ``paired``: the series whose rounds were judged as pairs (`perfgate.gate.paired`), decided by that test."""
+    ``paired``: the series whose rounds were judged as pairs (`perfgate.gate.paired`), decided by that test;
+    ``paired_level``: the q at or below which one of them is a regression, in place of the fdr (a confirming
+    look's threshold)."""
+    notes = Notes()
+    baseline, unit_changed = unit_changes.split(baseline, candidate, notes)
     base, cand = pool(baseline), pool(candidate)
     keys = [*cand, *(k for k in base if k not in cand)]
-    notes = Notes()
     tested: list[Tested] = []
     first: dict[tuple[str, str], Comparison] = {}
     gated = sum(1 for k in keys if k in base and k in cand)
@@ -36,6 +41,8 @@ def evaluate(
         b, c = base.get(key), cand.get(key)
         if b is None or c is None:
             first[key] = _unpaired(b, c)
+        elif key in unit_changed:  # the candidate's values, in its own unit, are in the reason
+            first[key] = replace(compared(b, c, Verdict.UNIT_CHANGED, unit_changed[key]), candidate=None)
         elif b.series.metric in COUNTED_RATES and b.counts and c.counts and b.requests and c.requests:
             tested.append(counts.test(b, c, settings, policy))
         elif (judged := exact.judge(b, c, settings, policy)) is not None:
@@ -54,8 +61,11 @@ def evaluate(
     q_worse = _family_q([t.p_worse for t in tested], families)
     q_better = _family_q([t.test.p_less for t in tested], families)
     for t, qw, qb in zip(tested, q_worse, q_better, strict=True):
-        decide = shift.decide if t.counted is None else counts.decide
-        first[t.base.series.key] = decide(t, qw, qb, settings)
+        if t.counted is not None:
+            first[t.base.series.key] = counts.decide(t, qw, qb, settings)
+        else:
+            level = paired_level if t.pairs else None
+            first[t.base.series.key] = shift.decide(t, qw, qb, settings, level)
     drifts = within_run.drifts(candidate, settings, policy)
     rated = {name for name, metric in cand if metric in COUNTED_RATES}
     comparisons = tuple(_finish(first[k], cand.get(k), drifts.get(k), policy, notes, rated) for k in keys)

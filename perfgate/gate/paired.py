@@ -23,8 +23,20 @@ from perfgate.model import SampleKind, Series
 from perfgate.stats.paired import paired_test, round_log_ratios
 
 
-def evaluate_paired(base: Side, head: Side, settings: Settings, policy: Policy = Policy()) -> Report:
-    """Judge every series of ``head``'s rounds against ``base``'s, round r with round r."""
+def evaluate_paired(
+    base: Side,
+    head: Side,
+    settings: Settings,
+    policy: Policy = Policy(),
+    *,
+    level: float | None = None,
+    sparse: bool = False,
+) -> Report:
+    """Judge every series of ``head``'s rounds against ``base``'s, round r with round r.
+
+    ``level``: the q at or below which a paired series is a regression, in place of the fdr (a confirming look's
+    threshold). ``sparse``: a round in which a series is on neither side is no pair, and the series is still paired
+    on the others (confirmation's extra rounds carry only the series in doubt); otherwise it is judged pooled."""
     if len(base.runs) != len(head.runs):
         raise ValueError(f"{len(base.runs)} base rounds and {len(head.runs)} head rounds: rounds come in pairs")
     settings = replace(settings, between_runs=False)  # one job: no run-to-run spread to add
@@ -32,31 +44,35 @@ def evaluate_paired(base: Side, head: Side, settings: Settings, policy: Policy =
     paired: dict[tuple[str, str], Tested] = {}
     for key, b in pooled_base.items():
         c = pooled_head.get(key)
-        rounds = _rounds(base, head, key)
+        rounds = _rounds(base, head, key, sparse)
         if c is None or rounds is None or b.series.metric in COUNTED_RATES or b.series.kind is SampleKind.EXACT:
             continue
         if (tested := _paired(b, c, rounds, settings, policy)) is not None:
             paired[key] = tested
-    report = evaluate(base, head, settings, policy, paired)
+    report = evaluate(base, head, settings, policy, paired, level)
     if not paired:
         note = f"{len(base.runs)} rounds in one job, but no series could be paired: judged as pooled samples"
     else:
-        note = f"paired: {len(base.runs)} interleaved rounds in one job, each round's head/base ratio a pair"
+        counted = min(t.pairs for t in paired.values()) if sparse else len(base.runs)
+        note = f"paired: {counted} interleaved rounds in one job, each round's head/base ratio a pair"
     return replace(report, notes=(note, *report.notes))
 
 
-def _rounds(base: Side, head: Side, key: tuple[str, str]) -> list[tuple[Series, Series]] | None:
-    """The series of ``key`` in each round on both sides, or None when a round lacks it."""
+def _rounds(base: Side, head: Side, key: tuple[str, str], sparse: bool) -> list[tuple[Series, Series]] | None:
+    """The series of ``key`` in each round on both sides, or None when a round lacks it (on one side only, or on
+    both when not ``sparse``)."""
     pairs = []
     for b_run, h_run in zip(base.runs, head.runs, strict=True):
         b = next((s for s in b_run if s.key == key), None)
         h = next((s for s in h_run if s.key == key), None)
+        if sparse and b is None and h is None:
+            continue
         if b is None or h is None or not b.values().size or not h.values().size:
             return None
         if np.any(b.values() <= 0) or np.any(h.values() <= 0):
             return None  # a ratio to zero (a CPU time of 0.0 s) means nothing: the pooled rule says "from 0"
         pairs.append((b, h))
-    return pairs
+    return pairs or None
 
 
 def _paired(

@@ -17,6 +17,7 @@ from perfgate.model import Direction, Origin, RunRef, Summary
 class Verdict(enum.StrEnum):
     BUDGET_EXCEEDED = "budget-exceeded"
     REGRESSION = "regression"
+    UNIT_CHANGED = "unit-changed"  # measured in units perfgate cannot convert: not compared
     AT_RISK = "at-risk"
     SUSPECTED = "suspected"
     DRIFTING = "drifting"
@@ -28,7 +29,7 @@ class Verdict(enum.StrEnum):
     MISSING = "missing"
 
 
-FAILING = frozenset({Verdict.BUDGET_EXCEEDED, Verdict.REGRESSION})
+FAILING = frozenset({Verdict.BUDGET_EXCEEDED, Verdict.REGRESSION, Verdict.UNIT_CHANGED})
 WARNING = frozenset({Verdict.AT_RISK, Verdict.SUSPECTED, Verdict.DRIFTING})
 # Most severe first: a series shows the worst of its regression test and its budget checks.
 SEVERITY = tuple(Verdict)

@@ -70,7 +70,9 @@ def _short_history_note(runs: int, settings: Settings) -> str:
     )
 
 
-def decide(t: Tested, q_worse: float, q_better: float, settings: Settings) -> Comparison:
+def decide(t: Tested, q_worse: float, q_better: float, settings: Settings, level: float | None = None) -> Comparison:
+    """The verdict of one tested series. ``level``: the q at or below which it is a regression, in place of the fdr
+    (a confirming look's group-sequential threshold, `perfgate.gate.confirm`); improvements stay judged at the fdr."""
     b, c, interval, test = t.base, t.cand, t.interval, t.test
     direction = b.series.direction
     ratio = natural_ratio(interval.estimate, direction)
@@ -95,7 +97,7 @@ def decide(t: Tested, q_worse: float, q_better: float, settings: Settings) -> Co
         allowed = "any allowance (the baseline is exactly 0)"
     else:
         allowed = f"the {format_percent(t.delta)} allowed"
-    if q_worse <= settings.fdr:
+    if q_worse <= (settings.fdr if level is None else level):
         verdict, reason = Verdict.REGRESSION, f"{effect} is beyond {allowed} ({weighed})"
     elif q_better <= settings.fdr:
         better = f"{p_phrase('p', test.p_less)}, {p_phrase('q', q_better)}, {n}"

@@ -12,8 +12,9 @@ The commands' environment (``env``) is the caller's to pass: nothing here reads 
 (progress, each round's seconds) come from ``clock``, a monotonic clock unless a test passes another.
 """
 
-from perfgate.harness.git import Base, Changes, changes, head_commit, resolve_base
-from perfgate.harness.process import MATCH_ALL, Command, as_command, filled
+from perfgate.harness.fetch import fetch_merge_base, fetch_parent
+from perfgate.harness.git import Base, Changes, changes, exclude, head_commit, resolve_base
+from perfgate.harness.process import MATCH_ALL, Command, as_command, filled, takes_filter
 from perfgate.harness.rounds import WARM_UP, Job, Progress, Results, Round, Step, run_rounds, schedule, set_up
 from perfgate.harness.worktree import SIDES, Side, Terminated, Trees, checkout
 
@@ -35,10 +36,14 @@ __all__ = [
     "as_command",
     "changes",
     "checkout",
+    "exclude",
+    "fetch_merge_base",
+    "fetch_parent",
     "filled",
     "head_commit",
     "resolve_base",
     "run_rounds",
     "schedule",
     "set_up",
+    "takes_filter",
 ]

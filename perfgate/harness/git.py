@@ -5,6 +5,7 @@ problem is a RepositoryError that says how to fix it."""
 from __future__ import annotations
 
 import subprocess
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,12 +15,14 @@ GIT_TIMEOUT = 120  # seconds; a `git worktree add` of a large repository writes 
 UNSHALLOW = "fetch the history: `git fetch --unshallow` (in GitHub Actions, `fetch-depth: 0` in actions/checkout)"
 
 
-def git(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """Run git; its exit status is the caller's to judge. No git at all is a RepositoryError."""
+def git(cwd: Path, *args: str, env: Mapping[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run git (in ``env``, else perfgate's own environment); its exit status is the caller's to judge. No git at
+    all is a RepositoryError."""
     try:
         return subprocess.run(
             ["git", *args],
             cwd=cwd,
+            env=dict(env) if env is not None else None,
             capture_output=True,
             text=True,
             timeout=GIT_TIMEOUT,
@@ -53,6 +56,24 @@ def _commit(cwd: Path, ref: str) -> str | None:
 
 def _shallow(cwd: Path) -> bool:
     return _out(cwd, "rev-parse", "--is-shallow-repository") == "true"
+
+
+commit_of, is_shallow = _commit, _shallow  # for fetch.py: a ref's full object name, and whether history was cut
+
+
+def exclude(cwd: Path, pattern: str) -> None:
+    """Add ``pattern`` to the repository's own ignore list (``.git/info/exclude``: never committed, unlike
+    .gitignore), once: files a tool keeps in the tree are then no uncommitted change of the head."""
+    found = _out(cwd, "rev-parse", "--path-format=absolute", "--git-path", "info/exclude")
+    if not found:
+        raise RepositoryError(f"{cwd} is not inside a git repository")
+    path = Path(found)
+    existing = path.read_text(encoding="utf-8") if path.is_file() else ""
+    if pattern in existing.splitlines():
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a", encoding="utf-8") as handle:
+        handle.write(("" if not existing or existing.endswith("\n") else "\n") + pattern + "\n")
 
 
 def head_commit(cwd: Path) -> str:

@@ -48,6 +48,12 @@ def filled(command: Command, pattern: str | None) -> Command:
     return tuple(PLACEHOLDER.sub(text, argument) for argument in command)
 
 
+def takes_filter(command: Command) -> bool:
+    """Whether ``command`` has a ``{filter}`` placeholder: whether some of its benchmarks can be run alone."""
+    arguments = (command,) if isinstance(command, str) else command
+    return any(PLACEHOLDER.search(argument) for argument in arguments)
+
+
 def shown(command: Command) -> str:
     """The command as a person would type it, for messages."""
     return command if isinstance(command, str) else shlex.join(command)

@@ -13,6 +13,7 @@ from perfgate.units import format_value
 SYMBOLS = {
     Verdict.BUDGET_EXCEEDED: "budget-exceeded",
     Verdict.REGRESSION: "regression",
+    Verdict.UNIT_CHANGED: "unit-changed",
     Verdict.AT_RISK: "at-risk",
     Verdict.WAIVED: "waived",
     Verdict.SUSPECTED: "suspected",
@@ -89,6 +90,20 @@ def plain(text: str, width: int | None = NAME_WIDTH) -> str:
     if width is not None and len(text) > width:
         text = text[: width - 1] + "…"
     return text
+
+
+def log_text(text: str, *, made_plain: bool = False) -> str:
+    """Text for a job log, line by line: every line perfgate prints that carries a name, an error message or a
+    file's words goes through here. Each line is ``plain`` (no controls; ``made_plain`` when its cells already
+    are, as the text report's, which may carry colour), and none can be read as a workflow command: GitHub's
+    runner takes ``::name::`` at the start of a line (after spaces) and the older ``##[name]`` anywhere in it,
+    so ``::error ::x``, ``::add-mask::`` or ``::stop-commands::tok`` from a results file would forge an
+    annotation, hide text or switch off perfgate's own commands."""
+    lines = []
+    for line in text.splitlines() or [""]:
+        line = (line if made_plain else plain(line, None)).replace("##[", "# #[")
+        lines.append("| " + line if line.lstrip().startswith("::") else line)
+    return "\n".join(lines)
 
 
 def label(c: Comparison, show_metric: bool) -> str:

@@ -29,6 +29,7 @@ from perfgate.history.digest import (
 )
 from perfgate.history.series import History
 from perfgate.render import chart
+from perfgate.render.links import href
 from perfgate.resources import resource_dir
 from perfgate.site_address import series_url
 from perfgate.units import format_value
@@ -61,6 +62,12 @@ class Links:
         return f"{self.home}/pulls?q={quote(f'is:pr {sha}')}"
 
 
+def linkable(links: Links | None) -> Links | None:
+    """``links`` when its server and repository make http(s) links (render/links.href), else None: a
+    ``--server-url javascript:…`` links nothing rather than everything to script."""
+    return links if links is not None and href(links.commit("0")) is not None else None
+
+
 @dataclass(frozen=True)
 class Rendered:
     subject: str
@@ -73,6 +80,7 @@ def render(digest: Digest, *, name: str, links: Links | None = None, site_url: s
     """Subject, both parts and the charts of one digest; ``name`` says whose digest it is (repo or suites).
     With ``site_url`` (the published `perfgate site`), each series links to its history page."""
     page = None
+    site_url = href(site_url)
     if site_url is not None:
         root = site_url
 
@@ -105,6 +113,7 @@ def context_of(
     digest: Digest, name: str, links: Links | None, page: Callable[[History], str | None] | None = None
 ) -> dict[str, Any]:
     """The rows both parts show; the history site shows the same findings. ``page`` gives a series' page."""
+    links = linkable(links)
 
     def with_page(row: dict[str, Any], history: History) -> dict[str, Any]:
         row["page"] = page(history) if page is not None else None
@@ -230,7 +239,7 @@ def _pull(p: PullRequest, links: Links | None) -> dict[str, Any]:
     return {
         "label": f"#{p.pr_number}" if p.pr_number is not None else latest.head_commit[:12],
         "url": url,
-        "run_url": latest.run_url,
+        "run_url": href(latest.run_url),
         "state": state,
         "runs": len(p.decisions),
         "details": [_shorten(d) for d in details[:3]] + ([f"and {len(details) - 3} more"] if len(details) > 3 else []),

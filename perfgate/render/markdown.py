@@ -12,6 +12,7 @@ from perfgate.gate.phrases import format_change, format_percent
 from perfgate.gate.report import FAILING, WARNING, Comparison, Report, Verdict
 from perfgate.render import cells
 from perfgate.render.history_text import sparkline
+from perfgate.render.links import href
 from perfgate.resources import resource_dir
 
 MARKER = "<!-- perfgate:report -->"
@@ -214,7 +215,9 @@ _URL = re.compile(r"https?://[A-Za-z0-9._~:/?#@!$&'*+,;=%-]+")
 
 
 def safe_url(url: str | None) -> str | None:
-    """A link target that cannot break out of Markdown's ``[text](url)``: http(s), no spaces, brackets or quotes."""
+    """A link target (render/links.href) that also cannot break out of Markdown's ``[text](url)``: no brackets
+    or quotes."""
+    url = href(url)
     if url and _URL.fullmatch(url) and "'" not in url:
         return url
     return None
@@ -229,4 +232,6 @@ def _headline(report: Report) -> str:
         parts.append(f"{n} regression{'s' if n != 1 else ''} beyond the allowed change")
     if n := report.count(Verdict.BUDGET_EXCEEDED):
         parts.append(f"{n} budget{'s' if n != 1 else ''} exceeded")
+    if n := report.count(Verdict.UNIT_CHANGED):
+        parts.append(f"{n} series in a unit that cannot be compared with the baseline's")
     return ":x: perfgate: " + " and ".join(parts)

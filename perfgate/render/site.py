@@ -8,6 +8,8 @@ let a page fetch JSON from disk, but it runs a script). Everything the pages nee
 from __future__ import annotations
 
 import math
+import os
+import secrets
 import shutil
 from dataclasses import dataclass
 from datetime import datetime
@@ -36,19 +38,33 @@ class Written:
 
 
 def write(site: Site, out: Path, *, name: str, links: digest_render.Links | None) -> Written:
-    """Write the whole site into ``out`` (created if needed); files of an earlier build are replaced.
+    """Write the whole site into ``out`` (created if needed), replacing an earlier build.
 
-    A directory that holds other files is refused: a site built into the repository's root would overwrite
-    its index.html."""
+    The pages are written into a new directory beside ``out`` and swapped in when all are written: a rebuild
+    that fails (a full disk, a template error) leaves the previous pages as they were, never a truncated
+    index.html or half a site. A directory that holds other files is refused: a site built into the
+    repository's root would overwrite its index.html."""
     if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
         raise InputError(str(out), "holds other files and no earlier site: give a new or empty directory")
+    target = out.resolve()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    building = target.parent / f".{target.name}.building-{os.getpid()}-{secrets.token_hex(4)}"
+    building.mkdir()  # beside the target: the same file system, so the swap is a rename
+    try:
+        written = _write_into(building, site, name, links)
+        _swap(building, target)
+    except BaseException:
+        shutil.rmtree(building, ignore_errors=True)
+        raise
+    return written
+
+
+def _write_into(out: Path, site: Site, name: str, links: digest_render.Links | None) -> Written:
+    links = digest_render.linkable(links)
     env = _environment()
-    (out / "series").mkdir(parents=True, exist_ok=True)
+    (out / "series").mkdir()
     (out / MARKER).write_text("built by perfgate site; a rebuild replaces the files in this directory\n")
-    (out / "assets").mkdir(exist_ok=True)
-    for stale in (out / "series").iterdir():  # series that left the history must not linger
-        if stale.suffix in (".html", ".js"):
-            stale.unlink()
+    (out / "assets").mkdir()
     source = resource_dir("templates") / "site" / "assets"
     for asset in ASSETS:
         shutil.copyfile(source / asset, out / "assets" / asset)
@@ -62,6 +78,21 @@ def write(site: Site, out: Path, *, name: str, links: digest_render.Links | None
     index = env.get_template("site/index.html.j2").render(_index_context(site, name, links))
     total += _put(out / "index.html", index.encode())
     return Written(len(site.pages) + 1, total)
+
+
+def _swap(built: Path, target: Path) -> None:
+    """Put the finished build where the site is; the previous build, if any, is removed after the swap."""
+    if not target.exists():
+        built.rename(target)
+        return
+    previous = built.with_name(built.name.replace(".building-", ".previous-"))
+    target.rename(previous)
+    try:
+        built.rename(target)
+    except OSError:
+        previous.rename(target)  # put the old site back rather than leave none
+        raise
+    shutil.rmtree(previous, ignore_errors=True)
 
 
 def _put(path: Path, data: bytes) -> int:
@@ -167,14 +198,17 @@ def _series_data(page: SeriesPage, links: digest_render.Links | None) -> dict[st
     finite = h.medians[np.isfinite(h.medians)]
     middle = float(np.median(finite)) if finite.size else 1.0
     scale, suffix = display_scale(middle, h.unit)
+    if not math.isfinite(middle / scale):  # 1e307 as a percentage is beyond float: draw it unscaled
+        scale, suffix = 1.0, ""
     points = h.points
 
     typical = middle / scale
     decimals = 5 - math.floor(math.log10(abs(typical))) if typical else 6  # 6 significant digits of a typical value
 
     def scaled(values: list[float | None]) -> list[float | None]:
-        array = np.array([math.nan if v is None else v for v in values], dtype=np.float64) / scale
-        rounded = np.round(array, decimals).tolist()
+        with np.errstate(over="ignore", invalid="ignore"):  # a value beyond float's range is drawn as a gap
+            array = np.array([math.nan if v is None else v for v in values], dtype=np.float64) / scale
+            rounded = np.round(array, decimals).tolist()
         return [v if math.isfinite(v) else None for v in rounded]
 
     p95 = [p.summary.p95 for p in points]

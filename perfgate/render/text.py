@@ -6,7 +6,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 
 from perfgate.gate.phrases import format_change, format_percent
-from perfgate.gate.report import FAILING, Comparison, Report, Verdict
+from perfgate.gate.report import FAILING, SEVERITY, Comparison, Report, Verdict
 from perfgate.model import RunRef
 from perfgate.render import cells
 
@@ -156,7 +156,7 @@ def _method(report: Report) -> str:
 def _failures(report: Report) -> str:
     """'1 regression and 2 budget-exceeded'."""
     parts = []
-    for verdict in sorted(FAILING, key=lambda v: v is not Verdict.REGRESSION):
+    for verdict in sorted(FAILING, key=lambda v: (v is not Verdict.REGRESSION, SEVERITY.index(v))):  # a set: ordered
         if n := report.count(verdict):
             word = cells.SYMBOLS[verdict]
             parts.append(f"{n} {word}{'s' if n != 1 and verdict is Verdict.REGRESSION else ''}")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import fcntl
 import json
 import os
-import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, NoSuchModuleError
 from sqlalchemy.orm import Session, defer, selectinload
 
+from perfgate import url_secrets
 from perfgate.errors import StoreError
 from perfgate.history.series import History, Point
 from perfgate.model import (
@@ -34,7 +34,7 @@ from perfgate.model import (
     Summary,
     as_samples,
 )
-from perfgate.store import migration
+from perfgate.store import migration, timeouts
 from perfgate.store.rows import SUMMARY_COLUMNS, check_run, run_from, run_row, summary_of
 from perfgate.store.schema import DecidedSeriesRow, GateDecisionRow, RunRow, SeriesRow
 
@@ -46,13 +46,10 @@ def default_url(directory: Path) -> str:
     return f"sqlite:///{directory / DEFAULT_PATH}"
 
 
-_SECRET_QUERY = re.compile(r"(?i)((?:^|[?&;])[^=&;]*(?:password|passwd|pwd|secret|token|key)[^=&;]*=)[^&;]*")
-_USERINFO = re.compile(r"(//[^/@:]*:)[^/@]*@")
-
-
 def mask_url(url: str) -> str:
-    """A database URL as it may be printed: the password and any secret-looking query value replaced by ***."""
-    return _SECRET_QUERY.sub(r"\1***", _USERINFO.sub(r"\1***@", url))
+    """A database URL as it may be printed: whatever could be its password and any secret-looking query value
+    replaced by *** (url_secrets.mask)."""
+    return url_secrets.mask(url)
 
 
 def _normalise_url(url: str) -> str:
@@ -77,6 +74,8 @@ class Store:
 
     def __init__(self, url: str) -> None:
         self.url = _normalise_url(url)
+        if (char := url_secrets.unencoded(self.url)) is not None:  # parsers would disagree on its password
+            raise StoreError(url_secrets.refusal("database URL", url, char))
         try:
             parsed = make_url(self.url)
             _ = parsed.port  # a port that is not a number fails here, not deep inside the driver
@@ -86,12 +85,19 @@ class Store:
                 "postgresql://USER@HOST[:PORT]/DATABASE"
             ) from None
         self.display_url = mask_url(parsed.render_as_string(hide_password=True))
+        # What the driver read as host and database: its messages quote them, never a piece of the password.
+        self._parsed = tuple(str(p) for p in (parsed.host, parsed.database) if p)
         # A SQLite file is created on first write, never by merely looking.
         self._sqlite_file = _sqlite_path(parsed.database) if parsed.get_backend_name() == "sqlite" else None
+        self._limits: timeouts.TimeLimits | None = None
+        connect_args: dict[str, str] = {}
+        if parsed.get_backend_name() == "postgresql":  # no limit on Postgres would mean waiting forever
+            parsed, self._limits = timeouts.split(parsed, self.display_url)
+            connect_args = timeouts.connect_args(self._limits, parsed)
         try:
-            self.engine: Engine = create_engine(self.url)
+            self.engine: Engine = create_engine(parsed, connect_args=connect_args)
         except (ArgumentError, TypeError, ValueError) as exc:  # an unknown or malformed query option
-            raise StoreError(f"cannot use the database URL {self.display_url}: {mask_url(str(exc))}") from None
+            raise StoreError(f"cannot use the database URL {self.display_url}: {self._scrub(str(exc))}") from None
         except NoSuchModuleError:
             raise StoreError(f"no database driver for {self.display_url}") from None
         except ModuleNotFoundError as exc:
@@ -101,6 +107,10 @@ class Store:
             ) from None
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
+
+    def _scrub(self, message: str) -> str:
+        """A driver's message made printable: no piece of the password, however the driver parsed the URL."""
+        return url_secrets.scrub(message, self.url, self._parsed)
 
     @property
     def absent(self) -> bool:
@@ -181,8 +191,10 @@ class Store:
         except IntegrityError:
             raise  # save_runs retries a race with a concurrent writer
         except DBAPIError as exc:  # unreachable, refused, not a database, corrupt, a bad connection option
+            if self._limits is not None and (limit := timeouts.which(exc.orig)) is not None:
+                raise StoreError(timeouts.message(limit, self._limits, self.display_url)) from None
             reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
-            raise StoreError(f"cannot use the database {self.display_url}: {mask_url(reason)}") from None
+            raise StoreError(f"cannot use the database {self.display_url}: {self._scrub(reason)}") from None
         except CommandError as exc:  # e.g. two rows in alembic_version
             raise StoreError(
                 f"the database {self.display_url} has a schema version table perfgate cannot read ({exc}); "

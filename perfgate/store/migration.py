@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, func, inspect, select, table
 
+from perfgate.errors import StoreError
 from perfgate.resources import resource_dir
+from perfgate.store.schema import Base
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
@@ -42,13 +46,56 @@ _ADVISORY_LOCK = 0x70657266  # "perf"
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    with engine.begin() as connection:
+    with _transaction(engine) as connection:
         if connection.dialect.name == "postgresql":
             # Parallel CI jobs may all find an empty database: one migrates, the others wait, then find it done.
             connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_ADVISORY_LOCK})")
+        _drop_leftovers(connection)
         command.upgrade(alembic_config(connection), revision)
 
 
 def downgrade(engine: Engine, revision: str) -> None:
-    with engine.begin() as connection:
+    with _transaction(engine) as connection:
         command.downgrade(alembic_config(connection), revision)
+
+
+@contextmanager
+def _transaction(engine: Engine) -> Iterator[Connection]:
+    """One transaction for a whole schema change, DDL included: it happens completely or not at all.
+
+    Python's sqlite3 begins a transaction only before INSERT, UPDATE or DELETE, so each CREATE TABLE would
+    commit on its own and a failure part-way would leave tables behind; here SQLite is told where the
+    transaction begins (its DDL is transactional once it is inside one)."""
+    with engine.connect() as connection:
+        if connection.dialect.name != "sqlite":
+            with connection.begin():
+                yield connection
+            return
+        dbapi = connection.connection.dbapi_connection
+        implicit = dbapi.isolation_level  # type: ignore[union-attr]
+        dbapi.isolation_level = None  # type: ignore[union-attr]  # no transactions but the one begun here
+        try:
+            with connection.begin():
+                connection.exec_driver_sql("BEGIN IMMEDIATE")  # the write lock now, not at the first DDL
+                yield connection
+        finally:
+            dbapi.isolation_level = implicit  # type: ignore[union-attr]
+
+
+def _drop_leftovers(connection: Connection) -> None:
+    """Tables of a schema creation an older perfgate left half-done (no version recorded) are dropped when
+    empty: otherwise every later run would fail on 'table runs already exists'. Tables with rows are refused."""
+    if MigrationContext.configure(connection).get_current_revision() is not None:
+        return
+    present = set(inspect(connection).get_table_names())
+    leftovers = [t for t in reversed(Base.metadata.sorted_tables) if t.name in present]
+    if not leftovers:
+        return
+    filled = [t.name for t in leftovers if connection.scalar(select(func.count()).select_from(table(t.name)))]
+    if filled:
+        raise StoreError(
+            f"the database has perfgate's tables ({', '.join(filled)}, with rows) but no schema version: "
+            "it was not created by 'perfgate db upgrade'; export its runs with an older perfgate, or use a new database"
+        )
+    for leftover in leftovers:  # children first
+        leftover.drop(connection)

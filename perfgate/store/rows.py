@@ -6,7 +6,7 @@ import json
 from dataclasses import fields
 from datetime import datetime
 
-from perfgate import codec, limits
+from perfgate import codec, storable
 from perfgate.errors import StoreError
 from perfgate.model import Direction, Environment, Run, SampleKind, Series, Summary
 from perfgate.store.schema import RunRow, SeriesRow
@@ -14,24 +14,8 @@ from perfgate.store.schema import RunRow, SeriesRow
 
 def check_run(run: Run) -> None:
     """Refuse what a column cannot hold, before writing, so SQLite and Postgres behave alike."""
-    texts = (
-        ("suite", run.suite, limits.MAX_SUITE),
-        ("branch", run.branch, limits.MAX_BRANCH),
-        ("commit", run.commit, limits.MAX_COMMIT),
-        ("merge-base", run.merge_base or "", limits.MAX_COMMIT),
-        ("idempotency key", run.idempotency_key, limits.MAX_KEY),
-        ("source format", run.source_format, limits.MAX_FORMAT),
-    )
-    for label, text, cap in texts:
-        if len(text) > cap:
-            raise StoreError(f"the run's {label} is {len(text):,} characters long; at most {cap} can be stored")
-        if problem := limits.text_ok(text):
-            raise StoreError(f"the run's {label} {text[:60]!r} {problem}")
-    if run.pr_number is not None and not 0 < run.pr_number <= limits.MAX_INTEGER:
-        raise StoreError(f"pull request number {run.pr_number} is out of range (1 to {limits.MAX_INTEGER:,})")
-    for value in run.environment.as_pairs():
-        if problem := limits.text_ok(value[1]):
-            raise StoreError(f"the run's environment ({value[0]}) {problem}")
+    if problem := storable.run_problem(run):
+        raise StoreError(problem.message)
 
 
 def run_row(run: Run, now: datetime) -> RunRow:

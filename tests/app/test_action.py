@@ -17,7 +17,7 @@ from perfgate.github_env import read_context
 from .conftest import BASE, EVENTS, HEAD
 
 NOW = datetime(2026, 3, 2, 12, tzinfo=UTC)
-OUTPUTS = ["verdict", "regressions", "report", "junit"]
+OUTPUTS = ["verdict", "regressions", "report", "junit", "recorded"]
 
 
 def _outputs(path: Path) -> list[tuple[str, str]]:
@@ -33,7 +33,8 @@ def _outputs(path: Path) -> list[tuple[str, str]]:
 
 def _no_reports(verdict: str) -> list[tuple[str, str]]:
     """Every output, once, in order, for a job that wrote no report."""
-    return list(zip(OUTPUTS, [verdict, "0", "", ""], strict=True))
+    recorded = "true" if verdict == "recorded" else "false"
+    return list(zip(OUTPUTS, [verdict, "0", "", "", recorded], strict=True))
 
 
 def _gate(tmp_path: Path, environ: dict[str, str], *files: str, fail_on: str = "regression") -> GateOutcome:
@@ -109,5 +110,16 @@ def test_auto_records_a_push_to_the_main_branch_and_compares_the_rest(
 
 
 def test_an_unknown_mode_is_a_usage_error(job_environ: dict[str, str]) -> None:
-    with pytest.raises(UsageError, match="mode must be auto, record or compare, not 'publish'"):
+    with pytest.raises(UsageError, match="mode must be one of auto, record, compare, ab, not 'publish'"):
         choose_mode("publish", read_context(job_environ), "main")
+
+
+def test_a_pull_request_whose_results_are_main_s_own_is_nothing_measured(
+    tmp_path: Path, job_environ: dict[str, str]
+) -> None:
+    push = {**job_environ, "GITHUB_EVENT_NAME": "push", "GITHUB_EVENT_PATH": str(EVENTS / "push.json")}
+    assert _gate(tmp_path, push, BASE).exit_code == 0
+    _fresh(tmp_path)
+    outcome = _gate(tmp_path, job_environ, BASE)  # a results file restored from main's cache
+    assert outcome.exit_code == 0 and "base.json is identical to main@" in outcome.lines[0]
+    assert "nothing was measured" in (tmp_path / "summary.md").read_text()  # the comment and summary say so

@@ -137,3 +137,36 @@ def test_formats_lists_every_format(run_cli: Invoke) -> None:
     output = run_cli("formats").output
     for name in ("pytest-benchmark", "perfgate-json", "customSmallerIsBetter", "customBiggerIsBetter"):
         assert name in output
+
+
+def test_db_current_on_a_database_from_a_newer_perfgate_says_upgrade_perfgate(run_cli: Invoke, db_url: str) -> None:
+    from sqlalchemy import text
+
+    from perfgate.store.migration import head_revision
+
+    store = Store(db_url)
+    store.ensure_schema()
+    with store.engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+    store.close()
+    shown = run_cli("db", "current", "--db", db_url)
+    assert shown.exit_code == 0, shown.output
+    assert shown.output.endswith(
+        f"revision 9999 (newer than this perfgate, which knows up to {head_revision()}: upgrade perfgate)\n"
+    )
+    assert "db upgrade" not in shown.output
+
+
+def test_a_unit_too_long_for_its_column_is_refused_on_both_databases(
+    run_cli: Invoke, db_url: str, tmp_path: Path
+) -> None:
+    # The check `perfgate import` makes too (perfgate/storable.py): SQLite would store it, Postgres would refuse it.
+    source = DATA / "github-action-benchmark" / "customSmallerIsBetter_output.json"
+    document = json.loads(source.read_text())
+    document[0]["unit"] = "u" * 60
+    path = tmp_path / "custom.json"
+    path.write_text(json.dumps(document))
+    result = run_cli("ingest", str(path), "--branch", "main", "--commit", "c1", "--db", db_url)
+    assert result.exit_code == 3, result.output
+    assert "custom.json: the unit of series" in result.output and "60 characters long; at most 50" in result.output
+    assert Store(db_url).current_revision() is None

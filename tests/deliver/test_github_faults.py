@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -12,7 +13,7 @@ from perfgate.deliver.github import GitHubPublisher, GitHubTarget
 from perfgate.errors import DeliveryError
 from perfgate.render.markdown import MARKER
 
-from ..fake_github import READ_ONLY, SECONDARY_RATE_LIMIT, FakeGitHub, Fault
+from ..fake_github import PRIMARY_RATE_LIMIT, READ_ONLY, SECONDARY_RATE_LIMIT, FakeGitHub, Fault, exhausted
 
 HEAD = "1" * 40
 TOKEN = "ghs_s3cret"
@@ -27,12 +28,20 @@ def fake() -> Iterator[FakeGitHub]:
 
 
 def _client(
-    fake: FakeGitHub, waits: list[float] | None = None, token: str = TOKEN, max_wait: float = 90
+    fake: FakeGitHub, waits: list[float] | None = None, token: str = TOKEN, max_wait: float = 90, now: float = 0.0
 ) -> GitHubPublisher:
     sleep = waits.append if waits is not None else (lambda _: None)
+    clock = (lambda: now) if now else time.time
     return GitHubPublisher(
         GitHubTarget(
-            fake.url, fake.full_name, token, timeout=5, secondary_rate_wait=0.1, max_wait=max_wait, sleep=sleep
+            fake.url,
+            fake.full_name,
+            token,
+            timeout=5,
+            secondary_rate_wait=0.1,
+            max_wait=max_wait,
+            sleep=sleep,
+            clock=clock,
         )
     )
 
@@ -175,3 +184,38 @@ def test_a_token_echoed_back_is_masked(fake: FakeGitHub) -> None:
     with pytest.raises(DeliveryError) as info:
         _client(fake).report_check(HEAD, conclusion="success", title="t", summary="s", details_url=None)
     assert TOKEN not in str(info.value) and "***" in str(info.value)
+
+
+@pytest.mark.parametrize("status", [403, 429])
+def test_a_used_up_primary_rate_limit_on_a_read_is_given_up_at_once(fake: FakeGitHub, status: int) -> None:
+    # GitHub says when the hour's window resets, and sends no Retry-After: PyGithub would sleep until then.
+    reset = time.time() + 3600
+    fake.faults.append(
+        Fault("GET", r"/issues/7/comments$", status, headers=exhausted(reset), message=PRIMARY_RATE_LIMIT)
+    )
+    started = time.monotonic()
+    with pytest.raises(DeliveryError) as info:
+        _client(fake).upsert_comment(7, f"{MARKER}\nr", MARKER)
+    assert time.monotonic() - started < 10
+    until = time.strftime("%H:%M", time.gmtime(reset))
+    assert f"the API rate limit is used up: all 1000 requests of this hour (core), until {until} UTC" in str(info.value)
+    assert "gave up at once" in str(info.value) and fake.comments[7] == []
+
+
+def test_a_used_up_primary_rate_limit_on_a_write_is_not_waited_for(fake: FakeGitHub) -> None:
+    now = time.time()
+    fake.faults.append(Fault("POST", r"/check-runs$", 403, headers=exhausted(now + 3600), message=PRIMARY_RATE_LIMIT))
+    waits: list[float] = []
+    with pytest.raises(DeliveryError, match="rate limit is used up"):
+        _client(fake, waits, now=now).report_check(HEAD, conclusion="success", title="t", summary="s", details_url=None)
+    assert waits == [] and len(fake.requests("POST", r"/check-runs$")) == 1  # asked once, never again
+
+
+def test_a_primary_rate_limit_that_resets_within_the_wait_budget_is_waited_out(fake: FakeGitHub) -> None:
+    now = time.time()
+    fake.faults.append(Fault("POST", r"/check-runs$", 403, headers=exhausted(now + 20), message=PRIMARY_RATE_LIMIT))
+    waits: list[float] = []
+    kind = _client(fake, waits, now=now).report_check(
+        HEAD, conclusion="success", title="t", summary="s", details_url=None
+    )
+    assert kind == "check-run" and len(waits) == 1 and 20 <= waits[0] <= 22

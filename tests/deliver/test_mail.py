@@ -160,11 +160,24 @@ def test_smtp_urls(url: str, expected: mail.SmtpUrl) -> None:
     assert "p" not in expected.display.split("@")[0].split("//")[1].split(":")[1:]
 
 
-@pytest.mark.parametrize("url", ["https://u:hunter2@host", "smtp://u:hunter2@", "smtp://u:hunter2@host:99999"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://u:hunter2@host",
+        "smtp://u:hunter2@",
+        "smtp://u:hunter2@host:99999",
+        # Unencoded reserved characters: urllib would read the password's tail as the port (issue 28).
+        "smtp://u:S3cret#hunter2@127.0.0.1:2525",
+        "smtp://u:S3cret/hunter2@127.0.0.1:2525",
+        "smtps://u:S3cret?hunter2@mail.example.com",
+        "smtp://u:S3cret@hunter2@mail.example.com",
+    ],
+)
 def test_bad_smtp_urls_never_echo_the_password(url: str) -> None:
     with pytest.raises(UsageError) as caught:
         mail.parse_smtp_url(url)
-    assert "hunter2" not in str(caught.value)
+    assert "hunter2" not in str(caught.value) and "S3cret" not in str(caught.value)
+    assert "could not be cast" not in str(caught.value)  # urllib's reading of the URL is never quoted
 
 
 def test_perfgate_digest_sends_through_smtp(run_cli: Invoke, server: Server, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -196,14 +209,42 @@ def test_perfgate_digest_sends_through_smtp(run_cli: Invoke, server: Server, mon
     assert len(charts) == 1 and f"cid:{charts[0]['Content-ID'].strip('<>')}" in html.get_content()
 
 
+@pytest.mark.parametrize(
+    "to, words",
+    [
+        ("lead@example.com", "refused the recipient lead@example.com: 550 5.1.1 no such user; nothing was sent"),
+        ("jö@example.com", "does not offer SMTPUTF8, which the address 'jö@example.com' needs; nothing was sent"),
+    ],
+    ids=["refused", "non-ascii-without-smtputf8"],
+)
 def test_perfgate_digest_exits_3_when_the_server_refuses(
-    run_cli: Invoke, server: Server, monkeypatch: pytest.MonkeyPatch
+    to: str, words: str, run_cli: Invoke, server: Server, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     store = Store("sqlite:///.perfgate/history.db")
     store_history(store, history([Shape("test_a")], end=NOW), NOW)
     monkeypatch.setenv("SSL_CERT_FILE", str(server.ca_file))
     server.mailbox.refuse_rcpt["lead@example.com"] = "550 5.1.1 no such user"
-    result = run_cli("digest", "--until", "2026-11-23T08:00", "--to", "lead@example.com", "--smtp-url", server.url())
-    assert result.exit_code == 3
-    assert "refused the recipient lead@example.com: 550 5.1.1 no such user; nothing was sent" in result.output
+    result = run_cli("digest", "--until", "2026-11-23T08:00", "--to", to, "--smtp-url", server.url())
+    assert result.exit_code == 3, result.output
+    assert words in result.output
     assert PASSWORD not in result.output
+
+
+def test_a_non_ascii_address_is_sent_with_smtputf8_when_the_server_offers_it(tmp_path: Path) -> None:
+    with smtp_server(tmp_path, smtputf8=True) as server:
+        assert _send(server, _message("jö@example.com", "lead@example.com")) == 1
+        ((envelope, got),) = server.mailbox.messages
+    assert envelope.rcpt_tos == ["jö@example.com", "lead@example.com"]
+    assert "SMTPUTF8" in envelope.mail_options
+    assert [a.addr_spec for a in got["To"].addresses] == ["jö@example.com", "lead@example.com"]
+
+
+def test_a_non_ascii_address_without_smtputf8_is_a_clear_error_and_nothing_is_sent(server: Server) -> None:
+    with pytest.raises(DeliveryError, match=r"does not offer SMTPUTF8, which the address 'jö@example.com' needs"):
+        _send(server, _message("lead@example.com", "jö@example.com"))
+    assert "MAIL" not in server.mailbox.commands and server.mailbox.messages == []
+
+
+def test_a_non_ascii_address_makes_a_utf8_message_not_an_encoded_word() -> None:
+    written = _message("jö@example.com").as_bytes()
+    assert "To: jö@example.com".encode() in written and b"=?utf-8?" not in written.split(b"\n\n", 1)[0]

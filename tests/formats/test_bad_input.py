@@ -22,6 +22,12 @@ def _pytest_benchmark(**changes: object) -> str:
     return json.dumps(raw)
 
 
+def _machine_info(**changes: object) -> str:
+    raw = json.loads(Path(BASE).read_text())
+    raw["machine_info"].update(changes)
+    return json.dumps(raw)
+
+
 BAD_INPUTS = {
     "an empty list read as a k6 summary": ("e.json", "[]", ["--format", "k6-summary"], "expected a JSON object"),
     "JSON nested 100,000 deep": ("deep.json", "[" * 100_000 + "]" * 100_000, [], "nested more than"),
@@ -35,6 +41,12 @@ BAD_INPUTS = {
     "a machine_info that is a list": (
         "m.json",
         json.dumps({**json.loads(Path(BASE).read_text()), "machine_info": []}),
+        [],
+        None,
+    ),
+    "a cpu brand_raw that is a list": (  # was an internal error: an unhashable environment field
+        "b.json",
+        _machine_info(cpu={"brand_raw": ["Intel", "Xeon"]}, node=7, processor="\x00"),
         [],
         None,
     ),
@@ -152,3 +164,26 @@ def test_an_xml_declaration_with_an_unknown_encoding_is_bad_input(
     path.write_bytes(real.replace(b'encoding="UTF-8"', b'encoding="U-1TF-8"', 1))
     with pytest.raises(InputError, match=r"not readable XML: unknown encoding: U-1TF-8; expected UTF-8"):
         formats.read(str(path), format_name)
+
+
+def test_an_environment_field_that_is_no_text_is_dropped(tmp_path: Path) -> None:
+    """Where a run was measured is informative: brand_raw as a list, a node that is a number and a NUL in the
+    processor are left out of the environment (the sanity check, for every reader), the rest is kept."""
+    path = write_input(
+        tmp_path, "b.json", _machine_info(cpu={"brand_raw": ["Intel", "Xeon"]}, node=7, processor="\x00")
+    )
+    env = formats.read(path).environment
+    assert (env.cpu, env.runner, env.tool) == (None, None, "pytest-benchmark")
+    assert env.os and env.interpreter
+
+
+@pytest.mark.parametrize("where", ["input", "output"])
+def test_a_file_name_too_long_for_the_file_system_is_bad_input(run_cli: Invoke, tmp_path: Path, where: str) -> None:
+    """ENAMETOOLONG was an internal error (exit 4), reading a results file or writing a report."""
+    long = str(tmp_path / ("r" * 300 + ".json"))
+    result = run_cli("compare", long, long) if where == "input" else run_cli("compare", BASE, BASE, "--output", long)
+    assert result.exit_code == 3, result.output
+    verb = "read" if where == "input" else "written"
+    assert f"{long}: cannot be {verb}: the name is too long for the file system (a part of it is 305 bytes" in (
+        result.output
+    )

@@ -38,10 +38,13 @@ def test_millions_of_blank_lines_then_a_bad_line_name_the_right_line(tmp_path: P
     assert "5000001" in str(error.value).replace(",", "")
 
 
-@pytest.mark.parametrize("fixture", ["k6/k6_points.ndjson.gz", "gatling/gatling-repo_text-format_simulation.log"])
+@pytest.mark.parametrize(
+    "fixture",
+    ["k6/k6_points.ndjson.gz", "gatling/gatling-repo_text-format_simulation.log", "jmeter/HTMLReportTestFile.csv"],
+)
 def test_a_streamed_line_over_the_line_limit_is_named(tmp_path: Path, fixture: str) -> None:
     """A line that runs on over several read chunks (no line end for megabytes) stops the reader at its line,
-    after 3 MB of ordinary lines; both the line-by-line (k6) and the block (Gatling) readers."""
+    after 3 MB of ordinary lines; the line-by-line (k6), the block (Gatling) and the CSV row (JMeter) readers."""
     source = DATA / fixture
     lines = (gzip.decompress(source.read_bytes()) if fixture.endswith(".gz") else source.read_bytes()).splitlines()
     body = lines[1:]

@@ -76,5 +76,5 @@ def test_gungraun_json_lines_among_cargo_output(tmp_path: Path) -> None:
         "test_lib_bench_intro::fibonacci::bench_fibonacci_with_config",
     }
     stdout.write_text("\n".join([*header, v6, v7[:-20]]))
-    with pytest.raises(InputError, match=r"bench\.txt:7: not a JSON summary"):
+    with pytest.raises(InputError, match=r"bench\.txt:7:\d+: not valid JSON"):
         formats.read(stdout)

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import csv
+import gzip
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from perfgate import formats
+from perfgate import formats, limits
 from perfgate.errors import InputError
 from perfgate.formats import document
 from perfgate.formats.document import Document
@@ -246,3 +249,26 @@ def test_jmeter_dashboard_statistics_agree_with_the_jtl_they_were_made_from() ->
         assert a.min == b.min and a.max == b.max
         assert stats[(label, "error_rate")].summary.errors == jtl[(label, "error_rate")].summary.errors
     assert stats[("Total", "latency")].summary.count == 255
+
+
+def test_a_quarter_gigabyte_line_is_refused_in_bounded_memory(tmp_path: Path) -> None:
+    """The row reader read a line whole before csv saw its field too long (2.2 GB for a 1 GiB line): it reads no
+    more of a line than the line limit, as k6's and Gatling's readers do. In a child process, to measure its peak."""
+    path = tmp_path / "long-line.csv.gz"
+    head = (JMETER / "HTMLReportTestFile.csv").read_bytes()
+    with gzip.open(path, "wb", compresslevel=1) as out:
+        out.write(head + b"1551783627543,192,home")
+        for _ in range(256):
+            out.write(b"x" * 1024**2)
+        out.write(b",200\n")
+    # The peak of the child's own memory (VmHWM: ru_maxrss would carry over this process's, from before exec).
+    script = (
+        "import re, sys\nfrom pathlib import Path\nfrom perfgate import formats\nfrom perfgate.errors import InputError\n"
+        "try:\n    formats.read(sys.argv[1])\nexcept InputError as exc:\n    print(exc)\n"
+        "print(int(re.search(r'VmHWM:\\s*(\\d+)', Path('/proc/self/status').read_text())[1]) // 1024)"
+    )
+    done = subprocess.run([sys.executable, "-c", script, str(path)], capture_output=True, text=True, check=True)
+    message, peak = done.stdout.splitlines()
+    line = head.count(b"\n") + 1
+    assert message == f"{path}:{line}: a line longer than 16,777,216 bytes; {limits.RAISE_HINT}", done.stderr
+    assert int(peak) < 160, f"{peak} MB"  # a whole line is 256 MiB of bytes, and more as text

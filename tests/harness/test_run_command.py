@@ -72,7 +72,7 @@ def test_a_head_that_sleeps_longer_fails_the_gate_with_the_report_alone_on_stdou
     report = json.loads(saved.read_text())
     time_series = next(s for s in report["series"] if s["metric"] == "time")
     assert (report["verdict"], time_series["verdict"]) == ("fail", "regression")
-    assert time_series["change"] > 2.0  # 30 ms against 10 ms, and the sh around it
+    assert time_series["change"] > 1.5  # 30 ms against 10 ms, and the sh around it (its start-up grows with load)
     assert [ref["commit"] for ref in report["baseline"]] == [base] * 10
     _left_alone(repo)
 
@@ -231,12 +231,13 @@ def test_progress_goes_to_a_terminals_stderr_and_never_to_stdout(cat_repo: Path)
 @pytest.fixture(scope="module")
 def rounds(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Ten rounds a side of hyperfine, the sides alternating as perfgate run would (AB BA BA AB BA AB AB BA BA AB):
-    the head sleeps 20 ms where the base sleeps 10. Six rounds would not do on a busy machine: their smallest p is
+    the head sleeps 40 ms where the base sleeps 10 (at 20 ms, a machine at load 12 slowed enough base rounds to leave
+    the regression suspected). Six rounds would not do on a busy machine: their smallest p is
     1/64, and one round slowed by a neighbour (a base as slow as its head) makes it 2/64, too much for three
     metrics at q = 0.05."""
     needs("hyperfine")
     folder = tmp_path_factory.mktemp("rounds")
-    sleeps = {"base": "sleep 0.01", "head": "sleep 0.02"}
+    sleeps = {"base": "sleep 0.01", "head": "sleep 0.04"}
     for index, side in schedule(10):
         out = folder / f"{side}-{index:02}.json"
         hyperfine = ("hyperfine", "-N", "--style", "none", "--runs", "3", "-n", "work", sleeps[side])

@@ -11,6 +11,7 @@ import os
 import re
 import shutil
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import timedelta
 from html.parser import HTMLParser
 from pathlib import Path
@@ -359,3 +360,125 @@ def test_the_digest_links_each_finding_to_its_page(run_cli: Invoke, stored_sqlit
     assert written.exit_code == 0, written.output
     html = Path("week.html").read_text(encoding="utf-8")
     assert f'<a href="{tokenize}" style="color:#2563eb;">test_tokenize</a>' in html
+
+
+# --- links that a click could run --------------------------------------------------------------------
+
+SCRIPT_URLS = ("javascript:alert(1)", "JaVaScRiPt:alert(1)", " javascript:alert(1)", "java\tscript:alert(1)", "data:,x")
+
+
+def _protocols(page: Page) -> list[str]:
+    """Every link's scheme as chromium itself parses it."""
+    protocols: list[str] = page.evaluate("[...document.querySelectorAll('a[href]')].map(a => a.protocol)")
+    return protocols
+
+
+@pytest.mark.parametrize("server", ["https://github.com", "javascript:alert(1)//", "JAVASCRIPT:alert(1)//"])
+def test_only_http_links_reach_the_site(run_cli: Invoke, tmp_path: Path, open_page: Any, server: str) -> None:
+    """A stored decision's run_url and --server-url come from outside: the browser finds no link but http(s) and
+    the site's own files."""
+    db = _store(f"sqlite:///{tmp_path / 'history.db'}", tmp_path)
+    store = Store(db)
+    for i, url in enumerate(SCRIPT_URLS):
+        decision = _decisions()[0]
+        store.save_gate_decision(replace(decision, head_commit=f"{i}" * 40, pr_number=60 + i, run_url=url))
+    store.close()
+    out = _build(run_cli, db, "public", "--server-url", server)
+    pages = [out / "index.html", out / site_address.series_path("default", "test_tokenize", "time")]
+    seen: set[str] = set()
+    for path in pages:
+        page = open_page(path.as_uri())
+        page.wait_for_load_state("load")
+        seen.update(_protocols(page))
+        assert "alert(1)" not in page.content()
+    assert seen <= {"https:", "http:", "file:"}
+    assert ("https:" in seen) == server.startswith("https:")  # a good server still links commits
+
+
+def test_only_http_links_reach_the_digest(run_cli: Invoke, tmp_path: Path) -> None:
+    db = _store(f"sqlite:///{tmp_path / 'history.db'}", tmp_path)
+    store = Store(db)
+    store.save_gate_decision(replace(_decisions()[0], head_commit="9" * 40, pr_number=77, run_url=SCRIPT_URLS[1]))
+    store.close()
+    args = ("--db", db, "--until", UNTIL, "--repository", "acme/shop", "--server-url", "JavaScript:alert(1)//")
+    written = run_cli("digest", "-o", "week.html", *args)
+    assert written.exit_code == 0, written.output
+    parser = _Links()
+    parser.feed(Path("week.html").read_text(encoding="utf-8"))
+    assert parser.targets and all(t.endswith(".png") for t in parser.targets)  # the charts; no link
+    text = run_cli("digest", "--dry-run", *args)
+    assert text.exit_code == 0 and "alert(1)" not in text.output and "javascript:" not in text.output.lower()
+
+
+# --- a rebuild that fails, and numbers at the edge -------------------------------------------------
+
+
+def test_a_failing_rebuild_leaves_the_previous_site(
+    run_cli: Invoke, stored_sqlite: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The disk fills up while index.html is written: the previous pages stay whole, and no build is left over."""
+    import errno
+
+    from perfgate.render import site as site_render
+
+    out = _build(run_cli, stored_sqlite)
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    written = site_render._put
+
+    def full_disk(path: Path, data: bytes) -> int:
+        if path.name == "index.html":
+            path.write_bytes(data[: len(data) // 2])  # what a full disk leaves: half a file
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return written(path, data)
+
+    monkeypatch.setattr(site_render, "_put", full_disk)
+    failed = run_cli("site", "public", "--db", stored_sqlite, "--until", UNTIL, "--repository", "other/repo")
+    assert failed.exit_code == 3, failed.output
+    assert "cannot write the site here: No space left on device" in failed.output
+    after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert after == before
+    assert sorted(p.name for p in out.parent.iterdir() if p.name.startswith(".public")) == []
+    monkeypatch.setattr(site_render, "_put", written)
+    _build(run_cli, stored_sqlite)  # and the next rebuild replaces it
+    assert sorted(p.name for p in out.parent.iterdir() if p.name.startswith(".public")) == []
+
+
+def test_a_huge_stored_value_builds(run_cli: Invoke, tmp_path: Path) -> None:
+    """A ratio of 1e307 is a percentage beyond float's range: the site draws it unscaled instead of crashing."""
+    from tests.weekly import Shape
+
+    db = f"sqlite:///{tmp_path / 'huge.db'}"
+    store = Store(db)
+    huge = Shape("huge", level=1e307, noise=0.0, run_noise=0.0, metric="error_rate", unit="ratio")
+    store_history(store, history([huge, Shape("test_ok")], end=END, runs=20, runs_in_period=5), END)
+    store.close()
+    result = run_cli("site", "public", "--db", db, "--until", UNTIL)
+    assert result.exit_code == 0, result.output
+    data = (Path("public") / site_address.series_path("default", "huge", "error_rate")).with_suffix(".js")
+    assert "1e+307" in data.read_text(encoding="utf-8") or "1e307" in data.read_text(encoding="utf-8")
+    assert run_cli("digest", "--dry-run", "--db", db, "--until", UNTIL).exit_code == 0
+
+
+@pytest.mark.parametrize("command", ["site", "digest"])
+def test_days_beyond_a_century_are_refused_clearly(run_cli: Invoke, stored_sqlite: str, command: str) -> None:
+    args = ("site", "public") if command == "site" else ("digest", "--dry-run")
+    result = run_cli(*args, "--db", stored_sqlite, "--until", UNTIL, "--days", "999999999")
+    assert result.exit_code == 2, result.output
+    assert "'--days': 999999999 is not in the range 1<=x<=36500" in result.output
+    assert run_cli(*args, "--db", stored_sqlite, "--until", UNTIL, "--days", "36500").exit_code == 0
+
+
+def test_the_use_cases_bound_days_too(stored_sqlite: str, tmp_path: Path) -> None:
+    """The bound is the use case's (a caller other than the command line gets it too), not only click's."""
+    from perfgate import config
+    from perfgate.app.digest import DigestRequest, build_digest
+    from perfgate.app.site import SiteRequest, build_site
+    from perfgate.errors import UsageError
+
+    store = Store(stored_sqlite)
+    cfg = config.load(tmp_path / "perfgate.toml")
+    with pytest.raises(UsageError, match=r"--days must be from 1 to 36,500 \(a century\), got 999,999,999"):
+        build_site(store, cfg, SiteRequest(tmp_path / "public", days=999_999_999), now=END)
+    with pytest.raises(UsageError, match=r"--days must be from 1 to 36,500"):
+        build_digest(store, cfg, DigestRequest(days=999_999_999), now=END)
+    store.close()

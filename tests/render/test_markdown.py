@@ -64,3 +64,17 @@ def test_units_and_names_are_escaped_in_markdown(tmp_path: Path) -> None:
     path = write_file(tmp_path, "p.json", json.dumps(doc))
     done = run_perfgate("compare", path, path, "--output-format", "markdown", cwd=tmp_path)
     assert "<img" not in done.stdout and "@admin" not in done.stdout, done.stdout + done.stderr
+
+
+def test_only_http_links_reach_the_comment() -> None:
+    from dataclasses import replace
+
+    from perfgate.model import Origin
+
+    for target in ("javascript:alert(1)", "JavaScript:alert(1)", " javascript:alert(1)", "data:text/html,x"):
+        report = replace(mixed_report(), origin=Origin(run_url=target), site_url=target)
+        text = render(report, "markdown")
+        assert "[Run]" not in text and "[History]" not in text
+        assert target.strip() not in text
+    linked = render(replace(mixed_report(), origin=Origin(run_url="https://ci.example/run/1")), "markdown")
+    assert "[Run](https://ci.example/run/1)" in linked

@@ -241,7 +241,9 @@ class Runner:
         spec = yaml.safe_load(workflow.read_text()) if isinstance(workflow, Path) else workflow
         job = spec["jobs"][self.job]
         self._fresh_machine()
-        self.job_env = {k: to_string(v) for k, v in (job.get("env") or {}).items()}
+        self.job_env = {}  # the job's env: may use the github context (a token copied under another name)
+        contexts, functions = self._contexts({}, None, None), self._status_functions([])
+        self.job_env = {k: interpolate(to_string(v), contexts, functions) for k, v in (job.get("env") or {}).items()}
         steps = [dict(s) for s in job["steps"]]
         for step in steps:
             if replace and step.get("name") in replace:

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import inspect, text
+from sqlalchemy import Engine, event, inspect, text
 
+from perfgate.errors import StoreError
 from perfgate.store import Store
 from perfgate.store.migration import alembic_config, downgrade, head_revision, upgrade
 from perfgate.store.schema import Base
@@ -83,3 +86,59 @@ def test_decisions_kept_as_strings_become_rows_of_their_series(db_url: str) -> N
 
 def _insert(row: dict[str, object]) -> str:
     return f"INSERT INTO gate_decisions ({', '.join(row)}) VALUES ({', '.join(':' + k for k in row)})"
+
+
+def _fail_at(statement: str) -> Callable[..., None]:
+    def fail(_conn: object, _cursor: object, sql: str, *_args: object) -> None:
+        if sql.lstrip().upper().startswith(statement):
+            raise RuntimeError(f"injected failure at {statement}")
+
+    return fail
+
+
+def test_a_schema_creation_that_fails_part_way_leaves_nothing(db_url: str) -> None:
+    """SQLite's DDL commits at once in Python's default mode; the whole creation is one transaction instead."""
+    store = Store(db_url)
+    fail = _fail_at("CREATE TABLE GATE_DECISION_SERIES")  # revision 0003, after 0001 and 0002 made theirs
+    event.listen(Engine, "before_cursor_execute", fail)
+    try:
+        with pytest.raises(RuntimeError, match="injected"):
+            store.ensure_schema()
+    finally:
+        event.remove(Engine, "before_cursor_execute", fail)
+    assert inspect(store.engine).get_table_names() == []
+    assert store.current_revision() is None
+    store.ensure_schema()  # the next run finds an empty database and creates it whole
+    assert store.current_revision() == head_revision()
+
+
+def test_tables_an_interrupted_creation_left_behind_are_replaced_when_empty(db_url: str) -> None:
+    store = Store(db_url)
+    Base.metadata.tables["runs"].create(store.engine)  # what an older perfgate could leave: no version, no series
+    store.ensure_schema()
+    assert store.current_revision() == head_revision()
+    with store.engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        assert compare_metadata(context, Base.metadata) == []
+
+
+def test_tables_with_rows_but_no_schema_version_are_refused(db_url: str) -> None:
+    store = Store(db_url)
+    Base.metadata.tables["runs"].create(store.engine)
+    with store.engine.begin() as conn:
+        conn.execute(
+            Base.metadata.tables["runs"].insert(),
+            {
+                "suite": "s",
+                "branch": "main",
+                "commit": "c",
+                "recorded_at": datetime(2026, 1, 1, tzinfo=UTC),
+                "ingested_at": datetime(2026, 1, 1, tzinfo=UTC),
+                "source_format": "f",
+                "environment": "{}",
+                "idempotency_key": "k",
+            },
+        )
+    with pytest.raises(StoreError, match=r"perfgate's tables \(runs, with rows\) but no schema version"):
+        store.ensure_schema()
+    assert store.current_revision() is None and "series" not in inspect(store.engine).get_table_names()

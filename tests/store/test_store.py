@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select, text
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from perfgate import formats
@@ -107,11 +108,14 @@ def test_latest_runs_are_newest_first_per_suite_and_branch(db_url: str) -> None:
     assert store.suites() == ["api", "default"]
 
 
-def test_a_failed_save_writes_nothing(db_url: str) -> None:
+def test_a_failed_save_writes_nothing(db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     store = Store(db_url)
     store.ensure_schema()
     run = _run()
     doubled = Run(**{**vars(run), "series": run.series + run.series[:1]})  # violates (run, name, metric)
+    with pytest.raises(StoreError, match=r"appears twice"):  # refused before writing, on both databases
+        store.save_run(doubled, NOW)
+    monkeypatch.setattr("perfgate.store.database.check_run", lambda run: None)  # the database's own refusal
     with pytest.raises(Exception, match=r"(?i)unique"):
         store.save_run(doubled, NOW)
     assert store.count_runs() == 0
@@ -227,12 +231,32 @@ def test_broken_databases_are_errors_that_say_so(tmp_path: Path, run_cli: Invoke
         "postgresql://u@127.0.0.1:abc/x",
         "postgresql://u:hunter2@127.0.0.1:1/test?connect_timeout=1",
         "postgresql://u@127.0.0.1/test?password=hunter2&bogus=1",
+        # Unencoded reserved characters: each parser splits these differently (issue 28).
+        "postgresql://u:hunter2@tPWtail@127.0.0.1:5432/test",
+        "postgresql://u:hun/ter2tPWtail@127.0.0.1:bad/test",
+        "postgresql://u:hun?ter2tPWtail@127.0.0.1/test",
+        "postgresql://u:hunter2#tPWtail@127.0.0.1/test",
     ],
 )
 def test_bad_database_urls_are_errors_without_secrets(url: str, run_cli: Invoke) -> None:
     result = run_cli("ingest", BASE, "--branch", "main", "--commit", "c", "--db", url)
     assert result.exit_code == 3, result.output
-    assert "hunter2" not in result.output
+    assert "hunter2" not in result.output and "tPWtail" not in result.output and "ter2" not in result.output
+    if url.count("@") > 1 or any(c in url.split("@")[0].split("//")[1] for c in "/?#"):
+        assert "unencoded" in result.output and "percent-encoded" in result.output
+
+
+def test_a_percent_encoded_password_reaches_postgres_whole(db_url: str) -> None:
+    """The way out the refusal names works: the reserved characters encoded, the URL is used."""
+    if not db_url.startswith("postgresql"):
+        pytest.skip("a password is a server's matter")
+    url = make_url(db_url).set(password="p@ss/w?r#d")
+    encoded = url.render_as_string(hide_password=False)
+    assert "%40" in encoded and "%2F" in encoded
+    store = Store(encoded)
+    store.ensure_schema()  # the test server trusts loopback: the password is read, and not needed
+    assert "p@ss" not in store.display_url and "w?r" not in store.display_url
+    store.close()
 
 
 def test_masking_covers_passwords_and_secret_query_values() -> None:

@@ -17,7 +17,7 @@ from typing import Any
 
 from perfgate.formats import Format
 from perfgate.formats.build import error_rate, summarised, throughput
-from perfgate.formats.document import Document, integer, mapping, measurement, require
+from perfgate.formats.document import Document, integer, mapping, measured, measurement, require
 from perfgate.model import Direction, Environment, ParsedResults, SampleKind, Series, as_samples
 from perfgate.units import normalize
 
@@ -25,6 +25,7 @@ ALL = "all requests"
 _OVERALL = "http.response_time"
 _BY_ENDPOINT = "plugins.metrics-by-endpoint.response_time."
 _ENDPOINT_COUNTER = re.compile(r"^plugins\.metrics-by-endpoint\.(?P<name>.+)\.(?P<kind>codes|errors)\.(?P<code>[^.]+)$")
+_STATUS = re.compile(r"[0-9]{1,3}")
 _STATISTICS = {"median": "median", "mean": "mean", "min": "min", "max": "max", "p90": "p90", "p95": "p95", "p99": "p99"}
 
 
@@ -83,7 +84,9 @@ def _latency(doc: Document, name: str, summary: Any, by_period: list[Any], key: 
         p99=statistics["p99"],
     )
     medians = [
-        float(p["median"]) for p in by_period if isinstance(p, dict) and isinstance(p.get("median"), int | float)
+        measured(doc, p["median"], f"intermediate[{i}].summaries.{key}.median")
+        for i, p in enumerate(by_period)
+        if isinstance(p, dict) and p.get("median") is not None
     ]
     if len(medians) < 2:
         return latency
@@ -103,7 +106,9 @@ def _throughput(doc: Document, aggregate: dict[str, Any], periods: list[dict[str
     )
     series = throughput(ALL, rate, requests)
     by_period = [mapping(p.get("rates")).get("http.request_rate") for p in periods]
-    rates = [float(r) for r in by_period if isinstance(r, int | float) and not isinstance(r, bool)]
+    rates = [
+        measured(doc, r, f"intermediate[{i}].rates.http.request_rate") for i, r in enumerate(by_period) if r is not None
+    ]
     if len(rates) < 2:
         return [series]
     summary = series.summary
@@ -125,7 +130,8 @@ def _outcomes(doc: Document, counters: dict[str, Any]) -> dict[str, tuple[int, i
             continue
         tally = totals.setdefault(name, [0, 0])
         tally[0] += count
-        tally[1] += count if kind == "errors" or not code.isdigit() or int(code) >= 400 else 0
+        # A status code is ASCII digits: "²" and "٤٠٤" are digits to str.isdigit, and not to int().
+        tally[1] += count if kind == "errors" or not _STATUS.fullmatch(code) or int(code) >= 400 else 0
     return {name: (total, failed) for name, (total, failed) in totals.items()}
 
 

@@ -22,7 +22,7 @@ from typing import Any
 from perfgate import limits
 from perfgate.formats import Format
 from perfgate.formats.build import sampled, summarised
-from perfgate.formats.document import Document, mapping, require, timings
+from perfgate.formats.document import Document, mapping, measured, require, timings
 from perfgate.model import Environment, ParsedResults, Series
 
 _UNITS = {"seconds": "s", "bytes": "B"}
@@ -78,13 +78,15 @@ def parse(doc: Document) -> ParsedResults:
             if not isinstance(value, int | float) or isinstance(value, bool) or math.isnan(value):
                 continue  # skipped (NaN)
             metric, canonical = _METRICS.get(kind, "value"), _UNITS.get(unit, unit or "1")
+            # A track_ benchmark's own unit may be signed; a time or a size is not.
+            median = measured(doc, value, f"results.{name}") if canonical in ("s", "B") else float(value)
             drawn = samples[i] if i < len(samples) and isinstance(samples[i], list) and samples[i] else None
             if drawn is not None:
                 series.append(
                     sampled(label, metric, canonical, timings(doc, drawn, f"results.{name}.samples").tolist())
                 )
             else:
-                series.append(summarised(label, metric, canonical, count=1, median=float(value)))
+                series.append(summarised(label, metric, canonical, count=1, median=median))
     recorded = _date(doc, root.get("date"))
     env = Environment(
         tool="asv", interpreter=str(root.get("python") or "") or None, runner=str(root.get("env_name") or "") or None

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from perfgate.errors import InputError
 from perfgate.formats import Format
 from perfgate.formats.build import sampled
-from perfgate.formats.document import Document
+from perfgate.formats.document import Document, loads_json
 from perfgate.model import Direction, Environment, ParsedResults, Series
 
 _RESULT = re.compile(r"^(Benchmark\S*)\s+(\d+)\s+(.+)$")
@@ -52,10 +52,7 @@ def _from_events(doc: Document, lines: Iterable[tuple[int, str]]) -> Iterator[tu
     for number, line in lines:
         if not line.strip():
             continue
-        try:
-            event = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputError(doc.path, f"not a go test -json event: {exc.msg}", where=str(number)) from None
+        event = loads_json(line.encode(), doc.path, line=number)
         if isinstance(event, dict) and event.get("Action") == "output" and isinstance(event.get("Output"), str):
             outputs.setdefault(str(event.get("Package", "")), []).append(event["Output"])
     text = "".join("".join(chunks) for chunks in outputs.values())

@@ -23,12 +23,10 @@ import math
 import re
 from typing import Any
 
-import orjson
-
 from perfgate.errors import InputError
 from perfgate.formats import Format
 from perfgate.formats.build import summarised
-from perfgate.formats.document import Document, mapping
+from perfgate.formats.document import Document, loads_json, mapping
 from perfgate.model import Direction, Environment, ParsedResults, SampleKind, Series
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -131,10 +129,7 @@ def _summary_lines(doc: Document) -> list[tuple[str, Any]]:
     found = []
     for number, raw in doc.lines():
         if raw.startswith(b"{"):
-            try:
-                value = orjson.loads(raw)
-            except orjson.JSONDecodeError as exc:
-                raise InputError(doc.path, f"not a JSON summary: {exc}", where=str(number)) from None
+            value = loads_json(raw, doc.path, line=number)
             if _is_summary(value):
                 found.append((f"line {number}: ", value))
     return found

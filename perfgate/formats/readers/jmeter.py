@@ -109,8 +109,7 @@ def _header(doc: Document, first: str) -> tuple[list[str], str, bool]:
 def _csv_rows(doc: Document) -> Iterator[tuple[list[str], Any, int]]:
     """The columns, a csv.reader over the data rows, and how many lines come before them (the reader counts
     lines from where it starts)."""
-    with doc.stream() as binary:
-        text = io.TextIOWrapper(binary, encoding="utf-8", errors="replace", newline="")
+    with doc.text_lines() as text:  # no line longer than the line limit is read whole
         first = text.readline()
         columns, delimiter, is_header = _header(doc, first)
         lines = iter(text) if is_header else itertools.chain([first], text)

@@ -18,6 +18,7 @@ libtest reports one summary per benchmark and run: compare several runs per side
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections import Counter
 from typing import Any
@@ -25,7 +26,7 @@ from typing import Any
 from perfgate.errors import InputError
 from perfgate.formats import Format
 from perfgate.formats.build import summarised
-from perfgate.formats.document import Document
+from perfgate.formats.document import Document, json_line
 from perfgate.model import Direction, Environment, ParsedResults, Series
 from perfgate.units import normalize
 
@@ -55,7 +56,8 @@ def parse(doc: Document) -> ParsedResults:
     for number, raw in doc.lines():
         line = raw.decode("utf-8", "replace").strip()
         if line.startswith("{"):
-            event = _event(line)
+            event = json_line(doc.path, raw, number)
+            event = event if isinstance(event, dict) else {}
             if event.get("type") == "bench":
                 series += _from_event(doc, event, number, seen)
             elif event.get("type") == "test" and event.get("event") == "failed":
@@ -89,6 +91,10 @@ def _from_event(doc: Document, event: dict[str, Any], number: int, seen: Counter
     if not isinstance(name, str) or not isinstance(median, int | float) or isinstance(median, bool):
         raise InputError(doc.path, "a bench event without a name and a median", where=str(number))
     name = _unique(name, "", seen)
+    if not math.isfinite(median) or median < 0:
+        raise InputError(
+            doc.path, f"a bench event's median of {median} ns; expected a non-negative time", where=str(number)
+        )
     out = [summarised(name, "time", "ns", count=1, median=float(median))]
     rate = event.get("mib_per_second")
     if isinstance(rate, int | float) and not isinstance(rate, bool) and rate > 0:

@@ -1,7 +1,8 @@
 """Same-job A/B with real tools on this machine: a Google Benchmark binary, a noisy neighbour, perfgate's CLI.
 
 Run by hand:  python benchmarks/ab_real.py [--prs N] [--quick] [--only METHODS] [--steal] [--seed S]
-(8 PRs a cell: about 30 minutes; --quick: 2 PRs a cell, about 8 minutes). Needs g++, libbenchmark-dev, taskset.
+(8 PRs a cell: about 20 minutes on a quiet 2-core machine, an hour and more at a load of 12; --quick: 2 PRs a
+cell). Needs g++, gcc, libbenchmark-dev, taskset and git. --tabulate DIR re-prints the table of a run kept with --keep.
 
 The benchmark is a C++ Google Benchmark binary (g++ -O2 ... -lbenchmark -lpthread) pinned to core 0 with
 ``taskset``; each round is one run of it (``--benchmark_repetitions`` of a few ``--benchmark_min_time``, about

@@ -444,7 +444,8 @@ def print_results(tallies: dict[str, Tally], spreads: dict[str, list[float]], ha
     print(table(tallies))
     if "confirm" in tallies and not has_confirm:
         print("\nconfirm: n/a (this perfgate's 'run --help' has no --confirm)")
-    print("\nThe unchanged benchmark's spread (sd of the log), median over PRs [smallest, largest]:")
+    if spreads:
+        print("\nThe unchanged benchmark's spread (sd of the log), median over PRs [smallest, largest]:")
     for what, values in spreads.items():
         print(f"- {what}: {statistics.median(values):.1%} [{min(values):.1%}, {max(values):.1%}]")
 

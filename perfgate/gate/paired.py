@@ -53,7 +53,8 @@ def evaluate_paired(
     if not paired:
         note = f"{len(base.runs)} rounds in one job, but no series could be paired: judged as pooled samples"
     else:
-        counted = min(t.pairs for t in paired.values()) if sparse else len(base.runs)
+        fewest, most = (min(t.pairs for t in paired.values()), max(t.pairs for t in paired.values()))
+        counted = (f"{fewest} to {most}" if most > fewest else str(fewest)) if sparse else str(len(base.runs))
         note = f"paired: {counted} interleaved rounds in one job, each round's head/base ratio a pair"
     return replace(report, notes=(note, *report.notes))
 

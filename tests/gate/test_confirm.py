@@ -60,7 +60,7 @@ def test_more_rounds_prove_it_and_a_decided_series_keeps_its_rounds_and_verdict(
     assert {key[0]: n for key, n, _ in second.stopped} == {"same": 4, "slow": 8}
     notes = confirm.finished(second).notes
     assert "confirmed: 1 series got 4 more rounds (looks at 4/8/12, Pocock spending): slow" in notes
-    assert "paired: 4 interleaved rounds in one job, each round's head/base ratio a pair" in notes
+    assert "paired: 4 to 8 interleaved rounds in one job, each round's head/base ratio a pair" in notes
 
 
 def test_a_series_in_doubt_at_the_last_look_stays_suspected() -> None:

@@ -113,7 +113,7 @@ def test_only_the_series_in_doubt_gets_more_rounds_and_fails_when_they_prove_it(
     assert (series["BenchmarkSame"]["verdict"], series["BenchmarkFast"]["verdict"]) == ("unchanged", "unchanged")
     assert "4 rounds, paired" in str(series["BenchmarkSame"]["reason"])
     notes = report["notes"]
-    assert "paired: 4 interleaved rounds in one job, each round's head/base ratio a pair" in notes
+    assert "paired: 4 to 8 interleaved rounds in one job, each round's head/base ratio a pair" in notes
     assert "confirmed: 1 series got 4 more rounds (looks at 4/8/12, Pocock spending): BenchmarkNoisy" in notes
     assert any(str(n).startswith("confirm: a series fails at a look when its q is at most") for n in notes)
 

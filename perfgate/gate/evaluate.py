@@ -7,7 +7,7 @@ import math
 from collections.abc import Mapping
 
 from perfgate import stats
-from perfgate.gate import counts, exact, shift, within_run
+from perfgate.gate import counts, exact, run_shift, shift, within_run
 from perfgate.gate.policy import COUNTED_RATES, Policy, check_limit
 from perfgate.gate.pooling import Notes, Pooled, Side, compared, pool
 from perfgate.gate.report import BudgetCheck, Comparison, Report, Verdict, WithinRunDrift
@@ -50,6 +50,9 @@ def evaluate(
                 first[key] = _insufficient(b, c, settings, gated)
         else:
             tested.append(shift.test(b, c, settings, policy, notes))
+    whole_run = run_shift.estimate(tested, settings)
+    if whole_run is not None:
+        tested = [run_shift.judged_apart(t, whole_run, settings, policy) for t in tested]
     families = _one_measurement_families(tested)
     q_worse = _family_q([t.p_worse for t in tested], families)
     q_better = _family_q([t.test.p_less for t in tested], families)
@@ -61,7 +64,16 @@ def evaluate(
     comparisons = tuple(_finish(first[k], cand.get(k), drifts.get(k), policy, notes, rated) for k in keys)
     for note in policy.unmatched({name for name, _ in keys}):
         notes.add(note)
-    return Report(comparisons, settings, baseline.refs, candidate.refs, tuple(notes.items), _geomean(comparisons))
+    said = run_shift.note(whole_run, settings.confidence) if whole_run is not None else None
+    return Report(
+        comparisons,
+        settings,
+        baseline.refs,
+        candidate.refs,
+        (*([said] if said else []), *notes.items),
+        _geomean(comparisons),
+        run_shift=whole_run,
+    )
 
 
 def _finish(

@@ -7,7 +7,7 @@ import math
 from collections.abc import Mapping
 
 from perfgate import stats
-from perfgate.gate import counts, exact, run_shift, shift, within_run
+from perfgate.gate import contention, counts, exact, run_shift, shift, within_run
 from perfgate.gate.policy import COUNTED_RATES, Policy, check_limit
 from perfgate.gate.pooling import Notes, Pooled, Side, compared, pool
 from perfgate.gate.report import BudgetCheck, Comparison, Report, Verdict, WithinRunDrift
@@ -59,6 +59,7 @@ def evaluate(
     for t, qw, qb in zip(tested, q_worse, q_better, strict=True):
         decide = shift.decide if t.counted is None else counts.decide
         first[t.base.series.key] = decide(t, qw, qb, settings)
+    contention.wall_only(first)
     drifts = within_run.drifts(candidate, settings, policy)
     rated = {name for name, metric in cand if metric in COUNTED_RATES}
     comparisons = tuple(_finish(first[k], cand.get(k), drifts.get(k), policy, notes, rated) for k in keys)

@@ -22,7 +22,8 @@ Printed per history and rule:
   50 runs, p < 0.001). ``apache-otava`` is an optional import, never a perfgate dependency; it pins its own
   numpy, so install it apart: ``pip install --no-deps --target /tmp/otava apache-otava`` and run with
   ``PYTHONPATH=/tmp/otava``;
-- failing + suspected series per 100 commits (a ratio rule has no "suspected": its alerts only).
+- failing + suspected series per 100 commits (a ratio rule has no "suspected": its alerts only);
+- the share of alarms that fall on commits where >= 5 series fail together.
 
 Side by side: github-action-benchmark's rule, an alert when a value is above ``threshold`` times the previous
 run's (110 %, 150 %, 200 %).
@@ -65,6 +66,7 @@ HOLD_WORSE = 0.05  # ... by at least 5 %
 STEP = 0.10  # a real step: >= 10 % worse, persistent (a change point)
 STEP_WINDOW = 2  # caught at the step's commit or within 2 commits after
 RATIOS = (1.10, 1.50, 2.00)
+TOGETHER = 5  # series failing on one commit: the signature of the machine, not of code
 
 
 @dataclass
@@ -101,8 +103,11 @@ def replay(folder: Path, limit: int | None, *, otava: bool = False, show_notes: 
     elapsed = time.perf_counter() - started
     print(f"\n{folder.name}: {len(runs)} commits, {len(medians[0])} series in the first run ({elapsed:.0f} s)")
     print(f"steps >= {STEP:.0%} worse: {len(found)} ({'apache-otava' if otava else 'perfgate change_points'})")
-    print("| rule | commits red | alarms that hold up | steps caught | failing + suspected per 100 commits |")
-    print("|---|---|---|---|---|")
+    print(
+        "| rule | commits red | alarms that hold up | steps caught | failing + suspected per 100 commits "
+        f"| alarms on commits with >= {TOGETHER} failing |"
+    )
+    print("|---|---|---|---|---|---|")
     print(_row("perfgate", perfgate, medians, found))
     for t, tally in ratios.items():
         print(_row(f"ratio {t:.0%}", tally, medians, found))
@@ -258,9 +263,12 @@ def _row(label: str, tally: Tally, medians: list[dict[str, float]], found: list[
             held += all(math.isfinite(v) and v >= (1 + HOLD_WORSE) * level for v in later)
     caught = sum(1 for name, at in found if any(name in tally.failing[j] for j in _window(at, len(medians))))
     flagged = sum(len(f) for f in tally.failing[1:]) + sum(tally.suspected[1:])
+    alarms = sum(len(f) for f in tally.failing)
+    together = sum(len(f) for f in tally.failing if len(f) >= TOGETHER)
     return (
         f"| {label} | {red}/{commits} ({_pct(red, commits)}) | {held}/{judged} ({_pct(held, judged)}) "
-        f"| {caught}/{len(found)} ({_pct(caught, len(found))}) | {100 * flagged / max(commits, 1):,.0f} |"
+        f"| {caught}/{len(found)} ({_pct(caught, len(found))}) | {100 * flagged / max(commits, 1):,.0f} "
+        f"| {_pct(together, alarms)} |"
     )
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from perfgate.deliver.github import GitHubPublisher, GitHubTarget
 from perfgate.errors import DeliveryError
+from perfgate.gate.phrases import format_change
 from perfgate.gate.report import FAILING, Report, Verdict
 from perfgate.github_env import GitHubContext
 from perfgate.render.markdown import MARKER
@@ -60,11 +61,14 @@ def plan(
     else:
         changed = any(c.verdict is not Verdict.UNCHANGED for c in comparisons)
         create = {"always": True, "on-change": changed, "on-regression": report.failed, "never": False}[comment]
-        conclusion = "failure" if fails else "success"
+        # A whole run slower than allowed is not shown as a pass: a slower runner, or a change that slows everything.
+        conclusion = "failure" if fails else "neutral" if report.warned else "success"
     failing = sum(1 for c in comparisons if c.verdict in FAILING)
     title = (
         f"{failing} failing of {len(comparisons)} series"
         if failing
+        else f"{len(comparisons)} series, no regression beyond the whole run's {format_change(report.run_shift.ratio)}"
+        if report is not None and report.warned and report.run_shift is not None
         else f"{len(comparisons)} series, no regression"
         if comparisons
         else "nothing was compared"

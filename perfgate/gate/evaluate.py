@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 
 from perfgate import stats
-from perfgate.gate import counts, exact, shift, unit_changes, within_run
+from perfgate.gate import contention, counts, exact, run_shift, shift, unit_changes, within_run
 from perfgate.gate.policy import COUNTED_RATES, Policy, check_limit
 from perfgate.gate.pooling import Notes, Pooled, Side, compared, pool
 from perfgate.gate.report import BudgetCheck, Comparison, Report, Verdict, WithinRunDrift
@@ -57,6 +57,9 @@ def evaluate(
                 first[key] = _insufficient(b, c, settings, gated)
         else:
             tested.append(shift.test(b, c, settings, policy, notes))
+    whole_run = run_shift.estimate(tested, settings)
+    if whole_run is not None:
+        tested = [run_shift.judged_apart(t, whole_run, settings, policy) for t in tested]
     families = _one_measurement_families(tested)
     q_worse = _family_q([t.p_worse for t in tested], families)
     q_better = _family_q([t.test.p_less for t in tested], families)
@@ -66,12 +69,22 @@ def evaluate(
         else:
             level = paired_level if t.pairs else None
             first[t.base.series.key] = shift.decide(t, qw, qb, settings, level)
+    contention.wall_only(first)
     drifts = within_run.drifts(candidate, settings, policy)
     rated = {name for name, metric in cand if metric in COUNTED_RATES}
     comparisons = tuple(_finish(first[k], cand.get(k), drifts.get(k), policy, notes, rated) for k in keys)
     for note in policy.unmatched({name for name, _ in keys}):
         notes.add(note)
-    return Report(comparisons, settings, baseline.refs, candidate.refs, tuple(notes.items), _geomean(comparisons))
+    said = run_shift.note(whole_run, settings.confidence) if whole_run is not None else None
+    return Report(
+        comparisons,
+        settings,
+        baseline.refs,
+        candidate.refs,
+        (*([said] if said else []), *notes.items),
+        _geomean(comparisons),
+        run_shift=whole_run,
+    )
 
 
 def _finish(

@@ -86,6 +86,29 @@ class Comparison:
 
 
 @dataclass(frozen=True)
+class RunShift:
+    """What many series of the candidate's run share: the whole run slower or faster than the baseline.
+
+    A slower runner moves every series; so does a change that slows everything. Each series was judged on what
+    is left once this shift is taken out (docs/statistics.md, "Whole-run shifts")."""
+
+    ratio: float  # the run's common change, oriented so that > 1 is worse (slower)
+    ci: tuple[float, float]  # at the report's confidence, oriented the same way
+    p_value: float  # two-sided, of "the run shares no shift"
+    series: int  # the series (benchmarks) it was estimated from
+    allowed: float  # δ: a run worse than 1 + δ is a warning
+
+    @property
+    def slower(self) -> bool:
+        """Worse by more than the allowance: a warning of its own, which the check does not show as a pass."""
+        return self.ratio > 1 + self.allowed
+
+    @property
+    def faster(self) -> bool:
+        return self.ratio < 1 / (1 + self.allowed)
+
+
+@dataclass(frozen=True)
 class Report:
     comparisons: tuple[Comparison, ...]
     settings: Settings
@@ -97,10 +120,16 @@ class Report:
     history: tuple[tuple[str, str, tuple[float, ...]], ...] = ()  # (name, metric, recent main medians)
     site_url: str | None = None  # the published history site (perfgate site)
     pages: tuple[tuple[str, str, str], ...] = ()  # (name, metric, its page on the site)
+    run_shift: RunShift | None = None  # the shift the candidate's series share, when there is one
 
     @property
     def failed(self) -> bool:
         return any(c.verdict in FAILING for c in self.comparisons)
+
+    @property
+    def warned(self) -> bool:
+        """Passed, but not cleanly: the whole run is slower than the allowance (see ``run_shift``)."""
+        return not self.failed and self.run_shift is not None and self.run_shift.slower
 
     @property
     def verdict(self) -> str:

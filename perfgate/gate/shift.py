@@ -16,6 +16,7 @@ from perfgate.gate.pooling import Notes, Pooled, compared, natural_ratio, normal
 from perfgate.gate.report import Comparison, Verdict
 from perfgate.gate.settings import Settings
 from perfgate.gate.tested import Tested
+from perfgate.model import Direction
 from perfgate.units import format_value
 
 MIN_RUNS_FOR_TAU = 5  # files compared from one job: with fewer, the files are taken to share one runner
@@ -86,9 +87,8 @@ def decide(t: Tested, q_worse: float, q_better: float, settings: Settings, level
     spread = f"±{math.expm1(t.runs.spread) * 100:.1f}%" if t.runs is not None else ""
     runs_decide = t.runs is not None and t.runs.p >= test.p_greater
     weighed = f"{evidence}; p from run-to-run noise of {spread}" if runs_decide else evidence
-    effect = format_change(ratio)
-    if ci is not None:
-        effect += f" [{format_change(ci[0])}, {format_change(ci[1])}]"
+    effect = _effect(interval, direction, bounded, t.common if t.common > 0 else 0.0)
+    better_effect = _effect(interval, direction, bounded, t.common if t.common < 0 else 0.0)
     from_zero = not np.any(b.values) and bool(np.any(c.values))  # e.g. 0 B/op before, 16 B/op now
     if from_zero:
         # A ratio to zero means nothing: say what happened, and let the rank test say whether it is chance.
@@ -102,8 +102,8 @@ def decide(t: Tested, q_worse: float, q_better: float, settings: Settings, level
     elif q_better <= settings.fdr:
         better = f"{p_phrase('p', test.p_less)}, {p_phrase('q', q_better)}, {n}"
         threshold = format_change(natural_ratio(-math.log1p(t.delta), direction))  # mirrored: -4.8% for 5%
-        verdict, reason = Verdict.IMPROVEMENT, f"{effect} is better than {threshold} ({better})"
-    elif interval.estimate > math.log1p(t.delta):
+        verdict, reason = Verdict.IMPROVEMENT, f"{better_effect} is better than {threshold} ({better})"
+    elif interval.estimate - max(t.common, 0.0) > math.log1p(t.delta):
         verdict = Verdict.SUSPECTED
         uncertain = f"CI runs of main differ by {spread}" if runs_decide else "the samples vary too much to tell"
         if t.pairs:
@@ -123,3 +123,17 @@ def decide(t: Tested, q_worse: float, q_better: float, settings: Settings, level
         test=test.method,
         max_regression=t.delta,
     )
+
+
+def _effect(interval: stats.ShiftInterval, direction: Direction, bounded: bool, common: float) -> str:
+    """'+7.3% [+6.1%, +8.6%]', or with the whole run's shift taken out: '+7.3% [...] beyond the whole run's +40.0%'."""
+    ratio = natural_ratio(interval.estimate - common, direction)
+    text = format_change(ratio)
+    if bounded:
+        ends = sorted(
+            (natural_ratio(interval.low - common, direction), natural_ratio(interval.high - common, direction))
+        )
+        text += f" [{format_change(ends[0])}, {format_change(ends[1])}]"
+    if common:
+        text += f" beyond the whole run's {format_change(natural_ratio(common, direction))}"
+    return text

@@ -21,6 +21,9 @@ class Tested:
     runs: stats.RunNoise | None
     counted: Counted | None = None
     pairs: int = 0  # interleaved rounds judged as pairs (perfgate run); 0 when the samples were pooled
+    # The whole run's shift (log scale, + is worse) taken out of the regression test (> 0) or the improvement
+    # test (< 0) by `perfgate.gate.run_shift`; ``interval`` stays as measured.
+    common: float = 0.0
 
 
 @dataclass(frozen=True)

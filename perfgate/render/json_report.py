@@ -14,7 +14,7 @@ from typing import Any
 
 from perfgate import __version__
 from perfgate.errors import InputError
-from perfgate.gate.report import FAILING, BudgetCheck, Comparison, Report, Verdict, WithinRunDrift
+from perfgate.gate.report import FAILING, BudgetCheck, Comparison, Report, RunShift, Verdict, WithinRunDrift
 from perfgate.gate.settings import Settings
 from perfgate.model import Direction, Origin, RunRef, Summary
 
@@ -31,11 +31,25 @@ def render(report: Report) -> str:
         "candidate": [_ref(r) for r in report.candidate],
         "notes": list(report.notes),
         "geomean": report.geomean,
+        "run_shift": _run_shift(report.run_shift),
         "origin": asdict(report.origin) if report.origin else None,
         "series": [_comparison(c) for c in report.comparisons],
         "site": _site(report),
     }
     return json.dumps(document, indent=2, allow_nan=False) + "\n"
+
+
+def _run_shift(shift: RunShift | None) -> dict[str, Any] | None:
+    if shift is None:
+        return None
+    return {
+        "ratio": shift.ratio,
+        "ci": list(shift.ci),
+        "p_value": shift.p_value,
+        "series": shift.series,
+        "allowed": shift.allowed,
+        "slower": shift.slower,
+    }
 
 
 def _site(report: Report) -> dict[str, Any] | None:
@@ -133,6 +147,7 @@ def load(text: str, source: str) -> Report:
         origin=reader.origin(origin) if isinstance(origin, dict) else None,
         site_url=site_url,
         pages=pages,
+        run_shift=reader.run_shift(doc.get("run_shift")),
     )
 
 
@@ -142,6 +157,23 @@ class _Reader:
 
     def fail(self, where: str, problem: str) -> InputError:
         return InputError(self.source, problem, where=where)
+
+    def run_shift(self, doc: Any) -> RunShift | None:
+        """The whole run's shift; absent in reports of perfgate before it was written."""
+        if doc is None:
+            return None
+        if not isinstance(doc, dict):
+            raise self.fail("run_shift", "expected an object or null")
+        ci = self.list(doc, "ci")
+        if len(ci) != 2 or not all(isinstance(v, int | float) and not isinstance(v, bool) for v in ci):
+            raise self.fail("run_shift.ci", "expected two numbers")
+        return RunShift(
+            ratio=self.number(doc, "ratio", "run_shift"),
+            ci=(float(ci[0]), float(ci[1])),
+            p_value=self.number(doc, "p_value", "run_shift"),
+            series=int(self.number(doc, "series", "run_shift")),
+            allowed=self.number(doc, "allowed", "run_shift"),
+        )
 
     def obj(self, doc: Any, key: str) -> dict[str, Any]:
         value = doc.get(key) if isinstance(doc, dict) else None

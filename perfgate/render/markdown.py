@@ -225,6 +225,8 @@ def safe_url(url: str | None) -> str | None:
 
 def _headline(report: Report) -> str:
     delta = format_percent(report.settings.max_regression)
+    if report.warned:
+        return f":warning: perfgate: the whole run is slower; no series regressed beyond it by more than {delta}"
     if not report.failed:
         return f":white_check_mark: perfgate: no regression beyond {delta}, no budget exceeded"
     parts = []

@@ -178,4 +178,5 @@ def _verdict_line(report: Report) -> str:
         for v in Verdict
         if report.count(v)
     ]
-    return f"PASS: {', '.join(counts) if counts else 'nothing compared'}"
+    warned = " (the whole run is slower: see the note)" if report.warned else ""
+    return f"PASS{warned}: {', '.join(counts) if counts else 'nothing compared'}"

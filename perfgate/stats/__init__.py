@@ -12,6 +12,7 @@ with more rounds keeps its own namespace: ``stats.sequential.plan``, ``stats.seq
 
 from perfgate.stats import paired, sequential
 from perfgate.stats.bounds import Bounds, binomial_quantile, mean_bounds, proportion_bounds, quantile_bounds
+from perfgate.stats.common import CommonShift, common_shift
 from perfgate.stats.fdr import benjamini_hochberg
 from perfgate.stats.paired import PairedTest, paired_test, round_log_ratios, rounds_needed
 from perfgate.stats.pairwise import pairwise_order_statistics
@@ -46,6 +47,7 @@ __all__ = [
     "PERMUTATIONS",
     "SEED",
     "Bounds",
+    "CommonShift",
     "PairedTest",
     "RunNoise",
     "ShiftInterval",
@@ -56,6 +58,7 @@ __all__ = [
     "benjamini_hochberg",
     "between_run_p",
     "binomial_quantile",
+    "common_shift",
     "hodges_lehmann",
     "level_change_p",
     "mann_whitney_normal",

@@ -61,3 +61,14 @@ def test_the_check_is_red_when_the_job_fails_and_neutral_when_nothing_was_compar
     assert (same.conclusion, same.title) == ("success", "3 series, no regression")
     nothing = plan(None, "b", ctx, "always", fails=False, pr_number=None, check_name="p", guard_head=False)
     assert (nothing.conclusion, nothing.title, nothing.comment_on) == ("neutral", "nothing was compared", None)
+
+
+def test_a_whole_run_slower_than_allowed_is_a_neutral_check_not_a_green_one(ctx: GitHubContext) -> None:
+    from ..render.test_run_shift import shifted_report as shifted
+
+    slow = shifted(1.4)
+    posting = plan(slow, "body", ctx, "always", fails=False, pr_number=7, check_name="perfgate", guard_head=True)
+    assert posting.conclusion == "neutral"
+    assert posting.title == "12 series, no regression beyond the whole run's +40.0%"
+    clean = plan(shifted(1.0), "b", ctx, "always", fails=False, pr_number=7, check_name="p", guard_head=True)
+    assert clean.conclusion == "success"

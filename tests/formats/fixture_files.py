@@ -14,6 +14,7 @@ FOLDER_FORMATS = {
     "aa-reruns": "pytest-benchmark",
     "artillery": "artillery",
     "asv": "asv",
+    "asv-pandas-history": "asv",
     "bencher-metric-format": "bencher-bmf",
     "benchmarkdotnet": "benchmarkdotnet",
     "benchmarkjs": "benchmarkjs",
@@ -22,6 +23,7 @@ FOLDER_FORMATS = {
     "github-action-benchmark": "customSmallerIsBetter",  # customBiggerIsBetter looks the same: chosen by --format only
     "go-bench": "go-bench",
     "google-benchmark": "google-benchmark",
+    "google-benchmark-contention": "google-benchmark",
     "hyperfine": "hyperfine",
     "iai": "iai",
     "jmeter": "jmeter",
@@ -58,6 +60,7 @@ NOT_RESULTS = {
     "github-events/*": "GitHub webhook payloads for the Action's tests, not benchmark results",
     "near-misses/*": "known tools' files that hold no results: refused naming the tool (test_sniffing.py)",
     "asv/results/benchmarks.json": "asv's description of its benchmarks, which holds no results (a near miss)",
+    "asv-pandas-history/benchmarks.json": "asv's description of the benchmarks of the pandas runs beside it",
     "rust-criterion/cargo_bench_stdout.txt": "Criterion's console output, which has no samples (a near miss)",
     "locust*/*_exceptions.csv": "Locust's table of tracebacks: the run is read from its _stats.csv and the rest",
     "artillery/test.yml": "the Artillery script that wrote the report",

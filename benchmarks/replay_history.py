@@ -1,0 +1,284 @@
+"""Replay real benchmark histories commit by commit, as the Action would on every push to main, and score
+the decisions against what the history did next.
+
+Run by hand:  python benchmarks/replay_history.py [--limit-commits N] [--source pandas] [HISTORY_DIR …]
+
+A history is a folder like ``../shared/histories/pandas``: ``order.json`` (the runs in commit order, each with
+its ``file``), asv results files (API v2, or v1 as pvlib's, converted here to v2 before perfgate reads them)
+and asv's ``benchmarks.json``. For each commit after the first, the run is gated against main's recorded
+history through perfgate's own use case (``app.compare.compare_with_history``: the latest ``baseline_runs``
+runs, the run-to-run term, Benjamini-Hochberg), then recorded (``app.ingest.store_results``) in a SQLite
+database in a temporary folder: exactly what the Action does on main, one push at a time.
+
+Printed per history and rule:
+- commits red: commits on which at least one series fails;
+- alarms that hold up: of the failing series (with 3 more runs to look at), the share whose next 3 runs all
+  stay >= 5 % worse than the baseline the alarm was raised against (the baseline runs' median for perfgate,
+  the previous run for a ratio rule);
+- steps caught: of the history's steps >= 10 % worse, the share failed at the step's commit or within the 2
+  commits after. Steps are located per series on the whole history of run medians by perfgate's own change
+  point detector (``history.change_points.steps``, Otava's t-test E-divisive: min segment 3 runs, p < 1e-5);
+  with ``--otava``, by Apache Otava's own detector instead (``compute_change_points``, its defaults: windows of
+  50 runs, p < 0.001). ``apache-otava`` is an optional import, never a perfgate dependency; it pins its own
+  numpy, so install it apart: ``pip install --no-deps --target /tmp/otava apache-otava`` and run with
+  ``PYTHONPATH=/tmp/otava``;
+- failing + suspected series per 100 commits (a ratio rule has no "suspected": its alerts only);
+- the share of alarms that fall on commits where >= 5 series fail together.
+
+Side by side: github-action-benchmark's rule, an alert when a value is above ``threshold`` times the previous
+run's (110 %, 150 %, 200 %).
+
+Each run has ~1,500 series on pandas: the full replay takes a few minutes per history on one core.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import math
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from perfgate.app.compare import compare_with_history
+from perfgate.app.ingest import RunInfo, store_results
+from perfgate.app.reading import read_all
+from perfgate.gate.policy import Policy
+from perfgate.gate.report import FAILING, Report, Verdict
+from perfgate.gate.settings import Settings
+from perfgate.history.change_points import steps
+from perfgate.model import Direction, ParsedResults
+
+HISTORIES = Path(__file__).resolve().parent.parent.parent / "shared" / "histories"
+SUITE = "replay"
+BASELINE_RUNS = 5  # the config's default
+HOLD_RUNS = 3  # an alarm holds up when the next 3 runs stay worse ...
+HOLD_WORSE = 0.05  # ... by at least 5 %
+STEP = 0.10  # a real step: >= 10 % worse, persistent (a change point)
+STEP_WINDOW = 2  # caught at the step's commit or within 2 commits after
+RATIOS = (1.10, 1.50, 2.00)
+TOGETHER = 5  # series failing on one commit: the signature of the machine, not of code
+
+
+@dataclass
+class Tally:
+    """What one rule did over a history: per commit, the series it failed (and suspected, for perfgate)."""
+
+    failing: list[set[str]] = field(default_factory=list)
+    suspected: list[int] = field(default_factory=list)
+    baseline: list[dict[str, float]] = field(default_factory=list)  # the level each alarm was raised against
+    notes: list[tuple[str, ...]] = field(default_factory=list)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("histories", nargs="*", type=Path, help="history folders (default: ../shared/histories/*)")
+    parser.add_argument("--limit-commits", type=int, default=None, help="replay only the first N commits")
+    parser.add_argument("--otava", action="store_true", help="locate steps with apache-otava (if installed)")
+    parser.add_argument("--show-notes", action="store_true", help="print each commit's whole-run notes")
+    args = parser.parse_args(argv)
+    folders = args.histories or sorted(p for p in HISTORIES.iterdir() if (p / "order.json").is_file())
+    for folder in folders:
+        replay(folder, args.limit_commits, otava=args.otava, show_notes=args.show_notes)
+
+
+def replay(folder: Path, limit: int | None, *, otava: bool = False, show_notes: bool = False) -> None:
+    order = json.loads((folder / "order.json").read_text())[:limit]
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="perfgate-replay-") as tmp:
+        runs = _prepare(folder, order, Path(tmp))
+        medians = [{s.name: float(s.summary.median or math.nan) for s in r.series} for r in runs]
+        perfgate = _replay_perfgate(runs, Path(tmp) / "history.db", show_notes)
+    ratios = {t: _replay_ratio(medians, t) for t in RATIOS}
+    found = _steps(medians, otava)
+    elapsed = time.perf_counter() - started
+    print(f"\n{folder.name}: {len(runs)} commits, {len(medians[0])} series in the first run ({elapsed:.0f} s)")
+    print(f"steps >= {STEP:.0%} worse: {len(found)} ({'apache-otava' if otava else 'perfgate change_points'})")
+    print(
+        "| rule | commits red | alarms that hold up | steps caught | failing + suspected per 100 commits "
+        f"| alarms on commits with >= {TOGETHER} failing |"
+    )
+    print("|---|---|---|---|---|---|")
+    print(_row("perfgate", perfgate, medians, found))
+    for t, tally in ratios.items():
+        print(_row(f"ratio {t:.0%}", tally, medians, found))
+    shifted = sum(1 for notes in perfgate.notes if any("whole run" in n for n in notes))
+    print(f"perfgate commits with a whole-run note: {shifted}")
+
+
+def _prepare(folder: Path, order: list[dict[str, Any]], tmp: Path) -> list[ParsedResults]:
+    """Each run's results as perfgate reads them; asv API v1 files (pvlib) rewritten as v2 first."""
+    described = json.loads((folder / "benchmarks.json").read_text())
+    shutil.copy(folder / "benchmarks.json", tmp / "benchmarks.json")
+    paths = []
+    for entry in order:
+        with gzip.open(folder / entry["file"]) as packed:
+            raw = json.loads(packed.read())
+        if raw.get("version") == 1:
+            raw = _v1_to_v2(raw, described)
+        path = tmp / Path(entry["file"]).name.removesuffix(".gz")
+        path.write_text(json.dumps(raw))
+        paths.append(str(path))
+    return read_all(paths, "asv")
+
+
+def _v1_to_v2(raw: dict[str, Any], described: dict[str, Any]) -> dict[str, Any]:
+    """asv's results API v1 (one object per benchmark: result, stats) as API v2's positional rows."""
+    columns = ["result", "params", "version", "started_at", "duration", "stats_ci_99_a", "stats_ci_99_b"]
+    columns += ["stats_q_25", "stats_q_75", "stats_number", "stats_repeat", "samples"]
+    rows = {}
+    for name, entry in raw["results"].items():
+        entry = entry if isinstance(entry, dict) else {"result": entry}
+        result, stats = entry.get("result"), entry.get("stats") or []
+        params = entry.get("params") or described.get(name, {}).get("params") or []
+        stats = stats if isinstance(stats, list) else [stats]
+
+        def column(key: str, i: int | None = None, stats: list[Any] = stats) -> list[Any]:
+            return [(s or {}).get(key) if i is None else ((s or {}).get(key) or [None, None])[i] for s in stats]
+
+        rows[name] = [result, params, None, None, None, column("ci_99", 0), column("ci_99", 1), column("q_25")]
+        rows[name] += [column("q_75"), column("number"), column("repeat"), None]
+    return {
+        "commit_hash": raw["commit_hash"],
+        "env_name": raw.get("env_name"),
+        "date": raw.get("date"),
+        "python": raw.get("python"),
+        "params": raw.get("params", {}),
+        "result_columns": columns,
+        "results": rows,
+        "version": 2,
+    }
+
+
+def _replay_perfgate(runs: list[ParsedResults], db: Path, show_notes: bool) -> Tally:
+    from perfgate.store import Store
+
+    store = Store(f"sqlite:///{db}")
+    tally = Tally()
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    for i, run in enumerate(runs):
+        if i:
+            report = compare_with_history(
+                store,
+                [run],
+                suite=SUITE,
+                branch="main",
+                settings=Settings(),
+                baseline_runs=BASELINE_RUNS,
+                policy=Policy(),
+            )
+            _count(tally, report)
+            if show_notes:
+                for note in report.notes:
+                    if "whole run" in note:
+                        print(f"  {i:3d} {run.commit or '?':.10}: {note}", file=sys.stderr)
+        else:
+            _count(tally, None)
+        store_results(store, [(run, RunInfo(SUITE, "main", run.commit))], now=now)
+    store.close()
+    return tally
+
+
+def _count(tally: Tally, report: Report | None) -> None:
+    if report is None:
+        tally.failing.append(set())
+        tally.suspected.append(0)
+        tally.baseline.append({})
+        tally.notes.append(())
+        return
+    failing = {c.name for c in report.comparisons if c.verdict in FAILING}
+    tally.failing.append(failing)
+    tally.suspected.append(sum(1 for c in report.comparisons if c.verdict is Verdict.SUSPECTED))
+    levels = {}
+    for c in report.comparisons:
+        if c.name in failing and c.baseline is not None and c.direction is Direction.LOWER_IS_BETTER:
+            levels[c.name] = float(c.baseline.median or math.nan)
+    tally.baseline.append(levels)
+    tally.notes.append(report.notes)
+
+
+def _replay_ratio(medians: list[dict[str, float]], threshold: float) -> Tally:
+    """github-action-benchmark: an alert when the value is above threshold times the previous run's."""
+    tally = Tally()
+    for i, run in enumerate(medians):
+        prev = medians[i - 1] if i else {}
+        failing = {n for n, v in run.items() if n in prev and prev[n] > 0 and v > threshold * prev[n]}
+        tally.failing.append(failing)
+        tally.suspected.append(0)
+        tally.baseline.append({n: prev[n] for n in failing})
+        tally.notes.append(())
+    return tally
+
+
+def _steps(medians: list[dict[str, float]], otava: bool) -> list[tuple[str, int]]:
+    """(series, index of the run where it got >= STEP worse) over the whole history."""
+    names = sorted(set().union(*medians))
+    found = []
+    for name in names:
+        values = np.array([m.get(name, math.nan) for m in medians])
+        present = np.flatnonzero(np.isfinite(values) & (values > 0))
+        if present.size < 6:
+            continue
+        at = _otava_steps(values[present]) if otava else _perfgate_steps(values[present])
+        found += [(name, int(present[j])) for j in at]
+    return found
+
+
+def _perfgate_steps(values: np.ndarray) -> list[int]:
+    return [s.index for s in steps(values, min_step=STEP) if s.ratio >= 1 + STEP]
+
+
+def _otava_steps(values: np.ndarray) -> list[int]:
+    """Otava's own detector with its defaults (windows of 50 runs, p < 0.001), steps >= STEP worse."""
+    try:
+        from otava.analysis import compute_change_points  # type: ignore[import-not-found]
+    except ImportError:
+        raise SystemExit("--otava needs apache-otava importable (not a perfgate dependency)") from None
+    points, _ = compute_change_points(values.tolist(), window_len=50, max_pvalue=0.001)
+    return [int(p.index) for p in points if p.stats.forward_change_percent() >= STEP * 100]
+
+
+def _row(label: str, tally: Tally, medians: list[dict[str, float]], found: list[tuple[str, int]]) -> str:
+    commits = len(medians) - 1
+    red = sum(1 for f in tally.failing[1:] if f)
+    judged = held = 0
+    for i, failing in enumerate(tally.failing):
+        if i + HOLD_RUNS >= len(medians):
+            break
+        for name in failing:
+            level = tally.baseline[i].get(name)
+            if level is None or not math.isfinite(level) or level <= 0:
+                continue
+            later = [medians[j].get(name, math.nan) for j in range(i + 1, i + 1 + HOLD_RUNS)]
+            judged += 1
+            held += all(math.isfinite(v) and v >= (1 + HOLD_WORSE) * level for v in later)
+    caught = sum(1 for name, at in found if any(name in tally.failing[j] for j in _window(at, len(medians))))
+    flagged = sum(len(f) for f in tally.failing[1:]) + sum(tally.suspected[1:])
+    alarms = sum(len(f) for f in tally.failing)
+    together = sum(len(f) for f in tally.failing if len(f) >= TOGETHER)
+    return (
+        f"| {label} | {red}/{commits} ({_pct(red, commits)}) | {held}/{judged} ({_pct(held, judged)}) "
+        f"| {caught}/{len(found)} ({_pct(caught, len(found))}) | {100 * flagged / max(commits, 1):,.0f} "
+        f"| {_pct(together, alarms)} |"
+    )
+
+
+def _window(at: int, size: int) -> range:
+    return range(at, min(at + STEP_WINDOW + 1, size))
+
+
+def _pct(part: int, whole: int) -> str:
+    return f"{100 * part / whole:.1f} %" if whole else "n/a"
+
+
+if __name__ == "__main__":
+    main()

@@ -131,6 +131,16 @@ _DURATION = re.compile(
 )
 
 
+def format_duration(seconds: float) -> str:
+    """A duration as perfgate says it: ``45 s``, ``3 min 20 s``, ``1 h 5 min`` (at least ``1 s``)."""
+    whole = max(1, round(seconds))
+    if whole < 60:
+        return f"{whole} s"
+    if whole < 3600:
+        return f"{whole // 60} min {whole % 60} s"
+    return f"{whole // 3600} h {whole % 3600 // 60} min"
+
+
 def parse_duration(text: str, *, key: str) -> float:
     """Read a duration such as ``"90s"``, ``"15m"``, ``"1h30m"`` or ``"600"`` (seconds) as seconds; ``key`` names
     the option in errors."""

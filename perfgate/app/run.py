@@ -25,6 +25,7 @@ from perfgate.gate.settings import Settings
 from perfgate.model import ParsedResults, RunRef
 from perfgate.stats import sequential
 from perfgate.stats.paired import MIN_ROUNDS
+from perfgate.units import format_duration
 
 
 @dataclass(frozen=True)
@@ -186,8 +187,8 @@ class _Confirming:
         if used + next_batch <= budget:
             return None
         return (
-            f"confirm: --time-budget {_seconds(budget)} stopped it: the next batch would take about "
-            f"{_seconds(next_batch)} (at the pace of the last rounds) and {_seconds(used)} were used"
+            f"confirm: --time-budget {format_duration(budget)} stopped it: the next batch would take about "
+            f"{format_duration(next_batch)} (at the pace of the last rounds) and {format_duration(used)} were used"
         )
 
     def _pattern(self, names: tuple[str, ...], formats_read: set[str], said: list[str]) -> str | None:
@@ -215,11 +216,6 @@ class _Confirming:
 def _once(notes: list[str], text: str) -> None:
     if text not in notes:
         notes.append(text)
-
-
-def _seconds(seconds: float) -> str:
-    whole = max(0, round(seconds))
-    return f"{whole} s" if whole < 60 else f"{whole // 60} min {whole % 60} s"
 
 
 class _RoundResults:

@@ -24,7 +24,9 @@ from perfgate.cli.options import (
     workspace,
 )
 from perfgate.cli.terminal import show_report
+from perfgate.errors import ConfigError
 from perfgate.render import OUTPUT_FORMATS
+from perfgate.units import format_duration, parse_duration
 
 if TYPE_CHECKING:
     from perfgate.harness import Step
@@ -162,7 +164,7 @@ def _round_progress(rounds: int) -> Iterator[Callable[[Step], None] | None]:
             what = step.what
         else:
             what = f"{step.what} of {rounds}" if step.round <= rounds else f"{step.what}, confirming"
-        left = f", about {_duration(step.seconds_left)} left" if step.seconds_left is not None else ""
+        left = f", about {format_duration(step.seconds_left)} left" if step.seconds_left is not None else ""
         click.echo(f"\r\x1b[K{what} (step {step.done + 1} of {step.total}{left})", file=sys.stderr, nl=False)
         drawn = True
 
@@ -173,23 +175,10 @@ def _round_progress(rounds: int) -> Iterator[Callable[[Step], None] | None]:
             click.echo("\r\x1b[K", file=sys.stderr, nl=False)
 
 
-def _duration(seconds: float) -> str:
-    """``45 s``, ``3 min 20 s``, ``1 h 5 min``."""
-    whole = max(1, round(seconds))
-    if whole < 60:
-        return f"{whole} s"
-    if whole < 3600:
-        return f"{whole // 60} min {whole % 60} s"
-    return f"{whole // 3600} h {whole % 3600 // 60} min"
-
-
 def _parse_duration(text: str | None) -> float | None:
     """--time-budget: ``90s``, ``15m``, ``1h30m``, ``2h``, or a number of seconds."""
     if text is None:
         return None
-    from perfgate.errors import ConfigError
-    from perfgate.units import parse_duration
-
     try:
         return parse_duration(text, key="--time-budget")
     except ConfigError as exc:

@@ -152,7 +152,8 @@ class RequestTally:
             if not requests:
                 continue
             timed = len(endpoint.sent) == requests
-            latencies = _in_time_order(endpoint.latencies, endpoint.sent) if timed else endpoint.latencies
+            held = np.frombuffer(endpoint.latencies, dtype=np.float64)
+            latencies = _in_time_order(endpoint.latencies, endpoint.sent) if timed else held
             out.append(latency_series(name, latencies, self.unit, reservoir or RESERVOIR))
             errors = error_rate(name, endpoint.failed, requests)
             windows = _windows(endpoint.sent) if timed else None
@@ -223,11 +224,10 @@ def _in_time_order(latencies: array[float], sent: array[float]) -> FloatArray:
     return values[np.argsort(np.frombuffer(sent, dtype=np.float64), kind="stable")]
 
 
-def latency_series(name: str, latencies: array[float] | FloatArray, unit: str, reservoir: int = RESERVOIR) -> Series:
+def latency_series(name: str, latencies: FloatArray, unit: str, reservoir: int = RESERVOIR) -> Series:
     """Exact statistics over every request; a seeded, order-preserving reservoir of the requests."""
     conversion = normalize(unit)
-    values = np.asarray(latencies if isinstance(latencies, np.ndarray) else np.frombuffer(latencies), np.float64)
-    values = values * conversion.factor
+    values = latencies * conversion.factor
     summary = Summary.of(values)
     if values.size > reservoir:
         keep = np.sort(np.random.default_rng(SEED).choice(values.size, reservoir, replace=False))

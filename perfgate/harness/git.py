@@ -50,15 +50,14 @@ def root(cwd: Path) -> Path:
     return Path(found)
 
 
-def _commit(cwd: Path, ref: str) -> str | None:
+def commit_of(cwd: Path, ref: str) -> str | None:
+    """A ref's full object name, or None when it names no commit here."""
     return _out(cwd, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}")
 
 
-def _shallow(cwd: Path) -> bool:
+def is_shallow(cwd: Path) -> bool:
+    """Whether the clone's history was cut (a shallow checkout)."""
     return _out(cwd, "rev-parse", "--is-shallow-repository") == "true"
-
-
-commit_of, is_shallow = _commit, _shallow  # for fetch.py: a ref's full object name, and whether history was cut
 
 
 def exclude(cwd: Path, pattern: str) -> None:
@@ -78,7 +77,7 @@ def exclude(cwd: Path, pattern: str) -> None:
 
 def head_commit(cwd: Path) -> str:
     """The commit the working tree is on (the head's, when it has no uncommitted changes)."""
-    commit = _commit(cwd, "HEAD")
+    commit = commit_of(cwd, "HEAD")
     if commit is None:
         raise RepositoryError("the repository has no commit yet", fix="commit the code to compare with first")
     return commit
@@ -97,22 +96,22 @@ def resolve_base(cwd: Path, ref: str | None, main_branch: str) -> Base:
     on the main branch already (the merge-base is HEAD itself), its parent ``HEAD~1``."""
     root(cwd)
     if ref is not None:
-        commit = _commit(cwd, ref)
+        commit = commit_of(cwd, ref)
         if commit is None:
-            fix = UNSHALLOW if _shallow(cwd) else f"check its spelling, or fetch it (`git fetch origin {ref}`)"
+            fix = UNSHALLOW if is_shallow(cwd) else f"check its spelling, or fetch it (`git fetch origin {ref}`)"
             raise RepositoryError(f"the base {ref!r} is not a commit of this repository", fix=fix)
         return Base(commit, f"{ref} (--base)")
     head = head_commit(cwd)
     main = _main_ref(cwd, main_branch)
     found = _out(cwd, "merge-base", "HEAD", main)
     if not found:
-        fix = UNSHALLOW if _shallow(cwd) else "pass the base with --base REF"
+        fix = UNSHALLOW if is_shallow(cwd) else "pass the base with --base REF"
         raise RepositoryError(f"HEAD and {main} have no common commit", fix=fix)
     if found != head:
         return Base(found, f"the merge-base of HEAD and {main}")
-    parent = _commit(cwd, "HEAD~1")
+    parent = commit_of(cwd, "HEAD~1")
     if parent is None:
-        fix = UNSHALLOW if _shallow(cwd) else "pass the base with --base REF"
+        fix = UNSHALLOW if is_shallow(cwd) else "pass the base with --base REF"
         raise RepositoryError(f"HEAD is on {main} and has no parent commit here", fix=fix)
     return Base(parent, f"HEAD~1 (HEAD is on {main})")
 
@@ -123,9 +122,9 @@ def _main_ref(cwd: Path, branch: str) -> str:
     remotes.sort(key=lambda name: (name != "origin", name != "upstream", name))
     for candidate in (branch, *(f"{remote}/{branch}" for remote in remotes)):
         full = f"refs/heads/{branch}" if candidate == branch else f"refs/remotes/{candidate}"
-        if _commit(cwd, full) is not None:
+        if commit_of(cwd, full) is not None:
             return candidate
-    if _commit(cwd, branch) is not None:  # a ref spelled in full ("origin/main", "refs/...")
+    if commit_of(cwd, branch) is not None:  # a ref spelled in full ("origin/main", "refs/...")
         return branch
     tried = ", ".join([branch, *(f"{remote}/{branch}" for remote in remotes)])
     fix = f"fetch it (`git fetch origin {branch}`), pass the base with --base REF, or name the main branch in the settings"

@@ -63,7 +63,7 @@ def change_points(
     # The tests see runs beyond 5 MADs of the median pulled in to that distance: one run on a bad machine
     # should not look like a short segment at a new level. Step sizes come from the values themselves.
     centre = float(np.median(logs))
-    reach = 5 * 1.4826 * float(np.median(np.abs(logs - centre)))
+    reach = 5 * stats.MAD_TO_SD * float(np.median(np.abs(logs - centre)))
     tested = np.clip(logs, centre - reach, centre + reach) if reach > 0 else logs
     cuts = sorted(_split(tested, 0, logs.size, max_p, min_segment))
     # Otava's second pass: a split that stood within a large segment may not stand between its final
@@ -198,4 +198,4 @@ def noise(medians: FloatArray, spreads: FloatArray) -> Noise | None:
     diffs = np.diff(np.log(medians))
     mad = float(np.median(np.abs(diffs - np.median(diffs))))
     known = spreads[np.isfinite(spreads)]
-    return Noise(1.4826 * mad / math.sqrt(2), float(np.median(known)) if known.size else None)
+    return Noise(stats.MAD_TO_SD * mad / math.sqrt(2), float(np.median(known)) if known.size else None)

@@ -12,7 +12,7 @@ with more rounds keeps its own namespace: ``stats.sequential.plan``, ``stats.seq
 
 from perfgate.stats import paired, sequential
 from perfgate.stats.bounds import Bounds, binomial_quantile, mean_bounds, proportion_bounds, quantile_bounds
-from perfgate.stats.common import CommonShift, common_shift
+from perfgate.stats.common import MAD_TO_SD, CommonShift, common_shift
 from perfgate.stats.fdr import benjamini_hochberg
 from perfgate.stats.paired import PairedTest, paired_test, round_log_ratios, rounds_needed
 from perfgate.stats.pairwise import pairwise_order_statistics
@@ -42,6 +42,7 @@ from perfgate.stats.trends import (
 
 __all__ = [
     "EXACT_MAX_N",
+    "MAD_TO_SD",
     "MAX_PAIRS",
     "MIN_TREND_WINDOWS",
     "PERMUTATIONS",

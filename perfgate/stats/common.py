@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -49,5 +49,5 @@ def common_shift(changes: FloatArray) -> CommonShift:
     se = max(MEDIAN_EFFICIENCY * spread / math.sqrt(n), 1e-6)
     from scipy import special
 
-    df = max(n - 1, 1) * DF_PER_VALUE
-    return CommonShift(centre, se, float(2 * special.stdtr(df, -abs(centre) / se)), n)
+    unknown = CommonShift(centre, se, math.nan, n)
+    return replace(unknown, p_value=float(2 * special.stdtr(unknown.df, -abs(centre) / se)))

@@ -46,12 +46,6 @@ def default_url(directory: Path) -> str:
     return f"sqlite:///{directory / DEFAULT_PATH}"
 
 
-def mask_url(url: str) -> str:
-    """A database URL as it may be printed: whatever could be its password and any secret-looking query value
-    replaced by *** (url_secrets.mask)."""
-    return url_secrets.mask(url)
-
-
 def _normalise_url(url: str) -> str:
     # Users write postgresql:// as psql does; perfgate talks to Postgres through psycopg 3.
     for prefix in ("postgresql://", "postgres://"):
@@ -81,10 +75,10 @@ class Store:
             _ = parsed.port  # a port that is not a number fails here, not deep inside the driver
         except (ArgumentError, ValueError):
             raise StoreError(
-                f"cannot read the database URL {mask_url(url)!r}: expected sqlite:///PATH or "
+                f"cannot read the database URL {url_secrets.mask(url)!r}: expected sqlite:///PATH or "
                 "postgresql://USER@HOST[:PORT]/DATABASE"
             ) from None
-        self.display_url = mask_url(parsed.render_as_string(hide_password=True))
+        self.display_url = url_secrets.mask(parsed.render_as_string(hide_password=True))
         # What the driver read as host and database: its messages quote them, never a piece of the password.
         self._parsed = tuple(str(p) for p in (parsed.host, parsed.database) if p)
         # A SQLite file is created on first write, never by merely looking.

@@ -12,7 +12,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
-from perfgate import formats
+from perfgate import formats, url_secrets
 from perfgate.app.compare import compare_with_history
 from perfgate.app.config import gate_settings
 from perfgate.app.reading import read_all
@@ -20,7 +20,6 @@ from perfgate.config import Config
 from perfgate.errors import StoreError
 from perfgate.model import Run
 from perfgate.store import Store
-from perfgate.store.database import mask_url
 from perfgate.store.migration import head_revision
 from perfgate.store.schema import SeriesRow
 
@@ -260,7 +259,7 @@ def test_a_percent_encoded_password_reaches_postgres_whole(db_url: str) -> None:
 
 
 def test_masking_covers_passwords_and_secret_query_values() -> None:
-    masked = mask_url("postgresql://u:pw@h/db?password=p1&sslpassword=p2&application_name=ok&token=t")
+    masked = url_secrets.mask("postgresql://u:pw@h/db?password=p1&sslpassword=p2&application_name=ok&token=t")
     assert "pw" not in masked.split("@")[0].split(":", 2)[-1] and "p1" not in masked and "p2" not in masked
     assert "application_name=ok" in masked and "token=t" not in masked
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -277,5 +278,11 @@ def test_real_go_test_bench_reruns_only_the_benchmark_in_doubt(tmp_path: Path) -
     assert "12 rounds, paired" in series["BenchmarkWork"]["reason"]
     asked = [line.split(" ", 1) for line in log.read_text().splitlines()]
     assert {bench for index, bench in asked if int(index) <= 6} == {".*"}
-    assert {bench for index, bench in asked if int(index) > 6} == {"^(BenchmarkWork)$"}
+    # Each later round reruns exactly the series still in doubt at its look. BenchmarkOther is unchanged, so it
+    # is usually decided at the first look, but on a loaded machine it can stay in doubt too: then it reruns as well.
+    rounds = {name: int(re.search(r"(\d+) rounds", s["reason"]).group(1)) for name, s in series.items()}
+    for index, bench in asked:
+        if int(index) > 6:
+            assert set(bench.strip()[2:-2].split("|")) == {name for name, n in rounds.items() if n >= int(index)}
+    assert any(int(index) > 6 for index, _ in asked)
     assert worktrees(repo) == [f"worktree {repo}"]

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from perfgate import exchange
+from perfgate.app.branches import require_recorded_branch
 from perfgate.app.output import write_output
 from perfgate.app.workspace import Workspace
 from perfgate.errors import InputError, UsageError
@@ -46,6 +47,7 @@ def series_history(request: HistoryRequest) -> History | None:
         metric = "time" if "time" in metrics else metrics[0]
     elif metric not in metrics:
         raise InputError(name, f"no metric {metric!r}; recorded metrics: {', '.join(metrics)}")
+    require_recorded_branch(store, request.branch, [suite])
     return store.series_history(suite, request.branch, name, metric, request.limit)
 
 

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from perfgate.app.branches import require_recorded_branch
 from perfgate.app.digest import findings, known_suites, load_histories
 from perfgate.app.history import import_runs
 from perfgate.app.workspace import Workspace
@@ -50,6 +51,8 @@ def build_site(store: Store, cfg: Config, request: SiteRequest, *, now: datetime
         cfg = replace(cfg, main_branch=request.branch)
     week_start, start = now - timedelta(days=7), now - timedelta(days=request.days)
     suites = known_suites(store, request.suites)
+    if request.branch is not None:
+        require_recorded_branch(store, request.branch, suites)
     loaded = [load_histories(store, suite, cfg.main_branch, week_start, now, since=start) for suite in suites]
     week_decisions = [d for f in loaded for d in f.decisions if d.recorded_at >= week_start]
     found = findings(cfg, [h for f in loaded for h in f.digest], week_decisions, week_start, now)

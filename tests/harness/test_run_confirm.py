@@ -280,7 +280,7 @@ def test_real_go_test_bench_reruns_only_the_benchmark_in_doubt(tmp_path: Path) -
     assert {bench for index, bench in asked if int(index) <= 6} == {".*"}
     # Each later round reruns exactly the series still in doubt at its look. BenchmarkOther is unchanged, so it
     # is usually decided at the first look, but on a loaded machine it can stay in doubt too: then it reruns as well.
-    rounds = {name: int(re.search(r"(\d+) rounds", s["reason"]).group(1)) for name, s in series.items()}
+    rounds = {name: int(re.findall(r"(\d+) rounds", s["reason"])[0]) for name, s in series.items()}
     for index, bench in asked:
         if int(index) > 6:
             assert set(bench.strip()[2:-2].split("|")) == {name for name, n in rounds.items() if n >= int(index)}

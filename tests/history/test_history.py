@@ -33,3 +33,14 @@ def test_sparkline_scales_between_min_and_max() -> None:
     assert sparkline([1.0, 2.0, 3.0]) == "▁▅█"
     assert sparkline([5.0, 5.0]) == "▅▅"
     assert sparkline([]) == ""
+
+
+def test_history_of_an_unrecorded_branch_lists_the_recorded_ones(run_cli: Invoke, db_url: str) -> None:
+    """`history NAME --branch mian` used to print an empty table and exit 0."""
+    record_runs(run_cli, db_url, (BASE, "aaa1"))
+    result = run_cli("history", "test_tokenize", "--branch", "mian", "--db", db_url)
+    assert result.exit_code == 3, result.output
+    assert "--branch mian: no runs of this branch are recorded (recorded branches: main). Did you mean 'main'?" in (
+        result.output
+    )
+    assert run_cli("history", "test_tokenize", "--branch", "main", "--db", db_url).exit_code == 0

@@ -483,3 +483,12 @@ def test_the_use_cases_bound_days_too(stored_sqlite: str, tmp_path: Path) -> Non
     with pytest.raises(UsageError, match=r"--days must be from 1 to 36,500"):
         build_digest(store, cfg, DigestRequest(days=999_999_999), now=END)
     store.close()
+
+
+def test_a_misspelt_branch_is_an_error_that_lists_the_recorded_ones(run_cli: Invoke, stored_sqlite: str) -> None:
+    """`site --branch mian` used to build an empty site and exit 0."""
+    result = run_cli("site", "public", "--db", stored_sqlite, "--until", UNTIL, "--branch", "mian")
+    assert result.exit_code == 3, result.output
+    assert "--branch mian: no runs of this branch are recorded (recorded branches: " in result.output
+    assert "Did you mean 'main'?" in result.output
+    assert not Path("public").exists()

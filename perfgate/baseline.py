@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from perfgate.model import Environment, Run, RunHeader, Series
-from perfgate.units import SECONDS
+from perfgate.units import SECONDS, count
 
 
 @dataclass(frozen=True)
@@ -103,7 +103,7 @@ def _ids(headers: Sequence[RunHeader]) -> tuple[int, ...]:
 
 
 def _runs(n: int) -> str:
-    return f"{n} run" if n == 1 else f"{n} runs"
+    return count(n, "run")
 
 
 def _key(commit: str) -> str:

@@ -131,6 +131,11 @@ _DURATION = re.compile(
 )
 
 
+def count(n: int, singular: str, plural: str | None = None) -> str:
+    """``1 run``, ``2 runs``: a number with its noun in the right number."""
+    return f"{n} {singular if n == 1 else plural or singular + 's'}"
+
+
 def format_duration(seconds: float) -> str:
     """A duration as perfgate says it: ``45 s``, ``3 min 20 s``, ``1 h 5 min`` (at least ``1 s``)."""
     whole = max(1, round(seconds))

@@ -22,6 +22,7 @@ from perfgate.gate.settings import Settings
 from perfgate.history import change_points
 from perfgate.history.series import History, Point
 from perfgate.model import GateDecision, SampleKind, Series, Summary
+from perfgate.units import count
 
 HEADROOM = 0.10  # budgets whose latest value is within this fraction of the limit are listed
 MIN_NOISE_RUNS = 8  # runs of history before a series' noise is judged
@@ -167,27 +168,25 @@ class Digest:
         parts: list[str] = []
         regressions, improvements = len(self.regressions), len(self.improvements)
         if regressions:
-            parts.append(f"{_count(regressions, 'regression')} landed on main")
+            parts.append(f"{count(regressions, 'regression')} landed on main")
         if improvements:
-            parts.append(_count(improvements, "improvement"))
+            parts.append(count(improvements, "improvement"))
         drifting = sum(1 for d in self.drifts if d.regression)
         if drifting:
-            parts.append(f"{_count(drifting, 'series', 'series')} crept worse")
+            parts.append(f"{count(drifting, 'series', 'series')} crept worse")
         exceeded = sum(1 for h in self.headroom if h.headroom <= 0)
         close = len(self.headroom) - exceeded
         if exceeded:
-            parts.append(f"{_count(exceeded, 'budget')} {'is' if exceeded == 1 else 'are'} past the limit")
+            parts.append(f"{count(exceeded, 'budget')} {'is' if exceeded == 1 else 'are'} past the limit")
         if close:
-            parts.append(
-                f"{_count(close, 'budget')} {'is' if close == 1 else 'are'} within {HEADROOM:.0%} of the limit"
-            )
+            parts.append(f"{count(close, 'budget')} {'is' if close == 1 else 'are'} within {HEADROOM:.0%} of the limit")
         if self.noisy:
-            parts.append(f"{_count(len(self.noisy), 'series', 'series')} too noisy to gate")
+            parts.append(f"{count(len(self.noisy), 'series', 'series')} too noisy to gate")
         if self.blocked:
-            parts.append(f"{_count(len(self.blocked), 'pull request')} blocked")
-        short = f"{_count(self.too_short, 'series', 'series')} with fewer than {JUDGE_RUNS} runs on main, too few to judge yet"
+            parts.append(f"{count(len(self.blocked), 'pull request')} blocked")
+        short = f"{count(self.too_short, 'series', 'series')} with fewer than {JUDGE_RUNS} runs on main, too few to judge yet"
         if not parts and not self.too_short:
-            return f"All {_count(self.series, 'series', 'series')} steady on main: no steps, no drift, every budget has room."
+            return f"All {count(self.series, 'series', 'series')} steady on main: no steps, no drift, every budget has room."
         if not parts:
             judged = f"no steps or drift in the other {self.steady}; " if self.steady else ""
             return f"Nothing to flag: {judged}{short}."
@@ -195,10 +194,6 @@ class Digest:
         if self.too_short:
             parts.append(short)
         return _sentence(parts)
-
-
-def _count(n: int, singular: str, plural: str | None = None) -> str:
-    return f"{n} {singular if n == 1 else plural or singular + 's'}"
 
 
 def _sentence(parts: list[str]) -> str:

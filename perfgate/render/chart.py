@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from perfgate.history.digest import Chart
-from perfgate.units import format_value
+from perfgate.units import count, format_value
 
 WIDTH, HEIGHT = 600, 170  # as displayed, in CSS pixels
 SCALE = 2
@@ -75,7 +75,7 @@ def png(chart: Chart) -> bytes:
         draw.line([_s(left), _s(y(level)), _s(right), _s(y(level))], fill=GRID, width=SCALE)
         label = format_value(level, chart.unit)
         draw.text((_s(left - 6), _s(y(level))), label, fill=MUTED, font=_font(10), anchor="rm")
-    draw.text((_s(left), _s(bottom + 5)), f"{n} runs on main, oldest first", fill=MUTED, font=_font(10))
+    draw.text((_s(left), _s(bottom + 5)), f"{count(n, 'run')} on main, oldest first", fill=MUTED, font=_font(10))
     if chart.limit is not None:
         _dashed(draw, (x(-0.5), y(chart.limit)), (right, y(chart.limit)), BUDGET)
         draw.text(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from perfgate.history.series import History
-from perfgate.units import format_value
+from perfgate.units import count, format_value
 
 BARS = "▁▂▃▄▅▆▇█"
 
@@ -38,7 +38,7 @@ def render_history(name: str, branch: str, history: History | None) -> str:
         for p in ordered
     ]
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
-    lines = [f"{name} ({history.metric}) on {branch}, {len(ordered)} runs, oldest first", ""]
+    lines = [f"{name} ({history.metric}) on {branch}, {count(len(ordered), 'run')}, oldest first", ""]
     for row in [header, *rows]:
         lines.append(
             "  ".join(

@@ -43,4 +43,5 @@ def test_history_of_an_unrecorded_branch_lists_the_recorded_ones(run_cli: Invoke
     assert "--branch mian: no runs of this branch are recorded (recorded branches: main). Did you mean 'main'?" in (
         result.output
     )
-    assert run_cli("history", "test_tokenize", "--branch", "main", "--db", db_url).exit_code == 0
+    one = run_cli("history", "test_tokenize", "--branch", "main", "--db", db_url)
+    assert one.exit_code == 0 and one.output.splitlines()[0] == "test_tokenize (time) on main, 1 run, oldest first"

@@ -112,4 +112,4 @@ def test_the_text_report_and_history_never_start_a_command(run_cli: Invoke, tmp_
     assert run_cli("ingest", base, "--branch", "main", "--commit", "1" * 40, "--db", db).exit_code == 0
     shown = run_cli("history", "::error ::x", "--db", db)
     assert shown.exit_code == 0, shown.output
-    assert "on main, 1 runs" in shown.output and _acts(shown.output) == [], shown.output
+    assert "on main, 1 run, oldest first" in shown.output and _acts(shown.output) == [], shown.output

@@ -38,7 +38,7 @@ def choose(
     if not headers:
         return BaselineChoice((), f"no {branch}-branch runs recorded")
     if base_commit is None:
-        return BaselineChoice(_ids(headers[:limit]), f"the latest {_runs(min(limit, len(headers)))} of {branch}")
+        return BaselineChoice(_ids(headers[:limit]), f"the latest {count(min(limit, len(headers)), 'run')} of {branch}")
     short = base_commit[:12]
     if ancestors:
         position = {_key(c): i for i, c in enumerate(ancestors)}
@@ -49,11 +49,12 @@ def choose(
             at_base = sum(1 for h in chosen if _same(h.commit, base_commit))
             how = f"{at_base} at the merge-base {short}" if at_base else f"none at the merge-base {short}"
             return BaselineChoice(
-                _ids(chosen), f"{_runs(len(chosen))} of {branch} by commit ancestry ({how}, then its nearest ancestors)"
+                _ids(chosen),
+                f"{count(len(chosen), 'run')} of {branch} by commit ancestry ({how}, then its nearest ancestors)",
             )
         return BaselineChoice(
             _ids(headers[:limit]),
-            f"the latest {_runs(min(limit, len(headers)))} of {branch}",
+            f"the latest {count(min(limit, len(headers)), 'run')} of {branch}",
             (
                 f"no {branch}-branch run is recorded at the merge-base {short} or any of its {len(ancestors)} "
                 f"nearest ancestors; compared with the latest {branch} runs instead, which may include later changes",
@@ -64,11 +65,12 @@ def choose(
         cutoff = max(h.recorded_at for h in recorded_at_base)
         chosen = [h for h in headers if h.recorded_at <= cutoff][:limit]
         return BaselineChoice(
-            _ids(chosen), f"{_runs(len(chosen))} of {branch} at or before the merge-base {short} (by recording time)"
+            _ids(chosen),
+            f"{count(len(chosen), 'run')} of {branch} at or before the merge-base {short} (by recording time)",
         )
     return BaselineChoice(
         _ids(headers[:limit]),
-        f"the latest {_runs(min(limit, len(headers)))} of {branch}",
+        f"the latest {count(min(limit, len(headers)), 'run')} of {branch}",
         (
             f"no {branch}-branch run is recorded at the merge-base {short} and no git history is at hand to find "
             f"its ancestors; compared with the latest {branch} runs instead",
@@ -100,10 +102,6 @@ def _list(values: set[str | None]) -> str:
 
 def _ids(headers: Sequence[RunHeader]) -> tuple[int, ...]:
     return tuple(h.id for h in headers)
-
-
-def _runs(n: int) -> str:
-    return count(n, "run")
 
 
 def _key(commit: str) -> str:

@@ -22,6 +22,7 @@ from perfgate.gate.report import Report, Verdict
 from perfgate.gate.settings import Settings
 from perfgate.gate.shift import MIN_RUNS_FOR_TAU
 from perfgate.model import ParsedResults, Run, RunHeader, RunRef
+from perfgate.units import count
 
 if TYPE_CHECKING:
     from perfgate.store import Store
@@ -209,7 +210,7 @@ def _require_history(store: Store, suite: str, branch: str) -> None:
     recorded = store.branches()
     if any(s == suite and b == branch for s, b, _ in recorded):
         return
-    here = [f"{b} ({n} run{'s' if n != 1 else ''})" for s, b, n in recorded if s == suite]
+    here = [f"{b} ({count(n, 'run')})" for s, b, n in recorded if s == suite]
     elsewhere = sorted({s for s, _, _ in recorded if s != suite})
     known = (
         f"suite {suite!r} has runs of: {', '.join(here)}"

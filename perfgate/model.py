@@ -222,3 +222,22 @@ class GateDecision:
     def waived(self) -> tuple[str, ...]:
         """ "name: reason" of each waived series."""
         return tuple(f"{d.name}: {d.reason}" for d in self.decided if d.waived)
+
+
+@dataclass(frozen=True)
+class MergedPull:
+    """A pull request merged in a window of commits: what an alert lists as the likely cause."""
+
+    number: int
+    title: str
+    url: str
+    author: str | None
+
+
+@dataclass(frozen=True)
+class Window:
+    """The commits after ``base`` up to ``head``, and the pull requests that brought them."""
+
+    commits: int
+    pulls: tuple[MergedPull, ...]
+    looked_at: int  # commits whose pull requests were asked for (the newest ones, at most the limit)

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, defer, selectinload
 
 from perfgate import url_secrets
 from perfgate.errors import StoreError
+from perfgate.history.alerts import Announced
 from perfgate.history.series import History, Point
 from perfgate.model import (
     Direction,
@@ -36,7 +37,7 @@ from perfgate.model import (
 )
 from perfgate.store import migration, timeouts
 from perfgate.store.rows import SUMMARY_COLUMNS, check_run, run_from, run_row, summary_of
-from perfgate.store.schema import DecidedSeriesRow, GateDecisionRow, RunRow, SeriesRow
+from perfgate.store.schema import AlertRow, DecidedSeriesRow, GateDecisionRow, RunRow, SeriesRow
 
 DEFAULT_PATH = Path(".perfgate") / "history.db"
 
@@ -448,6 +449,63 @@ class Store:
                 )
                 for r in session.scalars(query)
             ]
+
+    # --- alerts: the steps `perfgate alert` announced ------------------------------------------
+
+    def announcements(self, suite: str | None = None) -> list[Announced]:
+        """Every step announced (open and recovered), oldest first."""
+        if self.current_revision() is None:
+            return []
+        self.ensure_schema()
+        query = select(AlertRow).order_by(AlertRow.id)
+        if suite is not None:
+            query = query.where(AlertRow.suite == suite)
+        with self._reachable(), Session(self.engine) as session:
+            return [
+                Announced(r.suite, r.name, r.metric, r.first_bad, r.before, r.recovered_at is not None, r.issue_number)
+                for r in session.scalars(query)
+            ]
+
+    def announce(self, step: Announced, *, last_good: str, after: float, now: datetime) -> bool:
+        """Remember a step as announced; False when it already was (by this job or another one at the same time)."""
+        self.ensure_schema()
+        row = AlertRow(
+            suite=step.suite,
+            name=step.name,
+            metric=step.metric,
+            first_bad=step.first_bad,
+            last_good=last_good,
+            before=step.before,
+            after=after,
+            announced_at=now,
+            issue_number=step.issue,
+        )
+        try:
+            with self._reachable(), Session(self.engine) as session, session.begin():
+                session.add(row)
+        except IntegrityError:
+            return False
+        return True
+
+    def update_announcement(
+        self, step: Announced, *, issue: int | None = None, recovered_at: datetime | None = None
+    ) -> None:
+        """Note the step's issue, or that the series recovered."""
+        values: dict[str, Any] = {}
+        if issue is not None:
+            values["issue_number"] = issue
+        if recovered_at is not None:
+            values["recovered_at"] = recovered_at
+        if not values:
+            return
+        where = (
+            AlertRow.suite == step.suite,
+            AlertRow.name == step.name,
+            AlertRow.metric == step.metric,
+            AlertRow.first_bad == step.first_bad,
+        )
+        with self._reachable(), Session(self.engine) as session, session.begin():
+            session.execute(update(AlertRow).where(*where).values(**values))
 
     def count_runs(self, suite: str | None = None) -> int:
         with self._reachable(), Session(self.engine) as session:

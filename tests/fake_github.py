@@ -75,6 +75,7 @@ class FakeGitHub:
         self.statuses: list[dict[str, Any]] = []
         self.faults: list[Fault] = []
         self.read_only_tokens: set[str] = set()  # writes with these get GitHub's 403 for a read-only token
+        self.no_issues_tokens: set[str] = set()  # a job without `issues: write`: issue and label writes get the 403
         self.users: dict[str, str] = {}  # personal access tokens -> their user's login (else the Actions bot)
         self.calls: list[Call] = []
         # perfgate alert: issues by number (pull requests share their numbers), labels by name, main's commits.
@@ -182,6 +183,12 @@ class FakeGitHub:
             self.comments.setdefault(number, [])
             return issue
 
+    def _issue_write(self, path: str) -> bool:
+        """A write that needs `issues: write`: an issue, a label, or a comment on an issue (not a pull request)."""
+        rest = path.removeprefix(f"/repos/{self.full_name}")
+        number = re.fullmatch(r"/issues/(\d+)(?:/comments)?", rest)
+        return rest in ("/issues", "/labels") or (number is not None and int(number.group(1)) not in self.pulls)
+
     def _alert_route(
         self, method: str, rest: str, query: dict[str, list[str]], body: Any, login: str, path: str
     ) -> tuple[int, Any, dict[str, str]] | None:
@@ -276,7 +283,10 @@ class FakeGitHub:
                 body = json.loads(raw) if raw else None
                 token = self.headers.get("Authorization", "").split(" ")[-1]
                 headers: dict[str, str]
-                if method != "GET" and token in fake.read_only_tokens:
+                if method != "GET" and (
+                    token in fake.read_only_tokens
+                    or (token in fake.no_issues_tokens and fake._issue_write(parsed.path))
+                ):
                     status, payload, headers = 403, {"message": READ_ONLY, "documentation_url": DOCS}, {}
                 elif parsed.path == "/user" and method == "GET":  # who the token is: only for a user's token
                     login = fake.users.get(token)

@@ -132,7 +132,11 @@ def test_two_files_with_no_series_in_common_are_not_a_pass(run_cli: Invoke, tmp_
     other.write_text(json.dumps(renamed))
     result = run_cli("compare", BASE, str(other))
     assert result.exit_code == 3
-    assert "nothing was compared: " in result.output and "no series in common" in result.output and "unrelated" in result.output
+    assert (
+        "nothing was compared: " in result.output
+        and "no series in common" in result.output
+        and "unrelated" in result.output
+    )
 
 
 def test_a_budget_that_fits_no_series_is_a_note(run_cli: Invoke, tmp_path: Path) -> None:

@@ -93,7 +93,13 @@ def _file_sides(request: CompareRequest) -> tuple[Sequence[str], Sequence[str]]:
         return request.base, request.head
     if len(request.files) == 2:
         return request.files[:1], request.files[1:]
-    raise UsageError("give BASE HEAD, or --base and --head, or HEAD --against BRANCH")
+    hint = (
+        f"; {len(request.files)} files were given: a glob the shell expanded? Quote it (--base 'base/*.json' "
+        "--head 'head/*.json') so that perfgate reads it as one pattern"
+        if len(request.files) > 2
+        else ""
+    )
+    raise UsageError(f"give BASE HEAD, or --base and --head, or HEAD --against BRANCH{hint}")
 
 
 def compare_files(

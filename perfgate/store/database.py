@@ -98,7 +98,8 @@ class Store:
         except ModuleNotFoundError as exc:
             raise StoreError(
                 f"the driver for {self.display_url} is not installed ({exc.name}); "
-                "for Postgres: pip install 'perfgate[postgres]'"
+                "for Postgres, install psycopg 3: pip install 'psycopg[binary]' (or, from perfgate's checkout, "
+                "pip install '.[postgres]')"
             ) from None
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)

@@ -12,7 +12,7 @@ import pytest
 from perfgate import formats
 from perfgate.errors import InputError
 
-from ..conftest import DATA
+from ..conftest import DATA, Invoke, record_runs
 from .reading import by_key, one_series, write_input
 
 
@@ -105,3 +105,21 @@ def test_criterion_console_an_unknown_throughput_unit_names_the_line(tmp_path: P
     text = (DATA / "rust-criterion" / "cargo_bench_stdout.txt").read_text().replace("GiB/s", "furlongs/s")
     with pytest.raises(InputError, match=r"bench\.txt:\d+: 'parse/bytes/copy/64': thrpt in 'furlongs/s'"):
         formats.read(write_input(tmp_path, "bench.txt", text))
+
+
+def test_criterion_console_against_mains_history_fails_the_slower_benchmark(run_cli: Invoke, tmp_path: Path) -> None:
+    """One estimate per benchmark and run: judged against main's runs. Five runs of main a little apart (the real
+    console output, fib 15 at 3.415 to 3.455 µs), then a pull request where fib 15 takes 4.625 µs: a regression,
+    and the unchanged benchmarks are not."""
+    text = (DATA / "rust-criterion" / "cargo_bench_stdout.txt").read_text()
+    assert "3.4250 µs" in text
+    db = f"sqlite:///{tmp_path / 'history.db'}"
+    runs = []
+    for i in range(1, 6):
+        runs.append((write_input(tmp_path, f"main{i}.txt", text.replace("3.4250 µs", f"3.4{i}50 µs")), f"{i:040x}"))
+    record_runs(run_cli, db, *runs)
+    pr = write_input(tmp_path, "pr.txt", text.replace("3.4250 µs", "4.6250 µs"))
+    result = run_cli("compare", pr, "--against", "main", "--db", db)
+    assert result.exit_code == 1, result.output
+    assert result.output.splitlines()[-1] == "FAIL: 1 regression (fib 15)"
+    assert "fib 15, time: regression: +34.6%" in result.output

@@ -141,7 +141,7 @@ def test_machine_readable_summary_reads_as_the_older_summaries_of_the_same_run()
         (lambda d: d["config"].update(duration=0), r"config\.duration: expected the test's duration in seconds, got 0"),
         (
             lambda d: d["results"]["metrics"][6]["values"].update(matches=999),
-            r"results\.metrics\[6\]\.values: expected matches <= total",
+            r"results\.metrics\[6\]\.values: expected a rate with matches <= total",
         ),
     ],
 )

@@ -43,7 +43,7 @@ _THRPT_LINE = re.compile(rf"^\s+thrpt:\s+{_ESTIMATES}\s*$")
 _STARTED = re.compile(r"^Benchmarking (?P<name>.+?): (?:Warming up|Collecting (?P<samples>\d+) samples)")
 _PANIC = re.compile(r"^thread '.*' panicked at")
 _TIMES = {"ps": 1e-3, "ns": 1.0, "\u00b5s": 1e3, "\u03bcs": 1e3, "us": 1e3, "ms": 1e6, "s": 1e9}  # to ns
-# Criterion's throughput units (measurement.rs): (metric, canonical unit, factor)
+# Criterion's throughput units other than bytes (measurement.rs), to per second; bytes normalize() knows.
 _ELEMENTS = {"elem/s": 1.0, "Kelem/s": 1e3, "Melem/s": 1e6, "Gelem/s": 1e9}
 _BITS = {"b/s": 1.0, "Kb/s": 1e3, "Mb/s": 1e6, "Gb/s": 1e9}
 
@@ -77,7 +77,10 @@ def parse(doc: Document) -> ParsedResults:
     if not directories and not doc.is_dir and doc.json_or_none() is None and _is_console(doc):
         return _console(doc)
     if not directories:
-        raise InputError(doc.path, "no criterion results (expected new/benchmark.json and new/sample.json)")
+        raise InputError(
+            doc.path,
+            "no criterion results (expected new/benchmark.json and new/sample.json, or the console's 'time: [...]' lines)",
+        )
     hashed = hashlib.sha256()
     series: list[Series] = []
     for directory in directories:

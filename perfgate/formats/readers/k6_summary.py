@@ -89,8 +89,10 @@ def _machine_readable(doc: Document, root: dict[str, Any]) -> ParsedResults:
         if not isinstance(metric, dict) or not isinstance(metric.get("name"), str) or not metric["name"]:
             raise doc.error(at, "expected a metric with a name, a type and values")
         name, kind = metric["name"], metric.get("type")
+        if kind not in ("counter", "gauge", "rate", "trend"):
+            raise doc.error(f"{at}.type", f"expected counter, gauge, rate or trend, got {kind!r}")
         values = _values(doc, at, kind, require(doc, metric, "values", dict, at), duration)
-        made = _series(doc, "checks" if name == "checks_succeeded" else name, str(kind), metric.get("contains"), values)
+        made = _series(doc, "checks" if name == "checks_succeeded" else name, kind, metric.get("contains"), values)
         if made is not None:
             series.append(made)
     if not series:
@@ -106,21 +108,23 @@ def _machine_readable(doc: Document, root: dict[str, Any]) -> ParsedResults:
     )
 
 
-def _values(doc: Document, where: str, kind: Any, values: dict[str, Any], duration: Any) -> dict[str, Any]:
+def _values(doc: Document, where: str, kind: str, values: dict[str, Any], duration: Any) -> dict[str, Any]:
     """A machine-readable metric's values under the older summaries' keys, which _series reads."""
+    where = f"{where}.values"
     if kind == "trend":
         return {{"p90": "p(90)", "p95": "p(95)"}.get(key, key): value for key, value in values.items()}
     if kind == "rate":
-        matches = _count(doc, values, "matches", where + ".values")
-        total = _count(doc, values, "total", where + ".values")
-        if matches is None or total is None or matches > total:
-            raise doc.error(f"{where}.values", f"expected matches <= total, got {values!r}"[:200])
-        return {"passes": matches, "fails": total - matches, "rate": values.get("rate")}
+        matches, total = _count(doc, values, "matches", where), _count(doc, values, "total", where)
+        if matches is None or total is None or matches > total or _number(doc, values, "rate", where) is None:
+            raise doc.error(where, f"expected a rate with matches <= total, got {values!r}"[:200])
+        return {"passes": matches, "fails": total - matches, "rate": values["rate"]}
     if kind == "counter":
         if isinstance(duration, bool) or not isinstance(duration, int | float) or duration <= 0:
             raise doc.error("config.duration", f"expected the test's duration in seconds, got {duration!r}")
-        count = _count(doc, values, "count", where + ".values")
-        return {"count": count, "rate": None if count is None else count / duration}
+        count = _count(doc, values, "count", where)  # a whole number, as the older summaries' counts are read
+        if count is None:
+            raise doc.error(f"{where}.count", "expected the counter's count")
+        return {"count": count, "rate": count / duration}
     return values
 
 

@@ -150,7 +150,7 @@ def _test_case(lines: list[str], rule: int) -> str | None:
     """The test case (and its sections, indented below it) between the rule at ``rule`` and the next one, joined
     as Bencher joins them; None when the rule does not open a test case's heading (it closes one, or the header)."""
     heading: list[str] = []
-    for line in lines[rule + 1 : rule + 6]:
+    for line in lines[rule + 1 : rule + 20]:  # the test case, then a line per nested section
         if _RULE.match(line):
             return " ".join(heading) if heading else None
         if not line.strip() or _FIRST.match(line):

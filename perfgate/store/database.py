@@ -74,9 +74,8 @@ def _selected(selection: RunSelection) -> list[ColumnElement[bool]]:
     return conditions
 
 
-def _listing_query() -> Select[Any]:
-    """A run's columns and its number of series (one index lookup per run, on (run_id, name, metric)), newest first."""
-    series = select(func.count()).where(SeriesRow.run_id == RunRow.id).correlate(RunRow).scalar_subquery()
+def _listing_query() -> Select[*tuple[Any, ...]]:
+    """A run's columns, newest first (its number of series comes from ``_listings``)."""
     return select(
         RunRow.id,
         RunRow.suite,
@@ -84,7 +83,6 @@ def _listing_query() -> Select[Any]:
         RunRow.commit,
         RunRow.recorded_at,
         RunRow.source_format,
-        series.label("series"),
         RunRow.idempotency_key,
         RunRow.environment,
         RunRow.pr_number,
@@ -92,20 +90,33 @@ def _listing_query() -> Select[Any]:
     ).order_by(RunRow.recorded_at.desc(), RunRow.id.desc())
 
 
-def _listing(row: Any) -> RunListing:
-    return RunListing(
-        id=row.id,
-        suite=row.suite,
-        branch=row.branch,
-        commit=row.commit,
-        recorded_at=row.recorded_at,
-        source_format=row.source_format,
-        series=row.series,
-        idempotency_key=row.idempotency_key,
-        environment=Environment(**json.loads(row.environment)),
-        pr_number=row.pr_number,
-        merge_base=row.merge_base,
-    )
+def _listings(session: Session, query: Select[*tuple[Any, ...]]) -> list[RunListing]:
+    """The runs a listing query finds, each with its number of series.
+
+    The series are counted afterwards, for the runs found only: counted in the query, SQLite counted the series
+    of every run it sorted, not just of the 20 it kept (80 ms instead of 2 on 10,000 runs x 200 series)."""
+    rows = session.execute(query).all()
+    ids = [r.id for r in rows]
+    series: dict[int, int] = {}
+    for start in range(0, len(ids), 500):
+        counted = select(SeriesRow.run_id, func.count()).where(SeriesRow.run_id.in_(ids[start : start + 500]))
+        series.update((run_id, n) for run_id, n in session.execute(counted.group_by(SeriesRow.run_id)))
+    return [
+        RunListing(
+            id=r.id,
+            suite=r.suite,
+            branch=r.branch,
+            commit=r.commit,
+            recorded_at=r.recorded_at,
+            source_format=r.source_format,
+            series=series.get(r.id, 0),
+            idempotency_key=r.idempotency_key,
+            environment=Environment(**json.loads(r.environment)),
+            pr_number=r.pr_number,
+            merge_base=r.merge_base,
+        )
+        for r in rows
+    ]
 
 
 def _rowcount(result: Result[Any]) -> int:
@@ -467,8 +478,7 @@ class Store:
         conditions = _selected(selection)
         with self._reachable(), Session(self.engine) as session:
             total = session.scalar(select(func.count()).select_from(RunRow).where(*conditions)) or 0
-            rows = session.execute(_listing_query().where(*conditions).limit(limit)).all()
-        return [_listing(r) for r in rows], total
+            return _listings(session, _listing_query().where(*conditions).limit(limit)), total
 
     def delete_runs(self, selection: RunSelection, *, dry_run: bool = False) -> DeletedRuns:
         """Delete the runs a selection names, with their series and nothing else, in one transaction.
@@ -484,7 +494,7 @@ class Store:
             # FOR UPDATE (Postgres): a concurrent delete of the same runs waits for this one, so counts stay true.
             query = _listing_query().with_for_update(of=RunRow)
             if selection.ids:
-                named = [_listing(r) for r in session.execute(query.where(RunRow.id.in_(selection.ids)))]
+                named = _listings(session, query.where(RunRow.id.in_(selection.ids)))
                 kept = set(
                     session.scalars(select(RunRow.id).where(RunRow.id.in_(selection.ids), *_selected(selection)))
                 )
@@ -495,7 +505,7 @@ class Store:
                 if absent or unmatched:
                     return DeletedRuns(tuple(runs), absent, unmatched)
             else:
-                runs = [_listing(r) for r in session.execute(query.where(*_selected(selection)))]
+                runs = _listings(session, query.where(*_selected(selection)))
             if dry_run or not runs:
                 return DeletedRuns(tuple(runs))
             ids = [r.id for r in runs]

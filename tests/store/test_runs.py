@@ -8,13 +8,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from perfgate.errors import StoreError
-from perfgate.model import GateDecision, Run, RunSelection, SeriesDecision
+from perfgate.model import DeletedRuns, GateDecision, Run, RunSelection, SeriesDecision
 from perfgate.store import Store
-from perfgate.store.schema import Base, SeriesRow
+from perfgate.store.schema import Base, RunRow, SeriesRow
 
 from ..builders import sampled
 
@@ -209,3 +209,23 @@ def test_two_deletes_of_the_same_run_at_once_delete_it_once(db_url: str) -> None
     done = [o for o in outcomes if getattr(o, "done", False)]
     assert len(outcomes) == 2 and len(done) == 1
     assert _rows(store) == {**before, "runs": before["runs"] - 1, "series": before["series"] - 4}
+
+
+def test_on_postgres_a_delete_waits_for_a_concurrent_one_and_then_finds_the_run_gone(postgres_url: str) -> None:
+    """The rows are read FOR UPDATE: a delete that overlaps another waits for it, then says the run is gone (an
+    unknown id, nothing deleted), instead of counting series that another transaction is deleting."""
+    store = _filled(postgres_url)
+    (typo,), _ = store.run_listings(RunSelection(branch="mian"))
+    outcome: list[object] = []
+    with Session(store.engine) as holder, holder.begin():
+        holder.execute(select(RunRow.id).where(RunRow.id == typo.id).with_for_update())
+        waiting = threading.Thread(target=lambda: outcome.append(store.delete_runs(RunSelection(ids=(typo.id,)))))
+        waiting.start()
+        waiting.join(1.0)
+        assert waiting.is_alive() and not outcome  # blocked on the lock
+        holder.execute(delete(SeriesRow).where(SeriesRow.run_id == typo.id))
+        holder.execute(delete(RunRow).where(RunRow.id == typo.id))
+    waiting.join(30)
+    (deleted,) = outcome
+    assert isinstance(deleted, DeletedRuns) and deleted.absent == (typo.id,) and not deleted.done
+    assert store.count_runs() == 6

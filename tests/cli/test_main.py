@@ -12,7 +12,7 @@ from perfgate.config import Config
 
 from ..conftest import Invoke
 
-COMMANDS = {"compare", "config", "db", "digest", "export", "formats", "gate", "history", "import", "ingest"}
+COMMANDS = {"alert", "compare", "config", "db", "digest", "export", "formats", "gate", "history", "import", "ingest"}
 COMMANDS |= {"prune", "publish", "run", "runs", "site"}
 
 

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from perfgate.history.alerts import Announced
 from perfgate.model import GateDecision
 from perfgate.store import Store
 from perfgate.store.schema import Base
@@ -22,7 +23,8 @@ HEAD = str(EXAMPLES / "pytest-benchmark" / "head.json")
 
 
 def _record(run_cli: Invoke, db: str) -> None:
-    """Run 1 and 3 on main, run 2 on the mistyped branch 'mian' (a pull request's), run 4 of suite api; a decision."""
+    """Run 1 and 3 on main, run 2 on the mistyped branch 'mian' (a pull request's), run 4 of suite api; a gate
+    decision, and an announced step (an alert) at run 2's commit."""
     for key, path, branch, commit, extra in (
         ("k1", BASE, "main", "aaaa1111", []),
         ("k2", HEAD, "mian", "bbbb2222", ["--pr", "7"]),
@@ -33,6 +35,8 @@ def _record(run_cli: Invoke, db: str) -> None:
         assert result.exit_code == 0, result.output
     decision = GateDecision("default", "bbbb2222", datetime(2026, 11, 23, tzinfo=UTC), "fail", 3, pr_number=7)
     Store(db).save_gate_decision(decision)
+    step = Announced("default", "test_tokenize", "time", "bbbb2222", 0.001, issue=5)  # about the run deleted below
+    Store(db).announce(step, last_good="aaaa1111", after=0.0012, now=datetime(2026, 11, 23, tzinfo=UTC))
 
 
 def _rows(db: str) -> dict[str, int]:
@@ -129,7 +133,7 @@ def test_delete_removes_one_run_and_nothing_else(run_cli: Invoke, db_url: str) -
     assert result.exit_code == 0, result.output
     assert "deleted 1 run (3 series) of suite default on branch mian from " in result.output
     assert _rows(db_url) == {**before, "runs": before["runs"] - 1, "series": before["series"] - 3}
-    assert _rows(db_url)["gate_decisions"] == 1
+    assert _rows(db_url)["gate_decisions"] == 1 and _rows(db_url)["alerts"] == 1
     kept = {r.id: r for r in Store(db_url).iter_runs()}
     assert kept.keys() == others.keys()
     for run_id, run in kept.items():  # every other run whole, samples and all

@@ -171,8 +171,10 @@ def _back(history: History, announced: Announced, allowance: float) -> Recovery 
     """The announced step's series back within half its allowance of the old level, over its latest runs."""
     at = next((i for i, p in enumerate(history.points) if p.commit == announced.first_bad), None)
     values = history.medians
-    if at is None or values.size - at < 2 * change_points.MIN_SEGMENT or announced.before <= 0:
-        return None  # too few runs since the step to tell (or the step is older than the runs looked at)
+    if at is None:  # the step is older than the runs looked at, or its run was deleted: judge the latest runs
+        at = 0
+    if values.size - at < 2 * change_points.MIN_SEGMENT or announced.before <= 0:
+        return None  # too few runs since the step to tell
     if not np.all(np.isfinite(values[at:])) or np.any(values[at:] <= 0):
         return None
     threshold = 1 + allowance / 2

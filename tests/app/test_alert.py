@@ -387,3 +387,14 @@ def test_alert_settings_are_read(tmp_path: Path) -> None:
     assert settings.labels == ("perfgate", "performance") and settings.runs == 30
     assert [(w.env, w.format) for w in settings.webhooks] == [("SLACK_WEBHOOK_URL", "slack"), ("OPS_HOOK", "generic")]
     assert Config().alert.labels == ("perfgate",)
+
+
+def test_a_step_older_than_the_runs_looked_at_still_closes_when_back() -> None:
+    """The announced step's commit is no longer among the runs (older than [alert] runs, or its run deleted)."""
+    runs = history([Shape("test_tokenize", step_at=24, step=0.18, back_at=32)], end=END, runs=40)
+    [found] = _histories(runs[30:])  # the step's first bad run (24) is not among these
+    announced = alerts.Announced("default", "test_tokenize", "time", runs[24].commit, 0.01)
+    [back] = alerts.find([found], [announced], Policy(), Settings(), today=END.date()).recovered
+    assert back.why == "recovered" and back.since is not None and back.since.commit == runs[32].commit
+    still = _histories(runs[24:32] + runs[26:30])  # worse all along: not closed
+    assert not alerts.find(still, [announced], Policy(), Settings(), today=END.date()).recovered

@@ -29,6 +29,11 @@ def merge_base(cwd: Path, branch: str) -> str | None:
     return None
 
 
+def is_shallow(cwd: Path) -> bool:
+    """Whether the checkout holds only part of the history (actions/checkout's default fetch-depth of 1)."""
+    return _git(cwd, "rev-parse", "--is-shallow-repository") == "true"
+
+
 def ancestors(cwd: Path, commit: str, depth: int = ANCESTRY_DEPTH) -> list[str] | None:
     """``commit`` and its ancestors, newest first, at most ``depth`` of them (first-parent order)."""
     out = _git(cwd, "rev-list", "--first-parent", f"--max-count={depth}", commit)

@@ -7,6 +7,8 @@ import subprocess
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from perfgate.baseline import choose, environment_warnings
 from perfgate.model import Environment, RunHeader
 
@@ -131,3 +133,45 @@ def test_deterministic_counts_that_repeat_are_not_called_a_copy(run_cli: Invoke,
     result = run_cli("compare", str(counts), "--against", "main", "--db", db)
     assert result.exit_code == 0, result.output
     assert "identical" not in result.output
+
+
+def test_a_shallow_checkout_says_to_fetch_the_history(
+    run_cli: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """actions/checkout's default depth: one commit, no merge-base; the latest runs are used, and the note says why."""
+    origin = tmp_path / "origin"
+    origin.mkdir()
+    _git(origin, "init", "-q", "-b", "main")
+    for i in range(3):
+        (origin / "file.txt").write_text(str(i))
+        _git(origin, "add", "file.txt")
+        _git(origin, "commit", "-q", "-m", f"main {i}")
+    _git(tmp_path, "clone", "-q", "--depth", "1", "--no-local", origin.as_uri(), "work")
+    work = tmp_path / "work"
+    base = EXAMPLES / "pytest-benchmark" / "base.json"
+    assert (
+        run_cli("ingest", str(base), "--branch", "main", "--commit", "0" * 40, "--db", "sqlite:///h.db").exit_code == 0
+    )
+    monkeypatch.chdir(work)
+    shallow = run_cli(
+        "compare",
+        str(EXAMPLES / "pytest-benchmark" / "head.json"),
+        "--against",
+        "main",
+        "--db",
+        f"sqlite:///{tmp_path / 'h.db'}",
+    )
+    assert "baseline: the latest 1 run of main" in shallow.output
+    assert (
+        "note: the checkout is shallow" in shallow.output and "set fetch-depth: 0 on actions/checkout" in shallow.output
+    )
+    _git(work, "fetch", "-q", "--unshallow")
+    full = run_cli(
+        "compare",
+        str(EXAMPLES / "pytest-benchmark" / "head.json"),
+        "--against",
+        "main",
+        "--db",
+        f"sqlite:///{tmp_path / 'h.db'}",
+    )
+    assert "shallow" not in full.output

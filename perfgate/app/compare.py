@@ -166,7 +166,19 @@ def compare_with_history(
         )
     require_common_series(report, f"the {branch}-branch runs")
     env = baseline.environment_warnings([r.environment for r in runs], [r.environment for r in head_results])
-    notes = (*_copies(head_results, runs), f"baseline: {choice.reason}", *choice.warnings, *env)
+    shallow = (
+        "the checkout is shallow (actions/checkout fetches one commit unless told otherwise): perfgate cannot find "
+        "the merge-base and its ancestors among main's runs; set fetch-depth: 0 on actions/checkout"
+        if repository is not None and choice.reason.startswith("the latest") and vcs.is_shallow(repository)
+        else None
+    )
+    notes = (
+        *_copies(head_results, runs),
+        f"baseline: {choice.reason}",
+        *choice.warnings,
+        *([shallow] if shallow else []),
+        *env,
+    )
     return replace(report, notes=(*notes, *report.notes, *_input_notes(head_results)))
 
 

@@ -18,6 +18,7 @@ from perfgate.choices import DEFAULT_SUITE
 from perfgate.errors import ConfigError
 from perfgate.gate.rules import Budget, Limit, Waiver
 from perfgate.gate.settings import Settings
+from perfgate.suggest import did_you_mean
 from perfgate.units import BYTES, PER_SECOND, RATIO, SECONDS, normalize, parse_percentage
 
 CONFIG_FILE = "perfgate.toml"
@@ -130,15 +131,19 @@ def _parse_pyproject(table: dict[str, Any], locate: _Locator) -> Config:
 
 def _parse(document: dict[str, Any], locate: _Locator) -> Config:
     for key in document:
+        if key in _SETTINGS and not isinstance(document[key], (dict, list)):
+            raise locate.error(key, "a setting outside [perfgate]: move it under the [perfgate] line")
         if key not in ("perfgate", "budget", "waiver", "alert"):
-            raise locate.error(key, "unknown table; expected [perfgate], [[budget]], [[waiver]] or [alert]")
+            hint = did_you_mean(key, ("perfgate", "budget", "waiver", "alert"))
+            raise locate.error(key, f"unknown table; expected [perfgate], [[budget]], [[waiver]] or [alert].{hint}")
     settings = document.get("perfgate", {})
     if not isinstance(settings, dict):
         raise locate.error("perfgate", "expected a table")
     values: dict[str, Any] = {}
     for key, value in settings.items():
         if key not in _SETTINGS:
-            raise locate.error(f"perfgate.{key}", f"unknown setting; expected one of {', '.join(_SETTINGS)}")
+            hint = did_you_mean(key, _SETTINGS)
+            raise locate.error(f"perfgate.{key}", f"unknown setting; expected one of {', '.join(_SETTINGS)}.{hint}")
         expected = _SETTINGS[key]
         if not isinstance(value, expected) or isinstance(value, bool):
             raise locate.error(f"perfgate.{key}", f"expected {_type_name(expected)}, got {value!r}")
@@ -324,6 +329,12 @@ class _Locator:
                 continue
             if inside and leaf is not None and re.match(rf"^{re.escape(leaf)}\s*=", line):
                 return number
+        if index is None and leaf is None:  # a key before any table: "max_regression = ..." at the top
+            for number, raw in enumerate(self._lines, 1):
+                if raw.strip().startswith("["):
+                    break
+                if re.match(rf"^{re.escape(table)}\s*=", raw.strip()):
+                    return number
         return None
 
     def _header(self, table: str) -> str:

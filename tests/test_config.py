@@ -97,7 +97,21 @@ def test_first_matching_budget_wins(tmp_path: Path) -> None:
         ),
         (("fdr = 0.05", "fdr = 2"), "perfgate.toml:5: perfgate.fdr: expected a number between 0 and 1"),
         (("min_samples = 6", 'min_samples = "6"'), "perfgate.toml:6: perfgate.min_samples: expected a whole number"),
-        (("[perfgate]", "[perfgat]"), "perfgate.toml:1: perfgat: unknown table"),
+        (
+            ("[perfgate]", "[perfgat]"),
+            "perfgate.toml:1: perfgat: unknown table; expected [perfgate], [[budget]], "
+            "[[waiver]] or [alert]. Did you mean 'perfgate'?",
+        ),
+        (
+            ("[perfgate]", 'max_regression = "5%"\n[perfgate]'),
+            "perfgate.toml:1: max_regression: a setting outside [perfgate]: move it under the [perfgate] line",
+        ),
+        (
+            ("fdr = 0.05", "fdr = 0.05\nmax_regresion = 0.1"),
+            "perfgate.toml:6: perfgate.max_regresion: unknown "
+            "setting; expected one of suite, main_branch, max_regression",
+        ),
+        (("fdr = 0.05", "fdr = 0.05\nmax_regresion = 0.1"), "Did you mean 'max_regression'?"),
         (
             ("fdr = 0.05", 'fdr = 0.05\nsite_url = "acme.github.io/shop"'),
             "perfgate.toml:6: perfgate.site_url: expected the site's address, https://...",

@@ -36,6 +36,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "resources",
         "site_address",
         "url_secrets",
+        "suggest",
         "choices",
         "__init__",
     ),

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Collection
 from typing import TYPE_CHECKING
 
 from perfgate.errors import ConfigError
+from perfgate.suggest import did_you_mean
 
 if TYPE_CHECKING:
     from perfgate.store import Store
@@ -18,8 +18,7 @@ def require_recorded_branch(store: Store, branch: str, suites: Collection[str]) 
     recorded = sorted({b for s, b, _ in store.branches() if s in suites})
     if not recorded or branch in recorded:
         return
-    guess = difflib.get_close_matches(branch, recorded, n=1)
-    hint = f" Did you mean {guess[0]!r}?" if guess else ""
+    hint = did_you_mean(branch, recorded)
     raise ConfigError(
         f"--branch {branch}: no runs of this branch are recorded (recorded branches: {', '.join(recorded)}).{hint}"
     )
@@ -30,8 +29,7 @@ def require_recorded_suite(store: Store, suite: str) -> None:
     recorded = sorted({s for s, _, _ in store.branches()})
     if not recorded or suite in recorded:
         return
-    guess = difflib.get_close_matches(suite, recorded, n=1)
-    hint = f" Did you mean {guess[0]!r}?" if guess else ""
+    hint = did_you_mean(suite, recorded)
     raise ConfigError(
         f"--suite {suite}: no runs of this suite are recorded (recorded suites: {', '.join(recorded)}).{hint}"
     )

@@ -17,6 +17,7 @@ from perfgate.errors import InputError, UsageError
 from perfgate.gate.report import FAILING, Report
 from perfgate.history.series import History
 from perfgate.model import Pruned, Run
+from perfgate.suggest import did_you_mean
 
 if TYPE_CHECKING:
     from perfgate.store import Store
@@ -40,7 +41,8 @@ def series_history(request: HistoryRequest) -> History | None:
     name, metric = request.name, request.metric
     metrics = store.metrics_of(suite, name)
     if not metrics:
-        raise InputError(name, f"no series of this name is recorded in suite {suite!r}")
+        hint = did_you_mean(name, store.series_names(suite))
+        raise InputError(name, f"no series of this name is recorded in suite {suite!r}.{hint}")
     if metric is None:
         if len(metrics) > 1 and "time" not in metrics:
             raise UsageError(f"{name!r} has several metrics ({', '.join(metrics)}); choose one with --metric")

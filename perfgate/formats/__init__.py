@@ -21,6 +21,7 @@ from perfgate.errors import InputError
 from perfgate.formats.document import Document
 from perfgate.formats.sanity import checked
 from perfgate.model import ParsedResults
+from perfgate.suggest import did_you_mean
 
 _DIGEST_CHUNK = 1024 * 1024
 
@@ -87,8 +88,9 @@ def by_name(name: str) -> Format:
     for fmt in _registry():
         if fmt.name == name:
             return fmt
-    known = ", ".join(f.name for f in _registry())
-    raise InputError("--format", f"unknown format {name!r}; known formats: {known}")
+    names = [f.name for f in _registry()]
+    hint = did_you_mean(name, names)
+    raise InputError("--format", f"unknown format {name!r}.{hint} Known formats: {', '.join(names)}")
 
 
 @dataclass(frozen=True)

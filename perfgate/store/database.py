@@ -426,6 +426,16 @@ class Store:
             direction, kind = Direction(last.direction), SampleKind(last.kind)
             return History(suite, name, metric, last.unit, direction, kind, points)
 
+    def series_names(self, suite: str) -> Sequence[str]:
+        """Every series name recorded in a suite (for "did you mean")."""
+        with self._reachable(), Session(self.engine) as session:
+            return session.scalars(
+                select(SeriesRow.name)
+                .join(RunRow, SeriesRow.run_id == RunRow.id)
+                .where(RunRow.suite == suite)
+                .distinct()
+            ).all()
+
     def metrics_of(self, suite: str, name: str) -> Sequence[str]:
         with self._reachable(), Session(self.engine) as session:
             return session.scalars(

@@ -10,11 +10,11 @@ from typing import Any
 
 from perfgate.app.reading import expand, read_all
 from perfgate.app.workspace import Workspace
-from perfgate.config import Config
+from perfgate.config import LATENCY_STATISTICS, Config
 from perfgate.gate.policy import COUNTED_RATES, Policy
 from perfgate.gate.rules import Resolved, Terms
 from perfgate.gate.settings import Settings
-from perfgate.units import parse_percentage
+from perfgate.units import SECONDS, count, parse_percentage
 
 
 @dataclass(frozen=True)
@@ -80,10 +80,50 @@ class ConfigCheck:
     budgets: list[Terms]  # each budget's terms, in the file's order
     resolved: list[Resolved] | None  # None: no results were given
     today: date
+    warnings: tuple[str, ...] = ()  # what compare would judge otherwise than the file seems to mean
 
 
 def check_config(request: ConfigCheckRequest) -> ConfigCheck:
     """The configuration as read, and which budget and waiver apply to each series of the given results."""
     cfg = request.workspace.config()
     resolved = resolve(cfg, request.results, request.format_name) if request.results else None
-    return ConfigCheck(cfg, budget_terms(cfg), resolved, request.workspace.now.date())
+    warnings = [*_floors(cfg), *(_judging(cfg, resolved) if resolved is not None else [])]
+    return ConfigCheck(cfg, budget_terms(cfg), resolved, request.workspace.now.date(), tuple(warnings))
+
+
+def _floors(cfg: Config) -> list[str]:
+    """A '>' limit on a time statistic is a floor (the series fails when it gets faster): most likely a '<' meant."""
+    return [
+        f"budget {i} (line {budget.line}): {limit.statistic} {limit.text} is a floor: the series fails when it is "
+        f"faster than that; a ceiling is '{limit.statistic} = \"< {limit.text.lstrip('> ').strip()}\"'"
+        for i, budget in enumerate(cfg.budgets, 1)
+        for limit in budget.limits
+        if limit.op == ">" and limit.statistic in LATENCY_STATISTICS and limit.unit == SECONDS
+    ]
+
+
+def _judging(cfg: Config, resolved: Sequence[Resolved]) -> list[str]:
+    """Budgets and waivers that fit none of the series, and limits that judge none of the series they match."""
+    found = Policy(cfg.budgets, cfg.waivers).unmatched({r.name for r in resolved})
+    for i, budget in enumerate(cfg.budgets, 1):
+        matched = [r for r in resolved if r.budget is budget]
+        if not matched:
+            continue
+        used = {limit for r in matched for limit in r.terms.limits}
+        metrics = sorted({r.metric for r in matched})
+        for limit in budget.limits:
+            if limit not in used:
+                found.append(
+                    f"budget {i} (line {budget.line}): {limit.statistic} {limit.text} judges none of its "
+                    f"{count(len(matched), 'series', 'series')} (they measure {', '.join(metrics)}); "
+                    f"{_judges(limit.statistic)}"
+                )
+    return found
+
+
+def _judges(statistic: str) -> str:
+    if statistic == "throughput":
+        return "a throughput limit judges a throughput series (load tests)"
+    if statistic == "error_rate":
+        return "an error_rate limit judges an error-rate series, or the failures of a benchmark"
+    return f"a {statistic} limit judges a time, latency or size series"

@@ -38,3 +38,5 @@ def config_check(results: tuple[str, ...], format_name: str | None, config_path:
 
     checked = check_config(ConfigCheckRequest(workspace(config_path), results, format_name))
     say(render_config(checked.config, checked.budgets, checked.resolved, checked.today))
+    for warning in checked.warnings:
+        say(f"warning: {warning}")

@@ -92,3 +92,24 @@ def test_percent_settings_in_the_config_need_a_unit(run_cli: Invoke, tmp_path: P
 def test_percent_settings_with_a_unit_or_a_fraction_are_read(run_cli: Invoke, tmp_path: Path, written: str) -> None:
     (tmp_path / "perfgate.toml").write_text(f"[perfgate]\n{written}\n")
     assert run_cli("compare", BASE, BASE).exit_code == 0
+
+
+def test_config_check_warns_of_what_compare_would_judge_otherwise(run_cli: Invoke, tmp_path: Path) -> None:
+    """A budget that fits no series, a throughput limit on time series, a floor on latency: said before any
+    pull request meets them."""
+    Path("perfgate.toml").write_text(
+        '[[budget]]\nmatch = "test_*"\nthroughput = "> 500/s"\np95 = "> 1ms"\n\n[[budget]]\nmatch = "nothing*"\np95 = "< 1ms"\n',
+        encoding="utf-8",
+    )
+    result = run_cli("config", "check", "--results", str(EXAMPLES / "pytest-benchmark" / "head.json"))
+    assert result.exit_code == 0, result.output
+    warnings = [line for line in result.output.splitlines() if line.startswith("warning: ")]
+    assert warnings == [
+        "warning: budget 1 (line 2): p95 > 1ms is a floor: the series fails when it is faster than that; "
+        "a ceiling is 'p95 = \"< 1ms\"'",
+        "warning: budget match 'nothing*' fits no series here: check the name (or the glob's * and ?)",
+        "warning: budget 1 (line 2): throughput > 500/s judges none of its 3 series (they measure time); "
+        "a throughput limit judges a throughput series (load tests)",
+    ]
+    alone = run_cli("config", "check")  # without results, the floor is still said
+    assert [line for line in alone.output.splitlines() if line.startswith("warning: ")] == warnings[:1]

@@ -198,3 +198,14 @@ def test_what_is_not_a_history_is_refused_with_what_to_give(run_cli: Invoke, tmp
     ingested = run_cli("ingest", str(DATA_JS), "--branch", "main", "--commit", "abc", "--db", db)
     assert ingested.exit_code == 3 and "github-action-benchmark's history (data.js)" in ingested.output
     assert "'perfgate import PATH'" in ingested.output
+
+
+def test_the_site_shows_the_imported_trend_straight_from_a_data_js(run_cli: Invoke, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    result = run_cli("site", str(out), "--from-export", str(DATA_JS), "--days", "36500")
+    assert result.exit_code == 0, result.output
+    assert "9 series in 3 suite(s)" in result.output
+    page = next((out / "series").glob("Rust-Benchmark-bench_fib_10-time-*.html"))
+    assert "Rust Benchmark: bench_fib_10" in page.read_text(encoding="utf-8")
+    points = page.with_suffix(".js").read_text(encoding="utf-8")  # the chart's data
+    assert "9598b26311c7" in points and "036be2a99871" in points  # the newest and oldest runs' commits

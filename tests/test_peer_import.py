@@ -209,3 +209,18 @@ def test_the_site_shows_the_imported_trend_straight_from_a_data_js(run_cli: Invo
     assert "Rust Benchmark: bench_fib_10" in page.read_text(encoding="utf-8")
     points = page.with_suffix(".js").read_text(encoding="utf-8")  # the chart's data
     assert "9598b26311c7" in points and "036be2a99871" in points  # the newest and oldest runs' commits
+
+
+def test_a_gzipped_data_js_and_an_empty_export_are_read_as_what_they_are(run_cli: Invoke, tmp_path: Path) -> None:
+    import gzip
+
+    db = f"sqlite:///{tmp_path / 'h.db'}"
+    packed = tmp_path / "data.js.gz"
+    packed.write_bytes(gzip.compress(DATA_JS.read_bytes()))
+    result = run_cli("import", str(packed), "--only", "Rust Benchmark", "--db", db)
+    assert result.exit_code == 0 and "10 runs imported" in result.output, result.output
+    empty = tmp_path / "runs.jsonl"  # what `perfgate export` writes for an empty database
+    empty.write_text("")
+    result = run_cli("import", str(empty), "--db", db)
+    assert result.exit_code == 0 and "0 runs imported, 0 already stored" in result.output, result.output
+    assert Store(db).count_runs() == 10

@@ -222,12 +222,16 @@ def _read_any(path: str, stdin: TextIO | None, peer: PeerOptions) -> tuple[str, 
 
 
 def _is_export(path: str) -> bool:
-    """Whether the file's first line is a perfgate export's (which is checked whole later)."""
+    """Whether the file reads as a perfgate export (checked whole later): its first line is one, or it is empty
+    (what `perfgate export` writes for an empty database)."""
     if Path(path).is_dir():
         return False
-    with _open_text(path) as handle:
-        first = next((line for line in handle if line.strip()), "")
-    return first.lstrip().startswith("{") and '"perfgate_export"' in first[:200]
+    try:
+        with _open_text(path) as handle:
+            first = next((line for line in handle if line.strip()), None)
+    except UnicodeDecodeError:  # compressed or binary: not an export, perhaps a gzipped data.js
+        return False
+    return first is None or (first.lstrip().startswith("{") and '"perfgate_export"' in first[:200])
 
 
 def _peer_runs(history: PeerHistory, peer: PeerOptions) -> list[Run]:

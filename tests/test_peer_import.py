@@ -149,9 +149,19 @@ def test_a_malformed_data_js_is_named_with_its_key_and_nothing_is_stored(
     result = run_cli("import", str(broken), "--db", db_url)
     assert result.exit_code == 3 and 'entries["Go Benchmark"][0].commit.id: missing' in result.output
 
-    broken.write_text(DATA_JS.read_text(encoding="utf-8")[:5000])  # cut short, as a failed download is
+    data = _gab()
+    data["entries"]["Go Benchmark"][2]["benches"][0]["name"] = "Fib\x00"  # JSON may say \u0000; no database can
+    broken.write_text("window.BENCHMARK_DATA = " + json.dumps(data))
     result = run_cli("import", str(broken), "--db", db_url)
-    assert result.exit_code == 3 and "data.js:" in result.output and "not valid JSON" in result.output
+    assert result.exit_code == 3, result.output
+    assert "data.js:entries[\"Go Benchmark\"][2]: the name of series 'Fib\\x00' contains a NUL" in result.output
+
+    lines = DATA_JS.read_text(encoding="utf-8").splitlines(keepends=True)
+    assert lines[41] == '        "commit": {\n'
+    lines[41] = '        "commit" {\n'  # line 42 of the file; 43 after the blank line put before it
+    broken.write_text("\n" + "".join(lines))
+    result = run_cli("import", str(broken), "--db", db_url)
+    assert result.exit_code == 3 and "data.js:43:18: not valid JSON" in result.output, result.output
     assert Store(db_url).current_revision() is None
 
 

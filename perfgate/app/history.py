@@ -247,7 +247,7 @@ def _peer_runs(history: PeerHistory, peer: PeerOptions) -> list[Run]:
         )
     branch = peer.branch or (peer.default_branch() if peer.default_branch else "main")
     runs = []
-    for index, found in enumerate(history.runs):
+    for found in history.runs:
         if found.set_name not in chosen:
             continue
         suite = peer.suite or found.set_name
@@ -264,9 +264,10 @@ def _peer_runs(history: PeerHistory, peer: PeerOptions) -> list[Run]:
         )
         if not run.series:
             continue  # every benchmark of that run failed or was skipped: nothing to keep
-        if problem := storable.run_problem(run):
-            where = found.results.source if found.results.source != history.source else f"run {index + 1}"
-            raise InputError(history.source, f"{where} ({found.commit[:12]}): {problem.message}", where=problem.key)
+        if problem := storable.run_problem(run):  # what ingest and the store would refuse, named in the file
+            if found.where:
+                raise InputError(found.results.source, problem.message, where=found.where)
+            raise InputError(found.results.source, problem.message, where=problem.key)
         runs.append(run)
     return runs
 

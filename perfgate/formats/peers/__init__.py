@@ -27,7 +27,8 @@ class PeerRun:
     commit: str
     recorded_at: datetime  # data.js: when the Action ran; asv: the commit's date (asv's order)
     source_key: str  # unique within the tool's history, stable across exports of it: the idempotency key's seed
-    results: ParsedResults
+    results: ParsedResults  # its source: the file the run is in (the data.js, or the asv results file)
+    where: str = ""  # the run's key path in that file, when the file holds many runs: 'entries["Go"][3]'
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -32,14 +33,13 @@ def read(path: str) -> PeerHistory | None:
     doc = Document.open(path)
     text = doc.head.decode("utf-8", errors="replace").lstrip()
     if text.startswith(DATA_JS_PREFIX):
-        data = doc.data.decode("utf-8", errors="replace")
-        start = data.index(DATA_JS_PREFIX)
-        equals = data.find("=", start)
+        data = doc.data
+        equals = data.find(b"=", data.find(DATA_JS_PREFIX.encode()))
         if equals < 0:
             raise doc.error("(top level)", f"expected '{DATA_JS_PREFIX} = {{...}}'")
-        body = data[equals + 1 :].rstrip().removesuffix(";")
-        # Blanked, not cut, so that a JSON error's line and column are the file's own.
-        root = loads_json((" " * (equals + 1) + body).encode("utf-8"), path)
+        body = data[equals + 1 :].rstrip().removesuffix(b";")
+        # The assignment is blanked, not cut (newlines kept), so that a JSON error's line and column are the file's.
+        root = loads_json(re.sub(rb"[^\n]", b" ", data[: equals + 1]) + body, path)
     elif text.startswith("{") and '"entries"' in text and ('"lastUpdate"' in text or '"repoUrl"' in text):
         root = doc.json()
     else:
@@ -82,4 +82,4 @@ def _run(doc: Document, set_name: str, item: Any, where: str) -> PeerRun:
     seed = hashlib.sha256(f"{set_name}\0{commit}\0{millis!r}".encode()).hexdigest()
     environment = Environment(tool=f"github-action-benchmark ({tool})")
     results = ParsedResults(doc.path, f"{FORMAT}/{tool}"[:64], series, environment, when, commit)
-    return PeerRun(set_name, commit, when, seed, results)
+    return PeerRun(set_name, commit, when, seed, results, where)

@@ -195,6 +195,20 @@ def test_usage_mistakes_say_what_the_history_holds(
     assert result.exit_code == 2 and expected in result.output, result.output
 
 
+def test_a_perfgate_export_keeps_its_own_suites_and_branches(run_cli: Invoke, tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'h.db'}"
+    assert run_cli("import", str(DATA_JS), "--only", "Go Benchmark", "--db", db).exit_code == 0
+    exported = tmp_path / "runs.jsonl"
+    assert run_cli("export", "-o", str(exported), "--db", db).exit_code == 0
+    result = run_cli("import", str(exported), "--suite", "other", "--db", f"sqlite:///{tmp_path / 'h2.db'}")
+    assert result.exit_code == 2 and "a perfgate export keeps each run's suite and branch" in result.output
+    moved = run_cli("import", str(exported), "--db", f"sqlite:///{tmp_path / 'h2.db'}")
+    assert moved.exit_code == 0 and "8 runs imported" in moved.output
+    # The keys travel with the runs: the data.js imported again into the second database adds nothing.
+    again = run_cli("import", str(DATA_JS), "--only", "Go Benchmark", "--db", f"sqlite:///{tmp_path / 'h2.db'}")
+    assert "0 runs imported, 8 already stored" in again.output
+
+
 def test_what_is_not_a_history_is_refused_with_what_to_give(run_cli: Invoke, tmp_path: Path) -> None:
     db = f"sqlite:///{tmp_path / 'h.db'}"
     one_run = DATA / "github-action-benchmark" / "customSmallerIsBetter_output.json"

@@ -4,7 +4,7 @@ the decisions against what the history did next.
 Run by hand:  python benchmarks/replay_history.py [--limit-commits N] [--source pandas] [HISTORY_DIR …]
 
 A history is a folder like ``../shared/histories/pandas``: ``order.json`` (the runs in commit order, each with
-its ``file``), asv results files (API v2, or v1 as pvlib's, converted here to v2 before perfgate reads them)
+its ``file``), asv results files (API v2, or v1 as pvlib's; perfgate's asv reader reads both)
 and asv's ``benchmarks.json``. For each commit after the first, the run is gated against main's recorded
 history through perfgate's own use case (``app.compare.compare_with_history``: the latest ``baseline_runs``
 runs, the run-to-run term, Benjamini-Hochberg), then recorded (``app.ingest.store_results``) in a SQLite
@@ -116,47 +116,16 @@ def replay(folder: Path, limit: int | None, *, otava: bool = False, show_notes: 
 
 
 def _prepare(folder: Path, order: list[dict[str, Any]], tmp: Path) -> list[ParsedResults]:
-    """Each run's results as perfgate reads them; asv API v1 files (pvlib) rewritten as v2 first."""
-    described = json.loads((folder / "benchmarks.json").read_text())
+    """Each run's results as perfgate reads them (asv API v1, as pvlib's, or v2), benchmarks.json beside them."""
     shutil.copy(folder / "benchmarks.json", tmp / "benchmarks.json")
     paths = []
     for entry in order:
         with gzip.open(folder / entry["file"]) as packed:
-            raw = json.loads(packed.read())
-        if raw.get("version") == 1:
-            raw = _v1_to_v2(raw, described)
+            raw = packed.read()
         path = tmp / Path(entry["file"]).name.removesuffix(".gz")
-        path.write_text(json.dumps(raw))
+        path.write_bytes(raw)
         paths.append(str(path))
     return read_all(paths, "asv")
-
-
-def _v1_to_v2(raw: dict[str, Any], described: dict[str, Any]) -> dict[str, Any]:
-    """asv's results API v1 (one object per benchmark: result, stats) as API v2's positional rows."""
-    columns = ["result", "params", "version", "started_at", "duration", "stats_ci_99_a", "stats_ci_99_b"]
-    columns += ["stats_q_25", "stats_q_75", "stats_number", "stats_repeat", "samples"]
-    rows = {}
-    for name, entry in raw["results"].items():
-        entry = entry if isinstance(entry, dict) else {"result": entry}
-        result, stats = entry.get("result"), entry.get("stats") or []
-        params = entry.get("params") or described.get(name, {}).get("params") or []
-        stats = stats if isinstance(stats, list) else [stats]
-
-        def column(key: str, i: int | None = None, stats: list[Any] = stats) -> list[Any]:
-            return [(s or {}).get(key) if i is None else ((s or {}).get(key) or [None, None])[i] for s in stats]
-
-        rows[name] = [result, params, None, None, None, column("ci_99", 0), column("ci_99", 1), column("q_25")]
-        rows[name] += [column("q_75"), column("number"), column("repeat"), None]
-    return {
-        "commit_hash": raw["commit_hash"],
-        "env_name": raw.get("env_name"),
-        "date": raw.get("date"),
-        "python": raw.get("python"),
-        "params": raw.get("params", {}),
-        "result_columns": columns,
-        "results": rows,
-        "version": 2,
-    }
 
 
 def _replay_perfgate(runs: list[ParsedResults], db: Path, show_notes: bool) -> Tally:

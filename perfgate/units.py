@@ -52,7 +52,7 @@ _BYTES = {
 _RATE = re.compile(r"^(?:ops|op|req|requests|iter|iterations|items|events|msgs|messages)?\s*/\s*(s|sec|second)$")
 
 
-_PER_OP = re.compile(r"^(.+)/op$")  # JMH and Go: "us/op", "ns/op", "B/op"
+_PER_OP = re.compile(r"^(.+)/(?:op|iter)$")  # JMH and Go: "us/op", "ns/op", "B/op"; cargo bench: "ns/iter"
 _OPS_PER = re.compile(r"^ops?/(.+)$")  # JMH throughput: "ops/ms"
 _BYTES_PER = re.compile(r"^(.+)/s(?:ec)?$")  # "MB/s", "GiB/s"
 

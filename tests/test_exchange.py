@@ -29,9 +29,9 @@ def test_export_from_sqlite_import_into_postgres_keeps_everything(
     lines = exported.read_text().splitlines()
     assert len(lines) == 2 and json.loads(lines[0])["perfgate_export"] == 1
     first = run_cli("import", str(exported), "--db", postgres_url)
-    assert "2 run(s) imported, 0 already stored" in first.output
+    assert "2 runs imported, 0 already stored" in first.output
     again = run_cli("import", str(exported), "--db", postgres_url)
-    assert "0 run(s) imported, 2 already stored" in again.output
+    assert "0 runs imported, 2 already stored" in again.output
     source, target = (
         Store(sqlite).latest_runs("default", "main", 5),
         Store(postgres_url).latest_runs("default", "main", 5),

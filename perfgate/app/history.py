@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import hashlib
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from io import StringIO
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from perfgate import exchange
+from perfgate import exchange, storable
 from perfgate.app.branches import require_recorded_branch
 from perfgate.app.output import write_output
 from perfgate.app.workspace import Workspace
 from perfgate.errors import InputError, UsageError
+from perfgate.formats import describe
+from perfgate.formats.document import Document
+from perfgate.formats.peers import PeerHistory, read_history
 from perfgate.gate.report import FAILING, Report
 from perfgate.history.series import History
 from perfgate.model import Pruned, Run
@@ -136,6 +140,10 @@ class ImportRequest:
     workspace: Workspace
     files: tuple[str, ...]  # '-' reads stdin
     stdin: TextIO | None = None
+    # For another tool's history (a data.js, an asv results directory); a perfgate export keeps its own.
+    suite: str | None = None  # every run into this suite; else one suite per set of the history
+    branch: str | None = None  # main's name (the config's) when None
+    only: tuple[str, ...] = ()  # the sets to import (data.js entries, asv machine/environment); all when empty
 
 
 @dataclass(frozen=True)
@@ -143,6 +151,8 @@ class Imported:
     source: str
     added: int
     skipped: int
+    kind: str = "perfgate export"  # or "github-action-benchmark data.js", "asv results"
+    suites: tuple[str, ...] = ()  # where a peer's history went, for the message
 
 
 @dataclass(frozen=True)
@@ -152,22 +162,121 @@ class ImportOutcome:
 
 
 def import_files(request: ImportRequest) -> ImportOutcome:
-    """Import export files into the request's database."""
+    """Import export files, or another tool's histories, into the request's database."""
     store = request.workspace.store()
-    done = import_runs(store, request.files, request.workspace.now, request.stdin)
+    config = request.workspace.config
+    peer = PeerOptions(request.suite, request.branch, request.only, default_branch=lambda: config().main_branch)
+    done = import_runs(store, request.files, request.workspace.now, request.stdin, peer)
     return ImportOutcome(tuple(done), store.display_url)
 
 
-def import_runs(store: Store, paths: Sequence[str], now: datetime, stdin: TextIO | None = None) -> list[Imported]:
-    """Import export files; each file is read and checked whole, then stored in one transaction."""
-    parsed = [(path, _read_export(path, stdin)) for path in paths]
+@dataclass(frozen=True)
+class PeerOptions:
+    """How another tool's history becomes perfgate runs: which suite, which branch, which of its sets."""
+
+    suite: str | None = None
+    branch: str | None = None
+    only: tuple[str, ...] = ()
+    default_branch: Callable[[], str] | None = None  # read (the config) only when a peer's history needs it
+
+    @property
+    def given(self) -> bool:
+        return self.suite is not None or self.branch is not None or bool(self.only)
+
+
+def import_runs(
+    store: Store,
+    paths: Sequence[str],
+    now: datetime,
+    stdin: TextIO | None = None,
+    peer: PeerOptions = PeerOptions(),
+) -> list[Imported]:
+    """Import files; each is read and checked whole, then stored in one transaction (all of it or nothing)."""
+    parsed = [_read_any(path, stdin, peer) for path in paths]
     store.ensure_schema()
     outcome = []
-    for path, runs in parsed:
+    for path, kind, runs in parsed:
         stored = store.save_runs(runs, now)
         added = sum(1 for s in stored if s.created)
-        outcome.append(Imported(path, added, len(stored) - added))
+        suites = tuple(dict.fromkeys(r.suite for r in runs)) if kind != "perfgate export" else ()
+        outcome.append(Imported(path, added, len(stored) - added, kind, suites))
     return outcome
+
+
+def _read_any(path: str, stdin: TextIO | None, peer: PeerOptions) -> tuple[str, str, list[Run]]:
+    """A perfgate export, or a peer's history turned into runs; what it is, is read from the file."""
+    history = None if path == "-" or _is_export(path) else read_history(path)
+    if history is None:
+        if peer.given:
+            raise UsageError(
+                f"{path}: a perfgate export keeps each run's suite and branch; --suite, --branch and --only "
+                "are for another tool's history (a data.js, an asv results directory)"
+            )
+        if path != "-" and not _is_export(path):
+            raise InputError(
+                path,
+                f"expected a perfgate export (JSON Lines from 'perfgate export'), github-action-benchmark's data.js "
+                f"or an asv results directory; got {describe(Document.open(path))}. A results file of one run is "
+                "stored with 'perfgate ingest'",
+            )
+        return path, "perfgate export", _read_export(path, stdin)
+    return path, history.tool, _peer_runs(history, peer)
+
+
+def _is_export(path: str) -> bool:
+    """Whether the file reads as a perfgate export (checked whole later): its first line is one, or it is empty
+    (what `perfgate export` writes for an empty database)."""
+    if Path(path).is_dir():
+        return False
+    try:
+        with _open_text(path) as handle:
+            first = next((line for line in handle if line.strip()), None)
+    except UnicodeDecodeError:  # compressed or binary: not an export, perhaps a gzipped data.js
+        return False
+    return first is None or (first.lstrip().startswith("{") and '"perfgate_export"' in first[:200])
+
+
+def _peer_runs(history: PeerHistory, peer: PeerOptions) -> list[Run]:
+    sets = history.sets
+    unknown = [name for name in peer.only if name not in sets]
+    if unknown:
+        raise UsageError(f"{history.source}: no set {unknown[0]!r}; it holds {_listed(sets)}")
+    chosen = [name for name in sets if not peer.only or name in peer.only]
+    if peer.suite is not None and len(chosen) > 1:
+        raise UsageError(
+            f"{history.source} holds {len(chosen)} sets of benchmarks ({_listed(chosen)}); with --suite, pick one "
+            "with --only NAME, or leave --suite out to import each into a suite of its name"
+        )
+    branch = peer.branch or (peer.default_branch() if peer.default_branch else "main")
+    runs = []
+    for found in history.runs:
+        if found.set_name not in chosen:
+            continue
+        suite = peer.suite or found.set_name
+        key = hashlib.sha256(f"{suite}\0{branch}\0{found.source_key}".encode()).hexdigest()
+        run = Run(
+            suite=suite,
+            branch=branch,
+            commit=found.commit,
+            recorded_at=found.recorded_at,
+            source_format=found.results.format,
+            idempotency_key=f"import:{key}",
+            series=found.results.series,
+            environment=found.results.environment,
+        )
+        if not run.series:
+            continue  # every benchmark of that run failed or was skipped: nothing to keep
+        if problem := storable.run_problem(run):  # what ingest and the store would refuse, named in the file
+            if found.where:
+                raise InputError(found.results.source, problem.message, where=found.where)
+            raise InputError(found.results.source, problem.message, where=problem.key)
+        runs.append(run)
+    return runs
+
+
+def _listed(names: Sequence[str]) -> str:
+    shown = ", ".join(repr(n) for n in names[:5])
+    return shown + (f" and {len(names) - 5} more" if len(names) > 5 else "")
 
 
 def _read_export(path: str, stdin: TextIO | None) -> list[Run]:

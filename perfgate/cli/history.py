@@ -73,23 +73,52 @@ def export_command(since: datetime | None, suite: str | None, output: Path | Non
 
 
 @click.command("import")
-@click.argument("files", nargs=-1, required=True)
+@click.argument("paths", nargs=-1, required=True, metavar="PATH...")
+@click.option(
+    "--suite",
+    help="Another tool's history: import it into this suite (one set of it; see --only). "
+    "[default: one suite per set, named as the tool names it]",
+)
+@click.option("--branch", help="Another tool's history: the branch its runs were on. [default: the config's main]")
+@click.option(
+    "--only",
+    multiple=True,
+    metavar="SET",
+    help="Another tool's history: import only this set (a data.js entry name, asv's MACHINE/ENVIRONMENT); repeatable.",
+)
 @db_option
-def import_command(files: tuple[str, ...], db_url: str | None) -> None:
-    """Read runs written by 'perfgate export' ('-' reads stdin).
+def import_command(
+    paths: tuple[str, ...], suite: str | None, branch: str | None, only: tuple[str, ...], db_url: str | None
+) -> None:
+    """Read runs written by 'perfgate export' ('-' reads stdin), or another tool's whole history.
 
     \b
-    Example:
+    Examples:
       perfgate import runs.jsonl --db postgresql://ci@db.example.com/perf
+      perfgate import gh-pages/dev/bench/data.js          # github-action-benchmark
+      perfgate import .asv/results --suite default        # asv, API version 1 or 2
 
-    Each file is checked whole, then stored in one transaction; runs already stored are skipped, so
-    importing twice changes nothing. A malformed line is an error that names it, and nothing of its file is stored.
+    What PATH is, is read from it: a perfgate export (JSON Lines), github-action-benchmark's data.js (or its
+    JSON data file), or an asv results directory. Another tool's runs become runs of the main branch with
+    their own commits and dates, one suite per set (a data.js entry; asv's machine/environment) unless --suite.
+    Each PATH is checked whole, then stored in one transaction; runs already stored are skipped, so importing
+    twice changes nothing. A malformed file is an error that names it and the line or key, and nothing of it
+    is stored.
     """
     from perfgate.app.history import ImportRequest, import_files
+    from perfgate.units import count
 
-    done = import_files(ImportRequest(workspace(db_url=db_url), files, sys.stdin))
+    done = import_files(ImportRequest(workspace(db_url=db_url), paths, sys.stdin, suite, branch, only))
     for file in done.files:
-        say(f"{file.source}: {file.added} run(s) imported, {file.skipped} already stored, into {done.database}")
+        stored = f"{count(file.added, 'run')} imported, {file.skipped} already stored, into {done.database}"
+        say(f"{file.source}: {stored}{_suites(file.kind, file.suites)}")
+
+
+def _suites(kind: str, suites: tuple[str, ...]) -> str:
+    """Where another tool's history went: ' (asv results; suite 'x')'; nothing for a perfgate export."""
+    if not suites:
+        return ""
+    return f" ({kind}; suite{'s' if len(suites) > 1 else ''} {', '.join(repr(n) for n in suites)})"
 
 
 @click.command("prune")

@@ -434,7 +434,7 @@ def measured(doc: Document, value: Any, where: str) -> float:
 
 def _kind_name(kind: type | tuple[type, ...]) -> str:
     kinds = kind if isinstance(kind, tuple) else (kind,)
-    return " or ".join(_TYPE_NAMES.get(k, k.__name__) for k in kinds)
+    return " or ".join(dict.fromkeys(_TYPE_NAMES.get(k, k.__name__) for k in kinds))  # int or float: "a number"
 
 
 _TYPE_NAMES = {dict: "an object", list: "a list", str: "a string", int: "a number", float: "a number"}

@@ -35,6 +35,17 @@ def _asv_benchmarks(doc: Document, value: Any) -> str | None:
     return None
 
 
+def _gab_history(doc: Document, value: Any) -> str | None:
+    """github-action-benchmark's data.js (or its JSON): a whole history, not one run's results."""
+    is_script = doc.head.lstrip().startswith(b"window.BENCHMARK_DATA")
+    if is_script or (isinstance(value, dict) and isinstance(value.get("entries"), dict) and "lastUpdate" in value):
+        return (
+            "github-action-benchmark's history (data.js), which holds many runs: store them all, with their "
+            "commits and dates, with 'perfgate import PATH'"
+        )
+    return None
+
+
 def _artillery_v1(doc: Document, value: Any) -> str | None:
     aggregate = value.get("aggregate") if isinstance(value, dict) else None
     if isinstance(aggregate, dict) and "latency" in aggregate and "rps" in aggregate:
@@ -46,6 +57,7 @@ _HINTS: tuple[Callable[[Document, Any], str | None], ...] = (
     _text_hint(_ASV_CONSOLE, "asv's console output: give perfgate asv's results JSON (results/<machine>/…)"),
     _text_hint(_VEGETA_TEXT, "vegeta's text report: give perfgate vegeta report -type=json"),
     _asv_benchmarks,
+    _gab_history,
     _artillery_v1,
 )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from perfgate.history.series import History
+from perfgate.model import SampleKind
 from perfgate.units import count, format_value
 
 BARS = "▁▂▃▄▅▆▇█"
@@ -33,7 +34,7 @@ def render_history(name: str, branch: str, history: History | None) -> str:
             _value(p.summary.median if p.summary.median is not None else p.summary.mean, unit),
             _value(p.summary.p95, unit),
             str(p.summary.count),
-            "" if p.samples_kept else "samples pruned",
+            "" if p.samples_kept or history.kind is SampleKind.SUMMARY_ONLY else "samples pruned",  # none to prune
         )
         for p in ordered
     ]

@@ -15,6 +15,8 @@ FOLDER_FORMATS = {
     "artillery": "artillery",
     "asv": "asv",
     "asv-pandas-history": "asv",
+    "asv-results-v1": "asv",  # results API version 1 (pvlib's, asv 0.4), in asv's directory layout
+    "asv-results-v2": "asv",
     "bencher-metric-format": "bencher-bmf",
     "benchmarkdotnet": "benchmarkdotnet",
     "benchmarkjs": "benchmarkjs",
@@ -61,6 +63,9 @@ NOT_RESULTS = {
     "near-misses/*": "known tools' files that hold no results: refused naming the tool (test_sniffing.py)",
     "asv/results/benchmarks.json": "asv's description of its benchmarks, which holds no results (a near miss)",
     "asv-pandas-history/benchmarks.json": "asv's description of the benchmarks of the pandas runs beside it",
+    "asv-results-v*/results/benchmarks.json": "asv's description of the benchmarks of the results directory",
+    "asv-results-v1/results/*/machine.json": "asv's description of the machine the results beside it ran on",
+    "github-action-benchmark-data/data.js": "github-action-benchmark's whole history: refused, naming perfgate import",
     "locust*/*_exceptions.csv": "Locust's table of tracebacks: the run is read from its _stats.csv and the rest",
     "artillery/test.yml": "the Artillery script that wrote the report",
     "vitest/fib.bench.js": "the benchmark source that vitest_bench.json measured",

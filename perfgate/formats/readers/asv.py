@@ -1,9 +1,11 @@
-"""airspeed velocity (asv) results: ``results/<machine>/<commit>-<environment>.json``, API version 2.
+"""airspeed velocity (asv) results: ``results/<machine>/<commit>-<environment>.json``, API versions 1 and 2.
 
 Each benchmark's row is positional, named by ``result_columns`` (result, params, …, samples). The result is
 asv's median; with ``asv run --record-samples`` every sample is kept and compared. A parameterised benchmark
 has one result per combination of its parameters, in the order of their cartesian product: each is a series
-``name(p1, p2)``. A result of ``null`` is a failed benchmark, NaN a skipped one.
+``name(p1, p2)``. A result of ``null`` is a failed benchmark, NaN a skipped one. API version 1 (asv before 0.5:
+one object per benchmark, ``{"result": [...], "params": [...], "stats": [...], "samples": [...]}``, or a bare
+value) is rewritten as version 2's rows first (`upgrade_v1`), so both are read by one parser.
 
 Units are not in the results file but in ``results/benchmarks.json`` (``seconds``, ``bytes``, or a track
 benchmark's own unit), read from the results' directory or its parent; without it, the name's prefix decides
@@ -34,14 +36,55 @@ def sniff(doc: Document) -> bool:
     value = doc.json_or_none()
     return (
         isinstance(value, dict)
-        and isinstance(value.get("result_columns"), list)
+        and (isinstance(value.get("result_columns"), list) or value.get("version") == 1)
         and isinstance(value.get("results"), dict)
         and "commit_hash" in value
     )
 
 
+# API version 2's columns, as asv 0.5+ writes them; version 1 files are rewritten into these.
+V2_COLUMNS = (
+    "result",
+    "params",
+    "version",
+    "started_at",
+    "duration",
+    "stats_ci_99_a",
+    "stats_ci_99_b",
+    "stats_q_25",
+    "stats_q_75",
+    "stats_number",
+    "stats_repeat",
+    "samples",
+)
+
+
+def upgrade_v1(doc: Document, root: dict[str, Any]) -> dict[str, Any]:
+    """asv's results API version 1 as version 2's positional rows; errors name the benchmark."""
+    described = _benchmarks(doc)
+    rows: dict[str, list[Any]] = {}
+    for name, entry in require(doc, root, "results", dict, "").items():
+        if not isinstance(entry, dict):  # a bare value: an unparameterised result, NaN or null
+            entry = {"result": entry}
+        stats = entry.get("stats") or []
+        stats = stats if isinstance(stats, list) else [stats]
+        if not all(isinstance(s, dict | None) for s in stats):
+            raise doc.error(f"results.{name}.stats", "expected a list of objects (one per parameter combination)")
+        params = entry.get("params") or mapping(described.get(name)).get("params") or []
+
+        def column(key: str, i: int | None = None, stats: list[Any] = stats) -> list[Any]:
+            picked = [(s or {}).get(key) for s in stats]
+            return picked if i is None else [p[i] if isinstance(p, list) and len(p) == 2 else None for p in picked]
+
+        rows[name] = [entry.get("result"), params, None, None, None, column("ci_99", 0), column("ci_99", 1)]
+        rows[name] += [column("q_25"), column("q_75"), column("number"), column("repeat"), entry.get("samples")]
+    return {**root, "result_columns": list(V2_COLUMNS), "results": rows, "version": 2}
+
+
 def parse(doc: Document) -> ParsedResults:
     root = doc.json()
+    if isinstance(root, dict) and root.get("version") == 1 and "result_columns" not in root:
+        root = upgrade_v1(doc, root)
     columns = require(doc, root, "result_columns", list, "")
     if not all(isinstance(c, str) for c in columns):
         raise doc.error("result_columns", "expected column names (strings)")
@@ -120,7 +163,7 @@ def _benchmarks(doc: Document) -> dict[str, Any]:
 
 FORMAT = Format(
     name="asv",
-    description="airspeed velocity results JSON (results/<machine>/<commit>-<env>.json, API version 2)",
+    description="airspeed velocity results JSON (results/<machine>/<commit>-<env>.json, API version 1 or 2)",
     yields="per benchmark and parameter combination: samples (--record-samples) or the median; units from "
     "benchmarks.json; failed benchmarks",
     sniff=sniff,

@@ -9,6 +9,7 @@ measurements of one benchmark and become its samples.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from perfgate.formats import Format
 from perfgate.formats.document import Document, optional, require, timings
@@ -32,26 +33,35 @@ def _parser(fixed: Direction | None, format_name: str) -> Callable[[Document], P
             raise doc.error("(top level)", "expected a JSON list of {name, unit, value} objects")
         if not items:
             raise doc.error("(top level)", "the list is empty")
-        grouped: dict[str, tuple[UnitConversion, list[float]]] = {}
-        for i, item in enumerate(items):
-            path = f"[{i}]"
-            if not isinstance(item, dict):
-                raise doc.error(path, "expected an object with name, unit and value")
-            name = require(doc, item, "name", str, path)
-            unit = require(doc, item, "unit", str, path)
-            require(doc, item, "value", (int, float), path)
-            optional(doc, item, "range", (str, int, float), path)
-            value = float(timings(doc, [item["value"]], f"{path}.value")[0])
-            conversion = normalize(unit)
-            previous = grouped.setdefault(name, (conversion, []))
-            if previous[0] != conversion:
-                raise doc.error(f"{path}.unit", f"{unit!r} differs from the unit of earlier {name!r} entries")
-            previous[1].append(value * conversion.factor)
-        series = tuple(_series(name, conv, vals, fixed) for name, (conv, vals) in grouped.items())
+        series = series_of(doc, items, "", fixed)
         notes = _mixed_directions(series) if fixed is None else ()
         return ParsedResults(doc.path, format_name, series, Environment(tool="github-action-benchmark"), notes=notes)
 
     return parse
+
+
+def series_of(doc: Document, items: list[Any], path: str, fixed: Direction | None) -> tuple[Series, ...]:
+    """The series of a list of ``{name, unit, value}`` entries (a custom JSON file, or one run of a data.js).
+
+    ``path`` is the key path of the list, for errors. A unit with a tab in it is an old github-action-benchmark's
+    misreading of a Go line with extra metrics (``"ns/op\\t 4.000 auxMetricUnits"``): its first word is the unit.
+    """
+    grouped: dict[str, tuple[UnitConversion, list[float]]] = {}
+    for i, item in enumerate(items):
+        where = f"{path}[{i}]"
+        if not isinstance(item, dict):
+            raise doc.error(where, "expected an object with name, unit and value")
+        name = require(doc, item, "name", str, where)
+        unit = require(doc, item, "unit", str, where)
+        require(doc, item, "value", (int, float), where)
+        optional(doc, item, "range", (str, int, float), where)
+        value = float(timings(doc, [item["value"]], f"{where}.value")[0])
+        conversion = normalize(unit.split()[0] if "\t" in unit and unit.split() else unit)
+        previous = grouped.setdefault(name, (conversion, []))
+        if previous[0] != conversion:
+            raise doc.error(f"{where}.unit", f"{unit!r} differs from the unit of earlier {name!r} entries")
+        previous[1].append(value * conversion.factor)
+    return tuple(_series(name, conv, vals, fixed) for name, (conv, vals) in grouped.items())
 
 
 def _mixed_directions(series: tuple[Series, ...]) -> tuple[str, ...]:

@@ -12,7 +12,7 @@ from perfgate.app.reading import expand, read_all
 from perfgate.app.workspace import Workspace
 from perfgate.config import Config
 from perfgate.gate.policy import COUNTED_RATES, Policy
-from perfgate.gate.rules import Resolved, Terms
+from perfgate.gate.rules import Acceptance, Resolved, Terms
 from perfgate.gate.settings import Settings
 from perfgate.units import parse_percentage
 
@@ -49,8 +49,9 @@ def gate_settings(cfg: Config, *, between_runs: bool = False) -> Settings:
     )
 
 
-def make_policy(cfg: Config, today: date) -> Policy:
-    return Policy(cfg.budgets, cfg.waivers, today)
+def make_policy(cfg: Config, today: date, accepted: Acceptance | None = None) -> Policy:
+    """The policy of the configuration on ``today``; ``accepted``: the pull request's accept label, when it has it."""
+    return Policy(cfg.budgets, cfg.waivers, today, cfg.mode, accepted)
 
 
 def resolve(cfg: Config, patterns: Sequence[str], format_name: str | None) -> list[Resolved]:

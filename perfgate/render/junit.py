@@ -45,7 +45,7 @@ def render(report: Report) -> str:
             ET.SubElement(case, "skipped", message=_clean("; ".join(_part(c, bool(endpoints)) for c in parts)))
             continue
         named = "{metric}: " if endpoints else ""
-        out = [f"{named.format(metric=c.metric)}{cells.verdict_word(c)}: {c.reason}" for c in parts if not c.fails]
+        out = [f"{named.format(metric=c.metric)}{c.verdict.value}: {c.reason}" for c in parts if not c.fails]
         if out:
             ET.SubElement(case, "system-out").text = _clean("\n".join(out))
     ET.indent(suites)

@@ -11,6 +11,8 @@ from perfgate import config
 from perfgate.errors import ConfigError
 from perfgate.gate.policy import Policy
 
+from .conftest import EXAMPLES, Invoke
+
 EXAMPLE = """\
 [perfgate]
 suite = "api"
@@ -167,3 +169,17 @@ def test_mode_and_accept_label(tmp_path: Path) -> None:
     assert policy.mode_for("test_render") == "warn"  # no budget
     off = config.load(_write(tmp_path, EXAMPLE.replace("fdr = 0.05", 'fdr = 0.05\naccept_label = ""')))
     assert off.accept_label == ""
+
+
+def test_config_check_shows_the_modes_and_the_label(run_cli: Invoke, tmp_path: Path) -> None:
+    (tmp_path / "perfgate.toml").write_text(
+        '[perfgate]\nmode = "warn"\n\n[[budget]]\nmatch = "test_tok*"\nmode = "block"\n'
+    )
+    result = run_cli("config", "check", "--results", str(EXAMPLES / "pytest-benchmark" / "head.json"))
+    assert result.exit_code == 0, result.output
+    assert (
+        "mode 'warn' (failing verdicts are shown as warn-only and never fail the check), accept_label" in result.output
+    )
+    lines = {line.split("  ")[0]: line for line in result.output.splitlines()}
+    assert lines["test_tokenize (time)"].endswith("max_regression 5%")  # its budget blocks
+    assert lines["test_render (time)"].endswith("; warn-only")

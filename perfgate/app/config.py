@@ -58,7 +58,7 @@ def resolve(cfg: Config, patterns: Sequence[str], format_name: str | None) -> li
     """Which budget, waiver and terms apply to each series of these results files."""
     keys = list(dict.fromkeys(s.key for r in read_all(expand(patterns), format_name, sha256=False) for s in r.series))
     rated = {name for name, metric in keys if metric in COUNTED_RATES}
-    policy, settings = Policy(cfg.budgets, cfg.waivers), gate_settings(cfg)
+    policy, settings = Policy(cfg.budgets, cfg.waivers, mode=cfg.mode), gate_settings(cfg)
     return [policy.resolve(name, metric, settings, rated=name in rated) for name, metric in keys]
 
 

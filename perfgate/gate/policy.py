@@ -90,7 +90,7 @@ class Policy:
         """The budget, waiver and terms of one series."""
         budget = self.budget_for(name)
         terms = self.terms(budget or Budget(""), settings, metric, rated=rated)
-        return Resolved(name, metric, budget, self.waiver_for(name), terms)
+        return Resolved(name, metric, budget, self.waiver_for(name), terms, self.mode_for(name))
 
     def finish(
         self, comparison: Comparison, checks: tuple[BudgetCheck, ...], drift: WithinRunDrift | None, notes: list[str]

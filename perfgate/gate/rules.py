@@ -104,6 +104,7 @@ class Resolved:
     budget: Budget | None
     waiver: Waiver | None
     terms: Terms
+    mode: Mode = "block"  # its budget's, else the [perfgate] mode
 
 
 M = TypeVar("M", Budget, Waiver)

@@ -40,6 +40,11 @@ def section(c: Comparison) -> str:
     return "warning" if c.verdict in WARNING else "rest"
 
 
+def rank(c: Comparison) -> tuple[int, int]:
+    """How telling a series is: by its section, then its verdict's severity (lowest first)."""
+    return SECTIONS.index(section(c)), SEVERITY.index(c.verdict)
+
+
 def verdict_word(c: Comparison) -> str:
     """The verdict as a table shows it: 'regression', or 'regression (warn-only)' under mode = "warn"."""
     return SYMBOLS[c.verdict] + (" (warn-only)" if c.warn_only and c.verdict in FAILING else "")
@@ -155,8 +160,9 @@ class Endpoint:
 
     @property
     def worst(self) -> Comparison:
-        """The part whose verdict the endpoint shows: a part that fails first, then by severity."""
-        return min(self.parts, key=lambda c: (not c.fails, SEVERITY.index(c.verdict)))
+        """The part whose verdict the endpoint shows, and whose section it is shown in: by section (what fails the
+        check first, what the accept label waived before a warning), then by severity."""
+        return min(self.parts, key=rank)
 
     @property
     def section(self) -> str:

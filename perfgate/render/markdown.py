@@ -187,7 +187,7 @@ def _endpoint_layout(report: Report, endpoints: list[cells.Endpoint]) -> _Layout
     word = cells.row_word(metrics)
 
     def row(e: cells.Endpoint) -> dict[str, Any]:
-        explained = [c for c in e.by_severity() if c.verdict in _SHOWN or c.waived_by == "label"]
+        explained = sorted((c for c in e.parts if c.verdict in _SHOWN or c.waived_by == "label"), key=cells.rank)
         first = explained[0].metric if explained else metrics[0]
         trend = trends.get((e.name, first), ())
         return {

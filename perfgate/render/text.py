@@ -184,5 +184,5 @@ def _verdict_line(report: Report) -> str:
         names = ", ".join(dict.fromkeys(cells.plain(c.name) for c in report.warn_only))
         warned += f' (warn-only: {len(report.warn_only)} failing under mode = "warn", {names})'
     if report.label_waived and report.accepted is not None:
-        warned += f" (waived by {cells.plain(report.accepted.phrase(), None)}: {len(report.label_waived)})"
+        warned += f" ({len(report.label_waived)} waived by {cells.plain(report.accepted.phrase(), None)})"
     return f"PASS{warned}: {', '.join(counts) if counts else 'nothing compared'}"

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 
@@ -27,7 +28,7 @@ def fake() -> Iterator[FakeGitHub]:
     server.stop()
 
 
-def _ctx(fake: FakeGitHub, **changes: object) -> GitHubContext:
+def _ctx(fake: FakeGitHub, **changes: Any) -> GitHubContext:
     base = GitHubContext(
         event="workflow_run",
         repository=fake.full_name,

@@ -20,7 +20,7 @@ from perfgate.gate.settings import Settings
 from perfgate.model import RunRef
 from perfgate.render import json_report, markdown, render
 
-from ..conftest import EXAMPLES, check_golden
+from ..conftest import DATA, EXAMPLES, check_golden
 
 ACCEPTED = Acceptance("perfgate: accept", "alice", datetime(2026, 12, 3, 7, 12, tzinfo=UTC))
 POLICIES = {
@@ -66,3 +66,20 @@ def test_a_report_with_a_bad_waived_by_is_refused() -> None:
     text = json_report.render(_report("accepted")).replace('"waived_by": "label"', '"waived_by": "anyone"')
     with pytest.raises(InputError, match="waived_by"):
         json_report.load(text, "perfgate-report.json")
+
+
+@pytest.mark.parametrize("kind", list(POLICIES))
+def test_rollout_endpoints(kind: str, update_golden: bool) -> None:
+    """Load tests, one row per endpoint: an endpoint is shown in its most telling part's section (a waived error
+    rate before a suspected throughput)."""
+    runs = DATA / "locust-runs"
+    base = [formats.read(str(runs / f"main-{i}_stats.csv")) for i in (1, 2)]
+    head = formats.read(str(runs / "pr_stats.csv"))
+    sides = (
+        Side((RunRef("main-1"), RunRef("main-2")), tuple(b.series for b in base)),
+        Side((RunRef("pr"),), (head.series,)),
+    )
+    policy = replace(POLICIES[kind], budgets=(Budget("*", mode="warn"),) if kind == "warn-only" else ())
+    report = replace(evaluate(*sides, Settings(between_runs=True), policy), accepted=POLICIES[kind].accepted)
+    check_golden(f"rollout/endpoints-{kind}.md", render(report, "markdown"), update_golden)
+    check_golden(f"rollout/endpoints-{kind}.txt", render(report, "text"), update_golden)

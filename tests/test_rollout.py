@@ -6,6 +6,7 @@ them on the next run."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -13,12 +14,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from perfgate.model import GateDecision
 from perfgate.store import Store
 
 from .conftest import EXAMPLES
 from .fake_github import FakeGitHub
+from .runner.expressions import condition
+from .runner.job import ROOT
 from .test_github import HEAD_SHA, _ours, _outputs, _step
 
 LABEL = "perfgate: accept"
@@ -183,3 +187,27 @@ def test_an_empty_accept_label_switches_the_label_off(fake: FakeGitHub, recorded
     code, _, report, _, _ = _gate(fake, tmp_path, _event(tmp_path, "labeled", [LABEL], LABEL))
     assert code == 1 and report["accepted"] is None
     assert not fake.requests("GET", "/labels|/events")
+
+
+@pytest.mark.parametrize(
+    ("event", "payload", "runs"),
+    [
+        ("pull_request", {"action": "synchronize"}, True),
+        ("pull_request", {"action": "labeled", "label": {"name": LABEL}}, True),
+        ("pull_request", {"action": "unlabeled", "label": {"name": LABEL}}, True),
+        ("pull_request", {"action": "labeled", "label": {"name": "needs review"}}, False),
+        ("push", {}, True),
+    ],
+)
+def test_the_documented_trigger_reruns_the_gate_for_the_accept_label_only(
+    event: str, payload: dict[str, Any], runs: bool
+) -> None:
+    """docs/github-action.md's `if:` for the labeled/unlabeled triggers, as the runner emulator evaluates it."""
+    docs = (ROOT / "docs" / "github-action.md").read_text()
+    block = re.search(r"```yaml\n(on:\n  pull_request:\n    types: \[[^\]]*labeled, unlabeled\].*?)```", docs, re.S)
+    assert block is not None
+    spec = yaml.safe_load(block.group(1))
+    assert spec[True]["pull_request"]["types"] == ["opened", "synchronize", "reopened", "labeled", "unlabeled"]
+    (job,) = spec["jobs"].values()
+    contexts = {"github": {"event_name": event, "event": payload}}
+    assert condition(job["if"], contexts, {"success": lambda: True}) is runs

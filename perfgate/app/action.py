@@ -193,14 +193,15 @@ def _for_the_pull_request(
 
 
 def _site_pages(report: Report, suite: str, site_url: str | None) -> tuple[tuple[str, str, str], ...]:
-    """Links from the comment's failing and warning rows to their history pages (site_url in perfgate.toml)."""
+    """Links from the comment's failing, warning and label-waived rows to their history pages (site_url in
+    perfgate.toml)."""
     if site_url is None:
         return ()
     shown = FAILING | WARNING
     return tuple(
         (c.name, c.metric, series_url(site_url, suite, c.name, c.metric))
         for c in report.comparisons
-        if c.verdict in shown
+        if c.verdict in shown or c.waived_by == "label"
     )
 
 

@@ -44,7 +44,27 @@ _BUDGET_KEYS = {"match", "max_regression", "max_error_increase", "max_drift", "m
 DEFAULT_ACCEPT_LABEL = "perfgate: accept"
 LABEL_LIMIT = 50  # GitHub's longest label name
 _WAIVER_KEYS = {"match", "until", "reason"}
+_ALERT_KEYS = {"labels", "webhooks", "runs"}
+WEBHOOK_FORMATS = ("slack", "generic")
+_ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _LIMIT = re.compile(r"^\s*([<>])\s*([0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?)\s*(\S*)\s*$")
+
+
+@dataclass(frozen=True)
+class WebhookSetting:
+    """A webhook named in [alert]: the environment variable that holds its URL (never the URL: it is a secret)."""
+
+    env: str
+    format: str = "slack"  # one of WEBHOOK_FORMATS
+
+
+@dataclass(frozen=True)
+class AlertSettings:
+    """[alert]: how `perfgate alert` announces a step on main."""
+
+    labels: tuple[str, ...] = ("perfgate",)  # the first one is how perfgate finds its issues again
+    webhooks: tuple[WebhookSetting, ...] = ()
+    runs: int = 60  # main runs looked at, newest last
 
 
 @dataclass(frozen=True)
@@ -66,6 +86,7 @@ class Config:
     accept_label: str = DEFAULT_ACCEPT_LABEL  # a pull request with this label has its failing verdicts waived; "": off
     budgets: tuple[Budget, ...] = field(default_factory=tuple)
     waivers: tuple[Waiver, ...] = field(default_factory=tuple)
+    alert: AlertSettings = field(default_factory=AlertSettings)
 
 
 def find(start: Path) -> Path | None:
@@ -107,15 +128,16 @@ def load(path: Path) -> Config:
 
 def _parse_pyproject(table: dict[str, Any], locate: _Locator) -> Config:
     # In pyproject.toml the settings sit in [tool.perfgate]; budgets and waivers in [[tool.perfgate.budget]].
-    settings = {k: v for k, v in table.items() if k not in ("budget", "waiver")}
-    document: dict[str, Any] = {"perfgate": settings, **{k: table[k] for k in ("budget", "waiver") if k in table}}
+    tables = ("budget", "waiver", "alert")
+    settings = {k: v for k, v in table.items() if k not in tables}
+    document: dict[str, Any] = {"perfgate": settings, **{k: table[k] for k in tables if k in table}}
     return _parse(document, locate)
 
 
 def _parse(document: dict[str, Any], locate: _Locator) -> Config:
     for key in document:
-        if key not in ("perfgate", "budget", "waiver"):
-            raise locate.error(key, "unknown table; expected [perfgate], [[budget]] or [[waiver]]")
+        if key not in ("perfgate", "budget", "waiver", "alert"):
+            raise locate.error(key, "unknown table; expected [perfgate], [[budget]], [[waiver]] or [alert]")
     settings = document.get("perfgate", {})
     if not isinstance(settings, dict):
         raise locate.error("perfgate", "expected a table")
@@ -146,7 +168,49 @@ def _parse(document: dict[str, Any], locate: _Locator) -> Config:
     budgets = tuple(_budget(locate, item, i) for i, item in enumerate(_tables(locate, document, "budget")))
     waivers = tuple(_waiver(locate, item, i) for i, item in enumerate(_tables(locate, document, "waiver")))
     given = "main_branch" in values
-    return Config(source=locate.path, budgets=budgets, waivers=waivers, main_branch_given=given, **values)
+    alert = _alert(locate, document.get("alert", {}))
+    return Config(source=locate.path, budgets=budgets, waivers=waivers, alert=alert, main_branch_given=given, **values)
+
+
+def _alert(locate: _Locator, table: Any) -> AlertSettings:
+    if not isinstance(table, dict):
+        raise locate.error("alert", "expected a table: [alert]")
+    for key in table:
+        if key not in _ALERT_KEYS:
+            raise locate.error(f"alert.{key}", "unknown key; expected labels, webhooks or runs")
+    labels = table.get("labels", list(AlertSettings.labels))
+    if (
+        not isinstance(labels, list)
+        or not labels
+        or not all(isinstance(label, str) and 0 < len(label.strip()) <= 50 for label in labels)
+    ):
+        raise locate.error("alert.labels", f"expected a list of label names (up to 50 characters), got {labels!r}")
+    runs = table.get("runs", AlertSettings.runs)
+    if not isinstance(runs, int) or isinstance(runs, bool) or not 6 <= runs <= 10_000:
+        raise locate.error("alert.runs", f"expected a whole number of main runs from 6 to 10,000, got {runs!r}")
+    raw = table.get("webhooks", [])
+    if not isinstance(raw, list):
+        raise locate.error("alert.webhooks", 'expected a list like ["SLACK_WEBHOOK_URL"]')
+    return AlertSettings(tuple(label.strip() for label in labels), tuple(_webhook(locate, w) for w in raw), runs)
+
+
+def _webhook(locate: _Locator, item: Any) -> WebhookSetting:
+    env, form = (item, "slack") if isinstance(item, str) else (None, None)
+    if isinstance(item, dict):
+        unknown = set(item) - {"env", "format"}
+        if unknown:
+            raise locate.error("alert.webhooks", f"unknown key {sorted(unknown)[0]!r}; expected env and format")
+        env, form = item.get("env"), item.get("format", "slack")
+    if not isinstance(env, str) or not _ENV_NAME.match(env):
+        shown = "a URL" if isinstance(env, str) and "://" in env else repr(env)
+        raise locate.error(
+            "alert.webhooks",
+            f"expected the name of an environment variable that holds the webhook's URL (a secret, never written "
+            f'here), like "SLACK_WEBHOOK_URL", got {shown}',
+        )
+    if form not in WEBHOOK_FORMATS:
+        raise locate.error("alert.webhooks", f"format: expected one of {', '.join(WEBHOOK_FORMATS)}, got {form!r}")
+    return WebhookSetting(env, form)
 
 
 def _tables(locate: _Locator, document: dict[str, Any], key: str) -> list[dict[str, Any]]:

@@ -53,8 +53,8 @@ class NoBaseline(PerfgateError):
 
     def __init__(self, problem: str, *, fix: str) -> None:
         self.problem = problem  # what is missing
-        self.fix = fix  # what to do about it, in words
-        super().__init__(f"{problem}. {fix}")
+        self.fix = fix  # what to do about it, in words (it may end with a command: no full stop after it)
+        super().__init__(f"nothing was compared: {problem}. {fix}")
 
 
 class RepositoryError(PerfgateError):

@@ -173,6 +173,59 @@ class Pruned:
 
 
 @dataclass(frozen=True)
+class RunListing:
+    """A stored run as `perfgate runs list` shows it: what it was recorded as, and how many series it holds."""
+
+    id: int
+    suite: str
+    branch: str
+    commit: str
+    recorded_at: datetime
+    source_format: str
+    series: int
+    idempotency_key: str
+    environment: Environment = Environment()
+    pr_number: int | None = None
+    merge_base: str | None = None
+
+
+@dataclass(frozen=True)
+class RunSelection:
+    """Which stored runs `perfgate runs` acts on: every condition given must hold (an empty one selects every run).
+
+    ``ids`` names runs; the other fields filter, and with ``ids`` they are a guard each named run must pass.
+    ``commit`` is a prefix; ``since`` is inclusive and ``until`` exclusive, so consecutive days do not overlap."""
+
+    ids: tuple[int, ...] = ()
+    suite: str | None = None
+    branch: str | None = None
+    commit: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+
+    @property
+    def empty(self) -> bool:
+        return not self.ids and all(v is None for v in (self.suite, self.branch, self.commit, self.since, self.until))
+
+
+@dataclass(frozen=True)
+class DeletedRuns:
+    """What `perfgate runs delete` removed (or, with ``done`` false, would remove or refused to).
+
+    ``absent``: named ids with no run; ``unmatched``: named runs that fail the selection's filters. Either one
+    non-empty means nothing was deleted."""
+
+    runs: tuple[RunListing, ...]
+    absent: tuple[int, ...] = ()
+    unmatched: tuple[RunListing, ...] = ()
+    done: bool = False
+
+    @property
+    def series(self) -> int:
+        return sum(r.series for r in self.runs)
+
+
+@dataclass(frozen=True)
 class Origin:
     """Where a report was made (a CI job), so that a later step can post it for the right commit."""
 
@@ -222,3 +275,22 @@ class GateDecision:
     def waived(self) -> tuple[str, ...]:
         """ "name: reason" of each waived series."""
         return tuple(f"{d.name}: {d.reason}" for d in self.decided if d.waived)
+
+
+@dataclass(frozen=True)
+class MergedPull:
+    """A pull request merged in a window of commits: what an alert lists as the likely cause."""
+
+    number: int
+    title: str
+    url: str
+    author: str | None
+
+
+@dataclass(frozen=True)
+class Window:
+    """The commits after ``base`` up to ``head``, and the pull requests that brought them."""
+
+    commits: int
+    pulls: tuple[MergedPull, ...]
+    looked_at: int  # commits whose pull requests were asked for (the newest ones, at most the limit)

@@ -1,7 +1,9 @@
 """A fake GitHub REST API on loopback: real HTTP, real pagination (Link headers), injectable faults.
 
 Only what perfgate uses: issue comments (list/create/edit/delete), issues, pulls, pulls of a commit,
-check runs and commit statuses; an issue's labels and its issue events (the staged-rollout block). Every request is recorded, so tests can assert on what was sent.
+check runs and commit statuses; for `perfgate alert`: issues (list by label and state, create, edit, close),
+labels, and the comparison of two commits; for the accept label: an issue's labels and its issue events (the
+staged-rollout block). Every request is recorded, so tests can assert on what was sent.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs, urlparse
+from urllib.parse import parse_qs, quote, urlparse
 
 PER_PAGE_DEFAULT = 30
 
@@ -75,8 +77,13 @@ class FakeGitHub:
         self.statuses: list[dict[str, Any]] = []
         self.faults: list[Fault] = []
         self.read_only_tokens: set[str] = set()  # writes with these get GitHub's 403 for a read-only token
+        self.no_issues_tokens: set[str] = set()  # a job without `issues: write`: issue and label writes get the 403
         self.users: dict[str, str] = {}  # personal access tokens -> their user's login (else the Actions bot)
         self.calls: list[Call] = []
+        # perfgate alert: issues by number (pull requests share their numbers), labels by name, main's commits.
+        self.issues: dict[int, dict[str, Any]] = {}
+        self.labels: dict[str, dict[str, Any]] = {}
+        self.main_commits: list[str] = []  # oldest first: what GET /compare answers from
         self._next_id = 1000
         self._lock = threading.Lock()
         self._init_labels()  # staged rollout: see its block below
@@ -132,6 +139,134 @@ class FakeGitHub:
             self.comments.setdefault(number, []).append(comment)
             return comment
 
+    # --- perfgate alert: issues, labels, merged pull requests --------------------------------------
+
+    def add_merged_pull(self, number: int, commits: list[str], *, title: str, author: str = "octocat") -> None:
+        """A pull request merged into main that brought ``commits``."""
+        self.add_pull(number, commits[-1])
+        self.pulls[number].update(
+            state="closed",
+            title=title,
+            merged_at="2026-11-20T10:00:00Z",
+            user={"login": author, "type": "User"},
+            _commits=list(commits),
+        )
+
+    def open_issues(self) -> list[dict[str, Any]]:
+        return [i for i in self.issues.values() if i["state"] == "open"]
+
+    def _label(self, name: str) -> dict[str, Any]:
+        if name not in self.labels:  # GitHub creates a label named on a new issue (with push access)
+            self._next_id += 1
+            self.labels[name] = {"id": self._next_id, "name": name, "color": "ededed", "description": None}
+        return {**self.labels[name], "url": f"{self.url}/repos/{self.full_name}/labels/{name}", "default": False}
+
+    def _new_issue(self, body: dict[str, Any], login: str) -> dict[str, Any]:
+        with self._lock:
+            number = max([0, *self.pulls, *self.issues]) + 1
+            self._next_id += 1
+            issue = {
+                "id": self._next_id,
+                "node_id": f"I_{self._next_id}",
+                "number": number,
+                "title": body["title"],
+                "body": body.get("body"),
+                "state": "open",
+                "state_reason": None,
+                "labels": [self._label(name) for name in body.get("labels", [])],
+                "user": {"login": login, "type": "Bot" if login.endswith("[bot]") else "User"},
+                "url": f"{self.url}/repos/{self.full_name}/issues/{number}",
+                "html_url": f"https://github.example/{self.full_name}/issues/{number}",
+                "comments_url": f"{self.url}/repos/{self.full_name}/issues/{number}/comments",
+                "created_at": "2026-11-23T00:00:00Z",
+                "updated_at": "2026-11-23T00:00:00Z",
+                "closed_at": None,
+            }
+            self.issues[number] = issue
+            self.comments.setdefault(number, [])
+            return issue
+
+    def _issue_write(self, path: str) -> bool:
+        """A write that needs `issues: write`: an issue, a label, or a comment on an issue (not a pull request)."""
+        rest = path.removeprefix(f"/repos/{self.full_name}")
+        number = re.fullmatch(r"/issues/(\d+)(?:/comments)?", rest)
+        return rest in ("/issues", "/labels") or (number is not None and int(number.group(1)) not in self.pulls)
+
+    def _alert_route(
+        self, method: str, rest: str, query: dict[str, list[str]], body: Any, login: str, path: str
+    ) -> tuple[int, Any, dict[str, str]] | None:
+        """The routes `perfgate alert` uses, with GitHub's answers; None when the path is not one of them."""
+        if rest == "/issues" and method == "GET":
+            state = query.get("state", ["open"])[0]
+            wanted = [n for n in query.get("labels", [""])[0].split(",") if n]
+            found = [
+                i
+                for i in sorted(self.issues.values(), key=lambda i: i["number"])
+                if state in ("all", i["state"]) and all(n in {x["name"] for x in i["labels"]} for n in wanted)
+            ]
+            if query.get("direction", ["desc"])[0] == "desc":
+                found.reverse()
+            return self._page(found, query, f"{self.url}{path}")
+        if rest == "/issues" and method == "POST":
+            return 201, self._new_issue(body, login), {}
+        if (m := re.fullmatch(r"/issues/(\d+)", rest)) and int(m.group(1)) in self.issues:
+            issue = self.issues[int(m.group(1))]
+            if method == "PATCH":
+                for key in ("title", "body", "state", "state_reason"):
+                    if key in body:
+                        issue[key] = body[key]
+                if body.get("state") == "closed":
+                    issue["closed_at"] = "2026-11-23T01:00:00Z"
+            return 200, issue, {}
+        if m := re.fullmatch(r"/labels/([^/]+)", rest):
+            name = m.group(1)
+            if name not in self.labels:
+                return (
+                    404,
+                    {
+                        "message": "Not Found",
+                        "documentation_url": "https://docs.github.com/rest/issues/labels#get-a-label",
+                    },
+                    {},
+                )
+            return 200, self._label(name), {}
+        if rest == "/labels" and method == "POST":
+            if body["name"] in self.labels:
+                errors = [{"resource": "Label", "code": "already_exists", "field": "name"}]
+                docs = "https://docs.github.com/rest/issues/labels#create-a-label"
+                return 422, {"message": "Validation Failed", "errors": errors, "documentation_url": docs}, {}
+            self._label(body["name"])
+            self.labels[body["name"]].update(color=body.get("color"), description=body.get("description"))
+            return 201, self._label(body["name"]), {}
+        if m := re.fullmatch(r"/compare/([0-9a-f]+)\.\.\.([0-9a-f]+)", rest):
+            base, head = m.group(1), m.group(2)
+            if base not in self.main_commits or head not in self.main_commits:
+                return 404, {"message": "Not Found"}, {}
+            between = self.main_commits[self.main_commits.index(base) + 1 : self.main_commits.index(head) + 1]
+            per_page = int(query.get("per_page", ["250"])[0])
+            page = int(query.get("page", ["1"])[0])
+            commits = [
+                {
+                    "sha": c,
+                    "url": f"{self.url}/repos/{self.full_name}/commits/{c}",
+                    "commit": {"message": f"commit {c[:7]}"},
+                }
+                for c in between[(page - 1) * per_page : page * per_page]
+            ]
+            answer = {
+                "url": f"{self.url}{path}",
+                "status": "ahead",
+                "ahead_by": len(between),
+                "behind_by": 0,
+                "total_commits": len(between),
+                "commits": commits,
+                "files": [],
+            }
+            last = max(1, -(-len(between) // per_page))
+            links = f'<{self.url}{path}?per_page={per_page}&page={page + 1}>; rel="next"' if page < last else ""
+            return 200, answer, ({"Link": links} if links else {})
+        return None
+
     def requests(self, method: str, pattern: str = "") -> list[Call]:
         return [c for c in self.calls if c.method == method and re.search(pattern, c.path)]
 
@@ -151,7 +286,10 @@ class FakeGitHub:
                 body = json.loads(raw) if raw else None
                 token = self.headers.get("Authorization", "").split(" ")[-1]
                 headers: dict[str, str]
-                if method != "GET" and token in fake.read_only_tokens:
+                if method != "GET" and (
+                    token in fake.read_only_tokens
+                    or (token in fake.no_issues_tokens and fake._issue_write(parsed.path))
+                ):
                     status, payload, headers = 403, {"message": READ_ONLY, "documentation_url": DOCS}, {}
                 elif parsed.path == "/user" and method == "GET":  # who the token is: only for a user's token
                     login = fake.users.get(token)
@@ -224,6 +362,8 @@ class FakeGitHub:
                 {"full_name": self.full_name, "name": self.full_name.split("/")[1], "url": f"{self.url}{base}"},
                 {},
             )
+        if (answer := self._alert_route(method, rest, query, body, login, path)) is not None:
+            return answer
         if m := re.fullmatch(r"/issues/(\d+)/comments", rest):
             number = int(m.group(1))
             if method == "GET":
@@ -286,7 +426,7 @@ class FakeGitHub:
     # A pull request's labels are also in its payload (`labels`), as GitHub serves it.
 
     def _init_labels(self) -> None:
-        self.labels: dict[int, list[dict[str, Any]]] = {}
+        self.issue_labels: dict[int, list[dict[str, Any]]] = {}
         self.issue_events: dict[int, list[dict[str, Any]]] = {}
 
     def add_issue_event(self, number: int, event: str, actor: str | None, at: str, **extra: Any) -> dict[str, Any]:
@@ -323,20 +463,20 @@ class FakeGitHub:
             "color": "0e8a16",
             "default": False,
         }
-        self.labels[number] = [*(x for x in self.labels.get(number, []) if x["name"] != name), label]
+        self.issue_labels[number] = [*(x for x in self.issue_labels.get(number, []) if x["name"] != name), label]
         self._sync_pull_labels(number)
         self.add_issue_event(number, "labeled", actor, at, label={"name": name, "color": label["color"]})
 
     def remove_label(
         self, number: int, name: str, actor: str | None = "maintainer", at: str = "2026-12-03T08:00:00Z"
     ) -> None:
-        self.labels[number] = [x for x in self.labels.get(number, []) if x["name"] != name]
+        self.issue_labels[number] = [x for x in self.issue_labels.get(number, []) if x["name"] != name]
         self._sync_pull_labels(number)
         self.add_issue_event(number, "unlabeled", actor, at, label={"name": name, "color": "0e8a16"})
 
     def _sync_pull_labels(self, number: int) -> None:
         if number in self.pulls:
-            self.pulls[number]["labels"] = list(self.labels.get(number, []))
+            self.pulls[number]["labels"] = list(self.issue_labels.get(number, []))
 
     def _serve_labels(
         self, method: str, rest: str, query: dict[str, list[str]], url: str
@@ -345,9 +485,9 @@ class FakeGitHub:
         if m is None or method != "GET":
             return None
         number = int(m.group(1))
-        if number not in self.pulls and number not in self.labels and number not in self.issue_events:
+        if number not in self.pulls and number not in self.issue_labels and number not in self.issue_events:
             return 404, {"message": "Not Found", "documentation_url": "https://docs.github.com/rest"}, {}
-        items = self.labels.get(number, []) if m.group(2) == "labels" else self.issue_events.get(number, [])
+        items = self.issue_labels.get(number, []) if m.group(2) == "labels" else self.issue_events.get(number, [])
         return self._page(list(items), query, url)
 
     # --- end of the staged rollout block --------------------------------------------------------------
@@ -358,9 +498,13 @@ class FakeGitHub:
         chunk = items[(page - 1) * per_page : page * per_page]
         last = max(1, -(-len(items) // per_page))
         links = []
+        # GitHub's links keep the request's other parameters (state, labels, sort, …), as PyGithub relies on.
+        kept = "".join(
+            f"&{k}={quote(v[0], safe='')}" for k, v in sorted(query.items()) if k not in ("page", "per_page")
+        )
         if page < last:
-            links.append(f'<{url}?per_page={per_page}&page={page + 1}>; rel="next"')
-            links.append(f'<{url}?per_page={per_page}&page={last}>; rel="last"')
+            links.append(f'<{url}?per_page={per_page}&page={page + 1}{kept}>; rel="next"')
+            links.append(f'<{url}?per_page={per_page}&page={last}{kept}>; rel="last"')
         return 200, chunk, ({"Link": ", ".join(links)} if links else {})
 
 

@@ -477,3 +477,47 @@ def test_a_load_test_whose_orders_fail_ten_times_more_fails_from_the_first_recor
     assert gated.conclusion == "failure" and gated.outputs["verdict"] == "fail", gated.summary
     [comment] = comments(project, 21)
     assert "POST /api/orders" in comment["body"] and "errors 0.83% → 9.91%" in comment["body"]
+
+
+def _alerting_workflow(*, issues: bool = True) -> dict[str, Any]:
+    """perfgate.yml with `alert: true`, as docs/alerts.md shows it (and without `issues: write`)."""
+    spec: dict[str, Any] = yaml.safe_load((WORKFLOWS / "perfgate.yml").read_text())
+    job = spec["jobs"]["bench"]
+    if issues:
+        job["permissions"]["issues"] = "write"
+    job["steps"][-1]["with"]["alert"] = True
+    return spec
+
+
+def _push_runs(project: Project, spec: dict[str, Any], factors: list[float]) -> list[JobResult]:
+    """One push to main per factor: every benchmark a little noisy, BenchmarkEncode/format=json times ``factor``."""
+    results = []
+    for i, factor in enumerate(factors):
+        noisy = slower(GO_BASE, "Benchmark", 1 + 0.004 * (i % 3))
+        project.commit("main", {"bench.txt": slower(noisy, "BenchmarkEncode/format=json", factor), "n.txt": str(i)})
+        results.append(project.run(spec, project.push_event(), replace=CHECK_BENCH))
+    return results
+
+
+def test_a_step_recorded_on_main_opens_one_issue_through_the_action(make_project: Callable[..., Project]) -> None:
+    """Main records runs; one benchmark gets 60 % slower and stays so. Once three runs confirm it, the Action's
+    alert step tries to open an issue: without `issues: write` it fails naming the permission (the run is kept);
+    with it, one issue opens (labelled, with the step's window), and the next push keeps that one issue."""
+    project = make_project({"bench.txt": GO_BASE})
+    jobs = _push_runs(project, _alerting_workflow(issues=False), [1.0, 1.0, 1.0, 1.6, 1.6, 1.6])
+    assert [j.conclusion for j in jobs] == ["success"] * 5 + ["failure"], jobs[-1].log
+    assert jobs[-1].step("perfgate / Save history (cache)").outcome == "success"  # the run is kept all the same
+    assert "Resource not accessible by integration" in jobs[-1].log
+    assert "give the job `permissions: issues: write`" in jobs[-1].log
+    assert not project.site.api.issues
+    assert "announced: BenchmarkEncode/format=json" in jobs[-1].log  # the step, once three runs confirm it
+    assert not any("announced" in j.log for j in jobs[:-1])  # never on the first or second slow run
+
+    jobs = _push_runs(project, _alerting_workflow(), [1.6, 1.6])
+
+    assert [j.conclusion for j in jobs] == ["success"] * 2, jobs[0].log
+    [issue] = [i for i in project.site.api.issues.values() if "<!-- perfgate:alert " in i["body"]]
+    assert issue["state"] == "open" and [label["name"] for label in issue["labels"]] == ["perfgate"]
+    assert issue["title"].startswith("perfgate: BenchmarkEncode/format=json is 60.0% slower since ")
+    assert "opened the issue of an announced step" in jobs[0].log
+    assert f"still worse, issue #{issue['number']}" in jobs[1].log

@@ -25,6 +25,7 @@ class Shape:
     run_noise: float = 0.005  # between runs
     step_at: int | None = None  # run index where the level changes
     step: float = 0.0  # the change, as a fraction
+    back_at: int | None = None  # run index where the level returns to what it was before the step
     drift: float = 0.0  # total change over the period, as a fraction (linear over its runs)
     samples: int = 20
     metric: str = "time"
@@ -40,7 +41,7 @@ class Shape:
 def levels(shape: Shape, runs: int, runs_in_period: int, rng: np.random.Generator) -> np.ndarray:
     level = np.full(runs, shape.level)
     if shape.step_at is not None:
-        level[shape.step_at :] *= 1 + shape.step
+        level[shape.step_at : shape.back_at] *= 1 + shape.step
     if shape.drift:
         ramp = np.zeros(runs)
         ramp[runs - runs_in_period :] = np.linspace(0, np.log1p(shape.drift), runs_in_period)

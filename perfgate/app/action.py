@@ -209,17 +209,18 @@ def _nothing_compared(
     why: str, fix: str, ctx: GitHubContext, comment: str, suite: str, publisher: PublisherFactory
 ) -> GateOutcome:
     """No baseline to compare with: a neutral check and a comment that say so and how to fix it, never a green pass."""
-    fix += (
-        " With the Action: main-branch runs are recorded by pushes to the default branch (mode: auto); check the "
+    hint = (
+        "With the Action: main-branch runs are recorded by pushes to the default branch (mode: auto); check the "
         "history input (cache, branch or postgres), that the workflow runs on push, and the suite name."
     )
+    fix = f"{fix}\n\n{hint}"
     body = action_markdown.nothing_compared(why, fix)
     posting = plan(
         None, body, ctx, comment, fails=False, pr_number=ctx.pr_number, check_name=check_name(suite), guard_head=True
     )
     notices = post(posting, ctx, publisher)
     summary = action_markdown.with_notices(action_markdown.without_marker(body), notices)
-    lines = (f"perfgate: nothing was compared: {why}", fix, *notices)
+    lines = (f"perfgate: nothing was compared: {why}", *fix.split("\n\n"), *notices)
     return GateOutcome(0, lines, summary, StepOutputs("no-baseline"))
 
 

@@ -1,4 +1,4 @@
-"""A ``--branch`` that names no recorded branch is an error that lists the recorded ones, not an empty result."""
+"""A ``--branch`` (or ``--suite``) that names nothing recorded is an error that lists what is, not an empty result."""
 
 from __future__ import annotations
 
@@ -22,4 +22,16 @@ def require_recorded_branch(store: Store, branch: str, suites: Collection[str]) 
     hint = f" Did you mean {guess[0]!r}?" if guess else ""
     raise ConfigError(
         f"--branch {branch}: no runs of this branch are recorded (recorded branches: {', '.join(recorded)}).{hint}"
+    )
+
+
+def require_recorded_suite(store: Store, suite: str) -> None:
+    """ConfigError (exit 3) unless ``suite`` has runs, naming the recorded suites; an empty history passes."""
+    recorded = sorted({s for s, _, _ in store.branches()})
+    if not recorded or suite in recorded:
+        return
+    guess = difflib.get_close_matches(suite, recorded, n=1)
+    hint = f" Did you mean {guess[0]!r}?" if guess else ""
+    raise ConfigError(
+        f"--suite {suite}: no runs of this suite are recorded (recorded suites: {', '.join(recorded)}).{hint}"
     )

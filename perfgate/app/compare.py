@@ -93,7 +93,13 @@ def _file_sides(request: CompareRequest) -> tuple[Sequence[str], Sequence[str]]:
         return request.base, request.head
     if len(request.files) == 2:
         return request.files[:1], request.files[1:]
-    raise UsageError("give BASE HEAD, or --base and --head, or HEAD --against BRANCH")
+    hint = (
+        f"; {len(request.files)} files were given: a glob the shell expanded? Quote it (--base 'base/*.json' "
+        "--head 'head/*.json') so that perfgate reads it as one pattern"
+        if len(request.files) > 2
+        else ""
+    )
+    raise UsageError(f"give BASE HEAD, or --base and --head, or HEAD --against BRANCH{hint}")
 
 
 def compare_files(
@@ -155,7 +161,7 @@ def compare_with_history(
     report = evaluate(side, _file_side(head_results), replace(settings, between_runs=True), policy or Policy())
     if not runs:
         raise NoBaseline(
-            f"no {branch}-branch run of suite {suite!r} at or before the merge-base: nothing was compared",
+            f"no {branch}-branch run of suite {suite!r} at or before the merge-base",
             fix=f"Record a {branch}-branch run of an ancestor of this commit (perfgate ingest on pushes to {branch})",
         )
     require_common_series(report, f"the {branch}-branch runs")
@@ -191,7 +197,7 @@ def require_common_series(report: Report, baseline_is: str) -> None:
         return shown + (f" and {len(names) - 3} more" if len(names) > 3 else "")
 
     raise NoBaseline(
-        f"{baseline_is} and the results have no series in common: nothing was compared",
+        f"{baseline_is} and the results have no series in common",
         fix=f"Compare the same benchmarks (same names, format and suite): the results have {some(new)}; "
         f"{baseline_is} have {some(missing)}",
     )
@@ -203,7 +209,7 @@ def _require_history(store: Store, suite: str, branch: str) -> None:
     A SQLite file that does not exist is not created by a read-only compare."""
     if store.absent:
         raise NoBaseline(
-            f"no history database at {store.display_url}: nothing was compared",
+            f"no history database at {store.display_url}",
             fix=f"Record {branch}-branch runs first (perfgate ingest FILE --branch {branch}), or point --db at the history",
         )
     store.ensure_schema()
@@ -220,7 +226,7 @@ def _require_history(store: Store, suite: str, branch: str) -> None:
         else "the database holds no runs yet"
     )
     raise NoBaseline(
-        f"no {branch}-branch runs of suite {suite!r} in {store.display_url} ({known}): nothing was compared",
+        f"no {branch}-branch runs of suite {suite!r} in {store.display_url} ({known})",
         fix=f"Record one on {branch} with: perfgate ingest FILE --branch {branch} --suite {suite}",
     )
 

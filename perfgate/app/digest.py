@@ -13,7 +13,7 @@ from perfgate.config import Config
 from perfgate.errors import StoreError, UsageError
 from perfgate.history.series import History, Point
 from perfgate.limits import MAX_DAYS
-from perfgate.model import GateDecision, Series
+from perfgate.model import GateDecision, RunHeader, Series
 
 if TYPE_CHECKING:  # the store (SQLAlchemy, Alembic) and the digest's modules (Pillow, smtplib) load when used
     from perfgate.history import digest
@@ -91,17 +91,7 @@ def load_histories(
     period = store.run_headers(suite, branch, since=min(since, week_start), before=end, limit=10_000)
     context = store.run_headers(suite, branch, before=week_start - timedelta(microseconds=1), limit=CONTEXT_RUNS)
     headers = {h.id: h for h in period + context}
-    order = {run_id: i for i, run_id in enumerate(sorted(headers, key=lambda i: (headers[i].recorded_at, i)))}
-    rows = sorted(store.statistics(list(headers)), key=lambda row: order[row[0]])  # oldest run first
-    points: dict[tuple[str, str], list[Point]] = {}
-    first: dict[tuple[str, str], Series] = {}
-    for run_id, pr_number, series in rows:
-        run = headers[run_id]
-        first.setdefault(series.key, series)
-        points.setdefault(series.key, []).append(Point(run.commit, run.recorded_at, series.summary, pr_number, run_id))
-    histories = [
-        History(suite, s.name, s.metric, s.unit, s.direction, s.kind, tuple(points[key])) for key, s in first.items()
-    ]
+    histories = histories_of(store, suite, headers)
     weekly = {h.id for h in period if h.recorded_at >= week_start} | {h.id for h in context}
     shown = {h.id for h in period if h.recorded_at >= since}
     decisions = store.gate_decisions(suite, since=min(since, week_start), until=end)
@@ -110,6 +100,21 @@ def load_histories(
         [v for h in histories if (v := h.of_runs(shown)).points],
         decisions,
     )
+
+
+def histories_of(store: Store, suite: str, headers: dict[int, RunHeader]) -> list[History]:
+    """Every series of these runs of one suite, as histories (oldest run first), from one query."""
+    order = {run_id: i for i, run_id in enumerate(sorted(headers, key=lambda i: (headers[i].recorded_at, i)))}
+    rows = sorted(store.statistics(list(headers)), key=lambda row: order[row[0]])
+    points: dict[tuple[str, str], list[Point]] = {}
+    first: dict[tuple[str, str], Series] = {}
+    for run_id, pr_number, series in rows:
+        run = headers[run_id]
+        first.setdefault(series.key, series)
+        points.setdefault(series.key, []).append(Point(run.commit, run.recorded_at, series.summary, pr_number, run_id))
+    return [
+        History(suite, s.name, s.metric, s.unit, s.direction, s.kind, tuple(points[key])) for key, s in first.items()
+    ]
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ SQLAlchemy, PyGithub or SciPy (tests/test_layers.py checks the import graph).
 
 from __future__ import annotations
 
-from perfgate.cli import action, compare, config, db, digest, history, ingest, run
+from perfgate.cli import action, alert, compare, config, db, digest, history, ingest, run, runs
 from perfgate.cli.group import main
 
 for command in (
@@ -22,8 +22,10 @@ for command in (
     history.export_command,
     history.import_command,
     history.prune_command,
+    runs.runs_group,
     digest.digest_command,
     digest.site_command,
+    alert.alert_command,
     db.db_group,
 ):
     main.add_command(command)

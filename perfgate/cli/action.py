@@ -122,7 +122,7 @@ def gate_command(
 
 @click.command("publish")
 @click.argument("report", type=click.Path(dir_okay=False, path_type=Path))
-@comment_option()
+@comment_option("When to post the PR comment (an existing one is always kept up to date).")
 @fail_on_option("Decides the check's conclusion.")
 def publish_command(report: Path, comment: str, fail_on: str) -> None:
     """Post a report made by another workflow: the trusted half of the fork setup.

@@ -31,6 +31,7 @@ from github import Auth, Github, GithubException, GithubRetry
 from github.GithubObject import NotSet
 
 from perfgate.errors import DeliveryError
+from perfgate.model import MergedPull, Window
 
 T = TypeVar("T")
 CHECK_NAME = "perfgate"
@@ -74,6 +75,14 @@ class LabelEvent:
     label: str
     actor: str | None  # the login of who did it (None: a deleted user)
     at: datetime
+
+
+@dataclass(frozen=True)
+class IssueInfo:
+    number: int
+    title: str
+    body: str
+    url: str
 
 
 class GitHubPublisher:
@@ -241,6 +250,77 @@ class GitHubPublisher:
         pulls = self._call(lambda: list(self._repo.get_commit(sha).get_pulls()))
         return [PullInfo(p.number, p.head.sha, p.state) for p in pulls]
 
+    # --- issues (perfgate alert) -----------------------------------------------------------------
+
+    def open_issues(self, label: str) -> list[IssueInfo]:
+        """Open issues (not pull requests) with the label, oldest first."""
+        found = self._call(
+            lambda: list(self._repo.get_issues(state="open", labels=[label], sort="created", direction="asc"))
+        )
+        # Pull requests are issues too; told apart by their page, since reading ``pull_request`` (absent from an
+        # issue's listing) would make the lazy object ask GitHub once per issue.
+        return [_issue(i) for i in found if "/pull/" not in (i.html_url or "")]
+
+    def ensure_label(self, name: str, color: str, description: str) -> None:
+        """The label exists (GitHub drops an unknown label from a new issue when the token may not create it)."""
+        try:
+            _ = self._repo.get_label(name).color  # the object is lazy: reading a field is what asks GitHub
+            return
+        except GithubException as exc:
+            if exc.status != 404:
+                raise self._masked(delivery_error("reading the label", exc)) from None
+        except requests.RequestException as exc:
+            raise self._masked(delivery_error("reading the label", exc)) from None
+
+        def create() -> None:
+            try:
+                self._repo.create_label(name, color, description)
+            except GithubException as exc:
+                if exc.status != 422:  # 422 "already_exists": another job created it meanwhile
+                    raise
+
+        self._write("creating the label", create, idempotent=True)
+
+    def create_issue(
+        self, title: str, body: str, labels: list[str], existing: Callable[[], IssueInfo | None]
+    ) -> IssueInfo:
+        """Open an issue; when the answer is lost, ``existing`` looks for it before it is sent again."""
+        for _ in range(WRITE_ATTEMPTS):
+            try:
+                return _issue(
+                    self._write("opening the issue", lambda: self._repo.create_issue(title, body, labels=labels))
+                )
+            except _Retry:
+                if (found := existing()) is not None:
+                    return found
+        raise DeliveryError("GitHub kept failing while opening the issue")
+
+    def edit_issue(self, number: int, *, title: str, body: str) -> None:
+        issue = self._call(lambda: self._repo.get_issue(number))
+        self._write("editing the issue", partial(issue.edit, title=title, body=body), idempotent=True)
+
+    def close_issue(self, number: int, comment: str, *, reason: str = "completed") -> None:
+        """Comment, then close (``reason``: completed or not_planned)."""
+        issue = self._call(lambda: self._repo.get_issue(number))
+        self._write("commenting on the issue", partial(issue.create_comment, comment))
+        self._write("closing the issue", partial(issue.edit, state="closed", state_reason=reason), idempotent=True)
+
+    def comment_issue(self, number: int, comment: str) -> None:
+        issue = self._call(lambda: self._repo.get_issue(number))
+        self._write("commenting on the issue", partial(issue.create_comment, comment))
+
+    def window(self, base: str, head: str, *, limit: int = 30) -> Window:
+        """The commits after ``base`` up to ``head`` and the pull requests merged with the newest ``limit`` of them."""
+        comparison = self._call(lambda: self._repo.compare(base, head))
+        commits = self._call(lambda: list(comparison.commits))[-limit:]
+        pulls: dict[int, MergedPull] = {}
+        for commit in reversed(commits):
+            for pull in self._call(partial(_pulls_of, commit)):
+                if pull.merged_at is not None and pull.number not in pulls:
+                    author = pull.user.login if pull.user is not None else None
+                    pulls[pull.number] = MergedPull(pull.number, pull.title or "", pull.html_url, author)
+        return Window(int(comparison.total_commits or len(commits)), tuple(pulls.values()), len(commits))
+
     # --- calls -----------------------------------------------------------------------------------
 
     def _call(self, action: Callable[[], T]) -> T:
@@ -288,6 +368,14 @@ class GitHubPublisher:
         if self.target.token and self.target.token in text:
             return DeliveryError(text.replace(self.target.token, "***"), read_only=error.read_only)
         return error
+
+
+def _pulls_of(commit: Any) -> list[Any]:
+    return list(commit.get_pulls())
+
+
+def _issue(issue: Any) -> IssueInfo:
+    return IssueInfo(issue.number, issue.title or "", issue.body or "", issue.html_url)
 
 
 class _BoundedRetry(GithubRetry):

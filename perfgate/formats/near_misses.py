@@ -10,7 +10,6 @@ from typing import Any
 
 from perfgate.formats.document import Document
 
-_CRITERION_CONSOLE = re.compile(r"^\S.*\s+time:\s+\[\d[\d.]* \S+ \d[\d.]* \S+ \d[\d.]* \S+\]")
 _ASV_CONSOLE = re.compile(r"^\[\s*\d+(\.\d+)?%\] ·")
 _VEGETA_TEXT = re.compile(r"^Latencies\s+\[min, mean, 50,")
 
@@ -44,11 +43,6 @@ def _artillery_v1(doc: Document, value: Any) -> str | None:
 
 
 _HINTS: tuple[Callable[[Document, Any], str | None], ...] = (
-    _text_hint(
-        _CRITERION_CONSOLE,
-        "Criterion's console output, which has no samples: give perfgate Criterion's data directory "
-        "(target/criterion), or run cargo bench -- --output-format bencher",
-    ),
     _text_hint(_ASV_CONSOLE, "asv's console output: give perfgate asv's results JSON (results/<machine>/…)"),
     _text_hint(_VEGETA_TEXT, "vegeta's text report: give perfgate vegeta report -type=json"),
     _asv_benchmarks,

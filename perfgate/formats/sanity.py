@@ -20,9 +20,15 @@ from perfgate.model import Environment, ParsedResults
 def checked(results: ParsedResults) -> ParsedResults:
     """``results`` unchanged when sane (a zone-less time is taken as UTC); else an InputError."""
     path = results.source
+    seen: set[tuple[str, str]] = set()
     for series in results.series:
         if problem := storable.series_problem(series):
             raise InputError(path, problem.message)
+        if series.key in seen:  # one would silently stand for both in a comparison, and the store refuses it
+            raise InputError(
+                path, f"series {series.name[:80]!r} (metric {series.metric!r}) appears twice; expected each name once"
+            )
+        seen.add(series.key)
     if results.commit is not None and (len(results.commit) > limits.MAX_COMMIT or limits.text_ok(results.commit)):
         raise InputError(
             path, f"the commit id {results.commit[:80]!r} is not one (at most {limits.MAX_COMMIT} characters)"

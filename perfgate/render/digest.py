@@ -109,6 +109,19 @@ def _environment() -> Environment:
     )
 
 
+def _subject(name: str, summary: str) -> str:
+    """One line whatever the names hold, cut at a clause of the summary (never mid-word) when it is too long."""
+    name = " ".join(name.split())
+    if len(name) > SUBJECT_LIMIT // 3:
+        name = name[: SUBJECT_LIMIT // 3 - 1].rsplit(" ", 1)[0].rstrip(",") + "…"
+    subject = " ".join(f"perfgate weekly for {name}: {summary}".split())
+    if len(subject) <= SUBJECT_LIMIT:
+        return subject
+    cut = subject[: SUBJECT_LIMIT - 2]
+    at = max(cut.rfind(", "), cut.rfind(" and "))
+    return (cut[:at] if at > len(subject) - len(summary) else cut.rsplit(" ", 1)[0]) + ", …"
+
+
 def context_of(
     digest: Digest, name: str, links: Links | None, page: Callable[[History], str | None] | None = None
 ) -> dict[str, Any]:
@@ -121,9 +134,7 @@ def context_of(
 
     period = _period(digest.start, digest.end)
     short = digest.summary.rstrip(".")
-    subject = " ".join(f"perfgate weekly for {name}: {short}".split())  # one line whatever the names hold
-    if len(subject) > SUBJECT_LIMIT:
-        subject = subject[: SUBJECT_LIMIT - 1] + "…"
+    subject = _subject(name, short)
     return {
         "subject": subject,
         "name": name,

@@ -29,7 +29,7 @@ def render(report: Report, *, paint: Paint = unpainted, only_failing: bool = Fal
     else:
         shown = [e for e in endpoints if e.verdict in FAILING or not only_failing]
         table, notes = _endpoint_table(shown, paint, FAILING if only_failing else _EXPLAINED)
-    verdict = paint(_verdict_line(report), Verdict.REGRESSION if report.failed else None)
+    verdict = paint(_verdict_line(report, endpoints), Verdict.REGRESSION if report.failed else None)
     if only_failing:
         footnotes = [f"({i}) {note}" for i, note in enumerate(notes, 1)]
         return "\n".join([*table, *footnotes, verdict] if notes else [verdict]) + "\n"
@@ -163,7 +163,9 @@ def _failures(report: Report) -> str:
     return " and ".join(parts)
 
 
-def _verdict_line(report: Report) -> str:
+def _verdict_line(report: Report, endpoints: Sequence[cells.Endpoint] | None = None) -> str:
+    """FAIL with what failed, or PASS with a count per verdict: of the table's rows (an endpoint or a benchmark
+    with several metrics counts once, with the verdict its row shows), else of the series."""
     failing = [c for c in report.comparisons if c.fails]
     if failing:
         metrics: dict[str, list[str]] = {}
@@ -173,10 +175,13 @@ def _verdict_line(report: Report) -> str:
             cells.plain(name) + (f" ({', '.join(ms)})" if len(ms) > 1 else "") for name, ms in metrics.items()
         )
         return f"FAIL: {_failures(report)} ({names})"
+    tally = (
+        Counter(e.worst.verdict for e in endpoints)
+        if endpoints is not None
+        else Counter(c.verdict for c in report.comparisons)
+    )
     counts = [
-        f"{report.count(v)} {cells.SYMBOLS[v] if v is not Verdict.UNCHANGED else 'unchanged'}"
-        for v in Verdict
-        if report.count(v)
+        f"{tally[v]} {cells.SYMBOLS[v] if v is not Verdict.UNCHANGED else 'unchanged'}" for v in Verdict if tally[v]
     ]
     slower = report.run_shift is not None and report.run_shift.slower
     warned = " (the whole run is slower: see the note)" if slower else ""

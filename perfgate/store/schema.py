@@ -142,3 +142,24 @@ class DecidedSeriesRow(Base):
     reason: Mapped[str] = mapped_column(Text)
 
     __table_args__ = (Index(None, "decision_id", "position"),)
+
+
+class AlertRow(Base):
+    """A step on main that `perfgate alert` announced: never announced twice, closed when the series recovers."""
+
+    __tablename__ = "alerts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    suite: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(Text)
+    metric: Mapped[str] = mapped_column(String(100))
+    first_bad: Mapped[str] = mapped_column(String(64))  # the commit of the first run at the worse level
+    last_good: Mapped[str] = mapped_column(String(64))
+    before: Mapped[float] = mapped_column(Float)  # the levels either side of the step, in the series' unit
+    after: Mapped[float] = mapped_column(Float)
+    announced_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    issue_number: Mapped[int | None] = mapped_column(Integer)  # the GitHub issue, when one was opened
+    recovered_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+    # Unique per step: two alert jobs at once cannot both remember (and announce) the same step.
+    __table_args__ = (UniqueConstraint("suite", "name", "metric", "first_bad"),)

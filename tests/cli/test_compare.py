@@ -144,7 +144,11 @@ def test_two_files_with_no_series_in_common_are_not_a_pass(run_cli: Invoke, tmp_
     other.write_text(json.dumps(renamed))
     result = run_cli("compare", BASE, str(other))
     assert result.exit_code == 3
-    assert "no series in common: nothing was compared" in result.output and "unrelated" in result.output
+    assert (
+        "nothing was compared: " in result.output
+        and "no series in common" in result.output
+        and "unrelated" in result.output
+    )
 
 
 def test_a_budget_that_fits_no_series_is_a_note(run_cli: Invoke, tmp_path: Path) -> None:
@@ -162,3 +166,10 @@ def test_a_dash_reads_standard_input(run_cli: Invoke) -> None:
     assert bad.exit_code == 3 and "<stdin>: unrecognised results" in bad.output
     twice = CliRunner().invoke(main, ["compare", "-", "-"], input=head)
     assert twice.exit_code == 2 and "can be given only once" in twice.output
+
+
+def test_a_glob_the_shell_expanded_gets_a_hint_to_quote_it(run_cli: Invoke, tmp_path: Path) -> None:
+    files = [str(EXAMPLES / "pytest-benchmark" / name) for name in ("base.json", "base.json", "head.json", "head.json")]
+    result = run_cli("compare", *files)
+    assert result.exit_code == 2
+    assert "4 files were given: a glob the shell expanded? Quote it (--base 'base/*.json'" in result.output

@@ -12,8 +12,8 @@ from perfgate.config import Config
 
 from ..conftest import Invoke
 
-COMMANDS = {"compare", "config", "db", "digest", "export", "formats", "gate", "history", "import", "ingest"}
-COMMANDS |= {"prune", "publish", "run", "site"}
+COMMANDS = {"alert", "compare", "config", "db", "digest", "export", "formats", "gate", "history", "import", "ingest"}
+COMMANDS |= {"prune", "publish", "run", "runs", "site"}
 
 
 def test_version_and_help(run_cli: Invoke) -> None:

@@ -61,7 +61,6 @@ NOT_RESULTS = {
     "near-misses/*": "known tools' files that hold no results: refused naming the tool (test_sniffing.py)",
     "asv/results/benchmarks.json": "asv's description of its benchmarks, which holds no results (a near miss)",
     "asv-pandas-history/benchmarks.json": "asv's description of the benchmarks of the pandas runs beside it",
-    "rust-criterion/cargo_bench_stdout.txt": "Criterion's console output, which has no samples (a near miss)",
     "locust*/*_exceptions.csv": "Locust's table of tracebacks: the run is read from its _stats.csv and the rest",
     "artillery/test.yml": "the Artillery script that wrote the report",
     "vitest/fib.bench.js": "the benchmark source that vitest_bench.json measured",

@@ -102,3 +102,64 @@ def test_ndjson_bad_line_is_named(tmp_path: Path, edit, message: str) -> None:  
     path.write_text("\n".join(lines) + "\n")
     with pytest.raises(InputError, match=rf"points\.ndjson:{index + 1}: {message}"):
         formats.read(path)
+
+
+# --- the machine-readable summary (--new-machine-readable-summary, k6 1.5+) ------------------------------------
+
+MACHINE_READABLE = DATA / "k6" / "k6_machine_readable_summary.json"
+
+
+def test_machine_readable_summary_reads_as_the_older_summaries_of_the_same_run() -> None:
+    """The run of k6_handle_summary.json in the new format: each metric it holds is the same series, with the
+    same statistics, as in handleSummary's data, so a project switching format keeps its history. A counter's
+    rate is its count over config.duration, as k6 computes it; checks_succeeded is the checks pass rate."""
+    new = formats.read(MACHINE_READABLE)
+    assert new.format == "k6-summary" and new.environment.tool_version == "2.2.0"
+    assert new.recorded_at is not None and new.recorded_at.isoformat() == "2026-11-30T10:00:00+00:00"
+    new_series = {s.key: s for s in new.series}
+    older = by_key(DATA / "k6" / "k6_handle_summary.json")
+    assert set(new_series) <= set(older)
+    assert {("http_req_duration", "latency"), ("http_req_failed", "error_rate"), ("checks", "pass_rate")} <= set(
+        new_series
+    )
+    for key, series in new_series.items():
+        theirs = older[key]
+        assert (series.unit, series.direction, series.kind) == (theirs.unit, theirs.direction, theirs.kind), key
+        for stat in ("count", "mean", "median", "min", "max", "p90", "p95", "errors"):
+            assert getattr(series.summary, stat) == pytest.approx(getattr(theirs.summary, stat)), (key, stat)
+    assert new_series[("checks", "pass_rate")].summary.errors == 6
+    assert not new.notes  # the format has no thresholds
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (
+            lambda d: d.update(version="2.0.0"),
+            r"version: k6's machine-readable summary '2\.0\.0'; perfgate reads schema version 1\.x",
+        ),
+        (lambda d: d["config"].update(duration=0), r"config\.duration: expected the test's duration in seconds, got 0"),
+        (
+            lambda d: d["results"]["metrics"][6]["values"].update(matches=999),
+            r"results\.metrics\[6\]\.values: expected a rate with matches <= total",
+        ),
+    ],
+)
+def test_machine_readable_summary_bad_values_are_named(tmp_path: Path, edit, message: str) -> None:  # type: ignore[no-untyped-def]
+    data = json.loads(MACHINE_READABLE.read_text())
+    assert data["results"]["metrics"][6]["name"] == "http_req_failed"
+    edit(data)
+    path = tmp_path / "summary.json"
+    path.write_text(json.dumps(data))
+    with pytest.raises(InputError, match=message):
+        formats.read(path)
+
+
+def test_machine_readable_summary_takes_the_schemas_percentile_names_too(tmp_path: Path) -> None:
+    """k6's schema names the percentiles p(90) and p(95); k6 itself writes p90 and p95. Either is read."""
+    text = MACHINE_READABLE.read_text().replace('"p90"', '"p(90)"').replace('"p95"', '"p(95)"')
+    path = tmp_path / "summary.json"
+    path.write_text(text)
+    latency = by_key(path)[("http_req_duration", "latency")]
+    assert latency.summary.p95 == pytest.approx(by_key(MACHINE_READABLE)[("http_req_duration", "latency")].summary.p95)
+    assert latency.summary.p95 is not None

@@ -77,10 +77,6 @@ def test_missing_file_and_unknown_format_name(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("fixture", "says"),
     [
-        (
-            "near-misses/criterion_cargo_bench_stdout.txt",
-            "Criterion's console output, which has no samples: give perfgate Criterion's data directory (target/criterion)",
-        ),
         ("near-misses/asv_console_six.txt", "asv's console output: give perfgate asv's results JSON"),
         ("near-misses/vegeta_readme_report_text.txt", "vegeta's text report: give perfgate vegeta report -type=json"),
         ("asv/results/benchmarks.json", "asv's benchmarks.json, which describes the benchmarks but holds no results"),

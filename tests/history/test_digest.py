@@ -243,3 +243,19 @@ def test_the_readme_path_says_two_runs_are_too_few_to_judge(run_cli: Invoke) -> 
     week = Path("week.html").read_text()
     assert "3 series with fewer than 5 runs on main, too few to judge yet" in week
     assert "steady on main" not in week
+
+
+def test_a_long_subject_is_cut_at_a_clause_never_mid_word() -> None:
+    summary = (
+        "3 regressions landed on main, 2 improvements, 4 series crept worse, 2 budgets are past the limit, "
+        "5 budgets are within 10% of the limit, 7 series too noisy to gate, 2 pull requests blocked and 140 steady"
+    )
+    subject = digest_render._subject("acme/shop", summary)
+    assert len(subject) <= digest_render.SUBJECT_LIMIT
+    assert subject == (
+        "perfgate weekly for acme/shop: 3 regressions landed on main, 2 improvements, 4 series crept worse, "
+        "2 budgets are past the limit, …"
+    )
+    assert digest_render._subject("acme/shop", "1 regression landed on main") == (
+        "perfgate weekly for acme/shop: 1 regression landed on main"
+    )

@@ -492,3 +492,24 @@ def test_a_misspelt_branch_is_an_error_that_lists_the_recorded_ones(run_cli: Inv
     assert "--branch mian: no runs of this branch are recorded (recorded branches: " in result.output
     assert "Did you mean 'main'?" in result.output
     assert not Path("public").exists()
+
+
+def test_outlier_rounds_do_not_flatten_the_medians(run_cli: Invoke, tmp_path: Path, open_page: Any) -> None:
+    """pytest-benchmark's max is stretched by a few outlier rounds (17 ms beside a 0.58 ms median): the axis follows
+    the medians, so the median line is not pressed onto the axis by the range band."""
+    db = f"sqlite:///{tmp_path / 'outliers.db'}"
+    store = Store(db)
+    runs = history([replace(SHAPES[0], level=0.00058)], end=END, runs=12, runs_in_period=6)
+    stretched = [
+        replace(run, series=tuple(replace(s, summary=replace(s.summary, max=0.017)) for s in run.series))
+        for run in runs
+    ]
+    store_history(store, stretched, END)
+    store.close()
+    out = _build_one(run_cli, db)
+    page = open_page((out / site_address.series_path("default", SHAPES[0].name, "time")).as_uri())
+    page.wait_for_function("window.perfgateChart !== undefined")
+    top, bottom = page.evaluate("[window.perfgateChart.scales.y.max, window.perfgateChart.scales.y.min]")
+    medians = page.evaluate("window.perfgateChart.data[3]")
+    assert max(medians) < top < 1.5 * max(medians)  # µs of a 580 µs median, not 17,500 µs
+    assert 0 <= bottom < min(medians)

@@ -188,6 +188,8 @@ class Project:
         self.site.git.tokens[token] = "read" if fork or dependabot or contents != "write" else "write"
         if fork or dependabot or not isinstance(permissions, dict) or permissions.get("pull-requests") != "write":
             self.site.api.read_only_tokens.add(token)
+        if fork or dependabot or not isinstance(permissions, dict) or permissions.get("issues") != "write":
+            self.site.api.no_issues_tokens.add(token)
         runner = Runner(
             self.site,
             event,

@@ -44,7 +44,7 @@ def parse(doc: Document) -> ParsedResults:
         if not isinstance(row, dict):
             raise doc.error(path, "expected a benchmark object")
         name = require(doc, row, "name", str, path)
-        # Old files (before 1.4) have no run_type: an aggregate is known only by its name's suffix.
+        # Old files (before 1.5.0) have no run_type: an aggregate is known only by its name's suffix.
         aggregate = row.get("aggregate_name") or (None if row.get("run_type") == "iteration" else _suffix(name))
         run_name = row.get("run_name")
         if not aggregate and row.get("run_type") == "aggregate":  # no aggregate_name, an unknown suffix

@@ -1,9 +1,20 @@
-"""k6 end-of-test summary JSON: ``--summary-export`` (legacy, flat) and ``handleSummary`` (``values``).
+"""k6 end-of-test summary JSON: ``--summary-export`` (legacy, flat) and ``handleSummary`` (``values``), and the
+machine-readable summary of ``--new-machine-readable-summary`` (k6 1.5 and later; to be the default in k6 2).
 
 Every trend, counter and rate metric — sub-metrics such as ``http_req_duration{name:search}`` included —
 becomes a summary-only series (see k6_names for the naming). Trends carry their statistics (``avg``,
 ``med``, ``p(90)``, ``p(95)``, ``p(99)``, …) in milliseconds; ``http_req_failed`` becomes an error rate with
 its counts. Failed thresholds are reported as notes. Gauges (``vus``) are not performance and are skipped.
+
+The machine-readable summary (schema ``version`` 1.0.0, grafana/k6 internal/lib/summary/machine_readable.go)
+is ``{"config": {"duration"}, "metadata": {"k6_version", "generated_at"}, "results": {"metrics": [{"name",
+"type", "contains", "values"}], "checks": {"metrics", "results"}}}``. Its values are k6's own, renamed: trends
+``p90``/``p95`` (``p(90)`` in the schema's JSON names, accepted too), rates ``{matches, rate, total}``,
+counters ``{count}`` alone (the rate is count over ``config.duration``, as k6 computes it). They become the
+same series as the older summaries', so a project switching keeps its history; ``checks_succeeded`` is
+``checks``. What the format leaves out is not there to read: sub-metrics, thresholds (k6's exit code 99 says
+one failed), other trend statistics than avg/min/med/max/p90/p95, and, in k6's default compact mode, the
+``http_req_blocked``…``http_req_waiting`` phases.
 """
 
 from __future__ import annotations
@@ -12,7 +23,7 @@ from typing import Any
 
 from perfgate.formats import Format
 from perfgate.formats.build import summarised
-from perfgate.formats.document import Document, integer, mapping, require, root_object
+from perfgate.formats.document import Document, integer, mapping, require, root_object, timestamp
 from perfgate.formats.readers import k6_names
 from perfgate.model import Direction, Environment, ParsedResults, Series
 
@@ -20,8 +31,20 @@ _TREND_KEYS = {"avg", "med"}  # gauges also have min and max
 _TIME_TRENDS = ("http_req_", "iteration_duration", "group_duration")
 
 
+def _is_machine_readable(root: Any) -> bool:
+    return (
+        isinstance(root, dict)
+        and isinstance(root.get("version"), str)
+        and isinstance(root.get("results"), dict)
+        and isinstance(root["results"].get("metrics"), list)
+        and ("metadata" in root or "config" in root)
+    )
+
+
 def sniff(doc: Document) -> bool:
     root = doc.json_or_none()
+    if _is_machine_readable(root):
+        return True
     if not isinstance(root, dict) or not isinstance(root.get("metrics"), dict):
         return False
     return "root_group" in root or "state" in root
@@ -29,6 +52,8 @@ def sniff(doc: Document) -> bool:
 
 def parse(doc: Document) -> ParsedResults:
     root = root_object(doc)
+    if _is_machine_readable(root):
+        return _machine_readable(doc, root)
     series: list[Series] = []
     notes: list[str] = []
     for k6_name, block in require(doc, root, "metrics", dict, "").items():
@@ -43,6 +68,64 @@ def parse(doc: Document) -> ParsedResults:
     if not series:
         raise doc.error("metrics", "no trend, counter or rate metrics")
     return ParsedResults(doc.path, FORMAT.name, tuple(series), Environment(tool="k6"), notes=tuple(notes))
+
+
+def _machine_readable(doc: Document, root: dict[str, Any]) -> ParsedResults:
+    version = root["version"]
+    if not version.startswith("1."):
+        raise doc.error("version", f"k6's machine-readable summary {version!r}; perfgate reads schema version 1.x")
+    metadata, config = mapping(root.get("metadata")), mapping(root.get("config"))
+    duration = config.get("duration")
+    results = root["results"]
+    listed = [("results.metrics", i, m) for i, m in enumerate(results["metrics"])]
+    # checks_succeeded is the checks metric of the older summaries; checks_failed and checks_total count the same.
+    checks = mapping(results.get("checks")).get("metrics") or []
+    listed += [
+        ("results.checks.metrics", i, m) for i, m in enumerate(checks) if mapping(m).get("name") == "checks_succeeded"
+    ]
+    series: list[Series] = []
+    for where, i, metric in listed:
+        at = f"{where}[{i}]"
+        if not isinstance(metric, dict) or not isinstance(metric.get("name"), str) or not metric["name"]:
+            raise doc.error(at, "expected a metric with a name, a type and values")
+        name, kind = metric["name"], metric.get("type")
+        if kind not in ("counter", "gauge", "rate", "trend"):
+            raise doc.error(f"{at}.type", f"expected counter, gauge, rate or trend, got {kind!r}")
+        values = _values(doc, at, kind, require(doc, metric, "values", dict, at), duration)
+        made = _series(doc, "checks" if name == "checks_succeeded" else name, kind, metric.get("contains"), values)
+        if made is not None:
+            series.append(made)
+    if not series:
+        raise doc.error("results.metrics", "no trend, counter or rate metrics")
+    k6_version = metadata.get("k6_version", metadata.get("k6Version"))
+    generated = metadata.get("generated_at", metadata.get("generatedAt"))
+    return ParsedResults(
+        doc.path,
+        FORMAT.name,
+        tuple(series),
+        Environment(tool="k6", tool_version=k6_version if isinstance(k6_version, str) else None),
+        recorded_at=timestamp(doc, generated, "metadata.generated_at") if generated is not None else None,
+    )
+
+
+def _values(doc: Document, where: str, kind: str, values: dict[str, Any], duration: Any) -> dict[str, Any]:
+    """A machine-readable metric's values under the older summaries' keys, which _series reads."""
+    where = f"{where}.values"
+    if kind == "trend":
+        return {{"p90": "p(90)", "p95": "p(95)"}.get(key, key): value for key, value in values.items()}
+    if kind == "rate":
+        matches, total = _count(doc, values, "matches", where), _count(doc, values, "total", where)
+        if matches is None or total is None or matches > total or _number(doc, values, "rate", where) is None:
+            raise doc.error(where, f"expected a rate with matches <= total, got {values!r}"[:200])
+        return {"passes": matches, "fails": total - matches, "rate": values["rate"]}
+    if kind == "counter":
+        if isinstance(duration, bool) or not isinstance(duration, int | float) or duration <= 0:
+            raise doc.error("config.duration", f"expected the test's duration in seconds, got {duration!r}")
+        count = _count(doc, values, "count", where)  # a whole number, as the older summaries' counts are read
+        if count is None:
+            raise doc.error(f"{where}.count", "expected the counter's count")
+        return {"count": count, "rate": count / duration}
+    return values
 
 
 def _infer_type(values: dict[str, Any]) -> str:
@@ -134,7 +217,8 @@ def _failed_thresholds(k6_name: str, thresholds: Any) -> list[str]:
 
 FORMAT = Format(
     name="k6-summary",
-    description="k6 end-of-test summary JSON (--summary-export, or JSON.stringify(data) in handleSummary)",
+    description="k6 end-of-test summary JSON (--summary-export, or JSON.stringify(data) in handleSummary; "
+    "also --new-machine-readable-summary)",
     yields="every trend/counter/rate metric incl. tag sub-metrics (summary-only: avg, med, p90, p95, …); "
     "error and check rates; failed thresholds as notes",
     sniff=sniff,

@@ -51,6 +51,17 @@
     });
   }
 
+  function medianRange() {
+    var values = d.median.filter(function (v) { return v !== null; });
+    if (!values.length) return [0, 1];
+    var lo = Math.min.apply(null, values), hi = Math.max.apply(null, values);
+    d.limits.forEach(function (limit) {  // a budget line within reach of the medians stays in view
+      if (limit.value <= hi * 2 && limit.value >= lo / 2) { lo = Math.min(lo, limit.value); hi = Math.max(hi, limit.value); }
+    });
+    var pad = (hi - lo) * 0.15 || Math.abs(hi) * 0.05 || 1;
+    return [lo >= 0 ? Math.max(0, lo - pad) : lo - pad, hi + pad];
+  }
+
   function build() {
     var css = getComputedStyle(document.documentElement);
     function colour(name) { return css.getPropertyValue(name).trim(); }
@@ -122,7 +133,9 @@
           values: function (u, splits) { return splits.map(function (v) { return number(v) + d.suffix; }); },
         },
       ],
-      scales: { x: { time: true } },
+      // The axis follows the medians (and budget lines near them): a few outlier rounds stretch a run's range
+      // band to many times its median, and an axis fitted to the band would flatten every median onto it.
+      scales: { x: { time: true }, y: { range: medianRange } },
       cursor: { drag: { x: true, y: false } },
       plugins: [stepMarks],
       hooks: { setCursor: [showTip] },

@@ -1,0 +1,279 @@
+"""`perfgate alert`'s words: the GitHub issue of a step on main (title, body with its hidden marker, the comment
+that closes it), the Slack-compatible message and the generic JSON body of a webhook, and the terminal line.
+
+The marker is how perfgate finds its own issue again: an HTML comment (invisible on GitHub) holding the step's
+identity as JSON. Series names and pull-request titles come from outside: escaped wherever they are shown.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass
+
+from perfgate.gate.phrases import format_change, format_percent
+from perfgate.history.alerts import Announced, Recovery, Regression
+from perfgate.history.series import History
+from perfgate.model import Direction, Window
+from perfgate.render.links import href
+from perfgate.render.markdown import escape_text
+from perfgate.site_address import series_url
+from perfgate.units import count, format_value
+
+MARKER_PREFIX = "<!-- perfgate:alert "
+_MARKER = re.compile(r"<!-- perfgate:alert (\{.*?\}) -->")
+TIME_METRICS = ("time", "latency")
+
+
+@dataclass(frozen=True)
+class Where:
+    """Where the step can be looked at: the repository's pages, the history site, its issue."""
+
+    repository: str | None = None  # owner/name
+    server: str = "https://github.com"
+    site_url: str | None = None
+    window: Window | None = None  # the commits of the step and their pull requests, from the API
+    issue_url: str | None = None
+
+    def commit(self, sha: str) -> str:
+        link = href(f"{self.server}/{self.repository}/commit/{sha}") if self.repository else None
+        return f"[`{sha[:10]}`]({link})" if link else f"`{sha[:10]}`"
+
+    def compare(self, before: str, after: str) -> str | None:
+        return href(f"{self.server}/{self.repository}/compare/{before}...{after}") if self.repository else None
+
+    def page(self, history: History) -> str | None:
+        return href(series_url(self.site_url, *history.key)) if self.site_url else None
+
+
+# --- the marker ----------------------------------------------------------------------------------
+
+
+def marker(step: Announced) -> str:
+    data = {"suite": step.suite, "name": step.name, "metric": step.metric, "first_bad": step.first_bad}
+    text = json.dumps({**data, "before": step.before}, ensure_ascii=True, sort_keys=True)
+    return MARKER_PREFIX + text.replace(">", "\\u003e") + " -->"  # a name holding "-->" cannot end the comment
+
+
+def read_marker(body: str, *, issue: int | None = None) -> Announced | None:
+    """The step an issue body's marker names; None for a body without one (or with a damaged one)."""
+    found = _MARKER.search(body)
+    if found is None:
+        return None
+    try:
+        data = json.loads(found.group(1))
+        before = float(data["before"])
+        suite, name, metric, first_bad = (data[k] for k in ("suite", "name", "metric", "first_bad"))
+    except (ValueError, KeyError, TypeError):
+        return None
+    if not all(isinstance(n, str) for n in (suite, name, metric, first_bad)) or not math.isfinite(before):
+        return None
+    return Announced(suite, name, metric, first_bad, before, issue=issue)
+
+
+def announced(step: Regression, *, issue: int | None = None) -> Announced:
+    history = step.history
+    return Announced(history.suite, history.name, history.metric, step.first_bad.commit, step.step.before, issue=issue)
+
+
+# --- words ---------------------------------------------------------------------------------------
+
+
+def change(history: History, ratio: float) -> str:
+    """'17.2% slower', '9.5% lower', 'x3.1 slower'."""
+    if history.direction is Direction.HIGHER_IS_BETTER:
+        return f"{1 - ratio:.1%} lower"
+    word = "slower" if history.metric in TIME_METRICS else "higher"
+    return f"{format_change(ratio).lstrip('+')} {word}"
+
+
+def interval(step: Regression) -> str:
+    if step.low is None or step.high is None:
+        return "too few runs for an interval"
+    return f"90% interval {format_change(step.low)} to {format_change(step.high)}"
+
+
+def title(step: Regression) -> str:
+    history = step.history
+    return f"perfgate: {history.label[:150]} is {change(history, step.ratio)} since {step.first_bad.commit[:10]}"
+
+
+def line(step: Regression) -> str:
+    """One line for the terminal."""
+    history = step.history
+    return (
+        f"{history.label}: {change(history, step.ratio)} ({interval(step)}) from {step.last_good.commit[:10]} to "
+        f"{step.first_bad.commit[:10]}, {_level(history, step.step.before)} → {_level(history, step.step.after)}"
+    )
+
+
+def _level(history: History, value: float) -> str:
+    return format_value(value, history.unit)
+
+
+# --- the issue -----------------------------------------------------------------------------------
+
+
+def issue_body(step: Regression, where: Where) -> str:
+    history = step.history
+    name = escape_text(history.label)
+    out = [
+        marker(announced(step)),
+        f"**{name}** is **{change(history, step.ratio)}** on main ({interval(step)}), beyond its allowance of "
+        f"{format_percent(step.allowance)}: {count(step.runs_after, 'run')} at the new level so far.",
+        "",
+        "| | commit | recorded | level |",
+        "|---|---|---|---|",
+        f"| last good | {where.commit(step.last_good.commit)} | {step.last_good.recorded_at:%Y-%m-%d %H:%M} UTC "
+        f"| {_level(history, step.step.before)} |",
+        f"| first bad | {where.commit(step.first_bad.commit)} | {step.first_bad.recorded_at:%Y-%m-%d %H:%M} UTC "
+        f"| {_level(history, step.step.after)} |",
+        "",
+    ]
+    out += _window(step, where)
+    page = where.page(history)
+    if page:
+        out += [f"The series' history: [{name}]({page}).", ""]
+    good, bad = step.last_good.commit[:12], step.first_bad.commit[:12]
+    out += [
+        "**Confirm it locally** (base and head benchmarked in one job, in interleaved rounds):",
+        "",
+        "```sh",
+        f"git checkout {bad}",
+        f"perfgate run --base {good} -- <your benchmark command>",
+        "# or find the commit: exit 0 is good, 1 is bad",
+        f"git bisect start {bad} {good}",
+        f"git bisect run perfgate run --base {good} -- <your benchmark command>",
+        "```",
+        "",
+        "perfgate keeps this issue up to date and closes it when the series is back (or a `[[waiver]]` in "
+        "perfgate.toml accepts it). Found by `perfgate alert` on main's history.",
+    ]
+    return "\n".join(out)
+
+
+def _window(step: Regression, where: Where) -> list[str]:
+    good, bad = step.last_good.commit, step.first_bad.commit
+    compare = where.compare(good, bad)
+    window = where.window
+    if window is None:
+        return [
+            f"The change is in the commits after {good[:10]} up to {bad[:10]}"
+            + (f" ([compare]({compare}))." if compare else "."),
+            "",
+        ]
+    head = f"**{count(window.commits, 'commit')}** in the window" + (f" ([compare]({compare}))" if compare else "")
+    if not window.pulls:
+        return [head + ": no merged pull request brought them (pushed to main directly?).", ""]
+    them = "it" if window.commits == 1 else "them"
+    lines = [
+        head + f"; {'the pull request' if len(window.pulls) == 1 else 'the pull requests'} that brought {them}:",
+        "",
+    ]
+    for pull in window.pulls:
+        link = href(pull.url)
+        ref = f"[#{pull.number}]({link})" if link else f"#{pull.number}"
+        by = f" by {escape_text(pull.author)}" if pull.author else ""
+        lines.append(f"- {ref} {escape_text(pull.title[:200])}{by}")
+    if window.looked_at < window.commits:
+        lines.append(f"- (pull requests of the newest {window.looked_at} commits only)")
+    return [*lines, ""]
+
+
+def recovery_comment(recovery: Recovery, history: History | None, where: Where) -> str:
+    step = recovery.announced
+    if recovery.why == "waived" and recovery.waiver is not None:
+        waiver = recovery.waiver
+        return (
+            f"Closed: a waiver in perfgate.toml (line {waiver.line}) accepts this until {waiver.until:%Y-%m-%d}: "
+            f"{escape_text(waiver.reason)}"
+        )
+    level = _level(history, recovery.level) if history is not None and recovery.level is not None else "?"
+    before = _level(history, step.before) if history is not None else "?"
+    since = f" since {where.commit(recovery.since.commit)}" if recovery.since is not None else ""
+    return f"Recovered{since}: the latest runs are at {level}, back at the level before the step ({before}). Closing."
+
+
+# --- webhooks ------------------------------------------------------------------------------------
+
+
+def slack_message(step: Regression, where: Where) -> str:
+    """Slack's incoming-webhook body (also read by Mattermost and Teams' connectors): text and blocks."""
+    history = step.history
+    repo = f" in {where.repository}" if where.repository else ""
+    text = (
+        f"perfgate: {history.label} is {change(history, step.ratio)} on main{repo} since {step.first_bad.commit[:10]}"
+    )
+    links = [
+        ("the issue", where.issue_url),
+        ("the commits", where.compare(step.last_good.commit, step.first_bad.commit)),
+        ("the history", where.page(history)),
+    ]
+    shown = " · ".join(f"<{url}|{label}>" for label, url in links if url and href(url))
+    detail = (
+        f"*{_slack(history.label)}* is *{change(history, step.ratio)}* on main{_slack(repo)} ({interval(step)}): "
+        f"{_level(history, step.step.before)} → {_level(history, step.step.after)}, from `{step.last_good.commit[:10]}` "
+        f"to `{step.first_bad.commit[:10]}`."
+    )
+    if where.window is not None and where.window.pulls:
+        detail += "\nMerged: " + ", ".join(f"#{p.number} {_slack(p.title[:80])}" for p in where.window.pulls[:5])
+    blocks: list[dict[str, object]] = [{"type": "section", "text": {"type": "mrkdwn", "text": detail}}]
+    if shown:
+        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": shown}]})
+    return json.dumps({"text": _slack(text), "blocks": blocks}, ensure_ascii=False)
+
+
+def slack_recovery(recovery: Recovery, history: History | None, where: Where) -> str:
+    step = recovery.announced
+    label = history.label if history is not None else step.name
+    how = "is back to its level" if recovery.why == "recovered" else "is waived in perfgate.toml"
+    text = f"perfgate: {label} {how} on main" + (f" in {where.repository}" if where.repository else "")
+    return json.dumps({"text": _slack(text)}, ensure_ascii=False)
+
+
+def generic_message(step: Regression, where: Where) -> str:
+    """The documented generic body (docs/alerts.md)."""
+    history = step.history
+    body = {
+        "event": "regression",
+        "repository": where.repository,
+        "suite": history.suite,
+        "series": history.name,
+        "metric": history.metric,
+        "unit": history.unit,
+        "ratio": step.ratio,
+        "interval": [step.low, step.high] if step.low is not None else None,
+        "before": step.step.before,
+        "after": step.step.after,
+        "last_good": step.last_good.commit,
+        "first_bad": step.first_bad.commit,
+        "issue_url": where.issue_url,
+        "series_url": where.page(history),
+        "pulls": [
+            {"number": p.number, "title": p.title, "url": p.url} for p in (where.window.pulls if where.window else ())
+        ],
+        "text": title(step),
+    }
+    return json.dumps(body, ensure_ascii=False)
+
+
+def generic_recovery(recovery: Recovery, where: Where) -> str:
+    step = recovery.announced
+    body = {
+        "event": "recovery" if recovery.why == "recovered" else "waived",
+        "repository": where.repository,
+        "suite": step.suite,
+        "series": step.name,
+        "metric": step.metric,
+        "first_bad": step.first_bad,
+        "before": step.before,
+        "level": recovery.level,
+        "issue_url": where.issue_url,
+    }
+    return json.dumps(body, ensure_ascii=False)
+
+
+def _slack(text: str) -> str:
+    """Slack's three control characters, escaped as its docs ask (a name cannot make a link or a mention)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

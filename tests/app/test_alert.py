@@ -1,0 +1,400 @@
+"""`perfgate alert` end to end: a stored main-branch history with a known step, the command line, the fake GitHub
+REST server (issues, labels, comparisons, pagination, a read-only token) and a webhook endpoint on loopback."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import threading
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from perfgate.app.alert import AlertOutcome, AlertRequest, Hook, alert
+from perfgate.app.workspace import Workspace
+from perfgate.config import Config, load
+from perfgate.errors import ConfigError
+from perfgate.gate.policy import Policy
+from perfgate.gate.settings import Settings
+from perfgate.history import alerts
+from perfgate.history.series import History, Point
+from perfgate.model import Run, Series
+from perfgate.render import alert as words
+from perfgate.store import Store
+from tests.conftest import Invoke, check_golden
+from tests.fake_github import FakeGitHub, Fault
+from tests.fake_webhook import FakeWebhook
+from tests.weekly import Shape, history, store_history
+
+END = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
+STEP = Shape("test_tokenize", step_at=32, step=0.18)
+STEADY = [Shape(f"test_steady_{i}", level=0.001 * (i + 1)) for i in range(6)]
+
+
+@pytest.fixture
+def github() -> Iterator[FakeGitHub]:
+    fake = FakeGitHub().start()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture
+def hook() -> Iterator[FakeWebhook]:
+    fake = FakeWebhook()
+    yield fake
+    fake.stop()
+
+
+def _stored(db: str, runs: list[Run]) -> Store:
+    store = Store(db)
+    store_history(store, runs, END)
+    return store
+
+
+def _env(github: FakeGitHub, token: str = "ghs_alert") -> dict[str, str]:
+    return {"GITHUB_TOKEN": token, "GITHUB_REPOSITORY": github.full_name, "GITHUB_API_URL": github.url}
+
+
+def _main(github: FakeGitHub, runs: list[Run]) -> None:
+    """Main's commits, and the pull request that brought the step (with the commit before it)."""
+    github.main_commits = [r.commit for r in runs]
+    github.add_merged_pull(7, [runs[31].commit, runs[32].commit], title="Tokenize with a regex", author="alice")
+
+
+def _marked(github: FakeGitHub, state: str = "open") -> list[dict[str, Any]]:
+    return [i for i in github.issues.values() if i["state"] == state and words.MARKER_PREFIX in str(i["body"])]
+
+
+def test_a_step_on_main_opens_one_issue_with_its_window_and_pull_request(
+    run_cli: Invoke, db_url: str, github: FakeGitHub, monkeypatch: pytest.MonkeyPatch, update_golden: bool
+) -> None:
+    runs = history([STEP, *STEADY], end=END, runs=40)
+    _stored(db_url, runs)
+    _main(github, runs)
+    for key, value in _env(github).items():
+        monkeypatch.setenv(key, value)
+
+    result = run_cli("alert", "--db", db_url)
+
+    assert result.exit_code == 0, result.output
+    [issue] = _marked(github)
+    assert issue["title"] == f"perfgate: test_tokenize is 18.2% slower since {runs[32].commit[:10]}"
+    assert [label["name"] for label in issue["labels"]] == ["perfgate"]
+    assert github.labels["perfgate"]["color"] == "d93f0b"  # created before the issue, with its colour
+    assert "announced: test_tokenize: 18.2% slower" in result.output
+    check_golden("alert/issue.md", str(issue["body"]), update_golden)
+    # The store remembers the step with its issue: a job without the issue's marker would not announce it again.
+    [step] = Store(db_url).announcements()
+    assert (step.name, step.first_bad, step.issue, step.recovered) == (
+        "test_tokenize",
+        runs[32].commit,
+        issue["number"],
+        False,
+    )
+
+
+def test_rerunning_keeps_one_issue_and_posts_one_message(
+    tmp_path: Path, github: FakeGitHub, hook: FakeWebhook, update_golden: bool
+) -> None:
+    runs = history([STEP, *STEADY], end=END, runs=40)
+    db = f"sqlite:///{tmp_path / 'history.db'}"
+    _stored(db, runs)
+    _main(github, runs)
+    (tmp_path / "perfgate.toml").write_text('[alert]\nwebhooks = ["SLACK_WEBHOOK_URL"]\n', encoding="utf-8")
+    request = AlertRequest(Workspace(tmp_path, END, db_url=db), {**_env(github), "SLACK_WEBHOOK_URL": hook.url()})
+
+    first = alert(request)
+    again = alert(request)
+    # A fresh cache: the store forgot, the issue's marker remembers.
+    (tmp_path / "history.db").unlink()
+    _stored(db, runs)
+    fresh = alert(request)
+
+    assert (first.new, again.new, fresh.new) == (1, 0, 0)
+    assert len(_marked(github)) == 1 and len(github.issues) == 1
+    assert len(hook.received) == 1  # one message for one step, none on reruns
+    message = hook.received[0]
+    assert message.content_type == "application/json"
+    assert set(message.body) == {"text", "blocks"}  # Slack's incoming-webhook shape
+    assert message.body["text"].startswith("perfgate: test_tokenize is 18.2% slower on main in acme/shop")
+    assert "#7 Tokenize with a regex" in message.body["blocks"][0]["text"]["text"]
+    assert [b["type"] for b in message.body["blocks"]] == ["section", "context"]
+    assert "issues/" in message.body["blocks"][1]["elements"][0]["text"]  # the issue's link
+    check_golden("alert/slack.json", json.dumps(message.body, indent=2, ensure_ascii=False) + "\n", update_golden)
+    assert any("unchanged" in line for line in again.lines)  # nothing new: the issue was not edited
+    assert not github.requests("PATCH", r"/issues/\d+$")
+
+
+def test_recovery_comments_and_closes_the_issue(tmp_path: Path, github: FakeGitHub, hook: FakeWebhook) -> None:
+    runs = history([Shape("test_tokenize", step_at=24, step=0.18, back_at=32), *STEADY], end=END, runs=40)
+    db = f"sqlite:///{tmp_path / 'history.db'}"
+    store = _stored(db, runs[:32])
+    github.main_commits = [r.commit for r in runs]
+    request = AlertRequest(
+        Workspace(tmp_path, END, db_url=db), _env(github), hooks=(Hook(hook.url("/ops"), "generic"),)
+    )
+
+    opened = alert(request)
+    [issue] = _marked(github)
+    store.save_runs(runs[32:], END)
+    closed = alert(request)
+    again = alert(request)
+
+    assert (opened.new, closed.recovered, again.recovered, again.new) == (1, 1, 0, 0)
+    assert issue["state"] == "closed" and issue["state_reason"] == "completed"
+    [comment] = github.comments[int(issue["number"])]
+    assert comment["body"].startswith(f"Recovered since [`{runs[32].commit[:10]}`]")  # the first run back
+    assert "back at the level before the step (10.02ms). Closing." in comment["body"]
+    assert [m.body["event"] for m in hook.received] == ["regression", "recovery"]
+    assert [a.recovered for a in store.announcements()] == [True]
+
+
+def test_two_alert_jobs_at_once_keep_one_issue(tmp_path: Path, github: FakeGitHub) -> None:
+    """Two jobs, each with its own copy of the history (two caches), both list no issue and both open one: they
+    settle on the oldest and close the other as a duplicate."""
+    runs = history([STEP, *STEADY], end=END, runs=40)
+    _stored(f"sqlite:///{tmp_path / 'a.db'}", runs)
+    shutil.copy(tmp_path / "a.db", tmp_path / "b.db")
+    _main(github, runs)
+    github.faults.append(Fault("POST", r"/issues$", status=0, delay=1.0, times=2))  # both list before either opens
+    outcomes: list[AlertOutcome] = []
+
+    def job(name: str) -> None:
+        outcomes.append(
+            alert(AlertRequest(Workspace(tmp_path, END, db_url=f"sqlite:///{tmp_path / name}"), _env(github)))
+        )
+
+    threads = [threading.Thread(target=job, args=(name,)) for name in ("a.db", "b.db")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert len(outcomes) == 2
+    assert len(github.requests("POST", r"/issues$")) == 2  # the race happened
+    [kept] = _marked(github)
+    [duplicate] = _marked(github, "closed")
+    assert kept["number"] < duplicate["number"]
+    assert duplicate["state_reason"] == "not_planned"
+    assert any(
+        c["body"] == f"Duplicate of #{kept['number']} (two alert jobs ran at once)."
+        for c in github.comments[int(duplicate["number"])]
+    )
+
+
+def test_two_jobs_on_one_database_announce_a_step_once(db_url: str, tmp_path: Path, hook: FakeWebhook) -> None:
+    runs = history([STEP, *STEADY], end=END, runs=40)
+    store = _stored(db_url, runs)
+    step = alerts.Announced("default", "test_tokenize", "time", runs[32].commit, 0.01)
+
+    assert store.announce(step, last_good=runs[31].commit, after=0.0118, now=END)
+    assert not store.announce(step, last_good=runs[31].commit, after=0.0118, now=END)  # the second job's claim
+    store.update_announcement(step, issue=12)
+    store.update_announcement(step, recovered_at=END)
+    assert store.announcements() == [
+        alerts.Announced("default", "test_tokenize", "time", runs[32].commit, 0.01, True, 12)
+    ]
+
+
+def test_webhooks_alone_retry_and_warn_without_the_secret(
+    run_cli: Invoke, tmp_path: Path, hook: FakeWebhook, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cron job on a team's own server: no GitHub at all. A 500 is retried; a webhook that keeps failing is a
+    warning naming its host, never its path; the other webhook still gets the message; a rerun posts nothing."""
+    runs = history([STEP, *STEADY], end=END, runs=40)
+    db = f"sqlite:///{tmp_path / 'history.db'}"
+    _stored(db, runs)
+    for key in ("GITHUB_TOKEN", "GITHUB_REPOSITORY", "GITHUB_API_URL"):
+        monkeypatch.delenv(key, raising=False)
+    broken = FakeWebhook(answers=[(500, {})] * 3)
+    hook.answers = [(503, {}), (429, {"Retry-After": "0"})]
+    try:
+        first = run_cli(
+            "alert", "--db", db, "--webhook", broken.url(), "--webhook", hook.url(), "--repository", "acme/shop"
+        )
+        again = run_cli("alert", "--db", db, "--webhook", hook.url())
+    finally:
+        broken.stop()
+
+    assert first.exit_code == 0, first.output
+    assert len(broken.received) == 3  # three attempts, then a warning
+    port = broken.server.server_address[1]
+    assert f"warning: webhook 127.0.0.1:{port}: answered 500, after 3 attempts" in first.output
+    assert "s3cr3t" not in first.output + again.output
+    assert len(hook.received) == 3 and hook.received[-1].body == hook.received[0].body  # 503, 429, then 200
+    assert again.exit_code == 0 and len(hook.received) == 3  # the store remembers what was sent
+
+
+def test_a_token_without_issues_write_exits_3_and_says_what_it_lacks(
+    run_cli: Invoke, tmp_path: Path, github: FakeGitHub, hook: FakeWebhook, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    runs = history([STEP, *STEADY], end=END, runs=40)
+    db = f"sqlite:///{tmp_path / 'history.db'}"
+    _stored(db, runs)
+    _main(github, runs)
+    github.read_only_tokens.add("ghs_read_only")
+    for key, value in _env(github, "ghs_read_only").items():
+        monkeypatch.setenv(key, value)
+
+    result = run_cli("alert", "--db", db, "--webhook", hook.url())
+    retried = run_cli("alert", "--db", db)  # the token fixed: the announced step gets its issue, no second message
+    github.read_only_tokens.clear()
+    fixed = run_cli("alert", "--db", db, "--webhook", hook.url())
+
+    assert result.exit_code == 3, result.output
+    assert "Resource not accessible by integration" in result.output
+    assert "give the job `permissions: issues: write`" in result.output
+    assert len(hook.received) == 1  # the webhook heard of the step all the same
+    assert retried.exit_code == 3
+    assert fixed.exit_code == 0, fixed.output
+    assert "opened the issue of an announced step" in fixed.output
+    assert len(_marked(github)) == 1 and len(hook.received) == 1
+
+
+def test_its_issue_is_found_on_a_later_page(tmp_path: Path, github: FakeGitHub) -> None:
+    runs = history([STEP, *STEADY], end=END, runs=40)
+    db = f"sqlite:///{tmp_path / 'history.db'}"
+    _stored(db, runs)
+    _main(github, runs)
+    for i in range(130):  # other issues with the same label, by people: more than one page of 100
+        github._new_issue({"title": f"slow thing {i}", "body": "please look", "labels": ["perfgate"]}, "octocat")
+    request = AlertRequest(Workspace(tmp_path, END, db_url=db), _env(github))
+
+    alert(request)
+    (tmp_path / "history.db").unlink()  # only the marker remembers now
+    _stored(db, runs)
+    again = alert(request)
+
+    assert len(_marked(github)) == 1 and again.new == 0
+    pages = [c.query.get("page", ["1"])[0] for c in github.requests("GET", r"/issues$")]
+    assert "2" in pages
+
+
+def test_dry_run_writes_nothing(tmp_path: Path, github: FakeGitHub) -> None:
+    runs = history([STEP, *STEADY], end=END, runs=40)
+    db = f"sqlite:///{tmp_path / 'history.db'}"
+    store = _stored(db, runs)
+    _main(github, runs)
+
+    outcome = alert(AlertRequest(Workspace(tmp_path, END, db_url=db), _env(github), dry_run=True))
+
+    assert [line.split(":")[0] for line in outcome.lines] == ["would announce"]
+    assert not [c for c in github.calls if c.method != "GET"]
+    assert store.announcements() == []
+
+
+def test_a_waiver_closes_the_issue(tmp_path: Path, github: FakeGitHub) -> None:
+    runs = history([STEP, *STEADY], end=END, runs=40)
+    db = f"sqlite:///{tmp_path / 'history.db'}"
+    _stored(db, runs)
+    _main(github, runs)
+    request = AlertRequest(Workspace(tmp_path, END, db_url=db), _env(github))
+    alert(request)
+    (tmp_path / "perfgate.toml").write_text(
+        '[[waiver]]\nmatch = "test_tokenize"\nuntil = 2026-12-31\nreason = "the regex tokenizer is worth it (#9)"\n',
+        encoding="utf-8",
+    )
+
+    waived = alert(request)
+
+    [issue] = _marked(github, "closed")
+    assert waived.recovered == 1
+    [comment] = github.comments[int(issue["number"])]
+    assert comment["body"] == (
+        "Closed: a waiver in perfgate.toml (line 2) accepts this until 2026-12-31: the regex tokenizer is worth it (&#35;9)"
+    )
+
+
+def test_nothing_to_tell_is_a_usage_error(run_cli: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for key in ("GITHUB_TOKEN", "GITHUB_REPOSITORY"):
+        monkeypatch.delenv(key, raising=False)
+    result = run_cli("alert")
+    assert result.exit_code == 2
+    assert "give --webhook URL" in result.output
+
+
+def test_steady_series_and_one_slow_run_raise_nothing() -> None:
+    """A/A: 50 steady series over 60 runs, and one series with a single run 40 % slower: no alert."""
+    shapes = [Shape(f"bench_{i}", level=0.001 * (1 + i % 7), run_noise=0.02) for i in range(50)]
+    runs = history(shapes, end=END, runs=60, seed=3)
+    slow = runs[50]
+    runs[50] = replace(slow, series=tuple(_scaled(s, 1.4) if s.name == "bench_0" else s for s in slow.series))
+    found = alerts.find(_histories(runs), [], Policy(), Settings(), today=END.date())
+    assert found.empty
+
+
+def _scaled(series: Series, factor: float) -> Series:
+    summary = series.summary
+    assert summary.median is not None and summary.mean is not None
+    return replace(series, summary=replace(summary, median=summary.median * factor, mean=summary.mean * factor))
+
+
+def _histories(runs: list[Run]) -> list[History]:
+    """The runs' series as histories, without a store."""
+    points: dict[tuple[str, str], list[Point]] = {}
+    first: dict[tuple[str, str], Series] = {}
+    for run in runs:
+        for series in run.series:
+            first.setdefault(series.key, series)
+            points.setdefault(series.key, []).append(Point(run.commit, run.recorded_at, series.summary))
+    return [
+        History("default", s.name, s.metric, s.unit, s.direction, s.kind, tuple(points[k])) for k, s in first.items()
+    ]
+
+
+def test_a_step_found_a_run_later_is_the_same_step() -> None:
+    runs = history([STEP], end=END, runs=40)
+    [found] = _histories(runs)
+    moved = alerts.Announced("default", "test_tokenize", "time", runs[33].commit, 0.01)  # one run off
+    result = alerts.find([found], [moved], Policy(), Settings(), today=END.date())
+    assert (len(result.new), len(result.ongoing)) == (0, 1)
+
+
+@pytest.mark.parametrize(
+    ("table", "problem"),
+    [
+        (
+            'webhooks = ["https://hooks.slack.com/services/T/B/s3cr3tpath"]',
+            "expected the name of an environment variable",
+        ),
+        ("labels = []", "expected a list of label names"),
+        ("runs = 3", "from 6 to 10,000"),
+        ("webhook = []", "unknown key; expected labels, webhooks or runs"),
+        ('webhooks = [{ env = "X", format = "teams" }]', "format: expected one of slack, generic"),
+    ],
+)
+def test_alert_settings_errors_name_the_line(tmp_path: Path, table: str, problem: str) -> None:
+    path = tmp_path / "perfgate.toml"
+    path.write_text(f'[perfgate]\nsuite = "api"\n\n[alert]\n{table}\n', encoding="utf-8")
+    with pytest.raises(ConfigError) as raised:
+        load(path)
+    assert f"{path}:5: alert." in str(raised.value) and problem in str(raised.value)
+    assert "s3cr3tpath" not in str(raised.value)
+
+
+def test_alert_settings_are_read(tmp_path: Path) -> None:
+    path = tmp_path / "perfgate.toml"
+    path.write_text(
+        '[alert]\nlabels = ["perfgate", "performance"]\nruns = 30\n'
+        'webhooks = ["SLACK_WEBHOOK_URL", { env = "OPS_HOOK", format = "generic" }]\n',
+        encoding="utf-8",
+    )
+    settings = load(path).alert
+    assert settings.labels == ("perfgate", "performance") and settings.runs == 30
+    assert [(w.env, w.format) for w in settings.webhooks] == [("SLACK_WEBHOOK_URL", "slack"), ("OPS_HOOK", "generic")]
+    assert Config().alert.labels == ("perfgate",)
+
+
+def test_a_step_older_than_the_runs_looked_at_still_closes_when_back() -> None:
+    """The announced step's commit is no longer among the runs (older than [alert] runs, or its run deleted)."""
+    runs = history([Shape("test_tokenize", step_at=24, step=0.18, back_at=32)], end=END, runs=40)
+    [found] = _histories(runs[30:])  # the step's first bad run (24) is not among these
+    announced = alerts.Announced("default", "test_tokenize", "time", runs[24].commit, 0.01)
+    [back] = alerts.find([found], [announced], Policy(), Settings(), today=END.date()).recovered
+    assert back.why == "recovered" and back.since is not None and back.since.commit == runs[32].commit
+    still = _histories(runs[24:32] + runs[26:30])  # worse all along: not closed
+    assert not alerts.find(still, [announced], Policy(), Settings(), today=END.date()).recovered

@@ -16,7 +16,7 @@ from typing import Any
 
 from perfgate.choices import DEFAULT_SUITE
 from perfgate.errors import ConfigError
-from perfgate.gate.rules import Budget, Limit, Waiver
+from perfgate.gate.rules import MODES, Budget, Limit, Mode, Waiver
 from perfgate.gate.settings import Settings
 from perfgate.suggest import did_you_mean
 from perfgate.units import BYTES, PER_SECOND, RATIO, SECONDS, normalize, parse_percentage
@@ -38,8 +38,12 @@ _SETTINGS: dict[str, type | tuple[type, ...]] = {
     "min_samples": int,
     "baseline_runs": int,
     "site_url": str,
+    "mode": str,
+    "accept_label": str,
 }
-_BUDGET_KEYS = {"match", "max_regression", "max_error_increase", "max_drift", *STATISTICS}
+_BUDGET_KEYS = {"match", "max_regression", "max_error_increase", "max_drift", "mode", *STATISTICS}
+DEFAULT_ACCEPT_LABEL = "perfgate: accept"
+LABEL_LIMIT = 50  # GitHub's longest label name
 _WAIVER_KEYS = {"match", "until", "reason"}
 _ALERT_KEYS = {"labels", "webhooks", "runs"}
 WEBHOOK_FORMATS = ("slack", "generic")
@@ -79,6 +83,8 @@ class Config:
     min_samples: int = Settings.min_samples
     baseline_runs: int = 5
     site_url: str | None = None  # where `perfgate site` is published: the comment and the digest link to it
+    mode: Mode = "block"  # "warn": failing verdicts are shown and never fail the check (a budget may say otherwise)
+    accept_label: str = DEFAULT_ACCEPT_LABEL  # a pull request with this label has its failing verdicts waived; "": off
     budgets: tuple[Budget, ...] = field(default_factory=tuple)
     waivers: tuple[Waiver, ...] = field(default_factory=tuple)
     alert: AlertSettings = field(default_factory=AlertSettings)
@@ -160,6 +166,10 @@ def _parse(document: dict[str, Any], locate: _Locator) -> Config:
     site = values.get("site_url")
     if site is not None and not re.fullmatch(r"https?://[^\s\"'<>()\[\]]+", site):
         raise locate.error("perfgate.site_url", f"expected the site's address, https://..., got {site!r}")
+    if "mode" in values:
+        values["mode"] = _mode(locate, "perfgate.mode", values["mode"])
+    if "accept_label" in values:
+        values["accept_label"] = _label(locate, values["accept_label"])
     budgets = tuple(_budget(locate, item, i) for i, item in enumerate(_tables(locate, document, "budget")))
     waivers = tuple(_waiver(locate, item, i) for i, item in enumerate(_tables(locate, document, "waiver")))
     given = "main_branch" in values
@@ -221,7 +231,7 @@ def _budget(locate: _Locator, item: dict[str, Any], index: int) -> Budget:
         if key not in _BUDGET_KEYS:
             raise locate.error(
                 f"{where}.{key}",
-                "unknown key; expected match, max_regression, max_error_increase, max_drift or one of "
+                "unknown key; expected match, max_regression, max_error_increase, max_drift, mode or one of "
                 + ", ".join(STATISTICS),
             )
     pattern = _glob(locate, item, where)
@@ -230,7 +240,27 @@ def _budget(locate: _Locator, item: dict[str, Any], index: int) -> Budget:
     errors = item.get("max_error_increase")
     error_delta = _percentage(locate, f"{where}.max_error_increase", errors) if errors is not None else None
     drift = _percentage(locate, f"{where}.max_drift", item["max_drift"]) if "max_drift" in item else None
-    return Budget(pattern, limits, delta, locate.line(f"{where}.match"), error_delta, drift)
+    mode = _mode(locate, f"{where}.mode", item["mode"]) if "mode" in item else None
+    return Budget(pattern, limits, delta, locate.line(f"{where}.match"), error_delta, drift, mode)
+
+
+def _mode(locate: _Locator, key: str, value: Any) -> Mode:
+    for mode in MODES:
+        if value == mode:
+            return mode
+    raise locate.error(
+        key, f'expected "block" (failing verdicts fail the check) or "warn" (they never do), got {value!r}'
+    )
+
+
+def _label(locate: _Locator, value: str) -> str:
+    """A GitHub label name, or "" to switch the accept label off."""
+    label = value.strip()
+    if len(label) > LABEL_LIMIT or any(not ch.isprintable() for ch in label):
+        raise locate.error(
+            "perfgate.accept_label", f'expected a GitHub label name (at most {LABEL_LIMIT} characters), or "" for none'
+        )
+    return label
 
 
 def _waiver(locate: _Locator, item: dict[str, Any], index: int) -> Waiver:

@@ -40,6 +40,11 @@ class GitHubContext:
     workflow_run_url: str | None = None  # workflow_run: the run that made the report, as GitHub says
     default_branch: str | None = None  # the repository's default branch, from the event payload
     actor_is_bot: bool = False  # Dependabot and other apps: no secrets, like a fork
+    action: str | None = None  # the event's activity: opened, synchronize, labeled, unlabeled, …
+    labels: tuple[str, ...] | None = None  # the pull request's labels, as the event says; None: it does not say
+    event_label: str | None = None  # labeled/unlabeled: the label added or removed
+    sender: str | None = None  # the login of who caused the event (labeled: who added the label)
+    pr_updated_at: str | None = None  # the pull request's updated_at (a label's addition updates it), ISO 8601
 
     @property
     def run_url(self) -> str | None:
@@ -80,12 +85,15 @@ def read_context(environ: Mapping[str, str]) -> GitHubContext:
         output_path=Path(environ["GITHUB_OUTPUT"]) if environ.get("GITHUB_OUTPUT") else None,
         default_branch=default_branch if isinstance(default_branch, str) and default_branch else None,
         actor_is_bot=environ.get("GITHUB_ACTOR", "").endswith("[bot]"),
+        action=_text(payload.get("action")),
+        sender=_text(_object(payload, "sender").get("login")),
     )
     pull = payload.get("pull_request")
     if isinstance(pull, dict):
         head, base = _object(pull, "head"), _object(pull, "base")
         head_repo = head.get("repo")  # null when the fork was deleted
         fork = not isinstance(head_repo, dict) or head_repo.get("full_name") != repository
+        labels = pull.get("labels")
         return replace(
             common,
             sha=str(head.get("sha") or common.sha),
@@ -94,6 +102,11 @@ def read_context(environ: Mapping[str, str]) -> GitHubContext:
             base_sha=base.get("sha"),
             base_branch=base.get("ref"),
             is_fork=fork,
+            labels=tuple(n for item in labels if isinstance(item, dict) and isinstance(n := item.get("name"), str))
+            if isinstance(labels, list)
+            else None,
+            event_label=_text(_object(payload, "label").get("name")),
+            pr_updated_at=_text(pull.get("updated_at")),
         )
     run = payload.get("workflow_run")
     if isinstance(run, dict):
@@ -123,6 +136,10 @@ def _payload(path: str | None) -> dict[str, Any]:
     except json.JSONDecodeError as exc:
         raise InputError(path, f"not valid JSON: {exc.msg}", where=f"{exc.lineno}:{exc.colno}") from None
     return data if isinstance(data, dict) else {}
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
 
 
 def _object(parent: dict[str, Any], key: str) -> dict[str, Any]:

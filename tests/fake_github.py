@@ -2,7 +2,8 @@
 
 Only what perfgate uses: issue comments (list/create/edit/delete), issues, pulls, pulls of a commit,
 check runs and commit statuses; for `perfgate alert`: issues (list by label and state, create, edit, close),
-labels, and the comparison of two commits. Every request is recorded, so tests can assert on what was sent.
+labels, and the comparison of two commits; for the accept label: an issue's labels and its issue events (the
+staged-rollout block). Every request is recorded, so tests can assert on what was sent.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 import threading
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -84,6 +86,7 @@ class FakeGitHub:
         self.main_commits: list[str] = []  # oldest first: what GET /compare answers from
         self._next_id = 1000
         self._lock = threading.Lock()
+        self._init_labels()  # staged rollout: see its block below
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
@@ -380,6 +383,8 @@ class FakeGitHub:
                             return 204, None, {}
                         return 200, comment, {}
             return 404, {"message": "Not Found"}, {}
+        if (labelled := self._serve_labels(method, rest, query, f"{self.url}{path}")) is not None:
+            return labelled
         if m := re.fullmatch(r"/(issues|pulls)/(\d+)", rest):
             number = int(m.group(2))
             if number not in self.pulls:
@@ -413,6 +418,79 @@ class FakeGitHub:
             self.statuses.append(status)
             return 201, status, {}
         return 404, {"message": f"no route for {method} {path}"}, {}
+
+    # --- staged rollout (issue 29): an issue's labels and its issue events ---------------------------
+    # GET /repos/{o}/{r}/issues/{n}/labels and GET /repos/{o}/{r}/issues/{n}/events, paginated, in GitHub's shapes
+    # (labels: id, node_id, url, name, description, color, default; events: id, node_id, url, actor, event,
+    # commit_id, commit_url, created_at, label {name, color} for labeled/unlabeled, performed_via_github_app).
+    # A pull request's labels are also in its payload (`labels`), as GitHub serves it.
+
+    def _init_labels(self) -> None:
+        self.issue_labels: dict[int, list[dict[str, Any]]] = {}
+        self.issue_events: dict[int, list[dict[str, Any]]] = {}
+
+    def add_issue_event(self, number: int, event: str, actor: str | None, at: str, **extra: Any) -> dict[str, Any]:
+        """An issue event (oldest first, as GitHub lists them); ``actor`` None: a deleted user (GitHub's null)."""
+        with self._lock:
+            self._next_id += 1
+            user = None if actor is None else {"login": actor, "id": self._next_id, "type": "User", "site_admin": False}
+            item = {
+                "id": self._next_id,
+                "node_id": f"LE_{self._next_id}",
+                "url": f"{self.url}/repos/{self.full_name}/issues/events/{self._next_id}",
+                "actor": user,
+                "event": event,
+                "commit_id": None,
+                "commit_url": None,
+                "created_at": at,
+                "performed_via_github_app": None,
+                **extra,
+            }
+            self.issue_events.setdefault(number, []).append(item)
+            return item
+
+    def add_label(
+        self, number: int, name: str, actor: str | None = "maintainer", at: str = "2026-12-03T07:00:00Z"
+    ) -> None:
+        """Label the issue or pull request as a user does: the label, and a `labeled` issue event."""
+        label_id = zlib.crc32(name.encode())
+        label = {
+            "id": label_id,
+            "node_id": f"LA_{label_id}",
+            "url": f"{self.url}/repos/{self.full_name}/labels/{name}",
+            "name": name,
+            "description": None,
+            "color": "0e8a16",
+            "default": False,
+        }
+        self.issue_labels[number] = [*(x for x in self.issue_labels.get(number, []) if x["name"] != name), label]
+        self._sync_pull_labels(number)
+        self.add_issue_event(number, "labeled", actor, at, label={"name": name, "color": label["color"]})
+
+    def remove_label(
+        self, number: int, name: str, actor: str | None = "maintainer", at: str = "2026-12-03T08:00:00Z"
+    ) -> None:
+        self.issue_labels[number] = [x for x in self.issue_labels.get(number, []) if x["name"] != name]
+        self._sync_pull_labels(number)
+        self.add_issue_event(number, "unlabeled", actor, at, label={"name": name, "color": "0e8a16"})
+
+    def _sync_pull_labels(self, number: int) -> None:
+        if number in self.pulls:
+            self.pulls[number]["labels"] = list(self.issue_labels.get(number, []))
+
+    def _serve_labels(
+        self, method: str, rest: str, query: dict[str, list[str]], url: str
+    ) -> tuple[int, Any, dict[str, str]] | None:
+        m = re.fullmatch(r"/issues/(\d+)/(labels|events)", rest)
+        if m is None or method != "GET":
+            return None
+        number = int(m.group(1))
+        if number not in self.pulls and number not in self.issue_labels and number not in self.issue_events:
+            return 404, {"message": "Not Found", "documentation_url": "https://docs.github.com/rest"}, {}
+        items = self.issue_labels.get(number, []) if m.group(2) == "labels" else self.issue_events.get(number, [])
+        return self._page(list(items), query, url)
+
+    # --- end of the staged rollout block --------------------------------------------------------------
 
     def _page(self, items: list[Any], query: dict[str, list[str]], url: str) -> tuple[int, Any, dict[str, str]]:
         per_page = int(query.get("per_page", [PER_PAGE_DEFAULT])[0])

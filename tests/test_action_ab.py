@@ -208,3 +208,18 @@ def test_a_fork_s_code_is_not_run_on_pull_request_target(make_project: Callable[
         "error"
     )
     assert not (temp_of(project) / "ran").exists() and not list(temp_of(project).glob("env-*.txt"))
+
+
+def test_the_accept_label_waives_a_slower_pull_request_in_mode_ab(make_project: Callable[..., Project]) -> None:
+    project = two_commits_on_main(make_project)
+    project.commit("slow-parse", {"speed.txt": "1150\n"})  # +15 %
+    project.pull_request(7, "slow-parse")
+    project.site.api.add_label(7, "perfgate: accept", "alice", "2026-12-03T07:05:07Z")
+    gated = project.run(ab_workflow(), project.pull_request(7, "slow-parse"))  # its event carries the label
+
+    assert gated.conclusion == "success", gated.log
+    assert gated.outputs["verdict"] == "pass" and gated.outputs["regressions"] == "0"
+    [comment] = comments(project, 7)
+    assert "Waived by the label 'perfgate: accept' (added by @\u200balice on 2026-12-03 07:05 UTC)" in comment["body"]
+    [check] = check_runs(project)
+    assert check["conclusion"] == "success" and "waived by the label" in check["output"]["title"]

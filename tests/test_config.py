@@ -11,6 +11,8 @@ from perfgate import config
 from perfgate.errors import ConfigError
 from perfgate.gate.policy import Policy
 
+from .conftest import EXAMPLES, Invoke
+
 EXAMPLE = """\
 [perfgate]
 suite = "api"
@@ -117,6 +119,22 @@ def test_first_matching_budget_wins(tmp_path: Path) -> None:
             "perfgate.toml:6: perfgate.site_url: expected the site's address, https://...",
         ),
         (("fdr = 0.05", "fdr = = 0.05"), "perfgate.toml: not valid TOML: Invalid value (at line 5, column 7)"),
+        (
+            ("fdr = 0.05", 'fdr = 0.05\nmode = "warning"'),
+            'perfgate.toml:6: perfgate.mode: expected "block" (failing verdicts fail the check) or "warn" (they never '
+            "do), got 'warning'",
+        ),
+        (('p99 = "< 1s"', 'p99 = "< 1s"\nmode = "Warn"'), 'perfgate.toml:21: budget[2].mode: expected "block"'),
+        (('p99 = "< 1s"', 'p99 = "< 1s"\nmode = true'), 'perfgate.toml:21: budget[2].mode: expected "block"'),
+        (("fdr = 0.05", "fdr = 0.05\nmode = 1"), "perfgate.toml:6: perfgate.mode: expected a string, got 1"),
+        (
+            ("fdr = 0.05", f'fdr = 0.05\naccept_label = "{"x" * 51}"'),
+            "perfgate.toml:6: perfgate.accept_label: expected a GitHub label name (at most 50 characters)",
+        ),
+        (
+            ("fdr = 0.05", "fdr = 0.05\naccept_label = false"),
+            "perfgate.toml:6: perfgate.accept_label: expected a string",
+        ),
     ],
 )
 def test_errors_quote_file_key_and_line(tmp_path: Path, change: tuple[str, str], message: str) -> None:
@@ -146,3 +164,36 @@ def test_found_from_the_working_directory_upwards(tmp_path: Path) -> None:
     assert config.find(nested) is None or not str(config.find(nested)).startswith(str(tmp_path))
     _write(tmp_path / "a", "[perfgate]\n")
     assert config.find(nested) == tmp_path / "a" / "perfgate.toml"
+
+
+def test_mode_and_accept_label(tmp_path: Path) -> None:
+    """mode: "block" by default, "warn" in [perfgate] and per budget (a budget's mode wins); the accept label's
+    name, "perfgate: accept" by default, "" for none."""
+    defaults = config.load(_write(tmp_path, EXAMPLE))
+    assert defaults.mode == "block" and defaults.accept_label == "perfgate: accept"
+    assert all(b.mode is None for b in defaults.budgets)
+    text = EXAMPLE.replace("fdr = 0.05", 'fdr = 0.05\nmode = "warn"\naccept_label = "perf-ok"').replace(
+        'max_regression = "3%"', 'max_regression = "3%"\nmode = "block"'
+    )
+    cfg = config.load(_write(tmp_path, text))
+    assert cfg.mode == "warn" and cfg.accept_label == "perf-ok"
+    policy = Policy(cfg.budgets, cfg.waivers, mode=cfg.mode)
+    assert policy.mode_for("GET /api/search") == "block"  # its budget says so
+    assert policy.mode_for("POST /api/orders") == "warn"  # its budget says nothing: the [perfgate] mode
+    assert policy.mode_for("test_render") == "warn"  # no budget
+    off = config.load(_write(tmp_path, EXAMPLE.replace("fdr = 0.05", 'fdr = 0.05\naccept_label = ""')))
+    assert off.accept_label == ""
+
+
+def test_config_check_shows_the_modes_and_the_label(run_cli: Invoke, tmp_path: Path) -> None:
+    (tmp_path / "perfgate.toml").write_text(
+        '[perfgate]\nmode = "warn"\n\n[[budget]]\nmatch = "test_tok*"\nmode = "block"\n'
+    )
+    result = run_cli("config", "check", "--results", str(EXAMPLES / "pytest-benchmark" / "head.json"))
+    assert result.exit_code == 0, result.output
+    assert (
+        "mode 'warn' (failing verdicts are shown as warn-only and never fail the check), accept_label" in result.output
+    )
+    lines = {line.split("  ")[0]: line for line in result.output.splitlines()}
+    assert lines["test_tokenize (time)"].endswith("max_regression 5%")  # its budget blocks
+    assert lines["test_render (time)"].endswith("; warn-only")

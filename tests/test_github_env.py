@@ -43,3 +43,12 @@ def test_context_of_each_event(tmp_path: Path) -> None:
         {**base, "GITHUB_EVENT_NAME": "workflow_run", "GITHUB_EVENT_PATH": str(EVENTS / "workflow_run_fork.json")}
     )
     assert (run.sha, run.pr_number, run.is_fork, run.workflow_run_conclusion) == (FORK_SHA, None, True, "failure")
+
+
+def test_a_labeled_event_says_the_labels_the_label_and_who_added_it() -> None:
+    base = {"GITHUB_REPOSITORY": "acme/shop", "GITHUB_SHA": "f" * 40, "GITHUB_EVENT_NAME": "pull_request"}
+    labeled = read_context({**base, "GITHUB_EVENT_PATH": str(EVENTS / "pull_request_labeled.json")})
+    assert labeled.labels == ("needs review", "perfgate: accept") and labeled.event_label == "perfgate: accept"
+    assert (labeled.action, labeled.sender, labeled.pr_updated_at) == ("labeled", "alice", "2026-12-03T07:05:09Z")
+    silent = read_context({**base, "GITHUB_EVENT_PATH": str(EVENTS / "pull_request.json")})
+    assert silent.labels is None and silent.event_label is None  # no labels key: ask the API

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from perfgate import harness, vcs
-from perfgate.app import ab, decisions
+from perfgate.app import ab, acceptance, decisions
 from perfgate.app.compare import compare_with_history
 from perfgate.app.config import Overrides, gate_settings, make_policy
 from perfgate.app.history import sparklines
@@ -31,6 +31,7 @@ from perfgate.config import Config
 from perfgate.deliver.github import CHECK_NAME, GitHubPublisher
 from perfgate.errors import ConfigError, NoBaseline, PerfgateError, StoreError, UsageError
 from perfgate.gate.report import FAILING, WARNING, Report, Verdict
+from perfgate.gate.rules import Acceptance
 from perfgate.github_env import GitHubContext, append_summary, read_context, write_outputs
 from perfgate.model import Origin, ParsedResults
 from perfgate.render import action_markdown, json_report, junit, markdown, text
@@ -111,6 +112,7 @@ def _gate(request: GateRequest, ctx: GitHubContext, cfg: Config, publisher: Publ
     if choose_mode(request.mode, ctx, main) == "record":
         return _record(store, results, ctx, RunInfo(cfg.suite, ctx.branch or main, ctx.sha), request.workspace.now)
     base_commit = vcs.merge_base(request.workspace.workdir, main) or ctx.base_sha
+    accepted, heard = acceptance.find(ctx, cfg.accept_label, publisher)
     try:
         report = compare_with_history(
             store,
@@ -118,7 +120,7 @@ def _gate(request: GateRequest, ctx: GitHubContext, cfg: Config, publisher: Publ
             suite=cfg.suite,
             branch=main,
             settings=gate_settings(cfg),
-            policy=make_policy(cfg, request.workspace.now.date()),
+            policy=make_policy(cfg, request.workspace.now.date(), accepted),
             baseline_runs=cfg.baseline_runs,
             base_commit=base_commit,
             repository=request.workspace.workdir,
@@ -129,9 +131,9 @@ def _gate(request: GateRequest, ctx: GitHubContext, cfg: Config, publisher: Publ
         if not (ctx.is_fork or ctx.actor_is_bot):
             raise
         return _nothing_compared(*_no_secrets(exc), ctx, request.comment, cfg.suite, publisher)
-    report = _for_the_pull_request(report, store, ctx, cfg, main)
+    report = _for_the_pull_request(report, store, ctx, cfg, main, accepted)
     kept = decisions.keep(store, report, cfg.suite, base_commit, request.workspace.now)
-    outcome = _publish_report(report, ctx, request, publisher, check_name(cfg.suite))
+    outcome = _publish_report(report, ctx, request, publisher, check_name(cfg.suite), heard)
     return replace(outcome, lines=(*outcome.lines, *kept))
 
 
@@ -157,11 +159,12 @@ def check_name(suite: str) -> str:
 
 
 def exit_code(report: Report, fail_on: str) -> int:
-    """What fails the job: regression (a regression or an exceeded budget), budget (only budgets), never."""
+    """What fails the job: regression (a regression or an exceeded budget), budget (only budgets), never. A
+    warn-only series (mode = "warn") never does."""
     if fail_on == "never":
         return 0
     if fail_on == "budget":
-        return 1 if report.count(Verdict.BUDGET_EXCEEDED) else 0
+        return 1 if report.count(Verdict.BUDGET_EXCEEDED, failing=True) else 0
     return 1 if report.failed else 0
 
 
@@ -174,10 +177,14 @@ def _no_secrets(exc: StoreError) -> tuple[str, str]:
     return why, "The trusted publish workflow in docs/github-action.md (Forks) compares such pull requests."
 
 
-def _for_the_pull_request(report: Report, store: Store | None, ctx: GitHubContext, cfg: Config, main: str) -> Report:
-    """The report with where it comes from, the failing series' sparklines (with a store) and their history pages."""
+def _for_the_pull_request(
+    report: Report, store: Store | None, ctx: GitHubContext, cfg: Config, main: str, accepted: Acceptance | None
+) -> Report:
+    """The report with where it comes from, the accept label, the failing series' sparklines (with a store) and
+    their history pages."""
     return replace(
         report,
+        accepted=accepted,
         origin=Origin(ctx.repository, ctx.pr_number, ctx.sha, ctx.run_url),
         history=sparklines(store, report, cfg.suite, main) if store is not None else (),
         site_url=cfg.site_url,
@@ -186,14 +193,15 @@ def _for_the_pull_request(report: Report, store: Store | None, ctx: GitHubContex
 
 
 def _site_pages(report: Report, suite: str, site_url: str | None) -> tuple[tuple[str, str, str], ...]:
-    """Links from the comment's failing and warning rows to their history pages (site_url in perfgate.toml)."""
+    """Links from the comment's failing, warning and label-waived rows to their history pages (site_url in
+    perfgate.toml)."""
     if site_url is None:
         return ()
     shown = FAILING | WARNING
     return tuple(
         (c.name, c.metric, series_url(site_url, suite, c.name, c.metric))
         for c in report.comparisons
-        if c.verdict in shown
+        if c.verdict in shown or c.waived_by == "label"
     )
 
 
@@ -264,20 +272,21 @@ def _ab(
     )
     now = request.workspace.now
     env = ab.benchmark_environment(request.environ)
-    report = run_job(run, cfg, cwd=cwd, env=env, today=now.date(), heard=heard)
+    accepted, said = acceptance.find(ctx, cfg.accept_label, publisher)
+    report = run_job(run, cfg, cwd=cwd, env=env, today=now.date(), heard=heard, accepted=accepted)
     recorded: GateOutcome | None = None
     if recording:
         info = RunInfo(cfg.suite, ctx.branch or main, ctx.sha)
         recorded = _record(store, [ab.pooled(head_rounds)], ctx, info, now)
     kept: list[str] = []
     try:
-        report = _for_the_pull_request(report, store, ctx, cfg, main)
+        report = _for_the_pull_request(report, store, ctx, cfg, main, accepted)
     except StoreError:  # no history here (yet, or none reachable): the pairs need none, the comment no sparklines
-        report = _for_the_pull_request(report, None, ctx, cfg, main)
+        report = _for_the_pull_request(report, None, ctx, cfg, main, accepted)
     else:
         if ctx.pr_number is not None:
             kept = decisions.keep(store, report, cfg.suite, chosen.commit if chosen else None, now)
-    outcome = _publish_report(report, ctx, request, publisher, check_name(cfg.suite))
+    outcome = _publish_report(report, ctx, request, publisher, check_name(cfg.suite), said)
     if recorded is None:
         return replace(outcome, lines=(*outcome.lines, *kept))
     return replace(
@@ -289,9 +298,14 @@ def _ab(
 
 
 def _publish_report(
-    report: Report, ctx: GitHubContext, request: GateRequest, publisher: PublisherFactory, check: str
+    report: Report,
+    ctx: GitHubContext,
+    request: GateRequest,
+    publisher: PublisherFactory,
+    check: str,
+    heard: Sequence[str] = (),
 ) -> GateOutcome:
-    """Files first (they never fail the job), then GitHub."""
+    """Files first (they never fail the job), then GitHub. ``heard``: notices of asking GitHub for the labels."""
     request.output_dir.mkdir(parents=True, exist_ok=True)
     report_path, junit_path = request.output_dir / REPORT_FILE, request.output_dir / JUNIT_FILE
     write_output(report_path, json_report.render(report))
@@ -301,8 +315,8 @@ def _publish_report(
     posting = plan(
         report, body, ctx, request.comment, fails=bool(code), pr_number=ctx.pr_number, check_name=check, guard_head=True
     )
-    notices = post(posting, ctx, publisher)
-    failing = sum(1 for c in report.comparisons if c.verdict in FAILING)
+    notices = [*heard, *post(posting, ctx, publisher)]
+    failing = sum(1 for c in report.comparisons if c.fails)
     outputs = StepOutputs(report.verdict, failing, str(report_path), str(junit_path))
     return GateOutcome(
         code, (text.render(report), *notices), action_markdown.with_notices(body, notices), outputs, report

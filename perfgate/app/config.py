@@ -12,7 +12,7 @@ from perfgate.app.reading import expand, read_all
 from perfgate.app.workspace import Workspace
 from perfgate.config import LATENCY_STATISTICS, Config
 from perfgate.gate.policy import COUNTED_RATES, Policy
-from perfgate.gate.rules import Resolved, Terms
+from perfgate.gate.rules import Acceptance, Resolved, Terms
 from perfgate.gate.settings import Settings
 from perfgate.units import SECONDS, count, parse_percentage
 
@@ -49,15 +49,16 @@ def gate_settings(cfg: Config, *, between_runs: bool = False) -> Settings:
     )
 
 
-def make_policy(cfg: Config, today: date) -> Policy:
-    return Policy(cfg.budgets, cfg.waivers, today)
+def make_policy(cfg: Config, today: date, accepted: Acceptance | None = None) -> Policy:
+    """The policy of the configuration on ``today``; ``accepted``: the pull request's accept label, when it has it."""
+    return Policy(cfg.budgets, cfg.waivers, today, cfg.mode, accepted)
 
 
 def resolve(cfg: Config, patterns: Sequence[str], format_name: str | None) -> list[Resolved]:
     """Which budget, waiver and terms apply to each series of these results files."""
     keys = list(dict.fromkeys(s.key for r in read_all(expand(patterns), format_name, sha256=False) for s in r.series))
     rated = {name for name, metric in keys if metric in COUNTED_RATES}
-    policy, settings = Policy(cfg.budgets, cfg.waivers), gate_settings(cfg)
+    policy, settings = Policy(cfg.budgets, cfg.waivers, mode=cfg.mode), gate_settings(cfg)
     return [policy.resolve(name, metric, settings, rated=name in rated) for name, metric in keys]
 
 

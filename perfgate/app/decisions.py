@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from perfgate.errors import StoreError
-from perfgate.gate.report import FAILING, Report, Verdict
+from perfgate.gate.report import Report, Verdict
 from perfgate.model import GateDecision, Origin, SeriesDecision
 
 if TYPE_CHECKING:
@@ -25,7 +25,7 @@ def keep(store: Store, report: Report, suite: str, base_commit: str | None, now:
         decided=tuple(
             SeriesDecision(c.name, c.metric, c.verdict.value, c.reason)
             for c in report.comparisons
-            if c.verdict in FAILING or c.verdict is Verdict.WAIVED
+            if c.fails or c.verdict is Verdict.WAIVED  # a warn-only series blocked nothing: not kept as failing
         ),
         pr_number=origin.pr_number,
         base_commit=base_commit,

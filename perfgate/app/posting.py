@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from perfgate.deliver.github import GitHubPublisher, GitHubTarget
 from perfgate.errors import DeliveryError
 from perfgate.gate.phrases import format_change
-from perfgate.gate.report import FAILING, Report, Verdict
+from perfgate.gate.report import Report, Verdict
 from perfgate.github_env import GitHubContext
 from perfgate.render.markdown import MARKER
 
@@ -60,13 +60,21 @@ def plan(
         create, conclusion = comment in ("always", "on-change"), "neutral"
     else:
         changed = any(c.verdict is not Verdict.UNCHANGED for c in comparisons)
-        create = {"always": True, "on-change": changed, "on-regression": report.failed, "never": False}[comment]
+        # A warn-only regression (mode = "warn") is shown as one: the comment is made, the check is neutral.
+        regressed = report.failed or bool(report.warn_only)
+        create = {"always": True, "on-change": changed, "on-regression": regressed, "never": False}[comment]
         # A whole run slower than allowed is not shown as a pass: a slower runner, or a change that slows everything.
         conclusion = "failure" if fails else "neutral" if report.warned else "success"
-    failing = sum(1 for c in comparisons if c.verdict in FAILING)
+    failing = sum(1 for c in comparisons if c.fails)
+    warn_only = len(report.warn_only) if report is not None else 0
+    waived = len(report.label_waived) if report is not None else 0
     title = (
         f"{failing} failing of {len(comparisons)} series"
         if failing
+        else f"{warn_only} failing of {len(comparisons)} series, warn-only"
+        if warn_only
+        else f"{waived} of {len(comparisons)} series waived by the label {report.accepted.label!r}"
+        if report is not None and waived and report.accepted is not None
         else f"{len(comparisons)} series, no regression beyond the whole run's {format_change(report.run_shift.ratio)}"
         if report is not None and report.warned and report.run_shift is not None
         else f"{len(comparisons)} series, no regression"

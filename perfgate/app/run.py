@@ -21,6 +21,7 @@ from perfgate.gate.paired import evaluate_paired
 from perfgate.gate.policy import Policy
 from perfgate.gate.pooling import Side
 from perfgate.gate.report import Report
+from perfgate.gate.rules import Acceptance
 from perfgate.gate.settings import Settings
 from perfgate.model import ParsedResults, RunRef
 from perfgate.stats import sequential
@@ -64,11 +65,13 @@ def run_job(
     progress: harness.Progress | None = None,
     clock: Callable[[], float] = time.monotonic,
     heard: Callable[[harness.Round, ParsedResults], None] | None = None,
+    accepted: Acceptance | None = None,
 ) -> Report:
     """Benchmark the working tree (head) against a commit (base) in interleaved rounds in their own trees, and judge
-    round r's head against round r's base. The base's worktree is removed whatever happens; a command that fails is
-    CommandFailed, results that cannot be read an InputError naming the round, both as soon as it happens. ``heard``
-    is told of each round's results as read (the warm-ups' included), for a caller that keeps them."""
+        round r's head against round r's base. The base's worktree is removed whatever happens; a command that fails is
+        CommandFailed, results that cannot be read an InputError naming the round, both as soon as it happens. ``heard``
+        is told of each round's results as read (the warm-ups' included), for a caller that keeps them; ``accepted``: the
+    pull request's accept label (the Action's mode ab), which waives its failing verdicts."""
     if request.base is not None and request.main_branch is not None:
         raise UsageError("give --base REF or --against BRANCH, not both")
     if request.rounds < MIN_ROUNDS:
@@ -91,11 +94,11 @@ def run_job(
         harness.run_rounds(trees, job, request.rounds, env, progress=progress, results=rounds, clock=clock)
         sides = (base.commit, None if dirty else head)
         if request.confirm:
-            confirming = _Confirming(request, job, settings, make_policy(cfg, today), started, clock)
+            confirming = _Confirming(request, job, settings, make_policy(cfg, today, accepted), started, clock)
             report = confirming.run(trees, env, rounds, sides, progress, rounds_started)
     if not request.confirm:
         base_side, head_side = rounds.side("base", sides[0]), rounds.side("head", sides[1])
-        report = evaluate_paired(base_side, head_side, settings, make_policy(cfg, today))
+        report = evaluate_paired(base_side, head_side, settings, make_policy(cfg, today, accepted))
     require_common_series(report, "the base's rounds")
     said = (
         f"base: {base.commit[:12]}, {request.base_why or base.chosen}",

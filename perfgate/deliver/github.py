@@ -68,6 +68,16 @@ class PullInfo:
 
 
 @dataclass(frozen=True)
+class LabelEvent:
+    """A label added to or removed from an issue or pull request (its issue events)."""
+
+    action: str  # "labeled" or "unlabeled"
+    label: str
+    actor: str | None  # the login of who did it (None: a deleted user)
+    at: datetime
+
+
+@dataclass(frozen=True)
 class IssueInfo:
     number: int
     title: str
@@ -222,6 +232,19 @@ class GitHubPublisher:
     def pull(self, number: int) -> PullInfo:
         pull = self._call(lambda: self._repo.get_pull(number))
         return PullInfo(pull.number, pull.head.sha, pull.state)
+
+    def labels(self, number: int) -> tuple[str, ...]:
+        """The labels on an issue or pull request now (GET /repos/{o}/{r}/issues/{n}/labels)."""
+        return self._call(lambda: tuple(label.name for label in self._repo.get_issue(number).get_labels()))
+
+    def label_events(self, number: int) -> tuple[LabelEvent, ...]:
+        """Labels added and removed, oldest first (GET /repos/{o}/{r}/issues/{n}/events, every page)."""
+        events = self._call(lambda: list(self._repo.get_issue(number).get_events()))
+        return tuple(
+            LabelEvent(e.event, e.label.name, e.actor.login if e.actor is not None else None, e.created_at)
+            for e in events
+            if e.event in ("labeled", "unlabeled") and e.label is not None
+        )
 
     def pulls_for_commit(self, sha: str) -> list[PullInfo]:
         pulls = self._call(lambda: list(self._repo.get_commit(sha).get_pulls()))

@@ -1,6 +1,10 @@
 """The policy: what the repository's budgets and waivers say about one series. The one place that answers
-"how much may this series regress?", "which limits judge it?", "is it within them?" and "is it waived?" —
-for the gate, the digest, the site and `perfgate config check` alike.
+"how much may this series regress?", "which limits judge it?", "is it within them?", "is it waived?" and "does
+it block?" — for the gate, the digest, the site and `perfgate config check` alike.
+
+Waived, in this order: by a ``[[waiver]]`` in the repository (until its date), then by the pull request's accept
+label. A failing verdict that neither waives is warn-only when its series' mode is "warn" (its budget's, else the
+[perfgate] mode): shown as it is, it does not fail the check.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ import numpy as np
 
 from perfgate import stats
 from perfgate.gate.report import FAILING, SEVERITY, WARNING, BudgetCheck, Comparison, Verdict, WithinRunDrift
-from perfgate.gate.rules import Budget, Limit, Resolved, Terms, Waiver, first_match
+from perfgate.gate.rules import Acceptance, Budget, Limit, Mode, Resolved, Terms, Waiver, first_match
 from perfgate.gate.settings import Settings
 from perfgate.model import FloatArray, SampleKind, Series, Summary, as_samples
 from perfgate.units import PER_SECOND, RATIO, format_value
@@ -35,6 +39,13 @@ class Policy:
     budgets: tuple[Budget, ...] = ()
     waivers: tuple[Waiver, ...] = ()
     today: date | None = None  # waivers expire; the caller knows the date
+    mode: Mode = "block"  # the [perfgate] mode; a budget's own mode overrides it
+    accepted: Acceptance | None = None  # the pull request's accept label: its failing verdicts are waived
+
+    def mode_for(self, name: str) -> Mode:
+        """Whether a failing verdict of this series blocks: its budget's mode, else the [perfgate] one."""
+        budget = self.budget_for(name)
+        return budget.mode if budget is not None and budget.mode is not None else self.mode
 
     def budget_for(self, name: str) -> Budget | None:
         """The first budget whose glob matches the series name."""
@@ -79,7 +90,7 @@ class Policy:
         """The budget, waiver and terms of one series."""
         budget = self.budget_for(name)
         terms = self.terms(budget or Budget(""), settings, metric, rated=rated)
-        return Resolved(name, metric, budget, self.waiver_for(name), terms)
+        return Resolved(name, metric, budget, self.waiver_for(name), terms, self.mode_for(name))
 
     def finish(
         self, comparison: Comparison, checks: tuple[BudgetCheck, ...], drift: WithinRunDrift | None, notes: list[str]
@@ -98,19 +109,35 @@ class Policy:
                 verdict = worse
                 reasons.insert(0, reasons.pop())  # the reason for the verdict comes first
         reason = "; ".join(reasons)
+        waived_by: str | None = None
         waiver = self.waiver_for(comparison.name) if verdict in FAILING or verdict in WARNING else None
         if waiver is not None and self.today is not None:
             if waiver.active(self.today):
                 if verdict in FAILING:
                     reason = f"{verdict.value} waived until {waiver.until:%Y-%m-%d} ({waiver.reason}): {reason}"
-                    verdict = Verdict.WAIVED
+                    verdict, waived_by = Verdict.WAIVED, "waiver"
             else:
                 notes.append(
                     f"the waiver for {waiver.match!r} (line {waiver.line}) expired on {waiver.until:%Y-%m-%d} "
                     "and no longer waives anything; remove it or extend it"
                 )
                 reason += f" (the waiver for {waiver.match!r} expired on {waiver.until:%Y-%m-%d})"
-        return replace(comparison, verdict=verdict, reason=reason, budget=checks, drift=drift)
+        warn_only = False
+        if verdict in FAILING and self.accepted is not None:
+            reason = f"{verdict.value} waived by {self.accepted.phrase()}: {reason}"
+            verdict, waived_by = Verdict.WAIVED, "label"
+        elif verdict in FAILING and self.mode_for(comparison.name) == "warn":
+            warn_only = True
+            reason = f'warn-only (mode = "warn": does not fail the check): {reason}'
+        return replace(
+            comparison,
+            verdict=verdict,
+            reason=reason,
+            budget=checks,
+            drift=drift,
+            warn_only=warn_only,
+            waived_by=waived_by,
+        )
 
     def unmatched(self, names: set[str]) -> list[str]:
         """Notes for budgets and waivers whose glob fits none of ``names``."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from perfgate.gate.rules import Limit
+from perfgate.gate.rules import Acceptance, Limit
 from perfgate.gate.settings import Settings
 from perfgate.model import Direction, Origin, RunRef, Summary
 
@@ -83,6 +83,14 @@ class Comparison:
     max_regression: float | None = None
     budget: tuple[BudgetCheck, ...] = ()
     drift: WithinRunDrift | None = None
+    # mode = "warn" for this series: a failing verdict is judged and shown, and does not fail the check.
+    warn_only: bool = False
+    waived_by: str | None = None  # a waived verdict's waiver: "waiver" (a [[waiver]]) or "label" (the accept label)
+
+    @property
+    def fails(self) -> bool:
+        """This series fails the gate: a failing verdict, not warn-only."""
+        return self.verdict in FAILING and not self.warn_only
 
 
 @dataclass(frozen=True)
@@ -121,19 +129,33 @@ class Report:
     site_url: str | None = None  # the published history site (perfgate site)
     pages: tuple[tuple[str, str, str], ...] = ()  # (name, metric, its page on the site)
     run_shift: RunShift | None = None  # the shift the candidate's series share, when there is one
+    accepted: Acceptance | None = None  # the pull request's accept label, when it has it
 
     @property
     def failed(self) -> bool:
-        return any(c.verdict in FAILING for c in self.comparisons)
+        return any(c.fails for c in self.comparisons)
+
+    @property
+    def warn_only(self) -> tuple[Comparison, ...]:
+        """The series with a failing verdict under mode = "warn": shown as such, never failing the check."""
+        return tuple(c for c in self.comparisons if c.verdict in FAILING and c.warn_only)
+
+    @property
+    def label_waived(self) -> tuple[Comparison, ...]:
+        """The series the accept label waived."""
+        return tuple(c for c in self.comparisons if c.waived_by == "label")
 
     @property
     def warned(self) -> bool:
-        """Passed, but not cleanly: the whole run is slower than the allowance (see ``run_shift``)."""
-        return not self.failed and self.run_shift is not None and self.run_shift.slower
+        """Passed, but not cleanly: a warn-only series failed, or the whole run is slower than the allowance (see
+        ``run_shift``). The check is neutral then, never a green tick."""
+        slower = self.run_shift is not None and self.run_shift.slower
+        return not self.failed and (slower or bool(self.warn_only))
 
     @property
     def verdict(self) -> str:
         return "fail" if self.failed else "pass"
 
-    def count(self, verdict: Verdict) -> int:
-        return sum(1 for c in self.comparisons if c.verdict is verdict)
+    def count(self, verdict: Verdict, *, failing: bool = False) -> int:
+        """The series of this verdict; ``failing``: only those that fail the gate (not warn-only)."""
+        return sum(1 for c in self.comparisons if c.verdict is verdict and (c.fails or not failing))

@@ -8,8 +8,12 @@ from __future__ import annotations
 import fnmatch
 import math
 from dataclasses import dataclass
-from datetime import date
-from typing import TypeVar
+from datetime import date, datetime
+from typing import Literal, TypeVar
+
+# A series' mode: "block" fails the check on a failing verdict; "warn" judges and shows it, and never fails.
+Mode = Literal["block", "warn"]
+MODES: tuple[Mode, ...] = ("block", "warn")
 
 
 @dataclass(frozen=True)
@@ -43,9 +47,26 @@ class Budget:
     # Change allowed within one run (a soak test), first window to last: a fraction of latency or throughput,
     # percentage points of error rate. Set, a drift beyond it fails; unset, a drift beyond the allowance warns.
     max_drift: float | None = None
+    mode: Mode | None = None  # None: the [perfgate] mode
 
     def applies_to(self, name: str) -> bool:
         return fnmatch.fnmatchcase(name, self.match)
+
+
+@dataclass(frozen=True)
+class Acceptance:
+    """The pull request's accept label (perfgate.toml's ``accept_label``): it waives that pull request's failing
+    verdicts. Who added it and when, as GitHub says (None when GitHub could not be asked)."""
+
+    label: str
+    by: str | None = None  # the login of the user who added it
+    at: datetime | None = None  # when it was added (UTC)
+
+    def phrase(self) -> str:
+        """'the label 'perfgate: accept' (added by @alice on 2026-12-03 07:12 UTC)'."""
+        said = [f"by @{self.by}" if self.by else "", f"on {self.at:%Y-%m-%d %H:%M} UTC" if self.at else ""]
+        added = " ".join(part for part in said if part)
+        return f"the label {self.label!r}" + (f" (added {added})" if added else "")
 
 
 @dataclass(frozen=True)
@@ -83,6 +104,7 @@ class Resolved:
     budget: Budget | None
     waiver: Waiver | None
     terms: Terms
+    mode: Mode = "block"  # its budget's, else the [perfgate] mode
 
 
 M = TypeVar("M", Budget, Waiver)

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from perfgate.gate.phrases import format_change, format_p
-from perfgate.gate.report import SEVERITY, Comparison, Report, Verdict
+from perfgate.gate.report import FAILING, SEVERITY, WARNING, Comparison, Report, Verdict
 from perfgate.model import Summary
 from perfgate.units import format_value
 
@@ -24,6 +24,30 @@ SYMBOLS = {
     Verdict.NEW: "new",
     Verdict.MISSING: "missing",
 }
+
+
+# The parts of a report a reader is shown, in order: what fails the check, what would fail it if it blocked
+# (mode = "warn"), what the pull request's accept label waived, what is worth a look, and the rest.
+SECTIONS = ("failing", "warn-only", "label-waived", "warning", "rest")
+
+
+def section(c: Comparison) -> str:
+    """Which of ``SECTIONS`` a series is shown in."""
+    if c.verdict in FAILING:
+        return "warn-only" if c.warn_only else "failing"
+    if c.waived_by == "label":
+        return "label-waived"
+    return "warning" if c.verdict in WARNING else "rest"
+
+
+def rank(c: Comparison) -> tuple[int, int]:
+    """How telling a series is: by its section, then its verdict's severity (lowest first)."""
+    return SECTIONS.index(section(c)), SEVERITY.index(c.verdict)
+
+
+def verdict_word(c: Comparison) -> str:
+    """The verdict as a table shows it: 'regression', or 'regression (warn-only)' under mode = "warn"."""
+    return SYMBOLS[c.verdict] + (" (warn-only)" if c.warn_only and c.verdict in FAILING else "")
 
 
 # How each test is named in the report's method line, for n series.
@@ -133,6 +157,16 @@ class Endpoint:
     @property
     def verdict(self) -> Verdict:
         return min((c.verdict for c in self.parts), key=SEVERITY.index)
+
+    @property
+    def worst(self) -> Comparison:
+        """The part whose verdict the endpoint shows, and whose section it is shown in: by section (what fails the
+        check first, what the accept label waived before a warning), then by severity."""
+        return min(self.parts, key=rank)
+
+    @property
+    def section(self) -> str:
+        return section(self.worst)
 
     def part(self, metric: str) -> Comparison | None:
         return next((c for c in self.parts if c.metric == metric), None)

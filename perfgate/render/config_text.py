@@ -19,8 +19,11 @@ def render_config(cfg: Config, budgets: Sequence[Terms], resolved: Sequence[Reso
         f"fdr {cfg.fdr:g}, confidence {cfg.confidence:g}, min_samples {cfg.min_samples}, "
         f"baseline_runs {cfg.baseline_runs}"
     )
+    label = f"accept_label {cfg.accept_label!r}" if cfg.accept_label else "no accept_label"
+    lines.append(f"mode {cfg.mode!r} (failing verdicts {_mode_words(cfg.mode)}), {label}")
     for i, (budget, terms) in enumerate(zip(cfg.budgets, budgets, strict=True)):
-        lines.append(f"budget {i + 1} (line {budget.line}): {budget.match!r}: {_terms(terms)}")
+        mode = f", mode {budget.mode!r}" if budget.mode is not None else ""
+        lines.append(f"budget {i + 1} (line {budget.line}): {budget.match!r}: {_terms(terms)}{mode}")
     for waiver in cfg.waivers:
         lines.append(f"waiver (line {waiver.line}): {waiver.match!r} {_waiver_state(waiver, today)}: {waiver.reason}")
     if resolved is not None:
@@ -34,6 +37,8 @@ def render_config(cfg: Config, budgets: Sequence[Terms], resolved: Sequence[Reso
                 text = f"no budget; {_terms(r.terms)}"
             if r.waiver is not None:
                 text += f"; waiver {r.waiver.match!r} {_waiver_state(r.waiver, today)}"
+            if r.mode == "warn":
+                text += "; warn-only"
             lines.append(f"{_label(r).ljust(width)}  {text}")
     return "\n".join(lines)
 
@@ -53,6 +58,10 @@ def _terms(terms: Terms) -> str:
         unit = " (points)" if terms.in_points else ""
         parts.append(f"max_drift {format_percent(terms.max_drift)}{unit} (a drift during the run beyond it fails)")
     return ", ".join(parts)
+
+
+def _mode_words(mode: str) -> str:
+    return "fail the check" if mode == "block" else "are shown as warn-only and never fail the check"
 
 
 def _waiver_state(waiver: Waiver, today: date) -> str:

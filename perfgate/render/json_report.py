@@ -2,7 +2,8 @@
 
 Schema history:
   1 — verdict, settings, baseline/candidate runs, notes, geomean, origin; series with change, ci, p/q,
-      test, max_regression and budget checks.
+      test, max_regression and budget checks. Added since: run_shift; site; series' warn_only and waived_by, and
+      the pull request's accepted label (staged rollout).
 """
 
 from __future__ import annotations
@@ -10,11 +11,13 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import asdict
+from datetime import UTC, datetime
 from typing import Any
 
 from perfgate import __version__
 from perfgate.errors import InputError
-from perfgate.gate.report import FAILING, BudgetCheck, Comparison, Report, RunShift, Verdict, WithinRunDrift
+from perfgate.gate.report import BudgetCheck, Comparison, Report, RunShift, Verdict, WithinRunDrift
+from perfgate.gate.rules import Acceptance
 from perfgate.gate.settings import Settings
 from perfgate.model import Direction, Origin, RunRef, Summary
 
@@ -35,6 +38,7 @@ def render(report: Report) -> str:
         "origin": asdict(report.origin) if report.origin else None,
         "series": [_comparison(c) for c in report.comparisons],
         "site": _site(report),
+        "accepted": _accepted(report.accepted),
     }
     return json.dumps(document, indent=2, allow_nan=False) + "\n"
 
@@ -50,6 +54,13 @@ def _run_shift(shift: RunShift | None) -> dict[str, Any] | None:
         "allowed": shift.allowed,
         "slower": shift.slower,
     }
+
+
+def _accepted(accepted: Acceptance | None) -> dict[str, Any] | None:
+    if accepted is None:
+        return None
+    at = accepted.at.isoformat().replace("+00:00", "Z") if accepted.at else None
+    return {"label": accepted.label, "by": accepted.by, "at": at}
 
 
 def _site(report: Report) -> dict[str, Any] | None:
@@ -75,7 +86,9 @@ def _comparison(c: Comparison) -> dict[str, Any]:
         "unit": c.unit,
         "direction": c.direction.value,
         "verdict": c.verdict.value,
-        "fails": c.verdict in FAILING,  # this series fails the gate
+        "fails": c.fails,  # this series fails the gate
+        "warn_only": c.warn_only,  # a failing verdict under mode = "warn": shown, does not fail the gate
+        "waived_by": c.waived_by,  # a waived one's waiver: "waiver" ([[waiver]]) or "label" (the accept label)
         "reason": c.reason,
         "change": _finite(c.change),
         "ci": [_finite(c.ci[0]), _finite(c.ci[1])] if c.ci else None,
@@ -148,6 +161,7 @@ def load(text: str, source: str) -> Report:
         site_url=site_url,
         pages=pages,
         run_shift=reader.run_shift(doc.get("run_shift")),
+        accepted=reader.accepted(doc.get("accepted")),
     )
 
 
@@ -174,6 +188,24 @@ class _Reader:
             series=int(self.number(doc, "series", "run_shift")),
             allowed=self.number(doc, "allowed", "run_shift"),
         )
+
+    def accepted(self, doc: Any) -> Acceptance | None:
+        """The pull request's accept label; absent in reports of perfgate before staged rollout."""
+        if doc is None:
+            return None
+        if not isinstance(doc, dict):
+            raise self.fail("accepted", "expected an object or null")
+        by, at = doc.get("by"), doc.get("at")
+        if by is not None and not isinstance(by, str):
+            raise self.fail("accepted.by", "expected a login or null")
+        when = None
+        if at is not None:
+            try:
+                when = datetime.fromisoformat(self.text(at, "accepted.at"))
+            except ValueError:
+                raise self.fail("accepted.at", f"expected an ISO 8601 time, got {at!r}") from None
+            when = when.astimezone(UTC) if when.tzinfo else when.replace(tzinfo=UTC)
+        return Acceptance(self.text(doc.get("label"), "accepted.label"), by, when)
 
     def obj(self, doc: Any, key: str) -> dict[str, Any]:
         value = doc.get(key) if isinstance(doc, dict) else None
@@ -282,7 +314,20 @@ class _Reader:
             test=test if test in ("exact", "permutation", "normal", "run-medians", "counts", "deterministic") else None,
             max_regression=self.optional_number(item, "max_regression", where),
             drift=self.drift(item.get("drift"), f"{where}.drift"),
+            warn_only=self.flag(item, "warn_only", where),
+            waived_by=self.waived_by(item.get("waived_by"), f"{where}.waived_by"),
         )
+
+    def flag(self, item: dict[str, Any], key: str, where: str) -> bool:
+        value = item.get(key, False)  # absent in reports written before it was
+        if not isinstance(value, bool):
+            raise self.fail(f"{where}.{key}", "expected true or false")
+        return value
+
+    def waived_by(self, value: Any, where: str) -> str | None:
+        if value not in (None, "waiver", "label"):
+            raise self.fail(where, 'expected "waiver", "label" or null')
+        return str(value) if value is not None else None
 
     def drift(self, item: Any, where: str) -> WithinRunDrift | None:
         if item is None:

@@ -1,10 +1,11 @@
-"""JUnit XML: one test case per series; a regression or an exceeded budget is a failing test case."""
+"""JUnit XML: one test case per series; a regression or an exceeded budget is a failing test case. A warn-only
+one (mode = "warn") and a waived one pass, and say so in their output: a test reporter must not fail the job."""
 
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from perfgate.gate.report import FAILING, Comparison, Report, Verdict
+from perfgate.gate.report import Comparison, Report, Verdict
 from perfgate.render import cells
 
 _SKIPPED = {Verdict.INSUFFICIENT_DATA, Verdict.NEW, Verdict.MISSING}
@@ -16,7 +17,7 @@ def render(report: Report) -> str:
     groups = (
         [(e.name, e.by_severity()) for e in endpoints] if endpoints else [(c.name, [c]) for c in report.comparisons]
     )
-    failures = sum(1 for _, parts in groups if parts[0].verdict in FAILING)
+    failures = sum(1 for _, parts in groups if any(c.fails for c in parts))
     skipped = sum(1 for _, parts in groups if all(c.verdict in _SKIPPED for c in parts))
     suites = ET.Element("testsuites", name="perfgate", tests=str(len(groups)), failures=str(failures))
     suite = ET.SubElement(
@@ -31,7 +32,7 @@ def render(report: Report) -> str:
     for name, parts in groups:
         classname = "perfgate.endpoint" if endpoints else f"perfgate.{parts[0].metric}"
         case = ET.SubElement(suite, "testcase", classname=classname, name=_clean(name), time="0")
-        failing = [c for c in parts if c.verdict in FAILING]
+        failing = [c for c in parts if c.fails]
         if failing:
             message = "; ".join(_part(c, bool(endpoints)) for c in failing)
             failure = ET.SubElement(case, "failure", message=_clean(message), type=failing[0].verdict.value)
@@ -44,9 +45,7 @@ def render(report: Report) -> str:
             ET.SubElement(case, "skipped", message=_clean("; ".join(_part(c, bool(endpoints)) for c in parts)))
             continue
         named = "{metric}: " if endpoints else ""
-        out = [
-            f"{named.format(metric=c.metric)}{c.verdict.value}: {c.reason}" for c in parts if c.verdict not in FAILING
-        ]
+        out = [f"{named.format(metric=c.metric)}{c.verdict.value}: {c.reason}" for c in parts if not c.fails]
         if out:
             ET.SubElement(case, "system-out").text = _clean("\n".join(out))
     ET.indent(suites)

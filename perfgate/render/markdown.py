@@ -71,23 +71,28 @@ def _environment() -> Environment:
 
 @dataclass(frozen=True)
 class _Layout:
-    """The table's columns and its rows, cut into failing, warning and the rest; every cell already escaped."""
+    """The table's columns and its rows, cut into ``cells.SECTIONS``; every cell already escaped."""
 
     columns: list[str]
     aligns: list[str]
     word: str  # what a row is: benchmark or endpoint
-    failing: list[dict[str, Any]]
-    warning: list[dict[str, Any]]
-    rest: list[dict[str, Any]]
+    rows: dict[str, list[dict[str, Any]]]  # by section
+
+
+# When the comment is too long, rows are cut from these sections first (the collapsed rest), failures last.
+_CUT_FIRST = ("rest", "label-waived", "warning", "warn-only", "failing")
 
 
 def render(report: Report) -> str:
     endpoints = cells.by_endpoint(report)
     layout = _series_layout(report) if endpoints is None else _endpoint_layout(report, endpoints)
     template = _environment().get_template("report.md.j2")
-    failing_rows, warning_rows, rest_rows = layout.failing, layout.warning, layout.rest
+    rows = layout.rows
+    accepted = escape(report.accepted.phrase(), limit=None) if report.accepted is not None else None
 
-    def attempt(kept: tuple[int, int, int]) -> str:
+    def attempt(kept: dict[str, int]) -> str:
+        shown = {key.replace("-", "_"): rows[key][: kept[key]] for key in cells.SECTIONS}
+        left_out = {f"{key.replace('-', '_')}_omitted": len(rows[key]) - kept[key] for key in cells.SECTIONS}
         return template.render(
             marker=MARKER,
             headline=_headline(report),
@@ -101,31 +106,29 @@ def render(report: Report) -> str:
             aligns=layout.aligns,
             word=layout.word,
             noun="endpoints" if layout.word == "endpoint" else "series",
-            failing=failing_rows[: kept[0]],
-            failing_omitted=len(failing_rows) - kept[0],
             run_url=safe_url(report.origin.run_url if report.origin else None),
             site_url=safe_url(report.site_url),
-            warning=warning_rows[: kept[1]],
-            warning_omitted=len(warning_rows) - kept[1],
-            rest=rest_rows[: kept[2]],
-            rest_total=len(rest_rows),
-            omitted=len(rest_rows) - kept[2],
+            accepted=accepted,
+            rest_total=len(rows["rest"]),
+            omitted=len(rows["rest"]) - kept["rest"],
+            **shown,
+            **left_out,
         )
 
-    # Too long for one comment: cut the collapsed rows first, then the warnings, then the failures.
-    kept = [len(failing_rows), len(warning_rows), len(rest_rows)]
-    for part in (2, 1, 0):
-        if len(text := attempt((kept[0], kept[1], kept[2]))) <= LIMIT - _SAFETY_MARGIN:
+    # Too long for one comment: cut the collapsed rows first, then the waived, the warnings, the failures.
+    kept = {key: len(rows[key]) for key in cells.SECTIONS}
+    for part in _CUT_FIRST:
+        if len(text := attempt(kept)) <= LIMIT - _SAFETY_MARGIN:
             return text
         low, high = 0, kept[part]
         while low < high:  # binary search on how many rows of this part fit
             kept[part] = (low + high + 1) // 2
-            if len(attempt((kept[0], kept[1], kept[2]))) <= LIMIT - _SAFETY_MARGIN:
+            if len(attempt(kept)) <= LIMIT - _SAFETY_MARGIN:
                 low = kept[part]
             else:
                 high = kept[part] - 1
         kept[part] = low
-    return attempt((kept[0], kept[1], kept[2]))
+    return attempt(kept)
 
 
 def _series_layout(report: Report) -> _Layout:
@@ -135,17 +138,15 @@ def _series_layout(report: Report) -> _Layout:
     pages = _pages(report)
     confidence = f"{report.settings.confidence * 100:.0f}%"
 
-    def rows(verdicts: frozenset[Verdict] | None) -> list[dict[str, Any]]:
-        chosen = [c for c in report.comparisons if (c.verdict in verdicts if verdicts else c.verdict not in _SHOWN)]
-        return [_row(c, show_metric, trends.get((c.name, c.metric), ()), pages.get((c.name, c.metric))) for c in chosen]
-
+    rows: dict[str, list[dict[str, Any]]] = {key: [] for key in cells.SECTIONS}
+    for c in report.comparisons:
+        trend, page = trends.get((c.name, c.metric), ()), pages.get((c.name, c.metric))
+        rows[cells.section(c)].append(_row(c, show_metric, trend, page))
     return _Layout(
         columns=["benchmark", "baseline", "candidate", f"change [{confidence} CI]", "p"],
         aligns=[":--", "--:", "--:", ":--", "--:"],
         word="benchmark",
-        failing=rows(FAILING),
-        warning=rows(WARNING),
-        rest=rows(None),
+        rows=rows,
     )
 
 
@@ -172,7 +173,7 @@ def _row(c: Comparison, show_metric: bool, trend: tuple[float, ...], page: str |
             cells.change(c),
             cells.p_value(c),
         ],
-        "verdict": cells.SYMBOLS[c.verdict],
+        "verdict": cells.verdict_word(c),
         "reason": escape(c.reason),
     }
 
@@ -186,7 +187,7 @@ def _endpoint_layout(report: Report, endpoints: list[cells.Endpoint]) -> _Layout
     word = cells.row_word(metrics)
 
     def row(e: cells.Endpoint) -> dict[str, Any]:
-        explained = [c for c in e.by_severity() if c.verdict in _SHOWN]
+        explained = sorted((c for c in e.parts if c.verdict in _SHOWN or c.waived_by == "label"), key=cells.rank)
         first = explained[0].metric if explained else metrics[0]
         trend = trends.get((e.name, first), ())
         return {
@@ -197,17 +198,18 @@ def _endpoint_layout(report: Report, endpoints: list[cells.Endpoint]) -> _Layout
             "cells": [
                 "<br>".join(escape(part) for part in cells.endpoint_cell(e, m, both=True) if part) for m in metrics
             ],
-            "verdict": cells.SYMBOLS[e.verdict],
+            "verdict": cells.verdict_word(e.worst),
             "reason": "<br>".join(f"**{cells.part_title(c)}**: {escape(c.reason, limit=None)}" for c in explained),
         }
 
+    rows: dict[str, list[dict[str, Any]]] = {key: [] for key in cells.SECTIONS}
+    for e in endpoints:
+        rows[e.section].append(row(e))
     return _Layout(
         columns=[word, *(cells.column_title(m) for m in metrics)],
         aligns=[":--"] * (len(metrics) + 1),
         word=word,
-        failing=[row(e) for e in endpoints if e.verdict in FAILING],
-        warning=[row(e) for e in endpoints if e.verdict in WARNING],
-        rest=[row(e) for e in endpoints if e.verdict not in _SHOWN],
+        rows=rows,
     )
 
 
@@ -225,15 +227,32 @@ def safe_url(url: str | None) -> str | None:
 
 def _headline(report: Report) -> str:
     delta = format_percent(report.settings.max_regression)
+    if report.failed:
+        return ":x: perfgate: " + _failures(report.comparisons, blocking=True)
+    if report.warn_only:
+        said = _failures(report.warn_only, blocking=False)
+        return f':warning: perfgate: warn-only: {said} (mode = "warn": does not fail the check)'
+    if (waived := report.label_waived) and report.accepted is not None:
+        label = escape(report.accepted.label)
+        return f":white_check_mark: perfgate: {len(waived)} failing series waived by the label `{label}`"
     if report.warned:
         return f":warning: perfgate: the whole run is slower; no series regressed beyond it by more than {delta}"
-    if not report.failed:
-        return f":white_check_mark: perfgate: no regression beyond {delta}, no budget exceeded"
+    return f":white_check_mark: perfgate: no regression beyond {delta}, no budget exceeded"
+
+
+def _failures(comparisons: tuple[Comparison, ...], *, blocking: bool) -> str:
+    """'1 regression beyond the allowed change and 2 budgets exceeded', of the series that fail (``blocking``) or
+    of the warn-only ones."""
+    chosen = [c for c in comparisons if (c.fails if blocking else c.verdict in FAILING and c.warn_only)]
+
+    def count(verdict: Verdict) -> int:
+        return sum(1 for c in chosen if c.verdict is verdict)
+
     parts = []
-    if n := report.count(Verdict.REGRESSION):
+    if n := count(Verdict.REGRESSION):
         parts.append(f"{n} regression{'s' if n != 1 else ''} beyond the allowed change")
-    if n := report.count(Verdict.BUDGET_EXCEEDED):
+    if n := count(Verdict.BUDGET_EXCEEDED):
         parts.append(f"{n} budget{'s' if n != 1 else ''} exceeded")
-    if n := report.count(Verdict.UNIT_CHANGED):
+    if n := count(Verdict.UNIT_CHANGED):
         parts.append(f"{n} series in a unit that cannot be compared with the baseline's")
-    return ":x: perfgate: " + " and ".join(parts)
+    return " and ".join(parts)

@@ -57,7 +57,7 @@ def _series_table(report: Report, paint: Paint, only_failing: bool) -> tuple[lis
         if only_failing and c.verdict not in FAILING:
             continue
         verdicts.append(c.verdict)
-        verdict = cells.SYMBOLS[c.verdict]
+        verdict = cells.verdict_word(c)
         if c.verdict in _EXPLAINED:
             verdict += f" ({footnote.number(c, cells.label(c, show_metric), with_verdict=False)})"
         rows.append(
@@ -93,7 +93,7 @@ def _endpoint_table(
             if c.verdict in explained:
                 marks[c.metric] = f" ({footnote.number(c, f'{e.name}, {cells.part_title(c)}', with_verdict=True)})"
         row = [cells.plain(" ".join(cells.endpoint_cell(e, m, both=False)).strip()) + marks.get(m, "") for m in metrics]
-        rows.append((cells.plain(e.name), *row, cells.SYMBOLS[e.verdict]))
+        rows.append((cells.plain(e.name), *row, cells.verdict_word(e.worst)))
     return _table(header, rows, right=set(), verdicts=[e.verdict for e in endpoints], paint=paint), notes
 
 
@@ -157,7 +157,7 @@ def _failures(report: Report) -> str:
     """'1 regression and 2 budget-exceeded'."""
     parts = []
     for verdict in sorted(FAILING, key=lambda v: (v is not Verdict.REGRESSION, SEVERITY.index(v))):  # a set: ordered
-        if n := report.count(verdict):
+        if n := report.count(verdict, failing=True):
             word = cells.SYMBOLS[verdict]
             parts.append(f"{n} {word}{'s' if n != 1 and verdict is Verdict.REGRESSION else ''}")
     return " and ".join(parts)
@@ -165,8 +165,8 @@ def _failures(report: Report) -> str:
 
 def _verdict_line(report: Report, endpoints: Sequence[cells.Endpoint] | None = None) -> str:
     """FAIL with what failed, or PASS with a count per verdict: of the table's rows (an endpoint or a benchmark
-    with several metrics counts once, with its worst verdict, as its row shows), else of the series."""
-    failing = [c for c in report.comparisons if c.verdict in FAILING]
+    with several metrics counts once, with the verdict its row shows), else of the series."""
+    failing = [c for c in report.comparisons if c.fails]
     if failing:
         metrics: dict[str, list[str]] = {}
         for c in failing:
@@ -176,12 +176,18 @@ def _verdict_line(report: Report, endpoints: Sequence[cells.Endpoint] | None = N
         )
         return f"FAIL: {_failures(report)} ({names})"
     tally = (
-        Counter(e.verdict for e in endpoints)
+        Counter(e.worst.verdict for e in endpoints)
         if endpoints is not None
         else Counter(c.verdict for c in report.comparisons)
     )
     counts = [
         f"{tally[v]} {cells.SYMBOLS[v] if v is not Verdict.UNCHANGED else 'unchanged'}" for v in Verdict if tally[v]
     ]
-    warned = " (the whole run is slower: see the note)" if report.warned else ""
+    slower = report.run_shift is not None and report.run_shift.slower
+    warned = " (the whole run is slower: see the note)" if slower else ""
+    if report.warn_only:
+        names = ", ".join(dict.fromkeys(cells.plain(c.name) for c in report.warn_only))
+        warned += f' (warn-only: {len(report.warn_only)} failing under mode = "warn", {names})'
+    if report.label_waived and report.accepted is not None:
+        warned += f" ({len(report.label_waived)} waived by {cells.plain(report.accepted.phrase(), None)})"
     return f"PASS{warned}: {', '.join(counts) if counts else 'nothing compared'}"

@@ -34,6 +34,18 @@ def test_compare_passes_when_nothing_regressed(run_cli: Invoke) -> None:
     assert result.output.splitlines()[-1] == "PASS: 3 unchanged"
 
 
+def test_a_warn_only_regression_is_shown_and_exits_0(run_cli: Invoke, tmp_path: Path) -> None:
+    (tmp_path / "perfgate.toml").write_text('[perfgate]\nmode = "warn"\n')
+    result = run_cli("compare", BASE, HEAD)
+    assert result.exit_code == 0, result.output
+    assert "regression (warn-only)" in result.output
+    assert 'PASS (warn-only: 1 failing under mode = "warn", test_tokenize)' in result.output
+    (tmp_path / "perfgate.toml").write_text(
+        '[perfgate]\nmode = "warn"\n\n[[budget]]\nmatch = "test_tok*"\nmode = "block"\n'
+    )
+    assert run_cli("compare", BASE, HEAD).exit_code == 1  # moved to blocking
+
+
 def test_several_runs_per_side_are_pooled(run_cli: Invoke, tmp_path: Path) -> None:
     runs = tmp_path / "runs"
     runs.mkdir()

@@ -5,15 +5,16 @@ from __future__ import annotations
 
 import json
 import math
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 
 from perfgate.gate.evaluate import evaluate
 from perfgate.gate.policy import Policy, check_limit, limit_judges
+from perfgate.gate.pooling import Side
 from perfgate.gate.report import Verdict
-from perfgate.gate.rules import Budget, Limit, Waiver
+from perfgate.gate.rules import Acceptance, Budget, Limit, Waiver
 from perfgate.gate.settings import Settings
 from perfgate.model import Direction, SampleKind, Series, Summary
 
@@ -109,6 +110,76 @@ def test_active_waiver_waives_and_expired_waiver_is_reported() -> None:
     expired = evaluate(side((base,)), side((head,)), Settings(), Policy((), (waiver,), date(2027, 1, 2)))
     assert expired.comparisons[0].verdict is Verdict.REGRESSION and expired.failed
     assert any("expired on 2026-12-31" in note for note in expired.notes)
+
+
+# --- staged rollout: mode = "warn" and the accept label ----------------------------------------------------
+
+ACCEPTED = Acceptance("perfgate: accept", "alice", datetime(2026, 12, 3, 7, 12, tzinfo=UTC))
+
+
+def _regressed(*names: str) -> tuple[Side, Side]:
+    """Each name 30 % slower in the candidate, plus one unchanged series."""
+    base = tuple(latency(n, 0.010, seed=5 + i, cv=0.01) for i, n in enumerate(names))
+    head = tuple(latency(n, 0.013, seed=50 + i, cv=0.01) for i, n in enumerate(names))
+    same = latency("test_same", 0.010, seed=3, cv=0.01)
+    return side((*base, same)), side((*head, latency("test_same", 0.010, seed=4, cv=0.01)))
+
+
+def test_a_warn_only_series_is_judged_shown_and_never_fails() -> None:
+    base, head = _regressed("test_parse")
+    report = evaluate(base, head, Settings(), Policy((), (), TODAY, mode="warn"))
+    c = report.comparisons[0]
+    assert c.verdict is Verdict.REGRESSION and c.warn_only and not c.fails  # still called what it is
+    assert c.reason.startswith('warn-only (mode = "warn": does not fail the check): +')
+    assert not report.failed and report.warned and report.warn_only == (c,)
+    assert report.count(Verdict.REGRESSION) == 1 and report.count(Verdict.REGRESSION, failing=True) == 0
+    assert not report.comparisons[1].warn_only  # an unchanged series is not marked
+
+
+def test_a_budget_mode_overrides_the_global_one_both_ways() -> None:
+    base, head = _regressed("test_parse", "test_render")
+    blocking = (Budget("test_parse", mode="block"),)
+    report = evaluate(base, head, Settings(), Policy(blocking, (), TODAY, mode="warn"))
+    parse, render = report.comparisons[:2]
+    assert parse.fails and not parse.warn_only and render.warn_only and report.failed
+    # Everything blocks but one budget, whose exceeded limit warns only.
+    warned = (Budget("test_render", (Limit("median", "<", 0.011, "s", "< 11ms"),), mode="warn"),)
+    report = evaluate(base, head, Settings(), Policy(warned, (), TODAY))
+    parse, render = report.comparisons[:2]
+    assert parse.fails and render.verdict is Verdict.BUDGET_EXCEEDED and render.warn_only and not render.fails
+
+
+def test_the_accept_label_waives_every_failing_verdict_and_says_who_and_when() -> None:
+    base, head = _regressed("test_parse", "test_render")
+    report = evaluate(
+        base, head, Settings(), Policy((Budget("test_render", mode="warn"),), (), TODAY, accepted=ACCEPTED)
+    )
+    parse, render, same = report.comparisons
+    for c in (parse, render):  # blocking or warn-only: both waived
+        assert c.verdict is Verdict.WAIVED and c.waived_by == "label" and not c.warn_only
+        assert c.reason.startswith(
+            "regression waived by the label 'perfgate: accept' (added by @alice on 2026-12-03 07:12 UTC): +"
+        )
+    assert same.verdict is Verdict.UNCHANGED and same.waived_by is None  # nothing to waive
+    assert not report.failed and not report.warned and report.label_waived == (parse, render)
+    # Without the label (removed), the same results fail again.
+    again = evaluate(base, head, Settings(), Policy((Budget("test_render", mode="warn"),), (), TODAY))
+    assert again.failed and again.comparisons[0].verdict is Verdict.REGRESSION
+
+
+def test_a_repository_waiver_comes_before_the_label_and_the_label_leaves_warnings_alone() -> None:
+    base, head = _regressed("test_parse")
+    waiver = Waiver("test_parse", date(2026, 12, 31), "tracked in #9", line=4)
+    c = evaluate(base, head, Settings(), Policy((), (waiver,), TODAY, accepted=ACCEPTED)).comparisons[0]
+    assert c.verdict is Verdict.WAIVED and c.waived_by == "waiver" and "tracked in #9" in c.reason
+    series = sampled("GET /x", [0.100, 0.102, 0.104, 0.106, 0.108, 0.110, 0.112, 0.114, 0.119, 0.125])
+    at_risk = evaluate(
+        side((series,)), side((series,)), Settings(), Policy((_budget("*", P95_120MS),), (), TODAY, accepted=ACCEPTED)
+    )
+    assert at_risk.comparisons[0].verdict is Verdict.AT_RISK and at_risk.comparisons[0].waived_by is None
+    unknown = Acceptance("ok to merge")  # GitHub could not say who added it
+    c = evaluate(base, head, Settings(), Policy((), (), TODAY, accepted=unknown)).comparisons[0]
+    assert c.verdict is Verdict.WAIVED and c.reason.startswith("regression waived by the label 'ok to merge': +")
 
 
 # --- which limits of a budget judge which series ----------------------------------------------------------

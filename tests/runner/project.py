@@ -129,6 +129,7 @@ class Project:
                 "number": number,
                 "head": {"ref": branch, "sha": head_sha, "repo": {"full_name": head_repo, "fork": fork}},
                 "base": {"ref": base, "sha": base_sha, "repo": {"full_name": self.site.full_name}},
+                "labels": list(pull.get("labels", [])),  # as GitHub sends them (the fake's, when a test labels it)
             },
             "repository": self._repository(),
             "sender": {"login": actor},

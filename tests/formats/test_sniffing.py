@@ -69,7 +69,8 @@ def test_missing_file_and_unknown_format_name(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="no such file"):
         formats.read(tmp_path / "nope.json")
     with pytest.raises(
-        InputError, match="unknown format 'nonesuch'. Known formats: k6-ndjson, jmeter, locust, gatling, perfgate-json"
+        InputError,
+        match=r"unknown format 'nonesuch'\. Known formats: k6-ndjson, jmeter, locust, gatling, perfgate-json",
     ):
         formats.read(DATA / "perfgate-json" / "api.json", "nonesuch")
 

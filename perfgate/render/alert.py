@@ -85,13 +85,18 @@ def change(history: History, ratio: float) -> str:
     if history.direction is Direction.HIGHER_IS_BETTER:
         return f"{1 - ratio:.1%} lower"
     word = "slower" if history.metric in TIME_METRICS else "higher"
-    return f"{format_change(ratio).lstrip('+')} {word}"
+    return f"{_times(ratio).lstrip('+')} {word}"
+
+
+def _times(ratio: float) -> str:
+    """+17.2%, or 11.1x from twice on (a percentage of 1,010% reads worse than it helps)."""
+    return f"{ratio:.3g}x" if ratio >= 2 else format_change(ratio)
 
 
 def interval(step: Regression) -> str:
     if step.low is None or step.high is None:
         return "too few runs for an interval"
-    return f"90% interval {format_change(step.low)} to {format_change(step.high)}"
+    return f"90% interval {_times(step.low)} to {_times(step.high)}"
 
 
 def title(step: Regression) -> str:

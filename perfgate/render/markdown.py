@@ -2,20 +2,29 @@
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from perfgate.gate.phrases import format_change, format_percent
 from perfgate.gate.report import FAILING, WARNING, Comparison, Report, Verdict
+from perfgate.model import RunRef
 from perfgate.render import cells
 from perfgate.render.history_text import sparkline
 from perfgate.render.links import href
 from perfgate.resources import resource_dir
 
 MARKER = "<!-- perfgate:report -->"
+# Where perfgate's documentation is published (acme/perfgate stands for the repository's published name, as in
+# the README's workflow): the blocked developer's first link.
+DOCS_URL = "https://github.com/acme/perfgate/blob/main/docs"
+BLOCKED_URL = f"{DOCS_URL}/statistics.md#your-pull-request-was-blocked-what-it-means"
+WAIVER_DAYS = 30  # the snippet's waiver expires this long after the run
+WAIVER_SNIPPETS = 5  # failing series given a ready waiver each
 LIMIT = 65_536  # GitHub's cap on a comment body, in characters
 _SAFETY_MARGIN = 2_000
 
@@ -109,6 +118,10 @@ def render(report: Report) -> str:
             run_url=safe_url(report.origin.run_url if report.origin else None),
             site_url=safe_url(report.site_url),
             accepted=accepted,
+            attention=[escape(n, limit=None) for n in report.notes if attention(n)],
+            routine=[escape(n, limit=None) for n in report.notes if not attention(n)],
+            next_steps=_next_steps(report) if report.failed else None,
+            baseline_refs=_refs(report.baseline, report),
             rest_total=len(rows["rest"]),
             omitted=len(rows["rest"]) - kept["rest"],
             **shown,
@@ -129,6 +142,73 @@ def render(report: Report) -> str:
                 high = kept[part] - 1
         kept[part] = low
     return attempt(kept)
+
+
+def attention(note: str) -> bool:
+    """Whether a note needs the reader (a warning box above the results) or is routine (a note under them)."""
+    return not note.startswith("baseline: ")
+
+
+@dataclass(frozen=True)
+class _NextSteps:
+    """What a blocked developer does next: reproduce it, or accept it; and where the rule is explained."""
+
+    reproduce: str | None  # the command, when the baseline's commit is known
+    waiver: str  # a ready [[waiver]] for the failing series
+    help_url: str = BLOCKED_URL
+
+
+def _next_steps(report: Report) -> _NextSteps:
+    failing = list(dict.fromkeys(c.name for c in report.comparisons if c.fails))
+    base = next((r.commit for r in report.baseline if r.commit), None)
+    known = base is not None and re.fullmatch(r"[0-9a-fA-F]{4,64}", base) is not None  # a commit, not any text
+    reproduce = f"perfgate run --base {base[:12]} -- <your benchmark command>" if known and base else None
+    dates = [r.recorded_at for r in (*report.candidate, *report.baseline) if r.recorded_at is not None]
+    # A month after the newest run; with no dated run (files compared locally) a date to fill in.
+    until = f"{(max(dates) + timedelta(days=WAIVER_DAYS)):%Y-%m-%d}" if dates else "YYYY-MM-DD"
+    blocks = [
+        f"[[waiver]]\nmatch = {_toml_string(_literal_glob(name))}\nuntil = {until}  # every waiver expires\n"
+        'reason = "why this regression is accepted, and where it is tracked"'
+        for name in failing[:WAIVER_SNIPPETS]
+    ]
+    more = len(failing) - WAIVER_SNIPPETS
+    tail = [f"# and {more} more: a glob in match covers several series"] if more > 0 else []
+    return _NextSteps(reproduce, "\n\n".join([*blocks, *tail]))
+
+
+def _literal_glob(name: str) -> str:
+    """A glob that matches exactly ``name``: a parametrised test's [1-2] is not a character class."""
+    return "".join(f"[{c}]" if c in "[]*?" else c for c in name)
+
+
+def _toml_string(text: str) -> str:
+    """A TOML basic string (a JSON string is one) that cannot mention anyone, open a tag or close the code fence."""
+    quoted = json.dumps(text, ensure_ascii=False)
+    return "".join(f"\\u{ord(c):04x}" if c in "@<>`&" else c for c in _INVISIBLE.sub("", quoted))
+
+
+def _refs(refs: tuple[RunRef, ...], report: Report) -> str:
+    """The runs of a side: stored runs as links to their commits (never cut), files by name."""
+    server_repo = _repository_url(report)
+    shown = []
+    for ref in refs:
+        label = escape(ref.label, limit=None)
+        if ref.commit and server_repo and (link := safe_url(f"{server_repo}/commit/{ref.commit}")):
+            shown.append(f"[{label}]({link})")
+        else:
+            shown.append(label)
+    return ", ".join(shown)
+
+
+def _repository_url(report: Report) -> str | None:
+    """https://SERVER/OWNER/NAME of the run that made the report (from its run URL), when known."""
+    origin = report.origin
+    if origin is None or not origin.repository:
+        return None
+    run_url = origin.run_url or ""
+    marker = f"/{origin.repository}/"
+    server = run_url.split(marker)[0] if marker in run_url else "https://github.com"
+    return f"{server}/{origin.repository}"
 
 
 def _series_layout(report: Report) -> _Layout:
@@ -174,8 +254,14 @@ def _row(c: Comparison, show_metric: bool, trend: tuple[float, ...], page: str |
             cells.p_value(c),
         ],
         "verdict": cells.verdict_word(c),
-        "reason": escape(c.reason),
+        "reason": escape(_without_change(c.reason, cells.change(c))),
     }
+
+
+def _without_change(reason: str, change: str) -> str:
+    """The reason without the change it starts with, which the change column already shows."""
+    said = f"{change} is "
+    return reason[len(said) :] if change and reason.startswith(said) else reason
 
 
 def _endpoint_layout(report: Report, endpoints: list[cells.Endpoint]) -> _Layout:

@@ -17,7 +17,7 @@ from perfgate.gate.report import Comparison, Verdict
 from perfgate.gate.settings import Settings
 from perfgate.gate.tested import Tested
 from perfgate.model import Direction
-from perfgate.units import format_value
+from perfgate.units import count, format_value
 
 MIN_RUNS_FOR_TAU = 5  # files compared from one job: with fewer, the files are taken to share one runner
 PRIOR_RUNS = 2.0  # the run_noise prior weighs as much as two observed baseline runs (docs/statistics.md)
@@ -65,7 +65,7 @@ def _run_noise(b: Pooled, c: Pooled, delta: float, settings: Settings, notes: No
 
 def _short_history_note(runs: int, settings: Settings) -> str:
     return (
-        f"short history ({runs} baseline run(s)): CI runs are taken to differ by "
+        f"short history ({count(runs, 'baseline run')}): CI runs are taken to differ by "
         f"{format_percent(settings.run_noise)} (run_noise) until more main-branch runs show how much they "
         "really do, so only large changes can fail for now"
     )

@@ -14,7 +14,7 @@ import numpy as np
 
 from perfgate.gate.pooling import Notes, Side
 from perfgate.model import Series
-from perfgate.units import format_value
+from perfgate.units import count, format_value
 
 Key = tuple[str, str]
 
@@ -43,7 +43,7 @@ def split(baseline: Side, candidate: Side, notes: Notes) -> tuple[Side, dict[Key
             left_out.add(key)
             others = [s for s in had[key] if s.unit != units[0]]
             notes.add(
-                f"{key[0]} ({key[1]}): {len(others)} baseline run(s) in {_listed(_units(others))} left out; "
+                f"{key[0]} ({key[1]}): {count(len(others), 'baseline run')} in {_listed(_units(others))} left out; "
                 f"compared with the runs in {units[0]!r}"
             )
         else:

@@ -144,9 +144,12 @@ def render(report: Report) -> str:
     return attempt(kept)
 
 
+ROUTINE_NOTES = ("baseline: ", "short history (")  # said for the record, under the results
+
+
 def attention(note: str) -> bool:
     """Whether a note needs the reader (a warning box above the results) or is routine (a note under them)."""
-    return not note.startswith("baseline: ")
+    return not note.startswith(ROUTINE_NOTES)
 
 
 @dataclass(frozen=True)

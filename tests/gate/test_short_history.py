@@ -85,7 +85,7 @@ def test_a_short_history_is_said_and_uses_the_run_noise_prior() -> None:
     rng = np.random.default_rng(9)
     runs = tuple((sampled("t", rng.lognormal(0, 0.01, 20)),) for _ in range(2))
     report = evaluate(side(*runs), side(runs[0]), Settings(between_runs=True))
-    assert any("short history (2 baseline run(s))" in note and "5%" in note for note in report.notes)
+    assert any("short history (2 baseline runs)" in note and "5%" in note for note in report.notes)
 
 
 @pytest.mark.parametrize(("baseline_runs", "slower", "fails"), [(1, 1.4, True), (1, 1.12, False), (4, 1.2, True)])

@@ -11,6 +11,7 @@ warning that names its host, and the other deliveries go on.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -27,12 +28,14 @@ from perfgate.history import alerts
 from perfgate.history.alerts import Announced, Findings, Recovery, Regression
 from perfgate.history.series import History
 from perfgate.render import alert as words
+from perfgate.units import count
 
 if TYPE_CHECKING:
     from perfgate.deliver.github import GitHubPublisher, IssueInfo
     from perfgate.store import Store
 
 LABEL_COLOR = "d93f0b"
+MAX_NEW_STEPS = 10  # announced per run; the rest the next run (a GITHUB_TOKEN has 1,000 requests an hour)
 LABEL_DESCRIPTION = "A performance regression on main, found by perfgate alert"
 
 
@@ -193,7 +196,13 @@ def _act(
     failed = 0
     refused: DeliveryError | None = None
     now = request.workspace.now
-    for step in found.new:
+    waiting = found.new[MAX_NEW_STEPS:]
+    if waiting and not request.dry_run:
+        lines.append(
+            f"{count(len(waiting), 'more step')} wait for the next run: at most {MAX_NEW_STEPS} are announced a run "
+            "(the largest first), so a suite-wide step cannot use up the token's requests"
+        )
+    for step in found.new[: MAX_NEW_STEPS if not request.dry_run else None]:
         if request.dry_run:
             lines.append(f"would announce: {words.line(step)}")
             continue
@@ -226,7 +235,8 @@ def _act(
             number, url = _open_issue(github, step, here)
             store.update_announcement(step_before, issue=number)
             lines.append(f"opened the issue of an announced step: {url}")
-        elif github.bodies.get(step_before.issue) != (body := words.issue_body(step, here)):
+        elif _moved(github.bodies.get(step_before.issue), step):
+            body = words.issue_body(step, here, step_before)
             github.client.edit_issue(step_before.issue, title=words.title(step), body=body)
             lines.append(f"still worse, issue #{step_before.issue} updated: {words.line(step)}")
         else:
@@ -261,6 +271,15 @@ def _explained(exc: DeliveryError, lines: list[str]) -> DeliveryError:
     return DeliveryError(f"{exc}{hint}{done}", read_only=exc.read_only)
 
 
+def _moved(body: str | None, step: Regression) -> bool:
+    """Whether the step's size moved by more than half its allowance since its issue last said it: an issue is
+    not edited on every run (a suite with many open steps would spend the token's requests on it)."""
+    said = words.marked_ratio(body) if body is not None else None
+    if said is None or said <= 0:
+        return True
+    return abs(math.log(step.ratio / said)) > math.log1p(step.allowance / 2)
+
+
 def _remember_recovery(store: Store, recovery: Recovery, now: datetime) -> None:
     """The store notes the recovery; a step known only from its issue's marker is remembered first."""
     step = recovery.announced
@@ -282,17 +301,21 @@ def _open_issue(github: _GitHub, step: Regression, where: words.Where) -> tuple[
     """One issue per step: created, then settled against a job that created one at the same moment."""
     for label in github.labels:
         github.client.ensure_label(label, LABEL_COLOR, LABEL_DESCRIPTION)
-    mark = words.marker(words.announced(step))
+    claim = words.announced(step)
+
+    def mine(issue: IssueInfo) -> bool:
+        found = words.read_marker(issue.body)
+        return found is not None and (found.key, found.first_bad) == (claim.key, claim.first_bad)
 
     def existing() -> IssueInfo | None:
-        return next((i for i in _issues(github) if i.body.startswith(mark)), None)
+        return next((i for i in _issues(github) if mine(i)), None)
 
     found = existing()
     if found is None:
         found = github.client.create_issue(
             words.title(step), words.issue_body(step, where), list(github.labels), existing
         )
-    ours = [i for i in _issues(github) if i.body.startswith(mark)]
+    ours = [i for i in _issues(github) if mine(i)]
     keep = min(ours, key=lambda i: i.number) if ours else found
     for duplicate in ours:
         if duplicate.number != keep.number:

@@ -161,10 +161,17 @@ def latest_regression(history: History, allowance: float) -> Regression | None:
 
 
 def _same_step(history: History, announced: Announced, found: Regression) -> bool:
+    """The detector moves a step as runs arrive (by a run or two, on a noisy series by many): the same commit or
+    a commit within SAME_STEP_RUNS runs is the same step; so is, while the announced step is open, a step up from
+    the same old level (a second step, on top of the first, starts from a level worse by the allowance)."""
     if announced.first_bad == found.first_bad.commit:
         return True
     at = [i for i, p in enumerate(history.points) if p.commit == announced.first_bad]
-    return any(abs(i - found.step.index) <= SAME_STEP_RUNS for i in at)
+    if any(abs(i - found.step.index) <= SAME_STEP_RUNS for i in at):
+        return True
+    if announced.recovered or announced.before <= 0 or found.step.before <= 0:
+        return False
+    return _worse_by(history, found.step.before, announced.before) < 1 + found.allowance
 
 
 def _back(history: History, announced: Announced, allowance: float) -> Recovery | None:

@@ -50,9 +50,11 @@ class Where:
 # --- the marker ----------------------------------------------------------------------------------
 
 
-def marker(step: Announced) -> str:
+def marker(step: Announced, *, ratio: float | None = None) -> str:
+    """The step's identity (never changed once announced) and the size last written (to tell a moved size)."""
     data = {"suite": step.suite, "name": step.name, "metric": step.metric, "first_bad": step.first_bad}
-    text = json.dumps({**data, "before": step.before}, ensure_ascii=True, sort_keys=True)
+    shown = {"ratio": round(ratio, 6)} if ratio is not None and math.isfinite(ratio) else {}
+    text = json.dumps({**data, "before": step.before, **shown}, ensure_ascii=True, sort_keys=True)
     return MARKER_PREFIX + text.replace(">", "\\u003e") + " -->"  # a name holding "-->" cannot end the comment
 
 
@@ -70,6 +72,16 @@ def read_marker(body: str, *, issue: int | None = None) -> Announced | None:
     if not all(isinstance(n, str) for n in (suite, name, metric, first_bad)) or not math.isfinite(before):
         return None
     return Announced(suite, name, metric, first_bad, before, issue=issue)
+
+
+def marked_ratio(body: str) -> float | None:
+    """The step's size as its issue last said it."""
+    found = _MARKER.search(body)
+    try:
+        ratio = json.loads(found.group(1)).get("ratio") if found else None
+    except ValueError:
+        return None
+    return float(ratio) if isinstance(ratio, (int, float)) else None
 
 
 def announced(step: Regression, *, issue: int | None = None) -> Announced:
@@ -120,13 +132,14 @@ def _level(history: History, value: float) -> str:
 # --- the issue -----------------------------------------------------------------------------------
 
 
-def issue_body(step: Regression, where: Where) -> str:
+def issue_body(step: Regression, where: Where, identity: Announced | None = None) -> str:
+    """The issue of a step; ``identity``: the step as first announced, whose marker an update keeps."""
     history = step.history
     name = escape_text(history.label)
     out = [
-        marker(announced(step)),
+        marker(identity or announced(step), ratio=step.ratio),
         f"**{name}** is **{change(history, step.ratio)}** on main ({interval(step)}), beyond its allowance of "
-        f"{format_percent(step.allowance)}: {count(step.runs_after, 'run')} at the new level so far.",
+        f"{format_percent(step.allowance)}: confirmed by {count(step.runs_after, 'run')} at the new level.",
         "",
         "| | commit | recorded | level |",
         "|---|---|---|---|",

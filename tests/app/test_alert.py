@@ -398,3 +398,48 @@ def test_a_step_older_than_the_runs_looked_at_still_closes_when_back() -> None:
     assert back.why == "recovered" and back.since is not None and back.since.commit == runs[32].commit
     still = _histories(runs[24:32] + runs[26:30])  # worse all along: not closed
     assert not alerts.find(still, [announced], Policy(), Settings(), today=END.date()).recovered
+
+
+def test_a_step_found_runs_away_while_its_issue_is_open_is_the_same_step() -> None:
+    """The detector moved the step by four runs: while the announced step is open, a step up from the same old
+    level is that step; a second step on top of it (from a level worse by the allowance) is a new one."""
+    runs = history([STEP], end=END, runs=40)
+    [found] = _histories(runs)
+    moved = alerts.Announced("default", "test_tokenize", "time", runs[28].commit, 0.01)
+    result = alerts.find([found], [moved], Policy(), Settings(), today=END.date())
+    assert (len(result.new), len(result.ongoing)) == (0, 1)
+    two = history([Shape("test_tokenize", step_at=12, step=0.18)], end=END, runs=40)
+    on_top = [replace(r, series=tuple(_scaled(s, 1.2) for s in r.series)) if i >= 30 else r for i, r in enumerate(two)]
+    first = alerts.Announced("default", "test_tokenize", "time", two[12].commit, 0.01)
+    result = alerts.find(_histories(on_top), [first], Policy(), Settings(), today=END.date())
+    assert [r.first_bad.commit for r in result.new] == [two[30].commit]
+
+
+def test_an_update_keeps_the_marker_and_a_steady_size_edits_nothing(tmp_path: Path, github: FakeGitHub) -> None:
+    runs = history([STEP, *STEADY], end=END, runs=40)
+    db = f"sqlite:///{tmp_path / 'history.db'}"
+    store = _stored(db, runs[:36])
+    _main(github, runs)
+    request = AlertRequest(Workspace(tmp_path, END, db_url=db), _env(github))
+    alert(request)
+    [issue] = _marked(github)
+    marker = str(issue["body"]).split("\n")[0]
+    store.save_runs(runs[36:], END)  # four more runs at the same level: the size moves by far less than 2.5%
+    alert(request)
+    assert not github.requests("PATCH", r"/issues/\d+$")
+    assert str(issue["body"]).split("\n")[0] == marker
+
+
+def test_a_suite_wide_step_is_announced_ten_a_run(tmp_path: Path, hook: FakeWebhook) -> None:
+    shapes = [Shape(f"test_{i:02d}", step_at=32, step=0.10 + 0.01 * i) for i in range(12)]
+    db = f"sqlite:///{tmp_path / 'history.db'}"
+    _stored(db, history(shapes, end=END, runs=40))
+    request = AlertRequest(Workspace(tmp_path, END, db_url=db), {}, hooks=(Hook(hook.url()),))
+
+    first = alert(request)
+    second = alert(request)
+
+    assert (first.new, len(hook.received)) == (12, 12)  # found 12; ten announced, then the other two
+    assert any(line.startswith("2 more steps wait for the next run") for line in first.lines)
+    assert "test_11" in hook.received[0].body["text"]  # the largest first
+    assert second.new == 2

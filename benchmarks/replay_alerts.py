@@ -24,6 +24,7 @@ Printed per history:
   earlier announcement's) while that one is still open; flaps: the same, after its issue was closed;
 - alerts opened on commits that open >= 5 at once (a whole run slower: the runner, not the code);
 - GitHub API requests per alert run (median, max) and issue edits in all;
+- of asv's own regressions (``asv_regressions.json``, >= 5 % worse), those alerted within 2 commits;
 - the listing of every alert (commit, series, size, held, closed when).
 
 And for each history's largest step announced (by size at its announcement), the issue body and the Slack
@@ -65,6 +66,7 @@ from tests.fake_webhook import FakeWebhook
 
 SUITE = "default"  # a project's suite when it names none: the labels read as a user's would
 BURST = 5  # alerts opened on one commit: more is the machine's signature, not one change's
+ASV_WINDOW = 2  # an asv-listed regression is alerted when an alert's first bad commit is this close to asv's
 HOLD_RUNS = 3  # an alert holds up when the next 3 runs stay at least the allowance worse than before the step
 REPOSITORIES = {"pvlib": "pvlib/pvlib-python", "pandas": "pandas-dev/pandas"}  # for the links of the rendered issue
 ALERT_DELAY = timedelta(minutes=30)  # the alert step runs after the benchmarks of the pushed commit
@@ -337,8 +339,35 @@ def report(folder: Path, result: Replay, medians: dict[Key, np.ndarray], elapsed
             print(f"closed, never announced here: {c.key[1]} (first bad {c.first_bad}) at commit {c.at}")
     for (key, first_bad), ats in twice.items():
         print(f"closed more than once: {key[1]} (first bad {first_bad}) at commits {ats}")
+    listed, caught = _asv_listed(folder, result)
+    print(
+        f"asv's own regressions (asv_regressions.json, >= 5 % worse, commit replayed): {len(listed)}; alerted within "
+        f"{ASV_WINDOW} commits of asv's commit: {len(caught)} ({_pct(len(caught), len(listed))})"
+    )
     if opened:
         _show_largest(folder, opened)
+
+
+def _asv_listed(folder: Path, result: Replay) -> tuple[list[tuple[str, int]], list[tuple[str, int]]]:
+    """asv's regressions still present at the history's end (one view of the real steps): (series, commit index)."""
+    path = folder / "asv_regressions.json"
+    if not path.is_file():
+        return [], []
+    order = [e["commit"] for e in json.loads((folder / "order.json").read_text())[: result.commits]]
+    index = {c: i for i, c in enumerate(order)}
+    listed = sorted(  # asv lists a step once per environment graph: once here
+        {
+            (str(r["series"]), index[r["commit"]])
+            for r in json.loads(path.read_text())
+            if r.get("commit") in index and r.get("before") and r.get("after") and r["after"] >= 1.05 * r["before"]
+        }
+    )
+    caught = [
+        (name, at)
+        for name, at in listed
+        if any(o.step.history.name == name and abs(o.first_bad - at) <= ASV_WINDOW for o in result.opened)
+    ]
+    return listed, caught
 
 
 def _closed_twice(result: Replay) -> dict[tuple[Key, int], list[int]]:

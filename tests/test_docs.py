@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 from click.testing import CliRunner
@@ -120,3 +121,33 @@ def test_the_readme_main_job_runs_as_written(tmp_path: Path) -> None:
     )
     assert done.returncode == 1, done.stdout + done.stderr  # "it exits 1: test_tokenize really got slower"
     assert "FAIL: 1 regression (test_tokenize)" in done.stdout
+
+
+def test_the_rendered_comment_in_the_action_docs_is_the_real_one(
+    run_cli: Any, tmp_path: Path, update_golden: bool
+) -> None:
+    """docs/github-action.md shows the comment perfgate posts for the README's example, as it renders today."""
+    (tmp_path / "examples").symlink_to(ROOT / "examples")
+    commit = "5e1f0c2d9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d"
+    ingest = run_cli("ingest", "examples/pytest-benchmark/base.json", "--branch", "main", "--commit", commit)
+    assert ingest.exit_code == 0, ingest.output
+    compared = run_cli(
+        "compare",
+        "examples/pytest-benchmark/head.json",
+        "--against",
+        "main",
+        "--output-format",
+        "markdown",
+        "-o",
+        "c.md",
+    )
+    assert compared.exit_code == 1, compared.output
+    rendered = (tmp_path / "c.md").read_text(encoding="utf-8").replace("\u200b", "")
+    doc = DOCS / "github-action.md"
+    text = doc.read_text(encoding="utf-8")
+    head, _, rest = text.partition("## A rendered comment\n\n````markdown\n")
+    shown, _, tail = rest.partition("````\n")
+    if update_golden:
+        doc.write_text(f"{head}## A rendered comment\n\n````markdown\n{rendered}````\n{tail}", encoding="utf-8")
+        return
+    assert shown == rendered, "docs/github-action.md's rendered comment is out of date (pytest --update-golden)"

@@ -26,6 +26,7 @@ from perfgate.gate.rules import Waiver
 from perfgate.gate.settings import Settings
 from perfgate.history import change_points
 from perfgate.history.series import History, Point
+from perfgate.model import Direction
 
 SAME_STEP_RUNS = 2  # an announced step and a step found this many runs apart are the same step
 CONFIDENCE = 0.90  # of the step's interval
@@ -148,6 +149,10 @@ def latest_regression(history: History, allowance: float) -> Regression | None:
     interval = stats.hodges_lehmann(before, after, CONFIDENCE)
     if math.isfinite(interval.low) and math.isfinite(interval.high):
         low, high = math.exp(interval.low), math.exp(interval.high)
+    # As the gate: worse by more than the allowance with confidence, not merely a step of about its size.
+    near = low if history.direction is Direction.LOWER_IS_BETTER else high
+    if near is None or not _beyond(history, near, allowance):
+        return None
     return Regression(
         history,
         step,
@@ -193,6 +198,11 @@ def _back(history: History, announced: Announced, allowance: float) -> Recovery 
     stretch = next((i for i, ok in enumerate(reversed(back)) if not ok), len(back))
     first = values.size - max(stretch, change_points.MIN_SEGMENT)
     return Recovery(announced, "recovered", level, history.points[first])
+
+
+def _beyond(history: History, ratio: float, allowance: float) -> bool:
+    """Whether a ratio (after / before) is worse than the allowance."""
+    return _worse_by(history, ratio, 1.0) >= 1 + allowance
 
 
 def _worse_by(history: History, value: float, before: float) -> float:

@@ -149,9 +149,10 @@ def latest_regression(history: History, allowance: float) -> Regression | None:
     interval = stats.hodges_lehmann(before, after, CONFIDENCE)
     if math.isfinite(interval.low) and math.isfinite(interval.high):
         low, high = math.exp(interval.low), math.exp(interval.high)
-    # As the gate: worse by more than the allowance with confidence, not merely a step of about its size.
+    # As the gate: worse by more than the allowance with confidence, not merely a step of about its size. With too
+    # few runs for an interval (three either side), only a step of twice the allowance counts until more arrive.
     near = low if history.direction is Direction.LOWER_IS_BETTER else high
-    if near is None or not _beyond(history, near, allowance):
+    if not (_beyond(history, near, allowance) if near is not None else _beyond(history, step.ratio, 2 * allowance)):
         return None
     return Regression(
         history,

@@ -173,3 +173,15 @@ def test_a_glob_the_shell_expanded_gets_a_hint_to_quote_it(run_cli: Invoke, tmp_
     result = run_cli("compare", *files)
     assert result.exit_code == 2
     assert "4 files were given: a glob the shell expanded? Quote it (--base 'base/*.json'" in result.output
+
+
+def test_junit_says_the_change_once(run_cli: Invoke, tmp_path: Path) -> None:
+    """A failing test case: the message is the reason, the text names the series once and the change once."""
+    import xml.etree.ElementTree as ET
+
+    result = run_cli("compare", BASE, HEAD, "--output-format", "junit", "-o", "j.xml")
+    assert result.exit_code == 1
+    [failure] = ET.parse(tmp_path / "j.xml").getroot().iter("failure")
+    assert failure.get("message", "").startswith("+91.1% [+90.1%, +92.0%] is beyond the 5% allowed")
+    assert failure.text is not None and failure.text.count("+91.1%") == 1
+    assert failure.text.startswith("test_tokenize (time): +91.1% [+90.1%, +92.0%] is beyond")

@@ -29,6 +29,7 @@ from perfgate import config
 from perfgate.app.digest import DigestRequest, build_digest
 from perfgate.render import chart
 from perfgate.render import digest as digest_render
+from perfgate.render.links import Links
 from perfgate.store import Store
 from tests.weekly import big_suite, history, store_history
 
@@ -70,7 +71,7 @@ def main() -> None:
         build = timed(
             "build the digest (load + findings)", lambda: build_digest(store, cfg, request, now=END), reference
         )
-        links = digest_render.Links("acme/shop")
+        links = Links("acme/shop")
         render = timed(
             f"render text, HTML and {len(built.charts)} charts",
             lambda: digest_render.render(built, name="acme/shop", links=links),

@@ -140,6 +140,7 @@ def send_digest(found: digest.Digest, mail: Mail, request: DigestRequest, *, now
     """Render the digest and write or send it; an empty week with ``skip_empty`` sends nothing."""
     from perfgate.deliver import mail as mail_delivery
     from perfgate.render import digest as digest_render
+    from perfgate.render import links as links_render
 
     if found.empty and mail.skip_empty:
         return DigestOutcome(found, None, ("nothing to report this period (--skip-empty): no mail sent",))
@@ -155,7 +156,7 @@ def send_digest(found: digest.Digest, mail: Mail, request: DigestRequest, *, now
             )
         smtp = mail_delivery.parse_smtp_url(mail.smtp_url)
     name = request.repository or ", ".join(found.suites) or "perfgate"
-    links = digest_render.Links(request.repository, request.server) if request.repository else None
+    links = links_render.Links(request.repository, request.server) if request.repository else None
     rendered = digest_render.render(found, name=name, links=links, site_url=request.site_url)
     message = mail_delivery.build_message(
         subject=rendered.subject,

@@ -42,7 +42,7 @@ def build_site(store: Store, cfg: Config, request: SiteRequest, *, now: datetime
     """Write the static history site: the week's findings (the digest's) and a page per series of main."""
     from perfgate.gate.policy import Policy
     from perfgate.history import site
-    from perfgate.render import digest as digest_render
+    from perfgate.render import links as links_render
     from perfgate.render import site as site_render
 
     if not 1 <= request.days <= MAX_DAYS:  # the period's start must be a date (timedelta overflows past year 1)
@@ -67,7 +67,7 @@ def build_site(store: Store, cfg: Config, request: SiteRequest, *, now: datetime
         branch=cfg.main_branch,
     )
     name = request.repository or ", ".join(found.suites) or "perfgate"
-    links = digest_render.Links(request.repository, request.server) if request.repository else None
+    links = links_render.Links(request.repository, request.server) if request.repository else None
     try:
         written = site_render.write(built, request.out, name=name, links=links)
     except OSError as exc:

@@ -16,7 +16,7 @@ from perfgate.gate.phrases import format_change, format_percent
 from perfgate.history.alerts import Announced, Recovery, Regression
 from perfgate.history.series import History
 from perfgate.model import Direction, Window
-from perfgate.render.links import href
+from perfgate.render.links import Links, href, linkable
 from perfgate.render.markdown import escape_text
 from perfgate.site_address import series_url
 from perfgate.units import count, format_value
@@ -36,12 +36,16 @@ class Where:
     window: Window | None = None  # the commits of the step and their pull requests, from the API
     issue_url: str | None = None
 
+    @property
+    def links(self) -> Links | None:
+        return linkable(Links(self.repository, self.server)) if self.repository else None
+
     def commit(self, sha: str) -> str:
-        link = href(f"{self.server}/{self.repository}/commit/{sha}") if self.repository else None
+        link = self.links.commit(sha) if self.links else None
         return f"[`{sha[:10]}`]({link})" if link else f"`{sha[:10]}`"
 
     def compare(self, before: str, after: str) -> str | None:
-        return href(f"{self.server}/{self.repository}/compare/{before}...{after}") if self.repository else None
+        return self.links.compare(before, after) if self.links else None
 
     def page(self, history: History) -> str | None:
         return href(series_url(self.site_url, *history.key)) if self.site_url else None

@@ -11,7 +11,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
-from urllib.parse import quote
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
@@ -29,43 +28,12 @@ from perfgate.history.digest import (
 )
 from perfgate.history.series import History
 from perfgate.render import chart
-from perfgate.render.links import href
+from perfgate.render.links import Links, href, linkable
 from perfgate.resources import resource_dir
 from perfgate.site_address import series_url
 from perfgate.units import format_value
 
 SUBJECT_LIMIT = 150
-
-
-@dataclass(frozen=True)
-class Links:
-    """Where commits and pull requests of the repository can be seen."""
-
-    repository: str  # owner/name
-    server: str = "https://github.com"
-
-    @property
-    def home(self) -> str:
-        return f"{self.server}/{self.repository}"
-
-    def commit(self, sha: str) -> str:
-        return f"{self.home}/commit/{sha}"
-
-    def compare(self, before: str, after: str) -> str:
-        return f"{self.home}/compare/{before}...{after}"
-
-    def pull(self, number: int) -> str:
-        return f"{self.home}/pull/{number}"
-
-    def pulls_with(self, sha: str) -> str:
-        """GitHub's search for the pull request that brought a commit to main."""
-        return f"{self.home}/pulls?q={quote(f'is:pr {sha}')}"
-
-
-def linkable(links: Links | None) -> Links | None:
-    """``links`` when its server and repository make http(s) links (render/links.href), else None: a
-    ``--server-url javascript:…`` links nothing rather than everything to script."""
-    return links if links is not None and href(links.commit("0")) is not None else None
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from perfgate.errors import InputError
 from perfgate.history.series import History
 from perfgate.history.site import DRAWN_STATISTICS, PullMark, SeriesPage, Site
 from perfgate.render import digest as digest_render
+from perfgate.render import links as links_render
 from perfgate.resources import resource_dir
 from perfgate.units import display_scale, format_value
 
@@ -37,7 +38,7 @@ class Written:
     bytes: int
 
 
-def write(site: Site, out: Path, *, name: str, links: digest_render.Links | None) -> Written:
+def write(site: Site, out: Path, *, name: str, links: links_render.Links | None) -> Written:
     """Write the whole site into ``out`` (created if needed), replacing an earlier build.
 
     The pages are written into a new directory beside ``out`` and swapped in when all are written: a rebuild
@@ -59,8 +60,8 @@ def write(site: Site, out: Path, *, name: str, links: digest_render.Links | None
     return written
 
 
-def _write_into(out: Path, site: Site, name: str, links: digest_render.Links | None) -> Written:
-    links = digest_render.linkable(links)
+def _write_into(out: Path, site: Site, name: str, links: links_render.Links | None) -> Written:
+    links = links_render.linkable(links)
     env = _environment()
     (out / "series").mkdir()
     (out / MARKER).write_text("built by perfgate site; a rebuild replaces the files in this directory\n")
@@ -110,7 +111,7 @@ def _environment() -> Environment:
     )
 
 
-def _index_context(site: Site, name: str, links: digest_render.Links | None) -> dict[str, Any]:
+def _index_context(site: Site, name: str, links: links_render.Links | None) -> dict[str, Any]:
     def page(history: History) -> str | None:
         shown = site.page_of(history)
         return shown.path if shown is not None else None
@@ -150,7 +151,7 @@ def _index_row(page: SeriesPage) -> dict[str, Any]:
     }
 
 
-def _series_context(site: Site, page: SeriesPage, name: str, links: digest_render.Links | None) -> dict[str, Any]:
+def _series_context(site: Site, page: SeriesPage, name: str, links: links_render.Links | None) -> dict[str, Any]:
     h = page.history
     return {
         "title": f"{h.label} · perfgate: {name}",
@@ -183,7 +184,7 @@ def _series_context(site: Site, page: SeriesPage, name: str, links: digest_rende
     }
 
 
-def _pull_row(mark: PullMark, links: digest_render.Links | None) -> dict[str, Any]:
+def _pull_row(mark: PullMark, links: links_render.Links | None) -> dict[str, Any]:
     label = f"#{mark.pr_number}" if mark.pr_number is not None else mark.commit[:12]
     url = None
     if links:
@@ -191,7 +192,7 @@ def _pull_row(mark: PullMark, links: digest_render.Links | None) -> dict[str, An
     return {"label": label, "url": url, "outcome": mark.outcome, "reason": mark.reason, "when": _when(mark.recorded_at)}
 
 
-def _series_data(page: SeriesPage, links: digest_render.Links | None) -> dict[str, Any]:
+def _series_data(page: SeriesPage, links: links_render.Links | None) -> dict[str, Any]:
     """What the chart and the table draw, in display units (the axis of a 2 ms series reads in ms), with
     values to 6 significant digits and 12-digit commits: a series of 1,000 runs is about 60 kB."""
     h = page.history

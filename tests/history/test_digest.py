@@ -16,6 +16,7 @@ from perfgate.config import Config, load
 from perfgate.history.digest import Digest
 from perfgate.model import GateDecision, SeriesDecision
 from perfgate.render import digest as digest_render
+from perfgate.render import links as links_render
 from perfgate.store import Store
 from tests.conftest import EXAMPLES, Invoke, check_golden
 from tests.weekly import Shape, history, store_history
@@ -140,7 +141,7 @@ def test_no_history_at_all_is_an_error_not_an_empty_mail(run_cli: Invoke) -> Non
 
 
 def _render(found: Digest) -> digest_render.Rendered:
-    return digest_render.render(found, name="acme/shop", links=digest_render.Links("acme/shop"))
+    return digest_render.render(found, name="acme/shop", links=links_render.Links("acme/shop"))
 
 
 def test_text_and_html_parts_golden(stored: tuple[Store, Config], update_golden: bool) -> None:

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from perfgate.render.digest import Links, linkable
-from perfgate.render.links import href
+from perfgate.render.links import Links, href, linkable
 from perfgate.render.markdown import safe_url
 
 SCRIPTS = [

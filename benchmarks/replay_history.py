@@ -26,7 +26,10 @@ Printed per history and rule:
 - the share of alarms that fall on commits where >= 5 series fail together.
 
 Side by side: github-action-benchmark's rule, an alert when a value is above ``threshold`` times the previous
-run's (110 %, 150 %, 200 %).
+run's (110 %, 150 %, 200 %); and Bencher's Student's t-test threshold with its documented example model
+(bencher.dev/docs/explanation/thresholds: ``--threshold-test t_test --threshold-max-sample-size 64
+--threshold-upper-boundary 0.99``): an alert when a value is above the mean of the previous <= 64 runs plus the
+t distribution's 0.99 quantile (n - 1 degrees of freedom) times their standard deviation, from 2 runs on.
 
 Each run has ~1,500 series on pandas: the full replay takes a few minutes per history on one core.
 """
@@ -66,6 +69,9 @@ HOLD_WORSE = 0.05  # ... by at least 5 %
 STEP = 0.10  # a real step: >= 10 % worse, persistent (a change point)
 STEP_WINDOW = 2  # caught at the step's commit or within 2 commits after
 RATIOS = (1.10, 1.50, 2.00)
+BENCHER_WINDOW = 64  # --threshold-max-sample-size
+BENCHER_BOUNDARY = 0.99  # --threshold-upper-boundary
+BENCHER_MIN = 2  # --threshold-min-sample-size (Bencher's default)
 TOGETHER = 5  # series failing on one commit: the signature of the machine, not of code
 
 
@@ -99,6 +105,7 @@ def replay(folder: Path, limit: int | None, *, otava: bool = False, show_notes: 
         medians = [{s.name: float(s.summary.median or math.nan) for s in r.series} for r in runs]
         perfgate = _replay_perfgate(runs, Path(tmp) / "history.db", show_notes)
     ratios = {t: _replay_ratio(medians, t) for t in RATIOS}
+    bencher = _replay_bencher(medians)
     found = _steps(medians, otava)
     elapsed = time.perf_counter() - started
     print(f"\n{folder.name}: {len(runs)} commits, {len(medians[0])} series in the first run ({elapsed:.0f} s)")
@@ -111,6 +118,7 @@ def replay(folder: Path, limit: int | None, *, otava: bool = False, show_notes: 
     print(_row("perfgate", perfgate, medians, found))
     for t, tally in ratios.items():
         print(_row(f"ratio {t:.0%}", tally, medians, found))
+    print(_row("Bencher t-test (64 runs, 0.99)", bencher, medians, found))
     shifted = sum(1 for notes in perfgate.notes if any("whole run" in n for n in notes))
     print(f"perfgate commits with a whole-run note: {shifted}")
 
@@ -184,6 +192,31 @@ def _replay_ratio(medians: list[dict[str, float]], threshold: float) -> Tally:
         tally.failing.append(failing)
         tally.suspected.append(0)
         tally.baseline.append({n: prev[n] for n in failing})
+        tally.notes.append(())
+    return tally
+
+
+def _replay_bencher(medians: list[dict[str, float]]) -> Tally:
+    """Bencher's t-test threshold: above mean + t(0.99, n-1) x sd of the previous <= 64 values (n >= 2)."""
+    from scipy import special
+
+    tally = Tally()
+    past: dict[str, list[float]] = {}
+    for run in medians:
+        failing, levels = set(), {}
+        for name, value in run.items():
+            history = past.setdefault(name, [])
+            if len(history) >= BENCHER_MIN and math.isfinite(value):
+                window = np.array(history[-BENCHER_WINDOW:])
+                mean, sd = float(np.mean(window)), float(np.std(window, ddof=1))
+                if value > mean + float(special.stdtrit(window.size - 1, BENCHER_BOUNDARY)) * sd:
+                    failing.add(name)
+                    levels[name] = mean
+            if math.isfinite(value):
+                history.append(value)
+        tally.failing.append(failing)
+        tally.suspected.append(0)
+        tally.baseline.append(levels)
         tally.notes.append(())
     return tally
 

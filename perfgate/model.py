@@ -70,6 +70,16 @@ def as_samples(values: object) -> FloatArray:
 
 
 @dataclass(frozen=True)
+class ToolInterval:
+    """A confidence interval the measuring tool computed for a series' median in one run."""
+
+    low: float
+    high: float
+    level: float  # e.g. 0.99
+    tool: str
+
+
+@dataclass(frozen=True)
 class Series:
     """One named thing measured in a run, and one metric of it.
 
@@ -83,6 +93,9 @@ class Series:
     kind: SampleKind
     summary: Summary
     samples: FloatArray = field(default_factory=lambda: as_samples([]), compare=False, repr=False)
+    # The tool's own confidence interval of the median, when it writes one (asv's 99 %): read from the file for
+    # the gate's use (`perfgate.gate.unstable`), not stored in history.
+    interval: ToolInterval | None = field(default=None, compare=False)
 
     @property
     def key(self) -> tuple[str, str]:

@@ -14,6 +14,7 @@ from perfgate.app.output import write_output
 from perfgate.app.reading import expand, read_all, stdin_once
 from perfgate.app.workspace import Workspace
 from perfgate.errors import NoBaseline, UsageError
+from perfgate.gate import noise
 from perfgate.gate.evaluate import evaluate
 from perfgate.gate.paired import evaluate_paired
 from perfgate.gate.policy import Policy
@@ -21,7 +22,7 @@ from perfgate.gate.pooling import Side
 from perfgate.gate.report import Report, Verdict
 from perfgate.gate.settings import Settings
 from perfgate.gate.shift import MIN_RUNS_FOR_TAU
-from perfgate.model import ParsedResults, Run, RunHeader, RunRef
+from perfgate.model import ParsedResults, Run, RunHeader, RunRef, Series
 from perfgate.units import count
 
 if TYPE_CHECKING:
@@ -158,7 +159,10 @@ def compare_with_history(
     )
     runs = store.load_runs(choice.run_ids)
     side = Side(tuple(_stored_ref(run) for run in runs), tuple(run.series for run in runs))
-    report = evaluate(side, _file_side(head_results), replace(settings, between_runs=True), policy or Policy())
+    model = _noise_model(store, suite, branch, runs)
+    report = evaluate(
+        side, _file_side(head_results), replace(settings, between_runs=True), policy or Policy(), noise=model
+    )
     if not runs:
         raise NoBaseline(
             f"no {branch}-branch run of suite {suite!r} at or before the merge-base",
@@ -180,6 +184,21 @@ def compare_with_history(
         *env,
     )
     return replace(report, notes=(*notes, *report.notes, *_input_notes(head_results)))
+
+
+def _noise_model(store: Store, suite: str, branch: str, runs: Sequence[Run]) -> noise.SuiteNoise | None:
+    """The suite's noise model over the branch's runs up to the newest baseline run (statistics only)."""
+    if not runs:
+        return None
+    newest = max(runs, key=lambda r: (r.recorded_at, r.id or 0))
+    headers = store.run_headers(suite, branch, before=newest.recorded_at, limit=noise.WINDOW_RUNS)
+    if len(headers) < noise.WINDOW_MIN_RUNS:
+        return None
+    order = {h.id: i for i, h in enumerate(reversed(headers))}  # oldest first
+    window: list[list[Series]] = [[] for _ in headers]
+    for run_id, _, series in store.statistics([h.id for h in headers]):
+        window[order[run_id]].append(series)
+    return noise.build(window, level_runs=len(runs))
 
 
 def _copies(head_results: Sequence[ParsedResults], runs: Sequence[Run]) -> list[str]:

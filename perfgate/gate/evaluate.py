@@ -8,7 +8,8 @@ from collections.abc import Mapping
 from dataclasses import replace
 
 from perfgate import stats
-from perfgate.gate import contention, counts, exact, run_shift, shift, unit_changes, within_run
+from perfgate.gate import contention, counts, exact, run_shift, shift, unit_changes, unstable, within_run
+from perfgate.gate.noise import SuiteNoise
 from perfgate.gate.policy import COUNTED_RATES, Policy, check_limit
 from perfgate.gate.pooling import Notes, Pooled, Side, compared, pool
 from perfgate.gate.report import BudgetCheck, Comparison, Report, Verdict, WithinRunDrift
@@ -24,12 +25,14 @@ def evaluate(
     policy: Policy = Policy(),
     paired: Mapping[tuple[str, str], Tested] | None = None,
     paired_level: float | None = None,
+    noise: SuiteNoise | None = None,
 ) -> Report:
     """Compare every series of the candidate with the baseline, check budgets and waivers, and decide.
 
     ``paired``: the series whose rounds were judged as pairs (`perfgate.gate.paired`), decided by that test;
     ``paired_level``: the q at or below which one of them is a regression, in place of the fdr (a confirming
-    look's threshold)."""
+    look's threshold); ``noise``: the suite's noise model over main's recent runs (`perfgate.gate.noise`), for
+    the between-run test of the series it covers."""
     notes = Notes()
     baseline, unit_changed = unit_changes.split(baseline, candidate, notes)
     base, cand = pool(baseline), pool(candidate)
@@ -37,6 +40,7 @@ def evaluate(
     tested: list[Tested] = []
     first: dict[tuple[str, str], Comparison] = {}
     gated = sum(1 for k in keys if k in base and k in cand)
+    modelled = noise.for_candidate(cand) if noise is not None and settings.between_runs else {}
     for key in keys:
         b, c = base.get(key), cand.get(key)
         if b is None or c is None:
@@ -50,13 +54,15 @@ def evaluate(
         elif paired is not None and key in paired:
             tested.append(paired[key])
         elif min(b.values.size, c.values.size) < settings.min_samples:
-            by_runs = shift.by_run_medians(b, c, settings, policy, notes) if _summaries(b, c) else None
+            by_runs = (
+                shift.by_run_medians(b, c, settings, policy, notes, modelled.get(key)) if _summaries(b, c) else None
+            )
             if by_runs is not None:
                 tested.append(by_runs)
             else:
                 first[key] = _insufficient(b, c, settings, gated)
         else:
-            tested.append(shift.test(b, c, settings, policy, notes))
+            tested.append(shift.test(b, c, settings, policy, notes, modelled.get(key)))
     whole_run = run_shift.estimate(tested, settings)
     if whole_run is not None:
         tested = [run_shift.judged_apart(t, whole_run, settings, policy) for t in tested]
@@ -70,11 +76,15 @@ def evaluate(
             level = paired_level if t.pairs else None
             first[t.base.series.key] = shift.decide(t, qw, qb, settings, level)
     contention.wall_only(first)
+    unstable.hold_back(first, base, cand)
     drifts = within_run.drifts(candidate, settings, policy)
     rated = {name for name, metric in cand if metric in COUNTED_RATES}
     comparisons = tuple(_finish(first[k], cand.get(k), drifts.get(k), policy, notes, rated) for k in keys)
     for note in policy.unmatched({name for name, _ in keys}):
         notes.add(note)
+    if modelled:
+        assert noise is not None
+        notes.add(noise.note())
     said = run_shift.note(whole_run, settings.confidence) if whole_run is not None else None
     return Report(
         comparisons,

@@ -70,9 +70,9 @@ def judged_apart(t: Tested, run: RunShift, settings: Settings, policy: Policy) -
     )
     notes = Notes()  # the first pass has said whatever these would
     if t.test.method == "run-medians":
-        again = shift.by_run_medians(t.base, cand, settings, policy, notes)
+        again = shift.by_run_medians(t.base, cand, settings, policy, notes, t.noise)
     else:
-        again = shift.test(t.base, cand, settings, policy, notes)
+        again = shift.test(t.base, cand, settings, policy, notes, t.noise)
     if again is None:
         return t
     if common > 0:

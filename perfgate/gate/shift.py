@@ -6,10 +6,12 @@ CI jobs, by more than δ beyond the run-to-run spread of main? Testing "worse by
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 
 from perfgate import stats
+from perfgate.gate.noise import SeriesNoise
 from perfgate.gate.phrases import format_change, format_percent, p_phrase
 from perfgate.gate.policy import Policy
 from perfgate.gate.pooling import Notes, Pooled, compared, natural_ratio, normalised_log
@@ -19,22 +21,31 @@ from perfgate.gate.tested import Tested
 from perfgate.model import Direction
 from perfgate.units import count, format_value
 
+# A series is `suspected` when its estimate is beyond the allowance and its q is at most this: Benjamini-Hochberg
+# at 50 %, so at most half of the warnings are expected to be noise. Without it, a suite of 1,500 series on shared
+# runners drew ~70 warnings a commit from noise alone (docs/statistics.md, Warnings people can act on).
+SUSPECT_Q = 0.5
 MIN_RUNS_FOR_TAU = 5  # files compared from one job: with fewer, the files are taken to share one runner
 PRIOR_RUNS = 2.0  # the run_noise prior weighs as much as two observed baseline runs (docs/statistics.md)
 
 
-def test(b: Pooled, c: Pooled, settings: Settings, policy: Policy, notes: Notes) -> Tested:
+def test(
+    b: Pooled, c: Pooled, settings: Settings, policy: Policy, notes: Notes, noise: SeriesNoise | None = None
+) -> Tested:
     direction = b.series.direction
     delta = policy.allowance(b.series.name, settings)
     x, y = normalised_log(b.values, direction), normalised_log(c.values, direction)
     interval = stats.hodges_lehmann(x, y, settings.confidence)
     test = stats.shift_test(x, y, math.log1p(delta))
-    runs = _run_noise(b, c, delta, settings, notes) if settings.between_runs else None
+    between = _run_noise(b, c, delta, settings, notes, noise) if settings.between_runs else None
+    runs = between.deciding if between is not None else None
     p_worse = max(test.p_greater, runs.p) if runs is not None else test.p_greater
-    return Tested(b, c, delta, interval, test, p_worse, runs)
+    return Tested(b, c, delta, interval, test, p_worse, runs, noise=noise if runs is not None else None)
 
 
-def by_run_medians(b: Pooled, c: Pooled, settings: Settings, policy: Policy, notes: Notes) -> Tested | None:
+def by_run_medians(
+    b: Pooled, c: Pooled, settings: Settings, policy: Policy, notes: Notes, noise: SeriesNoise | None = None
+) -> Tested | None:
     """Summary-only results (one statistic per run) against history: the run-level test alone decides.
 
     With a baseline from other jobs, a run's median against main's run medians is exactly the between-run
@@ -42,15 +53,46 @@ def by_run_medians(b: Pooled, c: Pooled, settings: Settings, policy: Policy, not
     if not settings.between_runs or not b.run_medians.size or not c.run_medians.size:
         return None
     delta = policy.allowance(b.series.name, settings)
-    runs = _run_noise(b, c, delta, settings, notes)
-    if runs is None:
+    between = _run_noise(b, c, delta, settings, notes, noise)
+    if between is None:
         return None
-    test = stats.ShiftTest(runs.p, runs.p_better(math.log1p(delta)), "run-medians")
-    return Tested(b, c, delta, runs.interval(settings.confidence), test, runs.p, runs)
+    runs = between.deciding
+    test = stats.ShiftTest(runs.p, between.p_better(math.log1p(delta)), "run-medians")
+    # The change is shown as measured against the baseline's runs, whichever test decided.
+    return Tested(b, c, delta, between.own.interval(settings.confidence), test, runs.p, runs, noise=noise)
 
 
-def _run_noise(b: Pooled, c: Pooled, delta: float, settings: Settings, notes: Notes) -> stats.RunNoise | None:
-    """The between-run test of the run medians, with the run_noise prior; a note while history is short."""
+@dataclass(frozen=True)
+class _Between:
+    """The between-run tests of one series: against its own baseline runs, and against the suite's model."""
+
+    own: stats.RunNoise
+    modelled: stats.RunNoise | None
+
+    @property
+    def deciding(self) -> stats.RunNoise:
+        """The test with the larger p of "worse by more than the allowance"."""
+        return self.modelled if self.modelled is not None and self.modelled.p > self.own.p else self.own
+
+    def p_better(self, margin: float) -> float:
+        return max(self.own.p_better(margin), self.modelled.p_better(margin) if self.modelled else 0.0)
+
+
+def _run_noise(
+    b: Pooled, c: Pooled, delta: float, settings: Settings, notes: Notes, noise: SeriesNoise | None
+) -> _Between | None:
+    """The between-run test of the run medians against the series' own baseline runs with the run_noise prior
+    (a note while history is short) and, when the suite's noise model covers the series, against the model too:
+    the larger p counts (an intersection-union test), so the model can hold a verdict back — a group of series
+    that moved as they do on some runners, tails heavier than a t with few degrees of freedom — but never adds
+    one, and the A/A guarantees stay as they were."""
+    own = _own_runs(b, c, delta, settings, notes)
+    if own is None:
+        return None
+    return _Between(own, noise.test(c, math.log1p(delta)) if noise is not None else None)
+
+
+def _own_runs(b: Pooled, c: Pooled, delta: float, settings: Settings, notes: Notes) -> stats.RunNoise | None:
     if b.run_medians.size < MIN_RUNS_FOR_TAU:
         notes.add(_short_history_note(b.run_medians.size, settings))
     direction = b.series.direction
@@ -103,7 +145,7 @@ def decide(t: Tested, q_worse: float, q_better: float, settings: Settings, level
         better = f"{p_phrase('p', test.p_less)}, {p_phrase('q', q_better)}, {n}"
         threshold = format_change(natural_ratio(-math.log1p(t.delta), direction))  # mirrored: -4.8% for 5%
         verdict, reason = Verdict.IMPROVEMENT, f"{better_effect} is better than {threshold} ({better})"
-    elif interval.estimate - max(t.common, 0.0) > math.log1p(t.delta):
+    elif interval.estimate - max(t.common, 0.0) > math.log1p(t.delta) and q_worse <= SUSPECT_Q:
         verdict = Verdict.SUSPECTED
         uncertain = f"CI runs of main differ by {spread}" if runs_decide else "the samples vary too much to tell"
         if t.pairs:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from perfgate import stats
+from perfgate.gate.noise import SeriesNoise
 from perfgate.gate.pooling import Pooled
 
 
@@ -24,6 +25,7 @@ class Tested:
     # The whole run's shift (log scale, + is worse) taken out of the regression test (> 0) or the improvement
     # test (< 0) by `perfgate.gate.run_shift`; ``interval`` stays as measured.
     common: float = 0.0
+    noise: SeriesNoise | None = None  # the suite's noise model's part, when it decided the between-run test
 
 
 @dataclass(frozen=True)

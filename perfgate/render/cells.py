@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from perfgate.gate.phrases import format_change, format_p
@@ -29,6 +30,20 @@ SYMBOLS = {
 # The parts of a report a reader is shown, in order: what fails the check, what would fail it if it blocked
 # (mode = "warn"), what the pull request's accept label waived, what is worth a look, and the rest.
 SECTIONS = ("failing", "warn-only", "label-waived", "warning", "rest")
+
+
+MAX_WARNINGS = 5  # warnings shown, the most telling first; the rest are counted in one line
+
+
+def warnings_ranked(comparisons: Sequence[Comparison]) -> list[Comparison]:
+    """The comparisons in their order, but for the warnings ("worth a look"): those by how likely they are real
+    (their q, then their p), so a cut keeps the ones worth the reader's time."""
+    warnings = sorted(
+        (c for c in comparisons if section(c) == "warning"),
+        key=lambda c: (c.q_value if c.q_value is not None else 1.0, c.p_value if c.p_value is not None else 1.0),
+    )
+    ranked = iter(warnings)
+    return [next(ranked) if section(c) == "warning" else c for c in comparisons]
 
 
 def section(c: Comparison) -> str:

@@ -123,6 +123,7 @@ def render(report: Report) -> str:
             next_steps=_next_steps(report) if report.failed else None,
             baseline_refs=_refs(report.baseline, report),
             rest_total=len(rows["rest"]),
+            warnings_capped=len(rows["warning"]) > cells.MAX_WARNINGS and kept["warning"] == cells.MAX_WARNINGS,
             omitted=len(rows["rest"]) - kept["rest"],
             **shown,
             **left_out,
@@ -130,6 +131,7 @@ def render(report: Report) -> str:
 
     # Too long for one comment: cut the collapsed rows first, then the waived, the warnings, the failures.
     kept = {key: len(rows[key]) for key in cells.SECTIONS}
+    kept["warning"] = min(kept["warning"], cells.MAX_WARNINGS)
     for part in _CUT_FIRST:
         if len(text := attempt(kept)) <= LIMIT - _SAFETY_MARGIN:
             return text
@@ -222,7 +224,7 @@ def _series_layout(report: Report) -> _Layout:
     confidence = f"{report.settings.confidence * 100:.0f}%"
 
     rows: dict[str, list[dict[str, Any]]] = {key: [] for key in cells.SECTIONS}
-    for c in report.comparisons:
+    for c in cells.warnings_ranked(report.comparisons):
         trend, page = trends.get((c.name, c.metric), ()), pages.get((c.name, c.metric))
         rows[cells.section(c)].append(_row(c, show_metric, trend, page))
     return _Layout(

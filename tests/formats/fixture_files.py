@@ -15,6 +15,7 @@ FOLDER_FORMATS = {
     "artillery": "artillery",
     "asv": "asv",
     "asv-pandas-history": "asv",
+    "asv-pandas-unstable": "asv",  # sixteen real pandas runs, the last an unstable one
     "asv-results-v1": "asv",  # results API version 1 (pvlib's, asv 0.4), in asv's directory layout
     "asv-results-v2": "asv",
     "bencher-metric-format": "bencher-bmf",
@@ -63,6 +64,7 @@ NOT_RESULTS = {
     "near-misses/*": "known tools' files that hold no results: refused naming the tool (test_sniffing.py)",
     "asv/results/benchmarks.json": "asv's description of its benchmarks, which holds no results (a near miss)",
     "asv-pandas-history/benchmarks.json": "asv's description of the benchmarks of the pandas runs beside it",
+    "asv-pandas-unstable/benchmarks.json": "asv's description of the benchmarks of the pandas runs beside it",
     "asv-results-v*/results/benchmarks.json": "asv's description of the benchmarks of the results directory",
     "asv-results-v1/results/*/machine.json": "asv's description of the machine the results beside it ran on",
     "github-action-benchmark-data/data.js": "github-action-benchmark's whole history: refused, naming perfgate import",

@@ -17,6 +17,7 @@ from __future__ import annotations
 import itertools
 import json
 import math
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,7 @@ from perfgate import limits
 from perfgate.formats import Format
 from perfgate.formats.build import sampled, summarised
 from perfgate.formats.document import Document, mapping, measured, require, timings
-from perfgate.model import Environment, ParsedResults, Series
+from perfgate.model import Environment, ParsedResults, Series, ToolInterval
 
 _UNITS = {"seconds": "s", "bytes": "B"}
 # asv's benchmark types (benchmarks.json), or the name's prefix when that file is not there.
@@ -129,13 +130,26 @@ def parse(doc: Document) -> ParsedResults:
                     sampled(label, metric, canonical, timings(doc, drawn, f"results.{name}.samples").tolist())
                 )
             else:
-                series.append(summarised(label, metric, canonical, count=1, median=median))
+                summary_only = summarised(label, metric, canonical, count=1, median=median)
+                low, high = _at(fields.get("stats_ci_99_a"), i), _at(fields.get("stats_ci_99_b"), i)
+                if canonical in ("s", "B") and low is not None and high is not None and low <= median <= high:
+                    summary_only = replace(summary_only, interval=ToolInterval(low, high, 0.99, "asv"))
+                series.append(summary_only)
     recorded = _date(doc, root.get("date"))
     env = Environment(
         tool="asv", interpreter=str(root.get("python") or "") or None, runner=str(root.get("env_name") or "") or None
     )
     commit = root.get("commit_hash") if isinstance(root.get("commit_hash"), str) else None
     return ParsedResults(doc.path, FORMAT.name, tuple(series), env, recorded, commit, failures=tuple(failures))
+
+
+def _at(column: Any, i: int) -> float | None:
+    """One parameter combination's value of a statistics column (a list, or one value for all), if a finite
+    non-negative number."""
+    value = column[i] if isinstance(column, list) and i < len(column) else column
+    if not isinstance(value, int | float) or isinstance(value, bool) or not math.isfinite(value) or value < 0:
+        return None
+    return float(value)
 
 
 def _date(doc: Document, value: Any) -> datetime | None:

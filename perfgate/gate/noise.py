@@ -1,0 +1,112 @@
+"""The suite's noise model in the gate (`perfgate.stats.suite`): built from a window of main's recent runs, it
+gives each series the level, spread and tails of its between-run test, learned from every series of the suite
+at once, and takes out of the candidate what groups of series do together on some runners.
+
+Used when the baseline comes from main's history and the window is long and wide enough (WINDOW_MIN_RUNS runs,
+MIN_SERIES series); otherwise each series is tested against its own baseline runs with the ``run_noise`` prior,
+as before (`perfgate.gate.shift`). Only timings and rates enter it: what a slower machine moves.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from perfgate import stats
+from perfgate.gate.pooling import Pooled, normalised_log
+from perfgate.model import Direction, Series
+from perfgate.stats import suite
+from perfgate.units import BYTES_PER_SECOND, PER_SECOND, SECONDS
+
+WINDOW_RUNS = 30  # main's runs the model learns from: a month of daily runs, a few days of busy ones
+WINDOW_MIN_RUNS = 10  # with fewer, each series' own runs and the run_noise prior decide (docs/statistics.md)
+MIN_SERIES = 10
+NOISY_UNITS = frozenset({SECONDS, PER_SECOND, BYTES_PER_SECOND})
+
+Key = tuple[str, str]
+
+
+@dataclass(frozen=True)
+class SeriesNoise:
+    """One series' part of the model: what its between-run test uses."""
+
+    level: float  # its level over the baseline runs, runs' shifts and groups' movement taken out (normalised log)
+    scale: float  # standard deviation of one run's median around its level (log)
+    df: float  # Student's t degrees of freedom of the test
+    runs: int  # baseline runs the level is the mean of
+    taken: float  # what the groups' movement took out of the candidate (normalised log; + is worse)
+
+    def test(self, candidate: Pooled, margin: float) -> stats.RunNoise | None:
+        """The one-sided test of "worse than the level by more than ``margin``" for the candidate's run medians."""
+        from scipy import special
+
+        logs = normalised_log(candidate.run_medians, candidate.series.direction)
+        if not logs.size or not math.isfinite(self.level) or not self.scale > 0:
+            return None
+        estimate = float(np.mean(logs)) - self.taken - self.level
+        se = self.scale * math.sqrt(1 / max(self.runs, 1) + 1 / logs.size)
+        p = float(special.stdtr(self.df, -(estimate - margin) / se))
+        return stats.RunNoise(p, self.scale, self.runs, estimate, se, self.df)
+
+
+@dataclass(frozen=True)
+class SuiteNoise:
+    """The model over a window of runs, and the series it covers (by key, in its columns' order)."""
+
+    fitted: suite.Fitted
+    keys: tuple[Key, ...]
+
+    def for_candidate(self, candidate: Mapping[Key, Pooled]) -> dict[Key, SeriesNoise]:
+        """Each covered series' part, with the groups' movement of this candidate taken out."""
+        values = np.full(len(self.keys), np.nan)
+        for i, key in enumerate(self.keys):
+            pooled = candidate.get(key)
+            if pooled is not None and pooled.run_medians.size and np.all(pooled.run_medians > 0):
+                values[i] = float(np.mean(normalised_log(pooled.run_medians, pooled.series.direction)))
+        _, taken = self.fitted.cleaned(values)
+        found = {}
+        for i, key in enumerate(self.keys):
+            level, scale = float(self.fitted.level[i]), float(self.fitted.scale[i])
+            if math.isfinite(values[i]) and math.isfinite(level) and math.isfinite(scale) and scale > 0:
+                runs = int(self.fitted.level_runs[i])
+                found[key] = SeriesNoise(level, scale, self.fitted.df, runs, float(taken[i]))
+        return found
+
+    def note(self) -> str:
+        f = self.fitted
+        groups = (
+            f"; what groups of series do together on some runners is taken out ({len(f.loadings)} components)"
+            if f.loadings.size
+            else ""
+        )
+        return (
+            f"noise: learned from {f.runs} runs of main across {len(self.keys):,} series (typical spread between "
+            f"runs ±{math.expm1(f.prior_scale) * 100:.1f}%, tails as a t with {f.df:.1f} degrees of freedom)"
+            f"{groups}"
+        )
+
+
+def build(window: Sequence[Sequence[Series]], level_runs: int) -> SuiteNoise | None:
+    """The model over ``window`` (runs of main, oldest first; the newest ``level_runs`` are the baseline), or
+    None when it is too short or too narrow to learn from."""
+    if len(window) < WINDOW_MIN_RUNS:
+        return None
+    columns: dict[Key, int] = {}
+    cells: list[tuple[int, int, float]] = []
+    for r, run in enumerate(window):
+        for series in run:
+            median = series.summary.median
+            if series.unit not in NOISY_UNITS or median is None or not median > 0 or not math.isfinite(median):
+                continue
+            column = columns.setdefault(series.key, len(columns))
+            logged = math.log(median)
+            cells.append((r, column, logged if series.direction is Direction.LOWER_IS_BETTER else -logged))
+    if len(columns) < MIN_SERIES:
+        return None
+    matrix = np.full((len(window), len(columns)), np.nan)
+    for r, c, value in cells:
+        matrix[r, c] = value
+    return SuiteNoise(suite.fit(matrix, level_runs), tuple(columns))

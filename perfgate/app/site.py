@@ -9,12 +9,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from perfgate.app.branches import require_recorded_branch
-from perfgate.app.digest import findings, known_suites, load_histories
+from perfgate.app.digest import findings, known_suites, load_histories, stream_histories
 from perfgate.app.history import import_runs
 from perfgate.app.workspace import Workspace
 from perfgate.config import Config
 from perfgate.errors import InputError, UsageError
+from perfgate.history.series import History
 from perfgate.limits import MAX_DAYS
+from perfgate.model import GateDecision, RunHeader
 
 if TYPE_CHECKING:
     from perfgate.store import Store
@@ -39,7 +41,10 @@ class SiteOutcome:
 
 
 def build_site(store: Store, cfg: Config, request: SiteRequest, *, now: datetime) -> SiteOutcome:
-    """Write the static history site: the week's findings (the digest's) and a page per series of main."""
+    """Write the static history site: the week's findings (the digest's) and a page per series of main.
+
+    The findings come first, from the week and its context runs; then each suite's series are read, drawn and
+    written one at a time, so memory holds one series' history, not the whole window's."""
     from perfgate.gate.policy import Policy
     from perfgate.history import site
     from perfgate.render import links as links_render
@@ -53,26 +58,50 @@ def build_site(store: Store, cfg: Config, request: SiteRequest, *, now: datetime
     suites = known_suites(store, request.suites)
     if request.branch is not None:
         require_recorded_branch(store, request.branch, suites)
-    loaded = [load_histories(store, suite, cfg.main_branch, week_start, now, since=start) for suite in suites]
-    week_decisions = [d for f in loaded for d in f.decisions if d.recorded_at >= week_start]
-    found = findings(cfg, [h for f in loaded for h in f.digest], week_decisions, week_start, now)
-    built = site.build(
-        [h for f in loaded for h in f.site],
-        [d for f in loaded for d in f.decisions if d.recorded_at >= start],
-        Policy(cfg.budgets, cfg.waivers),
-        found,
-        generated_at=now,
-        days=request.days,
-        max_regression=cfg.max_regression,
-        branch=cfg.main_branch,
+    windows = [_window(store, suite, cfg.main_branch, week_start, start, now) for suite in suites]
+    week = [h for w in windows for h in w.week]
+    found = findings(
+        cfg, week, [d for w in windows for d in w.decisions if d.recorded_at >= week_start], week_start, now
     )
+    del week  # the findings keep the histories they name; the rest can go before the pages are read
+    for w in windows:
+        w.week.clear()
+    pages = site.Pages(Policy(cfg.budgets, cfg.waivers), found, max_regression=cfg.max_regression)
     name = request.repository or ", ".join(found.suites) or "perfgate"
     links = links_render.Links(request.repository, request.server) if request.repository else None
     try:
-        written = site_render.write(built, request.out, name=name, links=links)
+        with site_render.building(request.out, name=name, links=links) as writer:
+            rows = []
+            for w in windows:
+                shown = {h.id: h for h in w.headers if h.recorded_at >= start}
+                decisions = [d for d in w.decisions if d.recorded_at >= start]
+                suite = site.suite_runs(w.suite, list(shown.values()), decisions)
+                writer.suite(suite)
+                for history in stream_histories(store, w.suite, cfg.main_branch, shown):
+                    page = pages.page(history, suite)
+                    if page is not None:
+                        writer.page(page, suite, days=request.days, branch=cfg.main_branch, generated_at=now)
+                        rows.append(site.PageRow.of(page))
+            built = site.site(found, rows, generated_at=now, days=request.days, branch=cfg.main_branch)
+            written = writer.index(built)
     except OSError as exc:
         raise InputError(str(request.out), f"cannot write the site here: {exc.strerror or exc}") from None
     return SiteOutcome(written.pages, written.bytes, len(built.pages), built.suites)
+
+
+@dataclass(frozen=True)
+class _Window:
+    """One suite's runs in the site's window, the week's histories (with their context runs) and the decisions."""
+
+    suite: str
+    headers: list[RunHeader]
+    week: list[History]
+    decisions: list[GateDecision]
+
+
+def _window(store: Store, suite: str, branch: str, week_start: datetime, start: datetime, now: datetime) -> _Window:
+    loaded = load_histories(store, suite, branch, week_start, now, since=start)
+    return _Window(suite, loaded.headers, loaded.digest, loaded.decisions)
 
 
 @dataclass(frozen=True)

@@ -3,22 +3,24 @@
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from perfgate.app.branches import require_recorded_branch
-from perfgate.app.digest import findings, known_suites, load_histories, stream_histories
+from perfgate.app.digest import findings, known_suites, load_histories
 from perfgate.app.history import import_runs
 from perfgate.app.workspace import Workspace
 from perfgate.config import Config
 from perfgate.errors import InputError, UsageError
-from perfgate.history.series import History
+from perfgate.history.series import History, SeriesColumns
 from perfgate.limits import MAX_DAYS
 from perfgate.model import GateDecision, RunHeader
 
 if TYPE_CHECKING:
+    from perfgate.history.site import SuiteRuns
     from perfgate.store import Store
 
 
@@ -73,20 +75,29 @@ def build_site(store: Store, cfg: Config, request: SiteRequest, *, now: datetime
         with site_render.building(request.out, name=name, links=links) as writer:
             rows = []
             for w in windows:
-                shown = {h.id: h for h in w.headers if h.recorded_at >= start}
-                decisions = [d for d in w.decisions if d.recorded_at >= start]
-                suite = site.suite_runs(w.suite, list(shown.values()), decisions)
+                shown = [h for h in w.headers if h.recorded_at >= start]
+                suite = site.suite_runs(w.suite, shown, [d for d in w.decisions if d.recorded_at >= start])
                 writer.suite(suite)
-                for history in stream_histories(store, w.suite, cfg.main_branch, shown):
-                    page = pages.page(history, suite)
+                for series in _series_of(store, suite, cfg.main_branch):
+                    page = pages.page(series, suite)
                     if page is not None:
                         writer.page(page, suite, days=request.days, branch=cfg.main_branch, generated_at=now)
-                        rows.append(site.PageRow.of(page))
+                        rows.append(site.PageRow.of(page, suite))
             built = site.site(found, rows, generated_at=now, days=request.days, branch=cfg.main_branch)
             written = writer.index(built)
     except OSError as exc:
         raise InputError(str(request.out), f"cannot write the site here: {exc.strerror or exc}") from None
     return SiteOutcome(written.pages, written.bytes, len(built.pages), built.suites)
+
+
+def _series_of(store: Store, suite: SuiteRuns, branch: str) -> Iterator[SeriesColumns]:
+    """The suite's series over its runs in the window, one at a time."""
+    from perfgate.store.columns import series_columns
+
+    if not suite.runs:
+        return iter(())
+    since, until = suite.runs[0].recorded_at, suite.runs[-1].recorded_at
+    return series_columns(store, suite.suite, branch, suite.positions, since=since, until=until)
 
 
 @dataclass(frozen=True)

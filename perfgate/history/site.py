@@ -19,7 +19,7 @@ from perfgate.gate.policy import Policy
 from perfgate.gate.rules import Limit
 from perfgate.history import change_points
 from perfgate.history.digest import Digest
-from perfgate.history.series import History, Point
+from perfgate.history.series import History, SeriesColumns
 from perfgate.model import GateDecision, RunHeader, SeriesDecision
 from perfgate.site_address import series_path
 
@@ -51,7 +51,7 @@ class SuiteRuns:
     decisions: tuple[GateDecision, ...]
 
     @cached_property
-    def position(self) -> dict[int, int]:
+    def positions(self) -> dict[int, int]:
         """A run's index into ``runs``, by its id."""
         return {run.id: i for i, run in enumerate(self.runs)}
 
@@ -72,13 +72,19 @@ class SuiteRuns:
         """How many decisions were made at or after ``at``."""
         return len(self._times) - bisect_left(self._times, at)
 
-    def marks(self, history: History) -> list[PullMark]:
+    def first_run(self, series: SeriesColumns) -> RunHeader:
+        return self.runs[int(series.positions[0])]
+
+    def latest_run(self, series: SeriesColumns) -> RunHeader:
+        return self.runs[int(series.positions[-1])]
+
+    def marks(self, series: SeriesColumns) -> list[PullMark]:
         """The decisions since the series' first run that blocked it or passed it with a waiver, oldest first."""
-        first = history.points[0].recorded_at
+        first = self.first_run(series).recorded_at
         marks: dict[int, PullMark] = {}
-        for i, said in self._said.get(history.name, ()):
+        for i, said in self._said.get(series.name, ()):
             d = self.decisions[i]
-            if i in marks or d.recorded_at < first or not said.about(history.name, history.metric):
+            if i in marks or d.recorded_at < first or not said.about(series.name, series.metric):
                 continue
             outcome = "waived" if said.waived else "fail"
             marks[i] = PullMark(i, d.pr_number, d.head_commit, d.recorded_at, outcome, said.reason, d.run_url)
@@ -93,17 +99,13 @@ def suite_runs(suite: str, runs: Sequence[RunHeader], decisions: Sequence[GateDe
 
 @dataclass(frozen=True)
 class SeriesPage:
-    history: History
+    series: SeriesColumns
     path: str
     steps: tuple[change_points.Step, ...]
     limits: tuple[Limit, ...]  # the budget's limits the page can draw
     pulls: tuple[PullMark, ...]  # the decisions that blocked or waived it, oldest first
     judged: int  # the suite's decisions since the series' first run shown, passes included
     status: str  # the week's finding, or "steady" / "new" / "too few runs"
-
-    @property
-    def latest(self) -> Point:
-        return self.history.points[-1]
 
 
 @dataclass(frozen=True)
@@ -151,45 +153,45 @@ class PageRow:
         return (self.suite, self.name, self.metric)
 
     @classmethod
-    def of(cls, page: SeriesPage) -> PageRow:
-        h = page.history
+    def of(cls, page: SeriesPage, suite: SuiteRuns) -> PageRow:
+        s = page.series
         return cls(
-            h.suite,
-            h.name,
-            h.metric,
-            h.label,
+            s.suite,
+            s.name,
+            s.metric,
+            s.label,
             page.path,
-            h.unit,
-            float(h.medians[0]),
-            float(h.medians[-1]),
-            len(h.points),
+            s.unit,
+            float(s.medians[0]),
+            float(s.medians[-1]),
+            s.runs,
             page.status,
-            page.latest.recorded_at,
+            suite.latest_run(s).recorded_at,
         )
 
 
 class Pages:
-    """Series pages made one history at a time: each from its series' history, the suite's decisions, the budgets
-    and the period's findings."""
+    """Series pages made one series at a time: each from its series' runs, the suite's decisions, the budgets and
+    the period's findings."""
 
     def __init__(self, policy: Policy, found: Digest, *, max_regression: float) -> None:
         self.policy = policy
         self.status = statuses(found)
         self.max_regression = max_regression
 
-    def page(self, history: History, suite: SuiteRuns) -> SeriesPage | None:
+    def page(self, series: SeriesColumns, suite: SuiteRuns) -> SeriesPage | None:
         """The series' page; None when it has no run to show."""
-        if not history.points:
+        if not series.runs:
             return None
-        fallback = "too few runs" if len(history.points) < 5 else "steady"
+        fallback = "too few runs" if series.runs < 5 else "steady"
         return SeriesPage(
-            history=history,
-            path=series_path(*history.key),
-            steps=tuple(change_points.steps(history.medians, min_step=self.max_regression)),
-            limits=_drawn_limits(history, self.policy),
-            pulls=tuple(suite.marks(history)),
-            judged=suite.judged_since(history.points[0].recorded_at),
-            status=self.status.get(history.key, fallback),
+            series=series,
+            path=series_path(*series.key),
+            steps=tuple(change_points.steps(series.medians, min_step=self.max_regression)),
+            limits=_drawn_limits(series, self.policy),
+            pulls=tuple(suite.marks(series)),
+            judged=suite.judged_since(suite.first_run(series).recorded_at),
+            status=self.status.get(series.key, fallback),
         )
 
 
@@ -221,15 +223,15 @@ def statuses(found: Digest) -> dict[tuple[str, str, str], str]:
     return status
 
 
-def _drawn_limits(history: History, policy: Policy) -> tuple[Limit, ...]:
-    budget = policy.budget_for(history.name)
+def _drawn_limits(series: SeriesColumns, policy: Policy) -> tuple[Limit, ...]:
+    budget = policy.budget_for(series.name)
     if budget is None:
         return ()
-    has_p95 = all(p.summary.p95 is not None for p in history.points)
+    has_p95 = series.p95 is not None
     return tuple(
         limit
         for limit in budget.limits
-        if limit.unit == history.unit
+        if limit.unit == series.unit
         and limit.statistic in DRAWN_STATISTICS
         and (DRAWN_STATISTICS[limit.statistic] != "p95" or has_p95)
         and math.isfinite(limit.value)

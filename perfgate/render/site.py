@@ -186,8 +186,9 @@ def _series_context(
     branch: str,
     when: datetime,
 ) -> dict[str, Any]:
-    h = page.history
+    h = page.series
     shown = page.pulls[-SHOWN_PULLS:]
+    runs = [suite.runs[int(i)] for i in h.positions]
     return {
         "title": f"{h.label} · perfgate: {name}",
         "site_name": name,
@@ -198,15 +199,15 @@ def _series_context(
         "status": page.status,
         "better": "lower is better" if h.direction == "lower" else "higher is better",
         "latest": _format(h.medians[-1], h.unit),
-        "runs": len(h.points),
+        "runs": h.runs,
         "days": days,
         "branch": branch,
         "suite_script": "../" + suite_path(suite.suite),
         "script": Path(_data_path(page.path)).name,
         "steps": [
             {
-                "commit": h.points[s.index].commit[:12],
-                "when": _when(h.points[s.index].recorded_at),
+                "commit": runs[s.index].commit[:12],
+                "when": _when(runs[s.index].recorded_at),
                 "change": f"{s.ratio - 1:+.1%}",
                 "before": _format(s.before, h.unit),
                 "after": _format(s.after, h.unit),
@@ -253,34 +254,31 @@ def _series_data(page: SeriesPage, suite: SuiteRuns) -> dict[str, Any]:
     """What the chart and the table draw, in display units (the axis of a 2 ms series reads in ms), compact: values
     to 6 significant digits as integers of 10^-digits of the unit, the range and p95 as offsets from the median,
     the runs as spans of the suite's runs, sample counts run-length coded. 1,000 runs are about 18 kB."""
-    h = page.history
+    h = page.series
     finite = h.medians[np.isfinite(h.medians)]
     middle = float(np.median(finite)) if finite.size else 1.0
     scale, suffix = display_scale(middle, h.unit)
     if not math.isfinite(middle / scale):  # 1e307 as a percentage is beyond float: draw it unscaled
         scale, suffix = 1.0, ""
-    points = h.points
 
-    def shown(values: list[float | None]) -> FloatArray:
+    def shown(values: FloatArray) -> FloatArray:
         with np.errstate(over="ignore", invalid="ignore"):  # a value beyond float's range is drawn as a gap
-            return np.array([math.nan if v is None else v for v in values], dtype=np.float64) / scale
+            return values / scale
 
-    median = shown([float(m) for m in h.medians])
-    low, high = shown([p.summary.min for p in points]), shown([p.summary.max for p in points])
-    p95_values = [p.summary.p95 for p in points]
-    p95 = shown(p95_values) if all(v is not None for v in p95_values) else None
+    median, low, high = shown(h.medians), shown(h.low), shown(h.high)
+    p95 = shown(h.p95) if h.p95 is not None else None
     digits = _digits(middle / scale, [median, low, high] + ([p95] if p95 is not None else []))
     whole = _fixed(median, digits)
     return {
         "label": h.label,
         "suffix": suffix,
         "digits": digits,
-        "runs": _spans([suite.position[p.run_id] for p in points if p.run_id is not None]),
+        "runs": _spans(h.positions.tolist()),
         "median": whole,
         "low": _offsets(whole, _fixed(low, digits), below=True),
         "high": _offsets(whole, _fixed(high, digits)),
         "p95": _offsets(whole, _fixed(p95, digits)) if p95 is not None else None,
-        "n": _run_lengths([p.summary.count for p in points]),
+        "n": _run_lengths(h.counts.tolist()),
         "steps": [{"index": s.index, "change": f"{s.ratio - 1:+.1%}"} for s in page.steps],
         "limits": [
             {

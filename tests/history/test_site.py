@@ -22,9 +22,10 @@ import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_playwright
 
 from perfgate import site_address
-from perfgate.app.digest import load_histories, stream_histories
+from perfgate.app.digest import load_histories
 from perfgate.history import site
 from perfgate.store import Store
+from perfgate.store.columns import series_columns
 from tests.conftest import Invoke, check_golden
 from tests.history.test_digest import CONFIG, END, IN_PERIOD, RUNS, SHAPES, _decisions
 from tests.weekly import history, store_history
@@ -412,10 +413,10 @@ def test_pull_marks_say_what_each_decision_meant_for_the_series(stored: str) -> 
     store = Store(stored)
     decisions = store.gate_decisions("default", since=END - timedelta(days=30), until=END)
     loaded = load_histories(store, "default", "main", END - timedelta(days=7), END, since=END - timedelta(days=90))
-    headers = {h.id: h for h in loaded.headers}
-    histories = {h.name: h for h in stream_histories(store, "default", "main", headers)}
-    store.close()
     suite = site.suite_runs("default", loaded.headers, decisions)
+    since, until = suite.runs[0].recorded_at, suite.runs[-1].recorded_at
+    histories = {s.name: s for s in series_columns(store, "default", "main", suite.positions, since=since, until=until)}
+    store.close()
     tokenize = suite.marks(histories["test_tokenize"])
     # Two decisions on #41: blocked by this series, then passed after a fix (a pass is not a mark of its own).
     assert [m.outcome for m in tokenize if m.pr_number == 41] == ["fail"]
@@ -425,7 +426,7 @@ def test_pull_marks_say_what_each_decision_meant_for_the_series(stored: str) -> 
     assert {m.pr_number: m.outcome for m in render}[42] == "waived"
     # A decision older than the series' first run is neither drawn on it nor counted.
     assert 40 not in {m.pr_number for m in suite.marks(histories["test_new"])}
-    first = histories["test_new"].points[0].recorded_at
+    first = suite.first_run(histories["test_new"]).recorded_at
     assert suite.judged_since(first) == sum(1 for d in decisions if d.recorded_at >= first) < len(decisions)
 
 

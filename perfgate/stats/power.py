@@ -31,10 +31,16 @@ def samples_to_detect(spread: float, shift: float, *, alpha: float = 0.05, power
 
     ``spread`` and ``shift`` are on the log scale (a coefficient of variation and a log-ratio).
     """
+    z = _z_sum(alpha, power)
+    return max(2, math.ceil(2 * (z * spread / shift) ** 2 / _RANK_EFFICIENCY))
+
+
+@cache
+def _z_sum(alpha: float, power: float) -> float:
+    """z(1 - alpha) + z(power): the same for every series of a digest, so computed once."""
     from scipy import stats
 
-    z = float(stats.norm.ppf(1 - alpha)) + float(stats.norm.ppf(power))
-    return max(2, math.ceil(2 * (z * spread / shift) ** 2 / _RANK_EFFICIENCY))
+    return float(stats.norm.ppf(1 - alpha)) + float(stats.norm.ppf(power))
 
 
 def runs_to_detect(

@@ -15,9 +15,8 @@ from perfgate.app.history import import_runs
 from perfgate.app.workspace import Workspace
 from perfgate.config import Config
 from perfgate.errors import InputError, UsageError
-from perfgate.history.series import History, SeriesColumns
+from perfgate.history.series import SeriesColumns
 from perfgate.limits import MAX_DAYS
-from perfgate.model import GateDecision, RunHeader
 
 if TYPE_CHECKING:
     from perfgate.history.site import SuiteRuns
@@ -60,23 +59,22 @@ def build_site(store: Store, cfg: Config, request: SiteRequest, *, now: datetime
     suites = known_suites(store, request.suites)
     if request.branch is not None:
         require_recorded_branch(store, request.branch, suites)
-    windows = [_window(store, suite, cfg.main_branch, week_start, start, now) for suite in suites]
-    week = [h for w in windows for h in w.week]
-    found = findings(
-        cfg, week, [d for w in windows for d in w.decisions if d.recorded_at >= week_start], week_start, now
-    )
+    loaded = {suite: load_histories(store, suite, cfg.main_branch, week_start, now, since=start) for suite in suites}
+    week = [h for one in loaded.values() for h in one.digest]
+    week_decisions = [d for one in loaded.values() for d in one.decisions if d.recorded_at >= week_start]
+    found = findings(cfg, week, week_decisions, week_start, now)
     del week  # the findings keep the histories they name; the rest can go before the pages are read
-    for w in windows:
-        w.week.clear()
+    for one in loaded.values():
+        one.digest.clear()
     pages = site.Pages(Policy(cfg.budgets, cfg.waivers), found, max_regression=cfg.max_regression)
     name = request.repository or ", ".join(found.suites) or "perfgate"
     links = links_render.Links(request.repository, request.server) if request.repository else None
     try:
         with site_render.building(request.out, name=name, links=links) as writer:
             rows = []
-            for w in windows:
-                shown = [h for h in w.headers if h.recorded_at >= start]
-                suite = site.suite_runs(w.suite, shown, [d for d in w.decisions if d.recorded_at >= start])
+            for suite_name, one in loaded.items():
+                shown = [h for h in one.headers if h.recorded_at >= start]
+                suite = site.suite_runs(suite_name, shown, [d for d in one.decisions if d.recorded_at >= start])
                 writer.suite(suite)
                 for series in _series_of(store, suite, cfg.main_branch):
                     page = pages.page(series, suite)
@@ -98,21 +96,6 @@ def _series_of(store: Store, suite: SuiteRuns, branch: str) -> Iterator[SeriesCo
         return iter(())
     since, until = suite.runs[0].recorded_at, suite.runs[-1].recorded_at
     return series_columns(store, suite.suite, branch, suite.positions, since=since, until=until)
-
-
-@dataclass(frozen=True)
-class _Window:
-    """One suite's runs in the site's window, the week's histories (with their context runs) and the decisions."""
-
-    suite: str
-    headers: list[RunHeader]
-    week: list[History]
-    decisions: list[GateDecision]
-
-
-def _window(store: Store, suite: str, branch: str, week_start: datetime, start: datetime, now: datetime) -> _Window:
-    loaded = load_histories(store, suite, branch, week_start, now, since=start)
-    return _Window(suite, loaded.headers, loaded.digest, loaded.decisions)
 
 
 @dataclass(frozen=True)

@@ -112,9 +112,8 @@ def series_columns(
     oldest: tuple[int, str, str, str] = (0, "", "", "")
     with store._reachable(), store.engine.connect() as conn:  # the store's own error wording
         result = conn.execution_options(stream_results=True, yield_per=STREAM_ROWS).execute(query)
-        for name, metric, run_id, count, median, mean, low, high, p95, unit, direction, kind in (
-            row for rows in result.partitions() for row in rows  # a batch at a time: no call per row
-        ):
+        batched = (row for rows in result.partitions() for row in rows)  # a batch at a time: no call per row
+        for name, metric, run_id, count, median, mean, low, high, p95, unit, direction, kind in batched:
             at = positions.get(run_id)
             if at is None:
                 continue

@@ -1,15 +1,16 @@
-"""The weekly digest for a big suite: 500 series x 44 runs (target: built and rendered in under 30 s).
+"""The weekly digest over a big history, against the same digest over a 5-run history timed in the same run.
 
 Run by hand (from the repository root):
-  python benchmarks/digest_speed.py [--series 500] [--runs 44]
+  python benchmarks/digest_speed.py --series 2000 --runs 1080        # the scale of issue 31
+  python benchmarks/digest_speed.py --series 2000 --runs 100          # a quicker look
+  python benchmarks/digest_speed.py ... --perfgate /path/to/checkout  # the same, with another perfgate
+  python benchmarks/digest_speed.py ... --db big.db                   # keep (or reuse) the big history
 
-It stores a main-branch history in a temporary SQLite file (5 % of series with a step in the week, 2 %
-drifting, 2 % noisy, a budget on every tenth), then times, each as the median of 3:
-  - load: the runs of the period and 30 runs of context, statistics only (the store's part);
-  - build: findings over every series (change points, drift, headroom, noise);
-  - render: both templates and the charts the mail carries (at most 12);
-  - one chart per series: what it would cost to draw all of them, for scale.
-The reference is reading the same runs with their samples in the same process (store.load_runs).
+It writes the histories with benchmarks/big_history.py (a run every 2 hours, so 84 in the week, a gate decision
+after each; 5 % of series step in the week, 2 % drift, 2 % noisy, a p95 budget on every tenth), then runs
+`perfgate digest -o week.html` (the findings, the text and HTML parts and their charts) on each as its own process,
+the median of 3, and prints the time and the peak memory (RSS) of both and their ratio. Goal: the big history
+within 2x the 5-run one.
 """
 
 from __future__ import annotations
@@ -18,75 +19,54 @@ import argparse
 import statistics
 import sys
 import tempfile
-import time
-from collections.abc import Callable
-from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from perfgate import config
-from perfgate.app.digest import DigestRequest, build_digest
-from perfgate.render import chart
-from perfgate.render import digest as digest_render
-from perfgate.render.links import Links
-from perfgate.store import Store
-from tests.weekly import big_suite, history, store_history
+from benchmarks.big_history import CONFIG, END, generate
+from benchmarks.measure import Measured, run_perfgate
 
-END = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
+REFERENCE_RUNS = 5
+GOAL = 2.0
 
 
-def timed(label: str, action: Callable[[], object], reference: float | None = None) -> float:
-    times = []
-    for _ in range(3):
-        start = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - start)
-    median = statistics.median(times)
-    ratio = f"  ({median / reference:.1f}x the reference)" if reference else ""
-    print(f"{label:<44} {median:8.3f} s{ratio}")
-    return median
+def digest(db: Path, root: Path, perfgate: Path, repeats: int) -> Measured:
+    args = ["digest", "-o", "week.html", "--db", f"sqlite:///{db}", "--until", f"{END:%Y-%m-%dT%H:%M}"]
+    runs = [run_perfgate([*args, "--repository", "acme/shop"], cwd=root, perfgate=perfgate) for _ in range(repeats)]
+    return Measured(
+        statistics.median(r.seconds for r in runs), statistics.median(r.cpu for r in runs), max(r.rss_mb for r in runs)
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--series", type=int, default=500)
-    parser.add_argument("--runs", type=int, default=44)
+    parser.add_argument("--runs", type=int, default=1080)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--db", type=Path, help="the big history's SQLite file: written when absent, else reused")
+    parser.add_argument("--perfgate", type=Path, default=Path(__file__).resolve().parent.parent)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        store = Store(f"sqlite:///{Path(tmp) / 'history.db'}")
-        started = time.perf_counter()
-        runs = history(big_suite(args.series), end=END, runs=args.runs, runs_in_period=14, keep_samples=True)
-        store_history(store, runs, END)
-        print(f"stored {args.runs} runs x {args.series} series in {time.perf_counter() - started:.1f} s")
-        toml = Path(tmp) / "perfgate.toml"
-        toml.write_text('[[budget]]\nmatch = "api/*"\np95 = "< 1.3ms"\n', encoding="utf-8")
-        cfg = config.load(toml)
-        ids = [h.id for h in store.run_headers("default", "main", limit=args.runs)]
-
-        reference = timed("reference: load the runs with samples", lambda: store.load_runs(ids))
-        timed("load the runs, statistics only", lambda: store.load_runs(ids, samples=False), reference)
-        request = DigestRequest(repository="acme/shop")
-        built = build_digest(store, cfg, request, now=END)
-        build = timed(
-            "build the digest (load + findings)", lambda: build_digest(store, cfg, request, now=END), reference
-        )
-        links = Links("acme/shop")
-        render = timed(
-            f"render text, HTML and {len(built.charts)} charts",
-            lambda: digest_render.render(built, name="acme/shop", links=links),
-            reference,
-        )
-        charts = [c for c, _ in built.charts] or []
-        if charts:
-            one = timed("one chart", lambda: chart.png(charts[0]))
-            print(f"{'all ' + str(args.series) + ' series charted (estimate)':<44} {one * args.series:8.3f} s")
-        print(
-            f"\n{len(built.steps)} steps, {len(built.drifts)} drifts, {len(built.headroom)} near budget, "
-            f"{len(built.noisy)} noisy, {built.steady} steady"
-        )
-        total = build + render
-        print(f"digest built and rendered: {total:.2f} s (target < 30 s) -> {'OK' if total < 30 else 'MISSED'}")
+        root = Path(tmp)
+        (root / "perfgate.toml").write_text(CONFIG, encoding="utf-8")
+        big = args.db or root / "big.db"
+        if not big.exists():
+            took = generate(f"sqlite:///{big}", series=args.series, runs=args.runs)
+            print(f"stored {args.runs:,} runs x {args.series:,} series in {took:.0f} s")
+        small = root / "small.db"
+        generate(f"sqlite:///{small}", series=args.series, runs=REFERENCE_RUNS)
+        reference = digest(small, root, args.perfgate, args.repeats)
+        measured = digest(big, root, args.perfgate, args.repeats)
+        print(f"perfgate digest (7 days), {args.series:,} series ({args.perfgate}), median of {args.repeats}:")
+        print(f"{'':<8} {f'{args.runs:,} runs':>12} {f'{REFERENCE_RUNS} runs':>12} {'ratio':>8}")
+        for label, value, ref, unit in (
+            ("time", measured.seconds, reference.seconds, "s"),
+            ("CPU time", measured.cpu, reference.cpu, "s"),
+            ("RSS", measured.rss_mb, reference.rss_mb, "MB"),
+        ):
+            print(f"{label:<8} {value:>9,.1f} {unit:<2} {ref:>9,.1f} {unit:<2} {value / ref:>7.1f}x")
+        ok = measured.seconds <= GOAL * reference.seconds
+        print(f"goal: within {GOAL:.0f}x the 5-run digest -> {'OK' if ok else 'MISSED'}")
 
 
 if __name__ == "__main__":

@@ -1,15 +1,18 @@
-"""The history site for a big suite: 500 series x 1,000 runs of main (target: pages stay fast, data on demand).
+"""The history site over a big history, against the same site over a 5-run history timed in the same run.
 
-Run by hand (from the repository root; needs Debian's chromium and the test extras for Playwright):
-  python benchmarks/site_speed.py [--series 500] [--runs 1000]
+Run by hand (from the repository root):
+  python benchmarks/site_speed.py --series 2000 --runs 1080        # the scale of issue 31: ~10 min
+  python benchmarks/site_speed.py --series 2000 --runs 100          # a quicker look
+  python benchmarks/site_speed.py ... --perfgate /path/to/checkout  # the same, with another perfgate
+  python benchmarks/site_speed.py ... --db big.db                   # keep (or reuse) the big history
+  python benchmarks/site_speed.py ... --browser                     # and time the pages in chromium
 
-It stores a main-branch history (statistics only, a run every 2 hours so that 1,000 runs fit in the site's
-window; 5 % of series step, 2 % drift, 2 % noisy) in a temporary SQLite file, builds the site, and prints:
-  - build time (the week's findings, every series' history, change points, 1,000 files written), against
-    reading the same runs' statistics from the store once (the reference);
-  - sizes: the index, one series' page and data, the whole site;
-  - in headless chromium from file://, each the median of 5 loads: the index until its load event, and a
-    series page until its chart is drawn — both against a blank page loaded the same way.
+It writes the histories with benchmarks/big_history.py (a run every 2 hours, a gate decision after each),
+then runs `perfgate site OUT --days 90` on each as its own process and prints, for both and as a ratio: the
+time, the peak memory (RSS), the site's size and its file count. Goals for 2,000 series x 1,080 runs:
+at most 60 MB, 400 MB of memory and 5x the 5-run build. With --browser, headless chromium (Debian's, through
+Playwright) loads from file://, each the median of 5: the index until its load event, and the largest series
+page until its chart is drawn, both against a blank page loaded the same way.
 """
 
 from __future__ import annotations
@@ -21,85 +24,107 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from playwright.sync_api import Page, sync_playwright
+from benchmarks.big_history import CONFIG, END, generate
+from benchmarks.measure import Measured, run_perfgate, tree_size
 
-from perfgate import config
-from perfgate.app.site import SiteRequest, build_site
-from perfgate.store import Store
-from tests.weekly import big_suite, history, store_history
-
-END = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+REFERENCE_RUNS = 5
+GOALS = {"MB": 60.0, "RSS MB": 400.0, "ratio": 5.0}
+
+
+def build(db: Path, out: Path, days: int, perfgate: Path) -> tuple[Measured, int, int]:
+    args = ["site", str(out), "--db", f"sqlite:///{db}", "--days", str(days), "--until", f"{END:%Y-%m-%dT%H:%M}"]
+    measured = run_perfgate([*args, "--repository", "acme/shop"], cwd=out.parent, perfgate=perfgate)
+    size, files = tree_size(out)
+    return measured, size, files
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--series", type=int, default=500)
+    parser.add_argument("--runs", type=int, default=1080)
+    parser.add_argument("--days", type=int, default=90)
+    parser.add_argument("--db", type=Path, help="the big history's SQLite file: written when absent, else reused")
+    parser.add_argument("--perfgate", type=Path, default=Path(__file__).resolve().parent.parent)
+    parser.add_argument("--browser", action="store_true", help="also time the pages in headless chromium")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        (root / "perfgate.toml").write_text(CONFIG, encoding="utf-8")
+        big = args.db or root / "big.db"
+        if not big.exists():
+            took = generate(f"sqlite:///{big}", series=args.series, runs=args.runs)
+            print(
+                f"stored {args.runs:,} runs x {args.series:,} series in {took:.0f} s ({big.stat().st_size / 1e6:,.0f} MB)"
+            )
+        small = root / "small.db"
+        generate(f"sqlite:///{small}", series=args.series, runs=REFERENCE_RUNS)
+
+        reference, ref_size, ref_files = build(small, root / "small-site", args.days, args.perfgate)
+        measured, size, files = build(big, root / "site", args.days, args.perfgate)
+        print(f"perfgate site --days {args.days}, {args.series:,} series ({args.perfgate}):")
+        print(f"{'':<12} {f'{args.runs:,} runs':>14} {f'{REFERENCE_RUNS} runs':>14} {'ratio':>8}")
+        rows = (
+            ("time", measured.seconds, reference.seconds, "s"),
+            ("CPU time", measured.cpu, reference.cpu, "s"),
+            ("RSS", measured.rss_mb, reference.rss_mb, "MB"),
+            ("size", size / 1e6, ref_size / 1e6, "MB"),
+            ("files", files, ref_files, ""),
+        )
+        for label, value, ref, unit in rows:
+            print(f"{label:<12} {value:>11,.1f} {unit:<2} {ref:>11,.1f} {unit:<2} {value / ref:>7.1f}x")
+        verdicts = (
+            (f"size <= {GOALS['MB']:.0f} MB", size / 1e6 <= GOALS["MB"]),
+            (f"RSS <= {GOALS['RSS MB']:.0f} MB", measured.rss_mb <= GOALS["RSS MB"]),
+            (f"time <= {GOALS['ratio']:.0f}x the 5-run build", measured.seconds <= GOALS["ratio"] * reference.seconds),
+        )
+        print("goals (2,000 x 1,080):", "; ".join(f"{text}: {'OK' if ok else 'MISSED'}" for text, ok in verdicts))
+        site = root / "site"
+        pages = sorted((site / "series").glob("*.html"))
+        data = sorted((site / "series").glob("*.js"))
+        largest = max(data, key=lambda p: p.stat().st_size)
+        print(
+            f"index.html {(site / 'index.html').stat().st_size / 1e3:,.0f} kB; largest series data {largest.stat().st_size / 1e3:,.0f} kB"
+        )
+        page = largest.with_suffix(".html")
+        print(f"a series page {page.stat().st_size / 1e3:,.1f} kB; {len(pages):,} pages")
+        if args.browser:
+            browse(site, page)
+
+
+def browse(site: Path, page: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    blank = site.parent / "blank.html"
+    blank.write_text("<!doctype html><title>blank</title><p>blank</p>", encoding="utf-8")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        tab = browser.new_page(viewport={"width": 1100, "height": 900})
+        load_time(tab, blank.as_uri())  # warm the browser up
+        base = median_of(5, lambda: load_time(tab, blank.as_uri()))
+        index = median_of(5, lambda: load_time(tab, (site / "index.html").as_uri()))
+        chart = median_of(5, lambda: load_time(tab, page.as_uri(), "window.perfgateChart !== undefined"))
+        browser.close()
+    print(f"{'chromium: a blank page':<40} {base * 1e3:7.0f} ms")
+    print(f"{'chromium: the index, to its load event':<40} {index * 1e3:7.0f} ms  ({index / base:.1f}x blank)")
+    print(f"{'chromium: a series page, chart drawn':<40} {chart * 1e3:7.0f} ms  ({chart / base:.1f}x blank)")
 
 
 def median_of(count: int, action: Callable[[], float]) -> float:
     return statistics.median(action() for _ in range(count))
 
 
-def load_time(page: Page, url: str, ready: str | None = None) -> float:
+def load_time(page: Any, url: str, ready: str | None = None) -> float:
     start = time.perf_counter()
     page.goto(url, wait_until="load")
     if ready:
         page.wait_for_function(ready)
     return time.perf_counter() - start
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--series", type=int, default=500)
-    parser.add_argument("--runs", type=int, default=1000)
-    args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        root = Path(tmp)
-        store = Store(f"sqlite:///{root / 'history.db'}")
-        started = time.perf_counter()
-        runs = history(big_suite(args.series), end=END, runs=args.runs, runs_in_period=84, hours=2)
-        store_history(store, runs, END)
-        print(f"stored {args.runs} runs x {args.series} series in {time.perf_counter() - started:.0f} s")
-        cfg = config.Config()
-        days = int((END - runs[0].recorded_at) / timedelta(days=1)) + 1
-
-        started = time.perf_counter()
-        ids = [h.id for h in store.run_headers("default", "main", limit=args.runs)]
-        store.statistics(ids)
-        reference = time.perf_counter() - started
-        print(f"{'reference: read the statistics once':<40} {reference:7.2f} s")
-        request = SiteRequest(root / "site", days=days, repository="acme/shop")
-        started = time.perf_counter()
-        outcome = build_site(store, cfg, request, now=END)
-        built = time.perf_counter() - started
-        print(f"{'build the site':<40} {built:7.2f} s  ({built / reference:.1f}x the reference)")
-
-        site = root / "site"
-        series_js = sorted((site / "series").glob("*.js"))
-        largest = max(series_js, key=lambda p: p.stat().st_size)
-        print(f"pages: {outcome.pages}, whole site {outcome.bytes / 1e6:.1f} MB")
-        print(f"index.html {(site / 'index.html').stat().st_size / 1e3:8.0f} kB")
-        print(
-            f"a series page {largest.with_suffix('.html').stat().st_size / 1e3:5.0f} kB + data {largest.stat().st_size / 1e3:.0f} kB"
-        )
-
-        blank = root / "blank.html"
-        blank.write_text("<!doctype html><title>blank</title><p>blank</p>", encoding="utf-8")
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-            page = browser.new_page(viewport={"width": 1100, "height": 900})
-            load_time(page, blank.as_uri())  # warm the browser up
-            base = median_of(5, lambda: load_time(page, blank.as_uri()))
-            index = median_of(5, lambda: load_time(page, (site / "index.html").as_uri()))
-            chart = median_of(
-                5,
-                lambda: load_time(page, largest.with_suffix(".html").as_uri(), "window.perfgateChart !== undefined"),
-            )
-            browser.close()
-        print(f"{'chromium: a blank page':<40} {base * 1e3:7.0f} ms")
-        print(f"{'chromium: the index, to its load event':<40} {index * 1e3:7.0f} ms  ({index / base:.1f}x blank)")
-        print(f"{'chromium: a series page, chart drawn':<40} {chart * 1e3:7.0f} ms  ({chart / base:.1f}x blank)")
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from perfgate import site_address
 from perfgate.model import Direction, Run
 from perfgate.store import Store
 
@@ -231,8 +232,14 @@ def test_the_site_shows_the_imported_trend_straight_from_a_data_js(run_cli: Invo
     assert "9 series in 3 suite(s)" in result.output
     page = next((out / "series").glob("Rust-Benchmark-bench_fib_10-time-*.html"))
     assert "Rust Benchmark: bench_fib_10" in page.read_text(encoding="utf-8")
-    points = page.with_suffix(".js").read_text(encoding="utf-8")  # the chart's data
-    assert "9598b26311c7" in points and "036be2a99871" in points  # the newest and oldest runs' commits
+    # The chart's data: the series' runs are spans of its suite's runs, whose commits the suite's file holds.
+    series = json.loads(
+        page.with_suffix(".js").read_text(encoding="utf-8").removeprefix("window.perfgateSeries = ")[:-2]
+    )
+    suite_file = out / site_address.suite_path("Rust Benchmark")
+    suite = json.loads(suite_file.read_text(encoding="utf-8").removeprefix("window.perfgateSuite = ")[:-2])
+    shown = [suite["commit"][first + i] for first, count in series["runs"] for i in range(count)]
+    assert shown[-1] == "9598b26311c7" and shown[0] == "036be2a99871"  # the newest and oldest runs' commits
 
 
 def test_a_gzipped_data_js_and_an_empty_export_are_read_as_what_they_are(run_cli: Invoke, tmp_path: Path) -> None:

@@ -158,7 +158,7 @@ def _github(request: AlertRequest, cfg: Config, publisher: type[GitHubPublisher]
 
 def _histories(store: Store, suite: str, branch: str, runs: int) -> list[History]:
     headers = {h.id: h for h in store.run_headers(suite, branch, limit=runs)}
-    return histories_of(store, suite, headers)
+    return histories_of(store, suite, headers, branch)
 
 
 def _known(store: Store, suite: str, github: _GitHub | None) -> list[Announced]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -13,7 +14,7 @@ from perfgate.config import Config
 from perfgate.errors import StoreError, UsageError
 from perfgate.history.series import History, Point
 from perfgate.limits import MAX_DAYS
-from perfgate.model import GateDecision, RunHeader, Series
+from perfgate.model import GateDecision, RunHeader
 
 if TYPE_CHECKING:  # the store (SQLAlchemy, Alembic) and the digest's modules (Pillow, smtplib) load when used
     from perfgate.history import digest
@@ -76,45 +77,54 @@ def findings(
 
 @dataclass(frozen=True)
 class Loaded:
-    """One suite's histories, loaded once: the digest's view (the week and its context runs) and the site's
-    (every run since the site's start)."""
+    """One suite's week: the digest's histories (the week and its context runs), the headers of every run since
+    the site's start (the site reads those series by series), and the gate's decisions."""
 
     digest: list[History]
-    site: list[History]
+    headers: list[RunHeader]
     decisions: list[GateDecision]
 
 
 def load_histories(
     store: Store, suite: str, branch: str, week_start: datetime, end: datetime, *, since: datetime
 ) -> Loaded:
-    """The runs of [min(since, week_start), end] and the CONTEXT_RUNS runs before the week, read in one query."""
+    """The histories of the week's runs and the CONTEXT_RUNS runs before it; the headers of [min(since, week_start),
+    end]; the decisions since then."""
     period = store.run_headers(suite, branch, since=min(since, week_start), before=end, limit=10_000)
     context = store.run_headers(suite, branch, before=week_start - timedelta(microseconds=1), limit=CONTEXT_RUNS)
-    headers = {h.id: h for h in period + context}
-    histories = histories_of(store, suite, headers)
-    weekly = {h.id for h in period if h.recorded_at >= week_start} | {h.id for h in context}
-    shown = {h.id for h in period if h.recorded_at >= since}
+    weekly = {h.id: h for h in period if h.recorded_at >= week_start} | {h.id: h for h in context}
     decisions = store.gate_decisions(suite, since=min(since, week_start), until=end)
-    return Loaded(
-        [v for h in histories if (v := h.of_runs(weekly)).points],
-        [v for h in histories if (v := h.of_runs(shown)).points],
-        decisions,
-    )
+    return Loaded(histories_of(store, suite, weekly, branch), period, decisions)
 
 
-def histories_of(store: Store, suite: str, headers: dict[int, RunHeader]) -> list[History]:
-    """Every series of these runs of one suite, as histories (oldest run first), from one query."""
+def histories_of(store: Store, suite: str, headers: dict[int, RunHeader], branch: str) -> list[History]:
+    """Every series of these runs of one suite, as histories (oldest run first), in the order the runs first show
+    them (then by name and metric)."""
+    return sorted(stream_histories(store, suite, branch, headers), key=_first_shown)
+
+
+def stream_histories(store: Store, suite: str, branch: str, headers: dict[int, RunHeader]) -> Iterator[History]:
+    """The series of these runs one at a time, sorted by name and metric: memory holds one series, not the history.
+    Each takes its unit, direction and kind from its oldest run."""
+    from perfgate.store.columns import series_runs
+
+    if not headers:
+        return
     order = {run_id: i for i, run_id in enumerate(sorted(headers, key=lambda i: (headers[i].recorded_at, i)))}
-    rows = sorted(store.statistics(list(headers)), key=lambda row: order[row[0]])
-    points: dict[tuple[str, str], list[Point]] = {}
-    first: dict[tuple[str, str], Series] = {}
-    for run_id, pr_number, series in rows:
-        run = headers[run_id]
-        first.setdefault(series.key, series)
-        points.setdefault(series.key, []).append(Point(run.commit, run.recorded_at, series.summary, pr_number, run_id))
-    return [
-        History(suite, s.name, s.metric, s.unit, s.direction, s.kind, tuple(points[key])) for key, s in first.items()
-    ]
+    times = [h.recorded_at for h in headers.values()]
+    for found in series_runs(store, suite, branch, headers, since=min(times), until=max(times)):
+        rows = sorted(found.runs, key=lambda row: order[row[0]])
+        _, unit, direction, kind = min(found.units, key=lambda u: order[u[0]])
+        points = tuple(
+            Point(headers[run_id].commit, headers[run_id].recorded_at, summary, pr_number, run_id)
+            for run_id, pr_number, summary in rows
+        )
+        yield History(suite, found.name, found.metric, unit, direction, kind, points)
+
+
+def _first_shown(history: History) -> tuple[datetime, int, str, str]:
+    first = history.points[0]
+    return (first.recorded_at, first.run_id or 0, history.name, history.metric)
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -14,9 +15,11 @@ from perfgate.app.history import import_runs
 from perfgate.app.workspace import Workspace
 from perfgate.config import Config
 from perfgate.errors import InputError, UsageError
+from perfgate.history.series import SeriesColumns
 from perfgate.limits import MAX_DAYS
 
 if TYPE_CHECKING:
+    from perfgate.history.site import SuiteRuns
     from perfgate.store import Store
 
 
@@ -39,7 +42,10 @@ class SiteOutcome:
 
 
 def build_site(store: Store, cfg: Config, request: SiteRequest, *, now: datetime) -> SiteOutcome:
-    """Write the static history site: the week's findings (the digest's) and a page per series of main."""
+    """Write the static history site: the week's findings (the digest's) and a page per series of main.
+
+    The findings come first, from the week and its context runs; then each suite's series are read, drawn and
+    written one at a time, so memory holds one series' history, not the whole window's."""
     from perfgate.gate.policy import Policy
     from perfgate.history import site
     from perfgate.render import links as links_render
@@ -53,26 +59,43 @@ def build_site(store: Store, cfg: Config, request: SiteRequest, *, now: datetime
     suites = known_suites(store, request.suites)
     if request.branch is not None:
         require_recorded_branch(store, request.branch, suites)
-    loaded = [load_histories(store, suite, cfg.main_branch, week_start, now, since=start) for suite in suites]
-    week_decisions = [d for f in loaded for d in f.decisions if d.recorded_at >= week_start]
-    found = findings(cfg, [h for f in loaded for h in f.digest], week_decisions, week_start, now)
-    built = site.build(
-        [h for f in loaded for h in f.site],
-        [d for f in loaded for d in f.decisions if d.recorded_at >= start],
-        Policy(cfg.budgets, cfg.waivers),
-        found,
-        generated_at=now,
-        days=request.days,
-        max_regression=cfg.max_regression,
-        branch=cfg.main_branch,
-    )
+    loaded = {suite: load_histories(store, suite, cfg.main_branch, week_start, now, since=start) for suite in suites}
+    week = [h for one in loaded.values() for h in one.digest]
+    week_decisions = [d for one in loaded.values() for d in one.decisions if d.recorded_at >= week_start]
+    found = findings(cfg, week, week_decisions, week_start, now)
+    del week  # the findings keep the histories they name; the rest can go before the pages are read
+    for one in loaded.values():
+        one.digest.clear()
+    pages = site.Pages(Policy(cfg.budgets, cfg.waivers), found, max_regression=cfg.max_regression)
     name = request.repository or ", ".join(found.suites) or "perfgate"
     links = links_render.Links(request.repository, request.server) if request.repository else None
     try:
-        written = site_render.write(built, request.out, name=name, links=links)
+        with site_render.building(request.out, name=name, links=links) as writer:
+            rows = []
+            for suite_name, one in loaded.items():
+                shown = [h for h in one.headers if h.recorded_at >= start]
+                suite = site.suite_runs(suite_name, shown, [d for d in one.decisions if d.recorded_at >= start])
+                writer.suite(suite)
+                for series in _series_of(store, suite, cfg.main_branch):
+                    page = pages.page(series, suite)
+                    if page is not None:
+                        writer.page(page, suite, days=request.days, branch=cfg.main_branch, generated_at=now)
+                        rows.append(site.PageRow.of(page, suite))
+            built = site.site(found, rows, generated_at=now, days=request.days, branch=cfg.main_branch)
+            written = writer.index(built)
     except OSError as exc:
         raise InputError(str(request.out), f"cannot write the site here: {exc.strerror or exc}") from None
     return SiteOutcome(written.pages, written.bytes, len(built.pages), built.suites)
+
+
+def _series_of(store: Store, suite: SuiteRuns, branch: str) -> Iterator[SeriesColumns]:
+    """The suite's series over its runs in the window, one at a time."""
+    from perfgate.store.columns import series_columns
+
+    if not suite.runs:
+        return iter(())
+    since, until = suite.runs[0].recorded_at, suite.runs[-1].recorded_at
+    return series_columns(store, suite.suite, branch, suite.positions, since=since, until=until)
 
 
 @dataclass(frozen=True)

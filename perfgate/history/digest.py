@@ -227,10 +227,12 @@ def build(
     new = tuple(
         h for h in in_period if h.suite in suites_with_context and all(p.recorded_at >= start for p in h.points)
     )
+    # By identity: `h not in in_period` compared histories field by field, O(series²) (2 million at 2,000 series).
+    shown = {id(h) for h in in_period}
     removed = tuple(
         h
         for h in histories
-        if h.suite in suites_with_runs and h not in in_period and any(p.recorded_at < start for p in h.points)
+        if h.suite in suites_with_runs and id(h) not in shown and any(p.recorded_at < start for p in h.points)
     )
     flagged = {id(f.history) for group in (steps, drifts, headroom, noisy) for f in group} | {id(h) for h in new}
     digest = Digest(

@@ -9,6 +9,7 @@ from datetime import datetime
 from functools import cached_property
 
 import numpy as np
+import numpy.typing as npt
 
 from perfgate.model import Direction, FloatArray, SampleKind, Summary
 
@@ -43,8 +44,7 @@ class History:
 
     @property
     def label(self) -> str:
-        shown = self.name if self.metric in ("time", "latency") else f"{self.name} ({self.metric})"
-        return shown if self.suite == "default" else f"{self.suite}: {shown}"
+        return label_of(self.suite, self.name, self.metric)
 
     @cached_property
     def medians(self) -> FloatArray:
@@ -57,6 +57,43 @@ class History:
     def of_runs(self, run_ids: Collection[int]) -> History:
         """The same series over only these runs."""
         return replace(self, points=tuple(p for p in self.points if p.run_id in run_ids))
+
+
+@dataclass(frozen=True)
+class SeriesColumns:
+    """One series over runs as arrays, oldest first: what the site draws, without an object per run (2,000 series
+    x 1,080 runs are 2 million runs). ``positions`` index the suite's runs that the reader was given."""
+
+    suite: str
+    name: str
+    metric: str
+    unit: str
+    direction: Direction
+    kind: SampleKind
+    positions: npt.NDArray[np.int64]
+    medians: FloatArray  # each run's median, its mean where it has none, NaN where neither (as `History.medians`)
+    low: FloatArray  # min, NaN where unknown
+    high: FloatArray  # max
+    p95: FloatArray | None  # None unless every run has one
+    counts: npt.NDArray[np.int64]
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.suite, self.name, self.metric)
+
+    @property
+    def label(self) -> str:
+        return label_of(self.suite, self.name, self.metric)
+
+    @property
+    def runs(self) -> int:
+        return int(self.positions.size)
+
+
+def label_of(suite: str, name: str, metric: str) -> str:
+    """How a series is named to a reader: its metric when not a time, its suite when not the default one."""
+    shown = name if metric in ("time", "latency") else f"{name} ({metric})"
+    return shown if suite == "default" else f"{suite}: {shown}"
 
 
 def centre(summary: Summary) -> float:

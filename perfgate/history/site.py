@@ -1,6 +1,7 @@
 """The history site's content: one page per series of main's runs, and an index with the period's findings.
 
-Pure: histories, gate decisions and budgets in, `Site` out; `render/site.py` writes it as files. A series
+Pure: histories, gate decisions and budgets in, `SeriesPage`s (made one series at a time, so a big history is
+never all in memory) and a `Site` for the index out; `render/site.py` writes them as files. A series
 page's address (`site_address`) depends only on (suite, name, metric), so the PR comment and the digest can
 link to it without reading the site.
 """
@@ -8,6 +9,7 @@ link to it without reading the site.
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,8 +19,8 @@ from perfgate.gate.policy import Policy
 from perfgate.gate.rules import Limit
 from perfgate.history import change_points
 from perfgate.history.digest import Digest
-from perfgate.history.series import History, Point
-from perfgate.model import GateDecision
+from perfgate.history.series import History, SeriesColumns
+from perfgate.model import GateDecision, RunHeader, SeriesDecision
 from perfgate.site_address import series_path
 
 # Budget statistics a series page can draw: the median line, and p95 when every run has it (load tests).
@@ -27,85 +29,179 @@ DRAWN_STATISTICS = {"median": "median", "p50": "median", "mean": "median", "p95"
 
 @dataclass(frozen=True)
 class PullMark:
-    """A gate decision on a pull request, drawn on a series' chart at the time it was made."""
+    """A gate decision on a pull request that blocked a series or passed it with a waiver, drawn on its chart at
+    the time it was made. Decisions that passed it are the suite's others (`SuiteRuns.decisions`)."""
 
+    decision: int  # its index into the suite's decisions
     pr_number: int | None
     commit: str
     recorded_at: datetime
-    outcome: str  # "fail", "waived" or "pass", for this series
+    outcome: str  # "fail" or "waived", for this series
     reason: str | None  # why it failed or was waived
     run_url: str | None
 
 
 @dataclass(frozen=True)
+class SuiteRuns:
+    """What every series page of a suite shares, written once: its runs in the window, oldest first, and the
+    gate's decisions on pull requests in it, oldest first."""
+
+    suite: str
+    runs: tuple[RunHeader, ...]
+    decisions: tuple[GateDecision, ...]
+
+    @cached_property
+    def positions(self) -> dict[int, int]:
+        """A run's index into ``runs``, by its id."""
+        return {run.id: i for i, run in enumerate(self.runs)}
+
+    @cached_property
+    def _times(self) -> list[datetime]:
+        return [d.recorded_at for d in self.decisions]
+
+    @cached_property
+    def _said(self) -> dict[str, list[tuple[int, SeriesDecision]]]:
+        """What each decision said, by series name: a page looks up its own instead of reading every decision."""
+        said: dict[str, list[tuple[int, SeriesDecision]]] = {}
+        for i, decision in enumerate(self.decisions):
+            for s in decision.decided:
+                said.setdefault(s.name, []).append((i, s))
+        return said
+
+    def judged_since(self, at: datetime) -> int:
+        """How many decisions were made at or after ``at``."""
+        return len(self._times) - bisect_left(self._times, at)
+
+    def first_run(self, series: SeriesColumns) -> RunHeader:
+        return self.runs[int(series.positions[0])]
+
+    def latest_run(self, series: SeriesColumns) -> RunHeader:
+        return self.runs[int(series.positions[-1])]
+
+    def marks(self, series: SeriesColumns) -> list[PullMark]:
+        """The decisions since the series' first run that blocked it or passed it with a waiver, oldest first."""
+        first = self.first_run(series).recorded_at
+        marks: dict[int, PullMark] = {}
+        for i, said in self._said.get(series.name, ()):
+            d = self.decisions[i]
+            if i in marks or d.recorded_at < first or not said.about(series.name, series.metric):
+                continue
+            outcome = "waived" if said.waived else "fail"
+            marks[i] = PullMark(i, d.pr_number, d.head_commit, d.recorded_at, outcome, said.reason, d.run_url)
+        return [marks[i] for i in sorted(marks)]
+
+
+def suite_runs(suite: str, runs: Sequence[RunHeader], decisions: Sequence[GateDecision]) -> SuiteRuns:
+    """A suite's runs and decisions, each sorted oldest first."""
+    ordered = sorted(runs, key=lambda r: (r.recorded_at, r.id))
+    return SuiteRuns(suite, tuple(ordered), tuple(sorted(decisions, key=lambda d: d.recorded_at)))
+
+
+@dataclass(frozen=True)
 class SeriesPage:
-    history: History
+    series: SeriesColumns
     path: str
     steps: tuple[change_points.Step, ...]
     limits: tuple[Limit, ...]  # the budget's limits the page can draw
-    pulls: tuple[PullMark, ...]
+    pulls: tuple[PullMark, ...]  # the decisions that blocked or waived it, oldest first
+    judged: int  # the suite's decisions since the series' first run shown, passes included
     status: str  # the week's finding, or "steady" / "new" / "too few runs"
-
-    @property
-    def latest(self) -> Point:
-        return self.history.points[-1]
 
 
 @dataclass(frozen=True)
 class Site:
+    """The index's facts: the period's findings and a row per series page (the pages are written as they are
+    made, one series at a time, and not kept)."""
+
     digest: Digest  # the period's findings (the weekly digest's facts)
-    pages: tuple[SeriesPage, ...]  # sorted by suite, then label
+    pages: tuple[PageRow, ...]  # sorted by suite, then label
     generated_at: datetime
     days: int  # the history each chart covers
     branch: str = "main"
 
     @property
     def suites(self) -> tuple[str, ...]:
-        return tuple(sorted({p.history.suite for p in self.pages}))
+        return tuple(sorted({p.suite for p in self.pages}))
 
-    def page_of(self, history: History) -> SeriesPage | None:
-        return self._by_key.get((history.suite, history.name, history.metric))
+    def page_of(self, history: History) -> str | None:
+        """The path of the series' page, if it has one."""
+        return self._by_key.get(history.key)
 
     @cached_property
-    def _by_key(self) -> dict[tuple[str, str, str], SeriesPage]:
-        return {(p.history.suite, p.history.name, p.history.metric): p for p in self.pages}
+    def _by_key(self) -> dict[tuple[str, str, str], str]:
+        return {p.key: p.path for p in self.pages}
 
 
-def build(
-    histories: Sequence[History],
-    decisions: Sequence[GateDecision],
-    policy: Policy,
-    found: Digest,
-    *,
-    generated_at: datetime,
-    days: int,
-    max_regression: float,
-    branch: str = "main",
-) -> Site:
-    """A page per series with at least one run, its status taken from the period's findings."""
-    status = _statuses(found)
-    pages = []
-    for history in histories:
-        if not history.points:
-            continue
-        key = (history.suite, history.name, history.metric)
-        runs = len(history.points)
-        fallback = "too few runs" if runs < 5 else "steady"
-        pages.append(
-            SeriesPage(
-                history=history,
-                path=series_path(*key),
-                steps=tuple(change_points.steps(history.medians, min_step=max_regression)),
-                limits=_drawn_limits(history, policy),
-                pulls=tuple(_pull_marks(history, decisions)),
-                status=status.get(key, fallback),
-            )
+@dataclass(frozen=True)
+class PageRow:
+    """What the index says of one series page."""
+
+    suite: str
+    name: str
+    metric: str
+    label: str
+    path: str
+    unit: str
+    first: float  # the first and latest run's median (NaN where a run has none)
+    latest: float
+    runs: int
+    status: str
+    latest_at: datetime
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.suite, self.name, self.metric)
+
+    @classmethod
+    def of(cls, page: SeriesPage, suite: SuiteRuns) -> PageRow:
+        s = page.series
+        return cls(
+            s.suite,
+            s.name,
+            s.metric,
+            s.label,
+            page.path,
+            s.unit,
+            float(s.medians[0]),
+            float(s.medians[-1]),
+            s.runs,
+            page.status,
+            suite.latest_run(s).recorded_at,
         )
-    pages.sort(key=lambda p: (p.history.suite, p.history.label.casefold()))
-    return Site(found, tuple(pages), generated_at, days, branch)
 
 
-def _statuses(found: Digest) -> dict[tuple[str, str, str], str]:
+class Pages:
+    """Series pages made one series at a time: each from its series' runs, the suite's decisions, the budgets and
+    the period's findings."""
+
+    def __init__(self, policy: Policy, found: Digest, *, max_regression: float) -> None:
+        self.policy = policy
+        self.status = statuses(found)
+        self.max_regression = max_regression
+
+    def page(self, series: SeriesColumns, suite: SuiteRuns) -> SeriesPage | None:
+        """The series' page; None when it has no run to show."""
+        if not series.runs:
+            return None
+        fallback = "too few runs" if series.runs < 5 else "steady"
+        return SeriesPage(
+            series=series,
+            path=series_path(*series.key),
+            steps=tuple(change_points.steps(series.medians, min_step=self.max_regression)),
+            limits=_drawn_limits(series, self.policy),
+            pulls=tuple(suite.marks(series)),
+            judged=suite.judged_since(suite.first_run(series).recorded_at),
+            status=self.status.get(series.key, fallback),
+        )
+
+
+def site(found: Digest, rows: Sequence[PageRow], *, generated_at: datetime, days: int, branch: str = "main") -> Site:
+    """The index's facts, its rows sorted by suite, then label."""
+    ordered = sorted(rows, key=lambda r: (r.suite, r.label.casefold()))
+    return Site(found, tuple(ordered), generated_at, days, branch)
+
+
+def statuses(found: Digest) -> dict[tuple[str, str, str], str]:
     """The most important finding of each series (the digest sorts each kind most important first)."""
     status: dict[tuple[str, str, str], str] = {}
 
@@ -127,31 +223,16 @@ def _statuses(found: Digest) -> dict[tuple[str, str, str], str]:
     return status
 
 
-def _drawn_limits(history: History, policy: Policy) -> tuple[Limit, ...]:
-    budget = policy.budget_for(history.name)
+def _drawn_limits(series: SeriesColumns, policy: Policy) -> tuple[Limit, ...]:
+    budget = policy.budget_for(series.name)
     if budget is None:
         return ()
-    has_p95 = all(p.summary.p95 is not None for p in history.points)
+    has_p95 = series.p95 is not None
     return tuple(
         limit
         for limit in budget.limits
-        if limit.unit == history.unit
+        if limit.unit == series.unit
         and limit.statistic in DRAWN_STATISTICS
         and (DRAWN_STATISTICS[limit.statistic] != "p95" or has_p95)
         and math.isfinite(limit.value)
     )
-
-
-def _pull_marks(history: History, decisions: Sequence[GateDecision]) -> list[PullMark]:
-    """Decisions of the series' suite, with what each said about this series (its name and metric)."""
-    first = history.points[0].recorded_at
-    marks = []
-    for d in decisions:
-        if d.suite != history.suite or d.recorded_at < first:
-            continue
-        said = next((s for s in d.decided if s.about(history.name, history.metric)), None)
-        outcome = "pass" if said is None else "waived" if said.waived else "fail"
-        marks.append(
-            PullMark(d.pr_number, d.head_commit, d.recorded_at, outcome, said.reason if said else None, d.run_url)
-        )
-    return marks

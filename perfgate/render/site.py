@@ -1,8 +1,11 @@
-"""The history site as files: index.html, a page and a data script per series, and the vendored assets.
+"""The history site as files: index.html, a page and a data script per series, a data script per suite, and the
+vendored assets.
 
 Each series' data is a small script beside its page (``series/NAME.js``), loaded by that page only, so the
 index stays small however many series there are, and every page works from ``file://`` (a browser does not
-let a page fetch JSON from disk, but it runs a script). Everything the pages need is in ``assets/``: no CDN.
+let a page fetch JSON from disk, but it runs a script). What all of a suite's pages share (its runs' times and
+commits, the gate's decisions) is one script (``suites/SUITE.js``), not a copy in each; everything else the
+pages need is in ``assets/``: no CDN. The site grows with series, not with series x runs x what pages repeat.
 """
 
 from __future__ import annotations
@@ -11,6 +14,8 @@ import math
 import os
 import secrets
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -21,14 +26,16 @@ import orjson
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from perfgate.errors import InputError
-from perfgate.history.series import History
-from perfgate.history.site import DRAWN_STATISTICS, PullMark, SeriesPage, Site
+from perfgate.history.site import DRAWN_STATISTICS, PageRow, PullMark, SeriesPage, Site, SuiteRuns
+from perfgate.model import FloatArray
 from perfgate.render import digest as digest_render
 from perfgate.render import links as links_render
 from perfgate.resources import resource_dir
+from perfgate.site_address import suite_path
 from perfgate.units import display_scale, format_value
 
 ASSETS = ("uPlot.iife.min.js", "uPlot.min.css", "uPlot.LICENSE", "site.css", "series.js", "index.js")
+SHOWN_PULLS = 20  # a series page lists the latest decisions that blocked or waived it, and counts the rest
 MARKER = ".perfgate-site"  # a directory holding it was built by perfgate site: a rebuild may replace its files
 
 
@@ -38,8 +45,9 @@ class Written:
     bytes: int
 
 
-def write(site: Site, out: Path, *, name: str, links: links_render.Links | None) -> Written:
-    """Write the whole site into ``out`` (created if needed), replacing an earlier build.
+@contextmanager
+def building(out: Path, *, name: str, links: links_render.Links | None) -> Iterator[SiteWriter]:
+    """A writer of the site into ``out`` (created if needed), replacing an earlier build when the block ends.
 
     The pages are written into a new directory beside ``out`` and swapped in when all are written: a rebuild
     that fails (a full disk, a template error) leaves the previous pages as they were, never a truncated
@@ -49,36 +57,59 @@ def write(site: Site, out: Path, *, name: str, links: links_render.Links | None)
         raise InputError(str(out), "holds other files and no earlier site: give a new or empty directory")
     target = out.resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
-    building = target.parent / f".{target.name}.building-{os.getpid()}-{secrets.token_hex(4)}"
-    building.mkdir()  # beside the target: the same file system, so the swap is a rename
+    folder = target.parent / f".{target.name}.building-{os.getpid()}-{secrets.token_hex(4)}"
+    folder.mkdir()  # beside the target: the same file system, so the swap is a rename
     try:
-        written = _write_into(building, site, name, links)
-        _swap(building, target)
+        writer = SiteWriter(folder, name, links)
+        yield writer
+        if not writer.finished:
+            raise RuntimeError("the site's index was not written")
+        _swap(folder, target)
     except BaseException:
-        shutil.rmtree(building, ignore_errors=True)
+        shutil.rmtree(folder, ignore_errors=True)
         raise
-    return written
 
 
-def _write_into(out: Path, site: Site, name: str, links: links_render.Links | None) -> Written:
-    links = links_render.linkable(links)
-    env = _environment()
-    (out / "series").mkdir()
-    (out / MARKER).write_text("built by perfgate site; a rebuild replaces the files in this directory\n")
-    (out / "assets").mkdir()
-    source = resource_dir("templates") / "site" / "assets"
-    for asset in ASSETS:
-        shutil.copyfile(source / asset, out / "assets" / asset)
-    (out / ".nojekyll").write_bytes(b"")  # GitHub Pages serves the files as they are
-    total = 0
-    series_template = env.get_template("site/series.html.j2")
-    for page in site.pages:
-        html = series_template.render(_series_context(site, page, name, links))
-        data = b"window.perfgateSeries = " + orjson.dumps(_series_data(page, links)) + b";\n"
-        total += _put(out / page.path, html.encode()) + _put(out / page.path.replace(".html", ".js"), data)
-    index = env.get_template("site/index.html.j2").render(_index_context(site, name, links))
-    total += _put(out / "index.html", index.encode())
-    return Written(len(site.pages) + 1, total)
+class SiteWriter:
+    """Writes the site a file at a time: the shared assets, a data script per suite, then a page and a data script
+    per series as each is made (nothing of a page is kept but its row in the index), then the index."""
+
+    def __init__(self, out: Path, name: str, links: links_render.Links | None) -> None:
+        self.out, self.name, self.links = out, name, links_render.linkable(links)
+        self.env = _environment()
+        self.series_template = self.env.get_template("site/series.html.j2")
+        self.pages, self.bytes, self.finished = 0, 0, False
+        (out / "series").mkdir()
+        (out / "suites").mkdir()
+        (out / MARKER).write_text("built by perfgate site; a rebuild replaces the files in this directory\n")
+        (out / "assets").mkdir()
+        source = resource_dir("templates") / "site" / "assets"
+        for asset in ASSETS:
+            shutil.copyfile(source / asset, out / "assets" / asset)
+        (out / ".nojekyll").write_bytes(b"")  # GitHub Pages serves the files as they are
+
+    def suite(self, suite: SuiteRuns) -> None:
+        """The suite's runs (times, commits) and decisions, which each of its series pages loads once."""
+        data = b"window.perfgateSuite = " + orjson.dumps(_suite_data(suite, self.links)) + b";\n"
+        self.bytes += _put(self.out / suite_path(suite.suite), data)
+
+    def page(self, page: SeriesPage, suite: SuiteRuns, *, days: int, branch: str, generated_at: datetime) -> None:
+        context = _series_context(page, suite, self.name, self.links, days=days, branch=branch, when=generated_at)
+        html = self.series_template.render(context)
+        data = b"window.perfgateSeries = " + orjson.dumps(_series_data(page, suite)) + b";\n"
+        self.bytes += _put(self.out / page.path, html.encode()) + _put(self.out / _data_path(page.path), data)
+        self.pages += 1
+
+    def index(self, site: Site) -> Written:
+        index = self.env.get_template("site/index.html.j2").render(_index_context(site, self.name, self.links))
+        self.bytes += _put(self.out / "index.html", index.encode())
+        self.pages += 1
+        self.finished = True
+        return Written(self.pages, self.bytes)
+
+
+def _data_path(page: str) -> str:
+    return page.removesuffix(".html") + ".js"
 
 
 def _swap(built: Path, target: Path) -> None:
@@ -112,14 +143,10 @@ def _environment() -> Environment:
 
 
 def _index_context(site: Site, name: str, links: links_render.Links | None) -> dict[str, Any]:
-    def page(history: History) -> str | None:
-        shown = site.page_of(history)
-        return shown.path if shown is not None else None
-
-    context = digest_render.context_of(site.digest, name, links, page)
+    context = digest_render.context_of(site.digest, name, links, site.page_of)
     suites = []
     for suite in site.suites:
-        rows = [_index_row(p) for p in site.pages if p.history.suite == suite]
+        rows = [_index_row(p) for p in site.pages if p.suite == suite]
         suites.append({"name": suite, "rows": rows})
     return {
         **context,
@@ -133,26 +160,35 @@ def _index_context(site: Site, name: str, links: links_render.Links | None) -> d
     }
 
 
-def _index_row(page: SeriesPage) -> dict[str, Any]:
-    h = page.history
-    latest = page.latest
+def _index_row(row: PageRow) -> dict[str, Any]:
     change = None
-    if len(h.points) > 1 and h.medians[0] > 0 and math.isfinite(h.medians[-1]):
-        change = float(h.medians[-1] / h.medians[0]) - 1
+    if row.runs > 1 and row.first > 0 and math.isfinite(row.latest):
+        change = row.latest / row.first - 1
     return {
-        "name": h.name,
-        "metric": h.metric,
-        "page": page.path,
-        "latest": _format(h.medians[-1], h.unit),
+        "name": row.name,
+        "metric": row.metric,
+        "page": row.path,
+        "latest": _format(row.latest, row.unit),
         "change": f"{change:+.1%}" if change is not None else "",
-        "runs": len(h.points),
-        "status": page.status,
-        "when": _when(latest.recorded_at),
+        "runs": row.runs,
+        "status": row.status,
+        "when": _when(row.latest_at),
     }
 
 
-def _series_context(site: Site, page: SeriesPage, name: str, links: links_render.Links | None) -> dict[str, Any]:
-    h = page.history
+def _series_context(
+    page: SeriesPage,
+    suite: SuiteRuns,
+    name: str,
+    links: links_render.Links | None,
+    *,
+    days: int,
+    branch: str,
+    when: datetime,
+) -> dict[str, Any]:
+    h = page.series
+    shown = page.pulls[-SHOWN_PULLS:]
+    runs = [suite.runs[int(i)] for i in h.positions]
     return {
         "title": f"{h.label} · perfgate: {name}",
         "site_name": name,
@@ -163,14 +199,15 @@ def _series_context(site: Site, page: SeriesPage, name: str, links: links_render
         "status": page.status,
         "better": "lower is better" if h.direction == "lower" else "higher is better",
         "latest": _format(h.medians[-1], h.unit),
-        "runs": len(h.points),
-        "days": site.days,
-        "branch": site.branch,
-        "script": Path(page.path).with_suffix(".js").name,
+        "runs": h.runs,
+        "days": days,
+        "branch": branch,
+        "suite_script": "../" + suite_path(suite.suite),
+        "script": Path(_data_path(page.path)).name,
         "steps": [
             {
-                "commit": h.points[s.index].commit[:12],
-                "when": _when(h.points[s.index].recorded_at),
+                "commit": runs[s.index].commit[:12],
+                "when": _when(runs[s.index].recorded_at),
                 "change": f"{s.ratio - 1:+.1%}",
                 "before": _format(s.before, h.unit),
                 "after": _format(s.after, h.unit),
@@ -178,8 +215,12 @@ def _series_context(site: Site, page: SeriesPage, name: str, links: links_render
             for s in page.steps
         ],
         "limits": [f"{limit.statistic} {limit.text}" for limit in page.limits],
-        "pulls": [_pull_row(m, links) for m in reversed(page.pulls)],
-        "generated": _when(site.generated_at),
+        "judged": page.judged,
+        "blocked": sum(1 for m in page.pulls if m.outcome == "fail"),
+        "waived": sum(1 for m in page.pulls if m.outcome == "waived"),
+        "pulls": [_pull_row(m, links) for m in reversed(shown)],
+        "more_pulls": len(page.pulls) - len(shown),
+        "generated": _when(when),
         "home": links.home if links else None,
     }
 
@@ -192,37 +233,52 @@ def _pull_row(mark: PullMark, links: links_render.Links | None) -> dict[str, Any
     return {"label": label, "url": url, "outcome": mark.outcome, "reason": mark.reason, "when": _when(mark.recorded_at)}
 
 
-def _series_data(page: SeriesPage, links: links_render.Links | None) -> dict[str, Any]:
-    """What the chart and the table draw, in display units (the axis of a 2 ms series reads in ms), with
-    values to 6 significant digits and 12-digit commits: a series of 1,000 runs is about 60 kB."""
-    h = page.history
+def _suite_data(suite: SuiteRuns, links: links_render.Links | None) -> dict[str, Any]:
+    """What every page of the suite draws: the runs' times (seconds) and 12-digit commits, and each decision's
+    time and label (a page marks the ones that blocked or waived its series; the others passed it)."""
+    return {
+        "time": [int(r.recorded_at.timestamp()) for r in suite.runs],
+        "commit": [r.commit[:12] for r in suite.runs],
+        "pulls": [
+            {
+                "time": int(d.recorded_at.timestamp()),
+                "label": f"#{d.pr_number}" if d.pr_number is not None else d.head_commit[:12],
+            }
+            for d in suite.decisions
+        ],
+        "commitUrl": links.commit("") if links else None,
+    }
+
+
+def _series_data(page: SeriesPage, suite: SuiteRuns) -> dict[str, Any]:
+    """What the chart and the table draw, in display units (the axis of a 2 ms series reads in ms), compact: values
+    to 6 significant digits as integers of 10^-digits of the unit, the range and p95 as offsets from the median,
+    the runs as spans of the suite's runs, sample counts run-length coded. 1,000 runs are about 18 kB."""
+    h = page.series
     finite = h.medians[np.isfinite(h.medians)]
     middle = float(np.median(finite)) if finite.size else 1.0
     scale, suffix = display_scale(middle, h.unit)
     if not math.isfinite(middle / scale):  # 1e307 as a percentage is beyond float: draw it unscaled
         scale, suffix = 1.0, ""
-    points = h.points
 
-    typical = middle / scale
-    decimals = 5 - math.floor(math.log10(abs(typical))) if typical else 6  # 6 significant digits of a typical value
-
-    def scaled(values: list[float | None]) -> list[float | None]:
+    def shown(values: FloatArray) -> FloatArray:
         with np.errstate(over="ignore", invalid="ignore"):  # a value beyond float's range is drawn as a gap
-            array = np.array([math.nan if v is None else v for v in values], dtype=np.float64) / scale
-            rounded = np.round(array, decimals).tolist()
-        return [v if math.isfinite(v) else None for v in rounded]
+            return values / scale
 
-    p95 = [p.summary.p95 for p in points]
+    median, low, high = shown(h.medians), shown(h.low), shown(h.high)
+    p95 = shown(h.p95) if h.p95 is not None else None
+    digits = _digits(middle / scale, [median, low, high] + ([p95] if p95 is not None else []))
+    whole = _fixed(median, digits)
     return {
         "label": h.label,
         "suffix": suffix,
-        "time": [int(p.recorded_at.timestamp()) for p in points],
-        "median": scaled([float(m) for m in h.medians]),
-        "low": scaled([p.summary.min for p in points]),
-        "high": scaled([p.summary.max for p in points]),
-        "p95": scaled(p95) if all(v is not None for v in p95) else None,
-        "n": [p.summary.count for p in points],
-        "commit": [p.commit[:12] for p in points],
+        "digits": digits,
+        "runs": _spans(h.positions.tolist()),
+        "median": whole,
+        "low": _offsets(whole, _fixed(low, digits), below=True),
+        "high": _offsets(whole, _fixed(high, digits)),
+        "p95": _offsets(whole, _fixed(p95, digits)) if p95 is not None else None,
+        "n": _run_lengths(h.counts.tolist()),
         "steps": [{"index": s.index, "change": f"{s.ratio - 1:+.1%}"} for s in page.steps],
         "limits": [
             {
@@ -232,17 +288,53 @@ def _series_data(page: SeriesPage, links: links_render.Links | None) -> dict[str
             }
             for limit in page.limits
         ],
-        "pulls": [
-            {
-                "time": int(m.recorded_at.timestamp()),
-                "label": f"#{m.pr_number}" if m.pr_number is not None else m.commit[:12],
-                "outcome": m.outcome,
-                "reason": m.reason,
-            }
-            for m in page.pulls
-        ],
-        "commitUrl": links.commit("") if links else None,
+        "pullsFrom": len(suite.decisions) - page.judged,  # the suite's decisions from here on are drawn
+        "pulls": [[m.decision, m.outcome, m.reason] for m in page.pulls],  # the others passed the series
     }
+
+
+def _digits(typical: float, columns: list[FloatArray]) -> int:
+    """Decimal places for 6 significant digits of a typical value, fewer when the largest value would not fit an
+    integer a browser holds exactly (2^53)."""
+    digits = 5 - math.floor(math.log10(abs(typical))) if typical and math.isfinite(typical) else 6
+    largest = max((float(np.nanmax(np.abs(c))) for c in columns if np.isfinite(c).any()), default=0.0)
+    if largest > 0:
+        digits = min(digits, math.floor(math.log10(2**53 / largest)))
+    return max(min(digits, 308), -308)  # 10.0 ** 309 is beyond float
+
+
+def _fixed(values: FloatArray, digits: int) -> list[int | None]:
+    """Values as integers of 10^-digits (None where not finite): the same figures as rounding to ``digits``."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        scaled = np.rint(values * 10.0**digits) if digits >= 0 else np.rint(values / 10.0**-digits)
+    return [int(v) if math.isfinite(v) else None for v in scaled.tolist()]
+
+
+def _offsets(base: list[int | None], values: list[int | None], *, below: bool = False) -> list[int | None]:
+    """Each value as its distance from the run's median (a few digits where the value itself has six)."""
+    return [None if v is None or b is None else (b - v if below else v - b) for b, v in zip(base, values, strict=True)]
+
+
+def _spans(positions: list[int]) -> list[list[int]]:
+    """Ascending positions as [first, count] spans: a series measured in every run is one span."""
+    spans: list[list[int]] = []
+    for p in positions:
+        if spans and spans[-1][0] + spans[-1][1] == p:
+            spans[-1][1] += 1
+        else:
+            spans.append([p, 1])
+    return spans
+
+
+def _run_lengths(values: list[int]) -> list[list[int]]:
+    """[value, repeats] pairs: a series' sample count changes seldom."""
+    runs: list[list[int]] = []
+    for v in values:
+        if runs and runs[-1][0] == v:
+            runs[-1][1] += 1
+        else:
+            runs.append([v, 1])
+    return runs
 
 
 def _format(value: float, unit: str) -> str:

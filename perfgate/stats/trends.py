@@ -95,6 +95,9 @@ def monotonic_trend(values: FloatArray) -> Trend:
     positions = np.arange(values.size, dtype=np.float64)
     if values.size < 3 or float(np.ptp(values)) == 0.0:
         return Trend(0.0, 1.0)
-    slope = float(stats.theilslopes(values, positions).slope)
+    # Theil-Sen: the median of every pair's slope, as scipy's theilslopes computes it, without the intercept and
+    # confidence interval it also works out (half the digest's time in creep, over thousands of series).
+    later, earlier = np.triu_indices(values.size, 1)[::-1]
+    slope = float(np.median((values[later] - values[earlier]) / (positions[later] - positions[earlier])))
     p = float(stats.kendalltau(positions, values).pvalue)
     return Trend(slope, p if math.isfinite(p) else 1.0)

@@ -7,6 +7,7 @@ no network: pages are opened from file://, as a user opens a downloaded site.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -24,6 +25,7 @@ from perfgate import site_address
 from perfgate.app.digest import load_histories
 from perfgate.history import site
 from perfgate.store import Store
+from perfgate.store.columns import series_columns
 from tests.conftest import Invoke, check_golden
 from tests.history.test_digest import CONFIG, END, IN_PERIOD, RUNS, SHAPES, _decisions
 from tests.weekly import history, store_history
@@ -114,6 +116,8 @@ def test_index_golden(run_cli: Invoke, stored_sqlite: str, update_golden: bool) 
     check_golden("site/index.html", (out / "index.html").read_text(encoding="utf-8"), update_golden)
     tokenize = out / site_address.series_path("default", "test_tokenize", "time").replace(".html", ".js")
     check_golden("site/test_tokenize.js", tokenize.read_text(encoding="utf-8"), update_golden)
+    suite = out / site_address.suite_path("default")
+    check_golden("site/suite.js", suite.read_text(encoding="utf-8"), update_golden)
 
 
 def test_from_an_export_file_as_a_data_branch_holds_it(run_cli: Invoke, stored: str) -> None:
@@ -233,6 +237,82 @@ def test_a_series_page_draws_every_run_and_hover_shows_the_commit(run_cli: Invok
     assert "p95" in legend
 
 
+def _data(path: Path, prefix: str = "window.perfgateSeries = ") -> Any:
+    """A data script's object, parsed as JSON (what the page's script reads as ``window.NAME``)."""
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith(prefix) and text.endswith(";\n")
+    return json.loads(text[len(prefix) : -2])
+
+
+def test_a_series_page_draws_its_chart_from_its_data_file(run_cli: Invoke, stored_sqlite: str, open_page: Any) -> None:
+    """The page holds no data of its own: the chart's runs are the data file's, on the suite file's times, and a
+    changed data file changes the chart. Values are integers of 10^-digits with the range as offsets from the median."""
+    out = _build(run_cli, stored_sqlite)
+    page_path = out / site_address.series_path("default", "test_tokenize", "time")
+    data_path = page_path.with_suffix(".js")
+    series = _data(data_path, "window.perfgateSeries = ")
+    suite = _data(out / site_address.suite_path("default"), "window.perfgateSuite = ")
+    assert series["runs"] == [[0, RUNS]] and len(suite["time"]) == RUNS
+    medians = [v / 10 ** series["digits"] for v in series["median"]]
+    runs = history(SHAPES, end=END, runs=RUNS, runs_in_period=IN_PERIOD)
+    stored_medians = [next(s.summary.median for s in r.series if s.name == "test_tokenize") for r in runs]
+    assert medians == pytest.approx([m * 1e3 for m in stored_medians], rel=1e-5)  # in ms, to 6 digits
+    page = open_page(page_path.as_uri())
+    page.wait_for_function("window.perfgateChart !== undefined")
+    chart = page.evaluate("window.perfgateChart.data")
+    drawn = [(x, m) for x, m in zip(chart[0], chart[3], strict=True) if m is not None]
+    assert [x for x, _ in drawn] == suite["time"]
+    assert [m for _, m in drawn] == medians
+    lows = [(m - low) / 10 ** series["digits"] for m, low in zip(series["median"], series["low"], strict=True)]
+    assert [v for v in chart[2] if v is not None] == pytest.approx(lows)
+    assert page.locator("#data tbody tr").count() == RUNS
+    assert "perfgateSeries" not in page_path.read_text(encoding="utf-8")  # the page only loads it
+
+    series["median"][-1] = series["median"][-1] * 2
+    data_path.write_text(f"window.perfgateSeries = {json.dumps(series)};\n", encoding="utf-8")
+    page.reload()
+    page.wait_for_function("window.perfgateChart !== undefined")
+    assert page.evaluate("window.perfgateChart.data[3].filter(v => v !== null).at(-1)") == pytest.approx(
+        2 * medians[-1]
+    )
+
+
+def test_many_decisions_are_counted_and_only_the_latest_listed(run_cli: Invoke, tmp_path: Path, open_page: Any) -> None:
+    """A busy repository: a decision after every run, every other one blocked by test_tokenize. Each page lists the
+    latest 20 that blocked or waived its series and counts the rest; every decision is drawn, from the suite's file."""
+    db = _store(f"sqlite:///{tmp_path / 'busy.db'}", tmp_path)
+    store = Store(db)
+    runs = history(SHAPES, end=END, runs=RUNS, runs_in_period=IN_PERIOD)
+    failing = _decisions()[0]
+    for i, run in enumerate(runs):
+        blocked = i % 2 == 0
+        decided = failing.decided if blocked else ()
+        made = replace(failing, head_commit=f"{i:040x}", recorded_at=run.recorded_at + timedelta(minutes=5))
+        store.save_gate_decision(
+            replace(made, pr_number=100 + i, verdict="fail" if blocked else "pass", decided=decided)
+        )
+    store.close()
+    out = _build(run_cli, db)
+    page_path = out / site_address.series_path("default", "test_tokenize", "time")
+    html = page_path.read_text(encoding="utf-8")
+    judged = RUNS + len(_decisions())  # and the five of the digest's tests: #41 blocked by this series too
+    said = f"{judged} since this series' first run shown: 21 blocked by this series, 0 passed with a waiver"
+    assert said + ", the others passed. The latest 20 that blocked or waived it:" in html
+    page = open_page(page_path.as_uri())
+    page.wait_for_function("window.perfgateChart !== undefined")
+    rows = page.locator("main > table tbody tr")
+    assert rows.count() == 20 and rows.first.inner_text().startswith("#138")  # newest first
+    legend = page.locator(".u-legend").inner_text()
+    assert "PR passed" in legend and "PR blocked" in legend
+    rings = page.evaluate(
+        "(() => { const u = window.perfgateChart; return u.series.map((s, i) => [s.label,"
+        " u.data[i].filter(v => v !== null).length]); })()"
+    )
+    assert dict(rings)["PR blocked"] == 21
+    # 20 of these passed it, and 4 of the digest tests' (two at the same time share a ring).
+    assert dict(rings)["PR passed"] == 23
+
+
 def test_a_budgeted_endpoint_draws_its_limit(run_cli: Invoke, stored: str, open_page: Any) -> None:
     out = _build(run_cli, stored)
     page = open_page((out / site_address.series_path("default", "api/checkout", "time")).as_uri())
@@ -333,16 +413,21 @@ def test_pull_marks_say_what_each_decision_meant_for_the_series(stored: str) -> 
     store = Store(stored)
     decisions = store.gate_decisions("default", since=END - timedelta(days=30), until=END)
     loaded = load_histories(store, "default", "main", END - timedelta(days=7), END, since=END - timedelta(days=90))
-    histories = {h.name: h for h in loaded.site}
+    suite = site.suite_runs("default", loaded.headers, decisions)
+    since, until = suite.runs[0].recorded_at, suite.runs[-1].recorded_at
+    histories = {s.name: s for s in series_columns(store, "default", "main", suite.positions, since=since, until=until)}
     store.close()
-    tokenize = site._pull_marks(histories["test_tokenize"], decisions)
-    # Two decisions on #41: blocked by this series, then passed after a fix.
-    assert sorted(m.outcome for m in tokenize if m.pr_number == 41) == ["fail", "pass"]
+    tokenize = suite.marks(histories["test_tokenize"])
+    # Two decisions on #41: blocked by this series, then passed after a fix (a pass is not a mark of its own).
+    assert [m.outcome for m in tokenize if m.pr_number == 41] == ["fail"]
+    assert sum(1 for d in decisions if d.pr_number == 41) == 2
     assert next(m.reason for m in tokenize if m.outcome == "fail") == "+18.0% [+17.1, +18.9]"
-    render = site._pull_marks(histories["test_render"], decisions)
+    render = suite.marks(histories["test_render"])
     assert {m.pr_number: m.outcome for m in render}[42] == "waived"
-    # A decision older than the series' first run is not drawn on it.
-    assert 40 not in {m.pr_number for m in site._pull_marks(histories["test_new"], decisions)}
+    # A decision older than the series' first run is neither drawn on it nor counted.
+    assert 40 not in {m.pr_number for m in suite.marks(histories["test_new"])}
+    first = suite.first_run(histories["test_new"]).recorded_at
+    assert suite.judged_since(first) == sum(1 for d in decisions if d.recorded_at >= first) < len(decisions)
 
 
 # --- links to the site from the digest -------------------------------------------------------------
@@ -455,8 +540,8 @@ def test_a_huge_stored_value_builds(run_cli: Invoke, tmp_path: Path) -> None:
     store.close()
     result = run_cli("site", "public", "--db", db, "--until", UNTIL)
     assert result.exit_code == 0, result.output
-    data = (Path("public") / site_address.series_path("default", "huge", "error_rate")).with_suffix(".js")
-    assert "1e+307" in data.read_text(encoding="utf-8") or "1e307" in data.read_text(encoding="utf-8")
+    data = _data((Path("public") / site_address.series_path("default", "huge", "error_rate")).with_suffix(".js"))
+    assert data["median"][0] * 10.0 ** -data["digits"] == pytest.approx(1e307)  # drawn unscaled, to 6 digits
     assert run_cli("digest", "--dry-run", "--db", db, "--until", UNTIL).exit_code == 0
 
 

@@ -1,9 +1,10 @@
 // A series page's chart: uPlot draws main's runs (median line, min–max band, p95 where the tool gives it),
 // budget lines and the gate's pull-request decisions; change points are marked by a draw hook. The tooltip
-// follows the mouse, or the arrow keys when the chart has focus. Data: window.perfgateSeries (NAME.js).
+// follows the mouse, or the arrow keys when the chart has focus. Data: window.perfgateSeries (NAME.js) and what
+// the suite's pages share, window.perfgateSuite (suites/SUITE.js).
 (function () {
   "use strict";
-  var d = window.perfgateSeries;
+  var d = unpack(window.perfgateSeries, window.perfgateSuite);
   var box = document.getElementById("chart");
   var tip = document.getElementById("tip");
   var runs = d.time.length;
@@ -231,4 +232,40 @@
     if (y === null) y = levelAt(xs[focused]);
     chart.setCursor({ left: chart.valToPos(xs[focused], "x"), top: chart.valToPos(y, "y") });
   });
+
+  // The data files are compact (render/site.py says how): values as integers of 10^-digits, the range and p95 as
+  // offsets from the median, runs as spans of the suite's runs, sample counts run-length coded, and only the
+  // decisions that blocked or waived the series. Unpacked here into one array per column, a run an entry.
+  function unpack(series, suite) {
+    var runs = [];
+    series.runs.forEach(function (span) { for (var i = 0; i < span[1]; i++) runs.push(span[0] + i); });
+    var digits = series.digits;
+    function value(v) { return v === null ? null : digits >= 0 ? v / Math.pow(10, digits) : v * Math.pow(10, -digits); }
+    function offset(sign, base) {
+      return function (v, i) { return v === null || base[i] === null ? null : value(base[i] + sign * v); };
+    }
+    var counts = [];
+    series.n.forEach(function (pair) { for (var i = 0; i < pair[1]; i++) counts.push(pair[0]); });
+    var said = new Map(series.pulls.map(function (p) { return [p[0], p]; }));
+    var pulls = [];
+    for (var k = series.pullsFrom; k < suite.pulls.length; k++) {
+      var p = said.get(k);
+      pulls.push({ time: suite.pulls[k].time, label: suite.pulls[k].label, outcome: p ? p[1] : "pass", reason: p ? p[2] : null });
+    }
+    return {
+      label: series.label,
+      suffix: series.suffix,
+      time: runs.map(function (r) { return suite.time[r]; }),
+      commit: runs.map(function (r) { return suite.commit[r]; }),
+      median: series.median.map(value),
+      low: series.low.map(offset(-1, series.median)),
+      high: series.high.map(offset(1, series.median)),
+      p95: series.p95 ? series.p95.map(offset(1, series.median)) : null,
+      n: counts,
+      steps: series.steps,
+      limits: series.limits,
+      pulls: pulls,
+      commitUrl: suite.commitUrl,
+    };
+  }
 })();

@@ -72,7 +72,7 @@ def test_a_head_that_sleeps_longer_fails_the_gate_with_the_report_alone_on_stdou
     report = json.loads(saved.read_text())
     time_series = next(s for s in report["series"] if s["metric"] == "time")
     assert (report["verdict"], time_series["verdict"]) == ("fail", "regression")
-    assert time_series["change"] > 2.0  # 60 ms against 10 ms, and the sh around it (its start-up grows with load)
+    assert time_series["change"] > 1.4  # 60 ms against 10 ms, and the sh around it (its start-up grows with load)
     assert [ref["commit"] for ref in report["baseline"]] == [base] * 10
     _left_alone(repo)
 

@@ -21,7 +21,7 @@ from perfgate.errors import StoreError
 from perfgate.model import Run
 from perfgate.store import Store
 from perfgate.store.migration import head_revision
-from perfgate.store.schema import SeriesRow
+from perfgate.store.schema import SeriesKeyRow, SeriesRow
 
 from ..conftest import DATA, EXAMPLES, Invoke, record_runs
 
@@ -77,13 +77,16 @@ def test_round_trip_keeps_samples_summaries_and_environment(db_url: str) -> None
 def test_samples_are_stored_as_one_compressed_array_per_series(db_url: str) -> None:
     store = Store(db_url)
     store.ensure_schema()
-    store.save_run(_run(), NOW)
+    run = _run()
+    store.save_run(run, NOW)
     with Session(store.engine) as session:
-        rows = session.scalars(select(SeriesRow)).all()
+        rows = session.scalars(select(SeriesRow).order_by(SeriesRow.id)).all()
+        keys = session.scalars(select(SeriesKeyRow).order_by(SeriesKeyRow.id)).all()
+        assert [(k.name, k.metric) for k in keys] == [s.key for s in run.series]  # each name once, not per row
         assert len(rows) == 3
-        for row in rows:
-            assert row.samples is not None and row.sample_count > 100
-            assert len(row.samples) < row.sample_count * 8  # compressed below raw float64
+        for row, series in zip(rows, run.series, strict=True):
+            assert row.samples is not None and series.samples.size > 100
+            assert len(row.samples) < series.samples.size * 8  # compressed below raw float64
 
 
 def test_same_key_stores_one_run(db_url: str) -> None:

@@ -31,6 +31,7 @@ from perfgate.limits import MAX_SAMPLES
 from perfgate.model import FloatArray, as_samples
 
 _ZLIB_F8, _RAW_F8, _SHUFFLED, _DECIMAL, _DECIMAL_ZLIB = b"\x01", b"\x02", b"\x03", b"\x04", b"\x05"
+LEGACY = _ZLIB_F8  # read, never written: an array of it is encoded again when it is copied (an import)
 _MAX_SCALE = 15  # 10**15: beyond it n / 10**k needs more than a float64's 53 bits for most values
 _WIDTHS = ("<u1", "<u2", "<u4", "<u8")
 _SMALL = 32  # below this many samples zlib saves a few bytes at most, for 20 us a series: not tried

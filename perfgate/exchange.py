@@ -1,10 +1,12 @@
 """Runs as versioned JSON Lines: the export/import format that moves history between databases.
 
-One run per line, everything a run holds (samples included, exactly: the stored float64 bytes,
-compressed and base64-encoded), so history can move from SQLite to Postgres or live on a git branch.
+One run per line, everything a run holds (samples included, exactly: the stored float64 bytes in one of
+perfgate/codec.py's encodings, base64-encoded), so history can move from SQLite to Postgres or live on a git
+branch. Export and import stream: one run in memory at a time; the samples go out and come in as stored.
 
 Format history:
-  1 — first version.
+  1 — first version (samples zlib-compressed float64, codec tag 1).
+  2 — samples in any of the codec's exact encodings (tags 1-5). Still read: 1.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import binascii
 import json
 import math
 import zlib
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -21,13 +24,15 @@ from perfgate import codec, storable
 from perfgate.errors import InputError
 from perfgate.model import Direction, Environment, Run, SampleKind, Series, Summary
 
-VERSION = 1
+VERSION = 2
+READS = (1, 2)
 _SUMMARY_FIELDS = ("count", "mean", "stddev", "min", "median", "p90", "p95", "p99", "max", "errors")
 _ENV_FIELDS = ("runner", "cpu", "os", "interpreter", "tool", "tool_version")
 
 
-def dump(run: Run) -> str:
-    """One line of JSON (without the newline)."""
+def dump(run: Run, samples: Sequence[bytes | None] | None = None) -> str:
+    """One line of JSON (without the newline); ``samples``: the series' samples already encoded (as stored)."""
+    blobs = samples if samples is not None else [codec.encode(s.samples) for s in run.series]
     document = {
         "perfgate_export": VERSION,
         "suite": run.suite,
@@ -39,13 +44,12 @@ def dump(run: Run) -> str:
         "source_format": run.source_format,
         "idempotency_key": run.idempotency_key,
         "environment": dict(run.environment.as_pairs()),
-        "series": [_series(s) for s in run.series],
+        "series": [_series(s, blob) for s, blob in zip(run.series, blobs, strict=True)],
     }
     return json.dumps(document, separators=(",", ":"), allow_nan=False)
 
 
-def _series(series: Series) -> dict[str, Any]:
-    blob = codec.encode(series.samples)
+def _series(series: Series, blob: bytes | None) -> dict[str, Any]:
     return {
         "name": series.name,
         "metric": series.metric,
@@ -59,6 +63,12 @@ def _series(series: Series) -> dict[str, Any]:
 
 def load(line: str, source: str, number: int) -> Run:
     """Parse one line; errors name the file, the line and the key."""
+    return load_encoded(line, source, number)[0]
+
+
+def load_encoded(line: str, source: str, number: int) -> tuple[Run, list[bytes | None]]:
+    """Parse one line, and keep each series' samples as encoded too (to be stored without encoding them again;
+    a version-1 line's, in the encoding perfgate no longer writes, are encoded again)."""
     where = str(number)
     try:
         doc = json.loads(line)
@@ -66,10 +76,13 @@ def load(line: str, source: str, number: int) -> Run:
         raise InputError(source, f"not valid JSON: {exc.msg} (column {exc.colno})", where=where) from None
     if not isinstance(doc, dict) or "perfgate_export" not in doc:
         raise InputError(source, "not a perfgate export line (no 'perfgate_export' key)", where=where)
-    if doc["perfgate_export"] != VERSION:
+    if doc["perfgate_export"] not in READS or isinstance(doc["perfgate_export"], bool):
         raise InputError(
-            source, f"export version {doc['perfgate_export']!r}; this perfgate reads {VERSION}", where=where
+            source,
+            f"export version {doc['perfgate_export']!r}; this perfgate reads {' and '.join(map(str, READS))}",
+            where=where,
         )
+    blobs: list[bytes | None] = []
     try:
         run = Run(
             suite=_str(doc, "suite"),
@@ -81,7 +94,7 @@ def load(line: str, source: str, number: int) -> Run:
             source_format=_str(doc, "source_format"),
             idempotency_key=_str(doc, "idempotency_key"),
             environment=_environment(doc),
-            series=tuple(_load_series(s, i) for i, s in enumerate(_list(doc, "series"))),
+            series=tuple(_load_series(s, i, blobs) for i, s in enumerate(_list(doc, "series"))),
         )
     except _Bad as bad:
         raise InputError(source, bad.problem, where=f"{where}:{bad.key}") from None
@@ -90,7 +103,7 @@ def load(line: str, source: str, number: int) -> Run:
     # What ingest checks too (perfgate.storable): SQLite must not take what Postgres would refuse.
     if problem := storable.run_problem(run):
         raise InputError(source, problem.message, where=f"{where}:{problem.key}")
-    return run
+    return run, blobs
 
 
 class _Bad(Exception):
@@ -147,7 +160,7 @@ def _number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
-def _load_series(item: Any, index: int) -> Series:
+def _load_series(item: Any, index: int, blobs: list[bytes | None]) -> Series:
     key = f"series[{index}]"
     if not isinstance(item, dict):
         raise _Bad(key, "expected an object")
@@ -175,6 +188,7 @@ def _load_series(item: Any, index: int) -> Series:
     unit = item.get("unit")
     if not isinstance(unit, str):  # a unitless count has an empty one
         raise _Bad(f"{key}.unit", "expected a string")
+    blobs.append(blob if blob and blob[:1] != codec.LEGACY else codec.encode(values))
     return Series(
         _str(item, "name"),
         _str(item, "metric"),

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import math
 import zlib
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -108,6 +109,35 @@ def decode(blob: bytes | None) -> FloatArray:
     if not np.isfinite(samples).all():
         raise InputError("samples", "a sample that is not a finite number")
     return as_samples(samples)
+
+
+def first_unstorable(blobs: Sequence[bytes | None], signed: Sequence[bool]) -> int | None:
+    """The index of the first array that does not decode to finite samples (or holds a negative one where
+    ``signed`` is False), or None: a run's arrays checked together, since one numpy call per array of 20
+    samples costs more than the check itself. The raw float64 arrays (most of them) are checked as one."""
+    raw: list[int] = []
+    first_bad: int | None = None
+    for index, blob in enumerate(blobs):
+        if not blob:
+            continue
+        if blob[:1] == _RAW_F8 and len(blob) % 8 == 1 and len(blob) <= MAX_SAMPLES * 8 + 1:
+            raw.append(index)
+        elif not _storable(blob, signed[index]):
+            first_bad = index
+            break
+    together = np.frombuffer(b"".join([blobs[i][1:] for i in raw]), dtype="<f8")  # type: ignore[index]
+    kept = np.frombuffer(b"".join([blobs[i][1:] for i in raw if not signed[i]]), dtype="<f8")  # type: ignore[index]
+    if np.isfinite(together).all() and not (kept < 0).any():
+        return first_bad
+    return next(i for i in raw if not _storable(blobs[i], signed[i]))  # one of them is: which, then
+
+
+def _storable(blob: bytes | None, may_be_negative: bool) -> bool:
+    try:
+        values = decode(blob)
+    except InputError:
+        return False
+    return may_be_negative or not values.size or float(values.min()) >= 0
 
 
 def _float64(raw: bytes) -> FloatArray:

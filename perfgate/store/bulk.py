@@ -10,12 +10,11 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, insert, select, tuple_
-from sqlalchemy.dialects import postgresql, sqlite
 
 from perfgate import codec
 from perfgate.model import Run
 from perfgate.store.rows import SERIES_INSERT, run_values, series_values
-from perfgate.store.schema import RunRow, SeriesKeyRow, SeriesRow
+from perfgate.store.schema import RunRow, SeriesKeyRow
 
 _BATCH = 20_000  # series rows held before they are written: a few MB, whatever the import's size
 _KEYS_AT_ONCE = 400  # (name, metric) pairs per lookup: 800 parameters, under SQLite's 999 of older builds
@@ -65,14 +64,19 @@ class Writer:
         rows, self._pending = self._pending, []
         if not rows:
             return
-        if self._copy:
-            cursor = self.connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-            with cursor.copy(f"COPY series ({', '.join(SERIES_INSERT)}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
+        # The driver's own cursor: the rows are plain values already, and SQLAlchemy's processing of each
+        # parameter set took longer than the insert itself.
+        cursor = self.connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        try:
+            if self._copy:
+                with cursor.copy(f"COPY series ({', '.join(SERIES_INSERT)}) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row)
+            else:
+                marks = ", ".join("?" * len(SERIES_INSERT))
+                cursor.executemany(f"INSERT INTO series ({', '.join(SERIES_INSERT)}) VALUES ({marks})", rows)
+        finally:
             cursor.close()
-            return
-        self.connection.execute(insert(SeriesRow), [dict(zip(SERIES_INSERT, row, strict=True)) for row in rows])
 
     def _key_ids(self, keys: list[tuple[str, str]]) -> dict[tuple[str, str], int]:
         """The id of each (name, metric), created when new; a concurrent writer's new key is found, not doubled."""
@@ -87,8 +91,17 @@ class Writer:
             missing = [k for k in missing if k not in self._keys]
             if not missing or attempt:
                 break
-            dialect = postgresql if self._copy else sqlite
-            statement = dialect.insert(SeriesKeyRow).on_conflict_do_nothing(index_elements=["name", "metric"])
-            self.connection.execute(statement, [{"name": n, "metric": m} for n, m in missing])
+            self.connection.execute(_insert_new_keys(self._copy), [{"name": n, "metric": m} for n, m in missing])
         assert not missing, f"series keys not stored: {missing[:3]}"
         return self._keys
+
+
+def _insert_new_keys(postgres: bool) -> Any:
+    """INSERT … ON CONFLICT DO NOTHING: a key another writer has just stored is left as it is, then read."""
+    if postgres:
+        from sqlalchemy.dialects.postgresql import insert as postgres_insert
+
+        return postgres_insert(SeriesKeyRow).on_conflict_do_nothing(index_elements=["name", "metric"])
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert(SeriesKeyRow).on_conflict_do_nothing(index_elements=["name", "metric"])

@@ -108,7 +108,9 @@ def decode(blob: bytes | None) -> FloatArray:
         raise InputError("samples", f"encoding {tag!r} is not one this perfgate reads")
     if not np.isfinite(samples).all():
         raise InputError("samples", "a sample that is not a finite number")
-    return as_samples(samples)
+    if samples.flags.writeable:  # an array made here; frombuffer's of bytes is read-only already, so no copy
+        samples.setflags(write=False)
+    return samples
 
 
 def first_unstorable(blobs: Sequence[bytes | None], signed: Sequence[bool]) -> int | None:

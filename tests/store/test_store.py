@@ -178,9 +178,25 @@ def test_prune_keeps_summaries_and_frees_samples(run_cli: Invoke, db_url: str) -
     assert runs[2].series[0].summary.median is not None  # the summary stays
     table = run_cli("history", "test_tokenize", "--db", db_url).output
     assert table.count("samples pruned") == 2
-    again = run_cli("prune", "--keep-days", "0", "--db", db_url)
+    again = run_cli("prune", "--keep-days", "0", "--vacuum", "--db", db_url)
     assert "dropped the samples of 3 series in 1 run(s)" in again.output
+    assert "given back to the file system" in again.output
     assert run_cli("prune", "--db", db_url).exit_code == 2  # one of the two options is needed
+    assert [r.series[0].samples.size for r in Store(db_url).latest_runs("default", "main", 5)] == [0, 0, 0]
+
+
+def test_prune_leaves_the_sqlite_file_as_it_is_and_vacuum_shrinks_it(
+    run_cli: Invoke, tmp_path: Path
+) -> None:
+    db = tmp_path / "history.db"
+    url = f"sqlite:///{db}"
+    record_runs(run_cli, url, *((BASE, f"c{i}") for i in range(6)))
+    full = db.stat().st_size
+    kept = run_cli("prune", "--keep-runs", "1", "--db", url)
+    assert "free for the next runs (--vacuum gives it back)" in kept.output
+    assert db.stat().st_size == full  # not rewritten: the pages are free inside the file
+    assert run_cli("prune", "--keep-runs", "0", "--vacuum", "--db", url).exit_code == 0
+    assert db.stat().st_size < full / 2
 
 
 # --- bad values, databases and URLs: errors that say so, on both databases ----------------------------------------

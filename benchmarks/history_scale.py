@@ -91,6 +91,37 @@ def write_export(path: Path, runs: int, series: int) -> tuple[int, float]:
     return total, time.perf_counter() - start
 
 
+def counted(path: Path) -> tuple[int, int, int]:
+    """(runs, series of the first run, samples) of an export; a series' count is its number of samples here."""
+    runs = series = samples = 0
+    with path.open(encoding="utf-8") as lines:
+        for line in lines:
+            document = json.loads(line)
+            runs += 1
+            series = series or len(document["series"])
+            samples += sum(s["summary"]["count"] for s in document["series"] if s["samples"])
+    return runs, series, samples
+
+
+def as_version_1(source: Path, target: Path) -> None:
+    """An export rewritten as version 1: each array as zlib float64 (tag 1), as perfgate wrote before 0005."""
+    import base64
+    import zlib
+
+    from perfgate import codec
+
+    with source.open(encoding="utf-8") as lines, target.open("w", encoding="utf-8") as out:
+        for line in lines:
+            document = json.loads(line)
+            document["perfgate_export"] = 1
+            for series in document["series"]:
+                if series["samples"]:
+                    values = codec.decode(base64.b64decode(series["samples"]))
+                    old = b"\x01" + zlib.compress(values.astype("<f8").tobytes(), 6)
+                    series["samples"] = base64.b64encode(old).decode("ascii")
+            out.write(json.dumps(document, separators=(",", ":")) + "\n")
+
+
 def perfgate(*args: str) -> tuple[float, float, float]:
     """Run `python -m perfgate ARGS`; (seconds, CPU seconds, peak RSS in MB) of that process alone.
 
@@ -171,16 +202,39 @@ def main() -> None:
     )
     parser.add_argument("--postgres", metavar="URL", help="also import into a new database on this server")
     parser.add_argument("--keep", metavar="DIR", help="work in this directory and leave its files")
+    parser.add_argument(
+        "--from",
+        dest="source",
+        metavar="FILE",
+        help="use this export instead of writing one (e.g. one --keep left, rewritten for an older perfgate "
+        "with --as-version-1)",
+    )
+    parser.add_argument(
+        "--as-version-1",
+        nargs=2,
+        metavar=("IN", "OUT"),
+        help="rewrite export IN as version 1 (zlib float64 samples), which perfgate before revision 0005 reads, "
+        "and stop",
+    )
     args = parser.parse_args()
-    keep_runs = args.keep_runs if args.keep_runs is not None else max(1, args.runs // 10)
+    if args.as_version_1:
+        as_version_1(Path(args.as_version_1[0]), Path(args.as_version_1[1]))
+        return
     work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="history-scale-"))
     work.mkdir(parents=True, exist_ok=True)
     try:
-        source = work / "history.jsonl"
-        samples, written = write_export(source, args.runs, args.series)
+        if args.source:
+            source = Path(args.source)
+            args.runs, args.series, samples = counted(source)
+            written = 0.0
+        else:
+            source = work / "history.jsonl"
+            samples, written = write_export(source, args.runs, args.series)
+        keep_runs = args.keep_runs if args.keep_runs is not None else max(1, args.runs // 10)
         print(
             f"history: {args.runs:,} runs x {args.series:,} series, {samples:,} samples; export file "
-            f"{source.stat().st_size / 1e6:,.0f} MB (written in {written:.0f} s); export version {exchange.VERSION}"
+            f"{source.stat().st_size / 1e6:,.0f} MB (written in {written:.0f} s); perfgate's export version "
+            f"{exchange.VERSION}"
         )
         loads, dumps = reference_json(source)
         since = f"{T0:%Y-%m-%d}"

@@ -185,9 +185,7 @@ def test_prune_keeps_summaries_and_frees_samples(run_cli: Invoke, db_url: str) -
     assert [r.series[0].samples.size for r in Store(db_url).latest_runs("default", "main", 5)] == [0, 0, 0]
 
 
-def test_prune_leaves_the_sqlite_file_as_it_is_and_vacuum_shrinks_it(
-    run_cli: Invoke, tmp_path: Path
-) -> None:
+def test_prune_leaves_the_sqlite_file_as_it_is_and_vacuum_shrinks_it(run_cli: Invoke, tmp_path: Path) -> None:
     db = tmp_path / "history.db"
     url = f"sqlite:///{db}"
     record_runs(run_cli, url, *((BASE, f"c{i}") for i in range(6)))

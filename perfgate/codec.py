@@ -116,22 +116,58 @@ def decode(blob: bytes | None) -> FloatArray:
 def first_unstorable(blobs: Sequence[bytes | None], signed: Sequence[bool]) -> int | None:
     """The index of the first array that does not decode to finite samples (or holds a negative one where
     ``signed`` is False), or None: a run's arrays checked together, since one numpy call per array of 20
-    samples costs more than the check itself. The raw float64 arrays (most of them) are checked as one."""
+    samples costs more than the check itself. Raw float64 arrays are checked as one array; decimal ones as one
+    per integer width (their values are finite by construction: only a sign can be wrong)."""
     raw: list[int] = []
+    decimal: dict[int, list[tuple[int, bytes]]] = {}
     first_bad: int | None = None
     for index, blob in enumerate(blobs):
         if not blob:
             continue
-        if blob[:1] == _RAW_F8 and len(blob) % 8 == 1 and len(blob) <= MAX_SAMPLES * 8 + 1:
+        tag = blob[:1]
+        if tag == _RAW_F8 and len(blob) % 8 == 1 and len(blob) <= MAX_SAMPLES * 8 + 1:
             raw.append(index)
-        elif not _storable(blob, signed[index]):
+            continue
+        if tag in (_DECIMAL, _DECIMAL_ZLIB) and (body := _decimal_body(blob)) is not None:
+            if not signed[index]:  # a decimal array that may be negative is storable once it decodes
+                decimal.setdefault(blob[2], []).append((index, body))
+            continue
+        if not _storable(blob, signed[index]):
             first_bad = index
             break
     together = np.frombuffer(b"".join([blobs[i][1:] for i in raw]), dtype="<f8")  # type: ignore[index]
     kept = np.frombuffer(b"".join([blobs[i][1:] for i in raw if not signed[i]]), dtype="<f8")  # type: ignore[index]
-    if np.isfinite(together).all() and not (kept < 0).any():
-        return first_bad
-    return next(i for i in raw if not _storable(blobs[i], signed[i]))  # one of them is: which, then
+    suspects = [i for i in raw] if not (np.isfinite(together).all() and not (kept < 0).any()) else []
+    for width, arrays in decimal.items():
+        if _any_negative(width, [body for _, body in arrays]):
+            suspects.extend(i for i, _ in arrays)
+    bad = [i for i in sorted(suspects) if not _storable(blobs[i], signed[i])][:1]  # which one, then
+    return min([*bad, *([] if first_bad is None else [first_bad])], default=None)
+
+
+def _decimal_body(blob: bytes) -> bytes | None:
+    """A decimal array's integers, inflated; None when the header or the length is wrong (decode says why)."""
+    if len(blob) < 3 or blob[1] > _MAX_SCALE or blob[2] >= len(_WIDTHS):
+        return None
+    size = np.dtype(_WIDTHS[blob[2]]).itemsize
+    try:
+        data = _inflate(blob[3:], MAX_SAMPLES * size) if blob[:1] == _DECIMAL_ZLIB else blob[3:]
+    except InputError:
+        return None
+    return data if data and len(data) % size == 0 and len(data) <= MAX_SAMPLES * size else None
+
+
+def _any_negative(width: int, bodies: list[bytes]) -> bool:
+    """Whether any of these arrays (of one integer width) decodes to a negative value: one running sum over
+    all of them, each array's start taken off its values."""
+    kind = _WIDTHS[width]
+    zigzag = np.frombuffer(b"".join(bodies), dtype=kind).astype(np.int64)
+    steps = ((zigzag >> 1) & 0x7FFF_FFFF_FFFF_FFFF) ^ -(zigzag & 1)
+    total = np.cumsum(steps)
+    lengths = np.array([len(b) for b in bodies]) // np.dtype(kind).itemsize
+    ends = np.cumsum(lengths)
+    before = np.concatenate(([0], total[ends[:-1] - 1]))  # the running sum before each array
+    return bool(((total - np.repeat(before, lengths)) < 0).any())
 
 
 def _storable(blob: bytes | None, may_be_negative: bool) -> bool:

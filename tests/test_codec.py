@@ -85,3 +85,8 @@ def test_a_runs_arrays_are_checked_together_and_the_bad_one_named() -> None:
     broken = [good[0], b"\x02" + np.array([np.nan]).tobytes(), good[1]]
     assert codec.first_unstorable(broken, [True, True, True]) == 1
     assert codec.first_unstorable([None, b"\x07", good[0]], [True, True, True]) == 1
+    decimal = [codec.encode(np.array(v)) for v in ([0.25, 0.5], [1e-9, 3e-9] * 20, [0.75, -0.25], [0.5, 0.125])]
+    assert [b[0] for b in decimal if b] == [4, 5, 4, 4]  # checked together, the zlib'd one too
+    assert codec.first_unstorable(decimal, [False, False, True, False]) is None
+    assert codec.first_unstorable(decimal, [False, False, False, False]) == 2
+    assert codec.first_unstorable([*good[:2], *decimal], [False] * 6) == 4

@@ -1,8 +1,12 @@
 """A big history's export, import, prune and size, each against a reference timed in the same run (issue 31).
 
-Run by hand (the issue's scale; about 5 minutes on a 2-core machine):
+Run by hand (the issue's scale; writing its 607 MB export takes most of the 20-40 minutes on a busy 2-core
+machine, so keep it with --keep DIR and measure again with --from DIR/history.jsonl):
   python benchmarks/history_scale.py --runs 509 --series 2000
   python benchmarks/history_scale.py --runs 509 --series 2000 --postgres postgresql+psycopg://postgres@127.0.0.1:5432/test
+Before and after, on the same history (the older perfgate reads only export version 1):
+  python benchmarks/history_scale.py --as-version-1 DIR/history.jsonl v1.jsonl
+  PYTHONPATH=/path/to/older/checkout python benchmarks/history_scale.py --from v1.jsonl
 
 It writes a synthetic export of RUNS runs x SERIES series (names of 70 characters; 10-30 samples each, in the
 precisions tools write: 60 % full-precision floats as pytest-benchmark's, 25 % whole nanoseconds as Go's,

@@ -28,7 +28,7 @@ from sqlalchemy.engine import make_url
 
 from perfgate import baseline, codec
 from perfgate.store import Store
-from perfgate.store.schema import RunRow, SeriesRow
+from perfgate.store.schema import RunRow, SeriesKeyRow, SeriesRow
 
 T0 = datetime(2025, 1, 1, tzinfo=UTC)
 
@@ -55,6 +55,10 @@ def build(store: Store, runs: int, series: int, samples: int) -> float:
     rng = np.random.default_rng(1)
     blob = codec.encode(rng.lognormal(0, 0.05, samples))
     with store.engine.begin() as conn:
+        conn.execute(
+            insert(SeriesKeyRow),
+            [{"id": s + 1, "name": f"test_bench_{s:03d}", "metric": "time"} for s in range(series)],
+        )
         for first in range(0, runs, 500):
             run_rows = []
             for i in range(first, min(first + 500, runs)):
@@ -78,8 +82,7 @@ def build(store: Store, runs: int, series: int, samples: int) -> float:
             series_rows = [
                 {
                     "run_id": r["id"],
-                    "name": f"test_bench_{s:03d}",
-                    "metric": "time",
+                    "key_id": s + 1,
                     "unit": "s",
                     "direction": "lower",
                     "kind": "repetition",
@@ -93,7 +96,6 @@ def build(store: Store, runs: int, series: int, samples: int) -> float:
                     "p99": 1.1,
                     "max": 1.2,
                     "errors": None,
-                    "sample_count": samples,
                     "samples": blob,
                 }
                 for r in run_rows
@@ -179,7 +181,8 @@ def main() -> None:
             history_sql = compiled(
                 select(RunRow.id, SeriesRow.median)
                 .join(SeriesRow, SeriesRow.run_id == RunRow.id)
-                .where(RunRow.suite == "bench", RunRow.branch == "main", SeriesRow.name == "test_bench_007")
+                .join(SeriesKeyRow, SeriesKeyRow.id == SeriesRow.key_id)
+                .where(RunRow.suite == "bench", RunRow.branch == "main", SeriesKeyRow.name == "test_bench_007")
                 .order_by(RunRow.recorded_at.desc())
                 .limit(20)
             )

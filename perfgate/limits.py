@@ -62,6 +62,8 @@ def text_ok(value: str) -> str | None:
     """Why ``value`` cannot be stored or shown as text, or None: NUL and lone surrogates are refused."""
     if "\x00" in value:
         return "contains a NUL character"
+    if value.isascii():  # the usual case, and no surrogate is ASCII: no need to encode it
+        return None
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:

@@ -80,6 +80,11 @@ def time_problem(when: datetime) -> str | None:
     return None
 
 
+def signed(unit: str) -> bool:
+    """Whether a series of this unit may hold negative values (a time, a size or a rate may not)."""
+    return unit not in _NON_NEGATIVE
+
+
 def series_problem(series: Series) -> Problem | None:
     """The first reason one series cannot be stored, or None; the message names the series."""
     where = f"series {series.name[:80]!r}"
@@ -98,14 +103,14 @@ def series_problem(series: Series) -> Problem | None:
     if series.samples.size and not np.isfinite(series.samples).all():
         bad = int(np.flatnonzero(~np.isfinite(series.samples))[0])
         return Problem("samples", f"{where}: sample {bad} is {series.samples[bad]}; expected a finite number")
-    signed = series.unit not in _NON_NEGATIVE
-    if not signed and series.samples.size and (series.samples < 0).any():
+    may_be_negative = signed(series.unit)
+    if not may_be_negative and series.samples.size and (series.samples < 0).any():
         bad = int(np.flatnonzero(series.samples < 0)[0])
         return Problem("samples", f"{where}: sample {bad} is {series.samples[bad]:g} {series.unit}; {_NEGATIVE}")
     for key, value in vars(series.summary).items():
         if value is None:
             continue
-        if not signed and value < 0:
+        if not may_be_negative and value < 0:
             return Problem(f"summary.{key}", f"{where}: {key} is {value:g} {series.unit}; {_NEGATIVE}")
         if key in ("count", "errors"):
             if not 0 <= value <= limits.MAX_INTEGER:

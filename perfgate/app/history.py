@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from io import StringIO
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from perfgate import exchange, storable
 from perfgate.app.branches import require_recorded_branch
-from perfgate.app.output import write_output
+from perfgate.app.output import streamed_output
 from perfgate.app.workspace import Workspace
 from perfgate.errors import InputError, UsageError
 from perfgate.formats import describe
@@ -79,6 +78,7 @@ class PruneRequest:
     keep_days: int | None  # exactly one of keep_days and keep_runs
     keep_runs: int | None
     suite: str | None = None  # every suite when None
+    vacuum: bool = False  # give the freed space back to the file system (slow: SQLite rewrites the file)
 
 
 @dataclass(frozen=True)
@@ -95,7 +95,8 @@ def prune(request: PruneRequest) -> PruneOutcome:
     store.ensure_schema()
     older_than = request.workspace.now - timedelta(days=request.keep_days) if request.keep_days is not None else None
     return PruneOutcome(
-        store.prune(older_than=older_than, keep_runs=request.keep_runs, suite=request.suite), store.display_url
+        store.prune(older_than=older_than, keep_runs=request.keep_runs, suite=request.suite, vacuum=request.vacuum),
+        store.display_url,
     )
 
 
@@ -115,22 +116,22 @@ class Exported:
 
 
 def export(request: ExportRequest) -> Exported:
-    """Write every run (oldest first) as one JSON line, to the file or the stream."""
+    """Write every run (oldest first) as one JSON line, to the file or the stream, one run in memory at a time."""
     store = request.workspace.store()
     if request.output is None:
         return Exported(export_runs(store, request.out, since=request.since, suite=request.suite), store.display_url)
-    buffer = StringIO()
-    count = export_runs(store, buffer, since=request.since, suite=request.suite)
-    write_output(request.output, buffer.getvalue())
+    store.ensure_schema()  # before the file is begun: a refused database leaves no file
+    with streamed_output(request.output) as out:
+        count = export_runs(store, out, since=request.since, suite=request.suite)
     return Exported(count, store.display_url)
 
 
 def export_runs(store: Store, out: TextIO, *, since: datetime | None = None, suite: str | None = None) -> int:
-    """Write every run (oldest first) as one JSON line; returns how many."""
+    """Write every run (oldest first) as one JSON line, its samples as stored; returns how many."""
     store.ensure_schema()
     count = 0
-    for run in store.iter_runs(since=since, suite=suite):
-        out.write(exchange.dump(run) + "\n")
+    for run, samples in store.iter_encoded(since=since, suite=suite):
+        out.write(exchange.dump(run, samples) + "\n")
         count += 1
     return count
 
@@ -191,19 +192,27 @@ def import_runs(
     stdin: TextIO | None = None,
     peer: PeerOptions = PeerOptions(),
 ) -> list[Imported]:
-    """Import files; each is read and checked whole, then stored in one transaction (all of it or nothing)."""
-    parsed = [_read_any(path, stdin, peer) for path in paths]
-    store.ensure_schema()
+    """Import files in one transaction (all of them or nothing), streaming an export a run at a time: memory stays
+    bounded whatever its size. A bad line anywhere stores nothing, not even the schema of a new database."""
+    parsed = [_read_any(path, stdin, peer) for path in paths]  # what each is, and another tool's runs
     outcome = []
-    for path, kind, runs in parsed:
-        stored = store.save_runs(runs, now)
-        added = sum(1 for s in stored if s.created)
-        suites = tuple(dict.fromkeys(r.suite for r in runs)) if kind != "perfgate export" else ()
-        outcome.append(Imported(path, added, len(stored) - added, kind, suites))
+    with store.writing(now, create=True) as writer:
+        for path, kind, runs in parsed:
+            added = skipped = 0
+            for run, samples in runs:
+                if writer.save(run, samples).created:
+                    added += 1
+                else:
+                    skipped += 1
+            suites = tuple(dict.fromkeys(r.suite for r, _ in runs)) if kind != "perfgate export" else ()
+            outcome.append(Imported(path, added, skipped, kind, suites))
     return outcome
 
 
-def _read_any(path: str, stdin: TextIO | None, peer: PeerOptions) -> tuple[str, str, list[Run]]:
+Encoded = tuple[Run, Sequence[bytes | None] | None]  # a run, and its series' samples when already encoded
+
+
+def _read_any(path: str, stdin: TextIO | None, peer: PeerOptions) -> tuple[str, str, Iterable[Encoded]]:
     """A perfgate export, or a peer's history turned into runs; what it is, is read from the file."""
     history = None if path == "-" or _is_export(path) else read_history(path)
     if history is None:
@@ -220,7 +229,7 @@ def _read_any(path: str, stdin: TextIO | None, peer: PeerOptions) -> tuple[str, 
                 "stored with 'perfgate ingest'",
             )
         return path, "perfgate export", _read_export(path, stdin)
-    return path, history.tool, _peer_runs(history, peer)
+    return path, history.tool, [(run, None) for run in _peer_runs(history, peer)]
 
 
 def _is_export(path: str) -> bool:
@@ -279,13 +288,19 @@ def _listed(names: Sequence[str]) -> str:
     return shown + (f" and {len(names) - 5} more" if len(names) > 5 else "")
 
 
-def _read_export(path: str, stdin: TextIO | None) -> list[Run]:
+def _read_export(path: str, stdin: TextIO | None) -> Iterator[Encoded]:
+    """The export's runs as they are read, each checked as ingest checks a run (the file is opened now)."""
     handle = stdin if path == "-" else _open_text(path)
     if handle is None:
         raise UsageError("'-' (standard input) is not available here")
+    return _lines(handle, path)
+
+
+def _lines(handle: TextIO, path: str) -> Iterator[Encoded]:
     with handle:
-        runs = [exchange.load(line, path, number) for number, line in enumerate(handle, 1) if line.strip()]
-    return runs
+        for number, line in enumerate(handle, 1):
+            if line.strip():
+                yield exchange.load_encoded(line, path, number)
 
 
 def _open_text(path: str) -> TextIO:

@@ -127,20 +127,30 @@ def _suites(kind: str, suites: tuple[str, ...]) -> str:
     "--keep-runs", type=click.IntRange(0), help="Keep raw samples of the newest N runs of each suite and branch."
 )
 @suite_filter_option
+@click.option(
+    "--vacuum",
+    is_flag=True,
+    help="Then give the freed space back to the file system (VACUUM: SQLite rewrites the whole file, which takes "
+    "longer than pruning). Without it the space is reused by the runs stored next.",
+)
 @db_option
-def prune_command(keep_days: int | None, keep_runs: int | None, suite: str | None, db_url: str | None) -> None:
+def prune_command(
+    keep_days: int | None, keep_runs: int | None, suite: str | None, vacuum: bool, db_url: str | None
+) -> None:
     """Drop raw samples of old runs, keeping their summaries, so history stays small for years.
 
     \b
-    Example:
+    Examples:
       perfgate prune --keep-days 90
+      perfgate prune --keep-runs 500 --vacuum
 
     Pruned runs still show in history and still serve as summary-only baselines.
     """
     from perfgate.app.history import PruneRequest, prune
 
-    done = prune(PruneRequest(workspace(db_url=db_url), keep_days, keep_runs, suite))
+    done = prune(PruneRequest(workspace(db_url=db_url), keep_days, keep_runs, suite, vacuum))
+    space = "given back to the file system" if vacuum else "free for the next runs (--vacuum gives it back)"
     click.echo(
         f"dropped the samples of {done.pruned.series} series in {done.pruned.runs} run(s), "
-        f"{done.pruned.bytes / 1e6:.2f} MB, from {done.database}; summaries kept"
+        f"{done.pruned.bytes / 1e6:.2f} MB, from {done.database}; summaries kept; the space is {space}"
     )

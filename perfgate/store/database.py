@@ -3,20 +3,31 @@
 from __future__ import annotations
 
 import fcntl
+import itertools
 import json
 import os
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass
+from contextlib import contextmanager, nullcontext
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from alembic.util.exc import CommandError
-from sqlalchemy import ColumnElement, Engine, Result, Select, create_engine, delete, event, func, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Engine,
+    Result,
+    Select,
+    create_engine,
+    delete,
+    event,
+    func,
+    select,
+    update,
+)
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, NoSuchModuleError
-from sqlalchemy.orm import Session, defer, selectinload
+from sqlalchemy.orm import Session
 
 from perfgate import url_secrets
 from perfgate.errors import StoreError
@@ -24,7 +35,6 @@ from perfgate.history.alerts import Announced
 from perfgate.history.series import History, Point
 from perfgate.model import (
     DeletedRuns,
-    Direction,
     Environment,
     GateDecision,
     Pruned,
@@ -32,15 +42,13 @@ from perfgate.model import (
     RunHeader,
     RunListing,
     RunSelection,
-    SampleKind,
     Series,
     SeriesDecision,
-    Summary,
-    as_samples,
 )
 from perfgate.store import migration, timeouts
-from perfgate.store.rows import SUMMARY_COLUMNS, check_run, run_from, run_row, summary_of
-from perfgate.store.schema import AlertRow, DecidedSeriesRow, GateDecisionRow, RunRow, SeriesRow
+from perfgate.store.bulk import StoredRun, Writer
+from perfgate.store.rows import RUN_COLUMNS, check_run, run_from, series_from, series_query
+from perfgate.store.schema import AlertRow, DecidedSeriesRow, GateDecisionRow, RunRow, SeriesKeyRow, SeriesRow
 
 DEFAULT_PATH = Path(".perfgate") / "history.db"
 
@@ -121,15 +129,6 @@ def _listings(session: Session, query: Select[*tuple[Any, ...]]) -> list[RunList
 
 def _rowcount(result: Result[Any]) -> int:
     return int(getattr(result, "rowcount", 0))
-
-
-@dataclass(frozen=True)
-class StoredRun:
-    """The outcome of saving: the run's id, and whether it was new or already there."""
-
-    run_id: int
-    created: bool
-    existing_commit: str
 
 
 class Store:
@@ -277,41 +276,76 @@ class Store:
             check_run(run)
         for attempt in range(2):
             try:
-                with self._reachable(), Session(self.engine) as session, session.begin():
-                    outcome = []
-                    for run in runs:
-                        hit = session.execute(
-                            select(RunRow.id, RunRow.commit).where(RunRow.idempotency_key == run.idempotency_key)
-                        ).first()
-                        if hit is not None:
-                            outcome.append(StoredRun(hit.id, created=False, existing_commit=hit.commit))
-                            continue
-                        row = run_row(run, now)
-                        session.add(row)
-                        session.flush()
-                        outcome.append(StoredRun(row.id, created=True, existing_commit=run.commit))
-                    return outcome
+                with self.writing(now) as writer:
+                    return [writer.save(run) for run in runs]
             except IntegrityError:
                 if attempt:  # a concurrent writer stored one of these runs; the retry skips it
                     raise
         raise AssertionError("unreachable")
 
-    def iter_runs(self, *, since: datetime | None = None, suite: str | None = None, batch: int = 200) -> Iterator[Run]:
-        """Every run (oldest first), with series, read in batches so memory stays bounded."""
+    @contextmanager
+    def writing(self, now: datetime, *, create: bool = False) -> Iterator[Writer]:
+        """One transaction that stores runs as they come (an import streams its file through it): all or none.
+
+        ``create`` makes the schema of an empty database inside that transaction, so a refused file leaves
+        nothing behind; otherwise the schema must be current (``ensure_schema``)."""
+        empty = create and self.current_revision() is None
+        if not empty:
+            self.ensure_schema()
+        lock = self._schema_lock() if empty else nullcontext()
+        with lock, self._reachable(), migration.transaction(self.engine) as connection:
+            if empty:
+                migration.upgrade_on(connection)
+            writer = Writer(connection, now)
+            yield writer
+            writer.close()
+
+    def iter_runs(
+        self, *, since: datetime | None = None, suite: str | None = None, batch: int = 50, samples: bool = True
+    ) -> Iterator[Run]:
+        """Every run (oldest first), with series, one run in memory at a time (and ``batch`` runs' headers).
+
+        ``samples=False`` leaves the samples out (their encoded bytes are in ``iter_encoded``)."""
+        for run, _ in self._iter(since=since, suite=suite, batch=batch, decode=samples):
+            yield run
+
+    def iter_encoded(
+        self, *, since: datetime | None = None, suite: str | None = None, batch: int = 50
+    ) -> Iterator[tuple[Run, list[bytes | None]]]:
+        """Every run (oldest first) without decoded samples, with each series' samples as stored: for export."""
+        return self._iter(since=since, suite=suite, batch=batch, decode=False)
+
+    def _iter(
+        self, *, since: datetime | None, suite: str | None, batch: int, decode: bool
+    ) -> Iterator[tuple[Run, list[bytes | None]]]:
         last_id = 0
         while True:
-            query = select(RunRow).where(RunRow.id > last_id).order_by(RunRow.id).limit(batch)
+            query = select(*RUN_COLUMNS).where(RunRow.id > last_id).order_by(RunRow.id).limit(batch)
             if since is not None:
                 query = query.where(RunRow.recorded_at >= since)
             if suite is not None:
                 query = query.where(RunRow.suite == suite)
-            with self._reachable(), Session(self.engine) as session:
-                rows = session.scalars(query.options(selectinload(RunRow.series))).all()
-                runs = [run_from(row) for row in rows]
-            if not runs:
-                return
-            yield from runs
-            last_id = runs[-1].id or last_id
+            with self._reachable(), self.engine.connect() as connection:
+                headers = connection.execute(query).all()
+                if not headers:
+                    return
+                ids = [h[0] for h in headers]
+                # Streamed (a server-side cursor on Postgres): 50 runs of 2,000 series are never all in memory.
+                rows = connection.execution_options(stream_results=True, max_row_buffer=2000).execute(
+                    series_query().where(SeriesRow.run_id.in_(ids)).order_by(SeriesRow.run_id, SeriesRow.id)
+                )
+                grouped = itertools.groupby(rows, key=lambda r: r[0])
+                pending = next(grouped, None)
+                for header in headers:
+                    series: list[Series] = []
+                    blobs: list[bytes | None] = []
+                    if pending is not None and pending[0] == header[0]:
+                        for row in pending[1]:
+                            series.append(series_from(row, samples=decode))
+                            blobs.append(row[-1])
+                        pending = next(grouped, None)
+                    yield run_from(header, series), blobs
+            last_id = ids[-1]
 
     def latest_runs(self, suite: str, branch: str, limit: int) -> list[Run]:
         """The newest ``limit`` runs of a suite on a branch, newest first, with their series."""
@@ -360,77 +394,59 @@ class Store:
         """Runs with their series, in the order of ``run_ids``; ``samples=False`` loads statistics only."""
         if not run_ids:
             return []
-        series = selectinload(RunRow.series)
-        if not samples:
-            series = series.defer(SeriesRow.samples)
-        with self._reachable(), Session(self.engine) as session:
-            rows = session.scalars(select(RunRow).where(RunRow.id.in_(run_ids)).options(series)).all()
-            by_id = {row.id: run_from(row, samples) for row in rows}
-        return [by_id[i] for i in run_ids if i in by_id]
+        headers: dict[int, Any] = {}
+        series: dict[int, list[Series]] = {}
+        with self._reachable(), self.engine.connect() as connection:
+            for start in range(0, len(run_ids), 500):
+                chunk = list(run_ids[start : start + 500])
+                headers.update((h[0], h) for h in connection.execute(select(*RUN_COLUMNS).where(RunRow.id.in_(chunk))))
+                query = series_query(samples).where(SeriesRow.run_id.in_(chunk)).order_by(SeriesRow.id)
+                for row in connection.execute(query):
+                    series.setdefault(row[0], []).append(series_from(row, samples))
+        return [run_from(headers[i], series.get(i, ())) for i in run_ids if i in headers]
 
     def statistics(self, run_ids: Sequence[int]) -> list[tuple[int, int | None, Series]]:
         """(run id, its PR number, a series without samples) of every series of these runs, in no set order.
 
         Columns only, no ORM objects: a site over 1,000 runs of 500 series reads half a million rows."""
-        columns = (
-            SeriesRow.run_id,
-            RunRow.pr_number,
-            SeriesRow.name,
-            SeriesRow.metric,
-            SeriesRow.unit,
-            SeriesRow.direction,
-            SeriesRow.kind,
-            *(getattr(SeriesRow, f) for f in SUMMARY_COLUMNS),
-        )
-        query = select(*columns).join(RunRow, SeriesRow.run_id == RunRow.id)
-        empty = as_samples([])
-        directions, kinds = {d.value: d for d in Direction}, {k.value: k for k in SampleKind}  # faster than Enum()
+        query = series_query(samples=False).add_columns(RunRow.pr_number).join(RunRow, SeriesRow.run_id == RunRow.id)
         found: list[tuple[int, int | None, Series]] = []
-        with self._reachable(), Session(self.engine) as session:
+        with self._reachable(), self.engine.connect() as connection:
             for start in range(0, len(run_ids), 500):
                 chunk = list(run_ids[start : start + 500])
-                for r in session.execute(query.where(SeriesRow.run_id.in_(chunk))):
-                    direction, kind = directions[r.direction], kinds[r.kind]
-                    summary = Summary(*r[len(columns) - len(SUMMARY_COLUMNS) :])
-                    series = Series(r.name, r.metric, r.unit, direction, kind, summary, empty)
-                    found.append((r.run_id, r.pr_number, series))
+                for r in connection.execute(query.where(SeriesRow.run_id.in_(chunk))):
+                    found.append((r[0], r[-1], series_from(r[:-1], samples=False)))
         return found
 
     def series_history(self, suite: str, branch: str, name: str, metric: str, limit: int) -> History | None:
         """The newest ``limit`` runs of one series (its points oldest first); None when it has none."""
+        key = select(SeriesKeyRow.id).where(SeriesKeyRow.name == name, SeriesKeyRow.metric == metric)
         query = (
-            select(RunRow.id, RunRow.commit, RunRow.recorded_at, RunRow.pr_number, SeriesRow)
-            .add_columns(SeriesRow.samples.is_(None).label("pruned"))
-            .join(SeriesRow, SeriesRow.run_id == RunRow.id)
-            .options(defer(SeriesRow.samples))  # a history table needs statistics, not every sample
-            .where(RunRow.suite == suite, RunRow.branch == branch, SeriesRow.name == name, SeriesRow.metric == metric)
+            series_query(samples=False)  # a history table needs statistics, not every sample
+            .add_columns(RunRow.commit, RunRow.recorded_at, RunRow.pr_number)
+            .join(RunRow, SeriesRow.run_id == RunRow.id)
+            .where(RunRow.suite == suite, RunRow.branch == branch, SeriesRow.key_id == key.scalar_subquery())
             .order_by(RunRow.recorded_at.desc(), RunRow.id.desc())
             .limit(limit)
         )
-        with self._reachable(), Session(self.engine) as session:
-            rows = list(reversed(session.execute(query).all()))
-            if not rows:
-                return None
-            points = tuple(
-                Point(
-                    r.commit,
-                    r.recorded_at,
-                    summary_of(r.SeriesRow),
-                    r.pr_number,
-                    r.id,
-                    not r.pruned and r.SeriesRow.sample_count > 0,
-                )
-                for r in rows
-            )
-            last = rows[-1].SeriesRow
-            direction, kind = Direction(last.direction), SampleKind(last.kind)
-            return History(suite, name, metric, last.unit, direction, kind, points)
+        with self._reachable(), self.engine.connect() as connection:
+            rows = list(reversed(connection.execute(query).all()))
+        if not rows:
+            return None
+        points = []
+        for r in rows:
+            series = series_from(r[:-3], samples=False)
+            kept = not r[-4]  # no samples are stored for a summary-only series either
+            points.append(Point(r.commit, r.recorded_at, series.summary, r.pr_number, r[0], kept))
+        last = series_from(rows[-1][:-3], samples=False)
+        return History(suite, name, metric, last.unit, last.direction, last.kind, tuple(points))
 
     def series_names(self, suite: str) -> Sequence[str]:
         """Every series name recorded in a suite (for "did you mean")."""
         with self._reachable(), Session(self.engine) as session:
             return session.scalars(
-                select(SeriesRow.name)
+                select(SeriesKeyRow.name)
+                .join(SeriesRow, SeriesRow.key_id == SeriesKeyRow.id)
                 .join(RunRow, SeriesRow.run_id == RunRow.id)
                 .where(RunRow.suite == suite)
                 .distinct()
@@ -439,45 +455,53 @@ class Store:
     def metrics_of(self, suite: str, name: str) -> Sequence[str]:
         with self._reachable(), Session(self.engine) as session:
             return session.scalars(
-                select(SeriesRow.metric)
+                select(SeriesKeyRow.metric)
+                .join(SeriesRow, SeriesRow.key_id == SeriesKeyRow.id)
                 .join(RunRow, SeriesRow.run_id == RunRow.id)
-                .where(RunRow.suite == suite, SeriesRow.name == name)
+                .where(RunRow.suite == suite, SeriesKeyRow.name == name)
                 .distinct()
-                .order_by(SeriesRow.metric)
+                .order_by(SeriesKeyRow.metric)
             ).all()
 
-    def prune(self, *, older_than: datetime | None, keep_runs: int | None, suite: str | None) -> Pruned:
-        """Drop raw samples of old runs, keeping every summary; one transaction."""
-        with self._reachable(), Session(self.engine) as session, session.begin():
-            query = select(RunRow.id, RunRow.suite, RunRow.branch, RunRow.recorded_at).order_by(
-                RunRow.recorded_at.desc(), RunRow.id.desc()
-            )
-            if suite is not None:
-                query = query.where(RunRow.suite == suite)
+    def prune(
+        self, *, older_than: datetime | None, keep_runs: int | None, suite: str | None, vacuum: bool = False
+    ) -> Pruned:
+        """Drop raw samples of old runs, keeping every summary; one transaction, in batches of 500 runs.
+
+        ``vacuum`` then gives the space back to the file system (SQLite rewrites the whole file, which takes
+        longer than the pruning; without it the space is reused by the runs stored next)."""
+        query = select(RunRow.id, RunRow.suite, RunRow.branch, RunRow.recorded_at).order_by(
+            RunRow.recorded_at.desc(), RunRow.id.desc()
+        )
+        if suite is not None:
+            query = query.where(RunRow.suite == suite)
+        with self._reachable(), migration.transaction(self.engine) as connection:
             seen: dict[tuple[str, str], int] = {}
             doomed = []
-            for row in session.execute(query):
+            for row in connection.execute(query):
                 rank = seen[(row.suite, row.branch)] = seen.get((row.suite, row.branch), 0) + 1
                 too_old = older_than is not None and row.recorded_at < older_than
                 too_many = keep_runs is not None and rank > keep_runs
                 if too_old or too_many:
                     doomed.append(row.id)
+            doomed.sort()  # neighbouring rows: each batch touches as few pages as it can
             runs = series = freed = 0
             for start in range(0, len(doomed), 500):
                 chunk = doomed[start : start + 500]
                 with_samples = (SeriesRow.run_id.in_(chunk), SeriesRow.samples.is_not(None))
-                stats = session.execute(
+                stats = connection.execute(
                     select(
                         func.count(),
                         func.count(func.distinct(SeriesRow.run_id)),
                         func.sum(func.length(SeriesRow.samples)),
                     ).where(*with_samples)
                 ).one()
-                series, runs, freed = series + stats[0], runs + stats[1], freed + int(stats[2] or 0)
-                session.execute(update(SeriesRow).where(*with_samples).values(samples=None))
-        if self.is_sqlite and freed:
-            with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-                connection.exec_driver_sql("VACUUM")  # give the space back to the file system
+                if stats[0]:
+                    series, runs, freed = series + stats[0], runs + stats[1], freed + int(stats[2] or 0)
+                    connection.execute(update(SeriesRow).where(*with_samples).values(samples=None))
+        if vacuum and freed:
+            with self._reachable(), self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
+                c.exec_driver_sql("VACUUM" if self.is_sqlite else "VACUUM series")
         return Pruned(runs, series, freed)
 
     # --- fixing history by hand: `perfgate runs list` and `delete` ---------------------------------------------

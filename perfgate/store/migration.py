@@ -46,21 +46,27 @@ _ADVISORY_LOCK = 0x70657266  # "perf"
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    with _transaction(engine) as connection:
-        if connection.dialect.name == "postgresql":
-            # Parallel CI jobs may all find an empty database: one migrates, the others wait, then find it done.
-            connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_ADVISORY_LOCK})")
-        _drop_leftovers(connection)
-        command.upgrade(alembic_config(connection), revision)
+    with transaction(engine) as connection:
+        upgrade_on(connection, revision)
+
+
+def upgrade_on(connection: Connection, revision: str = "head") -> None:
+    """Upgrade inside the caller's transaction (an import creates the schema in the one that stores its runs,
+    so a file refused half-way leaves nothing, not even the schema)."""
+    if connection.dialect.name == "postgresql":
+        # Parallel CI jobs may all find an empty database: one migrates, the others wait, then find it done.
+        connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_ADVISORY_LOCK})")
+    _drop_leftovers(connection)
+    command.upgrade(alembic_config(connection), revision)
 
 
 def downgrade(engine: Engine, revision: str) -> None:
-    with _transaction(engine) as connection:
+    with transaction(engine) as connection:
         command.downgrade(alembic_config(connection), revision)
 
 
 @contextmanager
-def _transaction(engine: Engine) -> Iterator[Connection]:
+def transaction(engine: Engine) -> Iterator[Connection]:
     """One transaction for a whole schema change, DDL included: it happens completely or not at all.
 
     Python's sqlite3 begins a transaction only before INSERT, UPDATE or DELETE, so each CREATE TABLE would

@@ -1,15 +1,51 @@
-"""Rows ↔ values: what a run becomes in the tables, and back; and what a column cannot hold, refused before writing."""
+"""Rows ↔ values: what a run becomes in the tables, and back, in SQLAlchemy Core (no ORM objects: a baseline
+of 5 runs x 2,000 series is 10,000 rows, and building ORM objects for them cost 20 times the SQL); and what a
+column cannot hold, refused before writing."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import fields
 from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, select
 
 from perfgate import codec, storable
 from perfgate.errors import StoreError
-from perfgate.model import Direction, Environment, Run, SampleKind, Series, Summary
-from perfgate.store.schema import RunRow, SeriesRow
+from perfgate.model import Direction, Environment, Run, SampleKind, Series, Summary, as_samples
+from perfgate.store.schema import RunRow, SeriesKeyRow, SeriesRow
+
+SUMMARY_COLUMNS = tuple(f.name for f in fields(Summary))  # a series row has a column of each
+_DIRECTIONS = {d.value: d for d in Direction}  # faster than Direction(value)
+_KINDS = {k.value: k for k in SampleKind}
+_EMPTY = as_samples([])
+
+# What a run's row holds besides its series, in this order.
+RUN_COLUMNS = (
+    RunRow.id,
+    RunRow.suite,
+    RunRow.branch,
+    RunRow.commit,
+    RunRow.pr_number,
+    RunRow.merge_base,
+    RunRow.recorded_at,
+    RunRow.source_format,
+    RunRow.idempotency_key,
+    RunRow.environment,
+)
+# A series row with its key, in the order series_from reads them; the samples last.
+SERIES_COLUMNS = (
+    SeriesRow.run_id,
+    SeriesKeyRow.name,
+    SeriesKeyRow.metric,
+    SeriesRow.unit,
+    SeriesRow.direction,
+    SeriesRow.kind,
+    *(getattr(SeriesRow, c) for c in SUMMARY_COLUMNS),
+    SeriesRow.samples,
+)
 
 
 def check_run(run: Run) -> None:
@@ -18,76 +54,72 @@ def check_run(run: Run) -> None:
         raise StoreError(problem.message)
 
 
-def run_row(run: Run, now: datetime) -> RunRow:
-    return RunRow(
-        suite=run.suite,
-        branch=run.branch,
-        commit=run.commit,
-        pr_number=run.pr_number,
-        merge_base=run.merge_base,
-        recorded_at=run.recorded_at,
-        ingested_at=now,
-        source_format=run.source_format,
-        environment=json.dumps(dict(run.environment.as_pairs()), sort_keys=True),
-        idempotency_key=run.idempotency_key,
-        series=[series_row(s) for s in run.series],
-    )
+def run_values(run: Run, now: datetime) -> dict[str, Any]:
+    return {
+        "suite": run.suite,
+        "branch": run.branch,
+        "commit": run.commit,
+        "pr_number": run.pr_number,
+        "merge_base": run.merge_base,
+        "recorded_at": run.recorded_at,
+        "ingested_at": now,
+        "source_format": run.source_format,
+        "environment": json.dumps(dict(run.environment.as_pairs()), sort_keys=True),
+        "idempotency_key": run.idempotency_key,
+    }
 
 
-def series_row(series: Series) -> SeriesRow:
+def series_values(series: Series, run_id: int, key_id: int, samples: bytes | None) -> tuple[Any, ...]:
+    """A series row in the order of SERIES_INSERT."""
     s = series.summary
-    return SeriesRow(
-        name=series.name,
-        metric=series.metric,
-        unit=series.unit,
-        direction=series.direction.value,
-        kind=series.kind.value,
-        count=s.count,
-        mean=s.mean,
-        stddev=s.stddev,
-        min=s.min,
-        median=s.median,
-        p90=s.p90,
-        p95=s.p95,
-        p99=s.p99,
-        max=s.max,
-        errors=s.errors,
-        sample_count=int(series.samples.size),
-        samples=codec.encode(series.samples),
+    return (
+        run_id,
+        key_id,
+        series.unit,
+        series.direction.value,
+        series.kind.value,
+        s.count,
+        s.mean,
+        s.stddev,
+        s.min,
+        s.median,
+        s.p90,
+        s.p95,
+        s.p99,
+        s.max,
+        s.errors,
+        samples,
     )
 
 
-def run_from(row: RunRow, samples: bool = True) -> Run:
+SERIES_INSERT = ("run_id", "key_id", "unit", "direction", "kind", *SUMMARY_COLUMNS, "samples")
+
+
+def series_query(samples: bool = True) -> Select[Any]:
+    """Series rows with their names; ``samples=False`` reads NULL for the samples (statistics only)."""
+    columns = SERIES_COLUMNS if samples else (*SERIES_COLUMNS[:-1], SeriesRow.samples.is_(None).label("pruned"))
+    return select(*columns).join(SeriesKeyRow, SeriesKeyRow.id == SeriesRow.key_id)
+
+
+def series_from(row: Sequence[Any], samples: bool = True) -> Series:
+    """A row of ``series_query``: (run_id, name, metric, unit, direction, kind, *summary, samples)."""
+    summary = Summary(*row[6:-1])
+    values = codec.decode(row[-1]) if samples else _EMPTY
+    return Series(row[1], row[2], row[3], _DIRECTIONS[row[4]], _KINDS[row[5]], summary, values)
+
+
+def run_from(row: Sequence[Any], series: Sequence[Series]) -> Run:
+    """A row of RUN_COLUMNS and its series."""
     return Run(
-        id=row.id,
-        suite=row.suite,
-        branch=row.branch,
-        commit=row.commit,
-        pr_number=row.pr_number,
-        merge_base=row.merge_base,
-        recorded_at=row.recorded_at,
-        source_format=row.source_format,
-        idempotency_key=row.idempotency_key,
-        environment=Environment(**json.loads(row.environment)),
-        series=tuple(series_from(s, samples) for s in row.series),
-    )
-
-
-SUMMARY_COLUMNS = tuple(f.name for f in fields(Summary))  # a series row has a column of each
-
-
-def summary_of(row: SeriesRow) -> Summary:
-    return Summary(**{column: getattr(row, column) for column in SUMMARY_COLUMNS})
-
-
-def series_from(row: SeriesRow, samples: bool = True) -> Series:
-    summary = summary_of(row)
-    return Series(
-        row.name,
-        row.metric,
-        row.unit,
-        Direction(row.direction),
-        SampleKind(row.kind),
-        summary,
-        codec.decode(row.samples if samples else None),
+        id=row[0],
+        suite=row[1],
+        branch=row[2],
+        commit=row[3],
+        pr_number=row[4],
+        merge_base=row[5],
+        recorded_at=row[6],
+        source_format=row[7],
+        idempotency_key=row[8],
+        environment=Environment(**json.loads(row[9])),
+        series=tuple(series),
     )

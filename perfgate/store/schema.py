@@ -65,10 +65,6 @@ class RunRow(Base):
     environment: Mapped[str] = mapped_column(Text)  # JSON object of the Environment's known fields
     idempotency_key: Mapped[str] = mapped_column(String(128), unique=True)
 
-    series: Mapped[list[SeriesRow]] = relationship(
-        back_populates="run", cascade="all, delete-orphan", passive_deletes=True, order_by="SeriesRow.id"
-    )
-
     __table_args__ = (
         # The baseline lookup: latest runs of a suite on a branch.
         Index(None, "suite", "branch", "recorded_at"),
@@ -77,13 +73,25 @@ class RunRow(Base):
     )
 
 
+class SeriesKeyRow(Base):
+    """A series' name and metric, stored once: a run's series rows point here instead of repeating a name of
+    often 70 characters (and again in the unique index) in every row (revision 0005; docs/storage.md)."""
+
+    __tablename__ = "series_keys"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+    metric: Mapped[str] = mapped_column(String(100))
+
+    __table_args__ = (UniqueConstraint("name", "metric"),)
+
+
 class SeriesRow(Base):
     __tablename__ = "series"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)  # a run's series in the order it gave them
     run_id: Mapped[int] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"))
-    name: Mapped[str] = mapped_column(Text)
-    metric: Mapped[str] = mapped_column(String(100))
+    key_id: Mapped[int] = mapped_column(ForeignKey("series_keys.id"))
     unit: Mapped[str] = mapped_column(String(50))
     direction: Mapped[str] = mapped_column(String(10))
     kind: Mapped[str] = mapped_column(String(20))
@@ -97,13 +105,14 @@ class SeriesRow(Base):
     p99: Mapped[float | None] = mapped_column(Float)
     max: Mapped[float | None] = mapped_column(Float)
     errors: Mapped[int | None] = mapped_column(Integer)
-    sample_count: Mapped[int] = mapped_column(Integer)
-    samples: Mapped[bytes | None] = mapped_column(LargeBinary)  # see store/codec.py
+    samples: Mapped[bytes | None] = mapped_column(LargeBinary)  # see perfgate/codec.py; NULL when pruned or none
 
-    run: Mapped[RunRow] = relationship(back_populates="series")
-
-    # The unique constraint's index (run_id first) also serves "all series of these runs".
-    __table_args__ = (UniqueConstraint("run_id", "name", "metric"),)
+    __table_args__ = (
+        # run_id first: it also serves "all series of these runs".
+        UniqueConstraint("run_id", "key_id"),
+        # A series' history: its rows across runs, without reading every run's series.
+        Index(None, "key_id", "run_id"),
+    )
 
 
 class GateDecisionRow(Base):

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import zlib
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 
+import numpy as np
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
@@ -16,6 +19,8 @@ from perfgate.errors import StoreError
 from perfgate.store import Store
 from perfgate.store.migration import alembic_config, downgrade, head_revision, upgrade
 from perfgate.store.schema import Base
+
+NOW = datetime(2026, 12, 3, 12, 0, tzinfo=UTC)
 
 
 def test_there_is_exactly_one_head() -> None:
@@ -84,8 +89,69 @@ def test_decisions_kept_as_strings_become_rows_of_their_series(db_url: str) -> N
     store.close()
 
 
-def _insert(row: dict[str, object]) -> str:
-    return f"INSERT INTO gate_decisions ({', '.join(row)}) VALUES ({', '.join(':' + k for k in row)})"
+def test_series_rows_of_0004_keep_their_names_and_samples_through_0005_and_back(db_url: str) -> None:
+    """0005: names move to series_keys (each once), sample counts go, samples stay readable; down again, 0004's
+    rows come back, their samples in the zlib float64 0004 reads."""
+    store = Store(db_url)
+    upgrade(store.engine, "0004")
+    samples = [np.array([0.0012, 0.0013, 0.00125]), np.array([1.5e-3, 1.25e-3, 1.75e-3, 2e-3]), np.array([])]
+    names = [("test_parse[big]", "time"), ("test_parse[big]", "memory"), ("GET /api", "time")]
+    at = datetime(2026, 11, 30, 12, 0)
+    with store.engine.begin() as conn:
+        for run_id in (1, 2):
+            run = {  # no id given: a fresh database numbers them 1 and 2 (and Postgres's sequence counts them)
+                "suite": "default",
+                "branch": "main",
+                "commit": f"{run_id}" * 40,
+                "pr_number": None,
+                "merge_base": None,
+                "recorded_at": at,
+                "ingested_at": at,
+                "source_format": "pytest-benchmark",
+                "environment": "{}",
+                "idempotency_key": f"k{run_id}",
+            }
+            conn.execute(text(_insert(run, "runs")), run)
+            for (name, metric), values in zip(names, samples, strict=True):
+                row = {
+                    "run_id": run_id,
+                    "name": name,
+                    "metric": metric,
+                    "unit": "s",
+                    "direction": "lower",
+                    "kind": "repetition" if values.size else "summary-only",
+                    "count": max(values.size, 1),
+                    "median": float(np.median(values)) if values.size else 0.5,
+                    "sample_count": values.size,
+                    "samples": b"\x01" + zlib.compress(values.tobytes()) if values.size else None,
+                }
+                conn.execute(text(_insert(row, "series")), row)
+    upgrade(store.engine)
+    with store.engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM series_keys")).scalar() == 3
+        assert "name" not in {c["name"] for c in inspect(conn).get_columns("series")}
+    runs = store.load_runs([1, 2])
+    for run in runs:
+        assert [s.key for s in run.series] == names  # in the order they were stored
+        for series, values in zip(run.series, samples, strict=True):
+            assert series.samples.tobytes() == values.tobytes()
+    history = store.series_history("default", "main", "test_parse[big]", "memory", 10)
+    assert history is not None and [p.samples_kept for p in history.points] == [True, True]
+    store.save_run(replace(runs[0], id=None, idempotency_key="new", commit="3" * 40), NOW)  # a new row's encoding
+    downgrade(store.engine, "0004")
+    with store.engine.connect() as conn:
+        rows = conn.execute(text("SELECT run_id, name, metric, sample_count, samples FROM series ORDER BY id")).all()
+    assert [(r.name, r.metric) for r in rows] == names * 3
+    for row, values in zip(rows, samples * 3, strict=True):
+        assert row.sample_count == values.size
+        if values.size:
+            assert row.samples[:1] == b"\x01"
+            assert zlib.decompress(row.samples[1:]) == values.tobytes()
+
+
+def _insert(row: dict[str, object], table: str = "gate_decisions") -> str:
+    columns = ", ".join(f'"{k}"' for k in row)  # quoted: "commit" is a keyword
+    return f"INSERT INTO {table} ({columns}) VALUES ({', '.join(':' + k for k in row)})"
 
 
 def _fail_at(statement: str) -> Callable[..., None]:

@@ -21,7 +21,7 @@ from perfgate.errors import StoreError
 from perfgate.model import Run
 from perfgate.store import Store
 from perfgate.store.migration import head_revision
-from perfgate.store.schema import SeriesRow
+from perfgate.store.schema import SeriesKeyRow, SeriesRow
 
 from ..conftest import DATA, EXAMPLES, Invoke, record_runs
 
@@ -77,13 +77,16 @@ def test_round_trip_keeps_samples_summaries_and_environment(db_url: str) -> None
 def test_samples_are_stored_as_one_compressed_array_per_series(db_url: str) -> None:
     store = Store(db_url)
     store.ensure_schema()
-    store.save_run(_run(), NOW)
+    run = _run()
+    store.save_run(run, NOW)
     with Session(store.engine) as session:
-        rows = session.scalars(select(SeriesRow)).all()
+        rows = session.scalars(select(SeriesRow).order_by(SeriesRow.id)).all()
+        keys = session.scalars(select(SeriesKeyRow).order_by(SeriesKeyRow.id)).all()
+        assert [(k.name, k.metric) for k in keys] == [s.key for s in run.series]  # each name once, not per row
         assert len(rows) == 3
-        for row in rows:
-            assert row.samples is not None and row.sample_count > 100
-            assert len(row.samples) < row.sample_count * 8  # compressed below raw float64
+        for row, series in zip(rows, run.series, strict=True):
+            assert row.samples is not None and series.samples.size > 100
+            assert len(row.samples) < series.samples.size * 8  # compressed below raw float64
 
 
 def test_same_key_stores_one_run(db_url: str) -> None:
@@ -175,9 +178,23 @@ def test_prune_keeps_summaries_and_frees_samples(run_cli: Invoke, db_url: str) -
     assert runs[2].series[0].summary.median is not None  # the summary stays
     table = run_cli("history", "test_tokenize", "--db", db_url).output
     assert table.count("samples pruned") == 2
-    again = run_cli("prune", "--keep-days", "0", "--db", db_url)
+    again = run_cli("prune", "--keep-days", "0", "--vacuum", "--db", db_url)
     assert "dropped the samples of 3 series in 1 run(s)" in again.output
+    assert "given back to the file system" in again.output
     assert run_cli("prune", "--db", db_url).exit_code == 2  # one of the two options is needed
+    assert [r.series[0].samples.size for r in Store(db_url).latest_runs("default", "main", 5)] == [0, 0, 0]
+
+
+def test_prune_leaves_the_sqlite_file_as_it_is_and_vacuum_shrinks_it(run_cli: Invoke, tmp_path: Path) -> None:
+    db = tmp_path / "history.db"
+    url = f"sqlite:///{db}"
+    record_runs(run_cli, url, *((BASE, f"c{i}") for i in range(6)))
+    full = db.stat().st_size
+    kept = run_cli("prune", "--keep-runs", "1", "--db", url)
+    assert "free for the next runs (--vacuum gives it back)" in kept.output
+    assert db.stat().st_size == full  # not rewritten: the pages are free inside the file
+    assert run_cli("prune", "--keep-runs", "0", "--vacuum", "--db", url).exit_code == 0
+    assert db.stat().st_size < full / 2
 
 
 # --- bad values, databases and URLs: errors that say so, on both databases ----------------------------------------

@@ -1,0 +1,107 @@
+"""Writing many runs in one transaction, in SQLAlchemy Core: series rows go in batches (executemany on SQLite,
+COPY on Postgres: one statement planned once, instead of an INSERT of 19,000 parameters planned per run), and
+each series name is stored once, in series_keys."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, insert, select, tuple_
+
+from perfgate import codec
+from perfgate.model import Run
+from perfgate.store.rows import SERIES_INSERT, run_values, series_values
+from perfgate.store.schema import RunRow, SeriesKeyRow
+
+_BATCH = 20_000  # series rows held before they are written: a few MB, whatever the import's size
+_KEYS_AT_ONCE = 400  # (name, metric) pairs per lookup: 800 parameters, under SQLite's 999 of older builds
+
+
+@dataclass(frozen=True)
+class StoredRun:
+    """The outcome of saving: the run's id, and whether it was new or already there."""
+
+    run_id: int
+    created: bool
+    existing_commit: str
+
+
+class Writer:
+    """Saves runs on one connection inside the caller's transaction; ``close`` writes what is still held."""
+
+    def __init__(self, connection: Connection, now: datetime) -> None:
+        self.connection, self.now = connection, now
+        self._keys: dict[tuple[str, str], int] = {}
+        self._pending: list[tuple[Any, ...]] = []
+        self._copy = connection.dialect.name == "postgresql"
+
+    def save(self, run: Run, samples: Sequence[bytes | None] | None = None) -> StoredRun:
+        """Store a run unless its key is known; ``samples`` are the series' encoded samples when the caller has
+        them (an import keeps an export's bytes rather than encoding them again). The run must have passed
+        ``check_run`` (or the same check of an import's reader: perfgate.storable)."""
+        hit = self.connection.execute(
+            select(RunRow.id, RunRow.commit).where(RunRow.idempotency_key == run.idempotency_key)
+        ).first()
+        if hit is not None:  # also a run stored earlier in this transaction: the same key twice in one import
+            return StoredRun(hit.id, created=False, existing_commit=hit.commit)
+        run_id = self.connection.execute(insert(RunRow).returning(RunRow.id), run_values(run, self.now)).scalar_one()
+        keys = self._key_ids([s.key for s in run.series])
+        blobs = samples if samples is not None else [codec.encode(s.samples) for s in run.series]
+        self._pending.extend(
+            series_values(s, run_id, keys[s.key], blob) for s, blob in zip(run.series, blobs, strict=True)
+        )
+        if len(self._pending) >= _BATCH:
+            self.flush()
+        return StoredRun(run_id, created=True, existing_commit=run.commit)
+
+    def close(self) -> None:
+        self.flush()
+
+    def flush(self) -> None:
+        rows, self._pending = self._pending, []
+        if not rows:
+            return
+        # The driver's own cursor: the rows are plain values already, and SQLAlchemy's processing of each
+        # parameter set took longer than the insert itself.
+        cursor = self.connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        try:
+            if self._copy:
+                with cursor.copy(f"COPY series ({', '.join(SERIES_INSERT)}) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row)
+            else:
+                marks = ", ".join("?" * len(SERIES_INSERT))
+                cursor.executemany(f"INSERT INTO series ({', '.join(SERIES_INSERT)}) VALUES ({marks})", rows)
+        finally:
+            cursor.close()
+
+    def _key_ids(self, keys: list[tuple[str, str]]) -> dict[tuple[str, str], int]:
+        """The id of each (name, metric), created when new; a concurrent writer's new key is found, not doubled."""
+        missing = [k for k in dict.fromkeys(keys) if k not in self._keys]
+        for attempt in range(2):
+            for start in range(0, len(missing), _KEYS_AT_ONCE):
+                chunk = missing[start : start + _KEYS_AT_ONCE]
+                found = select(SeriesKeyRow.id, SeriesKeyRow.name, SeriesKeyRow.metric).where(
+                    tuple_(SeriesKeyRow.name, SeriesKeyRow.metric).in_(chunk)
+                )
+                self._keys.update(((name, metric), key_id) for key_id, name, metric in self.connection.execute(found))
+            missing = [k for k in missing if k not in self._keys]
+            if not missing or attempt:
+                break
+            self.connection.execute(_insert_new_keys(self._copy), [{"name": n, "metric": m} for n, m in missing])
+        assert not missing, f"series keys not stored: {missing[:3]}"
+        return self._keys
+
+
+def _insert_new_keys(postgres: bool) -> Any:
+    """INSERT … ON CONFLICT DO NOTHING: a key another writer has just stored is left as it is, then read."""
+    if postgres:
+        from sqlalchemy.dialects.postgresql import insert as postgres_insert
+
+        return postgres_insert(SeriesKeyRow).on_conflict_do_nothing(index_elements=["name", "metric"])
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert(SeriesKeyRow).on_conflict_do_nothing(index_elements=["name", "metric"])

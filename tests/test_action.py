@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -185,6 +186,23 @@ def test_action_inputs_reach_scripts_only_through_env() -> None:
     assert len(scripts) >= 5
     for script in scripts:
         assert "${{" not in script, f"expression interpolated into a run script: {script[:80]}"
+
+
+@pytest.mark.parametrize("name", ["action", "uv"])
+def test_the_hashed_requirements_are_the_pins_of_their_source_list(name: str) -> None:
+    """requirements/NAME.txt is generated from NAME.in: the same pins, each with its wheels' hashes (a pin
+    edited in one file only would install something else than the list says, or fail every cold set-up)."""
+
+    def pins(text: str) -> dict[str, str]:
+        found = (re.match(r"([A-Za-z0-9_.-]+)==(\S+)", line) for line in text.splitlines())
+        return {m.group(1).lower().replace("_", "-"): m.group(2) for m in found if m}
+
+    source = (ROOT / "requirements" / f"{name}.in").read_text()
+    hashed = (ROOT / "requirements" / f"{name}.txt").read_text()
+    assert pins(hashed) == pins(source) != {}
+    for entry in re.split(r"\n(?=\S)", hashed):
+        if not entry.startswith("#"):
+            assert "--hash=sha256:" in entry, entry.splitlines()[0]
 
 
 def test_zizmor_finds_no_injection_or_permission_problem() -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import re
+import shutil
 import tarfile
 import uuid
 from collections.abc import Callable, Iterator
@@ -75,7 +76,8 @@ def git_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[GitServer]:
 def wheelhouse() -> Path:
     wanted = [
         line.split("==")[0].lower().replace("_", "-")
-        for line in (ROOT / "requirements" / "action.txt").read_text().splitlines()
+        for name in ("action.txt", "uv.txt")
+        for line in (ROOT / "requirements" / name).read_text().splitlines()
         if "==" in line
     ]
     have = {p.name.split("-")[0].lower().replace("_", "-") for p in WHEELHOUSE.glob("*.whl")}
@@ -98,7 +100,14 @@ def perfgate_env(
         assert result.step("perfgate / Save perfgate's environment").outcome == "success"
         entry = next(e for e in project.site.caches.entries if e.key.startswith("perfgate-venv-"))
         site_packages = next((entry.where / "0" / "lib").glob("python*/site-packages"))
-        assert not (site_packages / "PIL").exists()  # Pillow draws the digest's charts: not installed for the gate
+        installed = {d.name.split("-")[0].lower() for d in site_packages.glob("*.dist-info")}
+        # Pillow draws the digest's charts, cryptography signs GitHub App keys, pycparser parses C declarations,
+        # the build backend built perfgate, and uv installs without pip: none of them is loaded by the gate.
+        assert {"scipy", "pygithub", "pynacl", "perfgate"} <= installed
+        assert not {"pillow", "cryptography", "pycparser", "hatchling", "pip"} & installed, installed
+        assert (next(site_packages.glob("scipy-*.dist-info")) / "INSTALLER").read_text().strip() == "uv"
+        assert not list((site_packages / "scipy").rglob("tests"))  # numpy's and scipy's test suites
+        assert list((site_packages / "scipy" / "stats" / "__pycache__").glob("*.pyc"))  # compiled once, here
         return entry
     finally:
         project.stop()
@@ -174,6 +183,40 @@ def test_the_readme_workflow_gates_a_go_repository_without_any_python_file(
     [(name, files)] = project.site.artifacts.runs[gated.run_id].items()
     assert name == "perfgate-report-default-bench-0-1"
     assert {"perfgate-report.json", "perfgate-junit.xml"} <= {p.name for p in files.iterdir()}
+
+
+def test_changed_requirements_build_a_new_environment_and_the_next_job_restores_it(
+    make_project: Callable[..., Project], tmp_path: Path
+) -> None:
+    """The cache key hashes what the environment is built from, not where the runner unpacked the action: a
+    copy of the action restores the cached environment; a changed requirements file builds one (cold), saved
+    under a new key that the next job restores (warm)."""
+    action = tmp_path / "perfgate-action"
+    for name in ("action.yml", "pyproject.toml", "README.md", "LICENSE"):
+        (action / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / name, action / name)
+    for name in ("scripts", "requirements", "perfgate", "templates", "migrations"):
+        shutil.copytree(ROOT / name, action / name, ignore=shutil.ignore_patterns("__pycache__"))
+    project = make_project({"bench.txt": GO_BASE})
+    project.site.action = action
+    workflow = WORKFLOWS / "perfgate.yml"
+
+    moved = project.run(workflow, project.push_event(), replace=CHECK_BENCH)
+    assert moved.conclusion == "success", moved.log
+    assert_set_up_from_cache(moved)
+
+    with (action / "requirements" / "action.txt").open("a") as pins:
+        pins.write("# a change to the pins\n")
+    cold = project.run(workflow, project.push_event(), replace=CHECK_BENCH)
+    assert cold.conclusion == "success", cold.log
+    assert cold.step("perfgate / Install perfgate").outputs["built"] == "true"
+    assert cold.step("perfgate / Save perfgate's environment").outcome == "success"
+    keys = [e.key for e in project.site.caches.entries if e.key.startswith("perfgate-venv-")]
+    assert len(set(keys)) == 2 and keys[-1] == cold.step("perfgate / Key of perfgate's environment").outputs["key"]
+
+    warm = project.run(workflow, project.push_event(), replace=CHECK_BENCH)
+    assert warm.conclusion == "success" and warm.outputs["verdict"] == "recorded", warm.log
+    assert_set_up_from_cache(warm)
 
 
 def test_the_old_set_up_step_fails_in_a_go_repository(make_project: Callable[..., Project]) -> None:

@@ -70,7 +70,8 @@ class Site:
     caches: CacheService
     artifacts: ArtifactStore
     machine: Path
-    wheelhouse: Path | None = None  # pip installs from here, never from the network
+    wheelhouse: Path | None = None  # pip and uv install from here, never from the network
+    action: Path = ROOT  # the checkout of perfgate that `uses: acme/perfgate@…` runs (a test may change a copy)
 
     @property
     def clone_url(self) -> str:
@@ -164,7 +165,9 @@ class Runner:
     def _base_env(self) -> dict[str, str]:
         venv_bin = str(Path(sys.executable).parent)
         path = [p for p in os.environ.get("PATH", "").split(os.pathsep) if p and p != venv_bin]
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("PERFGATE_", "GITHUB_", "RUNNER_", "PIP_"))}
+        env = {
+            k: v for k, v in os.environ.items() if not k.startswith(("PERFGATE_", "GITHUB_", "RUNNER_", "PIP_", "UV_"))
+        }
         env.pop("VIRTUAL_ENV", None)
         env.update(
             {
@@ -195,8 +198,9 @@ class Runner:
                 "GIT_CONFIG_NOSYSTEM": "1",
             }
         )
-        if self.site.wheelhouse is not None:
-            env.update({"PIP_NO_INDEX": "1", "PIP_FIND_LINKS": str(self.site.wheelhouse)})
+        if self.site.wheelhouse is not None:  # pip (which fetches uv) and uv (which installs perfgate) alike
+            wheels = str(self.site.wheelhouse)
+            env.update({"PIP_NO_INDEX": "1", "PIP_FIND_LINKS": wheels, "UV_NO_INDEX": "1", "UV_FIND_LINKS": wheels})
         return {**env, **self.job_env}
 
     def _contexts(
@@ -378,7 +382,7 @@ class Runner:
 
     def _uses(self, action: str, with_: dict[str, str], env: dict[str, str]) -> dict[str, str] | StepResult:
         if action == "./" or action.endswith("/perfgate"):
-            return self._composite(ROOT, with_)
+            return self._composite(self.site.action, with_)
         handlers: dict[str, Callable[[dict[str, str]], dict[str, str]]] = {
             "actions/checkout": self._checkout,
             "actions/setup-python": self._setup_python,

@@ -68,6 +68,7 @@ _SCRATCH: dict[str, Path] = {
     "rounds/head-2.json": ROOT / "examples" / "pytest-benchmark" / "head.json",
     "data.js": DATA / "github-action-benchmark-data" / "data.js",
     ".asv/results": DATA / "asv-results-v2" / "results",
+    "perf.json": DATA / "bencher-perf" / "perf.json",
 }
 # Commands whose exit 1 is the gate failing as documented (head.json is slower than base.json), not a wrong doc.
 _GATES = re.compile(r"perfgate (?:--color \w+ )?compare ")

@@ -165,11 +165,23 @@ def format_value(value: float, unit: str) -> str:
     if not math.isfinite(value):
         return str(value)
     if unit == RATIO:
-        return f"{value * 100:.3g}%"
+        return format_rate(value)
     if unit not in (SECONDS, BYTES, PER_SECOND, BYTES_PER_SECOND) and value.is_integer() and abs(value) < 1e15:
         return f"{int(value):,} {unit}".rstrip()  # counts (instructions, allocations) in full
     scale, suffix = display_scale(value, unit)
     return f"{value / scale:.4g}{suffix}"
+
+
+def format_rate(rate: float) -> str:
+    """A rate (0.0083) as a percentage to two decimals ('0.83%', '9.91%', '99.95%', '0%'), with two significant
+    digits below 0.01 % ('0.0012%'): every table cell, reason and budget line shows a rate this one way, so the
+    numbers that describe one quantity agree."""
+    percent = rate * 100
+    if percent == 0:
+        return "0%"
+    if abs(percent) < 0.005:
+        return f"{percent:.2g}%"
+    return f"{percent:.2f}%"
 
 
 def display_scale(value: float, unit: str) -> tuple[float, str]:

@@ -255,3 +255,69 @@ def test_a_gzipped_data_js_and_an_empty_export_are_read_as_what_they_are(run_cli
     result = run_cli("import", str(empty), "--db", db)
     assert result.exit_code == 0 and "0 runs imported, 0 already stored" in result.output, result.output
     assert Store(db).count_runs() == 10
+
+
+BENCHER = DATA / "bencher-perf" / "perf.json"
+
+
+def _perf() -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(BENCHER.read_text(encoding="utf-8"))
+    return data
+
+
+def test_a_bencher_perf_query_becomes_main_history_with_its_commits_and_dates(run_cli: Invoke, db_url: str) -> None:
+    """Bencher's perf query (the documented JSON of its REST API): each report on main is one run at its version's
+    hash and start time, iterations are that run's samples, latency is a time; the feature branch's report is left
+    to --branch feature; importing twice adds nothing."""
+    result = run_cli("import", str(BENCHER), "--db", db_url)
+    assert result.exit_code == 0, result.output
+    assert "3 runs imported, 0 already stored" in result.output and "(Bencher perf query; suite 'ubuntu-latest')" in (
+        result.output
+    )
+    expected: dict[str, str] = {}  # commit -> start time, read here from the file independently of perfgate
+    for found in _perf()["results"]:
+        if found["branch"]["name"] == "main":
+            expected.update({m["version"]["hash"]: m["start_time"] for m in found["metrics"]})
+    runs = _runs(db_url, "ubuntu-latest")
+    assert [(r.commit, r.branch, r.recorded_at.isoformat().replace("+00:00", "Z")) for r in runs] == [
+        (commit, "main", when) for commit, when in sorted(expected.items(), key=lambda kv: kv[1])
+    ]
+    a = {r.commit[:8]: next(s for s in r.series if s.name == "tests::benchmark_a") for r in runs}
+    assert a["5e1f0c2d"].metric == "time" and a["5e1f0c2d"].unit == "s"
+    assert a["5e1f0c2d"].summary.median == pytest.approx(3247e-9)
+    assert list(a["9c4b7e2a"].samples) == pytest.approx([3251e-9, 3262e-9])  # bencher run --iter 2: two samples
+    history = run_cli("history", "tests::benchmark_a", "--suite", "ubuntu-latest", "--db", db_url)
+    assert history.exit_code == 0 and "1a2b3c4d5e6f  2026-11-16 03:11  3.904µs" in history.output, history.output
+    again = run_cli("import", str(BENCHER), "--db", db_url)
+    assert again.exit_code == 0 and "0 runs imported, 3 already stored" in again.output
+    feature = run_cli("import", str(BENCHER), "--branch", "feature", "--suite", "default", "--db", db_url)
+    assert feature.exit_code == 0 and "1 run imported" in feature.output
+    assert [(r.branch, r.commit[:6]) for r in _runs(db_url, "default")] == [("feature", "abcdef")]
+
+
+def test_a_bencher_report_without_its_commit_is_named_and_nothing_is_stored(run_cli: Invoke, tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'h.db'}"
+    data = _perf()
+    data["results"][1]["metrics"][2]["version"]["hash"] = None  # a report made without bencher run --hash
+    broken = tmp_path / "perf.json"
+    broken.write_text(json.dumps(data))
+    result = run_cli("import", str(broken), "--db", db)
+    assert result.exit_code == 3, result.output
+    assert "perf.json:results[1].metrics[2].version.hash: the report has no commit" in result.output
+    assert "bencher run --hash" in result.output and Store(db).current_revision() is None
+    branch = run_cli("import", str(BENCHER), "--branch", "master", "--db", db)
+    assert branch.exit_code == 2 and "holds runs of 'main', 'feature', none of branch 'master'" in branch.output
+    ingested = run_cli("ingest", str(BENCHER), "--branch", "main", "--commit", "abc", "--db", db)
+    assert (
+        ingested.exit_code == 3 and "Bencher's perf query" in ingested.output and "perfgate import" in (ingested.output)
+    )
+
+
+def test_main_history_imported_from_bencher_is_a_baseline(run_cli: Invoke, tmp_path: Path) -> None:
+    """After the import, a pull request's BMF results are compared with the Bencher history (pooled runs)."""
+    db = f"sqlite:///{tmp_path / 'h.db'}"
+    assert run_cli("import", str(BENCHER), "--suite", "default", "--db", db).exit_code == 0
+    result = run_cli("compare", str(DATA / "bencher-metric-format" / "report_latency.json"), "--against", "main",
+                     "--db", db)  # fmt: skip
+    assert result.exit_code in (0, 1), result.output
+    assert "tests::benchmark_a" in result.output and "baseline:  main@" in result.output

@@ -219,13 +219,13 @@ def _read_any(path: str, stdin: TextIO | None, peer: PeerOptions) -> tuple[str, 
         if peer.given:
             raise UsageError(
                 f"{path}: a perfgate export keeps each run's suite and branch; --suite, --branch and --only "
-                "are for another tool's history (a data.js, an asv results directory)"
+                "are for another tool's history (a data.js, an asv results directory, Bencher's perf query)"
             )
         if path != "-" and not _is_export(path):
             raise InputError(
                 path,
-                f"expected a perfgate export (JSON Lines from 'perfgate export'), github-action-benchmark's data.js "
-                f"or an asv results directory; got {describe(Document.open(path))}. A results file of one run is "
+                f"expected a perfgate export (JSON Lines from 'perfgate export'), github-action-benchmark's data.js, "
+                f"an asv results directory or Bencher's perf query (JSON); got {describe(Document.open(path))}. A results file of one run is "
                 "stored with 'perfgate ingest'",
             )
         return path, "perfgate export", _read_export(path, stdin)
@@ -257,9 +257,14 @@ def _peer_runs(history: PeerHistory, peer: PeerOptions) -> list[Run]:
             "with --only NAME, or leave --suite out to import each into a suite of its name"
         )
     branch = peer.branch or (peer.default_branch() if peer.default_branch else "main")
+    recorded = list(dict.fromkeys(r.branch for r in history.runs if r.branch is not None))
+    if recorded and branch not in recorded:  # a tool that records branches (Bencher): import one of them
+        raise UsageError(
+            f"{history.source} holds runs of {_listed(recorded)}, none of branch {branch!r}: give --branch NAME"
+        )
     runs = []
     for found in history.runs:
-        if found.set_name not in chosen:
+        if found.set_name not in chosen or (found.branch is not None and found.branch != branch):
             continue
         suite = peer.suite or found.set_name
         key = hashlib.sha256(f"{suite}\0{branch}\0{found.source_key}".encode()).hexdigest()

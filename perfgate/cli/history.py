@@ -97,10 +97,12 @@ def import_command(
       perfgate import runs.jsonl --db postgresql://ci@db.example.com/perf
       perfgate import gh-pages/dev/bench/data.js          # github-action-benchmark
       perfgate import .asv/results --suite default        # asv, API version 1 or 2
+      perfgate import perf.json                           # Bencher's perf query (its REST API's JSON)
 
     What PATH is, is read from it: a perfgate export (JSON Lines), github-action-benchmark's data.js (or its
-    JSON data file), or an asv results directory. Another tool's runs become runs of the main branch with
-    their own commits and dates, one suite per set (a data.js entry; asv's machine/environment) unless --suite.
+    JSON data file), an asv results directory, or Bencher's perf query. Another tool's runs become runs of the
+    main branch with their own commits and dates, one suite per set (a data.js entry; asv's machine/environment;
+    Bencher's testbed) unless --suite; of Bencher's, which records branches, those of that branch.
     Each PATH is checked whole, then stored in one transaction; runs already stored are skipped, so importing
     twice changes nothing. A malformed file is an error that names it and the line or key, and nothing of it
     is stored.

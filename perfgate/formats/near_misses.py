@@ -46,6 +46,16 @@ def _gab_history(doc: Document, value: Any) -> str | None:
     return None
 
 
+def _bencher_perf(doc: Document, value: Any) -> str | None:
+    """Bencher's perf query (its REST API's JSON): a whole history too."""
+    if isinstance(value, dict) and isinstance(value.get("project"), dict) and isinstance(value.get("results"), list):
+        return (
+            "Bencher's perf query (its REST API's JSON), which holds many reports: store them all, with their "
+            "commits and dates, with 'perfgate import PATH'"
+        )
+    return None
+
+
 def _artillery_v1(doc: Document, value: Any) -> str | None:
     aggregate = value.get("aggregate") if isinstance(value, dict) else None
     if isinstance(aggregate, dict) and "latency" in aggregate and "rps" in aggregate:
@@ -58,6 +68,7 @@ _HINTS: tuple[Callable[[Document, Any], str | None], ...] = (
     _text_hint(_VEGETA_TEXT, "vegeta's text report: give perfgate vegeta report -type=json"),
     _asv_benchmarks,
     _gab_history,
+    _bencher_perf,
     _artillery_v1,
 )
 

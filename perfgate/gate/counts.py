@@ -12,6 +12,7 @@ from perfgate.gate.report import Comparison, Verdict
 from perfgate.gate.settings import Settings
 from perfgate.gate.shift import PRIOR_RUNS
 from perfgate.gate.tested import Counted, Tested
+from perfgate.units import format_rate
 
 ERROR_RATE_NOISE = 0.5  # error rates vary between runs by about half the rate (bursts), until runs show otherwise
 
@@ -38,7 +39,7 @@ def decide(t: Tested, q_worse: float, q_better: float, settings: Settings) -> Co
     assert counted is not None, "a counted rate's test carries its counts"
     rate_b, rate_c = counted.rates
     what = "failed checks" if b.series.metric == "pass_rate" else "errors"
-    effect = f"{what} {rate_b:.2%} → {rate_c:.2%} ({(rate_c - rate_b) * 100:+.2f} pp)"
+    effect = f"{what} {format_rate(rate_b)} → {format_rate(rate_c)} ({(rate_c - rate_b) * 100:+.2f} pp)"
     n = f"{counted.bad_base}/{counted.n_base} vs {counted.bad_cand}/{counted.n_cand}"
     if counted.run_spread > 0:
         n += f"; runs of main vary by ±{counted.run_spread * 100:.2f} pp"

@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from perfgate.gate.policy import COUNTED_RATES
 from perfgate.gate.report import Comparison, Verdict
 from perfgate.model import Direction, FloatArray, RunRef, SampleKind, Series, Summary, as_samples
 
@@ -60,12 +61,29 @@ def pool(side: Side) -> dict[tuple[str, str], Pooled]:
     for key, members in grouped.items():
         raw = as_samples(np.concatenate([s.values() for s in members]))
         values = as_samples(np.concatenate([comparable(s) for s in members]))
-        # One run keeps the tool's own statistics; several are summarised from what was pooled.
-        summary = members[0].summary if len(members) == 1 else Summary.of(raw)
         medians = as_samples([float(np.median(s.values())) for s in members if s.values().size])
         counts = tuple((s.summary.errors, s.summary.count) for s in members if s.summary.errors is not None)
-        pooled[key] = Pooled(members[0], values, raw, summary, medians, counts if len(counts) == len(members) else ())
+        complete = counts if len(counts) == len(members) else ()
+        # One run keeps the tool's own statistics; several are summarised from what was pooled: a counted
+        # rate from its pooled counts (the rate the counts test judges), anything else from its values.
+        if len(members) == 1:
+            summary = members[0].summary
+        elif complete and key[1] in COUNTED_RATES:
+            summary = counted_summary(members[0], complete)
+        else:
+            summary = Summary.of(raw)
+        pooled[key] = Pooled(members[0], values, raw, summary, medians, complete)
     return pooled
+
+
+def counted_summary(series: Series, counts: tuple[tuple[int, int], ...]) -> Summary:
+    """A counted rate over several runs: all bad outcomes over all requests, as one run's reader gives it (not
+    the median of per-window rates, which is 0 % for errors that come in bursts)."""
+    bad, total = sum(e for e, _ in counts), sum(n for _, n in counts)
+    rate = bad / total if total else 0.0
+    if series.direction is Direction.HIGHER_IS_BETTER:  # checks passed: the bad outcomes are the failed checks
+        rate = 1.0 - rate
+    return Summary(count=total, mean=rate, median=rate, errors=bad)
 
 
 def comparable(series: Series) -> FloatArray:

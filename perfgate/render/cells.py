@@ -243,6 +243,42 @@ def movement(c: Comparison) -> str:
     return format_change(c.change) if c.change is not None else ""
 
 
+def aside(endpoint: Endpoint, c: Comparison) -> bool:
+    """A part shown but not judged beside parts that were (hyperfine's user and system time, its means only, one
+    value a file): its values stand in the row without a change or a footnote, and `asides` says why once."""
+    return c.verdict is Verdict.INSUFFICIENT_DATA and any(
+        p.verdict is not Verdict.INSUFFICIENT_DATA for p in endpoint.parts
+    )
+
+
+def asides(endpoints: list[Endpoint]) -> list[str]:
+    """One note per reason the aside parts were not judged, naming their metrics: 'user time, system time: shown,
+    not judged: these results carry one summary per run, …'."""
+    titles: dict[str, list[str]] = {}
+    for e in endpoints:
+        for c in e.parts:
+            if aside(e, c):
+                named = titles.setdefault(c.reason, [])
+                if column_title(c.metric) not in named:
+                    named.append(column_title(c.metric))
+    return [f"{', '.join(named)}: shown, not judged: {reason}" for reason, named in titles.items()]
+
+
+def spread(c: Comparison) -> str:
+    """A time's mean ± standard deviation on each side and the ratio of the means, as hyperfine words them:
+    'mean ± σ 11.95ms ± 409.2µs → 15.2ms ± 621.5µs: 1.27× slower'; empty without both sides' spread."""
+    b, a = c.baseline, c.candidate
+    if c.metric != "time" or b is None or a is None or b.count < 2 or a.count < 2:
+        return ""
+    mean_b, sd_b, mean_a, sd_a = b.mean, b.stddev, a.mean, a.stddev
+    if mean_b is None or sd_b is None or mean_a is None or sd_a is None or mean_b <= 0 or mean_a <= 0:
+        return ""
+    ratio = mean_a / mean_b
+    how = f"{ratio:.2f}× slower" if ratio >= 1 else f"{1 / ratio:.2f}× faster"
+    sides = [f"{format_value(m, c.unit)} ± {format_value(sd, c.unit)}" for m, sd in ((mean_b, sd_b), (mean_a, sd_a))]
+    return f"mean ± σ {sides[0]} → {sides[1]}: {how}"
+
+
 def endpoint_cell(endpoint: Endpoint, metric: str, *, both: bool) -> tuple[str, str]:
     """One metric of an endpoint: its value (``both``: 'baseline → candidate') and its change; empty if absent."""
     if metric == P95:
@@ -250,11 +286,14 @@ def endpoint_cell(endpoint: Endpoint, metric: str, *, both: bool) -> tuple[str, 
         if values is None:
             return "", ""
         low, high, unit = values
-        change = format_change(high / low) if low > 0 else ""
+        latency = endpoint.part("latency")
+        judged = latency is not None and not aside(endpoint, latency)
+        change = format_change(high / low) if low > 0 and judged else ""
         shown = f"{format_value(low, unit)} → {format_value(high, unit)}" if both else format_value(high, unit)
         return shown, change
     c = endpoint.part(metric)
     if c is None:
         return "", ""
     candidate = centre(c.candidate, c.unit)
-    return (f"{centre(c.baseline, c.unit)} → {candidate}" if both else candidate), movement(c)
+    shown = f"{centre(c.baseline, c.unit)} → {candidate}" if both else candidate
+    return shown, "" if aside(endpoint, c) else movement(c)

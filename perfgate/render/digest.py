@@ -171,7 +171,7 @@ def _headroom(f: HeadroomFinding) -> dict[str, Any]:
     return {
         "label": f.history.label,
         "statistic": f.limit.statistic,
-        "value": format_value(f.value, unit) if unit != "ratio" else f"{f.value:.2%}",
+        "value": format_value(f.value, unit),  # a rate as everywhere else (format_rate)
         "limit": f.limit.text,
         "left": left,
         "over": f.headroom <= 0,

@@ -95,6 +95,7 @@ _CUT_FIRST = ("rest", "label-waived", "warning", "warn-only", "failing")
 def render(report: Report) -> str:
     endpoints = cells.by_endpoint(report)
     layout = _series_layout(report) if endpoints is None else _endpoint_layout(report, endpoints)
+    unjudged = cells.asides(endpoints) if endpoints is not None else []
     template = _environment().get_template("report.md.j2")
     rows = layout.rows
     accepted = escape(report.accepted.phrase(), limit=None) if report.accepted is not None else None
@@ -115,11 +116,12 @@ def render(report: Report) -> str:
             aligns=layout.aligns,
             word=layout.word,
             noun="endpoints" if layout.word == "endpoint" else "series",
+            paired_cells=endpoints is not None,
             run_url=safe_url(report.origin.run_url if report.origin else None),
             site_url=safe_url(report.site_url),
             accepted=accepted,
             attention=[escape(n, limit=None) for n in report.notes if attention(n)],
-            routine=[escape(n, limit=None) for n in report.notes if not attention(n)],
+            routine=[escape(n, limit=None) for n in [*unjudged, *(n for n in report.notes if not attention(n))]],
             next_steps=_next_steps(report) if report.failed else None,
             baseline_refs=_refs(report.baseline, report),
             rest_total=len(rows["rest"]),
@@ -290,7 +292,9 @@ def _endpoint_layout(report: Report, endpoints: list[cells.Endpoint]) -> _Layout
                 "<br>".join(escape(part) for part in cells.endpoint_cell(e, m, both=True) if part) for m in metrics
             ],
             "verdict": cells.verdict_word(e.worst),
-            "reason": "<br>".join(f"**{cells.part_title(c)}**: {escape(c.reason, limit=None)}" for c in explained),
+            "reason": "<br>".join(
+                f"**{cells.part_title(c)}**: {escape(_with_spread(c), limit=None)}" for c in explained
+            ),
         }
 
     rows: dict[str, list[dict[str, Any]]] = {key: [] for key in cells.SECTIONS}
@@ -302,6 +306,12 @@ def _endpoint_layout(report: Report, endpoints: list[cells.Endpoint]) -> _Layout
         word=word,
         rows=rows,
     )
+
+
+def _with_spread(c: Comparison) -> str:
+    """A part's reason, and for a time its mean ± σ on each side (hyperfine's words)."""
+    spread = cells.spread(c)
+    return f"{c.reason}; {spread}" if spread else c.reason
 
 
 _URL = re.compile(r"https?://[A-Za-z0-9._~:/?#@!$&'*+,;=%-]+")

@@ -26,9 +26,11 @@ def render(report: Report, *, paint: Paint = unpainted, only_failing: bool = Fal
     endpoints = cells.by_endpoint(report)
     if endpoints is None:
         table, notes = _series_table(report, paint, only_failing)
+        unjudged: list[str] = []
     else:
         shown = [e for e in endpoints if e.verdict in FAILING or not only_failing]
         table, notes = _endpoint_table(shown, paint, FAILING if only_failing else _EXPLAINED)
+        unjudged = cells.asides(shown)
     verdict = paint(_verdict_line(report, endpoints), Verdict.REGRESSION if report.failed else None)
     if only_failing:
         footnotes = [f"({i}) {note}" for i, note in enumerate(notes, 1)]
@@ -36,11 +38,11 @@ def render(report: Report, *, paint: Paint = unpainted, only_failing: bool = Fal
     if endpoints is not None and report.geomean is not None:
         table.append(f"geometric mean of the changes: {format_change(report.geomean)} (worse is +)")
     lines = [*_sources(report), "", *table]
-    if notes or report.notes:
+    if notes or report.notes or unjudged:
         lines.append("")
         lines += [f"({i}) {note}" for i, note in enumerate(notes, 1)]
-        lines += [f"note: {cells.plain(note, None)}" for note in report.notes]
-    lines += ["", _method(report), verdict]
+        lines += [f"note: {cells.plain(note, None)}" for note in [*unjudged, *report.notes]]
+    lines += ["", _method(report, paired_cells=endpoints is not None), verdict]
     return "\n".join(lines) + "\n"
 
 
@@ -79,7 +81,7 @@ def _series_table(report: Report, paint: Paint, only_failing: bool) -> tuple[lis
 def _endpoint_table(
     endpoints: list[cells.Endpoint], paint: Paint, explained: frozenset[Verdict] | set[Verdict]
 ) -> tuple[list[str], list[str]]:
-    """One row per endpoint (or benchmark with several metrics): each metric's candidate value and change,
+    """One row per endpoint (or benchmark with several metrics): each metric's baseline → candidate and change,
     footnotes for what needs a word (failing parts first), the endpoint's worst verdict."""
     metrics = cells.metric_columns(endpoints)
     word = cells.row_word(metrics)
@@ -90,9 +92,10 @@ def _endpoint_table(
     for e in endpoints:
         marks: dict[str, str] = {}
         for c in e.by_severity():
-            if c.verdict in explained:
-                marks[c.metric] = f" ({footnote.number(c, f'{e.name}, {cells.part_title(c)}', with_verdict=True)})"
-        row = [cells.plain(" ".join(cells.endpoint_cell(e, m, both=False)).strip()) + marks.get(m, "") for m in metrics]
+            if c.verdict in explained and not cells.aside(e, c):
+                where = f"{e.name}, {cells.part_title(c)}"
+                marks[c.metric] = f" ({footnote.number(c, where, with_verdict=True, extra=cells.spread(c))})"
+        row = [cells.plain(" ".join(cells.endpoint_cell(e, m, both=True)).strip()) + marks.get(m, "") for m in metrics]
         rows.append((cells.plain(e.name), *row, cells.verdict_word(e.worst)))
     return _table(header, rows, right=set(), verdicts=[e.verdict for e in endpoints], paint=paint), notes
 
@@ -105,12 +108,14 @@ class _Footnotes:
         self._numbers: dict[tuple[Verdict, str], int] = {}
         self._notes = notes
 
-    def number(self, c: Comparison, label: str, *, with_verdict: bool) -> int:
+    def number(self, c: Comparison, label: str, *, with_verdict: bool, extra: str = "") -> int:
+        """The note's number; ``extra`` follows a note of its own series (a time's mean ± σ)."""
         key = (c.verdict, c.reason)
         if key in self._numbers:
             return self._numbers[key]
         verdict = f"{cells.SYMBOLS[c.verdict]}: " if with_verdict or key in self._shared else ""
-        text = f"{verdict}{c.reason}" if key in self._shared else f"{label}: {verdict}{c.reason}"
+        reason = f"{c.reason}; {extra}" if extra else c.reason
+        text = f"{verdict}{c.reason}" if key in self._shared else f"{label}: {verdict}{reason}"
         self._notes.append(cells.plain(text, None))
         if key in self._shared:
             self._numbers[key] = len(self._notes)
@@ -144,10 +149,11 @@ def _table(
     return [line(header), *(line(r, v) for r, v in zip(rows, verdicts, strict=True))]
 
 
-def _method(report: Report) -> str:
+def _method(report: Report, *, paired_cells: bool = False) -> str:
     s = report.settings
+    shown = "Medians shown as baseline → candidate, then the change" if paired_cells else "Medians shown"
     return (
-        f"Medians shown. Change: Hodges-Lehmann estimate with its {s.confidence:.0%} interval; p: one-sided "
+        f"{shown}. Change: Hodges-Lehmann estimate with its {s.confidence:.0%} interval; p: one-sided "
         f"{cells.test_name(report)} of a regression beyond {format_percent(s.max_regression)} "
         f"({cells.methods(report)}); Benjamini-Hochberg at q = {s.fdr:g}."
     )

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from perfgate.cli import main
 
-from ..conftest import EXAMPLES, Invoke
+from ..conftest import DATA, EXAMPLES, Invoke, check_golden
 
 BASE = str(EXAMPLES / "pytest-benchmark" / "base.json")
 HEAD = str(EXAMPLES / "pytest-benchmark" / "head.json")
@@ -185,3 +185,25 @@ def test_junit_says_the_change_once(run_cli: Invoke, tmp_path: Path) -> None:
     assert failure.get("message", "").startswith("+91.1% [+90.1%, +92.0%] is beyond the 5% allowed")
     assert failure.text is not None and failure.text.count("+91.1%") == 1
     assert failure.text.startswith("test_tokenize (time): +91.1% [+90.1%, +92.0%] is beyond")
+
+
+HYPERFINE = DATA / "hyperfine"
+
+
+@pytest.mark.parametrize("output", ["text", "markdown"])
+def test_hyperfine_rows_show_both_sides_mean_sd_and_user_time_said_once(
+    run_cli: Invoke, tmp_path: Path, update_golden: bool, output: str
+) -> None:
+    """Real hyperfine files (pr.json's 'sleep 0.01' ran sleep 0.013): each cell is baseline → candidate, the
+    regression's reason gives hyperfine's mean ± σ and '1.NN× slower', and user/system time (means only, one
+    value a file) are shown with one note for all rows, not a footnote per cell."""
+    args = [str(HYPERFINE / "main.json"), str(HYPERFINE / "pr.json")]
+    if output == "markdown":
+        args += ["--output-format", "markdown", "-o", str(tmp_path / "report.md")]
+    result = run_cli("compare", *args)
+    assert result.exit_code == 1, result.output
+    shown = result.output if output == "text" else (tmp_path / "report.md").read_text()
+    shown = shown.replace(str(HYPERFINE), "DATA")
+    assert "12.05ms → 20.11ms" in shown and "1.36× slower" in shown and "mean ± σ 15.28ms ± 6.343ms" in shown
+    assert shown.count("shown, not judged") == 1 and "insufficient-data" not in shown
+    check_golden(f"hyperfine-rows.{'txt' if output == 'text' else 'md'}", shown, update_golden)

@@ -68,6 +68,7 @@ NOT_RESULTS = {
     "asv-results-v*/results/benchmarks.json": "asv's description of the benchmarks of the results directory",
     "asv-results-v1/results/*/machine.json": "asv's description of the machine the results beside it ran on",
     "github-action-benchmark-data/data.js": "github-action-benchmark's whole history: refused, naming perfgate import",
+    "bencher-perf/perf.json": "Bencher's perf query, a whole history: refused, naming perfgate import",
     "locust*/*_exceptions.csv": "Locust's table of tracebacks: the run is read from its _stats.csv and the rest",
     "artillery/test.yml": "the Artillery script that wrote the report",
     "vitest/fib.bench.js": "the benchmark source that vitest_bench.json measured",

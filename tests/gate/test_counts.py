@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import csv
 import io
+import json
+import re
 from pathlib import Path
 
 import pytest
@@ -126,3 +128,45 @@ def test_real_locust_runs_catch_the_order_errors_and_the_slower_search(run_cli: 
     assert result.exit_code == 1
     assert "FAIL: 3 regressions (POST /api/orders, GET /api/search, Aggregated)" in result.output
     check_golden("locust-runs.txt", result.output.replace(str(RUNS), "RUNS"), update_golden)
+
+
+_RATE = r"(\d+(?:\.\d+)?)%"
+_PP = r"([+-]\d+\.\d\d) pp"
+
+
+@pytest.mark.parametrize("base", [["main-1"], ["main-1", "main-2"]], ids=["one run", "two runs pooled"])
+def test_an_error_rate_is_one_number_in_the_cell_the_reason_and_the_json(
+    run_cli: Invoke, tmp_path: Path, base: list[str]
+) -> None:
+    """The rendered comment's errors cell, its reason, the terminal's cell and footnote and the JSON report all
+    give the rate as errors over requests pooled over the runs, rounded alike (two runs of main once showed
+    '0% → 9.91% +9.11 pp' in the cell, the windows' median, beside '0.82% → 9.91% (+9.09 pp)' in the reason)."""
+    args = [arg for run in base for arg in ("--base", str(RUNS / f"{run}_stats.csv"))]
+    args += ["--head", str(RUNS / "pr_stats.csv")]
+    text = run_cli("compare", *args)
+    assert text.exit_code == 1, text.output
+    run_cli("compare", *args, "--output-format", "markdown", "-o", str(tmp_path / "report.md"))
+    run_cli("compare", *args, "--output-format", "json", "-o", str(tmp_path / "report.json"))
+    markdown = (tmp_path / "report.md").read_text()
+    doc = json.loads((tmp_path / "report.json").read_text())
+    series = {s["name"]: s for s in doc["series"] if s["metric"] == "error_rate"}
+    checked = 0
+    for name in ("POST /api/orders", "Aggregated"):
+        row = next(line for line in markdown.splitlines() if line.startswith(f"| **{name}** |"))
+        errors_cell = row.split(" | ")[3]
+        cell = re.fullmatch(f"{_RATE} → {_RATE}<br>{_PP}", errors_cell)
+        reason = re.search(f"errors {_RATE} → {_RATE} \\({_PP}\\)", row)
+        terminal = next(line for line in text.output.splitlines() if line.startswith(name))
+        terminal_cell = re.search(f"{_RATE} → {_RATE} {_PP}", terminal)
+        footnote = re.search(f"{re.escape(name)}, errors: .*errors {_RATE} → {_RATE} \\({_PP}\\)", text.output)
+        assert cell and reason and terminal_cell and footnote, (errors_cell, row, terminal)
+        assert cell.groups() == reason.groups() == terminal_cell.groups() == footnote.groups()
+        error_rate = series[name]
+        pooled = [error_rate[side] for side in ("baseline", "candidate")]
+        assert (
+            [s["errors"] / s["count"] for s in pooled] == [s["mean"] for s in pooled] == [s["median"] for s in pooled]
+        )
+        assert [f"{s['mean'] * 100:.2f}" for s in pooled] == list(cell.groups()[:2])
+        assert error_rate["n_baseline"] == pooled[0]["count"]
+        checked += 1
+    assert checked == 2

@@ -17,12 +17,13 @@ Bencher's BMF and the console output keeps its history; the measures perfgate re
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from perfgate.formats import Format
-from perfgate.formats.build import summarised
-from perfgate.formats.document import Document, measurement, root_object
+from perfgate.formats.build import sampled, summarised
+from perfgate.formats.document import Document, measured, measurement, root_object
 from perfgate.model import Direction, Environment, ParsedResults, SampleKind, Series
 
 
@@ -149,24 +150,36 @@ def parse(doc: Document) -> ParsedResults:
             where = f"{name}.{measure}"
             if not _is_measure(block):
                 raise doc.error(where, "expected {value, lower_value?, upper_value?}")
-            value = measurement(doc, block, "value", where)
-            known = _BUILT_IN.get(measure) or _Measure(measure, "", exact=False)
-            series.append(
-                summarised(
-                    name,
-                    known.metric,
-                    known.unit,
-                    count=1,
-                    mean=value,
-                    median=value,
-                    min=measurement(doc, block, "lower_value", where),
-                    max=measurement(doc, block, "upper_value", where),
-                    # Hits and hit rates are better higher (as in the iai reader); a rate's unit says so itself.
-                    direction=Direction.HIGHER_IS_BETTER if "hit" in known.metric else None,
-                    kind=SampleKind.EXACT if known.exact else SampleKind.SUMMARY_ONLY,
-                )
-            )
+            series.append(measure_series(doc, name, measure, [(block, where)]))
     return ParsedResults(doc.path, FORMAT.name, tuple(series), Environment(tool="bencher"))
+
+
+def measure_series(doc: Document, name: str, measure: str, blocks: Sequence[tuple[dict[str, Any], str]]) -> Series:
+    """One benchmark's values of one measure (each ``{value, lower_value?, upper_value?}`` at its key path), the
+    measure named by its slug or name: one value is a summary (its bounds kept as min and max), several (the
+    iterations of one Bencher report, as its perf query gives them: `perfgate.formats.peers.bencher_perf`) are
+    samples."""
+    known = _BUILT_IN.get(measure) or _Measure(measure, "", exact=False)
+    # Hits and hit rates are better higher (as in the iai reader); a rate's unit says so itself.
+    direction = Direction.HIGHER_IS_BETTER if "hit" in known.metric else None
+    if len(blocks) > 1:
+        values = [measured(doc, block.get("value"), f"{where}.value") for block, where in blocks]
+        kind = SampleKind.EXACT if known.exact else SampleKind.REPETITION
+        return sampled(name, known.metric, known.unit, values, kind=kind, direction=direction)
+    [(block, where)] = blocks
+    value = measurement(doc, block, "value", where)
+    return summarised(
+        name,
+        known.metric,
+        known.unit,
+        count=1,
+        mean=value,
+        median=value,
+        min=measurement(doc, block, "lower_value", where),
+        max=measurement(doc, block, "upper_value", where),
+        direction=direction,
+        kind=SampleKind.EXACT if known.exact else SampleKind.SUMMARY_ONLY,
+    )
 
 
 FORMAT = Format(

@@ -4,7 +4,7 @@ Run by hand:  python benchmarks/error_ratios.py [--write] [--quick]   (--write u
 
 The simulated runs of benchmarks/error_rates.py (10 endpoints, each run of the same code drawing its own rate
 around the base rate with a run-to-run spread of 30 %, then binomial requests), at rates of 0.1-1 %, where one
-percentage point is many times the rate. The gate (gate.evaluate, its defaults: 1 point, 3x, q = 0.05) sees one
+percentage point is many times the rate. The gate (gate.evaluate, its defaults: 1 point, 2x, q = 0.05) sees one
 pull-request run against 1 or 3 main runs; A/A is shown with the relative rule and without it (inf).
 """
 
@@ -49,9 +49,9 @@ def build(quick: bool) -> str:
         "<!-- error-ratios:start (written by benchmarks/error_ratios.py --write) -->",
         "",
         f"**Error rates that multiply** ({ENDPOINTS} endpoints per run, run-to-run spread of the rate {SPREAD:.0%}, "
-        f"{trials} simulated pull requests per row). A/A: share of runs with a false alarm, with the 3x rule / "
+        f"{trials} simulated pull requests per row). A/A: share of runs with a false alarm, with the 2x rule / "
         "with the points alone. Detection: share of runs in which one endpoint's rate, multiplied, fails "
-        "(with the 3x rule; in brackets, the points alone).",
+        "(with the 2x rule; in brackets, the points alone).",
         "",
         "| main runs | requests per endpoint | base error rate | A/A false alarms | "
         + " | ".join(f"x{f:g}" for f in FACTORS)

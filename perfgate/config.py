@@ -322,11 +322,11 @@ def _limit(locate: _Locator, key: str, statistic: str, raw: Any) -> Limit:
 
 
 def _ratio(locate: _Locator, key: str, value: Any) -> float:
-    """A factor above 1 (3: the error rate may triple); inf switches the relative rule off."""
+    """A factor above 1 (2: the error rate may double); inf switches the relative rule off."""
     if isinstance(value, bool) or not isinstance(value, (int, float)) or math.isnan(value) or value <= 1:
         raise locate.error(
             key,
-            f"expected a factor above 1 (3: the error rate may triple before the gate fails; inf: off), got {value!r}",
+            f"expected a factor above 1 (2: the error rate may double before the gate fails; inf: off), got {value!r}",
         )
     return float(value)
 

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 
 from perfgate import stats
-from perfgate.gate import contention, counts, exact, run_shift, shift, unit_changes, within_run
+from perfgate.gate import closed_loop, contention, counts, exact, run_shift, shift, summaries, unit_changes, within_run
 from perfgate.gate.policy import COUNTED_RATES, Policy, check_limit
 from perfgate.gate.pooling import Notes, Pooled, Side, compared, pool
 from perfgate.gate.report import BudgetCheck, Comparison, Report, Verdict, WithinRunDrift
@@ -35,6 +35,7 @@ def evaluate(
     base, cand = pool(baseline), pool(candidate)
     keys = [*cand, *(k for k in base if k not in cand)]
     tested: list[Tested] = []
+    by_summaries: list[Tested] = []  # one summary a side, file to file: a family of their own (gate/summaries)
     first: dict[tuple[str, str], Comparison] = {}
     gated = sum(1 for k in keys if k in base and k in cand)
     for key in keys:
@@ -53,6 +54,8 @@ def evaluate(
             by_runs = shift.by_run_medians(b, c, settings, policy, notes) if _summaries(b, c) else None
             if by_runs is not None:
                 tested.append(by_runs)
+            elif _summaries(b, c) and (runs := summaries.test(b, c, settings, policy)) is not None:
+                by_summaries.append(runs)
             else:
                 first[key] = _insufficient(b, c, settings, gated)
         else:
@@ -69,7 +72,10 @@ def evaluate(
         else:
             level = paired_level if t.pairs else None
             first[t.base.series.key] = shift.decide(t, qw, qb, settings, level)
+    for t, qw in zip(by_summaries, summaries.family_q(by_summaries), strict=True):
+        first[t.base.series.key] = summaries.decide(t, qw, settings) or _insufficient(t.base, t.cand, settings, gated)
     contention.wall_only(first)
+    closed_loop.throughput(first, cand, policy, settings)
     drifts = within_run.drifts(candidate, settings, policy)
     rated = {name for name, metric in cand if metric in COUNTED_RATES}
     comparisons = tuple(_finish(first[k], cand.get(k), drifts.get(k), policy, notes, rated) for k in keys)

@@ -37,11 +37,8 @@ class Counted:
     n_cand: int
     margin: float  # percentage points allowed, as a fraction; 0 when the baseline had no bad outcomes
     run_spread: float  # how much the rate varies between runs of the same code (standard deviation)
-    # The relative rule: the rate reached ``by_ratio`` times the baseline's, at least ``max_ratio`` (the
-    # max_error_ratio allowed), so p_worse tests "more errors than chance" instead of "more than the margin";
-    # by_ratio is 0 when the absolute rule decides.
-    by_ratio: float = 0.0
-    max_ratio: float = math.inf
+    max_ratio: float = math.inf  # max_error_ratio: the factor the rate may grow by
+    by_ratio: bool = False  # the factor's test gave p_worse (a smaller p than the points' margin)
 
     @property
     def rates(self) -> tuple[float, float]:

@@ -7,7 +7,8 @@ endpoint gets slower, every endpoint gets fewer requests — Locust: `GET /api/u
 change, and the slow endpoint fails on its own latency.
 
 So an endpoint's throughput drop whose latency is steady (unchanged, or within the allowance) and whose errors
-did not rise is at most `suspected`, with the reason, never a failure. Throughput stays judged where it means
+did not rise is at most `suspected`, with the reason, never a failure; with no endpoint slower at all it is the
+users' random mix of tasks, and `unchanged`. Throughput stays judged where it means
 something:
 
 - the test's total (Locust's Aggregated, JMeter's Total, vegeta's total): the series whose request count is the
@@ -59,13 +60,15 @@ def throughput(
             continue
         others = [s for s in slower if s.name != name and s.name not in totals]
         named = ", ".join(f"{s.name} {format_change(s.change or 1.0)}" for s in others)
-        cause = f"other endpoints got slower ({named})" if others else "the test sent fewer requests"
+        # No endpoint slower: the users' random mix of tasks moved requests between endpoints, nothing more
+        cause = f"other endpoints got slower ({named})" if others else "the users' task mix varied"
         steady = f"its own latency ({format_change(latency.change or 1.0)}) and errors steady"
         reason = (
             f"{CLOSED_LOOP} fewer requests because {cause}, {steady}; not judged (a throughput budget would "
             f"judge it): {c.reason}"
         )
-        first[(name, "throughput")] = replace(c, verdict=Verdict.SUSPECTED, reason=reason)
+        verdict = Verdict.SUSPECTED if others else Verdict.UNCHANGED
+        first[(name, "throughput")] = replace(c, verdict=verdict, reason=reason)
 
 
 _WORSE = FAILING | WARNING

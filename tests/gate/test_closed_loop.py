@@ -38,3 +38,16 @@ def test_an_endpoint_whose_own_errors_rose_keeps_its_throughput_verdict(run_cli:
     """locust-runs' pr: orders fail 9 % instead of 1 %, so its throughput drop is its own (suspected as before)."""
     result = run_cli("compare", str(MAIN), str(DATA / "locust-runs" / "pr_stats.csv"))
     assert "closed loop" not in result.output
+
+
+def test_two_runs_of_the_same_server_pass_cleanly_from_their_summaries(run_cli: Invoke, tmp_path: Path) -> None:
+    """Stats alone (no history): POST /api/orders' -7.5 % throughput is the users' task mix, no endpoint slower."""
+    for run in ("main-1", "main-2"):
+        (tmp_path / f"{run}_stats.csv").write_bytes((DATA / "locust-runs" / f"{run}_stats.csv").read_bytes())
+    result = run_cli("compare", str(tmp_path / "main-1_stats.csv"), str(tmp_path / "main-2_stats.csv"))
+    assert result.exit_code == 0, result.output
+    assert result.output.strip().splitlines()[-1] == "PASS: 4 unchanged"
+    report = run_cli(
+        "compare", "--output-format", "json", str(tmp_path / "main-1_stats.csv"), str(tmp_path / "main-2_stats.csv")
+    )
+    assert "closed loop: fewer requests because the users' task mix varied" in report.output

@@ -33,6 +33,7 @@ _SETTINGS: dict[str, type | tuple[type, ...]] = {
     "max_regression": (str, float, int),
     "run_noise": (str, float, int),
     "max_error_increase": (str, float, int),
+    "max_error_ratio": (float, int),
     "fdr": (float, int),
     "confidence": (float, int),
     "min_samples": int,
@@ -41,7 +42,7 @@ _SETTINGS: dict[str, type | tuple[type, ...]] = {
     "mode": str,
     "accept_label": str,
 }
-_BUDGET_KEYS = {"match", "max_regression", "max_error_increase", "max_drift", "mode", *STATISTICS}
+_BUDGET_KEYS = {"match", "max_regression", "max_error_increase", "max_error_ratio", "max_drift", "mode", *STATISTICS}
 DEFAULT_ACCEPT_LABEL = "perfgate: accept"
 LABEL_LIMIT = 50  # GitHub's longest label name
 _WAIVER_KEYS = {"match", "until", "reason"}
@@ -78,6 +79,7 @@ class Config:
     max_regression: float = Settings.max_regression
     run_noise: float = Settings.run_noise  # spread between CI runs assumed while history is short
     max_error_increase: float = Settings.max_error_increase  # percentage points of error rate (a fraction)
+    max_error_ratio: float = Settings.max_error_ratio  # times the baseline's error rate; inf: off
     fdr: float = Settings.fdr
     confidence: float = Settings.confidence
     min_samples: int = Settings.min_samples
@@ -157,6 +159,8 @@ def _parse(document: dict[str, Any], locate: _Locator) -> Config:
     for key in ("max_regression", "run_noise", "max_error_increase"):
         if key in values:
             values[key] = _percentage(locate, f"perfgate.{key}", values[key])
+    if "max_error_ratio" in values:
+        values["max_error_ratio"] = _ratio(locate, "perfgate.max_error_ratio", values["max_error_ratio"])
     for key, low, high in (("fdr", 0.0, 1.0), ("confidence", 0.5, 1.0)):
         if key in values and not low < float(values[key]) < high:
             raise locate.error(f"perfgate.{key}", f"expected a number between {low:g} and {high:g}, got {values[key]}")
@@ -231,8 +235,8 @@ def _budget(locate: _Locator, item: dict[str, Any], index: int) -> Budget:
         if key not in _BUDGET_KEYS:
             raise locate.error(
                 f"{where}.{key}",
-                "unknown key; expected match, max_regression, max_error_increase, max_drift, mode or one of "
-                + ", ".join(STATISTICS),
+                "unknown key; expected match, max_regression, max_error_increase, max_error_ratio, max_drift, mode or "
+                "one of " + ", ".join(STATISTICS),
             )
     pattern = _glob(locate, item, where)
     limits = tuple(_limit(locate, f"{where}.{k}", k, v) for k, v in item.items() if k in STATISTICS)
@@ -241,7 +245,8 @@ def _budget(locate: _Locator, item: dict[str, Any], index: int) -> Budget:
     error_delta = _percentage(locate, f"{where}.max_error_increase", errors) if errors is not None else None
     drift = _percentage(locate, f"{where}.max_drift", item["max_drift"]) if "max_drift" in item else None
     mode = _mode(locate, f"{where}.mode", item["mode"]) if "mode" in item else None
-    return Budget(pattern, limits, delta, locate.line(f"{where}.match"), error_delta, drift, mode)
+    ratio = _ratio(locate, f"{where}.max_error_ratio", item["max_error_ratio"]) if "max_error_ratio" in item else None
+    return Budget(pattern, limits, delta, locate.line(f"{where}.match"), error_delta, drift, mode, ratio)
 
 
 def _mode(locate: _Locator, key: str, value: Any) -> Mode:
@@ -314,6 +319,16 @@ def _limit(locate: _Locator, key: str, statistic: str, raw: Any) -> Limit:
     if not math.isfinite(value):
         raise locate.error(key, f"expected a finite limit, got {raw!r}")
     return Limit(statistic, op, value, conversion.canonical, raw.strip())
+
+
+def _ratio(locate: _Locator, key: str, value: Any) -> float:
+    """A factor above 1 (2: the error rate may double); inf switches the relative rule off."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or math.isnan(value) or value <= 1:
+        raise locate.error(
+            key,
+            f"expected a factor above 1 (2: the error rate may double before the gate fails; inf: off), got {value!r}",
+        )
+    return float(value)
 
 
 def _percentage(locate: _Locator, key: str, value: Any) -> float:

@@ -197,3 +197,18 @@ def test_config_check_shows_the_modes_and_the_label(run_cli: Invoke, tmp_path: P
     lines = {line.split("  ")[0]: line for line in result.output.splitlines()}
     assert lines["test_tokenize (time)"].endswith("max_regression 5%")  # its budget blocks
     assert lines["test_render (time)"].endswith("; warn-only")
+
+
+def test_max_error_ratio_is_a_factor_above_one(tmp_path: Path) -> None:
+    cfg = config.load(
+        _write(tmp_path, '[perfgate]\nmax_error_ratio = 4\n[[budget]]\nmatch = "GET *"\nmax_error_ratio = inf\n')
+    )
+    assert cfg.max_error_ratio == 4.0
+    budget = Policy(cfg.budgets).budget_for("GET /x")
+    assert budget is not None and budget.max_error_ratio == float("inf")
+    assert config.load(_write(tmp_path, "")).max_error_ratio == 2.0
+    for bad in ("1", "0.5", "nan"):
+        with pytest.raises(
+            ConfigError, match=r"perfgate\.toml:2: perfgate\.max_error_ratio: expected a factor above 1"
+        ):
+            config.load(_write(tmp_path, f"[perfgate]\nmax_error_ratio = {bad}\n"))

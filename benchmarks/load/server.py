@@ -1,8 +1,11 @@
-"""A small shop API on loopback for generating real load-test runs (python server.py PORT [--changed] [--leak]).
+"""A small shop API on loopback for generating real load-test runs (python server.py PORT [--changed] [--leak]
+[--slow-search]).
 
 GET /api/search sleeps ~20 ms (~27 ms with --changed); GET /api/items/<id> ~3 ms; POST /api/orders ~5 ms and
 fails 1 % of the time (9 % with --changed, in bursts: errors cluster in 2-second stretches). --leak plants a
 soak-test defect: search slows by 0.5 % and orders fail 2 % more often (relatively) for every second of uptime.
+--slow-search makes search alone three times slower (~60 ms), everything else as on main: in a closed loop the
+other endpoints then get fewer requests.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 CHANGED = "--changed" in sys.argv
 LEAK = "--leak" in sys.argv
+SLOW_SEARCH = "--slow-search" in sys.argv
 STARTED = time.monotonic()
 
 
@@ -40,7 +44,8 @@ class Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         if self.path.startswith("/api/search"):
-            time.sleep(rng.lognormvariate(-3.9 if not CHANGED else -3.6, 0.2) * _aged(0.005))  # ~20 ms, ~27 ms
+            mu = -2.8 if SLOW_SEARCH else -3.9 if not CHANGED else -3.6  # ~20 ms, ~27 ms; ~60 ms
+            time.sleep(rng.lognormvariate(mu, 0.2) * _aged(0.005))
             self._reply(200, b'{"items": [1, 2, 3]}')
         elif self.path.startswith("/api/items/"):
             time.sleep(rng.lognormvariate(-5.8, 0.2))

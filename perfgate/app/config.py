@@ -46,6 +46,7 @@ def gate_settings(cfg: Config, *, between_runs: bool = False) -> Settings:
         between_runs=between_runs,
         run_noise=cfg.run_noise,
         max_error_increase=cfg.max_error_increase,
+        max_error_ratio=cfg.max_error_ratio,
     )
 
 

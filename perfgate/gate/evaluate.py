@@ -8,7 +8,18 @@ from collections.abc import Mapping
 from dataclasses import replace
 
 from perfgate import stats
-from perfgate.gate import contention, counts, exact, run_shift, shift, unit_changes, unstable, within_run
+from perfgate.gate import (
+    closed_loop,
+    contention,
+    counts,
+    exact,
+    run_shift,
+    shift,
+    summaries,
+    unit_changes,
+    unstable,
+    within_run,
+)
 from perfgate.gate.noise import SuiteNoise
 from perfgate.gate.policy import COUNTED_RATES, Policy, check_limit
 from perfgate.gate.pooling import Notes, Pooled, Side, compared, pool
@@ -38,6 +49,7 @@ def evaluate(
     base, cand = pool(baseline), pool(candidate)
     keys = [*cand, *(k for k in base if k not in cand)]
     tested: list[Tested] = []
+    by_summaries: list[Tested] = []  # one summary a side, file to file: a family of their own (gate/summaries)
     first: dict[tuple[str, str], Comparison] = {}
     gated = sum(1 for k in keys if k in base and k in cand)
     modelled = noise.for_candidate(cand) if noise is not None and settings.between_runs else {}
@@ -59,6 +71,8 @@ def evaluate(
             )
             if by_runs is not None:
                 tested.append(by_runs)
+            elif _summaries(b, c) and (runs := summaries.test(b, c, settings, policy)) is not None:
+                by_summaries.append(runs)
             else:
                 first[key] = _insufficient(b, c, settings, gated)
         else:
@@ -75,8 +89,11 @@ def evaluate(
         else:
             level = paired_level if t.pairs else None
             first[t.base.series.key] = shift.decide(t, qw, qb, settings, level)
+    for t, qw in zip(by_summaries, summaries.family_q(by_summaries), strict=True):
+        first[t.base.series.key] = summaries.decide(t, qw, settings) or _insufficient(t.base, t.cand, settings, gated)
     contention.wall_only(first)
     unstable.hold_back(first, base, cand)
+    closed_loop.throughput(first, cand, policy, settings)
     drifts = within_run.drifts(candidate, settings, policy)
     rated = {name for name, metric in cand if metric in COUNTED_RATES}
     comparisons = tuple(_finish(first[k], cand.get(k), drifts.get(k), policy, notes, rated) for k in keys)

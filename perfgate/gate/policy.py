@@ -29,7 +29,7 @@ BUDGET_LEVEL = 0.95
 COUNTED_RATES = frozenset({"error_rate", "pass_rate"})
 _QUANTILES = {"p50": 0.5, "median": 0.5, "p90": 0.9, "p95": 0.95, "p99": 0.99}
 
-Allowance = Literal["max_regression", "max_error_increase"]
+Allowance = Literal["max_regression", "max_error_increase", "max_error_ratio"]
 
 
 @dataclass(frozen=True)
@@ -77,6 +77,7 @@ class Policy:
         )
         regression = budget.max_regression if budget.max_regression is not None else settings.max_regression
         increase = budget.max_error_increase if budget.max_error_increase is not None else settings.max_error_increase
+        ratio = budget.max_error_ratio if budget.max_error_ratio is not None else settings.max_error_ratio
         drifts = metric is None or metric in ("latency", "throughput", *COUNTED_RATES)
         return Terms(
             limits,
@@ -84,6 +85,7 @@ class Policy:
             increase if metric is None or counted else None,
             budget.max_drift if drifts else None,
             counted,
+            ratio if metric is None or counted else None,
         )
 
     def resolve(self, name: str, metric: str, settings: Settings, *, rated: bool) -> Resolved:

@@ -31,6 +31,10 @@ class Verdict(enum.StrEnum):
 
 FAILING = frozenset({Verdict.BUDGET_EXCEEDED, Verdict.REGRESSION, Verdict.UNIT_CHANGED})
 WARNING = frozenset({Verdict.AT_RISK, Verdict.SUSPECTED, Verdict.DRIFTING})
+# The test of a series compared by one summary a side (`perfgate.gate.summaries`): its `suspected` is undecided.
+SUMMARY_TEST = "summary-runs"
+# How a throughput drop that other endpoints explain begins its reason (`perfgate.gate.closed_loop`).
+CLOSED_LOOP = "closed loop:"
 # Most severe first: a series shows the worst of its regression test and its budget checks.
 SEVERITY = tuple(Verdict)
 
@@ -146,11 +150,21 @@ class Report:
         return tuple(c for c in self.comparisons if c.waived_by == "label")
 
     @property
+    def undecided(self) -> tuple[Comparison, ...]:
+        """The series that moved beyond their allowance where one summary a side could not tell it from noise."""
+        return tuple(
+            c
+            for c in self.comparisons
+            if c.verdict is Verdict.SUSPECTED and c.test == SUMMARY_TEST and not c.reason.startswith(CLOSED_LOOP)
+        )
+
+    @property
     def warned(self) -> bool:
-        """Passed, but not cleanly: a warn-only series failed, or the whole run is slower than the allowance (see
-        ``run_shift``). The check is neutral then, never a green tick."""
+        """Passed, but not cleanly: a warn-only series failed, the whole run is slower than the allowance (see
+        ``run_shift``), or a series moved beyond its allowance untested (``undecided``). The check is neutral
+        then, never a green tick."""
         slower = self.run_shift is not None and self.run_shift.slower
-        return not self.failed and (slower or bool(self.warn_only))
+        return not self.failed and (slower or bool(self.warn_only) or bool(self.undecided))
 
     @property
     def verdict(self) -> str:

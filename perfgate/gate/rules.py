@@ -48,6 +48,7 @@ class Budget:
     # percentage points of error rate. Set, a drift beyond it fails; unset, a drift beyond the allowance warns.
     max_drift: float | None = None
     mode: Mode | None = None  # None: the [perfgate] mode
+    max_error_ratio: float | None = None  # how many times the baseline's error rate a rise may reach
 
     def applies_to(self, name: str) -> bool:
         return fnmatch.fnmatchcase(name, self.match)
@@ -93,6 +94,7 @@ class Terms:
     max_error_increase: float | None  # percentage points, as a fraction
     max_drift: float | None
     in_points: bool  # a counted rate: max_drift is in percentage points
+    max_error_ratio: float | None = None  # times the baseline's rate (counted rates only)
 
 
 @dataclass(frozen=True)

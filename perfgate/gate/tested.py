@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from perfgate import stats
@@ -38,6 +39,8 @@ class Counted:
     n_cand: int
     margin: float  # percentage points allowed, as a fraction; 0 when the baseline had no bad outcomes
     run_spread: float  # how much the rate varies between runs of the same code (standard deviation)
+    max_ratio: float = math.inf  # max_error_ratio: the factor the rate may grow by
+    by_ratio: bool = False  # the factor's test gave p_worse (a smaller p than the points' margin)
 
     @property
     def rates(self) -> tuple[float, float]:

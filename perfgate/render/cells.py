@@ -75,6 +75,7 @@ _TEST_NAMES = {
     "deterministic": "none for {n} series whose values never vary",
     "paired-exact": "exact signed-rank of the rounds' ratios for {n} series",
     "paired-normal": "signed-rank of the rounds' ratios, normal approximation, for {n} series",
+    "summary-runs": "t-test of one summary a side against run_noise for {n} series",
 }
 
 

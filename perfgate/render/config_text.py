@@ -15,7 +15,8 @@ def render_config(cfg: Config, budgets: Sequence[Terms], resolved: Sequence[Reso
     lines = [f"configuration: {cfg.source or '(none found: defaults)'}"]
     lines.append(
         f"suite {cfg.suite!r}, main branch {cfg.main_branch!r}, max_regression {format_percent(cfg.max_regression)}, "
-        f"max_error_increase {format_percent(cfg.max_error_increase)}, run_noise {format_percent(cfg.run_noise)}, "
+        f"max_error_increase {format_percent(cfg.max_error_increase)}, max_error_ratio {_times(cfg.max_error_ratio)}, "
+        f"run_noise {format_percent(cfg.run_noise)}, "
         f"fdr {cfg.fdr:g}, confidence {cfg.confidence:g}, min_samples {cfg.min_samples}, "
         f"baseline_runs {cfg.baseline_runs}"
     )
@@ -54,10 +55,16 @@ def _terms(terms: Terms) -> str:
         parts.append(f"max_regression {format_percent(terms.max_regression)}")
     if terms.max_error_increase is not None:
         parts.append(f"max_error_increase {format_percent(terms.max_error_increase)} (points)")
+    if terms.max_error_ratio is not None:
+        parts.append(f"max_error_ratio {_times(terms.max_error_ratio)}")
     if terms.max_drift is not None:
         unit = " (points)" if terms.in_points else ""
         parts.append(f"max_drift {format_percent(terms.max_drift)}{unit} (a drift during the run beyond it fails)")
     return ", ".join(parts)
+
+
+def _times(factor: float) -> str:
+    return f"{factor:g}x" if factor != float("inf") else "off"
 
 
 def _mode_words(mode: str) -> str:

@@ -22,6 +22,8 @@ from perfgate.gate.settings import Settings
 from perfgate.model import Direction, Origin, RunRef, Summary
 
 SCHEMA_VERSION = 1
+# The tests a report's series may name (read back; an unknown one is dropped).
+_TESTS = ("exact", "permutation", "normal", "run-medians", "counts", "deterministic", "summary-runs")
 
 
 def render(report: Report) -> str:
@@ -311,7 +313,7 @@ class _Reader:
             ci=interval,
             p_value=self.optional_number(item, "p_value", where),
             q_value=self.optional_number(item, "q_value", where),
-            test=test if test in ("exact", "permutation", "normal", "run-medians", "counts", "deterministic") else None,
+            test=test if test in _TESTS else None,
             max_regression=self.optional_number(item, "max_regression", where),
             drift=self.drift(item.get("drift"), f"{where}.drift"),
             warn_only=self.flag(item, "warn_only", where),

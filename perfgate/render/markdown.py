@@ -336,8 +336,11 @@ def _headline(report: Report) -> str:
     if (waived := report.label_waived) and report.accepted is not None:
         label = escape(report.accepted.label)
         return f":white_check_mark: perfgate: {len(waived)} failing series waived by the label `{label}`"
-    if report.warned:
+    if report.run_shift is not None and report.run_shift.slower:
         return f":warning: perfgate: the whole run is slower; no series regressed beyond it by more than {delta}"
+    if undecided := report.undecided:
+        many = f"{len(undecided)} series" if len(undecided) != 1 else "1 series"
+        return f":warning: perfgate: {many} may be worse by more than {delta}, but one summary a side cannot tell"
     return f":white_check_mark: perfgate: no regression beyond {delta}, no budget exceeded"
 
 

@@ -196,4 +196,9 @@ def _verdict_line(report: Report, endpoints: Sequence[cells.Endpoint] | None = N
         warned += f' (warn-only: {len(report.warn_only)} failing under mode = "warn", {names})'
     if report.label_waived and report.accepted is not None:
         warned += f" ({len(report.label_waived)} waived by {cells.plain(report.accepted.phrase(), None)})"
-    return f"PASS{warned}: {', '.join(counts) if counts else 'nothing compared'}"
+    word = "PASS"
+    if undecided := report.undecided:
+        # Not a pass: beyond the allowance, and nothing could tell it from noise (the check is neutral too)
+        word = "NEUTRAL"
+        warned += f" ({len(undecided)} suspected from one summary a side: not a pass; see the reasons)"
+    return f"{word}{warned}: {', '.join(counts) if counts else 'nothing compared'}"

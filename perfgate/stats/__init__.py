@@ -18,7 +18,7 @@ from perfgate.stats.paired import PairedTest, paired_test, round_log_ratios, rou
 from perfgate.stats.pairwise import pairwise_order_statistics
 from perfgate.stats.power import runs_to_detect, samples_needed, samples_to_detect
 from perfgate.stats.ranks import SEED, rank_average
-from perfgate.stats.rates import rate_increase_p, rate_run_variance
+from perfgate.stats.rates import rate_increase_p, rate_ratio_p, rate_run_variance
 from perfgate.stats.runs import RunNoise, between_run_p, moderated_variance
 from perfgate.stats.shift import (
     EXACT_MAX_N,
@@ -73,6 +73,7 @@ __all__ = [
     "quantile_bounds",
     "rank_average",
     "rate_increase_p",
+    "rate_ratio_p",
     "rate_run_variance",
     "round_log_ratios",
     "rounds_needed",

@@ -21,7 +21,15 @@ EXACT_MAX_N = 50
 PERMUTATIONS = 9_999
 
 TestMethod = Literal[
-    "exact", "permutation", "normal", "run-medians", "counts", "deterministic", "paired-exact", "paired-normal"
+    "exact",
+    "permutation",
+    "normal",
+    "run-medians",
+    "counts",
+    "deterministic",
+    "paired-exact",
+    "paired-normal",
+    "summary-runs",
 ]
 
 

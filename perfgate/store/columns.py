@@ -19,7 +19,7 @@ from perfgate.history.series import SeriesColumns
 from perfgate.model import Direction, FloatArray, SampleKind, Summary
 from perfgate.store.database import Store
 from perfgate.store.rows import SUMMARY_COLUMNS
-from perfgate.store.schema import RunRow, SeriesRow
+from perfgate.store.schema import RunRow, SeriesKeyRow, SeriesRow
 
 STREAM_ROWS = 5_000  # rows fetched at a time from the cursor
 # A run of a drawn series: its position, sample count, centre (median, else mean), min, max, p95.
@@ -44,8 +44,8 @@ def series_runs(
     summary = tuple(getattr(SeriesRow, f) for f in SUMMARY_COLUMNS)
     query = (
         select(
-            SeriesRow.name,
-            SeriesRow.metric,
+            SeriesKeyRow.name,
+            SeriesKeyRow.metric,
             SeriesRow.run_id,
             RunRow.pr_number,
             SeriesRow.unit,
@@ -54,9 +54,10 @@ def series_runs(
             *summary,
         )
         .join(RunRow, SeriesRow.run_id == RunRow.id)
+        .join(SeriesKeyRow, SeriesRow.key_id == SeriesKeyRow.id)
         .where(RunRow.suite == suite, RunRow.branch == branch, RunRow.recorded_at >= since)
         .where(RunRow.recorded_at <= until)
-        .order_by(SeriesRow.name, SeriesRow.metric)
+        .order_by(SeriesKeyRow.name, SeriesKeyRow.metric)
     )
     directions, kinds = {d.value: d for d in Direction}, {k.value: k for k in SampleKind}  # faster than Enum()
     wanted = set(run_ids)
@@ -89,8 +90,8 @@ def series_columns(
     are the oldest run's."""
     query = (
         select(
-            SeriesRow.name,
-            SeriesRow.metric,
+            SeriesKeyRow.name,
+            SeriesKeyRow.metric,
             SeriesRow.run_id,
             SeriesRow.count,
             SeriesRow.median,
@@ -103,9 +104,10 @@ def series_columns(
             SeriesRow.kind,
         )
         .join(RunRow, SeriesRow.run_id == RunRow.id)
+        .join(SeriesKeyRow, SeriesRow.key_id == SeriesKeyRow.id)
         .where(RunRow.suite == suite, RunRow.branch == branch, RunRow.recorded_at >= since)
         .where(RunRow.recorded_at <= until)
-        .order_by(SeriesRow.name, SeriesRow.metric)
+        .order_by(SeriesKeyRow.name, SeriesKeyRow.metric)
     )
     key: tuple[str, str] | None = None
     rows: list[Drawn] = []

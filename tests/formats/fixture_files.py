@@ -35,6 +35,7 @@ FOLDER_FORMATS = {
     "k6": "k6-summary",
     "locust": "locust",
     "locust-runs": "locust",
+    "locust-closed-loop": "locust",
     "locust-soak": "locust",
     "perfgate-json": "perfgate-json",
     "pyperf": "pyperf",

@@ -56,13 +56,27 @@ def test_throughput_falling_is_a_regression_and_rising_an_improvement() -> None:
 
 
 def test_summary_only_series_say_how_many_runs_are_needed() -> None:
+    """One summary a side within the allowance: too little to call unchanged (gate/summaries)."""
     one = Series("t", "time", "s", Direction.LOWER_IS_BETTER, SampleKind.SUMMARY_ONLY, Summary(1, median=1.0))
-    two = Series("t", "time", "s", Direction.LOWER_IS_BETTER, SampleKind.SUMMARY_ONLY, Summary(1, median=2.0))
-    comparison = evaluate(side((one,)), side((two,)), Settings()).comparisons[0]
+    same = Series("t", "time", "s", Direction.LOWER_IS_BETTER, SampleKind.SUMMARY_ONLY, Summary(1, median=1.03))
+    comparison = evaluate(side((one,)), side((same,)), Settings()).comparisons[0]
     assert comparison.verdict is Verdict.INSUFFICIENT_DATA
     assert "one summary per run, not samples" in comparison.reason and "--against main" in comparison.reason
     assert "pool >= 5 runs per side" in comparison.reason
+    assert comparison.change == pytest.approx(1.03)
+
+
+def test_one_summary_a_side_fails_a_large_change_against_run_noise() -> None:
+    one = Series("t", "time", "s", Direction.LOWER_IS_BETTER, SampleKind.SUMMARY_ONLY, Summary(1, median=1.0))
+    two = Series("t", "time", "s", Direction.LOWER_IS_BETTER, SampleKind.SUMMARY_ONLY, Summary(1, median=2.0))
+    report = evaluate(side((one,)), side((two,)), Settings())
+    comparison = report.comparisons[0]
+    assert comparison.verdict is Verdict.REGRESSION and comparison.test == "summary-runs"
+    assert "one summary a side: runs taken to differ by 5% (run_noise)" in comparison.reason
     assert comparison.change == pytest.approx(2.0)
+    a_little = Series("t", "time", "s", Direction.LOWER_IS_BETTER, SampleKind.SUMMARY_ONLY, Summary(1, median=1.12))
+    report = evaluate(side((one,)), side((a_little,)), Settings())
+    assert report.comparisons[0].verdict is Verdict.SUSPECTED and report.undecided and report.warned
 
 
 def test_new_and_missing_series_inform() -> None:

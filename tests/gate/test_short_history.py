@@ -76,8 +76,12 @@ def test_summary_only_results_are_compared_with_history_by_run_medians(
     assert comparison.test == "run-medians"
 
 
-def test_summary_only_files_from_one_job_still_need_more_runs() -> None:
-    report = evaluate(_summary_side(100.0), _summary_side(170.0), Settings())
+def test_summary_only_files_from_one_job_are_one_run_a_side() -> None:
+    """Judged as one recorded run of history is (gate/summaries): +70 % fails, +3 % is too little to tell."""
+    assert evaluate(_summary_side(100.0), _summary_side(170.0), Settings()).comparisons[0].verdict is (
+        Verdict.REGRESSION
+    )
+    report = evaluate(_summary_side(100.0), _summary_side(103.0), Settings())
     assert report.comparisons[0].verdict is Verdict.INSUFFICIENT_DATA
 
 

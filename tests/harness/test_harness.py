@@ -356,7 +356,9 @@ def test_a_hyperfine_round_with_its_json_results_file(tmp_path: Path) -> None:
     for index in (1, 2):
         base, head = _medians(parsed["base", index]), _medians(parsed["head", index])
         assert list(base) == list(head) == ["sh work.sh"]
-        assert head["sh work.sh"] > base["sh work.sh"] + 0.015  # the head's commit sleeps 50 ms longer (a loaded runner blurs some)
+        assert (
+            head["sh work.sh"] > base["sh work.sh"] + 0.015
+        )  # the head's commit sleeps 50 ms longer (a loaded runner blurs some)
 
 
 _GO = """

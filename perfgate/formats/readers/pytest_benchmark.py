@@ -35,6 +35,8 @@ def parse(doc: Document) -> ParsedResults:
         raise doc.error("benchmarks", "the list is empty: no benchmark ran (errored benchmarks are left out)")
     names = Counter(b.get("name") for b in benchmarks if isinstance(b, dict) and isinstance(b.get("name"), str))
     series = tuple(_series(doc, bench, f"benchmarks[{i}]", names) for i, bench in enumerate(benchmarks))
+    unsampled = sum(1 for s in series if s.kind is SampleKind.SUMMARY_ONLY)
+    notes = (NO_DATA.format(n=unsampled, of=len(series)),) if unsampled else ()
     return ParsedResults(
         source=doc.path,
         format=FORMAT.name,
@@ -42,7 +44,16 @@ def parse(doc: Document) -> ParsedResults:
         environment=_environment(root),
         recorded_at=_datetime(doc, root),
         commit=_commit(root),
+        notes=notes,
     )
+
+
+# A save without --benchmark-save-data keeps each benchmark's statistics, not its rounds.
+NO_DATA = (
+    "pytest-benchmark saved no rounds for {n} of {of} benchmarks (no 'data': --benchmark-save-data was not "
+    "given): each is compared by its median alone, one summary a side; add --benchmark-save-data (or use "
+    "--benchmark-json) to compare the rounds"
+)
 
 
 def _series(doc: Document, bench: Any, path: str, names: Counter[Any]) -> Series:

@@ -41,14 +41,12 @@ class SeriesNoise:
 
     def test(self, candidate: Pooled, margin: float) -> stats.RunNoise | None:
         """The one-sided test of "worse than the level by more than ``margin``" for the candidate's run medians."""
-        from scipy import special
-
         logs = normalised_log(candidate.run_medians, candidate.series.direction)
         if not logs.size or not math.isfinite(self.level) or not self.scale > 0:
             return None
         estimate = float(np.mean(logs)) - self.taken - self.level
         se = self.scale * math.sqrt(1 / max(self.runs, 1) + 1 / logs.size)
-        p = float(special.stdtr(self.df, -(estimate - margin) / se))
+        p = suite.worse_p(estimate, margin, se, self.df)
         return stats.RunNoise(p, self.scale, self.runs, estimate, se, self.df)
 
 

@@ -67,6 +67,13 @@ class Fitted:
         return candidate - taken, taken
 
 
+def worse_p(estimate: float, margin: float, se: float, df: float) -> float:
+    """One-sided p of "worse by more than ``margin``" for an estimate with this standard error, Student's t."""
+    from scipy import special
+
+    return float(special.stdtr(df, -(estimate - margin) / se))
+
+
 def fit(window: FloatArray, level_runs: int) -> Fitted:
     """The model over ``window`` (runs x series, oldest first); the level is the mean of the newest
     ``level_runs`` runs, as the baseline the candidate is compared with."""

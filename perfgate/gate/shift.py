@@ -23,7 +23,8 @@ from perfgate.units import count, format_value
 
 # A series is `suspected` when its estimate is beyond the allowance and its q is at most this: Benjamini-Hochberg
 # at 50 %, so at most half of the warnings are expected to be noise. Without it, a suite of 1,500 series on shared
-# runners drew ~70 warnings a commit from noise alone (docs/statistics.md, Warnings people can act on).
+# runners drew ~70 warnings a commit from noise alone (docs/statistics.md). Interleaved rounds judged as pairs keep
+# every estimate beyond the allowance: `perfgate run --confirm` gives exactly those more rounds.
 SUSPECT_Q = 0.5
 MIN_RUNS_FOR_TAU = 5  # files compared from one job: with fewer, the files are taken to share one runner
 PRIOR_RUNS = 2.0  # the run_noise prior weighs as much as two observed baseline runs (docs/statistics.md)
@@ -145,7 +146,7 @@ def decide(t: Tested, q_worse: float, q_better: float, settings: Settings, level
         better = f"{p_phrase('p', test.p_less)}, {p_phrase('q', q_better)}, {n}"
         threshold = format_change(natural_ratio(-math.log1p(t.delta), direction))  # mirrored: -4.8% for 5%
         verdict, reason = Verdict.IMPROVEMENT, f"{better_effect} is better than {threshold} ({better})"
-    elif interval.estimate - max(t.common, 0.0) > math.log1p(t.delta) and q_worse <= SUSPECT_Q:
+    elif interval.estimate - max(t.common, 0.0) > math.log1p(t.delta) and (t.pairs > 0 or q_worse <= SUSPECT_Q):
         verdict = Verdict.SUSPECTED
         uncertain = f"CI runs of main differ by {spread}" if runs_decide else "the samples vary too much to tell"
         if t.pairs:

@@ -101,13 +101,13 @@ def generate(url: str, *, series: int, runs: int, seed: int = 1, end: datetime =
                 decisions.append(decision)
                 if r % 25 == 0 or r % 40 == 0:
                     verdict = "fail" if r % 25 == 0 else "waived"
-                    for k, s in enumerate(((r * 7) % series, (r * 13 + 1) % series)):
+                    for k, blocked in enumerate(((r * 7) % series, (r * 13 + 1) % series)):
                         reason = f"+{8 + k}.0% [+{7 + k}.1, +{9 + k}.2]"
                         decided.append(
                             {
                                 "decision_id": run_id,
                                 "position": k,
-                                "name": labels[s],
+                                "name": labels[blocked],
                                 "metric": "time",
                                 "verdict": verdict,
                                 "reason": reason,

@@ -23,8 +23,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.big_history import CONFIG, END, generate
-from benchmarks.measure import Measured, run_perfgate
+from big_history import CONFIG, END, generate
+from measure import Measured, run_perfgate
 
 REFERENCE_RUNS = 5
 GOAL = 2.0

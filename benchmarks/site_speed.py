@@ -29,8 +29,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.big_history import CONFIG, END, generate
-from benchmarks.measure import Measured, run_perfgate, tree_size
+from big_history import CONFIG, END, generate
+from measure import Measured, run_perfgate, tree_size
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 REFERENCE_RUNS = 5

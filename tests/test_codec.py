@@ -15,7 +15,7 @@ from .conftest import DATA
 
 
 def _real_series() -> list[np.ndarray]:
-    found = []
+    found: list[np.ndarray] = []
     for path in sorted(DATA.rglob("*")):
         try:
             results = formats.read(path)

@@ -256,7 +256,8 @@ def test_a_series_page_draws_its_chart_from_its_data_file(run_cli: Invoke, store
     medians = [v / 10 ** series["digits"] for v in series["median"]]
     runs = history(SHAPES, end=END, runs=RUNS, runs_in_period=IN_PERIOD)
     stored_medians = [next(s.summary.median for s in r.series if s.name == "test_tokenize") for r in runs]
-    assert medians == pytest.approx([m * 1e3 for m in stored_medians], rel=1e-5)  # in ms, to 6 digits
+    assert None not in stored_medians
+    assert medians == pytest.approx([float(m or 0) * 1e3 for m in stored_medians], rel=1e-5)  # in ms, to 6 digits
     page = open_page(page_path.as_uri())
     page.wait_for_function("window.perfgateChart !== undefined")
     chart = page.evaluate("window.perfgateChart.data")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import UTC, datetime
 
@@ -99,7 +99,7 @@ def test_series_rows_of_0004_keep_their_names_and_samples_through_0005_and_back(
     at = datetime(2026, 11, 30, 12, 0)
     with store.engine.begin() as conn:
         for run_id in (1, 2):
-            run = {  # no id given: a fresh database numbers them 1 and 2 (and Postgres's sequence counts them)
+            run_row = {  # no id given: a fresh database numbers them 1 and 2 (and Postgres's sequence counts them)
                 "suite": "default",
                 "branch": "main",
                 "commit": f"{run_id}" * 40,
@@ -111,9 +111,9 @@ def test_series_rows_of_0004_keep_their_names_and_samples_through_0005_and_back(
                 "environment": "{}",
                 "idempotency_key": f"k{run_id}",
             }
-            conn.execute(text(_insert(run, "runs")), run)
+            conn.execute(text(_insert(run_row, "runs")), run_row)
             for (name, metric), values in zip(names, samples, strict=True):
-                row = {
+                series_row = {
                     "run_id": run_id,
                     "name": name,
                     "metric": metric,
@@ -125,7 +125,7 @@ def test_series_rows_of_0004_keep_their_names_and_samples_through_0005_and_back(
                     "sample_count": values.size,
                     "samples": b"\x01" + zlib.compress(values.tobytes()) if values.size else None,
                 }
-                conn.execute(text(_insert(row, "series")), row)
+                conn.execute(text(_insert(series_row, "series")), series_row)
     upgrade(store.engine)
     with store.engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM series_keys")).scalar() == 3
@@ -149,7 +149,7 @@ def test_series_rows_of_0004_keep_their_names_and_samples_through_0005_and_back(
             assert zlib.decompress(row.samples[1:]) == values.tobytes()
 
 
-def _insert(row: dict[str, object], table: str = "gate_decisions") -> str:
+def _insert(row: Mapping[str, object], table: str = "gate_decisions") -> str:
     columns = ", ".join(f'"{k}"' for k in row)  # quoted: "commit" is a keyword
     return f"INSERT INTO {table} ({columns}) VALUES ({', '.join(':' + k for k in row)})"
 

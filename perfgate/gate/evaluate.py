@@ -53,6 +53,9 @@ def evaluate(
     first: dict[tuple[str, str], Comparison] = {}
     gated = sum(1 for k in keys if k in base and k in cand)
     modelled = noise.for_candidate(cand) if noise is not None and settings.between_runs else {}
+    # A benchmark whose main measure has samples (hyperfine's time) keeps its summary-only side measures (the
+    # means of user and system time) shown, not judged from one value a side: they are the noisiest part.
+    sampled = {name for (name, _), p in cand.items() if p.series.kind is not SampleKind.SUMMARY_ONLY}
     for key in keys:
         b, c = base.get(key), cand.get(key)
         if b is None or c is None:
@@ -71,7 +74,11 @@ def evaluate(
             )
             if by_runs is not None:
                 tested.append(by_runs)
-            elif _summaries(b, c) and (runs := summaries.test(b, c, settings, policy)) is not None:
+            elif (
+                _summaries(b, c)
+                and key[0] not in sampled
+                and (runs := summaries.test(b, c, settings, policy)) is not None
+            ):
                 by_summaries.append(runs)
             else:
                 first[key] = _insufficient(b, c, settings, gated)

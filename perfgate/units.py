@@ -14,6 +14,8 @@ PER_SECOND = "1/s"
 BYTES_PER_SECOND = "B/s"
 RATIO = "ratio"
 HIGHER_IS_BETTER_UNITS = frozenset({PER_SECOND, BYTES_PER_SECOND})
+# What a slower machine moves (times and rates); sizes and counts it does not.
+RUNNER_UNITS = frozenset({SECONDS, PER_SECOND, BYTES_PER_SECOND})
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,8 @@ at once, and takes out of the candidate what groups of series do together on som
 
 Used when the baseline comes from main's history and the window is long and wide enough (WINDOW_MIN_RUNS runs,
 MIN_SERIES series); otherwise each series is tested against its own baseline runs with the ``run_noise`` prior,
-as before (`perfgate.gate.shift`). Only timings and rates enter it: what a slower machine moves.
+as before (`perfgate.gate.shift`). Only timings and rates enter it (``units.RUNNER_UNITS``): what a slower
+machine moves.
 """
 
 from __future__ import annotations
@@ -19,12 +20,11 @@ from perfgate import stats
 from perfgate.gate.pooling import Pooled, normalised_log
 from perfgate.model import Direction, Series
 from perfgate.stats import suite
-from perfgate.units import BYTES_PER_SECOND, PER_SECOND, SECONDS
+from perfgate.units import RUNNER_UNITS
 
 WINDOW_RUNS = 30  # main's runs the model learns from: a month of daily runs, a few days of busy ones
 WINDOW_MIN_RUNS = 10  # with fewer, each series' own runs and the run_noise prior decide (docs/statistics.md)
 MIN_SERIES = 10
-NOISY_UNITS = frozenset({SECONDS, PER_SECOND, BYTES_PER_SECOND})
 
 Key = tuple[str, str]
 
@@ -92,19 +92,21 @@ def build(window: Sequence[Sequence[Series]], level_runs: int) -> SuiteNoise | N
     None when it is too short or too narrow to learn from."""
     if len(window) < WINDOW_MIN_RUNS:
         return None
-    columns: dict[Key, int] = {}
-    cells: list[tuple[int, int, float]] = []
+    columns: dict[Key, Direction] = {}
+    cells: list[tuple[int, Key, float]] = []
     for r, run in enumerate(window):
         for series in run:
             median = series.summary.median
-            if series.unit not in NOISY_UNITS or median is None or not median > 0 or not math.isfinite(median):
+            if series.unit not in RUNNER_UNITS or median is None or not median > 0 or not math.isfinite(median):
                 continue
-            column = columns.setdefault(series.key, len(columns))
-            logged = math.log(median)
-            cells.append((r, column, logged if series.direction is Direction.LOWER_IS_BETTER else -logged))
+            columns.setdefault(series.key, series.direction)
+            cells.append((r, series.key, median))
     if len(columns) < MIN_SERIES:
         return None
+    place = {key: i for i, key in enumerate(columns)}
     matrix = np.full((len(window), len(columns)), np.nan)
-    for r, c, value in cells:
-        matrix[r, c] = value
+    for r, key, median in cells:
+        matrix[r, place[key]] = median
+    for key, direction in columns.items():  # the tests' scale: log, + is worse
+        matrix[:, place[key]] = normalised_log(matrix[:, place[key]], direction)
     return SuiteNoise(suite.fit(matrix, level_runs), tuple(columns))

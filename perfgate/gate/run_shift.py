@@ -26,11 +26,10 @@ from perfgate.gate.report import RunShift
 from perfgate.gate.settings import Settings
 from perfgate.gate.tested import Tested
 from perfgate.model import as_samples
-from perfgate.units import BYTES_PER_SECOND, PER_SECOND, SECONDS
+from perfgate.units import RUNNER_UNITS
 
 MIN_SERIES = 8  # benchmarks: with fewer, one real change is too large a part of the median
 MAX_P = 0.001  # two-sided: a run's series must share a shift beyond doubt before it is taken out
-RUNNER_UNITS = frozenset({SECONDS, PER_SECOND, BYTES_PER_SECOND})  # what a slower machine moves; sizes it does not
 
 
 def estimate(tested: Sequence[Tested], settings: Settings) -> RunShift | None:

@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import numpy as np
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
 from perfgate.history.series import SeriesColumns
 from perfgate.model import Direction, FloatArray, SampleKind, Summary
@@ -42,23 +43,8 @@ def series_runs(
     """Every series of these runs (recorded in [since, until] on the branch), one at a time, sorted by name and
     metric. Runs outside ``run_ids`` in that time are skipped."""
     summary = tuple(getattr(SeriesRow, f) for f in SUMMARY_COLUMNS)
-    query = (
-        select(
-            SeriesKeyRow.name,
-            SeriesKeyRow.metric,
-            SeriesRow.run_id,
-            RunRow.pr_number,
-            SeriesRow.unit,
-            SeriesRow.direction,
-            SeriesRow.kind,
-            *summary,
-        )
-        .join(RunRow, SeriesRow.run_id == RunRow.id)
-        .join(SeriesKeyRow, SeriesRow.key_id == SeriesKeyRow.id)
-        .where(RunRow.suite == suite, RunRow.branch == branch, RunRow.recorded_at >= since)
-        .where(RunRow.recorded_at <= until)
-        .order_by(SeriesKeyRow.name, SeriesKeyRow.metric)
-    )
+    columns = (RunRow.pr_number, SeriesRow.unit, SeriesRow.direction, SeriesRow.kind, *summary)
+    query = _by_series(suite, branch, since, until, columns)
     directions, kinds = {d.value: d for d in Direction}, {k.value: k for k in SampleKind}  # faster than Enum()
     wanted = set(run_ids)
     key: tuple[str, str] | None = None
@@ -88,27 +74,8 @@ def series_columns(
 
     What a chart draws, and no more: six numbers a run into lists, no object per run. Unit, direction and kind
     are the oldest run's."""
-    query = (
-        select(
-            SeriesKeyRow.name,
-            SeriesKeyRow.metric,
-            SeriesRow.run_id,
-            SeriesRow.count,
-            SeriesRow.median,
-            SeriesRow.mean,
-            SeriesRow.min,
-            SeriesRow.max,
-            SeriesRow.p95,
-            SeriesRow.unit,
-            SeriesRow.direction,
-            SeriesRow.kind,
-        )
-        .join(RunRow, SeriesRow.run_id == RunRow.id)
-        .join(SeriesKeyRow, SeriesRow.key_id == SeriesKeyRow.id)
-        .where(RunRow.suite == suite, RunRow.branch == branch, RunRow.recorded_at >= since)
-        .where(RunRow.recorded_at <= until)
-        .order_by(SeriesKeyRow.name, SeriesKeyRow.metric)
-    )
+    drawn = (SeriesRow.count, SeriesRow.median, SeriesRow.mean, SeriesRow.min, SeriesRow.max, SeriesRow.p95)
+    query = _by_series(suite, branch, since, until, (*drawn, SeriesRow.unit, SeriesRow.direction, SeriesRow.kind))
     key: tuple[str, str] | None = None
     rows: list[Drawn] = []
     oldest: tuple[int, str, str, str] = (0, "", "", "")
@@ -157,3 +124,18 @@ def _columns(
 
 def _floats(values: tuple[float | None, ...]) -> FloatArray:
     return np.array(values, dtype=np.float64)  # None becomes NaN
+
+
+def _by_series(
+    suite: str, branch: str, since: datetime, until: datetime, columns: tuple[Any, ...]
+) -> Select[tuple[Any, ...]]:
+    """Name, metric and run id, then ``columns``, of every series row of the branch's runs recorded in [since,
+    until], sorted by series: what both readers stream."""
+    return (
+        select(SeriesKeyRow.name, SeriesKeyRow.metric, SeriesRow.run_id, *columns)
+        .join(RunRow, SeriesRow.run_id == RunRow.id)
+        .join(SeriesKeyRow, SeriesRow.key_id == SeriesKeyRow.id)
+        .where(RunRow.suite == suite, RunRow.branch == branch, RunRow.recorded_at >= since)
+        .where(RunRow.recorded_at <= until)
+        .order_by(SeriesKeyRow.name, SeriesKeyRow.metric)
+    )

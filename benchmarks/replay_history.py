@@ -31,6 +31,13 @@ run's (110 %, 150 %, 200 %); and Bencher's Student's t-test threshold with its d
 --threshold-upper-boundary 0.99``): an alert when a value is above the mean of the previous <= 64 runs plus the
 t distribution's 0.99 quantile (n - 1 degrees of freedom) times their standard deviation, from 2 runs on.
 
+And a bound no rule that judges one run against main's history can beat by much, "one-run oracle": each series'
+own spread between runs known from the *whole* history (the future included: the robust spread of its
+run-to-run differences, the runs' shifts taken out), the candidate against the mean of the 5 runs before with
+the run's shift out, "worse by more than 5 %", Benjamini-Hochberg at 5 %, with tails as a t with 2.5 or 4
+degrees of freedom or normal. Where even it misses a goal, history alone cannot meet it: only more runs of the
+candidate can (`perfgate run`, or main's next runs: `perfgate alert`).
+
 Each run has ~1,500 series on pandas: the full replay takes a few minutes per history on one core.
 """
 
@@ -73,6 +80,8 @@ BENCHER_WINDOW = 64  # --threshold-max-sample-size
 BENCHER_BOUNDARY = 0.99  # --threshold-upper-boundary
 BENCHER_MIN = 2  # --threshold-min-sample-size (Bencher's default)
 TOGETHER = 5  # series failing on one commit: the signature of the machine, not of code
+ORACLE_TAILS = (2.5, 4.0, None)  # Student's t degrees of freedom of the oracle's test; None: normal
+ORACLE_MARGIN = 0.05  # the allowance its test is "worse by more than" (the config's default max_regression)
 
 
 @dataclass
@@ -119,6 +128,9 @@ def replay(folder: Path, limit: int | None, *, otava: bool = False, show_notes: 
     for t, tally in ratios.items():
         print(_row(f"ratio {t:.0%}", tally, medians, found))
     print(_row("Bencher t-test (64 runs, 0.99)", bencher, medians, found))
+    for tails in ORACLE_TAILS:
+        label = f"one-run oracle, {'normal tails' if tails is None else f't({tails:g}) tails'}"
+        print(_row(label, _replay_oracle(medians, tails), medians, found))
     shifted = sum(1 for notes in perfgate.notes if any("whole run" in n for n in notes))
     print(f"perfgate commits with a whole-run note: {shifted}")
 
@@ -219,6 +231,47 @@ def _replay_bencher(medians: list[dict[str, float]]) -> Tally:
         tally.baseline.append(levels)
         tally.notes.append(())
     return tally
+
+
+def _replay_oracle(medians: list[dict[str, float]], tails: float | None) -> Tally:
+    """The one-run oracle (see the module's docstring): what a single run can show at best."""
+    from scipy import special
+
+    from perfgate.stats import benjamini_hochberg
+
+    names = sorted(set().union(*medians))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        logs = np.log(np.array([[m.get(n, math.nan) for n in names] for m in medians]))
+    logs[~np.isfinite(logs)] = math.nan
+    shifted = logs - np.nan_to_num(_nanmedian(logs - _nanmedian(logs, axis=0), axis=1))[:, None]
+    steps_ = np.diff(shifted, axis=0)
+    spread = 1.4826 * _nanmedian(np.abs(steps_ - _nanmedian(steps_, axis=0)), axis=0) / math.sqrt(2)
+    tally = Tally()
+    _count(tally, None)
+    for i in range(1, len(medians)):
+        before = shifted[max(0, i - BASELINE_RUNS) : i]
+        with np.errstate(invalid="ignore"):
+            level = np.nanmean(before, axis=0) if np.isfinite(before).any() else np.full(len(names), math.nan)
+            z = (shifted[i] - level - math.log1p(ORACLE_MARGIN)) / (spread * math.sqrt(1 + 1 / len(before)))
+        p = special.ndtr(-z) if tails is None else special.stdtr(tails, -z)
+        p = np.where(np.isfinite(p), p, 1.0)
+        q = np.array(benjamini_hochberg(p.tolist()))
+        failing = {names[j] for j in np.flatnonzero(q <= 0.05)}
+        tally.failing.append(failing)
+        tally.suspected.append(0)
+        tally.baseline.append(
+            {n: float(np.exp(np.nanmean(logs[max(0, i - BASELINE_RUNS) : i, names.index(n)]))) for n in failing}
+        )
+        tally.notes.append(())
+    return tally
+
+
+def _nanmedian(values: np.ndarray, axis: int) -> np.ndarray:
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return np.asarray(np.nanmedian(values, axis=axis))
 
 
 def _steps(medians: list[dict[str, float]], otava: bool) -> list[tuple[str, int]]:

@@ -272,7 +272,7 @@ class GateDecision:
     suite: str
     head_commit: str
     recorded_at: datetime
-    verdict: str  # "fail" or "pass"
+    verdict: str  # "fail", "neutral" or "pass"
     series: int
     decided: tuple[SeriesDecision, ...] = ()  # the failing and the waived series, in the report's order
     pr_number: int | None = None

@@ -165,12 +165,12 @@ def test_a_warn_budget_never_fails_the_check(fake: FakeGitHub, recorded: Path) -
     assert 'warn-only (mode = "warn": does not fail the check): +' in body
     check = fake.check_runs[-1]
     assert check["conclusion"] == "neutral" and check["output"]["title"] == "1 failing of 3 series, warn-only"
-    assert out["verdict"] == "pass" and out["regressions"] == "0"
+    assert out["verdict"] == "neutral" and out["regressions"] == "0"
     tokenize = _series(report, "test_tokenize")
     assert tokenize["verdict"] == "regression" and tokenize["warn_only"] and not tokenize["fails"]
-    assert report["verdict"] == "pass" and 'failures="0"' in junit and "regression: warn-only (mode" in junit
+    assert report["verdict"] == "neutral" and 'failures="0"' in junit and "regression: warn-only (mode" in junit
     kept = _decisions(tmp_path)[-1]
-    assert kept.verdict == "pass" and kept.decided == ()  # it blocked nothing
+    assert kept.verdict == "neutral" and kept.decided == ()  # it blocked nothing
 
     # Everything warns but this series, moved to blocking: it fails the check again.
     (tmp_path / "perfgate.toml").write_text(

@@ -62,7 +62,7 @@ class GateRequest:
 class StepOutputs:
     """The step outputs action.yml declares, by the names it declares them."""
 
-    verdict: str  # pass, fail, recorded, no-baseline, or error
+    verdict: str  # pass, neutral, fail, recorded, no-baseline, or error
     regressions: int = 0  # series that failed the gate
     report: str = ""  # the JSON report's path, when one was written
     junit: str = ""

@@ -168,7 +168,8 @@ class Report:
 
     @property
     def verdict(self) -> str:
-        return "fail" if self.failed else "pass"
+        """The report's verdict: fail, neutral (passed, not cleanly: ``warned``, as the check says) or pass."""
+        return "fail" if self.failed else "neutral" if self.warned else "pass"
 
     def count(self, verdict: Verdict, *, failing: bool = False) -> int:
         """The series of this verdict; ``failing``: only those that fail the gate (not warn-only)."""

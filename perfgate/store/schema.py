@@ -126,7 +126,7 @@ class GateDecisionRow(Base):
     head_commit: Mapped[str] = mapped_column(String(64))
     base_commit: Mapped[str | None] = mapped_column(String(64))
     recorded_at: Mapped[datetime] = mapped_column(UtcDateTime())
-    verdict: Mapped[str] = mapped_column(String(20))  # "fail" or "pass", as the report says
+    verdict: Mapped[str] = mapped_column(String(20))  # "fail", "neutral" or "pass", as the report says
     series_count: Mapped[int] = mapped_column(Integer)
     run_url: Mapped[str | None] = mapped_column(Text)
 

@@ -53,6 +53,8 @@ def test_a_k6_summary_slower_beyond_the_allowance_is_suspected_and_not_a_pass(ru
     assert ":warning: perfgate: 1 series may be worse by more than 5%, but one summary a side cannot tell" in (
         markdown.output
     )
+    report = json.loads(run_cli("compare", "--output-format", "json", base, head).output)
+    assert report["verdict"] == "neutral"  # not a pass in the JSON either
 
 
 @pytest.mark.parametrize(("factor", "code", "verdict"), [(1.0, 0, "PASS"), (1.03, 0, "PASS"), (3.0, 1, "FAIL")])

@@ -170,7 +170,7 @@ def _failures(report: Report) -> str:
 
 
 def _verdict_line(report: Report, endpoints: Sequence[cells.Endpoint] | None = None) -> str:
-    """FAIL with what failed, or PASS with a count per verdict: of the table's rows (an endpoint or a benchmark
+    """FAIL with what failed, or PASS (NEUTRAL when passed not cleanly) with a count per verdict: of the table's rows (an endpoint or a benchmark
     with several metrics counts once, with the verdict its row shows), else of the series."""
     failing = [c for c in report.comparisons if c.fails]
     if failing:
@@ -196,7 +196,7 @@ def _verdict_line(report: Report, endpoints: Sequence[cells.Endpoint] | None = N
         warned += f' (warn-only: {len(report.warn_only)} failing under mode = "warn", {names})'
     if report.label_waived and report.accepted is not None:
         warned += f" ({len(report.label_waived)} waived by {cells.plain(report.accepted.phrase(), None)})"
-    word = "PASS"
+    word = "NEUTRAL" if report.warned else "PASS"  # as the check and the JSON's verdict say
     if undecided := report.undecided:
         # Not a pass: beyond the allowance, and nothing could tell it from noise (the check is neutral too)
         word = "NEUTRAL"

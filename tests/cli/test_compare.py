@@ -39,7 +39,7 @@ def test_a_warn_only_regression_is_shown_and_exits_0(run_cli: Invoke, tmp_path: 
     result = run_cli("compare", BASE, HEAD)
     assert result.exit_code == 0, result.output
     assert "regression (warn-only)" in result.output
-    assert 'PASS (warn-only: 1 failing under mode = "warn", test_tokenize)' in result.output
+    assert 'NEUTRAL (warn-only: 1 failing under mode = "warn", test_tokenize)' in result.output
     (tmp_path / "perfgate.toml").write_text(
         '[perfgate]\nmode = "warn"\n\n[[budget]]\nmatch = "test_tok*"\nmode = "block"\n'
     )

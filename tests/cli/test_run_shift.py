@@ -53,7 +53,7 @@ def test_a_runner_40_percent_slower_fails_nothing_and_the_report_says_so(run_cli
     note = next(line for line in result.output.splitlines() if line.startswith("note: the whole run"))
     assert note.startswith("note: the whole run is 4") and "% slower (the median change of 30 benchmarks" in note
     assert "a slower runner or a change that slows everything — confirm with `perfgate run`" in note
-    assert result.output.splitlines()[-1].startswith("PASS (the whole run is slower: see the note): ")
+    assert result.output.splitlines()[-1].startswith("NEUTRAL (the whole run is slower: see the note): ")
     shift = json.loads(report.read_text())["run_shift"]
     assert shift["slower"] and 1.3 < shift["ratio"] < 1.5 and shift["series"] == 30
 

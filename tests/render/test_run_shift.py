@@ -31,9 +31,9 @@ def slow() -> Report:
     return report
 
 
-def test_text_says_pass_but_not_cleanly(slow: Report) -> None:
+def test_text_says_neutral_not_pass(slow: Report) -> None:
     out = render(slow, "text")
-    assert out.splitlines()[-1] == "PASS (the whole run is slower: see the note): 12 unchanged"
+    assert out.splitlines()[-1] == "NEUTRAL (the whole run is slower: see the note): 12 unchanged"
     assert "note: the whole run is 40." in out and "confirm with `perfgate run`" in out
 
 

@@ -4,16 +4,16 @@ each series name is stored once, in series_keys."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import repeat
 from typing import Any
 
 from sqlalchemy import Connection, insert, select, tuple_
 
 from perfgate import codec
-from perfgate.model import Run
-from perfgate.store.rows import SERIES_INSERT, run_values, series_values
+from perfgate.model import Run, SeriesColumns
+from perfgate.store.rows import SERIES_INSERT, run_values
 from perfgate.store.schema import RunRow, SeriesKeyRow
 
 _BATCH = 20_000  # series rows held before they are written: a few MB, whatever the import's size
@@ -38,20 +38,33 @@ class Writer:
         self._pending: list[tuple[Any, ...]] = []
         self._copy = connection.dialect.name == "postgresql"
 
-    def save(self, run: Run, samples: Sequence[bytes | None] | None = None) -> StoredRun:
-        """Store a run unless its key is known; ``samples`` are the series' encoded samples when the caller has
-        them (an import keeps an export's bytes rather than encoding them again). The run must have passed
-        ``check_run`` (or the same check of an import's reader: perfgate.storable)."""
+    def save(self, run: Run, columns: SeriesColumns | None = None) -> StoredRun:
+        """Store a run unless its key is known. ``columns`` are the run's series with their samples encoded when
+        the caller has them so (an import keeps an export's bytes rather than encoding them again), in place of
+        ``run.series``. The run must have passed ``check_run`` (or the same check of an import's reader:
+        perfgate.storable)."""
         hit = self.connection.execute(
             select(RunRow.id, RunRow.commit).where(RunRow.idempotency_key == run.idempotency_key)
         ).first()
         if hit is not None:  # also a run stored earlier in this transaction: the same key twice in one import
             return StoredRun(hit.id, created=False, existing_commit=hit.commit)
         run_id = self.connection.execute(insert(RunRow).returning(RunRow.id), run_values(run, self.now)).scalar_one()
-        keys = self._key_ids([s.key for s in run.series])
-        blobs = samples if samples is not None else [codec.encode(s.samples) for s in run.series]
+        if columns is None:
+            columns = SeriesColumns.of(run.series, [codec.encode(s.samples) for s in run.series])
+        pairs = list(zip(columns.names, columns.metrics, strict=True))
+        keys = self._key_ids(pairs)
+        # Rows built column-wise, without a Python step per series: in the order of SERIES_INSERT.
         self._pending.extend(
-            series_values(s, run_id, keys[s.key], blob) for s, blob in zip(run.series, blobs, strict=True)
+            zip(
+                repeat(run_id),
+                map(keys.__getitem__, pairs),
+                columns.units,
+                columns.directions,
+                columns.kinds,
+                *columns.summaries,
+                columns.samples,
+                strict=False,  # repeat() is endless; the others are the run's series
+            )
         )
         if len(self._pending) >= _BATCH:
             self.flush()

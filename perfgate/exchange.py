@@ -12,6 +12,8 @@ Format history:
 from __future__ import annotations
 
 import binascii
+import functools
+import itertools
 import json
 import math
 import operator
@@ -161,6 +163,7 @@ def _fast(doc: dict[str, Any]) -> tuple[Run, SeriesColumns] | None:
     return None if columns is None else (run, columns)
 
 
+_from_base64 = functools.partial(binascii.a2b_base64, strict_mode=True)
 _SERIES_FIELDS = operator.itemgetter("name", "metric", "unit", "direction", "kind", "summary", "samples")
 _SUMMARY_VALUES = operator.itemgetter(*_SUMMARY_FIELDS)
 _DIRECTION_VALUES = frozenset(_DIRECTIONS)
@@ -199,13 +202,18 @@ def _columns(items: Any) -> SeriesColumns | None:
         return None
     if len(set(zip(names, metrics, strict=True))) != len(items):  # a series twice
         return None
-    signed = [storable.signed(unit) for unit in units]
+    signs = {unit: storable.signed(unit) for unit in set(units)}
+    signed = list(map(signs.__getitem__, units))
     if not _numbers(stats, signed):
         return None
-    if set(map(type, encoded)) - {str, type(None)}:
+    types = set(map(type, encoded))
+    if types - {str, type(None)}:
         return None
     try:
-        blobs = tuple(binascii.a2b_base64(e, strict_mode=True) if e else None for e in encoded)
+        if types == {str} and all(encoded):  # every series with samples: no test per series
+            blobs: tuple[bytes | None, ...] = tuple(map(_from_base64, encoded))
+        else:
+            blobs = tuple(_from_base64(e) if e else None for e in encoded)
     except ValueError:  # not base64 (binascii.Error), or not ASCII
         return None
     if any(b is not None and b[:1] == codec.LEGACY for b in blobs):  # version 1: encoded again by _load_series
@@ -221,7 +229,7 @@ def _numbers(stats: tuple[tuple[Any, ...], ...], signed: list[bool]) -> bool:
     count, *floats, errors = stats
     if set(map(type, count)) != _INT or not set(map(type, errors)) <= _INT | _OR_NONE:
         return False
-    if any(not set(map(type, column)) <= _NUMBER | _OR_NONE for column in floats):
+    if not set(map(type, itertools.chain.from_iterable(floats))) <= _NUMBER | _OR_NONE:
         return False
     try:
         whole = np.array([count, [0 if e is None else e for e in errors]], dtype=np.int64)

@@ -4,6 +4,8 @@ each series name is stored once, in series_keys."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import repeat
@@ -16,7 +18,12 @@ from perfgate.model import Run, SeriesColumns
 from perfgate.store.rows import SERIES_INSERT, run_values
 from perfgate.store.schema import RunRow, SeriesKeyRow
 
-_BATCH = 20_000  # series rows held before they are written: a few MB, whatever the import's size
+_BATCH = 10_000  # series rows held before they are written: a few MB, whatever the import's size
+# SQLite's page cache while many runs are written (its default is 2 MB): each run adds a row to every key's
+# stretch of the (key_id, run_id) index, and with 2 MB those pages were written out and read back for each
+# run. 32 MB took an import of 509 runs x 2,000 series from 8.4 s to 6.6 s of inserting, and 2.1 s less in
+# the kernel; its peak RSS from 109 to 141 MB.
+_SQLITE_CACHE_KB = 32 * 1024
 _KEYS_AT_ONCE = 400  # (name, metric) pairs per lookup: 800 parameters, under SQLite's 999 of older builds
 
 
@@ -27,6 +34,20 @@ class StoredRun:
     run_id: int
     created: bool
     existing_commit: str
+
+
+@contextmanager
+def page_cache(connection: Connection) -> Iterator[None]:
+    """A bigger SQLite page cache for a transaction that writes many runs; as it was afterwards."""
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    before = connection.exec_driver_sql("PRAGMA cache_size").scalar()
+    connection.exec_driver_sql(f"PRAGMA cache_size=-{_SQLITE_CACHE_KB}")
+    try:
+        yield
+    finally:
+        connection.exec_driver_sql(f"PRAGMA cache_size={int(before or -2000)}")
 
 
 class Writer:

@@ -45,7 +45,7 @@ from perfgate.model import (
     Series,
     SeriesDecision,
 )
-from perfgate.store import migration, timeouts
+from perfgate.store import bulk, migration, timeouts
 from perfgate.store.bulk import StoredRun, Writer
 from perfgate.store.rows import RUN_COLUMNS, check_run, run_from, series_from, series_query
 from perfgate.store.schema import AlertRow, DecidedSeriesRow, GateDecisionRow, RunRow, SeriesKeyRow, SeriesRow
@@ -321,7 +321,7 @@ class Store:
         if not empty:
             self.ensure_schema()
         lock = self._schema_lock() if empty else nullcontext()
-        with lock, self._reachable(), migration.transaction(self.engine) as connection:
+        with lock, self._reachable(), migration.transaction(self.engine) as connection, bulk.page_cache(connection):
             if empty:
                 migration.upgrade_on(connection)
             writer = Writer(connection, now)

@@ -490,7 +490,8 @@ class Store:
         )
         if suite is not None:
             query = query.where(RunRow.suite == suite)
-        with self._reachable(), migration.transaction(self.engine) as connection:
+        # The bigger page cache: the rows of the runs pruned are most of the file, written back in place.
+        with self._reachable(), migration.transaction(self.engine) as connection, bulk.page_cache(connection):
             seen: dict[tuple[str, str], int] = {}
             doomed = []
             for row in connection.execute(query):

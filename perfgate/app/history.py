@@ -304,7 +304,7 @@ def _read_export(path: str, stdin: TextIO | None) -> Iterator[Encoded]:
 def _lines(handle: TextIO, path: str) -> Iterator[Encoded]:
     with handle:
         for number, line in enumerate(handle, 1):
-            if line.strip():
+            if line and not line.isspace():  # not strip(): that copied every line of a megabyte or more
                 yield exchange.load_encoded(line, path, number)
 
 

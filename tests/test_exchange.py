@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import inspect
 
 from perfgate import exchange
 from perfgate.errors import InputError
@@ -37,6 +38,9 @@ def test_export_from_sqlite_import_into_postgres_keeps_everything(
     assert len(lines) == 2 and json.loads(lines[0])["perfgate_export"] == 2
     first = run_cli("import", str(exported), "--db", postgres_url)
     assert "2 runs imported, 0 already stored" in first.output
+    # The new database's (key_id, run_id) index, built once the rows were in, is there, as the schema has it.
+    indexes = {tuple(i["column_names"]) for i in inspect(Store(postgres_url).engine).get_indexes("series")}
+    assert ("key_id", "run_id") in indexes
     again = run_cli("import", str(exported), "--db", postgres_url)
     assert "0 runs imported, 2 already stored" in again.output
     source, target = (
@@ -152,6 +156,8 @@ def test_a_streamed_round_trip_gives_the_same_report_and_the_same_export(
     exported, again = tmp_path / "runs.jsonl", tmp_path / "again.jsonl"
     assert run_cli("export", "-o", str(exported), "--db", sqlite).exit_code == 0
     assert "4 runs imported" in run_cli("import", str(exported), "--db", db_url).output
+    indexes = {tuple(i["column_names"]) for i in inspect(Store(db_url).engine).get_indexes("series")}
+    assert ("key_id", "run_id") in indexes  # built after the rows, in the import's transaction
     assert run_cli("export", "-o", str(again), "--db", db_url).exit_code == 0
     assert again.read_bytes() == exported.read_bytes()
     tags = {

@@ -324,9 +324,10 @@ class Store:
         with lock, self._reachable(), migration.transaction(self.engine) as connection, bulk.page_cache(connection):
             if empty:
                 migration.upgrade_on(connection)
-            writer = Writer(connection, now)
-            yield writer
-            writer.close()
+            with bulk.history_index_after(connection, later=empty):
+                writer = Writer(connection, now)
+                yield writer
+                writer.close()
 
     def iter_runs(
         self, *, since: datetime | None = None, suite: str | None = None, batch: int = 50, samples: bool = True

@@ -28,6 +28,7 @@ from sqlalchemy.engine import make_url
 
 from perfgate import baseline, codec
 from perfgate.store import Store
+from perfgate.store.database import history_query, metrics_query
 from perfgate.store.schema import RunRow, SeriesKeyRow, SeriesRow
 
 T0 = datetime(2025, 1, 1, tzinfo=UTC)
@@ -153,6 +154,10 @@ def main() -> None:
             found = store.series_history("bench", "main", "test_bench_007", "time", 20)
             assert found is not None and len(found.points) == 20
 
+        def history_command() -> None:  # what `perfgate history NAME` asks: the name's metrics, then the series
+            assert list(store.metrics_of("bench", "test_bench_007")) == ["time"]
+            history()
+
         def one_run() -> None:
             store.load_runs([args.runs // 2])
 
@@ -161,6 +166,7 @@ def main() -> None:
             ("baseline lookup (latest 5 main runs, 200 series each)", lookup),
             ("baseline lookup at an old merge-base (ancestry)", merge_base_lookup),
             ("history of one series (20 runs)", history),
+            ("perfgate history NAME's lookups (its metrics, then 20 runs)", history_command),
         ):
             elapsed = timed(func)
             print(
@@ -178,15 +184,14 @@ def main() -> None:
                 .limit(1000)
             )
             series_sql = compiled(select(SeriesRow).where(SeriesRow.run_id.in_([1, 2, 3, 4, 5])))
-            history_sql = compiled(
-                select(RunRow.id, SeriesRow.median)
-                .join(SeriesRow, SeriesRow.run_id == RunRow.id)
-                .join(SeriesKeyRow, SeriesKeyRow.id == SeriesRow.key_id)
-                .where(RunRow.suite == "bench", RunRow.branch == "main", SeriesKeyRow.name == "test_bench_007")
-                .order_by(RunRow.recorded_at.desc())
-                .limit(20)
-            )
-        for label, sql in (("run headers", headers_sql), ("series of 5 runs", series_sql), ("history", history_sql)):
+            history_sql = compiled(history_query("bench", "main", "test_bench_007", "time", 20))
+            metrics_sql = compiled(metrics_query("bench", "test_bench_007"))
+        for label, sql in (
+            ("run headers", headers_sql),
+            ("series of 5 runs", series_sql),
+            ("history", history_sql),
+            ("a name's metrics", metrics_sql),
+        ):
             print(f"  plan, {label}:\n{explain(store, sql)}")
         store.close()
 

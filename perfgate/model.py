@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 
 import numpy as np
@@ -62,6 +63,15 @@ class Summary:
             )
 
 
+SUMMARY_FIELDS = tuple(f.name for f in fields(Summary))
+
+
+def astuple_summary(summary: Summary) -> tuple[int | float | None, ...]:
+    """The summary's values in SUMMARY_FIELDS' order (dataclasses.astuple copies each value deeply: slower)."""
+    d = summary.__dict__
+    return tuple(d[f] for f in SUMMARY_FIELDS)
+
+
 def as_samples(values: object) -> FloatArray:
     """A read-only float64 copy, so a sample array shared between values cannot change under them."""
     array = np.array(values, dtype=np.float64)
@@ -107,6 +117,43 @@ class Series:
             return self.samples
         centre = self.summary.median if self.summary.median is not None else self.summary.mean
         return as_samples([] if centre is None else [centre])
+
+
+@dataclass(frozen=True)
+class SeriesColumns:
+    """A run's series as columns, each sample array already encoded (perfgate/codec.py): what an import hands
+    the store. An export of 2,000 series a run is a million series; a column of each field costs a fraction of
+    building a Series and a Summary for every one of them."""
+
+    names: tuple[str, ...]
+    metrics: tuple[str, ...]
+    units: tuple[str, ...]
+    directions: tuple[str, ...]  # Direction values
+    kinds: tuple[str, ...]  # SampleKind values
+    summaries: tuple[tuple[int | float | None, ...], ...]  # one column per Summary field, in its order
+    samples: tuple[bytes | None, ...]
+
+    @classmethod
+    def of(cls, series: Sequence[Series], samples: Sequence[bytes | None]) -> SeriesColumns:
+        """The columns of these series, with their samples as encoded."""
+        summaries = [astuple_summary(s.summary) for s in series]
+        return cls(
+            names=tuple(s.name for s in series),
+            metrics=tuple(s.metric for s in series),
+            units=tuple(s.unit for s in series),
+            directions=tuple(s.direction.value for s in series),
+            kinds=tuple(s.kind.value for s in series),
+            summaries=tuple(zip(*summaries, strict=True)) if summaries else ((),) * len(SUMMARY_FIELDS),
+            samples=tuple(samples),
+        )
+
+    def __post_init__(self) -> None:
+        lengths = {len(c) for c in (self.metrics, self.units, self.directions, self.kinds, *self.summaries)}
+        if lengths | {len(self.samples)} != {len(self.names)} or len(self.summaries) != len(SUMMARY_FIELDS):
+            raise ValueError("columns of different lengths")
+
+    def __len__(self) -> int:
+        return len(self.names)
 
 
 @dataclass(frozen=True)

@@ -5,14 +5,19 @@ from __future__ import annotations
 
 import base64
 import json
+import struct
 import zlib
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import inspect
 
 from perfgate import exchange
+from perfgate.errors import InputError
+from perfgate.model import Direction, Run, SampleKind, Series, Summary, as_samples
 from perfgate.store import Store
 
 from .conftest import DATA, EXAMPLES, Invoke, record_runs
@@ -33,6 +38,9 @@ def test_export_from_sqlite_import_into_postgres_keeps_everything(
     assert len(lines) == 2 and json.loads(lines[0])["perfgate_export"] == 2
     first = run_cli("import", str(exported), "--db", postgres_url)
     assert "2 runs imported, 0 already stored" in first.output
+    # The new database's (key_id, run_id) index, built once the rows were in, is there, as the schema has it.
+    indexes = {tuple(i["column_names"]) for i in inspect(Store(postgres_url).engine).get_indexes("series")}
+    assert ("key_id", "run_id") in indexes
     again = run_cli("import", str(exported), "--db", postgres_url)
     assert "0 runs imported, 2 already stored" in again.output
     source, target = (
@@ -148,6 +156,8 @@ def test_a_streamed_round_trip_gives_the_same_report_and_the_same_export(
     exported, again = tmp_path / "runs.jsonl", tmp_path / "again.jsonl"
     assert run_cli("export", "-o", str(exported), "--db", sqlite).exit_code == 0
     assert "4 runs imported" in run_cli("import", str(exported), "--db", db_url).output
+    indexes = {tuple(i["column_names"]) for i in inspect(Store(db_url).engine).get_indexes("series")}
+    assert ("key_id", "run_id") in indexes  # built after the rows, in the import's transaction
     assert run_cli("export", "-o", str(again), "--db", db_url).exit_code == 0
     assert again.read_bytes() == exported.read_bytes()
     tags = {
@@ -181,3 +191,79 @@ def test_an_export_of_version_1_is_still_imported(run_cli: Invoke, db_url: str, 
     (copied,) = Store(db_url).latest_runs("default", "main", 1)
     for a, b in zip(run.series, copied.series, strict=True):
         assert a.samples.tobytes() == b.samples.tobytes()
+
+
+def _exported_line() -> dict[str, Any]:
+    """An export line of three series (full-precision, decimal and summary-only samples)."""
+    full, whole = as_samples([0.00123456789, 0.0012401, 0.00119]), as_samples([1.5e-06, 1.6e-06, 1.4e-06])
+    series = tuple(
+        Series(name, "time", "s", Direction.LOWER_IS_BETTER, kind, Summary.of(values), samples)
+        for name, kind, values, samples in (
+            ("test_parse", SampleKind.REPETITION, full, full),
+            ("test_tokenize", SampleKind.REPETITION, whole, whole),
+            ("GET /", SampleKind.SUMMARY_ONLY, full, as_samples([])),
+        )
+    )
+    run = Run("default", "main", "a" * 40, datetime(2026, 1, 1, tzinfo=UTC), "pytest-benchmark", "k1", series)
+    document: dict[str, Any] = json.loads(exchange.dump(run))
+    return document
+
+
+SERIES_CHANGES: dict[str, Callable[[dict[str, Any]], object]] = {
+    "as-exported": lambda s: None,
+    "count-bool": lambda s: s["summary"].update(count=True),
+    "count-float": lambda s: s["summary"].update(count=3.0),
+    "count-huge": lambda s: s["summary"].update(count=2**70),
+    "mean-huge-int": lambda s: s["summary"].update(mean=10**400),
+    "mean-nan": lambda s: s["summary"].update(mean=float("nan")),
+    "max-infinite": lambda s: s["summary"].update(max=float("inf")),
+    "min-negative-seconds": lambda s: s["summary"].update(min=-1.0),
+    "median-bool": lambda s: s["summary"].update(median=False),
+    "median-null": lambda s: s["summary"].update(median=None),
+    "p99-left-out": lambda s: s["summary"].pop("p99"),
+    "errors-negative": lambda s: s["summary"].update(errors=-1),
+    "summary-list": lambda s: s.update(summary=[1, 2]),
+    "name-blank": lambda s: s.update(name="   "),
+    "name-surrogate": lambda s: s.update(name="a\ud800"),
+    "name-accented": lambda s: s.update(name="décodage ✓"),
+    "name-long": lambda s: s.update(name="n" * 1001),
+    "metric-number": lambda s: s.update(metric=3),
+    "unit-empty": lambda s: s.update(unit=""),
+    "unit-signed-negative": lambda s: (s.update(unit="score"), s["summary"].update(min=-1.0)),
+    "direction-list": lambda s: s.update(direction=["lower"]),
+    "kind-unknown": lambda s: s.update(kind="guess"),
+    "samples-not-base64": lambda s: s.update(samples="!!!"),
+    "samples-not-ascii": lambda s: s.update(samples="é"),
+    "samples-number": lambda s: s.update(samples=5),
+    "samples-empty": lambda s: s.update(samples=""),
+    "samples-negative": lambda s: s.update(samples=base64.b64encode(b"\x02" + struct.pack("<d", -1.0)).decode()),
+    "samples-version-1": lambda s: s.update(samples=base64.b64encode(b"\x01" + zlib.compress(b"\0" * 8)).decode()),
+    "samples-left-out": lambda s: s.pop("samples"),
+    "not-an-object": lambda s: s.clear(),
+}
+
+
+@pytest.mark.parametrize("change", SERIES_CHANGES.values(), ids=SERIES_CHANGES.keys())
+def test_an_import_line_checked_column_wise_reads_as_checked_series_by_series(
+    change: Callable[[dict[str, Any]], object], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The column-wise checks of an import (exchange._columns) pass a line only when the checks of each series
+    (and storable's) would: the same run, the same columns, or the same error."""
+    document = _exported_line()
+    change(document["series"][1])
+    line = json.dumps(document)
+
+    def outcome() -> object:
+        try:
+            return exchange.load_encoded(line, "runs.jsonl", 1)
+        except InputError as error:
+            return str(error)
+
+    fast = outcome()
+    monkeypatch.setattr(exchange, "_fast", lambda doc: None)
+    assert fast == outcome()
+
+
+def test_an_exported_line_is_read_column_wise() -> None:
+    """What perfgate writes takes the column-wise path: the series-by-series one is for lines it refuses."""
+    assert exchange._fast(_exported_line()) is not None

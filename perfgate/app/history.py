@@ -19,7 +19,7 @@ from perfgate.formats.document import Document
 from perfgate.formats.peers import PeerHistory, read_history
 from perfgate.gate.report import FAILING, Report
 from perfgate.history.series import History
-from perfgate.model import Pruned, Run
+from perfgate.model import Pruned, Run, SeriesColumns
 from perfgate.suggest import did_you_mean
 
 if TYPE_CHECKING:
@@ -199,8 +199,8 @@ def import_runs(
     with store.writing(now, create=True) as writer:
         for path, kind, runs in parsed:
             added = skipped = 0
-            for run, samples in runs:
-                if writer.save(run, samples).created:
+            for run, columns in runs:
+                if writer.save(run, columns).created:
                     added += 1
                 else:
                     skipped += 1
@@ -209,7 +209,7 @@ def import_runs(
     return outcome
 
 
-Encoded = tuple[Run, Sequence[bytes | None] | None]  # a run, and its series' samples when already encoded
+Encoded = tuple[Run, SeriesColumns | None]  # a run, and its series as columns when read so (an export's)
 
 
 def _read_any(path: str, stdin: TextIO | None, peer: PeerOptions) -> tuple[str, str, Iterable[Encoded]]:
@@ -304,7 +304,7 @@ def _read_export(path: str, stdin: TextIO | None) -> Iterator[Encoded]:
 def _lines(handle: TextIO, path: str) -> Iterator[Encoded]:
     with handle:
         for number, line in enumerate(handle, 1):
-            if line.strip():
+            if line and not line.isspace():  # not strip(): that copied every line of a megabyte or more
                 yield exchange.load_encoded(line, path, number)
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import fields
 from datetime import datetime
 from typing import Any
 
@@ -14,10 +13,10 @@ from sqlalchemy import Select, select
 
 from perfgate import codec, storable
 from perfgate.errors import StoreError
-from perfgate.model import Direction, Environment, Run, SampleKind, Series, Summary, as_samples
+from perfgate.model import SUMMARY_FIELDS, Direction, Environment, Run, SampleKind, Series, Summary, as_samples
 from perfgate.store.schema import RunRow, SeriesKeyRow, SeriesRow
 
-SUMMARY_COLUMNS = tuple(f.name for f in fields(Summary))  # a series row has a column of each
+SUMMARY_COLUMNS = SUMMARY_FIELDS  # a series row has a column of each
 _DIRECTIONS = {d.value: d for d in Direction}  # faster than Direction(value)
 _KINDS = {k.value: k for k in SampleKind}
 _EMPTY = as_samples([])
@@ -67,29 +66,6 @@ def run_values(run: Run, now: datetime) -> dict[str, Any]:
         "environment": json.dumps(dict(run.environment.as_pairs()), sort_keys=True),
         "idempotency_key": run.idempotency_key,
     }
-
-
-def series_values(series: Series, run_id: int, key_id: int, samples: bytes | None) -> tuple[Any, ...]:
-    """A series row in the order of SERIES_INSERT."""
-    s = series.summary
-    return (
-        run_id,
-        key_id,
-        series.unit,
-        series.direction.value,
-        series.kind.value,
-        s.count,
-        s.mean,
-        s.stddev,
-        s.min,
-        s.median,
-        s.p90,
-        s.p95,
-        s.p99,
-        s.max,
-        s.errors,
-        samples,
-    )
 
 
 SERIES_INSERT = ("run_id", "key_id", "unit", "direction", "kind", *SUMMARY_COLUMNS, "samples")

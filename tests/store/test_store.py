@@ -18,10 +18,10 @@ from perfgate.app.config import gate_settings
 from perfgate.app.reading import read_all
 from perfgate.config import Config
 from perfgate.errors import StoreError
-from perfgate.model import Run
+from perfgate.model import Direction, Run, SampleKind, Series, Summary, as_samples
 from perfgate.store import Store
 from perfgate.store.migration import head_revision
-from perfgate.store.schema import SeriesKeyRow, SeriesRow
+from perfgate.store.schema import RunRow, SeriesKeyRow, SeriesRow
 
 from ..conftest import DATA, EXAMPLES, Invoke, record_runs
 
@@ -295,3 +295,49 @@ def test_a_read_only_compare_does_not_create_a_database(tmp_path: Path) -> None:
     assert not (tmp_path / "none").exists()
     with pytest.raises(StoreError):
         Store("postgresql://u@h:notaport/x")
+
+
+def test_a_names_metrics_and_history_on_a_store_of_many_runs(db_url: str) -> None:
+    """metrics_of asks each key whether the suite has it (EXISTS) instead of reading the series in every run:
+    the same answers as the join it replaced, for a name of two metrics, one of another suite only, one that
+    left the suite's recent runs; and series_history's points are the newest, oldest first."""
+    store = Store(db_url)
+
+    def series(name: str, metric: str, value: float) -> Series:
+        samples = as_samples([value, value * 1.01])
+        return Series(name, metric, "s", Direction.LOWER_IS_BETTER, SampleKind.REPETITION, Summary.of(samples), samples)
+
+    runs = []
+    for i in range(60):
+        measured = [series("parse", "time", 1 + i), series("parse", "memory", 2.0)]
+        measured += [series("old", "time", 3.0)] if i < 5 else []
+        at = NOW + timedelta(hours=i)
+        runs.append(Run("default", "main", f"{i:040x}", at, "custom", f"d{i}", tuple(measured)))
+    runs.append(Run("other", "main", "f" * 40, NOW, "custom", "o1", (series("elsewhere", "time", 1.0),)))
+    store.save_runs(runs, NOW)
+
+    def joined(suite: str, name: str) -> list[str]:  # the query metrics_of made before
+        query = (
+            select(SeriesKeyRow.metric)
+            .join(SeriesRow, SeriesRow.key_id == SeriesKeyRow.id)
+            .join(RunRow, SeriesRow.run_id == RunRow.id)
+            .where(RunRow.suite == suite, SeriesKeyRow.name == name)
+            .distinct()
+            .order_by(SeriesKeyRow.metric)
+        )
+        with Session(store.engine) as session:
+            return list(session.scalars(query))
+
+    for suite, name, metrics in (
+        ("default", "parse", ["memory", "time"]),
+        ("default", "old", ["time"]),
+        ("default", "elsewhere", []),
+        ("other", "elsewhere", ["time"]),
+        ("other", "parse", []),
+        ("default", "unknown", []),
+    ):
+        assert list(store.metrics_of(suite, name)) == metrics == joined(suite, name)
+    history = store.series_history("default", "main", "parse", "time", 20)
+    assert history is not None and [p.summary.min for p in history.points] == [float(41 + i) for i in range(20)]
+    old = store.series_history("default", "main", "old", "time", 20)
+    assert old is not None and [p.commit for p in old.points] == [f"{i:040x}" for i in range(5)]

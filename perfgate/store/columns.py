@@ -2,18 +2,21 @@
 
 `Store.statistics` returns every row of the runs asked for at once, each as a `Series`: 2,000 series x 1,080 runs
 is 2.2 million objects (2 GB) before the first page is written. Here one query sorted by series hands back one
-series' rows at a time (SQLAlchemy Core, no ORM rows, a server-side cursor on Postgres), so memory holds one
-series whatever the history, and the database does the sorting.
+series' rows at a time (SQLAlchemy Core builds the query; SQLite's own cursor hands back plain tuples, Postgres a
+server-side cursor), so memory holds one series whatever the history, and the database does the sorting.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import chain, groupby
+from operator import itemgetter
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 from sqlalchemy import Select, func, select
 
 from perfgate.history.series import SeriesColumns
@@ -45,21 +48,11 @@ def series_runs(
     query = _by_series(suite, branch, since, until, columns)
     directions, kinds = {d.value: d for d in Direction}, {k.value: k for k in SampleKind}  # faster than Enum()
     wanted = set(run_ids)
-    name, metric = None, None
-    units: list[tuple[int, str, Direction, SampleKind]] = []
-    runs: list[tuple[int, int | None, Summary]] = []
-    for row in _streamed(store, query, len(wanted)):
-        run_id = row[2]
-        if run_id not in wanted:
-            continue
-        if row[0] != name or row[1] != metric:
-            if name is not None and metric is not None:
-                yield SeriesRuns(name, metric, tuple(units), tuple(runs))
-            name, metric, units, runs = row[0], row[1], [], []
-        units.append((run_id, row[4], directions[row[5]], kinds[row[6]]))
-        runs.append((run_id, row[3], Summary(*row[7:])))
-    if name is not None and metric is not None:
-        yield SeriesRuns(name, metric, tuple(units), tuple(runs))
+    for (name, metric), rows in groupby(_rows(store, query, len(wanted)), key=itemgetter(0, 1)):
+        kept = [row for row in rows if row[2] in wanted]
+        if kept:
+            units = tuple((row[2], row[4], directions[row[5]], kinds[row[6]]) for row in kept)
+            yield SeriesRuns(name, metric, units, tuple((row[2], row[3], Summary(*row[7:])) for row in kept))
 
 
 def series_columns(
@@ -73,27 +66,36 @@ def series_columns(
     centre = func.coalesce(SeriesRow.median, SeriesRow.mean)  # the median, else the mean (as `History.medians`)
     drawn = (SeriesRow.count, centre, SeriesRow.min, SeriesRow.max, SeriesRow.p95)
     query = _by_series(suite, branch, since, until, (*drawn, SeriesRow.unit, SeriesRow.direction, SeriesRow.kind))
-    name, metric = None, None
-    rows: list[tuple[Any, ...]] = []
-    for row in _streamed(store, query, len(positions)):  # the loop only splits the rows by series: 2 million
-        if row[0] != name or row[1] != metric:
-            if rows:
-                found = _columns(suite, rows, positions)
-                if found is not None:
-                    yield found
-            name, metric, rows = row[0], row[1], []
-        rows.append(row)
-    if rows:
-        found = _columns(suite, rows, positions)
+    order = _Order(positions)
+    for _, rows in groupby(_rows(store, query, len(positions)), key=itemgetter(0, 1)):  # no Python code per row
+        found = _columns(suite, list(rows), order)
         if found is not None:
             yield found
 
 
-def _columns(suite: str, rows: list[tuple[Any, ...]], positions: Mapping[int, int]) -> SeriesColumns | None:
+class _Order:
+    """Run ids' positions looked up an array at a time (a dict lookup per run was a second of the site's time)."""
+
+    def __init__(self, positions: Mapping[int, int]) -> None:
+        ids = np.fromiter(positions.keys(), dtype=np.int64, count=len(positions))
+        at = np.fromiter(positions.values(), dtype=np.int64, count=len(positions))
+        by_id = np.argsort(ids)
+        self.ids, self.at = ids[by_id], at[by_id]
+
+    def of(self, run_ids: tuple[int, ...]) -> npt.NDArray[np.int64]:
+        """Each run's position, -1 where it has none."""
+        wanted = np.array(run_ids, dtype=np.int64)
+        if not self.ids.size:
+            return np.full(wanted.size, -1, dtype=np.int64)
+        found = np.minimum(np.searchsorted(self.ids, wanted), self.ids.size - 1)
+        return np.where(self.ids[found] == wanted, self.at[found], -1)
+
+
+def _columns(suite: str, rows: list[Sequence[Any]], positions: _Order) -> SeriesColumns | None:
     """One series' rows (name, metric, run id, count, centre, min, max, p95, unit, direction, kind) as arrays in
-    the runs' order; None when none of its runs is among ``positions``."""
+    the runs' order; None when none of its runs has a position."""
     name, metric, run_ids, count, centre, low, high, p95, unit, direction, kind = zip(*rows, strict=True)
-    at = np.fromiter((positions.get(r, -1) for r in run_ids), dtype=np.int64, count=len(run_ids))
+    at = positions.of(run_ids)
     order = np.argsort(at, kind="stable")
     order = order[at[order] >= 0]  # runs of the time that were not asked for
     if not order.size:
@@ -120,7 +122,12 @@ def _floats(values: tuple[float | None, ...]) -> FloatArray:
     return np.array(values, dtype=np.float64)  # None becomes NaN
 
 
-def _streamed(store: Store, query: Select[tuple[Any, ...]], runs: int) -> Iterator[tuple[Any, ...]]:
+def _rows(store: Store, query: Select[tuple[Any, ...]], runs: int) -> Iterator[Sequence[Any]]:
+    """The query's rows as plain tuples."""
+    return chain.from_iterable(_batches(store, query, runs))
+
+
+def _batches(store: Store, query: Select[tuple[Any, ...]], runs: int) -> Iterator[Sequence[Sequence[Any]]]:
     """The query's rows as plain tuples, a batch at a time (no call per row), with the store's own error wording.
 
     On SQLite the driver's cursor already streams, and its tuples are read as they come: SQLAlchemy's row objects
@@ -132,11 +139,11 @@ def _streamed(store: Store, query: Select[tuple[Any, ...]], runs: int) -> Iterat
             conn.exec_driver_sql(f"PRAGMA cache_size = {max(2 * runs, 1_000) + 2_000:d}")  # pages
             cursor = conn.execute(query).cursor
             while batch := cursor.fetchmany(STREAM_ROWS):
-                yield from batch
+                yield batch
             return
         result = conn.execution_options(stream_results=True, yield_per=STREAM_ROWS).execute(query)
         for batch in result.partitions():
-            yield from batch
+            yield batch  # SQLAlchemy's rows: tuples to the code here
 
 
 def _by_series(

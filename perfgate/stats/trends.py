@@ -91,8 +91,6 @@ class Trend:
 
 def monotonic_trend(values: FloatArray) -> Trend:
     """Theil-Sen slope of ``values`` against their position, and Kendall's test that there is no trend."""
-    from scipy import stats
-
     positions = np.arange(values.size, dtype=np.float64)
     if values.size < 3 or float(np.ptp(values)) == 0.0:
         return Trend(0.0, 1.0)
@@ -103,6 +101,8 @@ def monotonic_trend(values: FloatArray) -> Trend:
     slope = float(np.median(rises / (positions[later] - positions[earlier])))
     p = _kendall_p(values, rises)
     if p is None:
+        from scipy import stats  # only here: importing scipy.stats costs a second, more than the digest's creep
+
         p = float(stats.kendalltau(positions, values).pvalue)
     return Trend(slope, p if math.isfinite(p) else 1.0)
 

@@ -22,13 +22,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
-from sqlalchemy import func, insert, select
+from sqlalchemy import Connection, func, insert, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from perfgate import codec
 from perfgate.store import Store
-from perfgate.store.schema import DecidedSeriesRow, GateDecisionRow, RunRow, SeriesRow
+from perfgate.store.schema import DecidedSeriesRow, GateDecisionRow, RunRow, SeriesKeyRow, SeriesRow
 
 END = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 HOURS = 2
@@ -61,6 +61,17 @@ def levels(series: int, runs: int, rng: np.random.Generator) -> tuple[np.ndarray
     return level, noise, samples
 
 
+def _key_ids(conn: Connection, labels: list[str]) -> list[int]:
+    """Each series' row in series_keys (revision 0005), added where the store has none yet."""
+    stored = select(SeriesKeyRow.name, SeriesKeyRow.id).where(SeriesKeyRow.metric == "time")
+    known: dict[str, int] = {name: key_id for name, key_id in conn.execute(stored)}
+    missing = [{"name": name, "metric": "time"} for name in labels if name not in known]
+    if missing:
+        conn.execute(insert(SeriesKeyRow), missing)
+        known = {name: key_id for name, key_id in conn.execute(stored)}
+    return [known[name] for name in labels]
+
+
 def generate(url: str, *, series: int, runs: int, seed: int = 1, end: datetime = END) -> float:
     """Write the history into the (new) store at ``url``; returns the seconds it took."""
     started = time.perf_counter()
@@ -73,6 +84,7 @@ def generate(url: str, *, series: int, runs: int, seed: int = 1, end: datetime =
     first = end - timedelta(hours=HOURS * (runs - 0.5))
     with store.engine.begin() as conn:
         run_id = conn.execute(select(func.max(RunRow.id))).scalar() or 0
+        key_ids = _key_ids(conn, labels)
         for start in range(0, runs, 50):
             run_rows, series_rows, decisions, decided = [], [], [], []
             for r in range(start, min(start + 50, runs)):
@@ -86,7 +98,7 @@ def generate(url: str, *, series: int, runs: int, seed: int = 1, end: datetime =
                         rng.normal(0, 1, (chosen.size, n)) * noise[chosen][:, None]
                     )
                     for s, row in zip(chosen, _summaries(drawn), strict=True):
-                        series_rows.append({"run_id": run_id, "name": labels[s], **row, "samples": blobs[s]})
+                        series_rows.append({"run_id": run_id, "key_id": key_ids[s], **row, "samples": blobs[s]})
                 decision = {
                     "id": run_id,
                     "suite": "default",
@@ -154,7 +166,7 @@ def _summaries(samples: np.ndarray) -> list[dict[str, object]]:
         "p99": p99,
         "max": samples.max(axis=1),
     }
-    fixed = {"metric": "time", "unit": "s", "direction": "lower", "kind": "repetition", "errors": None}
+    fixed = {"unit": "s", "direction": "lower", "kind": "repetition", "errors": None}
     n = samples.shape[1]
     lists = {k: v.tolist() for k, v in columns.items()}
     return [

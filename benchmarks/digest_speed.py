@@ -9,8 +9,8 @@ Run by hand (from the repository root):
 It writes the histories with benchmarks/big_history.py (a run every 2 hours, so 84 in the week, a gate decision
 after each; 5 % of series step in the week, 2 % drift, 2 % noisy, a p95 budget on every tenth), then runs
 `perfgate digest -o week.html` (the findings, the text and HTML parts and their charts) on each as its own process,
-the median of 3, and prints the time and the peak memory (RSS) of both and their ratio. Goal: the big history
-within 2x the 5-run one.
+the median of 3, and prints the time and the peak memory (RSS) of both and their ratio. Goal: the big history's CPU
+time within 2x the 5-run one's.
 """
 
 from __future__ import annotations
@@ -65,8 +65,8 @@ def main() -> None:
             ("RSS", measured.rss_mb, reference.rss_mb, "MB"),
         ):
             print(f"{label:<8} {value:>9,.1f} {unit:<2} {ref:>9,.1f} {unit:<2} {value / ref:>7.1f}x")
-        ok = measured.seconds <= GOAL * reference.seconds
-        print(f"goal: within {GOAL:.0f}x the 5-run digest -> {'OK' if ok else 'MISSED'}")
+        ok = measured.cpu <= GOAL * reference.cpu  # the wall clock of a shared machine moves with its load
+        print(f"goal: CPU time within {GOAL:.0f}x the 5-run digest's -> {'OK' if ok else 'MISSED'}")
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ Run by hand (from the repository root):
 It writes the histories with benchmarks/big_history.py (a run every 2 hours, a gate decision after each),
 then runs `perfgate site OUT --days 90` on each as its own process and prints, for both and as a ratio: the
 time, the peak memory (RSS), the site's size and its file count. Goals for 2,000 series x 1,080 runs:
-at most 60 MB, 400 MB of memory and 5x the 5-run build. With --browser, headless chromium (Debian's, through
+at most 60 MB, 400 MB of memory and 5x the 5-run build's CPU time. With --browser, headless chromium (Debian's, through
 Playwright) loads from file://, each the median of 5: the index until its load event, and the largest series
 page until its chart is drawn, both against a blank page loaded the same way.
 """
@@ -81,7 +81,8 @@ def main() -> None:
         verdicts = (
             (f"size <= {GOALS['MB']:.0f} MB", size / 1e6 <= GOALS["MB"]),
             (f"RSS <= {GOALS['RSS MB']:.0f} MB", measured.rss_mb <= GOALS["RSS MB"]),
-            (f"time <= {GOALS['ratio']:.0f}x the 5-run build", measured.seconds <= GOALS["ratio"] * reference.seconds),
+            # CPU time: the wall clock of a machine shared with other jobs moves with their load
+            (f"CPU time <= {GOALS['ratio']:.0f}x the 5-run build", measured.cpu <= GOALS["ratio"] * reference.cpu),
         )
         print("goals (2,000 x 1,080):", "; ".join(f"{text}: {'OK' if ok else 'MISSED'}" for text, ok in verdicts))
         site = root / "site"

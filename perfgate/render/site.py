@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import orjson
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
@@ -37,6 +38,8 @@ from perfgate.units import display_scale, format_value
 ASSETS = ("uPlot.iife.min.js", "uPlot.min.css", "uPlot.LICENSE", "site.css", "series.js", "index.js")
 SHOWN_PULLS = 20  # a series page lists the latest decisions that blocked or waived it, and counts the rest
 MARKER = ".perfgate-site"  # a directory holding it was built by perfgate site: a rebuild may replace its files
+
+Fixed = tuple[npt.NDArray[np.int64], npt.NDArray[np.bool_]]  # values as integers, and where each is known
 
 
 @dataclass(frozen=True)
@@ -188,7 +191,7 @@ def _series_context(
 ) -> dict[str, Any]:
     h = page.series
     shown = page.pulls[-SHOWN_PULLS:]
-    runs = [suite.runs[int(i)] for i in h.positions]
+    runs = [suite.runs[int(h.positions[s.index])] for s in page.steps]  # the run each step starts at
     return {
         "title": f"{h.label} · perfgate: {name}",
         "site_name": name,
@@ -206,13 +209,13 @@ def _series_context(
         "script": Path(_data_path(page.path)).name,
         "steps": [
             {
-                "commit": runs[s.index].commit[:12],
-                "when": _when(runs[s.index].recorded_at),
+                "commit": run.commit[:12],
+                "when": _when(run.recorded_at),
                 "change": f"{s.ratio - 1:+.1%}",
                 "before": _format(s.before, h.unit),
                 "after": _format(s.after, h.unit),
             }
-            for s in page.steps
+            for s, run in zip(page.steps, runs, strict=True)
         ],
         "limits": [f"{limit.statistic} {limit.text}" for limit in page.limits],
         "judged": page.judged,
@@ -273,12 +276,12 @@ def _series_data(page: SeriesPage, suite: SuiteRuns) -> dict[str, Any]:
         "label": h.label,
         "suffix": suffix,
         "digits": digits,
-        "runs": _spans(h.positions.tolist()),
-        "median": whole,
+        "runs": _spans(h.positions),
+        "median": _listed(whole),
         "low": _offsets(whole, _fixed(low, digits), below=True),
         "high": _offsets(whole, _fixed(high, digits)),
         "p95": _offsets(whole, _fixed(p95, digits)) if p95 is not None else None,
-        "n": _run_lengths(h.counts.tolist()),
+        "n": _run_lengths(h.counts),
         "steps": [{"index": s.index, "change": f"{s.ratio - 1:+.1%}"} for s in page.steps],
         "limits": [
             {
@@ -303,37 +306,44 @@ def _digits(typical: float, columns: list[FloatArray]) -> int:
     return max(min(digits, 308), -308)  # 10.0 ** 309 is beyond float
 
 
-def _fixed(values: FloatArray, digits: int) -> list[int | None]:
-    """Values as integers of 10^-digits (None where not finite): the same figures as rounding to ``digits``."""
+def _fixed(values: FloatArray, digits: int) -> Fixed:
+    """Values as integers of 10^-digits, with where each is known (finite): the same figures as rounding to
+    ``digits``."""
     with np.errstate(over="ignore", invalid="ignore"):
         scaled = np.rint(values * 10.0**digits) if digits >= 0 else np.rint(values / 10.0**-digits)
-    return [int(v) if math.isfinite(v) else None for v in scaled.tolist()]
+    known = np.isfinite(scaled) & (np.abs(scaled) < 2.0**63)  # `_digits` keeps them below 2^53
+    return np.where(known, scaled, 0).astype(np.int64), known
 
 
-def _offsets(base: list[int | None], values: list[int | None], *, below: bool = False) -> list[int | None]:
+def _listed(fixed: Fixed) -> list[int | None]:
+    """The integers as JSON numbers, null where unknown."""
+    values, known = fixed
+    listed: list[int | None] = values.tolist()
+    if not known.all():
+        for i in np.flatnonzero(~known).tolist():
+            listed[i] = None
+    return listed
+
+
+def _offsets(base: Fixed, values: Fixed, *, below: bool = False) -> list[int | None]:
     """Each value as its distance from the run's median (a few digits where the value itself has six)."""
-    return [None if v is None or b is None else (b - v if below else v - b) for b, v in zip(base, values, strict=True)]
+    offsets = base[0] - values[0] if below else values[0] - base[0]
+    return _listed((offsets, base[1] & values[1]))
 
 
-def _spans(positions: list[int]) -> list[list[int]]:
+def _spans(positions: npt.NDArray[np.int64]) -> list[list[int]]:
     """Ascending positions as [first, count] spans: a series measured in every run is one span."""
-    spans: list[list[int]] = []
-    for p in positions:
-        if spans and spans[-1][0] + spans[-1][1] == p:
-            spans[-1][1] += 1
-        else:
-            spans.append([p, 1])
+    starts = np.flatnonzero(np.diff(positions, prepend=positions[:1] - 2) != 1)  # where a position skips
+    counts = np.diff(starts, append=positions.size)
+    spans: list[list[int]] = np.stack([positions[starts], counts], axis=1).tolist()
     return spans
 
 
-def _run_lengths(values: list[int]) -> list[list[int]]:
+def _run_lengths(values: npt.NDArray[np.int64]) -> list[list[int]]:
     """[value, repeats] pairs: a series' sample count changes seldom."""
-    runs: list[list[int]] = []
-    for v in values:
-        if runs and runs[-1][0] == v:
-            runs[-1][1] += 1
-        else:
-            runs.append([v, 1])
+    starts = np.flatnonzero(np.diff(values, prepend=values[:1] - 1) != 0)
+    repeats = np.diff(starts, append=values.size)
+    runs: list[list[int]] = np.stack([values[starts], repeats], axis=1).tolist()
     return runs
 
 

@@ -2,19 +2,22 @@
 
 `Store.statistics` returns every row of the runs asked for at once, each as a `Series`: 2,000 series x 1,080 runs
 is 2.2 million objects (2 GB) before the first page is written. Here one query sorted by series hands back one
-series' rows at a time (SQLAlchemy Core, no ORM rows, a server-side cursor on Postgres), so memory holds one
-series whatever the history, and the database does the sorting.
+series' rows at a time (SQLAlchemy Core builds the query; SQLite's own cursor hands back plain tuples, Postgres a
+server-side cursor), so memory holds one series whatever the history, and the database does the sorting.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import chain, groupby
+from operator import itemgetter
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Select, select
+import numpy.typing as npt
+from sqlalchemy import Select, func, select
 
 from perfgate.history.series import SeriesColumns
 from perfgate.model import Direction, FloatArray, SampleKind, Summary
@@ -23,8 +26,6 @@ from perfgate.store.rows import SUMMARY_COLUMNS
 from perfgate.store.schema import RunRow, SeriesKeyRow, SeriesRow
 
 STREAM_ROWS = 5_000  # rows fetched at a time from the cursor
-# A run of a drawn series: its position, sample count, centre (median, else mean), min, max, p95.
-Drawn = tuple[int, int, float | None, float | None, float | None, float | None]
 
 
 @dataclass(frozen=True)
@@ -47,23 +48,11 @@ def series_runs(
     query = _by_series(suite, branch, since, until, columns)
     directions, kinds = {d.value: d for d in Direction}, {k.value: k for k in SampleKind}  # faster than Enum()
     wanted = set(run_ids)
-    key: tuple[str, str] | None = None
-    units: list[tuple[int, str, Direction, SampleKind]] = []
-    runs: list[tuple[int, int | None, Summary]] = []
-    with store._reachable(), store.engine.connect() as conn:  # the store's own error wording
-        result = conn.execution_options(stream_results=True, yield_per=STREAM_ROWS).execute(query)
-        for row in (row for rows in result.partitions() for row in rows):  # a batch at a time: no call per row
-            name, metric, run_id, pr_number, unit, direction, kind = row[:7]
-            if run_id not in wanted:
-                continue
-            if (name, metric) != key:
-                if key is not None:
-                    yield SeriesRuns(key[0], key[1], tuple(units), tuple(runs))
-                key, units, runs = (name, metric), [], []
-            units.append((run_id, unit, directions[direction], kinds[kind]))
-            runs.append((run_id, pr_number, Summary(*row[7:])))
-    if key is not None:
-        yield SeriesRuns(key[0], key[1], tuple(units), tuple(runs))
+    for (name, metric), rows in groupby(_rows(store, query, len(wanted)), key=itemgetter(0, 1)):
+        kept = [row for row in rows if row[2] in wanted]
+        if kept:
+            units = tuple((row[2], row[4], directions[row[5]], kinds[row[6]]) for row in kept)
+            yield SeriesRuns(name, metric, units, tuple((row[2], row[3], Summary(*row[7:])) for row in kept))
 
 
 def series_columns(
@@ -72,58 +61,89 @@ def series_columns(
     """Every series of these runs (recorded in [since, until] on the branch) as arrays, one series at a time,
     sorted by name and metric, its runs in the order of ``positions`` (a run id's place among the suite's runs).
 
-    What a chart draws, and no more: six numbers a run into lists, no object per run. Unit, direction and kind
-    are the oldest run's."""
-    drawn = (SeriesRow.count, SeriesRow.median, SeriesRow.mean, SeriesRow.min, SeriesRow.max, SeriesRow.p95)
+    What a chart draws, and no more: six numbers a run, made arrays a series at a time, no object per run. Unit,
+    direction and kind are the oldest run's."""
+    centre = func.coalesce(SeriesRow.median, SeriesRow.mean)  # the median, else the mean (as `History.medians`)
+    drawn = (SeriesRow.count, centre, SeriesRow.min, SeriesRow.max, SeriesRow.p95)
     query = _by_series(suite, branch, since, until, (*drawn, SeriesRow.unit, SeriesRow.direction, SeriesRow.kind))
-    key: tuple[str, str] | None = None
-    rows: list[Drawn] = []
-    oldest: tuple[int, str, str, str] = (0, "", "", "")
-    with store._reachable(), store.engine.connect() as conn:  # the store's own error wording
-        result = conn.execution_options(stream_results=True, yield_per=STREAM_ROWS).execute(query)
-        batched = (row for rows in result.partitions() for row in rows)  # a batch at a time: no call per row
-        for name, metric, run_id, count, median, mean, low, high, p95, unit, direction, kind in batched:
-            at = positions.get(run_id)
-            if at is None:
-                continue
-            if (name, metric) != key:
-                if key is not None:
-                    yield _columns(suite, key, oldest, rows)
-                key, rows, oldest = (name, metric), [], (at, unit, direction, kind)
-            elif at < oldest[0]:
-                oldest = (at, unit, direction, kind)
-            rows.append((at, count, median if median is not None else mean, low, high, p95))
-    if key is not None:
-        yield _columns(suite, key, oldest, rows)
+    order = _Order(positions)
+    for _, rows in groupby(_rows(store, query, len(positions)), key=itemgetter(0, 1)):  # no Python code per row
+        found = _columns(suite, list(rows), order)
+        if found is not None:
+            yield found
 
 
-def _columns(
-    suite: str,
-    key: tuple[str, str],
-    oldest: tuple[int, str, str, str],
-    rows: list[Drawn],
-) -> SeriesColumns:
-    rows.sort(key=lambda row: row[0])
-    at, count, centre, low, high, p95 = zip(*rows, strict=True)
-    drawn_p95 = None if None in p95 else np.array(p95, dtype=np.float64)
+class _Order:
+    """Run ids' positions looked up an array at a time (a dict lookup per run was a second of the site's time)."""
+
+    def __init__(self, positions: Mapping[int, int]) -> None:
+        ids = np.fromiter(positions.keys(), dtype=np.int64, count=len(positions))
+        at = np.fromiter(positions.values(), dtype=np.int64, count=len(positions))
+        by_id = np.argsort(ids)
+        self.ids, self.at = ids[by_id], at[by_id]
+
+    def of(self, run_ids: tuple[int, ...]) -> npt.NDArray[np.int64]:
+        """Each run's position, -1 where it has none."""
+        wanted = np.array(run_ids, dtype=np.int64)
+        if not self.ids.size:
+            return np.full(wanted.size, -1, dtype=np.int64)
+        found = np.minimum(np.searchsorted(self.ids, wanted), self.ids.size - 1)
+        return np.where(self.ids[found] == wanted, self.at[found], -1)
+
+
+def _columns(suite: str, rows: list[Sequence[Any]], positions: _Order) -> SeriesColumns | None:
+    """One series' rows (name, metric, run id, count, centre, min, max, p95, unit, direction, kind) as arrays in
+    the runs' order; None when none of its runs has a position."""
+    name, metric, run_ids, count, centre, low, high, p95, unit, direction, kind = zip(*rows, strict=True)
+    at = positions.of(run_ids)
+    order = np.argsort(at, kind="stable")
+    order = order[at[order] >= 0]  # runs of the time that were not asked for
+    if not order.size:
+        return None
+    oldest = int(order[0])
+    drawn_p95 = None if None in p95 else np.array(p95, dtype=np.float64)[order]
     return SeriesColumns(
         suite,
-        key[0],
-        key[1],
-        oldest[1],
-        Direction(oldest[2]),
-        SampleKind(oldest[3]),
-        np.array(at, dtype=np.int64),
-        _floats(centre),
-        _floats(low),
-        _floats(high),
+        name[0],
+        metric[0],
+        unit[oldest],
+        Direction(direction[oldest]),
+        SampleKind(kind[oldest]),
+        at[order],
+        _floats(centre)[order],
+        _floats(low)[order],
+        _floats(high)[order],
         drawn_p95,
-        np.array(count, dtype=np.int64),
+        np.array(count, dtype=np.int64)[order],
     )
 
 
 def _floats(values: tuple[float | None, ...]) -> FloatArray:
     return np.array(values, dtype=np.float64)  # None becomes NaN
+
+
+def _rows(store: Store, query: Select[tuple[Any, ...]], runs: int) -> Iterator[Sequence[Any]]:
+    """The query's rows as plain tuples."""
+    return chain.from_iterable(_batches(store, query, runs))
+
+
+def _batches(store: Store, query: Select[tuple[Any, ...]], runs: int) -> Iterator[Sequence[Sequence[Any]]]:
+    """The query's rows as plain tuples, a batch at a time (no call per row), with the store's own error wording.
+
+    On SQLite the driver's cursor already streams, and its tuples are read as they come: SQLAlchemy's row objects
+    were a third of the site's time over 2 million rows (and these columns need no conversion). Its page cache
+    holds a page of the series table per run, so reading series by series does not reread the pages the series
+    before read (the default 2 MB hold about 500 runs). Elsewhere a server-side cursor streams."""
+    with store._reachable(), store.engine.connect() as conn:
+        if store.is_sqlite:
+            conn.exec_driver_sql(f"PRAGMA cache_size = {max(2 * runs, 1_000) + 2_000:d}")  # pages
+            cursor = conn.execute(query).cursor
+            while batch := cursor.fetchmany(STREAM_ROWS):
+                yield batch
+            return
+        result = conn.execution_options(stream_results=True, yield_per=STREAM_ROWS).execute(query)
+        for batch in result.partitions():
+            yield batch  # SQLAlchemy's rows: tuples to the code here
 
 
 def _by_series(

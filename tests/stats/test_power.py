@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from perfgate import stats
+from perfgate.stats import power
 
 
 def test_samples_to_detect_follows_the_normal_power_formula() -> None:
@@ -17,3 +20,13 @@ def test_runs_to_detect_grows_with_noise_and_has_a_limit() -> None:
     assert small is not None and large is not None and small < large
     # The candidate is one run: its own τ cannot be averaged away, so τ near Δ/2.5 needs ever more runs.
     assert stats.runs_to_detect(0.03, 0.05) is None
+
+
+def test_quantiles_are_scipy_stats_own() -> None:
+    """scipy.special's quantiles, taken so that the digest need not import scipy.stats, are its numbers."""
+    from scipy import stats as scipy_stats
+
+    assert power._z_sum(0.05, 0.8) == float(scipy_stats.norm.ppf(0.95)) + float(scipy_stats.norm.ppf(0.8))
+    t, _ = power._t_factors(0.05, 0.8, 100)
+    runs = np.arange(2, 101)
+    assert np.array_equal(t, scipy_stats.t.ppf(0.95, runs - 1) + scipy_stats.t.ppf(0.8, runs - 1))

@@ -59,3 +59,22 @@ def test_monotonic_trend_matches_theil_sen_and_kendall() -> None:
     assert found.slope == pytest.approx(scipy_stats.theilslopes(values).slope)
     assert found.p_value == pytest.approx(scipy_stats.kendalltau(np.arange(20), values).pvalue)
     assert stats.monotonic_trend(np.ones(10)) == stats.Trend(0.0, 1.0)
+
+
+@pytest.mark.parametrize("n", [34, 114, 300])
+@pytest.mark.parametrize("shape", ["noise", "ties", "sorted", "one out of order"])
+def test_monotonic_trend_p_is_scipys_kendalltau_on_every_path(n: int, shape: str) -> None:
+    """The asymptotic p-value worked out from the Theil-Sen pairs is scipy's to the last bit, and scipy's exact
+    distribution still answers where kendalltau takes it (no ties, at most one pair out of order)."""
+    from scipy import stats as scipy_stats
+
+    rng = np.random.default_rng(n)
+    values = np.arange(n) * 0.002 + rng.normal(0, 0.3, n)
+    if shape == "ties":
+        values = np.round(values, 1)
+    elif shape == "sorted":
+        values = np.sort(values)
+    elif shape == "one out of order":
+        values = np.sort(values)
+        values[[3, 4]] = values[[4, 3]]
+    assert stats.monotonic_trend(values).p_value == float(scipy_stats.kendalltau(np.arange(n), values).pvalue)

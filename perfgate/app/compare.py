@@ -22,7 +22,7 @@ from perfgate.gate.pooling import Side
 from perfgate.gate.report import Report, Verdict
 from perfgate.gate.settings import Settings
 from perfgate.gate.shift import MIN_RUNS_FOR_TAU
-from perfgate.model import ParsedResults, Run, RunHeader, RunRef, Series
+from perfgate.model import Direction, ParsedResults, Run, RunHeader, RunRef
 from perfgate.units import count
 
 if TYPE_CHECKING:
@@ -195,10 +195,12 @@ def _noise_model(store: Store, suite: str, branch: str, runs: Sequence[Run]) -> 
     if len(headers) < noise.WINDOW_MIN_RUNS:
         return None
     order = {h.id: i for i, h in enumerate(reversed(headers))}  # oldest first
-    window: list[list[Series]] = [[] for _ in headers]
-    for run_id, _, series in store.statistics([h.id for h in headers]):
-        window[order[run_id]].append(series)
-    return noise.build(window, level_runs=len(runs))
+    directions = {d.value: d for d in Direction}
+    cells = (
+        (order[run_id], (name, metric), directions[direction], unit, median)
+        for run_id, name, metric, unit, direction, median in store.run_medians(list(order))
+    )
+    return noise.build_from_cells(len(headers), cells, level_runs=len(runs))
 
 
 def _copies(head_results: Sequence[ParsedResults], runs: Sequence[Run]) -> list[str]:

@@ -11,7 +11,7 @@ machine moves.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -87,24 +87,32 @@ class SuiteNoise:
         )
 
 
+# One series' median in one run of the window: (the run's place, oldest first; key; direction; unit; median).
+Cell = tuple[int, Key, Direction, str, float | None]
+
+
 def build(window: Sequence[Sequence[Series]], level_runs: int) -> SuiteNoise | None:
     """The model over ``window`` (runs of main, oldest first; the newest ``level_runs`` are the baseline), or
     None when it is too short or too narrow to learn from."""
-    if len(window) < WINDOW_MIN_RUNS:
+    cells = ((r, s.key, s.direction, s.unit, s.summary.median) for r, run in enumerate(window) for s in run)
+    return build_from_cells(len(window), cells, level_runs)
+
+
+def build_from_cells(runs: int, found: Iterable[Cell], level_runs: int) -> SuiteNoise | None:
+    """``build`` from the window's medians as the store reads them, with no `Series` per row."""
+    if runs < WINDOW_MIN_RUNS:
         return None
     columns: dict[Key, Direction] = {}
     cells: list[tuple[int, Key, float]] = []
-    for r, run in enumerate(window):
-        for series in run:
-            median = series.summary.median
-            if series.unit not in RUNNER_UNITS or median is None or not median > 0 or not math.isfinite(median):
-                continue
-            columns.setdefault(series.key, series.direction)
-            cells.append((r, series.key, median))
+    for r, key, direction, unit, median in found:
+        if unit not in RUNNER_UNITS or median is None or not median > 0 or not math.isfinite(median):
+            continue
+        columns.setdefault(key, direction)
+        cells.append((r, key, median))
     if len(columns) < MIN_SERIES:
         return None
     place = {key: i for i, key in enumerate(columns)}
-    matrix = np.full((len(window), len(columns)), np.nan)
+    matrix = np.full((runs, len(columns)), np.nan)
     for r, key, median in cells:
         matrix[r, place[key]] = median
     for key, direction in columns.items():  # the tests' scale: log, + is worse

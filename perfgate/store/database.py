@@ -451,6 +451,20 @@ class Store:
                     found.append((r[0], r[-1], series_from(r[:-1], samples=False)))
         return found
 
+    def run_medians(self, run_ids: Sequence[int]) -> list[tuple[int, str, str, str, str, float | None]]:
+        """(run id, name, metric, unit, direction, median) of every series of these runs, in no set order: what
+        the suite's noise model reads (30 runs of 1,500 series is 45,000 rows: tuples, no object per row)."""
+        query = select(
+            SeriesRow.run_id, SeriesKeyRow.name, SeriesKeyRow.metric, SeriesRow.unit, SeriesRow.direction
+        ).add_columns(SeriesRow.median)
+        query = query.join(SeriesKeyRow, SeriesKeyRow.id == SeriesRow.key_id)
+        found: list[tuple[int, str, str, str, str, float | None]] = []
+        with self._reachable(), self.engine.connect() as connection:
+            for start in range(0, len(run_ids), 500):
+                chunk = list(run_ids[start : start + 500])
+                found.extend(tuple(r) for r in connection.execute(query.where(SeriesRow.run_id.in_(chunk))))
+        return found
+
     def series_history(self, suite: str, branch: str, name: str, metric: str, limit: int) -> History | None:
         """The newest ``limit`` runs of one series (its points oldest first); None when it has none."""
         query = history_query(suite, branch, name, metric, limit)

@@ -52,6 +52,20 @@ def _run(
     )
 
 
+def test_run_medians_are_each_series_median_as_stored(db_url: str) -> None:
+    """What the suite's noise model reads: one tuple per series of each run, the same figures `statistics` gives."""
+    store = Store(db_url)
+    store.ensure_schema()
+    ids = [store.save_run(_run(key=f"k{i}", at=NOW + timedelta(hours=i)), NOW).run_id for i in range(2)]
+    expected = {
+        (run_id, s.name, s.metric, s.unit, s.direction.value, s.summary.median)
+        for run_id, _, s in store.statistics(ids)
+    }
+    found = store.run_medians(ids)
+    assert len(found) == len(expected) == 2 * len(_run().series) and set(found) == expected
+    assert store.run_medians([]) == []
+
+
 def test_round_trip_keeps_samples_summaries_and_environment(db_url: str) -> None:
     store = Store(db_url)
     store.ensure_schema()

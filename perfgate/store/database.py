@@ -325,12 +325,18 @@ class Store:
         """One transaction that stores runs as they come (an import streams its file through it): all or none.
 
         ``create`` makes the schema of an empty database inside that transaction, so a refused file leaves
-        nothing behind; otherwise the schema must be current (``ensure_schema``)."""
+        nothing behind; otherwise the schema must be current (``ensure_schema``). Its rows refer only to runs and
+        series keys the writer stores or reads in that transaction, so SQLite does not check those references."""
         empty = create and self.current_revision() is None
         if not empty:
             self.ensure_schema()
         lock = self._schema_lock() if empty else nullcontext()
-        with lock, self._reachable(), version.transaction(self.engine) as connection, bulk.page_cache(connection):
+        with (
+            lock,
+            self._reachable(),
+            version.transaction(self.engine, check_references=not create) as connection,
+            bulk.page_cache(connection),
+        ):
             if empty:
                 from perfgate.store import migration
 

@@ -32,12 +32,17 @@ def revision_on(connection: Connection) -> str | None:
 
 
 @contextmanager
-def transaction(engine: Engine) -> Iterator[Connection]:
+def transaction(engine: Engine, *, check_references: bool = True) -> Iterator[Connection]:
     """One transaction for a whole schema change, DDL included: it happens completely or not at all.
 
     Python's sqlite3 begins a transaction only before INSERT, UPDATE or DELETE, so each CREATE TABLE would
     commit on its own and a failure part-way would leave tables behind; here SQLite is told where the
-    transaction begins (its DDL is transactional once it is inside one)."""
+    transaction begins (its DDL is transactional once it is inside one).
+
+    ``check_references=False`` turns SQLite's foreign key checks off for this transaction (the setting is the
+    connection's, and is ignored inside a transaction: it is set before and restored after): for an import,
+    whose rows refer only to runs and keys it has just stored or read under the write lock. Two lookups fewer
+    for each of a million series rows (509 runs x 2,000 series: 0.5 s of 12)."""
     with engine.connect() as connection:
         if connection.dialect.name != "sqlite":
             with connection.begin():
@@ -46,9 +51,15 @@ def transaction(engine: Engine) -> Iterator[Connection]:
         dbapi = connection.connection.dbapi_connection
         implicit = dbapi.isolation_level  # type: ignore[union-attr]
         dbapi.isolation_level = None  # type: ignore[union-attr]  # no transactions but the one begun here
+        # On the driver's connection: SQLAlchemy's would begin its transaction at the first statement.
+        checked = not check_references and dbapi.execute("PRAGMA foreign_keys").fetchone()[0]  # type: ignore[union-attr]
         try:
+            if checked:
+                dbapi.execute("PRAGMA foreign_keys=OFF")  # type: ignore[union-attr]
             with connection.begin():
                 connection.exec_driver_sql("BEGIN IMMEDIATE")  # the write lock now, not at the first DDL
                 yield connection
         finally:
+            if checked:  # after the commit or the rollback: outside a transaction, where it is heard
+                dbapi.execute("PRAGMA foreign_keys=ON")  # type: ignore[union-attr]
             dbapi.isolation_level = implicit  # type: ignore[union-attr]

@@ -2,7 +2,7 @@
 
 Each line of an export makes thousands of containers (a run's 2,000 series objects, the columns' tuples) that
 reference counting frees as soon as the run is stored; the collector, started every 700 allocations, walked
-them all the same and found nothing (509 runs x 2,000 series: about 1 s of 12). It runs once every
+them all the same and found nothing (509 runs x 2,000 series: 11.7 s of CPU became 9.9 s). It runs once every
 ``every`` runs instead, so whatever cycles a run leaves (SQLAlchemy's, an exception's) stay bounded."""
 
 from __future__ import annotations

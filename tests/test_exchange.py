@@ -8,14 +8,17 @@ import json
 import struct
 import zlib
 from collections.abc import Callable
+from contextlib import nullcontext
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import inspect
+from sqlalchemy.exc import IntegrityError
 
 from perfgate import exchange
+from perfgate.app.history import import_runs
 from perfgate.errors import InputError
 from perfgate.model import Direction, Run, SampleKind, Series, Summary, as_samples
 from perfgate.store import Store
@@ -76,6 +79,31 @@ def test_a_malformed_line_names_it_and_imports_nothing(run_cli: Invoke, db_url: 
         result = run_cli("import", str(path), "--db", db_url)
         assert result.exit_code == 3 and f"bad.jsonl{where}" in result.output
         assert Store(db_url).current_revision() is None  # nothing written, not even the schema
+
+
+def test_an_import_leaves_sqlite_checking_references_whether_it_stores_or_fails(
+    run_cli: Invoke, tmp_path: Path
+) -> None:
+    """An import turns SQLite's foreign key checks off for its transaction only: the store's connections
+    check them again afterwards, and a run refused later still cascades."""
+    url = f"sqlite:///{tmp_path / 'local.db'}"
+    record_runs(run_cli, url, (BASE, "aaa1"), (HEAD, "bbb2"))
+    exported = tmp_path / "runs.jsonl"
+    run_cli("export", "-o", str(exported), "--db", url)
+    good = exported.read_text().splitlines()[0]
+    target = Store(f"sqlite:///{tmp_path / 'copy.db'}")
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(f"{good}\n{{}}\n")
+    for path in (bad, exported):
+        with pytest.raises(InputError) if path == bad else nullcontext():
+            import_runs(target, [str(path)], datetime(2026, 1, 2, tzinfo=UTC))
+        with target.engine.connect() as connection:  # the pool's one connection: the import's
+            assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    with target.engine.connect() as connection, pytest.raises(IntegrityError):
+        connection.exec_driver_sql("INSERT INTO series_keys (id, name, metric) VALUES (999, 'x', 'time')")
+        connection.exec_driver_sql(
+            "INSERT INTO series (run_id, key_id, unit, direction, kind, count) VALUES (999, 999, 's', 'lower', 'repetition', 1)"
+        )
 
 
 @pytest.mark.parametrize(

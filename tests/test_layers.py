@@ -197,3 +197,14 @@ def test_a_file_comparison_loads_neither_the_store_nor_github_nor_scipy_stats() 
     loaded = set(done.stderr.split())
     assert "numpy" in loaded and "perfgate.gate.evaluate" in loaded  # it did compare
     assert not loaded & {"sqlalchemy", "alembic", "github", "requests", "jinja2", "scipy.stats", "scipy.optimize"}
+
+
+def test_a_command_on_a_current_schema_does_not_load_alembic(tmp_path: Path) -> None:
+    """Reading the schema version is perfgate.store.version's; Alembic is imported only to change the schema."""
+    from perfgate.store import Store
+
+    url = f"sqlite:///{tmp_path / 'history.db'}"
+    Store(url).ensure_schema()  # created at head: the command below has nothing to migrate
+    loaded = _modules_after("runs", "list", "--db", url)
+    assert "sqlalchemy" in loaded  # it did open the store
+    assert "alembic" not in loaded

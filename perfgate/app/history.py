@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from perfgate import exchange, storable
 from perfgate.app.branches import require_recorded_branch
+from perfgate.app.collector import collected_every
 from perfgate.app.output import streamed_output
 from perfgate.app.workspace import Workspace
 from perfgate.errors import InputError, UsageError
@@ -185,6 +186,9 @@ class PeerOptions:
         return self.suite is not None or self.branch is not None or bool(self.only)
 
 
+_COLLECT_EVERY = 50  # runs between the import's garbage collections (perfgate.app.collector)
+
+
 def import_runs(
     store: Store,
     paths: Sequence[str],
@@ -196,10 +200,11 @@ def import_runs(
     bounded whatever its size. A bad line anywhere stores nothing, not even the schema of a new database."""
     parsed = [_read_any(path, stdin, peer) for path in paths]  # what each is, and another tool's runs
     outcome = []
-    with store.writing(now, create=True) as writer:
+    with store.writing(now, create=True) as writer, collected_every(_COLLECT_EVERY) as tick:
         for path, kind, runs in parsed:
             added = skipped = 0
             for run, columns in runs:
+                tick()
                 if writer.save(run, columns).created:
                     added += 1
                 else:

@@ -12,7 +12,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from alembic.util.exc import CommandError
 from sqlalchemy import (
     ColumnElement,
     Engine,
@@ -45,7 +44,7 @@ from perfgate.model import (
     Series,
     SeriesDecision,
 )
-from perfgate.store import bulk, migration, timeouts
+from perfgate.store import bulk, timeouts, version
 from perfgate.store.bulk import StoredRun, Writer
 from perfgate.store.rows import RUN_COLUMNS, check_run, run_from, series_from, series_query
 from perfgate.store.schema import AlertRow, DecidedSeriesRow, GateDecisionRow, RunRow, SeriesKeyRow, SeriesRow
@@ -225,10 +224,12 @@ class Store:
         if self._sqlite_file is not None and not self._sqlite_file.exists():
             return None
         with self._reachable():
-            return migration.current_revision(self.engine)
+            return version.current_revision(self.engine)
 
     def upgrade(self) -> tuple[str | None, str]:
         """Bring the schema to the head revision; returns (before, after)."""
+        from perfgate.store import migration
+
         before = self.current_revision()
         self._refuse_newer(before)
         with self._schema_lock(), self._reachable():
@@ -238,9 +239,11 @@ class Store:
     def ensure_schema(self) -> None:
         """Create the schema in an empty database; upgrade SQLite; ask before upgrading a shared server."""
         current = self.current_revision()
-        head = migration.head_revision()
-        if current == head:
+        if current == version.HEAD:  # the usual case, told without importing Alembic
             return
+        from perfgate.store import migration
+
+        head = migration.head_revision()
         self._refuse_newer(current)
         if current is None or self.is_sqlite:
             with self._schema_lock(), self._reachable():
@@ -252,6 +255,8 @@ class Store:
         )
 
     def _refuse_newer(self, current: str | None) -> None:
+        from perfgate.store import migration
+
         if current is not None and current not in migration.known_revisions():
             raise StoreError(
                 f"the database {self.display_url} has schema revision {current}, which this perfgate "
@@ -290,7 +295,7 @@ class Store:
                 raise StoreError(timeouts.message(limit, self._limits, self.display_url)) from None
             reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
             raise StoreError(f"cannot use the database {self.display_url}: {self._scrub(reason)}") from None
-        except CommandError as exc:  # e.g. two rows in alembic_version
+        except version.UnreadableVersion as exc:  # e.g. two rows in alembic_version
             raise StoreError(
                 f"the database {self.display_url} has a schema version table perfgate cannot read ({exc}); "
                 "repair it, or start a new database and 'perfgate import' an export of the old one"
@@ -320,13 +325,21 @@ class Store:
         """One transaction that stores runs as they come (an import streams its file through it): all or none.
 
         ``create`` makes the schema of an empty database inside that transaction, so a refused file leaves
-        nothing behind; otherwise the schema must be current (``ensure_schema``)."""
+        nothing behind; otherwise the schema must be current (``ensure_schema``). Its rows refer only to runs and
+        series keys the writer stores or reads in that transaction, so SQLite does not check those references."""
         empty = create and self.current_revision() is None
         if not empty:
             self.ensure_schema()
         lock = self._schema_lock() if empty else nullcontext()
-        with lock, self._reachable(), migration.transaction(self.engine) as connection, bulk.page_cache(connection):
+        with (
+            lock,
+            self._reachable(),
+            version.transaction(self.engine, check_references=not create) as connection,
+            bulk.page_cache(connection),
+        ):
             if empty:
+                from perfgate.store import migration
+
                 migration.upgrade_on(connection)
             with bulk.history_index_after(connection, later=empty):
                 writer = Writer(connection, now)
@@ -510,7 +523,7 @@ class Store:
         if suite is not None:
             query = query.where(RunRow.suite == suite)
         # The bigger page cache: the rows of the runs pruned are most of the file, written back in place.
-        with self._reachable(), migration.transaction(self.engine) as connection, bulk.page_cache(connection):
+        with self._reachable(), version.transaction(self.engine) as connection, bulk.page_cache(connection):
             seen: dict[tuple[str, str], int] = {}
             doomed = []
             for row in connection.execute(query):

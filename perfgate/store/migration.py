@@ -1,4 +1,5 @@
-"""Alembic, driven from code: the script directory ships inside the package (see resources.py)."""
+"""Alembic, driven from code: the script directory ships inside the package (see resources.py). Imported only to
+change the schema; reading its version is perfgate.store.version's."""
 
 from __future__ import annotations
 
@@ -8,13 +9,15 @@ from contextlib import contextmanager
 
 from alembic import command
 from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from alembic.util.exc import CommandError
 from sqlalchemy import Connection, Engine, func, inspect, select, table
 
 from perfgate.errors import StoreError
 from perfgate.resources import resource_dir
+from perfgate.store import version
 from perfgate.store.schema import Base
+from perfgate.store.version import transaction as transaction  # a schema change's, here too
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
@@ -36,9 +39,16 @@ def known_revisions() -> frozenset[str]:
     return frozenset(rev.revision for rev in ScriptDirectory.from_config(alembic_config()).walk_revisions())
 
 
-def current_revision(engine: Engine) -> str | None:
-    with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+current_revision = version.current_revision
+
+
+@contextmanager
+def _readable() -> Iterator[None]:
+    """Alembic's refusal of a version table it cannot read (e.g. two rows), as perfgate.store.version's."""
+    try:
+        yield
+    except CommandError as exc:
+        raise version.UnreadableVersion(str(exc)) from None
 
 
 # Any constant will do: it names the lock all perfgate processes take while migrating one Postgres database.
@@ -56,42 +66,20 @@ def upgrade_on(connection: Connection, revision: str = "head") -> None:
     if connection.dialect.name == "postgresql":
         # Parallel CI jobs may all find an empty database: one migrates, the others wait, then find it done.
         connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_ADVISORY_LOCK})")
-    _drop_leftovers(connection)
-    command.upgrade(alembic_config(connection), revision)
+    with _readable():
+        _drop_leftovers(connection)
+        command.upgrade(alembic_config(connection), revision)
 
 
 def downgrade(engine: Engine, revision: str) -> None:
-    with transaction(engine) as connection:
+    with transaction(engine) as connection, _readable():
         command.downgrade(alembic_config(connection), revision)
-
-
-@contextmanager
-def transaction(engine: Engine) -> Iterator[Connection]:
-    """One transaction for a whole schema change, DDL included: it happens completely or not at all.
-
-    Python's sqlite3 begins a transaction only before INSERT, UPDATE or DELETE, so each CREATE TABLE would
-    commit on its own and a failure part-way would leave tables behind; here SQLite is told where the
-    transaction begins (its DDL is transactional once it is inside one)."""
-    with engine.connect() as connection:
-        if connection.dialect.name != "sqlite":
-            with connection.begin():
-                yield connection
-            return
-        dbapi = connection.connection.dbapi_connection
-        implicit = dbapi.isolation_level  # type: ignore[union-attr]
-        dbapi.isolation_level = None  # type: ignore[union-attr]  # no transactions but the one begun here
-        try:
-            with connection.begin():
-                connection.exec_driver_sql("BEGIN IMMEDIATE")  # the write lock now, not at the first DDL
-                yield connection
-        finally:
-            dbapi.isolation_level = implicit  # type: ignore[union-attr]
 
 
 def _drop_leftovers(connection: Connection) -> None:
     """Tables of a schema creation an older perfgate left half-done (no version recorded) are dropped when
     empty: otherwise every later run would fail on 'table runs already exists'. Tables with rows are refused."""
-    if MigrationContext.configure(connection).get_current_revision() is not None:
+    if version.revision_on(connection) is not None:
         return
     present = set(inspect(connection).get_table_names())
     leftovers = [t for t in reversed(Base.metadata.sorted_tables) if t.name in present]

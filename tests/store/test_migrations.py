@@ -16,7 +16,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, event, inspect, text
 
 from perfgate.errors import StoreError
-from perfgate.store import Store
+from perfgate.store import Store, version
 from perfgate.store.migration import alembic_config, downgrade, head_revision, upgrade
 from perfgate.store.schema import Base
 
@@ -25,6 +25,11 @@ NOW = datetime(2026, 12, 3, 12, 0, tzinfo=UTC)
 
 def test_there_is_exactly_one_head() -> None:
     assert len(ScriptDirectory.from_config(alembic_config()).get_heads()) == 1
+
+
+def test_the_head_known_without_alembic_is_the_newest_script() -> None:
+    """perfgate.store.version.HEAD tells a current schema without importing Alembic: a new migration bumps it."""
+    assert head_revision() == version.HEAD
 
 
 def test_upgrade_from_empty_creates_the_tables(db_url: str) -> None:

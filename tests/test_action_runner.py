@@ -275,6 +275,19 @@ def test_a_pull_request_before_any_recorded_run_is_neutral_not_green(make_projec
     assert "nothing was compared" in comment["body"].split("\n")[1].lower()
 
 
+def test_a_warn_only_regression_is_a_neutral_verdict_through_the_action(make_project: Callable[..., Project]) -> None:
+    """mode = "warn": the slower benchmark is shown and fails nothing; the check and the `verdict` output are
+    neutral, not a green pass, and the job succeeds."""
+    project = make_project({"bench.txt": GO_BASE, "perfgate.toml": '[perfgate]\nmode = "warn"\n'})
+    workflow = WORKFLOWS / "perfgate.yml"
+    assert project.run(workflow, project.push_event(), replace=CHECK_BENCH).conclusion == "success"
+    project.commit("feature", {"bench.txt": slower(GO_BASE, "BenchmarkEncode/format=json", 1.6)})
+    gated = project.run(workflow, project.pull_request(5, "feature"), replace=CHECK_BENCH)
+    assert gated.conclusion == "success" and gated.outputs["verdict"] == "neutral", gated.log
+    assert gated.outputs["regressions"] == "0"
+    assert check_runs(project)[-1]["conclusion"] == "neutral"
+
+
 def test_a_re_run_of_the_same_job_passes_again(make_project: Callable[..., Project]) -> None:
     project = make_project({"bench.txt": GO_BASE})
     workflow = WORKFLOWS / "perfgate.yml"

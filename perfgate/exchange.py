@@ -335,9 +335,11 @@ def _load_series(item: Any, index: int, blobs: list[bytes | None], decode: bool)
     stats: list[Any] = [summary.get(k) for k in _SUMMARY_FIELDS]
     if stats[-1] is not None and type(stats[-1]) is not int:
         raise _Bad(f"{key}.summary.errors", "expected a whole number or null")
-    for field, value in zip(_SUMMARY_FIELDS[1:-1], stats[1:-1], strict=True):
+    for i, (field, value) in enumerate(zip(_SUMMARY_FIELDS[1:-1], stats[1:-1], strict=True), start=1):
         if value is not None and (type(value) not in _NUMBERS or not _finite(value)):
             raise _Bad(f"{key}.summary.{field}", "expected a finite number or null")
+        if value is not None:
+            stats[i] = float(value)  # a whole number beyond 64 bits is stored as the float it is (as orjson reads it)
     samples = item.get("samples")
     try:
         blob = binascii.a2b_base64(samples, strict_mode=True) if samples else None

@@ -243,6 +243,7 @@ SERIES_CHANGES: dict[str, Callable[[dict[str, Any]], object]] = {
     "count-float": lambda s: s["summary"].update(count=3.0),
     "count-huge": lambda s: s["summary"].update(count=2**70),
     "mean-huge-int": lambda s: s["summary"].update(mean=10**400),
+    "mean-beyond-64-bits": lambda s: s["summary"].update(mean=2**70 + 1),
     "mean-nan": lambda s: s["summary"].update(mean=float("nan")),
     "max-infinite": lambda s: s["summary"].update(max=float("inf")),
     "min-negative-seconds": lambda s: s["summary"].update(min=-1.0),

@@ -32,13 +32,11 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
+from store_scale import postgres_database  # run from benchmarks/, as a script
 
 from perfgate import exchange
 from perfgate.model import Direction, Environment, Run, SampleKind, Series, Summary, as_samples
@@ -153,23 +151,6 @@ def reference_json(path: Path) -> tuple[float, float]:
             json.dumps(document, separators=(",", ":"))
             dumps += time.process_time() - start
     return loads, dumps
-
-
-@contextmanager
-def postgres_database(url: str) -> Iterator[str]:
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    name = f"perfgate_history_scale_{uuid.uuid4().hex[:8]}"
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def postgres_bytes(url: str) -> int:

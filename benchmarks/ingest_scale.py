@@ -18,7 +18,8 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from history_scale import postgres_database, write_export
+from history_scale import write_export
+from store_scale import postgres_database
 
 from perfgate import exchange
 from perfgate.model import Run

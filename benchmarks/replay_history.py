@@ -238,6 +238,8 @@ def _replay_oracle(medians: list[dict[str, float]], tails: float | None) -> Tall
     from scipy import special
 
     from perfgate.stats import benjamini_hochberg
+    from perfgate.stats.common import MAD_TO_SD
+    from perfgate.stats.suite import _nanmedian
 
     names = sorted(set().union(*medians))
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -245,7 +247,7 @@ def _replay_oracle(medians: list[dict[str, float]], tails: float | None) -> Tall
     logs[~np.isfinite(logs)] = math.nan
     shifted = logs - np.nan_to_num(_nanmedian(logs - _nanmedian(logs, axis=0), axis=1))[:, None]
     steps_ = np.diff(shifted, axis=0)
-    spread = 1.4826 * _nanmedian(np.abs(steps_ - _nanmedian(steps_, axis=0)), axis=0) / math.sqrt(2)
+    spread = MAD_TO_SD * _nanmedian(np.abs(steps_ - _nanmedian(steps_, axis=0)), axis=0) / math.sqrt(2)
     tally = Tally()
     _count(tally, None)
     for i in range(1, len(medians)):
@@ -256,22 +258,14 @@ def _replay_oracle(medians: list[dict[str, float]], tails: float | None) -> Tall
         p = special.ndtr(-z) if tails is None else special.stdtr(tails, -z)
         p = np.where(np.isfinite(p), p, 1.0)
         q = np.array(benjamini_hochberg(p.tolist()))
-        failing = {names[j] for j in np.flatnonzero(q <= 0.05)}
-        tally.failing.append(failing)
+        alarms = np.flatnonzero(q <= 0.05)
+        with np.errstate(invalid="ignore"):  # the level each alarm is raised against: the runs' own, unshifted
+            levels = np.exp(np.nanmean(logs[max(0, i - BASELINE_RUNS) : i, alarms], axis=0))
+        tally.failing.append({names[j] for j in alarms})
         tally.suspected.append(0)
-        tally.baseline.append(
-            {n: float(np.exp(np.nanmean(logs[max(0, i - BASELINE_RUNS) : i, names.index(n)]))) for n in failing}
-        )
+        tally.baseline.append({names[j]: float(v) for j, v in zip(alarms, levels, strict=True)})
         tally.notes.append(())
     return tally
-
-
-def _nanmedian(values: np.ndarray, axis: int) -> np.ndarray:
-    import warnings
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        return np.asarray(np.nanmedian(values, axis=axis))
 
 
 def _steps(medians: list[dict[str, float]], otava: bool) -> list[tuple[str, int]]:

@@ -40,6 +40,13 @@ def database(backend: str, url: str) -> Iterator[str]:
         with tempfile.TemporaryDirectory() as tmp:
             yield f"sqlite:///{Path(tmp) / 'scale.db'}"
         return
+    with postgres_database(url) as scratch:
+        yield scratch
+
+
+@contextmanager
+def postgres_database(url: str) -> Iterator[str]:
+    """A new database on the server of ``url``, dropped afterwards: its URL."""
     admin = create_engine(url, isolation_level="AUTOCOMMIT")
     name = f"perfgate_scale_{uuid.uuid4().hex[:8]}"
     with admin.connect() as conn:
@@ -49,6 +56,7 @@ def database(backend: str, url: str) -> Iterator[str]:
     finally:
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 def build(store: Store, runs: int, series: int, samples: int) -> float:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from typing import Final
 
 from perfgate.gate.rules import Acceptance, Limit
 from perfgate.gate.settings import Settings
@@ -32,7 +33,7 @@ class Verdict(enum.StrEnum):
 FAILING = frozenset({Verdict.BUDGET_EXCEEDED, Verdict.REGRESSION, Verdict.UNIT_CHANGED})
 WARNING = frozenset({Verdict.AT_RISK, Verdict.SUSPECTED, Verdict.DRIFTING})
 # The test of a series compared by one summary a side (`perfgate.gate.summaries`): its `suspected` is undecided.
-SUMMARY_TEST = "summary-runs"
+SUMMARY_TEST: Final = "summary-runs"
 # How a throughput drop that other endpoints explain begins its reason (`perfgate.gate.closed_loop`).
 CLOSED_LOOP = "closed loop:"
 # Most severe first: a series shows the worst of its regression test and its budget checks.

@@ -141,19 +141,20 @@ def decide(t: Tested, q_worse: float, q_better: float, settings: Settings, level
         allowed = "any allowance (the baseline is exactly 0)"
     else:
         allowed = f"the {format_percent(t.delta)} allowed"
+    beyond = interval.estimate - max(t.common, 0.0) > math.log1p(t.delta)  # the estimate, past the whole run's
     if q_worse <= (settings.fdr if level is None else level):
         verdict, reason = Verdict.REGRESSION, f"{effect} is beyond {allowed} ({weighed})"
     elif q_better <= settings.fdr:
         better = f"{p_phrase('p', test.p_less)}, {p_phrase('q', q_better)}, {n}"
         threshold = format_change(natural_ratio(-math.log1p(t.delta), direction))  # mirrored: -4.8% for 5%
         verdict, reason = Verdict.IMPROVEMENT, f"{better_effect} is better than {threshold} ({better})"
-    elif interval.estimate - max(t.common, 0.0) > math.log1p(t.delta) and (t.pairs > 0 or q_worse <= SUSPECT_Q):
+    elif beyond and (t.pairs > 0 or q_worse <= SUSPECT_Q):
         verdict = Verdict.SUSPECTED
         uncertain = f"CI runs of main differ by {spread}" if runs_decide else "the samples vary too much to tell"
         if t.pairs:
             uncertain = "the rounds' ratios vary too much to tell"
         reason = f"{effect} may be beyond {allowed}, but not for certain: {uncertain} ({evidence})"
-    elif interval.estimate - max(t.common, 0.0) > math.log1p(t.delta):
+    elif beyond:
         # Beyond the allowance, but no more than chance would put there in a suite this size: said, not warned.
         verdict, reason = (
             Verdict.UNCHANGED,

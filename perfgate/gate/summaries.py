@@ -26,18 +26,15 @@ it against the noise between runs that is actually there.
 from __future__ import annotations
 
 import math
-from typing import Final
 
 from perfgate import stats
 from perfgate.gate.phrases import format_change, format_percent, p_phrase
 from perfgate.gate.policy import Policy
 from perfgate.gate.pooling import Pooled, compared, natural_ratio, normalised_log
-from perfgate.gate.report import Comparison, Verdict
+from perfgate.gate.report import SUMMARY_TEST, Comparison, Verdict
 from perfgate.gate.settings import Settings
 from perfgate.gate.shift import PRIOR_RUNS
 from perfgate.gate.tested import Tested
-
-RUNS: Final = "summary-runs"  # one summary a side against the run_noise prior (report.SUMMARY_TEST)
 
 
 def test(b: Pooled, c: Pooled, settings: Settings, policy: Policy) -> Tested | None:
@@ -57,7 +54,7 @@ def test(b: Pooled, c: Pooled, settings: Settings, policy: Policy) -> Tested | N
     )
     if runs is None:
         return None
-    test = stats.ShiftTest(runs.p, runs.p_better(math.log1p(delta)), RUNS)
+    test = stats.ShiftTest(runs.p, runs.p_better(math.log1p(delta)), SUMMARY_TEST)
     return Tested(b, c, delta, runs.interval(settings.confidence), test, runs.p, runs)
 
 
@@ -96,6 +93,6 @@ def decide(t: Tested, q_worse: float, settings: Settings) -> Comparison | None:
         ci=(ends[0], ends[1]),
         p_value=t.p_worse,
         q_value=q_worse,
-        test=RUNS,
+        test=SUMMARY_TEST,
         max_regression=t.delta,
     )

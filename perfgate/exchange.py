@@ -102,6 +102,8 @@ def _quick_document(line: str) -> dict[str, Any] | None:
         return None
     if type(doc) is not dict or type(version := doc.get("perfgate_export")) is not int or version not in READS:
         return None
+    if version == 1:  # its samples are zlib float64 (codec.LEGACY), which only the series-by-series path reads
+        return None
     return doc
 
 
@@ -312,10 +314,6 @@ def _finite(value: float) -> bool:
         return math.isfinite(value)
     except OverflowError:  # a whole number beyond any float
         return False
-
-
-def _whole(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _load_series(item: Any, index: int, blobs: list[bytes | None], decode: bool) -> Series:

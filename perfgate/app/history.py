@@ -119,17 +119,17 @@ class Exported:
 def export(request: ExportRequest) -> Exported:
     """Write every run (oldest first) as one JSON line, to the file or the stream, one run in memory at a time."""
     store = request.workspace.store()
+    store.ensure_schema()  # before the file is begun: a refused database leaves no file
     if request.output is None:
         return Exported(export_runs(store, request.out, since=request.since, suite=request.suite), store.display_url)
-    store.ensure_schema()  # before the file is begun: a refused database leaves no file
     with streamed_output(request.output) as out:
         count = export_runs(store, out, since=request.since, suite=request.suite)
     return Exported(count, store.display_url)
 
 
 def export_runs(store: Store, out: TextIO, *, since: datetime | None = None, suite: str | None = None) -> int:
-    """Write every run (oldest first) as one JSON line, its samples as stored; returns how many."""
-    store.ensure_schema()
+    """Write every run (oldest first) as one JSON line, its samples as stored; returns how many. The schema
+    is the caller's to check (``export``)."""
     count = 0
     for run, samples in store.iter_encoded(since=since, suite=suite):
         out.write(exchange.dump(run, samples) + "\n")

@@ -38,13 +38,15 @@ class StoredRun:
 
 
 @contextmanager
-def page_cache(connection: Connection) -> Iterator[None]:
-    """A bigger SQLite page cache for a transaction that writes many runs; as it was afterwards."""
+def page_cache(connection: Connection, pages: int | None = None) -> Iterator[None]:
+    """A bigger SQLite page cache (``pages``, else _SQLITE_CACHE_KB) for a transaction that writes many runs or
+    a read that streams them; as it was afterwards."""
     if connection.dialect.name != "sqlite":
         yield
         return
     before = connection.exec_driver_sql("PRAGMA cache_size").scalar()
-    connection.exec_driver_sql(f"PRAGMA cache_size=-{_SQLITE_CACHE_KB}")
+    size = f"{pages:d}" if pages is not None else f"-{_SQLITE_CACHE_KB}"  # negative: in kB
+    connection.exec_driver_sql(f"PRAGMA cache_size={size}")
     try:
         yield
     finally:

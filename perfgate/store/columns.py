@@ -21,6 +21,7 @@ from sqlalchemy import Select, func, select
 
 from perfgate.history.series import SeriesColumns
 from perfgate.model import Direction, FloatArray, SampleKind, Summary
+from perfgate.store import bulk
 from perfgate.store.database import Store
 from perfgate.store.rows import SUMMARY_COLUMNS
 from perfgate.store.schema import RunRow, SeriesKeyRow, SeriesRow
@@ -136,10 +137,10 @@ def _batches(store: Store, query: Select[tuple[Any, ...]], runs: int) -> Iterato
     before read (the default 2 MB hold about 500 runs). Elsewhere a server-side cursor streams."""
     with store._reachable(), store.engine.connect() as conn:
         if store.is_sqlite:
-            conn.exec_driver_sql(f"PRAGMA cache_size = {max(2 * runs, 1_000) + 2_000:d}")  # pages
-            cursor = conn.execute(query).cursor
-            while batch := cursor.fetchmany(STREAM_ROWS):
-                yield batch
+            with bulk.page_cache(conn, pages=max(2 * runs, 1_000) + 2_000):
+                cursor = conn.execute(query).cursor
+                while batch := cursor.fetchmany(STREAM_ROWS):
+                    yield batch
             return
         result = conn.execution_options(stream_results=True, yield_per=STREAM_ROWS).execute(query)
         for batch in result.partitions():

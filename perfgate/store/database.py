@@ -327,8 +327,9 @@ class Store:
         ``create`` makes the schema of an empty database inside that transaction, so a refused file leaves
         nothing behind; otherwise the schema must be current (``ensure_schema``). Its rows refer only to runs and
         series keys the writer stores or reads in that transaction, so SQLite does not check those references."""
-        empty = create and self.current_revision() is None
-        if not empty:
+        current = self.current_revision()
+        empty = create and current is None
+        if not empty and current != version.HEAD:  # current: read once, as ensure_schema would first
             self.ensure_schema()
         lock = self._schema_lock() if empty else nullcontext()
         with (
@@ -443,8 +444,7 @@ class Store:
         headers: dict[int, Any] = {}
         series: dict[int, list[Series]] = {}
         with self._reachable(), self.engine.connect() as connection:
-            for start in range(0, len(run_ids), 500):
-                chunk = list(run_ids[start : start + 500])
+            for chunk in _chunks(run_ids):
                 headers.update((h[0], h) for h in connection.execute(select(*RUN_COLUMNS).where(RunRow.id.in_(chunk))))
                 query = series_query(samples).where(SeriesRow.run_id.in_(chunk)).order_by(SeriesRow.id)
                 for row in connection.execute(query):
@@ -458,8 +458,7 @@ class Store:
         query = series_query(samples=False).add_columns(RunRow.pr_number).join(RunRow, SeriesRow.run_id == RunRow.id)
         found: list[tuple[int, int | None, Series]] = []
         with self._reachable(), self.engine.connect() as connection:
-            for start in range(0, len(run_ids), 500):
-                chunk = list(run_ids[start : start + 500])
+            for chunk in _chunks(run_ids):
                 for r in connection.execute(query.where(SeriesRow.run_id.in_(chunk))):
                     found.append((r[0], r[-1], series_from(r[:-1], samples=False)))
         return found
@@ -473,8 +472,7 @@ class Store:
         query = query.join(SeriesKeyRow, SeriesKeyRow.id == SeriesRow.key_id)
         found: list[tuple[int, str, str, str, str, float | None]] = []
         with self._reachable(), self.engine.connect() as connection:
-            for start in range(0, len(run_ids), 500):
-                chunk = list(run_ids[start : start + 500])
+            for chunk in _chunks(run_ids):
                 found.extend(tuple(r) for r in connection.execute(query.where(SeriesRow.run_id.in_(chunk))))
         return found
 
@@ -748,3 +746,9 @@ def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")  # parallel CI jobs wait for the writer instead of failing
     cursor.close()
+
+
+def _chunks(run_ids: Sequence[int], size: int = 500) -> Iterator[list[int]]:
+    """Run ids in lists of ``size``: an IN list each query's parameters stay within (SQLite's and Postgres')."""
+    for start in range(0, len(run_ids), size):
+        yield list(run_ids[start : start + size])

@@ -17,7 +17,7 @@ from perfgate.errors import StoreError
 from perfgate.resources import resource_dir
 from perfgate.store import version
 from perfgate.store.schema import Base
-from perfgate.store.version import transaction as transaction  # a schema change's, here too
+from perfgate.store.version import transaction
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
@@ -37,9 +37,6 @@ def head_revision() -> str:
 @functools.cache
 def known_revisions() -> frozenset[str]:
     return frozenset(rev.revision for rev in ScriptDirectory.from_config(alembic_config()).walk_revisions())
-
-
-current_revision = version.current_revision
 
 
 @contextmanager

@@ -6,8 +6,8 @@ Runs are every 2 hours (12 a day: 1,080 fill a 90-day site), each series with 10
 judged a pull request after every run (most passed; every 25th was blocked by a few series, every 40th waived).
 Of the series, 5 % step in the last week, 5 % stepped once earlier in the window, 2 % drift over the week,
 2 % are noisy, and every tenth is an endpoint with a p95 budget. Statistics are exact (numpy's, as
-`Summary.of`); the stored samples blob is the right size but one per series, not each run's own (nothing
-the site or the digest reads).
+`Summary.of`); the stored samples are of the right size and precision but one array per series, not each run's
+own (nothing the site or the digest reads; prune deletes them).
 
 Rows go in through SQLAlchemy Core in batches, so 2,000 x 1,080 takes a few minutes, not the ORM's hour.
 """
@@ -27,8 +27,8 @@ from sqlalchemy import Connection, func, insert, select
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from perfgate import codec
-from perfgate.store import Store
-from perfgate.store.schema import DecidedSeriesRow, GateDecisionRow, RunRow, SeriesKeyRow, SeriesRow
+from perfgate.store import Store, packed
+from perfgate.store.schema import DecidedSeriesRow, GateDecisionRow, RunRow, RunSamplesRow, SeriesKeyRow, SeriesRow
 
 END = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 HOURS = 2
@@ -80,25 +80,31 @@ def generate(url: str, *, series: int, runs: int, seed: int = 1, end: datetime =
     rng = np.random.default_rng(seed)
     level, noise, per_run = levels(series, runs, rng)
     labels = names(series)
-    blobs = [codec.encode(np.full(int(n), 0.001)) for n in per_run]
+    drawn = np.random.default_rng(seed + 1)  # its own draws: the levels and summaries stay as they were
+    blobs = [
+        codec.encode(_written(level[i, 0] * np.exp(drawn.normal(0, 0.03, int(n))), i)) for i, n in enumerate(per_run)
+    ]
     first = end - timedelta(hours=HOURS * (runs - 0.5))
     with store.engine.begin() as conn:
         run_id = conn.execute(select(func.max(RunRow.id))).scalar() or 0
         key_ids = _key_ids(conn, labels)
         for start in range(0, runs, 50):
-            run_rows, series_rows, decisions, decided = [], [], [], []
+            run_rows, series_rows, packs, decisions, decided = [], [], [], [], []
             for r in range(start, min(start + 50, runs)):
                 run_id += 1
                 at = first + timedelta(hours=HOURS * r)
                 commit = hashlib.sha1(f"{seed}:{r}".encode()).hexdigest()
                 run_rows.append(_run(run_id, r, seed, commit, at))
+                in_order: list[bytes | None] = []  # the run's samples in the order of its rows (packed.py)
                 for n in np.unique(per_run):  # the series with n samples a run, drawn and summarised at once
                     chosen = np.flatnonzero(per_run == n)
                     drawn = level[chosen, r][:, None] * np.exp(
                         rng.normal(0, 1, (chosen.size, n)) * noise[chosen][:, None]
                     )
                     for s, row in zip(chosen, _summaries(drawn), strict=True):
-                        series_rows.append({"run_id": run_id, "key_id": key_ids[s], **row, "samples": blobs[s]})
+                        series_rows.append({"run_id": run_id, "key_id": key_ids[s], **row})
+                        in_order.append(blobs[s])
+                packs.append({"run_id": run_id, "series": packed.held(in_order), "data": packed.pack(in_order)})
                 decision = {
                     "id": run_id,
                     "suite": "default",
@@ -127,6 +133,7 @@ def generate(url: str, *, series: int, runs: int, seed: int = 1, end: datetime =
                         )
             conn.execute(insert(RunRow), run_rows)
             conn.execute(insert(SeriesRow), series_rows)
+            conn.execute(insert(RunSamplesRow), packs)
             conn.execute(insert(GateDecisionRow), decisions)
             if decided:
                 conn.execute(insert(DecidedSeriesRow), decided)
@@ -153,6 +160,15 @@ def _run(run_id: int, r: int, seed: int, commit: str, at: datetime) -> dict[str,
     }
 
 
+def _written(values: np.ndarray, i: int) -> np.ndarray:
+    """Samples in the precisions tools write (as history_scale.py's): 60 % full-precision floats as
+    pytest-benchmark's, 25 % whole nanoseconds as Go's, 15 % milliseconds to 3 places as a load tester's."""
+    kind = i % 20
+    if kind < 12:
+        return values
+    return np.round(values * 1e9) / 1e9 if kind < 17 else np.round(values * 1e3, 3) / 1e3
+
+
 def _summaries(samples: np.ndarray) -> list[dict[str, object]]:
     """Each row's statistics, as `Summary.of` computes them, for a matrix of rows of samples."""
     p50, p90, p95, p99 = np.percentile(samples, [50, 90, 95, 99], axis=1)
@@ -169,9 +185,7 @@ def _summaries(samples: np.ndarray) -> list[dict[str, object]]:
     fixed = {"unit": "s", "direction": "lower", "kind": "repetition", "errors": None}
     n = samples.shape[1]
     lists = {k: v.tolist() for k, v in columns.items()}
-    return [
-        {**fixed, "count": n, "sample_count": n, **{k: v[i] for k, v in lists.items()}} for i in range(samples.shape[0])
-    ]
+    return [{**fixed, "count": n, **{k: v[i] for k, v in lists.items()}} for i in range(samples.shape[0])]
 
 
 def main() -> None:

@@ -27,9 +27,9 @@ from sqlalchemy import create_engine, insert, select, text
 from sqlalchemy.engine import make_url
 
 from perfgate import baseline, codec
-from perfgate.store import Store
+from perfgate.store import Store, packed
 from perfgate.store.database import history_query, metrics_query
-from perfgate.store.schema import RunRow, SeriesKeyRow, SeriesRow
+from perfgate.store.schema import RunRow, RunSamplesRow, SeriesKeyRow, SeriesRow
 
 T0 = datetime(2025, 1, 1, tzinfo=UTC)
 
@@ -105,12 +105,15 @@ def build(store: Store, runs: int, series: int, samples: int) -> float:
                     "p99": 1.1,
                     "max": 1.2,
                     "errors": None,
-                    "samples": blob,
                 }
                 for r in run_rows
                 for s in range(series)
             ]
             conn.execute(insert(SeriesRow), series_rows)
+            run_samples = packed.pack([blob] * series)  # each run's samples in one value (revision 0006)
+            conn.execute(
+                insert(RunSamplesRow), [{"run_id": r["id"], "series": series, "data": run_samples} for r in run_rows]
+            )
     with store.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.exec_driver_sql("ANALYZE")
     return time.perf_counter() - start

@@ -15,8 +15,9 @@ from sqlalchemy import Connection, String, Text, and_, func, insert, literal, se
 
 from perfgate import codec
 from perfgate.model import Run, SeriesColumns
+from perfgate.store import packed
 from perfgate.store.rows import SERIES_INSERT, run_values
-from perfgate.store.schema import RunRow, SeriesKeyRow, SeriesRow
+from perfgate.store.schema import RunRow, RunSamplesRow, SeriesKeyRow, SeriesRow
 
 _BATCH = 10_000  # series rows held before they are written: a few MB, whatever the import's size
 # SQLite's page cache while many runs are written (its default is 2 MB): each run adds a row to every key's
@@ -106,10 +107,14 @@ class Writer:
                 columns.directions,
                 columns.kinds,
                 *columns.summaries,
-                columns.samples,
                 strict=False,  # repeat() is endless; the others are the run's series
             )
         )
+        # The run's samples in one value (perfgate/store/packed.py): prune deletes it and nothing else.
+        if (data := packed.pack(columns.samples)) is not None:
+            self.connection.execute(
+                insert(RunSamplesRow), {"run_id": run_id, "series": packed.held(columns.samples), "data": data}
+            )
         if len(self._pending) >= _BATCH:
             self.flush()
         return StoredRun(run_id, created=True, existing_commit=run.commit)

@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    Connection,
     Engine,
     Result,
     Select,
@@ -41,13 +42,22 @@ from perfgate.model import (
     RunHeader,
     RunListing,
     RunSelection,
+    SampleKind,
     Series,
     SeriesDecision,
 )
-from perfgate.store import bulk, timeouts, version
+from perfgate.store import bulk, packed, timeouts, version
 from perfgate.store.bulk import StoredRun, Writer
 from perfgate.store.rows import RUN_COLUMNS, check_run, run_from, series_from, series_query
-from perfgate.store.schema import AlertRow, DecidedSeriesRow, GateDecisionRow, RunRow, SeriesKeyRow, SeriesRow
+from perfgate.store.schema import (
+    AlertRow,
+    DecidedSeriesRow,
+    GateDecisionRow,
+    RunRow,
+    RunSamplesRow,
+    SeriesKeyRow,
+    SeriesRow,
+)
 
 DEFAULT_PATH = Path(".perfgate") / "history.db"
 
@@ -131,8 +141,8 @@ def history_query(suite: str, branch: str, name: str, metric: str, limit: int) -
     down its (suite, branch, recorded_at) index, each asked for the series' row by the unique (run_id, key_id)."""
     key = select(SeriesKeyRow.id).where(SeriesKeyRow.name == name, SeriesKeyRow.metric == metric)
     return (
-        series_query(samples=False)  # a history table needs statistics, not every sample
-        .add_columns(RunRow.commit, RunRow.recorded_at, RunRow.pr_number)
+        series_query()  # a history table needs statistics, not every sample: only whether they are kept
+        .add_columns(RunRow.commit, RunRow.recorded_at, RunRow.pr_number, _has_samples().label("packed"))
         .join(RunRow, SeriesRow.run_id == RunRow.id)
         .where(RunRow.suite == suite, RunRow.branch == branch, SeriesRow.key_id == key.scalar_subquery())
         .order_by(RunRow.recorded_at.desc(), RunRow.id.desc())
@@ -377,6 +387,7 @@ class Store:
                 if not headers:
                     return
                 ids = [h[0] for h in headers]
+                packs = _packs(connection, ids)  # 50 runs' values: a few MB at 2,000 series
                 # Streamed (a server-side cursor on Postgres): 50 runs of 2,000 series are never all in memory.
                 rows = connection.execution_options(stream_results=True, max_row_buffer=2000).execute(
                     series_query().where(SeriesRow.run_id.in_(ids)).order_by(SeriesRow.run_id, SeriesRow.id)
@@ -384,13 +395,12 @@ class Store:
                 grouped = itertools.groupby(rows, key=lambda r: r[0])
                 pending = next(grouped, None)
                 for header in headers:
-                    series: list[Series] = []
-                    blobs: list[bytes | None] = []
+                    run_rows: list[Any] = []
                     if pending is not None and pending[0] == header[0]:
-                        for row in pending[1]:
-                            series.append(series_from(row, samples=decode))
-                            blobs.append(row[-1])
+                        run_rows = list(pending[1])
                         pending = next(grouped, None)
+                    blobs = packed.unpack(packs.pop(header[0], None), len(run_rows), header[0])
+                    series = [series_from(r, b if decode else None) for r, b in zip(run_rows, blobs, strict=True)]
                     yield run_from(header, series), blobs
             last_id = ids[-1]
 
@@ -446,21 +456,26 @@ class Store:
         with self._reachable(), self.engine.connect() as connection:
             for chunk in _chunks(run_ids):
                 headers.update((h[0], h) for h in connection.execute(select(*RUN_COLUMNS).where(RunRow.id.in_(chunk))))
-                query = series_query(samples).where(SeriesRow.run_id.in_(chunk)).order_by(SeriesRow.id)
+                query = series_query().where(SeriesRow.run_id.in_(chunk)).order_by(SeriesRow.id)
+                rows: dict[int, list[Any]] = {}
                 for row in connection.execute(query):
-                    series.setdefault(row[0], []).append(series_from(row, samples))
+                    rows.setdefault(row[0], []).append(row)
+                packs = _packs(connection, chunk) if samples else {}
+                for run_id, run_rows in rows.items():
+                    blobs = packed.unpack(packs.get(run_id), len(run_rows), run_id)
+                    series[run_id] = [series_from(r, b) for r, b in zip(run_rows, blobs, strict=True)]
         return [run_from(headers[i], series.get(i, ())) for i in run_ids if i in headers]
 
     def statistics(self, run_ids: Sequence[int]) -> list[tuple[int, int | None, Series]]:
         """(run id, its PR number, a series without samples) of every series of these runs, in no set order.
 
         Columns only, no ORM objects: a site over 1,000 runs of 500 series reads half a million rows."""
-        query = series_query(samples=False).add_columns(RunRow.pr_number).join(RunRow, SeriesRow.run_id == RunRow.id)
+        query = series_query().add_columns(RunRow.pr_number).join(RunRow, SeriesRow.run_id == RunRow.id)
         found: list[tuple[int, int | None, Series]] = []
         with self._reachable(), self.engine.connect() as connection:
             for chunk in _chunks(run_ids):
                 for r in connection.execute(query.where(SeriesRow.run_id.in_(chunk))):
-                    found.append((r[0], r[-1], series_from(r[:-1], samples=False)))
+                    found.append((r[0], r[-1], series_from(r)))
         return found
 
     def run_medians(self, run_ids: Sequence[int]) -> list[tuple[int, str, str, str, str, float | None]]:
@@ -485,10 +500,10 @@ class Store:
             return None
         points = []
         for r in rows:
-            series = series_from(r[:-3], samples=False)
-            kept = not r[-4]  # no samples are stored for a summary-only series either
+            series = series_from(r)
+            kept = r.packed and series.kind is not SampleKind.SUMMARY_ONLY  # a summary-only series has none
             points.append(Point(r.commit, r.recorded_at, series.summary, r.pr_number, r[0], kept))
-        last = series_from(rows[-1][:-3], samples=False)
+        last = series_from(rows[-1])
         return History(suite, name, metric, last.unit, last.direction, last.kind, tuple(points))
 
     def series_names(self, suite: str) -> Sequence[str]:
@@ -513,15 +528,15 @@ class Store:
     ) -> Pruned:
         """Drop raw samples of old runs, keeping every summary; one transaction, in batches of 500 runs.
 
-        ``vacuum`` then gives the space back to the file system (SQLite rewrites the whole file, which takes
-        longer than the pruning; without it the space is reused by the runs stored next)."""
+        A run's samples are one row of run_samples: deleting it frees that value's pages and leaves the series
+        rows as they are. ``vacuum`` then gives the space back to the file system (SQLite rewrites the whole
+        file, which takes longer than the pruning; without it the space is reused by the runs stored next)."""
         query = select(RunRow.id, RunRow.suite, RunRow.branch, RunRow.recorded_at).order_by(
             RunRow.recorded_at.desc(), RunRow.id.desc()
         )
         if suite is not None:
             query = query.where(RunRow.suite == suite)
-        # The bigger page cache: the rows of the runs pruned are most of the file, written back in place.
-        with self._reachable(), version.transaction(self.engine) as connection, bulk.page_cache(connection):
+        with self._reachable(), version.transaction(self.engine) as connection, _freed_unwritten(connection):
             seen: dict[tuple[str, str], int] = {}
             doomed = []
             for row in connection.execute(query):
@@ -532,22 +547,19 @@ class Store:
                     doomed.append(row.id)
             doomed.sort()  # neighbouring rows: each batch touches as few pages as it can
             runs = series = freed = 0
-            for start in range(0, len(doomed), 500):
-                chunk = doomed[start : start + 500]
-                with_samples = (SeriesRow.run_id.in_(chunk), SeriesRow.samples.is_not(None))
+            for chunk in _chunks(doomed):
+                held = RunSamplesRow.run_id.in_(chunk)
                 stats = connection.execute(
                     select(
-                        func.count(),
-                        func.count(func.distinct(SeriesRow.run_id)),
-                        func.sum(func.length(SeriesRow.samples)),
-                    ).where(*with_samples)
+                        func.count(), func.sum(RunSamplesRow.series), func.sum(func.length(RunSamplesRow.data))
+                    ).where(held)
                 ).one()
                 if stats[0]:
-                    series, runs, freed = series + stats[0], runs + stats[1], freed + int(stats[2] or 0)
-                    connection.execute(update(SeriesRow).where(*with_samples).values(samples=None))
+                    runs, series, freed = runs + stats[0], series + int(stats[1]), freed + int(stats[2])
+                    connection.execute(delete(RunSamplesRow).where(held))
         if vacuum and freed:
             with self._reachable(), self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
-                c.exec_driver_sql("VACUUM" if self.is_sqlite else "VACUUM series")
+                c.exec_driver_sql("VACUUM" if self.is_sqlite else "VACUUM run_samples")
         return Pruned(runs, series, freed)
 
     # --- fixing history by hand: `perfgate runs list` and `delete` ---------------------------------------------
@@ -595,6 +607,7 @@ class Store:
                 chunk = ids[start : start + 500]
                 # The series first, explicitly: the foreign key's ON DELETE CASCADE would too, but only where
                 # foreign keys are enforced (SQLite enforces them only when a connection asks, as perfgate's do).
+                session.execute(delete(RunSamplesRow).where(RunSamplesRow.run_id.in_(chunk)))
                 series += _rowcount(session.execute(delete(SeriesRow).where(SeriesRow.run_id.in_(chunk))))
                 gone += _rowcount(session.execute(delete(RunRow).where(RunRow.id.in_(chunk))))
             outcome = DeletedRuns(tuple(runs), done=True)
@@ -746,6 +759,37 @@ def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")  # parallel CI jobs wait for the writer instead of failing
     cursor.close()
+
+
+@contextmanager
+def _freed_unwritten(connection: Connection) -> Iterator[None]:
+    """SQLite's secure_delete at FAST for this connection while it prunes: Debian's and other builds turn it on,
+    which zero-fills every freed page, so deleting a run's samples wrote (and journalled) all of their pages:
+    about as long as copying the file. FAST leaves freed pages as they are unless zeroing costs no extra write.
+    The samples are benchmark timings, nothing a deleted page must keep from a reader of the file."""
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    before = connection.exec_driver_sql("PRAGMA secure_delete").scalar()
+    connection.exec_driver_sql("PRAGMA secure_delete=FAST")
+    try:
+        yield
+    finally:
+        connection.exec_driver_sql(f"PRAGMA secure_delete={int(before or 0)}")
+
+
+def _packs(connection: Connection, run_ids: Sequence[int]) -> dict[int, bytes]:
+    """The packed samples of those of these runs that have them (perfgate/store/packed.py)."""
+    found: dict[int, bytes] = {}
+    for chunk in _chunks(run_ids):
+        query = select(RunSamplesRow.run_id, RunSamplesRow.data).where(RunSamplesRow.run_id.in_(chunk))
+        found.update((r[0], bytes(r[1])) for r in connection.execute(query))
+    return found
+
+
+def _has_samples() -> Any:
+    """Whether a series row's run still holds its samples: one primary-key probe of run_samples."""
+    return select(RunSamplesRow.run_id).where(RunSamplesRow.run_id == SeriesRow.run_id).exists()
 
 
 def _chunks(run_ids: Sequence[int], size: int = 500) -> Iterator[list[int]]:

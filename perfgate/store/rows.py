@@ -34,7 +34,7 @@ RUN_COLUMNS = (
     RunRow.idempotency_key,
     RunRow.environment,
 )
-# A series row with its key, in the order series_from reads them; the samples last.
+# A series row with its key, in the order series_from reads them (the samples are the run's: run_samples).
 SERIES_COLUMNS = (
     SeriesRow.run_id,
     SeriesKeyRow.name,
@@ -43,8 +43,8 @@ SERIES_COLUMNS = (
     SeriesRow.direction,
     SeriesRow.kind,
     *(getattr(SeriesRow, c) for c in SUMMARY_COLUMNS),
-    SeriesRow.samples,
 )
+_SUMMARY = slice(6, 6 + len(SUMMARY_COLUMNS))
 
 
 def check_run(run: Run) -> None:
@@ -68,20 +68,18 @@ def run_values(run: Run, now: datetime) -> dict[str, Any]:
     }
 
 
-SERIES_INSERT = ("run_id", "key_id", "unit", "direction", "kind", *SUMMARY_COLUMNS, "samples")
+SERIES_INSERT = ("run_id", "key_id", "unit", "direction", "kind", *SUMMARY_COLUMNS)
 
 
-def series_query(samples: bool = True) -> Select[Any]:
-    """Series rows with their names; ``samples=False`` reads NULL for the samples (statistics only)."""
-    columns = SERIES_COLUMNS if samples else (*SERIES_COLUMNS[:-1], SeriesRow.samples.is_(None).label("pruned"))
-    return select(*columns).join(SeriesKeyRow, SeriesKeyRow.id == SeriesRow.key_id)
+def series_query() -> Select[Any]:
+    """Series rows with their names, in SERIES_COLUMNS' order (any columns added come after)."""
+    return select(*SERIES_COLUMNS).join(SeriesKeyRow, SeriesKeyRow.id == SeriesRow.key_id)
 
 
-def series_from(row: Sequence[Any], samples: bool = True) -> Series:
-    """A row of ``series_query``: (run_id, name, metric, unit, direction, kind, *summary, samples)."""
-    summary = Summary(*row[6:-1])
-    values = codec.decode(row[-1]) if samples else _EMPTY
-    return Series(row[1], row[2], row[3], _DIRECTIONS[row[4]], _KINDS[row[5]], summary, values)
+def series_from(row: Sequence[Any], samples: bytes | None = None) -> Series:
+    """A row of ``series_query`` and the series' encoded samples (perfgate/store/packed.py unpacks a run's)."""
+    values = codec.decode(samples) if samples else _EMPTY
+    return Series(row[1], row[2], row[3], _DIRECTIONS[row[4]], _KINDS[row[5]], Summary(*row[_SUMMARY]), values)
 
 
 def run_from(row: Sequence[Any], series: Sequence[Series]) -> Run:

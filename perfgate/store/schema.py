@@ -105,7 +105,6 @@ class SeriesRow(Base):
     p99: Mapped[float | None] = mapped_column(Float)
     max: Mapped[float | None] = mapped_column(Float)
     errors: Mapped[int | None] = mapped_column(Integer)
-    samples: Mapped[bytes | None] = mapped_column(LargeBinary)  # see perfgate/codec.py; NULL when pruned or none
 
     __table_args__ = (
         # run_id first: it also serves "all series of these runs".
@@ -113,6 +112,22 @@ class SeriesRow(Base):
         # A series' history: its rows across runs, without reading every run's series.
         Index(None, "key_id", "run_id"),
     )
+
+
+class RunSamplesRow(Base):
+    """A run's raw samples, every series' in one packed value (perfgate/store/packed.py; revision 0006).
+
+    Kept apart from the series rows so that `perfgate prune` deletes one row per run and leaves the rows holding
+    the summaries untouched: dropping the samples from every series row rewrote each page of the pruned runs
+    (4-6x the time of copying the file), where a deleted run's value only frees its pages (docs/storage.md)."""
+
+    __tablename__ = "run_samples"
+
+    run_id: Mapped[int] = mapped_column(
+        ForeignKey("runs.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    series: Mapped[int] = mapped_column(Integer)  # how many of the run's series have samples in it
+    data: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class GateDecisionRow(Base):

@@ -132,7 +132,8 @@ def test_delete_removes_one_run_and_nothing_else(run_cli: Invoke, db_url: str) -
     result = run_cli("runs", "delete", "--branch", "mian", "--db", db_url)
     assert result.exit_code == 0, result.output
     assert "deleted 1 run (3 series) of suite default on branch mian from " in result.output
-    assert _rows(db_url) == {**before, "runs": before["runs"] - 1, "series": before["series"] - 3}
+    gone = {"runs": before["runs"] - 1, "series": before["series"] - 3, "run_samples": before["run_samples"] - 1}
+    assert _rows(db_url) == {**before, **gone}
     assert _rows(db_url)["gate_decisions"] == 1 and _rows(db_url)["alerts"] == 1
     kept = {r.id: r for r in Store(db_url).iter_runs()}
     assert kept.keys() == others.keys()

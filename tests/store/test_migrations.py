@@ -154,6 +154,75 @@ def test_series_rows_of_0004_keep_their_names_and_samples_through_0005_and_back(
             assert zlib.decompress(row.samples[1:]) == values.tobytes()
 
 
+def test_samples_of_0005_series_rows_move_into_one_value_per_run_and_back(db_url: str) -> None:
+    """0006: each run's samples leave its series rows for one run_samples row, packed in the rows' order; a run
+    pruned before (no samples) gets none; down again, every series row has its own bytes back."""
+    from perfgate import codec
+
+    store = Store(db_url)
+    upgrade(store.engine, "0005")
+    samples = [np.array([0.0012, 0.0013, 0.00125]), np.array([]), np.array([1.5e-3, 1.25e-3, 1.75e-3, 2e-3])]
+    names = [("test_parse[big]", "time"), ("GET /api", "time"), ("test_parse[big]", "memory")]
+    at = datetime(2026, 11, 30, 12, 0)
+    with store.engine.begin() as conn:
+        for key_id, (name, metric) in enumerate(names, 1):
+            conn.execute(
+                text(_insert({"id": key_id, "name": name, "metric": metric}, "series_keys")),
+                {"id": key_id, "name": name, "metric": metric},
+            )
+        for run_id in (1, 2, 3):  # run 1 was pruned: its rows hold no samples
+            run_row = {
+                "suite": "default",
+                "branch": "main",
+                "commit": f"{run_id}" * 40,
+                "pr_number": None,
+                "merge_base": None,
+                "recorded_at": at.replace(hour=run_id),
+                "ingested_at": at,
+                "source_format": "pytest-benchmark",
+                "environment": "{}",
+                "idempotency_key": f"k{run_id}",
+            }
+            conn.execute(text(_insert(run_row, "runs")), run_row)
+            for key_id in (3, 1, 2):  # stored in another order than the keys': the rows' order is what counts
+                values = samples[key_id - 1]
+                series_row = {
+                    "run_id": run_id,
+                    "key_id": key_id,
+                    "unit": "s",
+                    "direction": "lower",
+                    "kind": "repetition" if values.size else "summary-only",
+                    "count": max(values.size, 1),
+                    "median": float(np.median(values)) if values.size else 0.5,
+                    "samples": codec.encode(values) if run_id > 1 else None,
+                }
+                conn.execute(text(_insert(series_row, "series")), series_row)
+    upgrade(store.engine)
+    with store.engine.connect() as conn:
+        assert "samples" not in {c["name"] for c in inspect(conn).get_columns("series")}
+        held = conn.execute(text("SELECT run_id, series FROM run_samples ORDER BY run_id")).all()
+    assert [tuple(r) for r in held] == [(2, 2), (3, 2)]  # the pruned run has none; the summary-only series none
+    in_order = [names[k - 1] for k in (3, 1, 2)]
+    pruned, *kept = store.load_runs([1, 2, 3])
+    assert [s.key for s in pruned.series] == in_order and all(s.samples.size == 0 for s in pruned.series)
+    for run in kept:
+        assert [s.key for s in run.series] == in_order
+        for series, key_id in zip(run.series, (3, 1, 2), strict=True):
+            assert series.samples.tobytes() == samples[key_id - 1].tobytes()
+    history = store.series_history("default", "main", "test_parse[big]", "memory", 10)
+    assert history is not None and [p.samples_kept for p in history.points] == [False, True, True]
+    downgrade(store.engine, "0005")
+    with store.engine.connect() as conn:
+        assert "run_samples" not in inspect(conn).get_table_names()
+        rows = conn.execute(text("SELECT run_id, key_id, samples FROM series ORDER BY id")).all()
+    for row in rows:
+        values = samples[row.key_id - 1]
+        if row.run_id == 1 or not values.size:
+            assert row.samples is None
+        else:
+            assert codec.decode(row.samples).tobytes() == values.tobytes()
+
+
 def _insert(row: Mapping[str, object], table: str = "gate_decisions") -> str:
     columns = ", ".join(f'"{k}"' for k in row)  # quoted: "commit" is a keyword
     return f"INSERT INTO {table} ({columns}) VALUES ({', '.join(':' + k for k in row)})"

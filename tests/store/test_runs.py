@@ -123,7 +123,8 @@ def test_deleting_a_run_removes_it_and_its_series_and_nothing_else(db_url: str) 
     deleted = store.delete_runs(RunSelection(ids=(typo.id,)))
     assert deleted.done and [r.id for r in deleted.runs] == [typo.id] and deleted.series == 4
     after = _rows(store)
-    assert after == {**before, "runs": before["runs"] - 1, "series": before["series"] - 4}
+    gone = {"runs": before["runs"] - 1, "series": before["series"] - 4, "run_samples": before["run_samples"] - 1}
+    assert after == {**before, **gone}  # its samples went with it
     assert after["gate_decisions"] == 2 and after["gate_decision_series"] == 2
     assert _series_ids(store) == {k: v for k, v in series_before.items() if k != typo.id}  # the others, row for row
     assert store.load_runs([typo.id]) == []
@@ -208,7 +209,8 @@ def test_two_deletes_of_the_same_run_at_once_delete_it_once(db_url: str) -> None
         thread.join(60)
     done = [o for o in outcomes if getattr(o, "done", False)]
     assert len(outcomes) == 2 and len(done) == 1
-    assert _rows(store) == {**before, "runs": before["runs"] - 1, "series": before["series"] - 4}
+    gone = {"runs": before["runs"] - 1, "series": before["series"] - 4, "run_samples": before["run_samples"] - 1}
+    assert _rows(store) == {**before, **gone}
 
 
 def test_on_postgres_a_delete_waits_for_a_concurrent_one_and_then_finds_the_run_gone(postgres_url: str) -> None:

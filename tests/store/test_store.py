@@ -202,6 +202,28 @@ def test_prune_keeps_summaries_and_frees_samples(run_cli: Invoke, db_url: str) -
     assert [r.series[0].samples.size for r in Store(db_url).latest_runs("default", "main", 5)] == [0, 0, 0]
 
 
+def test_prune_deletes_the_runs_samples_rows_and_leaves_their_series_rows_as_they_were(
+    run_cli: Invoke, db_url: str
+) -> None:
+    """Revision 0006: one run_samples row a run goes; the rows holding the summaries are not touched, and the
+    SQLite connection's secure_delete is back as it was (the pool hands the connection on)."""
+    record_runs(run_cli, db_url, (BASE, "aaa1"), (BASE, "aaa2"), (HEAD, "bbb3"))
+    store = Store(db_url)
+    series = f"SELECT {', '.join(('id', 'run_id', 'key_id', 'count', 'median', 'p95'))} FROM series ORDER BY id"
+    with store.engine.connect() as conn:
+        before = conn.execute(text(series)).all()
+        held = conn.execute(text("SELECT run_id FROM run_samples ORDER BY run_id")).scalars().all()
+        secure = conn.exec_driver_sql("PRAGMA secure_delete").scalar() if store.is_sqlite else None
+    assert len(held) == 3
+    pruned = store.prune(older_than=None, keep_runs=1, suite=None)
+    assert (pruned.runs, pruned.series) == (2, 6) and pruned.bytes > 0
+    with store.engine.connect() as conn:
+        assert conn.execute(text(series)).all() == before
+        assert conn.execute(text("SELECT run_id FROM run_samples")).scalars().all() == held[-1:]  # the newest
+        if store.is_sqlite:
+            assert conn.exec_driver_sql("PRAGMA secure_delete").scalar() == secure
+
+
 def test_prune_leaves_the_sqlite_file_as_it_is_and_vacuum_shrinks_it(run_cli: Invoke, tmp_path: Path) -> None:
     db = tmp_path / "history.db"
     url = f"sqlite:///{db}"

@@ -382,12 +382,11 @@ class Store:
                 query = query.where(RunRow.recorded_at >= since)
             if suite is not None:
                 query = query.where(RunRow.suite == suite)
-            with self._reachable(), self.engine.connect() as connection:
+            with self._reachable(), self.engine.connect() as connection, self.engine.connect() as values:
                 headers = connection.execute(query).all()
                 if not headers:
                     return
                 ids = [h[0] for h in headers]
-                packs = _packs(connection, ids)  # 50 runs' values: a few MB at 2,000 series
                 # Streamed (a server-side cursor on Postgres): 50 runs of 2,000 series are never all in memory.
                 rows = connection.execution_options(stream_results=True, max_row_buffer=2000).execute(
                     series_query().where(SeriesRow.run_id.in_(ids)).order_by(SeriesRow.run_id, SeriesRow.id)
@@ -399,7 +398,10 @@ class Store:
                     if pending is not None and pending[0] == header[0]:
                         run_rows = list(pending[1])
                         pending = next(grouped, None)
-                    blobs = packed.unpack(packs.pop(header[0], None), len(run_rows), header[0])
+                    # One run's samples at a time, on the second connection while the stream holds the first (a
+                    # load test's run can hold millions); a run deleted meanwhile has no rows, and none are read.
+                    data = _packs(values, [header[0]]).get(header[0]) if run_rows else None
+                    blobs = packed.unpack(data, len(run_rows), header[0])
                     series = [series_from(r, b if decode else None) for r, b in zip(run_rows, blobs, strict=True)]
                     yield run_from(header, series), blobs
             last_id = ids[-1]
@@ -501,7 +503,7 @@ class Store:
         points = []
         for r in rows:
             series = series_from(r)
-            kept = r.packed and series.kind is not SampleKind.SUMMARY_ONLY  # a summary-only series has none
+            kept = bool(r.packed) and series.kind is not SampleKind.SUMMARY_ONLY  # a summary-only series has none
             points.append(Point(r.commit, r.recorded_at, series.summary, r.pr_number, r[0], kept))
         last = series_from(rows[-1])
         return History(suite, name, metric, last.unit, last.direction, last.kind, tuple(points))

@@ -41,6 +41,8 @@ def unpack(data: bytes | None, count: int, run_id: int) -> list[bytes | None]:
     stored = int(np.frombuffer(data, "<u4", 1, len(_FORMAT))[0])
     if stored != count or len(data) < _HEADER + 4 * count:
         raise StoreError(f"the samples of run {run_id} are damaged: {stored} series packed, {count} stored")
+    if count == 0:  # never packed so (pack stores no value for no series), but a value may be damaged
+        return []
     lengths = np.frombuffer(data, "<u4", count, _HEADER).astype(np.int64)
     ends = (_HEADER + 4 * count + np.cumsum(lengths)).tolist()
     if ends and ends[-1] != len(data):

@@ -44,6 +44,14 @@ _ENV_FIELDS = ("runner", "cpu", "os", "interpreter", "tool", "tool_version")
 def dump(run: Run, samples: Sequence[bytes | None] | None = None) -> str:
     """One line of JSON (without the newline); ``samples``: the series' samples already encoded (as stored)."""
     blobs = samples if samples is not None else [codec.encode(s.samples) for s in run.series]
+    return dump_columns(run, SeriesColumns.of(run.series, blobs))
+
+
+def dump_columns(run: Run, columns: SeriesColumns) -> str:
+    """One line of JSON (without the newline) of a run's header and its series as columns (``run.series`` is
+    not read): what export writes for each stored run, without a Series per series."""
+    summaries = [dict(zip(_SUMMARY_FIELDS, values, strict=True)) for values in zip(*columns.summaries, strict=True)]
+    samples = [binascii.b2a_base64(b, newline=False).decode("ascii") if b else None for b in columns.samples]
     document = {
         "perfgate_export": VERSION,
         "suite": run.suite,
@@ -55,21 +63,21 @@ def dump(run: Run, samples: Sequence[bytes | None] | None = None) -> str:
         "source_format": run.source_format,
         "idempotency_key": run.idempotency_key,
         "environment": dict(run.environment.as_pairs()),
-        "series": [_series(s, blob) for s, blob in zip(run.series, blobs, strict=True)],
+        "series": [
+            {"name": n, "metric": m, "unit": u, "direction": d, "kind": k, "summary": s, "samples": b}
+            for n, m, u, d, k, s, b in zip(
+                columns.names,
+                columns.metrics,
+                columns.units,
+                columns.directions,
+                columns.kinds,
+                summaries,
+                samples,
+                strict=True,
+            )
+        ],
     }
     return json.dumps(document, separators=(",", ":"), allow_nan=False)
-
-
-def _series(series: Series, blob: bytes | None) -> dict[str, Any]:
-    return {
-        "name": series.name,
-        "metric": series.metric,
-        "unit": series.unit,
-        "direction": series.direction.value,
-        "kind": series.kind.value,
-        "summary": {k: getattr(series.summary, k) for k in _SUMMARY_FIELDS},
-        "samples": binascii.b2a_base64(blob, newline=False).decode("ascii") if blob else None,
-    }
 
 
 def load(line: str, source: str, number: int) -> Run:

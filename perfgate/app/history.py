@@ -131,8 +131,8 @@ def export_runs(store: Store, out: TextIO, *, since: datetime | None = None, sui
     """Write every run (oldest first) as one JSON line, its samples as stored; returns how many. The schema
     is the caller's to check (``export``)."""
     count = 0
-    for run, samples in store.iter_encoded(since=since, suite=suite):
-        out.write(exchange.dump(run, samples) + "\n")
+    for run, columns in store.iter_encoded(since=since, suite=suite):
+        out.write(exchange.dump_columns(run, columns) + "\n")
         count += 1
     return count
 

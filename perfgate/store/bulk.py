@@ -1,9 +1,10 @@
 """Writing many runs in one transaction, in SQLAlchemy Core: series rows go in batches (executemany on SQLite,
-COPY on Postgres: one statement planned once, instead of an INSERT of 19,000 parameters planned per run), and
-each series name is stored once, in series_keys."""
+binary COPY on Postgres: one statement planned once, instead of an INSERT of 19,000 parameters planned per run),
+and each series name is stored once, in series_keys."""
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -11,9 +12,9 @@ from datetime import datetime
 from itertools import repeat
 from typing import Any
 
-from sqlalchemy import Connection, String, Text, and_, func, insert, literal, select, tuple_
+from sqlalchemy import Connection, Float, Integer, String, Text, and_, func, insert, literal, select, tuple_
 
-from perfgate import codec
+from perfgate import codec, limits
 from perfgate.model import Run, SeriesColumns
 from perfgate.store import packed
 from perfgate.store.rows import SERIES_INSERT, run_values
@@ -27,6 +28,17 @@ _BATCH = 10_000  # series rows held before they are written: a few MB, whatever 
 _SQLITE_CACHE_KB = 32 * 1024
 _SQLITE_INDEX_CACHE_KB = 8 * 1024  # for building an index afterwards: its sort takes as much again (RSS 140 MB)
 _KEYS_AT_ONCE = 400  # (name, metric) pairs per lookup: 800 parameters, under SQLite's 999 of older builds
+
+# Postgres' binary COPY: each value sent as its column's type, with no text to format and parse. Its rows cost a
+# tenth of the CPU of text COPY's (2,000 rows of a run: 0.6 ms against 7 ms in psycopg). A new column type
+# must be named here, or the Writer fails at once (KeyError) rather than send bytes of the wrong size.
+_POSTGRES_TYPES = {Integer: "int4", Float: "float8", String: "varchar"}
+_SERIES_TYPES = [_POSTGRES_TYPES[type(SeriesRow.__table__.c[name].type)] for name in SERIES_INSERT]
+# psycopg packs an int4 with no range check (2**31 arrives as -2**31): the columns that take a caller's
+# integers are checked before they are sent, as perfgate.storable checks them before a run is saved.
+_CALLERS_INTEGERS = [
+    i for i, name in enumerate(SERIES_INSERT) if _SERIES_TYPES[i] == "int4" and name not in ("run_id", "key_id")
+]
 
 
 @dataclass(frozen=True)
@@ -131,7 +143,9 @@ class Writer:
         cursor = self.connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
         try:
             if self._copy:
-                with cursor.copy(f"COPY series ({', '.join(SERIES_INSERT)}) FROM STDIN") as copy:
+                _check_integers(rows)
+                with cursor.copy(f"COPY series ({', '.join(SERIES_INSERT)}) FROM STDIN (FORMAT BINARY)") as copy:
+                    copy.set_types(_SERIES_TYPES)
                     for row in rows:
                         copy.write_row(row)
             else:
@@ -167,6 +181,14 @@ class Writer:
 
 
 _KEY_COLUMNS = (SeriesKeyRow.id, SeriesKeyRow.name, SeriesKeyRow.metric)
+
+
+def _check_integers(rows: list[tuple[Any, ...]]) -> None:
+    """Refuse a count or an error count an INTEGER column cannot hold, which binary COPY would wrap around."""
+    for index in _CALLERS_INTEGERS:
+        values = [v for v in map(operator.itemgetter(index), rows) if v is not None]
+        if values and not 0 <= min(values) <= max(values) <= limits.MAX_INTEGER:
+            raise ValueError(f"series.{SERIES_INSERT[index]} beyond an INTEGER column: the run was not checked")
 
 
 def _postgres_lookup(keys: list[tuple[str, str]]) -> Any:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import fcntl
 import itertools
 import json
+import operator
 import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, nullcontext
@@ -44,11 +45,12 @@ from perfgate.model import (
     RunSelection,
     SampleKind,
     Series,
+    SeriesColumns,
     SeriesDecision,
 )
 from perfgate.store import bulk, packed, timeouts, version
 from perfgate.store.bulk import StoredRun, Writer
-from perfgate.store.rows import RUN_COLUMNS, check_run, run_from, series_from, series_query
+from perfgate.store.rows import RUN_COLUMNS, check_run, columns_from, run_from, series_from, series_query
 from perfgate.store.schema import (
     AlertRow,
     DecidedSeriesRow,
@@ -363,18 +365,22 @@ class Store:
         """Every run (oldest first), with series, one run in memory at a time (and ``batch`` runs' headers).
 
         ``samples=False`` leaves the samples out (their encoded bytes are in ``iter_encoded``)."""
-        for run, _ in self._iter(since=since, suite=suite, batch=batch, decode=samples):
-            yield run
+        for header, rows, blobs in self._iter(since=since, suite=suite, batch=batch, samples=samples):
+            yield run_from(header, [series_from(r, b) for r, b in zip(rows, blobs, strict=True)])
 
     def iter_encoded(
         self, *, since: datetime | None = None, suite: str | None = None, batch: int = 50
-    ) -> Iterator[tuple[Run, list[bytes | None]]]:
-        """Every run (oldest first) without decoded samples, with each series' samples as stored: for export."""
-        return self._iter(since=since, suite=suite, batch=batch, decode=False)
+    ) -> Iterator[tuple[Run, SeriesColumns]]:
+        """Every run (oldest first), without its series, and the series as columns with each one's samples as
+        stored: for export, which writes them as they are."""
+        for header, rows, blobs in self._iter(since=since, suite=suite, batch=batch, samples=True):
+            yield run_from(header, ()), columns_from(rows, blobs)
 
     def _iter(
-        self, *, since: datetime | None, suite: str | None, batch: int, decode: bool
-    ) -> Iterator[tuple[Run, list[bytes | None]]]:
+        self, *, since: datetime | None, suite: str | None, batch: int, samples: bool
+    ) -> Iterator[tuple[Sequence[Any], list[Sequence[Any]], list[bytes | None]]]:
+        """Each run's header, its rows of ``series_query`` and their samples as stored (all None unless
+        ``samples``)."""
         last_id = 0
         while True:
             query = select(*RUN_COLUMNS).where(RunRow.id > last_id).order_by(RunRow.id).limit(batch)
@@ -387,23 +393,21 @@ class Store:
                 if not headers:
                     return
                 ids = [h[0] for h in headers]
-                # Streamed (a server-side cursor on Postgres): 50 runs of 2,000 series are never all in memory.
-                rows = connection.execution_options(stream_results=True, max_row_buffer=2000).execute(
-                    series_query().where(SeriesRow.run_id.in_(ids)).order_by(SeriesRow.run_id, SeriesRow.id)
+                rows = _streamed(
+                    connection,
+                    series_query().where(SeriesRow.run_id.in_(ids)).order_by(SeriesRow.run_id, SeriesRow.id),
                 )
-                grouped = itertools.groupby(rows, key=lambda r: r[0])
+                grouped = itertools.groupby(rows, key=operator.itemgetter(0))
                 pending = next(grouped, None)
                 for header in headers:
-                    run_rows: list[Any] = []
+                    run_rows: list[Sequence[Any]] = []
                     if pending is not None and pending[0] == header[0]:
                         run_rows = list(pending[1])
                         pending = next(grouped, None)
                     # One run's samples at a time, on the second connection while the stream holds the first (a
                     # load test's run can hold millions); a run deleted meanwhile has no rows, and none are read.
-                    data = _packs(values, [header[0]]).get(header[0]) if run_rows else None
-                    blobs = packed.unpack(data, len(run_rows), header[0])
-                    series = [series_from(r, b if decode else None) for r, b in zip(run_rows, blobs, strict=True)]
-                    yield run_from(header, series), blobs
+                    data = _packs(values, [header[0]]).get(header[0]) if run_rows and samples else None
+                    yield header, run_rows, packed.unpack(data, len(run_rows), header[0])
             last_id = ids[-1]
 
     def latest_runs(self, suite: str, branch: str, limit: int) -> list[Run]:
@@ -778,6 +782,20 @@ def _freed_unwritten(connection: Connection) -> Iterator[None]:
         yield
     finally:
         connection.exec_driver_sql(f"PRAGMA secure_delete={int(before or 0)}")
+
+
+def _streamed(connection: Connection, query: Select[Any]) -> Iterator[Sequence[Any]]:
+    """The query's rows as plain tuples, never all in memory: on SQLite the driver's own cursor, which already
+    streams (SQLAlchemy's processing of each row was a sixth of an export, and these columns need none);
+    elsewhere a server-side cursor."""
+    if connection.dialect.name == "sqlite":
+        cursor = connection.execute(query).cursor
+        while batch := cursor.fetchmany(2_000):
+            yield from batch
+        return
+    result = connection.execution_options(stream_results=True, yield_per=2_000).execute(query)
+    for batch in result.partitions():
+        yield from batch
 
 
 def _packs(connection: Connection, run_ids: Sequence[int]) -> dict[int, bytes]:

@@ -4,6 +4,7 @@ long for a column, broken databases and bad URLs refused with errors that say so
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from perfgate.app.config import gate_settings
 from perfgate.app.reading import read_all
 from perfgate.config import Config
 from perfgate.errors import StoreError
-from perfgate.model import Direction, Run, SampleKind, Series, Summary, as_samples
+from perfgate.model import Direction, Run, SampleKind, Series, SeriesColumns, Summary, as_samples
 from perfgate.store import Store, packed
 from perfgate.store.migration import head_revision
 from perfgate.store.schema import RunRow, RunSamplesRow, SeriesKeyRow, SeriesRow
@@ -380,3 +381,23 @@ def test_a_names_metrics_and_history_on_a_store_of_many_runs(db_url: str) -> Non
     assert history is not None and [p.summary.min for p in history.points] == [float(41 + i) for i in range(20)]
     old = store.series_history("default", "main", "old", "time", 20)
     assert old is not None and [p.commit for p in old.points] == [f"{i:040x}" for i in range(5)]
+
+
+def test_a_count_beyond_an_integer_column_is_refused_by_postgres_binary_copy_not_wrapped(postgres_url: str) -> None:
+    """Binary COPY packs an INTEGER with no range check (2**31 would arrive as -2**31): the writer checks the
+    counts it sends, should a caller skip storable's check, and writes nothing."""
+    store = Store(postgres_url)
+    store.ensure_schema()
+    run = _run()
+    over = SeriesColumns.of(run.series, [None] * len(run.series))
+    counts, *rest = over.summaries
+    over = replace(over, summaries=((2**31, *counts[1:]), *rest))
+    with pytest.raises(ValueError, match=r"series\.count beyond an INTEGER column"), store.writing(NOW) as writer:
+        writer.save(replace(run, series=()), over)
+    with Session(store.engine) as session:
+        assert session.scalar(select(func.count()).select_from(SeriesRow)) == 0
+        assert session.scalar(select(func.count()).select_from(RunRow)) == 0
+    with store.writing(NOW) as writer:  # the same run with its counts as they were is stored
+        writer.save(replace(run, series=()), SeriesColumns.of(run.series, [None] * len(run.series)))
+    with Session(store.engine) as session:
+        assert session.scalars(select(SeriesRow.count)).all() == [s.summary.count for s in run.series]

@@ -6,6 +6,8 @@ Run by hand (from the repository root):
   python benchmarks/site_speed.py ... --perfgate /path/to/checkout  # the same, with another perfgate
   python benchmarks/site_speed.py ... --db big.db                   # keep (or reuse) the big history
   python benchmarks/site_speed.py ... --browser                     # and time the pages in chromium
+  python benchmarks/site_speed.py ... --postgres postgresql+psycopg://postgres@127.0.0.1:5432/test
+                                                                    # both histories on that Postgres server
 
 It writes the histories with benchmarks/big_history.py (a run every 2 hours, a gate decision after each),
 then runs `perfgate site OUT --days 90` on each as its own process and prints, for both and as a ratio: the
@@ -18,6 +20,7 @@ page until its chart is drawn, both against a blank page loaded the same way.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import shutil
 import statistics
 import sys
@@ -31,14 +34,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from big_history import CONFIG, END, generate
 from measure import Measured, run_perfgate, tree_size
+from store_scale import postgres_database
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 REFERENCE_RUNS = 5
 GOALS = {"MB": 60.0, "RSS MB": 400.0, "ratio": 5.0}
 
 
-def build(db: Path, out: Path, days: int, perfgate: Path) -> tuple[Measured, int, int]:
-    args = ["site", str(out), "--db", f"sqlite:///{db}", "--days", str(days), "--until", f"{END:%Y-%m-%dT%H:%M}"]
+def build(url: str, out: Path, days: int, perfgate: Path) -> tuple[Measured, int, int]:
+    args = ["site", str(out), "--db", url, "--days", str(days), "--until", f"{END:%Y-%m-%dT%H:%M}"]
     measured = run_perfgate([*args, "--repository", "acme/shop"], cwd=out.parent, perfgate=perfgate)
     size, files = tree_size(out)
     return measured, size, files
@@ -52,21 +56,31 @@ def main() -> None:
     parser.add_argument("--db", type=Path, help="the big history's SQLite file: written when absent, else reused")
     parser.add_argument("--perfgate", type=Path, default=Path(__file__).resolve().parent.parent)
     parser.add_argument("--browser", action="store_true", help="also time the pages in headless chromium")
+    parser.add_argument(
+        "--postgres", metavar="URL", help="write both histories into new databases on this server (then dropped)"
+    )
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, contextlib.ExitStack() as databases:
         root = Path(tmp)
         (root / "perfgate.toml").write_text(CONFIG, encoding="utf-8")
-        big = args.db or root / "big.db"
-        if not big.exists():
-            took = generate(f"sqlite:///{big}", series=args.series, runs=args.runs)
-            print(
-                f"stored {args.runs:,} runs x {args.series:,} series in {took:.0f} s ({big.stat().st_size / 1e6:,.0f} MB)"
-            )
-        small = root / "small.db"
-        generate(f"sqlite:///{small}", series=args.series, runs=REFERENCE_RUNS)
+        if args.postgres:
+            big_url = databases.enter_context(postgres_database(args.postgres))
+            small_url = databases.enter_context(postgres_database(args.postgres))
+            took = generate(big_url, series=args.series, runs=args.runs)
+            print(f"stored {args.runs:,} runs x {args.series:,} series in {took:.0f} s (Postgres)")
+        else:
+            big = args.db or root / "big.db"
+            big_url, small_url = f"sqlite:///{big}", f"sqlite:///{root / 'small.db'}"
+            if not big.exists():
+                took = generate(big_url, series=args.series, runs=args.runs)
+                print(
+                    f"stored {args.runs:,} runs x {args.series:,} series in {took:.0f} s "
+                    f"({big.stat().st_size / 1e6:,.0f} MB)"
+                )
+        generate(small_url, series=args.series, runs=REFERENCE_RUNS)
 
-        reference, ref_size, ref_files = build(small, root / "small-site", args.days, args.perfgate)
-        measured, size, files = build(big, root / "site", args.days, args.perfgate)
+        reference, ref_size, ref_files = build(small_url, root / "small-site", args.days, args.perfgate)
+        measured, size, files = build(big_url, root / "site", args.days, args.perfgate)
         print(f"perfgate site --days {args.days}, {args.series:,} series ({args.perfgate}):")
         print(f"{'':<12} {f'{args.runs:,} runs':>14} {f'{REFERENCE_RUNS} runs':>14} {'ratio':>8}")
         rows = (

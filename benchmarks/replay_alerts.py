@@ -14,8 +14,10 @@ findings are read by wrapping ``history.alerts.find`` (a spy, perfgate unchanged
 
 Printed per history:
 - commits replayed, and the time the replay (alert runs included) took;
-- alerts opened (per 100 commits), recoveries (issues closed), issues still open at the end (and how many of
-  those have a first bad commit older than the runs the alert looks at: they can no longer recover);
+- alerts opened (per 100 commits): the steps the use case announced (its store's new rows), not every step
+  ``find`` called new: at most ``MAX_NEW_STEPS`` are announced a run and the rest are found new again on the next
+  runs (those are counted apart, as waiting); recoveries (issues closed), issues still open at the end (and how
+  many of those have a first bad commit older than the runs the alert looks at: they can no longer recover);
 - alerts that hold up: of the opened alerts with 3 more runs to look at, those whose next 3 run medians are all
   still at least the allowance worse than the level before the step;
 - the delay from the first bad commit to the alert, in commits (median, max);
@@ -53,7 +55,7 @@ from replay_history import HISTORIES, _prepare
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from perfgate.app.alert import AlertRequest, Hook, alert
+from perfgate.app.alert import MAX_NEW_STEPS, AlertRequest, Hook, alert
 from perfgate.app.ingest import RunInfo, store_results
 from perfgate.app.workspace import Workspace
 from perfgate.history import alerts
@@ -91,9 +93,10 @@ class Closed:
 @dataclass
 class Replay:
     commits: int = 0
-    opened: list[Opened] = field(default_factory=list)
+    opened: list[Opened] = field(default_factory=list)  # announced (a new row in the store)
+    waiting: list[Opened] = field(default_factory=list)  # found new, left for a later run (MAX_NEW_STEPS a run)
     closed: list[Closed] = field(default_factory=list)
-    outcome_new: int = 0  # what alert() reported, to check the spy against
+    outcome_new: int = 0  # what alert() reported (the steps found new, announced or waiting), to check the spy against
     outcome_recovered: int = 0
     api_calls: list[int] = field(default_factory=list)  # GitHub requests per alert run
     alert_seconds: list[float] = field(default_factory=list)
@@ -103,6 +106,7 @@ class Replay:
     issues: int = 0  # alert issues opened on the fake GitHub
     closing_comments: dict[int, int] = field(default_factory=dict)  # issue -> "Recovered" comments, when above 1
     window: int = 60
+    github: bool = True
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -121,7 +125,7 @@ def main(argv: Sequence[str] | None = None) -> None:
 
 def replay(folder: Path, limit: int | None, *, github: bool) -> tuple[Replay, dict[Key, np.ndarray]]:
     order = json.loads((folder / "order.json").read_text())[:limit]
-    result = Replay()
+    result = Replay(github=github)
     with tempfile.TemporaryDirectory(prefix="perfgate-alerts-") as tmp, _services(folder.name) as (fake, hook):
         runs = _prepare(folder, order, Path(tmp))
         medians = _medians(runs)
@@ -146,6 +150,7 @@ def replay(folder: Path, limit: int | None, *, github: bool) -> tuple[Replay, di
                 store_results(store, [(run, RunInfo(SUITE, "main", run.commit))], now=_when(run))
                 fake.main_commits.append(str(run.commit))
                 calls = len(fake.calls)
+                known = _announced(store)
                 workspace = Workspace(work, _when(run) + ALERT_DELAY, db_url=db)
                 request = AlertRequest(workspace, environ, hooks=hooks, github=github, repository=fake.full_name)
                 tick = time.perf_counter()
@@ -154,8 +159,9 @@ def replay(folder: Path, limit: int | None, *, github: bool) -> tuple[Replay, di
                 result.api_calls.append(len(fake.calls) - calls)
                 result.outcome_new += outcome.new
                 result.outcome_recovered += outcome.recovered
+                announced = _announced(store) - known
                 for found in findings:
-                    _tally(result, found, i, index)
+                    _tally(result, found, i, index, announced)
                 findings.clear()
                 if (i + 1) % 10 == 0 or i + 1 == len(runs):
                     print(
@@ -226,9 +232,18 @@ def _medians(runs: list[ParsedResults]) -> dict[Key, np.ndarray]:
     return out
 
 
-def _tally(result: Replay, found: Findings, at: int, index: dict[str | None, int]) -> None:
+def _announced(store: Store) -> set[tuple[Key, str]]:
+    """The steps the store remembers as announced: (series, first bad commit)."""
+    return {(a.key, a.first_bad) for a in store.announcements(SUITE)}
+
+
+def _tally(
+    result: Replay, found: Findings, at: int, index: dict[str | None, int], announced: set[tuple[Key, str]]
+) -> None:
+    """The steps announced on this run (``announced``: the store's new rows) and those found new but waiting."""
     for step in found.new:
-        result.opened.append(Opened(at, index[step.first_bad.commit], step))
+        item = Opened(at, index[step.first_bad.commit], step)
+        (result.opened if (step.key, step.first_bad.commit) in announced else result.waiting).append(item)
     for recovery in found.recovered:
         result.closed.append(Closed(at, recovery.announced.key, index.get(recovery.announced.first_bad, -1)))
 
@@ -295,6 +310,11 @@ def report(folder: Path, result: Replay, medians: dict[Key, np.ndarray], elapsed
     print("| figure | value |\n|---|---|")
     print(f"| alerts opened | {len(opened)} ({100 * len(opened) / max(n, 1):.1f} per 100 commits) |")
     print(f"| series alerted | {len({o.step.key for o in opened})} |")
+    never = {w.step.key for w in result.waiting} - {o.step.key for o in opened}
+    print(
+        f"| steps found new but left for a later run (at most {MAX_NEW_STEPS} a run) | {len(result.waiting)} times; "
+        f"series never announced: {len(never)} |"
+    )
     print(f"| issues opened on GitHub | {result.issues} |")
     per_commit = Counter(o.at for o in opened)
     burst = sum(k for k in per_commit.values() if k >= BURST)
@@ -322,8 +342,10 @@ def report(folder: Path, result: Replay, medians: dict[Key, np.ndarray], elapsed
         f"max {max(result.api_calls)}; issue edits {result.edits} |"
     )
     print(f"| webhook messages (generic) | {result.messages or 'none'} |")
-    if (result.outcome_new, result.outcome_recovered) != (len(opened), len(closed)):
+    if (result.outcome_new, result.outcome_recovered) != (len(opened) + len(result.waiting), len(closed)):
         print(f"(alert() said {result.outcome_new} new, {result.outcome_recovered} recovered: the spy disagrees)")
+    if result.github and len(opened) != result.issues:
+        print(f"({len(opened)} steps announced but {result.issues} issues on GitHub)")
     if listing:
         _list(result, medians)
     for kind, pairs in (("duplicate", duplicates), ("flap", flaps)):

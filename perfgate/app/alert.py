@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import partial
 from typing import TYPE_CHECKING
@@ -27,6 +27,7 @@ from perfgate.errors import DeliveryError, UsageError
 from perfgate.history import alerts
 from perfgate.history.alerts import Announced, Findings, Recovery, Regression
 from perfgate.history.series import History
+from perfgate.model import Window
 from perfgate.render import alert as words
 from perfgate.units import count
 
@@ -73,6 +74,10 @@ class _GitHub:
     label: str
     labels: tuple[str, ...]
     bodies: dict[int, str]  # the open alert issues' bodies as last read: an unchanged one is not edited
+    # What one alert run already asked GitHub, so that it asks once: a window costs a comparison and a request
+    # per commit for its pull requests (up to 31), and the steps of one commit share theirs.
+    windows: dict[tuple[str, str], Window | None] = field(default_factory=dict)
+    labelled: set[str] = field(default_factory=set)  # labels known to exist
 
 
 def alert(request: AlertRequest, publisher: type[GitHubPublisher] | None = None) -> AlertOutcome:
@@ -230,13 +235,13 @@ def _act(
                 f"{words.line(step)}"
             )
             continue
-        here = _with_window(where, github, step)
+        # The window only for an issue written now: an open step unchanged since its issue said it costs nothing.
         if step_before.issue is None:  # announced by a job that could not reach GitHub, or that failed midway
-            number, url = _open_issue(github, step, here)
+            number, url = _open_issue(github, step, _with_window(where, github, step))
             store.update_announcement(step_before, issue=number)
             lines.append(f"opened the issue of an announced step: {url}")
         elif _moved(github.bodies.get(step_before.issue), step):
-            body = words.issue_body(step, here, step_before)
+            body = words.issue_body(step, _with_window(where, github, step), step_before)
             github.client.edit_issue(step_before.issue, title=words.title(step), body=body)
             lines.append(f"still worse, issue #{step_before.issue} updated: {words.line(step)}")
         else:
@@ -288,19 +293,25 @@ def _remember_recovery(store: Store, recovery: Recovery, now: datetime) -> None:
 
 
 def _with_window(where: words.Where, github: _GitHub | None, step: Regression) -> words.Where:
+    """``where`` with the step's window of commits and pull requests, asked of GitHub once per run."""
     if github is None:
         return where
-    try:
-        window = github.client.window(step.last_good.commit, step.first_bad.commit)
-    except DeliveryError:
-        return where  # the issue says the window without its pull requests
-    return replace(where, window=window)
+    commits = (step.last_good.commit, step.first_bad.commit)
+    if commits not in github.windows:
+        try:
+            github.windows[commits] = github.client.window(*commits)
+        except DeliveryError:
+            github.windows[commits] = None  # the issue says the window without its pull requests
+    window = github.windows[commits]
+    return where if window is None else replace(where, window=window)
 
 
 def _open_issue(github: _GitHub, step: Regression, where: words.Where) -> tuple[int, str]:
     """One issue per step: created, then settled against a job that created one at the same moment."""
     for label in github.labels:
-        github.client.ensure_label(label, LABEL_COLOR, LABEL_DESCRIPTION)
+        if label not in github.labelled:
+            github.client.ensure_label(label, LABEL_COLOR, LABEL_DESCRIPTION)
+            github.labelled.add(label)
     claim = words.announced(step)
 
     def mine(issue: IssueInfo) -> bool:

@@ -443,3 +443,29 @@ def test_a_suite_wide_step_is_announced_ten_a_run(tmp_path: Path, hook: FakeWebh
     assert any(line.startswith("2 more steps wait for the next run") for line in first.lines)
     assert "test_11" in hook.received[0].body["text"]  # the largest first
     assert second.new == 2
+
+
+def test_a_run_asks_github_once_per_window_and_label_and_an_unchanged_issue_costs_no_window(
+    tmp_path: Path, github: FakeGitHub
+) -> None:
+    """A window costs a comparison and a request per commit for its pull requests: asked for every open step on
+    every run, it spent most of a GITHUB_TOKEN's 1,000 requests an hour on pandas' replay (113 a run)."""
+    shapes = [Shape(f"test_{i:02d}", step_at=32, step=0.10 + 0.01 * i) for i in range(4)]
+    runs = history([*shapes, *STEADY], end=END, runs=40)
+    db = f"sqlite:///{tmp_path / 'history.db'}"
+    store = _stored(db, runs[:36])
+    _main(github, runs)
+    request = AlertRequest(Workspace(tmp_path, END, db_url=db), _env(github))
+
+    first = alert(request)
+    compared, labelled = len(github.requests("GET", r"/compare/")), len(github.requests("GET", r"/labels/"))
+    store.save_runs(runs[36:], END)  # four more runs at the same level: no issue is edited
+    again = alert(request)
+
+    assert (first.new, len(_marked(github))) == (4, 4)  # one issue per step, as before
+    # One window for the four steps of one commit (PyGithub asks for the comparison, then its commits' page),
+    # where each step asked for its own (8); one label, asked for once (4).
+    assert (compared, labelled) == (2, 1)
+    assert len({c.path for c in github.requests("GET", r"/compare/")}) == 1
+    assert again.ongoing == 4 and not github.requests("PATCH", r"/issues/\d+$")
+    assert len(github.requests("GET", r"/compare/")) == compared  # unchanged issues: no window asked for

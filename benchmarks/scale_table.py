@@ -32,13 +32,15 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 
 
-def section(title: str, script: str, *args: str) -> None:
-    """Run one benchmark script (its output as it comes) under a heading naming the table's row."""
+def section(title: str, script: str, *args: str) -> bool:
+    """Run one benchmark script (its output as it comes) under a heading naming the table's row; whether it
+    failed."""
     print(f"\n## {title}\n$ python benchmarks/{script} {' '.join(args)}", flush=True)
     start = time.perf_counter()
     done = subprocess.run([sys.executable, str(HERE / script), *args], cwd=HERE, check=False)
     status = "" if done.returncode == 0 else f", exit code {done.returncode}"
     print(f"({time.perf_counter() - start:.0f} s{status})", flush=True)
+    return done.returncode != 0
 
 
 def main() -> None:
@@ -48,26 +50,33 @@ def main() -> None:
     parser.add_argument("--keep", type=Path, metavar="DIR", help="keep the histories here and reuse them")
     parser.add_argument("--skip-setup", action="store_true", help="leave out the Action's set-up (needs .wheelhouse)")
     args = parser.parse_args()
-    work = args.keep or Path(tempfile.mkdtemp(prefix="scale-table-"))
+    # Absolute: each script runs in benchmarks/, not where this one was started.
+    work = args.keep.resolve() if args.keep else Path(tempfile.mkdtemp(prefix="scale-table-"))
     work.mkdir(parents=True, exist_ok=True)
     try:
-        run_all(args, work)
+        failed = run_all(args, work)
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
+    if failed:
+        sys.exit(f"{failed} of the benchmarks failed (their output above says why)")
 
 
-def run_all(args: argparse.Namespace, work: Path) -> None:
+def run_all(args: argparse.Namespace, work: Path) -> int:
+    """Every section in turn; how many failed."""
+    failed = 0
     series, runs, history_runs = ("200", "100", "50") if args.quick else ("2000", "1080", "509")
     big = work / f"big-{series}x{runs}.db"
     export = work / f"history-{history_runs}x{series}"
     if not args.skip_setup:
-        section("The Action's cold and warm set-up (uv, pinned and hashed)", "action_setup.py", "--repeat", "3")
+        failed += section(
+            "The Action's cold and warm set-up (uv, pinned and hashed)", "action_setup.py", "--repeat", "3"
+        )
     scale = ["--series", series, "--runs", runs]
-    section("perfgate site --days 90 (SQLite)", "site_speed.py", *scale, "--db", str(big))
+    failed += section("perfgate site --days 90 (SQLite)", "site_speed.py", *scale, "--db", str(big))
     if args.postgres:
-        section("perfgate site --days 90 (Postgres)", "site_speed.py", *scale, "--postgres", args.postgres)
-    section("perfgate digest, 7 days (SQLite)", "digest_speed.py", *scale, "--db", str(big))
+        failed += section("perfgate site --days 90 (Postgres)", "site_speed.py", *scale, "--postgres", args.postgres)
+    failed += section("perfgate digest, 7 days (SQLite)", "digest_speed.py", *scale, "--db", str(big))
     history = ["--runs", history_runs, "--series", series]
     if (export / "history.jsonl").exists():
         history = ["--from", str(export / "history.jsonl")]
@@ -75,7 +84,8 @@ def run_all(args: argparse.Namespace, work: Path) -> None:
         history += ["--keep", str(export)]
     if args.postgres:
         history += ["--postgres", args.postgres]
-    section("perfgate export / import / prune, and storage per run", "history_scale.py", *history)
+    failed += section("perfgate export / import / prune, and storage per run", "history_scale.py", *history)
+    return failed
 
 
 if __name__ == "__main__":

@@ -99,6 +99,9 @@ def columns_from(rows: Sequence[Sequence[Any]], samples: Sequence[bytes | None])
         return SeriesColumns((), (), (), (), (), ((),) * len(SUMMARY_FIELDS), ())
     columns = tuple(zip(*rows, strict=True))
     _, names, metrics, units, directions, kinds = columns[:6]
+    # As series_from, which looks each up: a value no perfgate wrote is a damaged database, not an export line.
+    if not _DIRECTIONS.keys() >= set(directions) or not _KINDS.keys() >= set(kinds):
+        raise StoreError(f"run {rows[0][0]} has a series row of unknown direction or kind: the database is damaged")
     return SeriesColumns(names, metrics, units, directions, kinds, columns[_SUMMARY], tuple(samples))
 
 

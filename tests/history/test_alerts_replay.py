@@ -11,11 +11,12 @@ from pathlib import Path
 from perfgate.app.alert import MAX_NEW_STEPS
 
 BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
-sys.path.insert(0, str(BENCHMARKS))  # replay_alerts imports replay_history beside it
+sys.path.append(str(BENCHMARKS))  # replay_alerts imports replay_history beside it; last, so it shadows nothing
 
 import replay_alerts  # noqa: E402
 
-BURST = Path(__file__).resolve().parents[1] / "data" / "asv-pandas-alert-burst"  # see its PROVENANCE.txt
+# A history folder laid out as ../shared/histories' (not a format's fixtures, so not in tests/data): its PROVENANCE.txt.
+BURST = Path(__file__).resolve().parent / "replays" / "asv-pandas-alert-burst"
 
 
 def test_a_step_left_for_the_next_run_is_counted_once() -> None:

@@ -401,3 +401,18 @@ def test_a_count_beyond_an_integer_column_is_refused_by_postgres_binary_copy_not
         writer.save(replace(run, series=()), SeriesColumns.of(run.series, [None] * len(run.series)))
     with Session(store.engine) as session:
         assert session.scalars(select(SeriesRow.count)).all() == [s.summary.count for s in run.series]
+
+
+def test_an_export_of_a_series_row_of_unknown_direction_says_the_database_is_damaged(
+    db_url: str, run_cli: Invoke, tmp_path: Path
+) -> None:
+    store = Store(db_url)
+    store.ensure_schema()
+    run_id = store.save_run(_run(), NOW).run_id
+    with store.engine.begin() as connection:
+        connection.execute(text("UPDATE series SET direction = 'sideways' WHERE id = (SELECT min(id) FROM series)"))
+    out = tmp_path / "out.jsonl"
+    result = run_cli("export", "--since", "2026-01-01", "-o", str(out), "--db", db_url)
+    assert result.exit_code == 3, result.output
+    assert f"run {run_id} has a series row of unknown direction or kind: the database is damaged" in result.output
+    assert not out.exists()  # nothing half-written

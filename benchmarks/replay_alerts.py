@@ -107,6 +107,7 @@ class Replay:
     closing_comments: dict[int, int] = field(default_factory=dict)  # issue -> "Recovered" comments, when above 1
     window: int = 60
     github: bool = True
+    slack_messages: int = 0
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -184,6 +185,8 @@ def replay(folder: Path, limit: int | None, *, github: bool) -> tuple[Replay, di
             if received.path == "/generic":
                 event = str(received.body.get("event"))
                 result.messages[event] = result.messages.get(event, 0) + 1
+            else:
+                result.slack_messages += 1
     return result, medians
 
 
@@ -342,6 +345,7 @@ def report(folder: Path, result: Replay, medians: dict[Key, np.ndarray], elapsed
         f"max {max(result.api_calls)}; issue edits {result.edits} |"
     )
     print(f"| webhook messages (generic) | {result.messages or 'none'} |")
+    print(f"| Slack messages (regressions one per commit a run, recoveries) | {result.slack_messages} |")
     if (result.outcome_new, result.outcome_recovered) != (len(opened) + len(result.waiting), len(closed)):
         print(f"(alert() said {result.outcome_new} new, {result.outcome_recovered} recovered: the spy disagrees)")
     if result.github and len(opened) != result.issues:

@@ -207,6 +207,11 @@ def _act(
             f"{count(len(waiting), 'more step')} wait for the next run: at most {MAX_NEW_STEPS} are announced a run "
             "(the largest first), so a suite-wide step cannot use up the token's requests"
         )
+    # Slack's messages go out per first bad commit once its steps are announced: a commit that slows ten
+    # series is one message. The generic body stays one event per series (docs/alerts.md).
+    slack = tuple(h for h in hooks if h.format == "slack")
+    generic = tuple(h for h in hooks if h.format != "slack")
+    by_commit: dict[str, list[tuple[Regression, words.Where]]] = {}
     for step in found.new[: MAX_NEW_STEPS if not request.dry_run else None]:
         if request.dry_run:
             lines.append(f"would announce: {words.line(step)}")
@@ -227,7 +232,10 @@ def _act(
                 store.update_announcement(claim, issue=number)
         lines.append(f"announced: {words.line(step)}" + (f" — {issue_url}" if issue_url else ""))
         here = replace(here, issue_url=issue_url)
-        failed += _post(hooks, partial(_message, step=step, where=here), lines)
+        failed += _post(generic, partial(_message, step=step, where=here), lines)
+        by_commit.setdefault(step.first_bad.commit, []).append((step, here))
+    for announced_together in by_commit.values():  # in the order of their largest step: found.new's
+        failed += _post(slack, partial(_message_of, steps=announced_together), lines)
     for step_before, step in found.ongoing:
         if github is None or request.dry_run:
             lines.append(
@@ -351,7 +359,13 @@ def _post(hooks: tuple[Hook, ...], body: Callable[[str], str], lines: list[str])
 
 
 def _message(form: str, step: Regression, where: words.Where) -> str:
-    return words.slack_message(step, where) if form == "slack" else words.generic_message(step, where)
+    """The generic body of one step (Slack's go out per commit: ``_message_of``)."""
+    return words.generic_message(step, where)
+
+
+def _message_of(form: str, steps: list[tuple[Regression, words.Where]]) -> str:
+    """Slack's message of the steps of one first bad commit (each with its issue)."""
+    return words.slack_group(steps, steps[0][1])
 
 
 def _recovery_message(form: str, recovery: Recovery, history: History | None, where: words.Where) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from perfgate.gate.phrases import format_change, format_percent
@@ -243,6 +244,47 @@ def slack_message(step: Regression, where: Where) -> str:
     blocks: list[dict[str, object]] = [{"type": "section", "text": {"type": "mrkdwn", "text": detail}}]
     if shown:
         blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": shown}]})
+    return json.dumps({"text": _slack(text), "blocks": blocks}, ensure_ascii=False)
+
+
+SLACK_LINES = 10  # series listed in one message; the rest counted
+_SLACK_SECTION = 3000  # characters of a section block's text, Slack's limit
+
+
+def slack_group(steps: Sequence[tuple[Regression, Where]], where: Where) -> str:
+    """One Slack message for the steps of one first bad commit announced in one run (each with its issue), the
+    largest first: a commit that slows 10 series is one message, not 10. One step is ``slack_message``'s."""
+    if len(steps) == 1:
+        return slack_message(*steps[0])
+    first = steps[0][0]
+    repo = f" in {where.repository}" if where.repository else ""
+    bad = first.first_bad.commit[:10]
+    text = (
+        f"perfgate: {len(steps)} series are worse on main{repo} since {bad}; the largest: "
+        f"{first.history.label[:80]} is {change(first.history, first.ratio)}"
+    )
+    head = f"*{len(steps)} series* are worse on main{_slack(repo)} since `{bad}`:"
+    rows = []
+    for step, here in steps:
+        history = step.history
+        number = here.issue_url.rstrip("/").rsplit("/", 1)[-1] if here.issue_url else ""
+        issue = f" — <{here.issue_url}|#{number}>" if here.issue_url and href(here.issue_url) else ""
+        rows.append(
+            f"• *{_slack(history.label[:120])}* *{change(history, step.ratio)}*: {_level(history, step.step.before)} "
+            f"→ {_level(history, step.step.after)}{issue}"
+        )
+    merged = ""
+    if where.window is not None and where.window.pulls:
+        merged = "\nMerged: " + ", ".join(f"#{p.number} {_slack(p.title[:80])}" for p in where.window.pulls[:5])
+    shown = rows[:SLACK_LINES]
+    while shown and len("\n".join([head, *shown, "…and 9,999 more", merged])) > _SLACK_SECTION:
+        shown.pop()  # long names: fewer lines rather than a message Slack refuses
+    more = [f"…and {len(rows) - len(shown)} more"] if len(shown) < len(rows) else []
+    detail = "\n".join([head, *shown, *more]) + merged
+    blocks: list[dict[str, object]] = [{"type": "section", "text": {"type": "mrkdwn", "text": detail}}]
+    commits = where.compare(first.last_good.commit, first.first_bad.commit)
+    if commits and href(commits):
+        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": f"<{commits}|the commits>"}]})
     return json.dumps({"text": _slack(text), "blocks": blocks}, ensure_ascii=False)
 
 

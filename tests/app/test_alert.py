@@ -4,6 +4,7 @@ REST server (issues, labels, comparisons, pagination, a read-only token) and a w
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import threading
 from collections.abc import Iterator
@@ -437,12 +438,18 @@ def test_a_suite_wide_step_is_announced_ten_a_run(tmp_path: Path, hook: FakeWebh
     request = AlertRequest(Workspace(tmp_path, END, db_url=db), {}, hooks=(Hook(hook.url()),))
 
     first = alert(request)
+    messages = len(hook.received)
     second = alert(request)
 
-    assert (first.new, len(hook.received)) == (12, 12)  # found 12; ten announced, then the other two
+    # Found 12; ten announced, then the other two. Slack hears of one commit's steps in one message a run.
+    assert (first.new, messages, second.new, len(hook.received)) == (12, 1, 2, 2)
     assert any(line.startswith("2 more steps wait for the next run") for line in first.lines)
-    assert "test_11" in hook.received[0].body["text"]  # the largest first
-    assert second.new == 2
+    ten, two = (m.body for m in hook.received)
+    assert ten["text"].startswith("perfgate: 10 series are worse on main since ")
+    assert "the largest: test_11 is" in ten["text"]  # the largest first
+    listed = ten["blocks"][0]["text"]["text"].split("\n")[1:]
+    assert [line.split("*")[1] for line in listed] == [f"test_{i:02d}" for i in range(11, 1, -1)]
+    assert two["text"].startswith("perfgate: 2 series are worse") and "test_01" in two["text"]
 
 
 def test_a_run_asks_github_once_per_window_and_label_and_an_unchanged_issue_costs_no_window(
@@ -469,3 +476,44 @@ def test_a_run_asks_github_once_per_window_and_label_and_an_unchanged_issue_cost
     assert len({c.path for c in github.requests("GET", r"/compare/")}) == 1
     assert again.ongoing == 4 and not github.requests("PATCH", r"/issues/\d+$")
     assert len(github.requests("GET", r"/compare/")) == compared  # unchanged issues: no window asked for
+
+
+def test_one_commits_steps_are_one_slack_message_with_each_issue_and_a_generic_event_each(
+    tmp_path: Path, github: FakeGitHub, hook: FakeWebhook, update_golden: bool
+) -> None:
+    shapes = [Shape(f"test_{i:02d}", step_at=32, step=0.10 + 0.01 * i) for i in range(4)]
+    runs = history([*shapes, *STEADY], end=END, runs=40)
+    db = f"sqlite:///{tmp_path / 'history.db'}"
+    _stored(db, runs)
+    _main(github, runs)
+    generic = FakeWebhook()
+    try:
+        hooks = (Hook(hook.url()), Hook(generic.url(), "generic"))
+        alert(AlertRequest(Workspace(tmp_path, END, db_url=db), _env(github), hooks=hooks))
+        events = [m.body for m in generic.received]
+    finally:
+        generic.stop()
+
+    [message] = (m.body for m in hook.received)
+    issues = sorted(int(i["number"]) for i in _marked(github))
+    assert len(issues) == 4 and [e["series"] for e in events] == ["test_03", "test_02", "test_01", "test_00"]
+    section = message["blocks"][0]["text"]["text"]
+    assert [int(n) for n in re.findall(r"/issues/(\d+)\|#\1>", section)] == issues  # opened largest first
+    assert "Merged: #7 Tokenize with a regex" in section
+    check_golden("alert/slack-group.json", json.dumps(message, indent=2, ensure_ascii=False) + "\n", update_golden)
+
+
+def test_a_slack_message_of_long_names_stays_within_slacks_section_limit() -> None:
+    """Slack refuses a section over 3,000 characters: fewer lines, the rest counted."""
+    shapes = [
+        Shape(f"tests/bench/test_parse.py::test_document[{'x' * 110}-{i:02d}]", step_at=32, step=0.2) for i in range(10)
+    ]
+    found = alerts.find(_histories(history(shapes, end=END, runs=40)), [], Policy(), Settings(), today=END.date())
+    assert len(found.new) == 10
+    where = words.Where("acme/shop", site_url="https://perf.example/site/")
+    issue = "https://github.example/acme/shop/issues/" + "1" * 200  # an absurd URL, to reach the limit
+    message = json.loads(words.slack_group([(s, replace(where, issue_url=issue)) for s in found.new], where))
+    section = message["blocks"][0]["text"]["text"]
+    assert len(section) <= 3000
+    listed = [line for line in section.split("\n") if line.startswith("• ")]
+    assert 0 < len(listed) < 10 and section.endswith(f"…and {10 - len(listed)} more")

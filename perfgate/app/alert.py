@@ -212,30 +212,32 @@ def _act(
     slack = tuple(h for h in hooks if h.format == "slack")
     generic = tuple(h for h in hooks if h.format != "slack")
     by_commit: dict[str, list[tuple[Regression, words.Where]]] = {}
-    for step in found.new[: MAX_NEW_STEPS if not request.dry_run else None]:
-        if request.dry_run:
-            lines.append(f"would announce: {words.line(step)}")
-            continue
-        claim = words.announced(step)
-        if not store.announce(claim, last_good=step.last_good.commit, after=step.step.after, now=now):
-            lines.append(f"already announced by another job: {step.history.label}")
-            continue
-        here = _with_window(where, github, step)
-        issue_url = None
-        if github is not None:
-            try:
-                number, issue_url = _open_issue(github, step, here)
-            except DeliveryError as exc:  # the webhooks still hear of it; the next run opens the issue
-                refused = refused or exc
-                lines.append(f"could not open the issue of {step.history.label}: {exc}")
-            else:
-                store.update_announcement(claim, issue=number)
-        lines.append(f"announced: {words.line(step)}" + (f" — {issue_url}" if issue_url else ""))
-        here = replace(here, issue_url=issue_url)
-        failed += _post(generic, partial(_message, step=step, where=here), lines)
-        by_commit.setdefault(step.first_bad.commit, []).append((step, here))
-    for announced_together in by_commit.values():  # in the order of their largest step: found.new's
-        failed += _post(slack, partial(_message_of, steps=announced_together), lines)
+    try:
+        for step in found.new[: MAX_NEW_STEPS if not request.dry_run else None]:
+            if request.dry_run:
+                lines.append(f"would announce: {words.line(step)}")
+                continue
+            claim = words.announced(step)
+            if not store.announce(claim, last_good=step.last_good.commit, after=step.step.after, now=now):
+                lines.append(f"already announced by another job: {step.history.label}")
+                continue
+            here = _with_window(where, github, step)
+            issue_url = None
+            if github is not None:
+                try:
+                    number, issue_url = _open_issue(github, step, here)
+                except DeliveryError as exc:  # the webhooks still hear of it; the next run opens the issue
+                    refused = refused or exc
+                    lines.append(f"could not open the issue of {step.history.label}: {exc}")
+                else:
+                    store.update_announcement(claim, issue=number)
+            lines.append(f"announced: {words.line(step)}" + (f" — {issue_url}" if issue_url else ""))
+            here = replace(here, issue_url=issue_url)
+            failed += _post(generic, partial(_message, step=step, where=here), lines)
+            by_commit.setdefault(step.first_bad.commit, []).append((step, here))
+    finally:  # what is announced is told, even if a later step stopped the run
+        for announced_together in by_commit.values():  # in the order of their largest step: found.new's
+            failed += _post(slack, partial(_message_of, steps=announced_together), lines)
     for step_before, step in found.ongoing:
         if github is None or request.dry_run:
             lines.append(
@@ -255,19 +257,25 @@ def _act(
         else:
             lines.append(f"still worse, issue #{step_before.issue} unchanged: {words.line(step)}")
     by_key = {h.key: h for h in histories}
-    for recovery in found.recovered:
-        history = by_key.get(recovery.announced.key)
-        label = history.label if history is not None else recovery.announced.name
-        if request.dry_run:
-            lines.append(f"would close ({recovery.why}): {label}")
-            continue
-        if github is not None and recovery.announced.issue is not None:
-            comment = words.recovery_comment(recovery, history, where)
-            github.client.close_issue(recovery.announced.issue, comment)
-        _remember_recovery(store, recovery, now)
-        url = f"#{recovery.announced.issue}" if recovery.announced.issue else ""
-        lines.append(f"{recovery.why}: {label} {url}".rstrip())
-        failed += _post(hooks, partial(_recovery_message, recovery=recovery, history=history, where=where), lines)
+    back: list[tuple[Recovery, History | None]] = []  # for Slack, in one message
+    try:
+        for recovery in found.recovered:
+            history = by_key.get(recovery.announced.key)
+            label = history.label if history is not None else recovery.announced.name
+            if request.dry_run:
+                lines.append(f"would close ({recovery.why}): {label}")
+                continue
+            if github is not None and recovery.announced.issue is not None:
+                comment = words.recovery_comment(recovery, history, where)
+                github.client.close_issue(recovery.announced.issue, comment)
+            _remember_recovery(store, recovery, now)
+            url = f"#{recovery.announced.issue}" if recovery.announced.issue else ""
+            lines.append(f"{recovery.why}: {label} {url}".rstrip())
+            failed += _post(generic, partial(_recovery_message, recovery=recovery, where=where), lines)
+            back.append((recovery, history))
+    finally:  # those remembered as back are told, even when GitHub refused a later close
+        if back:
+            failed += _post(slack, partial(_recoveries_message, items=back, where=where), lines)
     if refused is not None:
         raise _explained(refused, lines)
     return AlertOutcome(tuple(lines), len(found.new), len(found.ongoing), len(found.recovered), failed)
@@ -368,7 +376,10 @@ def _message_of(form: str, steps: list[tuple[Regression, words.Where]]) -> str:
     return words.slack_group(steps, steps[0][1])
 
 
-def _recovery_message(form: str, recovery: Recovery, history: History | None, where: words.Where) -> str:
-    if form == "slack":
-        return words.slack_recovery(recovery, history, where)
+def _recovery_message(form: str, recovery: Recovery, where: words.Where) -> str:
+    """The generic body of one recovery (Slack's go out together: ``_recoveries_message``)."""
     return words.generic_recovery(recovery, where)
+
+
+def _recoveries_message(form: str, items: list[tuple[Recovery, History | None]], where: words.Where) -> str:
+    return words.slack_recoveries(items, where)

@@ -296,6 +296,32 @@ def slack_recovery(recovery: Recovery, history: History | None, where: Where) ->
     return json.dumps({"text": _slack(text)}, ensure_ascii=False)
 
 
+def slack_recoveries(items: Sequence[tuple[Recovery, History | None]], where: Where) -> str:
+    """One Slack message for the steps one run found back (or waived): 15 series back at once is one message.
+    One is ``slack_recovery``'s."""
+    if len(items) == 1:
+        return slack_recovery(*items[0], where)
+    repo = f" in {where.repository}" if where.repository else ""
+    waived = sum(1 for recovery, _ in items if recovery.why != "recovered")
+    how = "are back to their level" if not waived else "are back to their level or waived in perfgate.toml"
+    rows = []
+    for recovery, history in items:
+        label = history.label if history is not None else recovery.announced.name
+        number = recovery.announced.issue
+        link = href(where.links.issue(number)) if where.links and number is not None else None
+        issue = f" (<{link}|#{number}>)" if link else f" (#{number})" if number is not None else ""
+        state = "back" if recovery.why == "recovered" else "waived"
+        rows.append(f"• *{_slack(label[:120])}* {state}{issue}")
+    head = f"*{len(items)} series* {how} on main{_slack(repo)}:"
+    shown = rows[:SLACK_LINES]
+    while shown and len("\n".join([head, *shown, "…and 9,999 more"])) > _SLACK_SECTION:
+        shown.pop()
+    more = [f"…and {len(rows) - len(shown)} more"] if len(shown) < len(rows) else []
+    section = {"type": "section", "text": {"type": "mrkdwn", "text": "\n".join([head, *shown, *more])}}
+    text = f"perfgate: {len(items)} series {how} on main{repo}"
+    return json.dumps({"text": _slack(text), "blocks": [section]}, ensure_ascii=False)
+
+
 def generic_message(step: Regression, where: Where) -> str:
     """The documented generic body (docs/alerts.md)."""
     history = step.history

@@ -45,6 +45,9 @@ class Links:
     def pull(self, number: int) -> str:
         return f"{self.home}/pull/{number}"
 
+    def issue(self, number: int) -> str:
+        return f"{self.home}/issues/{number}"
+
     def pulls_with(self, sha: str) -> str:
         """GitHub's search for the pull request that brought a commit to main."""
         return f"{self.home}/pulls?q={quote(f'is:pr {sha}')}"

@@ -517,3 +517,33 @@ def test_a_slack_message_of_long_names_stays_within_slacks_section_limit() -> No
     assert len(section) <= 3000
     listed = [line for line in section.split("\n") if line.startswith("• ")]
     assert 0 < len(listed) < 10 and section.endswith(f"…and {10 - len(listed)} more")
+
+
+def test_steps_back_in_one_run_are_one_slack_message_and_a_generic_event_each(
+    tmp_path: Path, github: FakeGitHub, hook: FakeWebhook, update_golden: bool
+) -> None:
+    shapes = [Shape(f"test_{i:02d}", step_at=24, step=0.15 + 0.01 * i, back_at=32) for i in range(4)]
+    runs = history([*shapes, *STEADY], end=END, runs=40)
+    db = f"sqlite:///{tmp_path / 'history.db'}"
+    store = _stored(db, runs[:32])
+    github.main_commits = [r.commit for r in runs]
+    generic = FakeWebhook()
+    try:
+        hooks = (Hook(hook.url()), Hook(generic.url(), "generic"))
+        request = AlertRequest(Workspace(tmp_path, END, db_url=db), _env(github), hooks=hooks)
+        opened = alert(request)
+        store.save_runs(runs[32:], END)
+        closed = alert(request)
+        events = [m.body["event"] for m in generic.received]
+    finally:
+        generic.stop()
+
+    assert (opened.new, closed.recovered) == (4, 4) and not _marked(github)  # every issue closed
+    assert events == ["regression"] * 4 + ["recovery"] * 4
+    announced, back = (m.body for m in hook.received)  # one message each way
+    assert announced["text"].startswith("perfgate: 4 series are worse on main in acme/shop")
+    assert back["text"] == "perfgate: 4 series are back to their level on main in acme/shop"
+    listed = back["blocks"][0]["text"]["text"].split("\n")[1:]
+    numbers = sorted(int(i["number"]) for i in github.issues.values())
+    assert sorted(int(n) for line in listed for n in re.findall(r"/issues/(\d+)\|#\1>\)$", line)) == numbers
+    check_golden("alert/slack-recoveries.json", json.dumps(back, indent=2, ensure_ascii=False) + "\n", update_golden)

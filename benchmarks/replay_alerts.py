@@ -345,7 +345,9 @@ def report(folder: Path, result: Replay, medians: dict[Key, np.ndarray], elapsed
         f"max {max(result.api_calls)}; issue edits {result.edits} |"
     )
     print(f"| webhook messages (generic) | {result.messages or 'none'} |")
-    print(f"| Slack messages (regressions: one per commit a run; recoveries: one a run) | {result.slack_messages} |")
+    print(
+        f"| Slack messages (regressions: one per commit window a run; recoveries: one a run) | {result.slack_messages} |"
+    )
     if (result.outcome_new, result.outcome_recovered) != (len(opened) + len(result.waiting), len(closed)):
         print(f"(alert() said {result.outcome_new} new, {result.outcome_recovered} recovered: the spy disagrees)")
     if result.github and len(opened) != result.issues:

@@ -1,6 +1,7 @@
-"""`perfgate alert`: a step that lands on main is owned. Each new step opens one GitHub issue and posts one webhook
-message; a step announced before keeps its issue up to date; a series back at its old level (or now waived) gets
-its issue commented and closed.
+"""`perfgate alert`: a step that lands on main is owned. Each new step opens one GitHub issue and posts one generic
+webhook event; Slack hears of the new steps of one commit window in one message, and of the steps back in one; a
+step announced before keeps its issue up to date; a series back at its old level (or now waived) gets its issue
+commented and closed.
 
 Never twice: the store remembers every step announced (a unique row per step, so two alert jobs at once cannot
 both claim it), and each issue carries a hidden marker with the step, so a job without the store (a fresh
@@ -11,6 +12,7 @@ warning that names its host, and the other deliveries go on.
 
 from __future__ import annotations
 
+import contextlib
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
@@ -80,6 +82,15 @@ class _GitHub:
     labelled: set[str] = field(default_factory=set)  # labels known to exist
 
 
+@dataclass
+class _Told:
+    """What Slack is told once every suite is done: a commit's steps in one message, the steps back in one."""
+
+    steps: dict[tuple[str, str], list[tuple[Regression, words.Where]]] = field(default_factory=dict)
+    back: list[tuple[Recovery, History | None]] = field(default_factory=list)
+    where: words.Where = field(default_factory=words.Where)
+
+
 def alert(request: AlertRequest, publisher: type[GitHubPublisher] | None = None) -> AlertOutcome:
     cfg = request.workspace.config()
     store = request.workspace.store()
@@ -101,6 +112,8 @@ def alert(request: AlertRequest, publisher: type[GitHubPublisher] | None = None)
     server = request.environ.get("GITHUB_SERVER_URL", request.server).rstrip("/")
     where = words.Where(repository, server, cfg.site_url)
     totals = AlertOutcome(())
+    told = _Told(where=where)
+    slack = tuple(h for h in hooks if h.format == "slack")
     try:
         for suite in suites:
             histories = _histories(store, suite, branch, cfg.alert.runs)
@@ -113,7 +126,7 @@ def alert(request: AlertRequest, publisher: type[GitHubPublisher] | None = None)
                 today=request.workspace.now.date(),
             )
             try:
-                done = _act(found, histories, store, github, hooks, where, request)
+                done = _act(found, histories, store, github, hooks, where, request, told)
             except DeliveryError as exc:
                 raise exc if "issues: write" in str(exc) else _explained(exc, lines) from None
             lines += done.lines
@@ -129,10 +142,36 @@ def alert(request: AlertRequest, publisher: type[GitHubPublisher] | None = None)
                     f"{suite}: {len(histories)} series over the latest {cfg.alert.runs} runs of {branch}: "
                     "no step beyond its allowance"
                 )
+    except BaseException:
+        with contextlib.suppress(Exception):  # what was announced is told; the error is the one raised here
+            _tell_slack(slack, told, [])
+        raise
+    else:
+        totals = replace(totals, failed_deliveries=totals.failed_deliveries + _tell_slack(slack, told, lines))
     finally:
         if github is not None:
             github.client.close()
     return replace(totals, lines=tuple(lines))
+
+
+def _tell_slack(hooks: tuple[Hook, ...], told: _Told, lines: list[str]) -> int:
+    """Slack's messages: one per commit window's new steps (in the order of their largest), one of the steps back.
+    Failed deliveries, counted."""
+    failed = 0
+    groups = sorted((sorted(steps, key=_largest_first) for steps in told.steps.values()), key=_group_order)
+    for steps in groups:  # a commit's steps from every suite
+        failed += _post(hooks, partial(words.slack_group, steps, steps[0][1]), lines)
+    if told.back:
+        failed += _post(hooks, partial(words.slack_recoveries, told.back, told.where), lines)
+    return failed
+
+
+def _largest_first(told: tuple[Regression, words.Where]) -> float:
+    return -abs(math.log(told[0].ratio))  # as alerts.find orders its new steps
+
+
+def _group_order(steps: list[tuple[Regression, words.Where]]) -> float:
+    return _largest_first(steps[0])
 
 
 # --- inputs ------------------------------------------------------------------------------------
@@ -196,6 +235,7 @@ def _act(
     hooks: tuple[Hook, ...],
     where: words.Where,
     request: AlertRequest,
+    told: _Told,
 ) -> AlertOutcome:
     lines: list[str] = []
     failed = 0
@@ -207,37 +247,29 @@ def _act(
             f"{count(len(waiting), 'more step')} wait for the next run: at most {MAX_NEW_STEPS} are announced a run "
             "(the largest first), so a suite-wide step cannot use up the token's requests"
         )
-    # Slack's messages go out per first bad commit once its steps are announced: a commit that slows ten
-    # series is one message. The generic body stays one event per series (docs/alerts.md).
-    slack = tuple(h for h in hooks if h.format == "slack")
-    generic = tuple(h for h in hooks if h.format != "slack")
-    by_commit: dict[str, list[tuple[Regression, words.Where]]] = {}
-    try:
-        for step in found.new[: MAX_NEW_STEPS if not request.dry_run else None]:
-            if request.dry_run:
-                lines.append(f"would announce: {words.line(step)}")
-                continue
-            claim = words.announced(step)
-            if not store.announce(claim, last_good=step.last_good.commit, after=step.step.after, now=now):
-                lines.append(f"already announced by another job: {step.history.label}")
-                continue
-            here = _with_window(where, github, step)
-            issue_url = None
-            if github is not None:
-                try:
-                    number, issue_url = _open_issue(github, step, here)
-                except DeliveryError as exc:  # the webhooks still hear of it; the next run opens the issue
-                    refused = refused or exc
-                    lines.append(f"could not open the issue of {step.history.label}: {exc}")
-                else:
-                    store.update_announcement(claim, issue=number)
-            lines.append(f"announced: {words.line(step)}" + (f" — {issue_url}" if issue_url else ""))
-            here = replace(here, issue_url=issue_url)
-            failed += _post(generic, partial(_message, step=step, where=here), lines)
-            by_commit.setdefault(step.first_bad.commit, []).append((step, here))
-    finally:  # what is announced is told, even if a later step stopped the run
-        for announced_together in by_commit.values():  # in the order of their largest step: found.new's
-            failed += _post(slack, partial(_message_of, steps=announced_together), lines)
+    generic = tuple(h for h in hooks if h.format != "slack")  # Slack's messages: _tell_slack, once all is done
+    for step in found.new[: MAX_NEW_STEPS if not request.dry_run else None]:
+        if request.dry_run:
+            lines.append(f"would announce: {words.line(step)}")
+            continue
+        claim = words.announced(step)
+        if not store.announce(claim, last_good=step.last_good.commit, after=step.step.after, now=now):
+            lines.append(f"already announced by another job: {step.history.label}")
+            continue
+        here = _with_window(where, github, step)
+        issue_url = None
+        if github is not None:
+            try:
+                number, issue_url = _open_issue(github, step, here)
+            except DeliveryError as exc:  # the webhooks still hear of it; the next run opens the issue
+                refused = refused or exc
+                lines.append(f"could not open the issue of {step.history.label}: {exc}")
+            else:
+                store.update_announcement(claim, issue=number)
+        lines.append(f"announced: {words.line(step)}" + (f" — {issue_url}" if issue_url else ""))
+        here = replace(here, issue_url=issue_url)
+        told.steps.setdefault((step.last_good.commit, step.first_bad.commit), []).append((step, here))
+        failed += _post(generic, partial(words.generic_message, step, here), lines)
     for step_before, step in found.ongoing:
         if github is None or request.dry_run:
             lines.append(
@@ -257,25 +289,21 @@ def _act(
         else:
             lines.append(f"still worse, issue #{step_before.issue} unchanged: {words.line(step)}")
     by_key = {h.key: h for h in histories}
-    back: list[tuple[Recovery, History | None]] = []  # for Slack, in one message
-    try:
-        for recovery in found.recovered:
-            history = by_key.get(recovery.announced.key)
-            label = history.label if history is not None else recovery.announced.name
-            if request.dry_run:
-                lines.append(f"would close ({recovery.why}): {label}")
-                continue
-            if github is not None and recovery.announced.issue is not None:
-                comment = words.recovery_comment(recovery, history, where)
-                github.client.close_issue(recovery.announced.issue, comment)
-            _remember_recovery(store, recovery, now)
-            url = f"#{recovery.announced.issue}" if recovery.announced.issue else ""
-            lines.append(f"{recovery.why}: {label} {url}".rstrip())
-            failed += _post(generic, partial(_recovery_message, recovery=recovery, where=where), lines)
-            back.append((recovery, history))
-    finally:  # those remembered as back are told, even when GitHub refused a later close
-        if back:
-            failed += _post(slack, partial(_recoveries_message, items=back, where=where), lines)
+    for recovery in found.recovered:
+        history = by_key.get(recovery.announced.key)
+        label = history.label if history is not None else recovery.announced.name
+        if request.dry_run:
+            lines.append(f"would close ({recovery.why}): {label}")
+            continue
+        if github is not None and recovery.announced.issue is not None:
+            comment = words.recovery_comment(recovery, history, where)
+            github.client.close_issue(recovery.announced.issue, comment)
+        _remember_recovery(store, recovery, now)
+        url = f"#{recovery.announced.issue}" if recovery.announced.issue else ""
+        lines.append(f"{recovery.why}: {label} {url}".rstrip())
+        told.back.append((recovery, history))
+        issue = where.issue_url_of(recovery.announced.issue)
+        failed += _post(generic, partial(words.generic_recovery, recovery, replace(where, issue_url=issue)), lines)
     if refused is not None:
         raise _explained(refused, lines)
     return AlertOutcome(tuple(lines), len(found.new), len(found.ongoing), len(found.recovered), failed)
@@ -352,34 +380,19 @@ def _open_issue(github: _GitHub, step: Regression, where: words.Where) -> tuple[
     return keep.number, keep.url
 
 
-def _post(hooks: tuple[Hook, ...], body: Callable[[str], str], lines: list[str]) -> int:
+def _post(hooks: tuple[Hook, ...], body: Callable[[], str], lines: list[str]) -> int:
+    """``body`` (rendered once) posted to each hook; failed deliveries, counted (each a warning line)."""
     from perfgate.deliver import webhook
 
+    if not hooks:
+        return 0
+    text = body()
     failed = 0
     for hook in hooks:
-        delivery = webhook.post(hook.url, body(hook.format))
+        delivery = webhook.post(hook.url, text)
         if delivery.ok:
             lines.append(f"webhook {delivery.host}: posted")
         else:
             failed += 1
             lines.append(f"warning: webhook {delivery.host}: {delivery.detail}; the other deliveries went on")
     return failed
-
-
-def _message(form: str, step: Regression, where: words.Where) -> str:
-    """The generic body of one step (Slack's go out per commit: ``_message_of``)."""
-    return words.generic_message(step, where)
-
-
-def _message_of(form: str, steps: list[tuple[Regression, words.Where]]) -> str:
-    """Slack's message of the steps of one first bad commit (each with its issue)."""
-    return words.slack_group(steps, steps[0][1])
-
-
-def _recovery_message(form: str, recovery: Recovery, where: words.Where) -> str:
-    """The generic body of one recovery (Slack's go out together: ``_recoveries_message``)."""
-    return words.generic_recovery(recovery, where)
-
-
-def _recoveries_message(form: str, items: list[tuple[Recovery, History | None]], where: words.Where) -> str:
-    return words.slack_recoveries(items, where)

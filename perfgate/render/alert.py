@@ -51,6 +51,10 @@ class Where:
     def page(self, history: History) -> str | None:
         return href(series_url(self.site_url, *history.key)) if self.site_url else None
 
+    def issue_url_of(self, number: int | None) -> str | None:
+        """The page of the repository's issue ``number`` (None without a number or a repository)."""
+        return href(self.links.issue(number)) if self.links and number is not None else None
+
 
 # --- the marker ----------------------------------------------------------------------------------
 
@@ -221,6 +225,12 @@ def recovery_comment(recovery: Recovery, history: History | None, where: Where) 
 # --- webhooks ------------------------------------------------------------------------------------
 
 
+SLACK_LINES = 10  # series listed in one message; the rest counted
+SLACK_NAME = 120  # characters of a series' name in a message's line (a single step's message: SLACK_LONG_NAME)
+SLACK_LONG_NAME = 400
+_SLACK_SECTION = 3000  # characters of a section block's text, Slack's limit
+
+
 def slack_message(step: Regression, where: Where) -> str:
     """Slack's incoming-webhook body (also read by Mattermost and Teams' connectors): text and blocks."""
     history = step.history
@@ -235,7 +245,8 @@ def slack_message(step: Regression, where: Where) -> str:
     ]
     shown = " · ".join(f"<{url}|{label}>" for label, url in links if url and href(url))
     detail = (
-        f"*{_slack(history.label)}* is *{change(history, step.ratio)}* on main{_slack(repo)} ({interval(step)}): "
+        f"*{_slack(_short(history.label, SLACK_LONG_NAME))}* is *{change(history, step.ratio)}* on main{_slack(repo)} "
+        f"({interval(step)}): "
         f"{_level(history, step.step.before)} → {_level(history, step.step.after)}, from `{step.last_good.commit[:10]}` "
         f"to `{step.first_bad.commit[:10]}`."
     )
@@ -247,8 +258,12 @@ def slack_message(step: Regression, where: Where) -> str:
     return json.dumps({"text": _slack(text), "blocks": blocks}, ensure_ascii=False)
 
 
-SLACK_LINES = 10  # series listed in one message; the rest counted
-_SLACK_SECTION = 3000  # characters of a section block's text, Slack's limit
+def _short(label: str, most: int) -> str:
+    """A name within ``most`` characters, its middle left out: a parametrised name differs in its tail."""
+    if len(label) <= most:
+        return label
+    head = (most - 1) // 2
+    return label[:head] + "…" + label[-(most - 1 - head) :]
 
 
 def slack_group(steps: Sequence[tuple[Regression, Where]], where: Where) -> str:
@@ -261,7 +276,7 @@ def slack_group(steps: Sequence[tuple[Regression, Where]], where: Where) -> str:
     bad = first.first_bad.commit[:10]
     text = (
         f"perfgate: {len(steps)} series are worse on main{repo} since {bad}; the largest: "
-        f"{first.history.label[:80]} is {change(first.history, first.ratio)}"
+        f"{_short(first.history.label, 80)} is {change(first.history, first.ratio)}"
     )
     head = f"*{len(steps)} series* are worse on main{_slack(repo)} since `{bad}`:"
     rows = []
@@ -270,7 +285,8 @@ def slack_group(steps: Sequence[tuple[Regression, Where]], where: Where) -> str:
         number = here.issue_url.rstrip("/").rsplit("/", 1)[-1] if here.issue_url else ""
         issue = f" — <{here.issue_url}|#{number}>" if here.issue_url and href(here.issue_url) else ""
         rows.append(
-            f"• *{_slack(history.label[:120])}* *{change(history, step.ratio)}*: {_level(history, step.step.before)} "
+            f"• *{_slack(_short(history.label, SLACK_NAME))}* *{change(history, step.ratio)}*: "
+            f"{_level(history, step.step.before)} "
             f"→ {_level(history, step.step.after)}{issue}"
         )
     merged = ""
@@ -303,15 +319,21 @@ def slack_recoveries(items: Sequence[tuple[Recovery, History | None]], where: Wh
         return slack_recovery(*items[0], where)
     repo = f" in {where.repository}" if where.repository else ""
     waived = sum(1 for recovery, _ in items if recovery.why != "recovered")
-    how = "are back to their level" if not waived else "are back to their level or waived in perfgate.toml"
+    how = (
+        "are back to their level"
+        if not waived
+        else "are waived in perfgate.toml"
+        if waived == len(items)
+        else "are back to their level or waived in perfgate.toml"
+    )
     rows = []
     for recovery, history in items:
         label = history.label if history is not None else recovery.announced.name
         number = recovery.announced.issue
-        link = href(where.links.issue(number)) if where.links and number is not None else None
+        link = where.issue_url_of(number)
         issue = f" (<{link}|#{number}>)" if link else f" (#{number})" if number is not None else ""
         state = "back" if recovery.why == "recovered" else "waived"
-        rows.append(f"• *{_slack(label[:120])}* {state}{issue}")
+        rows.append(f"• *{_slack(_short(label, SLACK_NAME))}* {state}{issue}")
     head = f"*{len(items)} series* {how} on main{_slack(repo)}:"
     shown = rows[:SLACK_LINES]
     while shown and len("\n".join([head, *shown, "…and 9,999 more"])) > _SLACK_SECTION:

@@ -517,6 +517,8 @@ def test_a_slack_message_of_long_names_stays_within_slacks_section_limit() -> No
     assert len(section) <= 3000
     listed = [line for line in section.split("\n") if line.startswith("• ")]
     assert 0 < len(listed) < 10 and section.endswith(f"…and {10 - len(listed)} more")
+    names = [line.split("*")[1] for line in listed]  # shortened in the middle: each still tells its series
+    assert len(set(names)) == len(names) and all(len(n) <= 120 and "…" in n for n in names)
 
 
 def test_steps_back_in_one_run_are_one_slack_message_and_a_generic_event_each(
@@ -534,12 +536,14 @@ def test_steps_back_in_one_run_are_one_slack_message_and_a_generic_event_each(
         opened = alert(request)
         store.save_runs(runs[32:], END)
         closed = alert(request)
-        events = [m.body["event"] for m in generic.received]
+        events = [m.body for m in generic.received]
     finally:
         generic.stop()
 
     assert (opened.new, closed.recovered) == (4, 4) and not _marked(github)  # every issue closed
-    assert events == ["regression"] * 4 + ["recovery"] * 4
+    assert [e["event"] for e in events] == ["regression"] * 4 + ["recovery"] * 4
+    back_urls = sorted(str(e["issue_url"]) for e in events[4:])  # the generic recovery names its issue
+    assert back_urls == sorted(f"https://github.com/acme/shop/issues/{n}" for n in range(1, 5))
     announced, back = (m.body for m in hook.received)  # one message each way
     assert announced["text"].startswith("perfgate: 4 series are worse on main in acme/shop")
     assert back["text"] == "perfgate: 4 series are back to their level on main in acme/shop"
@@ -547,3 +551,35 @@ def test_steps_back_in_one_run_are_one_slack_message_and_a_generic_event_each(
     numbers = sorted(int(i["number"]) for i in github.issues.values())
     assert sorted(int(n) for line in listed for n in re.findall(r"/issues/(\d+)\|#\1>\)$", line)) == numbers
     check_golden("alert/slack-recoveries.json", json.dumps(back, indent=2, ensure_ascii=False) + "\n", update_golden)
+
+
+def test_one_commits_steps_in_two_suites_are_one_slack_message(tmp_path: Path, hook: FakeWebhook) -> None:
+    api = [Shape(f"test_api_{i}", step_at=32, step=0.12 + 0.01 * i) for i in range(3)]
+    web = [Shape(f"test_web_{i}", step_at=32, step=0.20 + 0.01 * i) for i in range(3)]
+    runs = history([*api, *STEADY], end=END, runs=40)
+    other = history([*web, *STEADY], end=END, runs=40)
+    other = [
+        replace(o, suite="web", commit=r.commit, idempotency_key=f"web-{r.commit}")
+        for o, r in zip(other, runs, strict=True)
+    ]
+    db = f"sqlite:///{tmp_path / 'history.db'}"
+    _stored(db, [*runs, *other])
+    request = AlertRequest(Workspace(tmp_path, END, db_url=db), {}, hooks=(Hook(hook.url()),))
+
+    outcome = alert(request)
+
+    [message] = (m.body for m in hook.received)
+    assert outcome.new == 6 and message["text"].startswith("perfgate: 6 series are worse on main since ")
+    listed = [line.split("*")[1] for line in message["blocks"][0]["text"]["text"].split("\n")[1:]]
+    # The largest first, whichever suite: web's steps are the larger ones.
+    assert listed == [*(f"web: {s.name}" for s in reversed(web)), *(s.name for s in reversed(api))]
+
+
+def test_slack_says_waived_when_every_step_back_is_waived() -> None:
+    steps = [alerts.Announced("default", f"test_{i}", "time", "c" * 40, 0.01, issue=i + 1) for i in range(3)]
+    waived = [(alerts.Recovery(step, "waived", None, None), None) for step in steps]
+    message = json.loads(words.slack_recoveries(waived, words.Where("acme/shop")))
+    assert message["text"] == "perfgate: 3 series are waived in perfgate.toml on main in acme/shop"
+    assert message["blocks"][0]["text"]["text"].split("\n")[1] == (
+        "• *test_0* waived (<https://github.com/acme/shop/issues/1|#1>)"
+    )

@@ -151,3 +151,13 @@ def test_the_rendered_comment_in_the_action_docs_is_the_real_one(
         doc.write_text(f"{head}## A rendered comment\n\n````markdown\n{rendered}````\n{tail}", encoding="utf-8")
         return
     assert shown == rendered, "docs/github-action.md's rendered comment is out of date (pytest --update-golden)"
+
+
+def test_every_benchmark_script_is_in_the_benchmarks_readme() -> None:
+    """benchmarks/README.md lists every script (and names none that is gone)."""
+    benchmarks = ROOT / "benchmarks"
+    text = (benchmarks / "README.md").read_text(encoding="utf-8")
+    scripts = {p.name for p in benchmarks.glob("*.py")}
+    named = set(re.findall(r"`([a-z_]+\.py)`", text))
+    assert scripts - named == set(), "list each new script in benchmarks/README.md"
+    assert named - scripts == set(), "benchmarks/README.md names a script that is gone"

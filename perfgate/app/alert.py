@@ -88,7 +88,6 @@ class _Told:
 
     steps: dict[tuple[str, str], list[tuple[Regression, words.Where]]] = field(default_factory=dict)
     back: list[tuple[Recovery, History | None]] = field(default_factory=list)
-    where: words.Where = field(default_factory=words.Where)
 
 
 def alert(request: AlertRequest, publisher: type[GitHubPublisher] | None = None) -> AlertOutcome:
@@ -112,7 +111,7 @@ def alert(request: AlertRequest, publisher: type[GitHubPublisher] | None = None)
     server = request.environ.get("GITHUB_SERVER_URL", request.server).rstrip("/")
     where = words.Where(repository, server, cfg.site_url)
     totals = AlertOutcome(())
-    told = _Told(where=where)
+    told = _Told()
     slack = tuple(h for h in hooks if h.format == "slack")
     try:
         for suite in suites:
@@ -144,34 +143,27 @@ def alert(request: AlertRequest, publisher: type[GitHubPublisher] | None = None)
                 )
     except BaseException:
         with contextlib.suppress(Exception):  # what was announced is told; the error is the one raised here
-            _tell_slack(slack, told, [])
+            _tell_slack(slack, told, where, [])
         raise
     else:
-        totals = replace(totals, failed_deliveries=totals.failed_deliveries + _tell_slack(slack, told, lines))
+        totals = replace(totals, failed_deliveries=totals.failed_deliveries + _tell_slack(slack, told, where, lines))
     finally:
         if github is not None:
             github.client.close()
     return replace(totals, lines=tuple(lines))
 
 
-def _tell_slack(hooks: tuple[Hook, ...], told: _Told, lines: list[str]) -> int:
+def _tell_slack(hooks: tuple[Hook, ...], told: _Told, where: words.Where, lines: list[str]) -> int:
     """Slack's messages: one per commit window's new steps (in the order of their largest), one of the steps back.
     Failed deliveries, counted."""
     failed = 0
-    groups = sorted((sorted(steps, key=_largest_first) for steps in told.steps.values()), key=_group_order)
-    for steps in groups:  # a commit's steps from every suite
+    # A commit's steps from every suite, the largest first (as alerts.find orders a suite's), in that order too.
+    groups = [sorted(steps, key=lambda told_step: -told_step[0].size) for steps in told.steps.values()]
+    for steps in sorted(groups, key=lambda steps: -steps[0][0].size):
         failed += _post(hooks, partial(words.slack_group, steps, steps[0][1]), lines)
     if told.back:
-        failed += _post(hooks, partial(words.slack_recoveries, told.back, told.where), lines)
+        failed += _post(hooks, partial(words.slack_recoveries, told.back, where), lines)
     return failed
-
-
-def _largest_first(told: tuple[Regression, words.Where]) -> float:
-    return -abs(math.log(told[0].ratio))  # as alerts.find orders its new steps
-
-
-def _group_order(steps: list[tuple[Regression, words.Where]]) -> float:
-    return _largest_first(steps[0])
 
 
 # --- inputs ------------------------------------------------------------------------------------

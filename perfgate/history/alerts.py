@@ -70,6 +70,11 @@ class Regression:
     def ratio(self) -> float:
         return self.step.ratio
 
+    @property
+    def size(self) -> float:
+        """How far the step moved, whichever the direction: what orders steps, the largest first."""
+        return abs(math.log(self.step.ratio))
+
 
 @dataclass(frozen=True)
 class Recovery:
@@ -123,7 +128,7 @@ def find(
             new.append(found)
         elif not same.recovered and not any(r.announced is same for r in recovered):
             ongoing.append((same, found))
-    new.sort(key=lambda r: -abs(math.log(r.ratio)))
+    new.sort(key=lambda r: -r.size)
     return Findings(tuple(new), tuple(ongoing), tuple(recovered))
 
 

@@ -292,12 +292,7 @@ def slack_group(steps: Sequence[tuple[Regression, Where]], where: Where) -> str:
     merged = ""
     if where.window is not None and where.window.pulls:
         merged = "\nMerged: " + ", ".join(f"#{p.number} {_slack(p.title[:80])}" for p in where.window.pulls[:5])
-    shown = rows[:SLACK_LINES]
-    while shown and len("\n".join([head, *shown, "…and 9,999 more", merged])) > _SLACK_SECTION:
-        shown.pop()  # long names: fewer lines rather than a message Slack refuses
-    more = [f"…and {len(rows) - len(shown)} more"] if len(shown) < len(rows) else []
-    detail = "\n".join([head, *shown, *more]) + merged
-    blocks: list[dict[str, object]] = [{"type": "section", "text": {"type": "mrkdwn", "text": detail}}]
+    blocks: list[dict[str, object]] = [_listing(head, rows, merged)]
     commits = where.compare(first.last_good.commit, first.first_bad.commit)
     if commits and href(commits):
         blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": f"<{commits}|the commits>"}]})
@@ -335,13 +330,18 @@ def slack_recoveries(items: Sequence[tuple[Recovery, History | None]], where: Wh
         state = "back" if recovery.why == "recovered" else "waived"
         rows.append(f"• *{_slack(_short(label, SLACK_NAME))}* {state}{issue}")
     head = f"*{len(items)} series* {how} on main{_slack(repo)}:"
+    text = f"perfgate: {len(items)} series {how} on main{repo}"
+    return json.dumps({"text": _slack(text), "blocks": [_listing(head, rows)]}, ensure_ascii=False)
+
+
+def _listing(head: str, rows: list[str], tail: str = "") -> dict[str, object]:
+    """A section of ``head``, at most SLACK_LINES of ``rows`` and ``tail``, within Slack's limit on a section's
+    text (long names: fewer lines rather than a message Slack refuses), the rows left out counted."""
     shown = rows[:SLACK_LINES]
-    while shown and len("\n".join([head, *shown, "…and 9,999 more"])) > _SLACK_SECTION:
+    while shown and len("\n".join([head, *shown, "…and 9,999 more", tail])) > _SLACK_SECTION:
         shown.pop()
     more = [f"…and {len(rows) - len(shown)} more"] if len(shown) < len(rows) else []
-    section = {"type": "section", "text": {"type": "mrkdwn", "text": "\n".join([head, *shown, *more])}}
-    text = f"perfgate: {len(items)} series {how} on main{repo}"
-    return json.dumps({"text": _slack(text), "blocks": [section]}, ensure_ascii=False)
+    return {"type": "section", "text": {"type": "mrkdwn", "text": "\n".join([head, *shown, *more]) + tail}}
 
 
 def generic_message(step: Regression, where: Where) -> str:

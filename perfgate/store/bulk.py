@@ -1,18 +1,19 @@
-"""Writing many runs in one transaction, in SQLAlchemy Core: series rows go in batches (executemany on SQLite,
-binary COPY on Postgres: one statement planned once, instead of an INSERT of 19,000 parameters planned per run),
-and each series name is stored once, in series_keys."""
+"""Many runs at once, in SQLAlchemy Core. Writing them in one transaction: series rows go in batches
+(executemany on SQLite, binary COPY on Postgres: one statement planned once, instead of an INSERT of 19,000
+parameters planned per run), and each series name is stored once, in series_keys. Reading them: rows streamed as
+the driver's tuples (``batches``), with a bigger SQLite page cache while they are (``page_cache``)."""
 
 from __future__ import annotations
 
 import operator
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import repeat
 from typing import Any
 
-from sqlalchemy import Connection, Float, Integer, String, Text, and_, func, insert, literal, select, tuple_
+from sqlalchemy import Connection, Float, Integer, Select, String, Text, and_, func, insert, literal, select, tuple_
 
 from perfgate import codec, limits
 from perfgate.model import Run, SeriesColumns
@@ -64,6 +65,18 @@ def page_cache(connection: Connection, pages: int | None = None) -> Iterator[Non
         yield
     finally:
         connection.exec_driver_sql(f"PRAGMA cache_size={int(before or -2000)}")
+
+
+def batches(connection: Connection, query: Select[Any], size: int) -> Iterator[Sequence[Sequence[Any]]]:
+    """The query's rows, ``size`` at a time, never all in memory. On SQLite the driver's own cursor, which
+    already streams, and its tuples as they come: SQLAlchemy's processing of each row was a third of the site's
+    read of 2 million rows and a sixth of an export, and these columns need none. Elsewhere a server-side cursor."""
+    if connection.dialect.name == "sqlite":
+        cursor = connection.execute(query).cursor
+        while batch := cursor.fetchmany(size):
+            yield batch
+        return
+    yield from connection.execution_options(stream_results=True, yield_per=size).execute(query).partitions()
 
 
 _HISTORY_INDEX = next(

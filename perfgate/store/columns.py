@@ -129,22 +129,12 @@ def _rows(store: Store, query: Select[tuple[Any, ...]], runs: int) -> Iterator[S
 
 
 def _batches(store: Store, query: Select[tuple[Any, ...]], runs: int) -> Iterator[Sequence[Sequence[Any]]]:
-    """The query's rows as plain tuples, a batch at a time (no call per row), with the store's own error wording.
-
-    On SQLite the driver's cursor already streams, and its tuples are read as they come: SQLAlchemy's row objects
-    were a third of the site's time over 2 million rows (and these columns need no conversion). Its page cache
-    holds a page of the series table per run, so reading series by series does not reread the pages the series
-    before read (the default 2 MB hold about 500 runs). Elsewhere a server-side cursor streams."""
-    with store._reachable(), store.engine.connect() as conn:
-        if store.is_sqlite:
-            with bulk.page_cache(conn, pages=max(2 * runs, 1_000) + 2_000):
-                cursor = conn.execute(query).cursor
-                while batch := cursor.fetchmany(STREAM_ROWS):
-                    yield batch
-            return
-        result = conn.execution_options(stream_results=True, yield_per=STREAM_ROWS).execute(query)
-        for batch in result.partitions():
-            yield batch  # SQLAlchemy's rows: tuples to the code here
+    """The query's rows as plain tuples, a batch at a time (no call per row: ``bulk.batches``), with the store's
+    own error wording. SQLite's page cache holds a page of the series table per run, so reading series by series
+    does not reread the pages the series before read (the default 2 MB hold about 500 runs)."""
+    pages = max(2 * runs, 1_000) + 2_000
+    with store._reachable(), store.engine.connect() as conn, bulk.page_cache(conn, pages=pages):
+        yield from bulk.batches(conn, query, STREAM_ROWS)
 
 
 def _by_series(

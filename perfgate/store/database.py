@@ -393,10 +393,8 @@ class Store:
                 if not headers:
                     return
                 ids = [h[0] for h in headers]
-                rows = _streamed(
-                    connection,
-                    series_query().where(SeriesRow.run_id.in_(ids)).order_by(SeriesRow.run_id, SeriesRow.id),
-                )
+                of_runs = series_query().where(SeriesRow.run_id.in_(ids)).order_by(SeriesRow.run_id, SeriesRow.id)
+                rows = itertools.chain.from_iterable(bulk.batches(connection, of_runs, 2_000))
                 grouped = itertools.groupby(rows, key=operator.itemgetter(0))
                 pending = next(grouped, None)
                 for header in headers:
@@ -782,20 +780,6 @@ def _freed_unwritten(connection: Connection) -> Iterator[None]:
         yield
     finally:
         connection.exec_driver_sql(f"PRAGMA secure_delete={int(before or 0)}")
-
-
-def _streamed(connection: Connection, query: Select[Any]) -> Iterator[Sequence[Any]]:
-    """The query's rows as plain tuples, never all in memory: on SQLite the driver's own cursor, which already
-    streams (SQLAlchemy's processing of each row was a sixth of an export, and these columns need none);
-    elsewhere a server-side cursor."""
-    if connection.dialect.name == "sqlite":
-        cursor = connection.execute(query).cursor
-        while batch := cursor.fetchmany(2_000):
-            yield from batch
-        return
-    result = connection.execution_options(stream_results=True, yield_per=2_000).execute(query)
-    for batch in result.partitions():
-        yield from batch
 
 
 def _packs(connection: Connection, run_ids: Sequence[int]) -> dict[int, bytes]:

@@ -36,7 +36,9 @@ own spread between runs known from the *whole* history (the future included: the
 run-to-run differences, the runs' shifts taken out), the candidate against the mean of the 5 runs before with
 the run's shift out, "worse by more than 5 %", Benjamini-Hochberg at 5 %, with tails as a t with 2.5 or 4
 degrees of freedom or normal. Where even it misses a goal, history alone cannot meet it: only more runs of the
-candidate can (`perfgate run`, or main's next runs: `perfgate alert`).
+candidate can (`perfgate run`, or main's next runs: `perfgate alert`). Where the tool wrote its own interval of
+each run's median (asv), the oracle is printed again knowing it, as the gate does: each run weighed by how sure
+it was of its median (docs/statistics.md, A run's own uncertainty).
 
 Each run has ~1,500 series on pandas: the full replay takes a few minutes per history on one core.
 """
@@ -63,6 +65,7 @@ from perfgate.app.compare import compare_with_history
 from perfgate.app.ingest import RunInfo, store_results
 from perfgate.app.reading import read_all
 from perfgate.gate.policy import Policy
+from perfgate.gate.pooling import own_variance
 from perfgate.gate.report import FAILING, Report, Verdict
 from perfgate.gate.settings import Settings
 from perfgate.history.change_points import steps
@@ -112,6 +115,7 @@ def replay(folder: Path, limit: int | None, *, otava: bool = False, show_notes: 
     with tempfile.TemporaryDirectory(prefix="perfgate-replay-") as tmp:
         runs = _prepare(folder, order, Path(tmp))
         medians = [{s.name: float(s.summary.median or math.nan) for s in r.series} for r in runs]
+        variances = [{s.name: own_variance(s.summary) for s in r.series} for r in runs]
         perfgate = _replay_perfgate(runs, Path(tmp) / "history.db", show_notes)
     ratios = {t: _replay_ratio(medians, t) for t in RATIOS}
     bencher = _replay_bencher(medians)
@@ -131,6 +135,10 @@ def replay(folder: Path, limit: int | None, *, otava: bool = False, show_notes: 
     for tails in ORACLE_TAILS:
         label = f"one-run oracle, {'normal tails' if tails is None else f't({tails:g}) tails'}"
         print(_row(label, _replay_oracle(medians, tails), medians, found))
+    if any(math.isfinite(v) for run in variances for v in run.values()):
+        for tails in ORACLE_TAILS:
+            label = f"one-run oracle with the runs' own intervals, {'normal tails' if tails is None else f't({tails:g}) tails'}"
+            print(_row(label, _replay_oracle(medians, tails, variances), medians, found))
     shifted = sum(1 for notes in perfgate.notes if any("whole run" in n for n in notes))
     print(f"perfgate commits with a whole-run note: {shifted}")
 
@@ -233,12 +241,18 @@ def _replay_bencher(medians: list[dict[str, float]]) -> Tally:
     return tally
 
 
-def _replay_oracle(medians: list[dict[str, float]], tails: float | None) -> Tally:
-    """The one-run oracle (see the module's docstring): what a single run can show at best."""
+def _replay_oracle(
+    medians: list[dict[str, float]], tails: float | None, variances: list[dict[str, float]] | None = None
+) -> Tally:
+    """The one-run oracle (see the module's docstring): what a single run can show at best. ``variances``: each
+    run's own variance of its log median (the tool's interval), known to the oracle as to the gate: each run then
+    weighs 1 / (tau² + its own), tau² being what the whole history's spread leaves once the typical run's own
+    variance is taken out (at least a tenth of it, as `stats.runs.MIN_BETWEEN_SHARE`)."""
     from scipy import special
 
     from perfgate.stats import benjamini_hochberg
     from perfgate.stats.common import MAD_TO_SD
+    from perfgate.stats.runs import MIN_BETWEEN_SHARE
     from perfgate.stats.suite import _nanmedian
 
     names = sorted(set().union(*medians))
@@ -248,19 +262,32 @@ def _replay_oracle(medians: list[dict[str, float]], tails: float | None) -> Tall
     shifted = logs - np.nan_to_num(_nanmedian(logs - _nanmedian(logs, axis=0), axis=1))[:, None]
     steps_ = np.diff(shifted, axis=0)
     spread = MAD_TO_SD * _nanmedian(np.abs(steps_ - _nanmedian(steps_, axis=0)), axis=0) / math.sqrt(2)
+    own = None
+    if variances is not None:
+        own = np.array([[v.get(n, math.nan) for n in names] for v in variances])
+        typical = _nanmedian(own, axis=0)
+        own = np.where(np.isfinite(own), own, typical)  # a run without one counts as a typical run
+        between = np.maximum(spread**2 - np.nan_to_num(typical), MIN_BETWEEN_SHARE * spread**2)
     tally = Tally()
     _count(tally, None)
     for i in range(1, len(medians)):
-        before = shifted[max(0, i - BASELINE_RUNS) : i]
-        with np.errstate(invalid="ignore"):
-            level = np.nanmean(before, axis=0) if np.isfinite(before).any() else np.full(len(names), math.nan)
-            z = (shifted[i] - level - math.log1p(ORACLE_MARGIN)) / (spread * math.sqrt(1 + 1 / len(before)))
+        start = max(0, i - BASELINE_RUNS)
+        before = shifted[start:i]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            if own is None:
+                level = np.nanmean(before, axis=0) if np.isfinite(before).any() else np.full(len(names), math.nan)
+                se = spread * math.sqrt(1 + 1 / len(before))
+            else:
+                weights = np.where(np.isfinite(before), 1 / (between + own[start:i]), 0.0)
+                level = np.sum(np.nan_to_num(before) * weights, axis=0) / np.sum(weights, axis=0)
+                se = np.sqrt(between + own[i] + 1 / np.sum(weights, axis=0))
+            z = (shifted[i] - level - math.log1p(ORACLE_MARGIN)) / se
         p = special.ndtr(-z) if tails is None else special.stdtr(tails, -z)
         p = np.where(np.isfinite(p), p, 1.0)
         q = np.array(benjamini_hochberg(p.tolist()))
         alarms = np.flatnonzero(q <= 0.05)
         with np.errstate(invalid="ignore"):  # the level each alarm is raised against: the runs' own, unshifted
-            levels = np.exp(np.nanmean(logs[max(0, i - BASELINE_RUNS) : i, alarms], axis=0))
+            levels = np.exp(np.nanmean(logs[start:i, alarms], axis=0))
         tally.failing.append({names[j] for j in alarms})
         tally.suspected.append(0)
         tally.baseline.append({names[j]: float(v) for j, v in zip(alarms, levels, strict=True)})

@@ -7,6 +7,9 @@ branch. Export and import stream: one run in memory at a time; the samples go ou
 Format history:
   1 — first version (samples zlib-compressed float64, codec tag 1).
   2 — samples in any of the codec's exact encodings (tags 1-5). Still read: 1.
+      Since schema revision 0007 a summary may also hold median_low and median_high (the tool's own interval
+      of the median), written only where known: a file without them is version 2 as before, and a perfgate
+      that predates them reads one with them, leaving them out.
 """
 
 from __future__ import annotations
@@ -32,7 +35,21 @@ from perfgate.model import Direction, Environment, Run, SampleKind, Series, Seri
 
 VERSION = 2
 READS = (1, 2)
-_SUMMARY_FIELDS = ("count", "mean", "stddev", "min", "median", "p90", "p95", "p99", "max", "errors")
+_SUMMARY_FIELDS = (
+    "count",
+    "mean",
+    "stddev",
+    "min",
+    "median",
+    "p90",
+    "p95",
+    "p99",
+    "max",
+    "median_low",
+    "median_high",
+    "errors",
+)
+_OPTIONAL = frozenset({"median_low", "median_high"})  # written only where known; absent reads as null
 _NONE = as_samples([])
 _DIRECTIONS = {d.value: d for d in Direction}
 _KINDS = {k.value: k for k in SampleKind}
@@ -50,7 +67,7 @@ def dump(run: Run, samples: Sequence[bytes | None] | None = None) -> str:
 def dump_columns(run: Run, columns: SeriesColumns) -> str:
     """One line of JSON (without the newline) of a run's header and its series as columns (``run.series`` is
     not read): what export writes for each stored run, without a Series per series."""
-    summaries = [dict(zip(_SUMMARY_FIELDS, values, strict=True)) for values in zip(*columns.summaries, strict=True)]
+    summaries = [_summary(values) for values in zip(*columns.summaries, strict=True)]
     samples = [binascii.b2a_base64(b, newline=False).decode("ascii") if b else None for b in columns.samples]
     document = {
         "perfgate_export": VERSION,
@@ -78,6 +95,11 @@ def dump_columns(run: Run, columns: SeriesColumns) -> str:
         ],
     }
     return json.dumps(document, separators=(",", ":"), allow_nan=False)
+
+
+def _summary(values: tuple[int | float | None, ...]) -> dict[str, int | float | None]:
+    """A series' summary as a line holds it: every field, but the optional ones only where known."""
+    return {k: v for k, v in zip(_SUMMARY_FIELDS, values, strict=True) if v is not None or k not in _OPTIONAL}
 
 
 def load(line: str, source: str, number: int) -> Run:
@@ -191,7 +213,16 @@ def _fast(doc: dict[str, Any] | None) -> tuple[Run, SeriesColumns] | None:
 
 _from_base64 = functools.partial(binascii.a2b_base64, strict_mode=True)
 _SERIES_FIELDS = operator.itemgetter("name", "metric", "unit", "direction", "kind", "summary", "samples")
-_SUMMARY_VALUES = operator.itemgetter(*_SUMMARY_FIELDS)
+_REQUIRED_VALUES = operator.itemgetter(*(k for k in _SUMMARY_FIELDS if k not in _OPTIONAL))
+assert _SUMMARY_FIELDS[-3:] == ("median_low", "median_high", "errors"), "_summary_values puts them there"
+
+
+def _summary_values(summary: dict[str, Any]) -> tuple[Any, ...]:
+    """A summary's values in _SUMMARY_FIELDS' order; a required field left out raises KeyError."""
+    required = _REQUIRED_VALUES(summary)
+    return (*required[:-1], summary.get("median_low"), summary.get("median_high"), required[-1])
+
+
 _DIRECTION_VALUES = frozenset(_DIRECTIONS)
 _KIND_VALUES = frozenset(_KINDS)
 _INT, _NUMBER = frozenset({int}), frozenset({int, float})
@@ -208,7 +239,7 @@ def _columns(items: Any) -> SeriesColumns | None:
         names, metrics, units, directions, kinds, summaries, encoded = zip(*map(_SERIES_FIELDS, items), strict=True)
         if set(map(type, summaries)) != {dict}:
             return None
-        stats = tuple(zip(*map(_SUMMARY_VALUES, summaries), strict=True))
+        stats = tuple(zip(*map(_summary_values, summaries), strict=True))
     except KeyError:  # a field left out: _load_series reads it as null or refuses it
         return None
     texts = (names, metrics, units)

@@ -43,6 +43,10 @@ class Summary:
     p95: float | None = None
     p99: float | None = None
     max: float | None = None
+    # The tool's own confidence interval of the median in this run, at MEDIAN_INTERVAL_LEVEL, when it computes
+    # one (asv): how sure the run itself is of its median. The gate weighs each run by it (docs/statistics.md).
+    median_low: float | None = None
+    median_high: float | None = None
     errors: int | None = None
 
     @classmethod
@@ -79,14 +83,7 @@ def as_samples(values: object) -> FloatArray:
     return array
 
 
-@dataclass(frozen=True)
-class ToolInterval:
-    """A confidence interval the measuring tool computed for a series' median in one run."""
-
-    low: float
-    high: float
-    level: float  # e.g. 0.99
-    tool: str
+MEDIAN_INTERVAL_LEVEL = 0.99  # of Summary.median_low/median_high: asv's; a reader converts any other level
 
 
 @dataclass(frozen=True)
@@ -103,9 +100,6 @@ class Series:
     kind: SampleKind
     summary: Summary
     samples: FloatArray = field(default_factory=lambda: as_samples([]), compare=False, repr=False)
-    # The tool's own confidence interval of the median, when it writes one (asv's 99 %): read from the file for
-    # the gate's use (`perfgate.gate.unstable`), not stored in history.
-    interval: ToolInterval | None = field(default=None, compare=False)
 
     @property
     def key(self) -> tuple[str, str]:

@@ -18,7 +18,7 @@ from perfgate.gate import noise
 from perfgate.gate.evaluate import evaluate
 from perfgate.gate.paired import evaluate_paired
 from perfgate.gate.policy import Policy
-from perfgate.gate.pooling import Side
+from perfgate.gate.pooling import Side, interval_variance
 from perfgate.gate.report import Report, Verdict
 from perfgate.gate.settings import Settings
 from perfgate.gate.shift import MIN_RUNS_FOR_TAU
@@ -197,8 +197,8 @@ def _noise_model(store: Store, suite: str, branch: str, runs: Sequence[Run]) -> 
     order = {h.id: i for i, h in enumerate(reversed(headers))}  # oldest first
     directions = {d.value: d for d in Direction}
     cells = (
-        (order[run_id], (name, metric), directions[direction], unit, median)
-        for run_id, name, metric, unit, direction, median in store.run_medians(list(order))
+        (order[run_id], (name, metric), directions[direction], unit, median, interval_variance(low, high))
+        for run_id, name, metric, unit, direction, median, low, high in store.run_medians(list(order))
     )
     return noise.build_from_cells(len(headers), cells, level_runs=len(runs))
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from perfgate import stats
-from perfgate.gate.pooling import Pooled, normalised_log
+from perfgate.gate.pooling import Pooled, normalised_log, own_variance
 from perfgate.model import Direction, Series
 from perfgate.stats import suite
 from perfgate.units import RUNNER_UNITS
@@ -39,15 +39,23 @@ class SeriesNoise:
     runs: int  # baseline runs the level is the mean of
     taken: float  # what the groups' movement took out of the candidate (normalised log; + is worse)
 
-    def test(self, candidate: Pooled, margin: float) -> stats.RunNoise | None:
-        """The one-sided test of "worse than the level by more than ``margin``" for the candidate's run medians."""
+    def test(self, candidate: Pooled, margin: float, own: stats.OwnVariances | None = None) -> stats.RunNoise | None:
+        """The one-sided test of "worse than the level by more than ``margin``" for the candidate's run medians;
+        ``own``: the runs' own variances (`stats.OwnVariances`), by which the candidate's part of the scale is
+        its own rather than a typical run's."""
         logs = normalised_log(candidate.run_medians, candidate.series.direction)
         if not logs.size or not math.isfinite(self.level) or not self.scale > 0:
             return None
         estimate = float(np.mean(logs)) - self.taken - self.level
-        se = self.scale * math.sqrt(1 / max(self.runs, 1) + 1 / logs.size)
+        variance = self.scale**2
+        runs = variance / max(self.runs, 1)
+        if own is None:
+            spread, se = self.scale, math.sqrt(runs + variance / logs.size)
+        else:
+            each = own.between(variance) + own.candidate
+            spread, se = math.sqrt(float(np.mean(each))), math.sqrt(runs + float(np.sum(each)) / logs.size**2)
         p = suite.worse_p(estimate, margin, se, self.df)
-        return stats.RunNoise(p, self.scale, self.runs, estimate, se, self.df)
+        return stats.RunNoise(p, spread, self.runs, estimate, se, self.df)
 
 
 @dataclass(frozen=True)
@@ -87,14 +95,19 @@ class SuiteNoise:
         )
 
 
-# One series' median in one run of the window: (the run's place, oldest first; key; direction; unit; median).
-Cell = tuple[int, Key, Direction, str, float | None]
+# One series' median in one run of the window: (the run's place, oldest first; key; direction; unit; median;
+# the variance of its log by the tool's own interval, NaN when unknown: `pooling.own_variance`).
+Cell = tuple[int, Key, Direction, str, float | None, float]
 
 
 def build(window: Sequence[Sequence[Series]], level_runs: int) -> SuiteNoise | None:
     """The model over ``window`` (runs of main, oldest first; the newest ``level_runs`` are the baseline), or
     None when it is too short or too narrow to learn from."""
-    cells = ((r, s.key, s.direction, s.unit, s.summary.median) for r, run in enumerate(window) for s in run)
+    cells = (
+        (r, s.key, s.direction, s.unit, s.summary.median, own_variance(s.summary))
+        for r, run in enumerate(window)
+        for s in run
+    )
     return build_from_cells(len(window), cells, level_runs)
 
 
@@ -103,18 +116,21 @@ def build_from_cells(runs: int, found: Iterable[Cell], level_runs: int) -> Suite
     if runs < WINDOW_MIN_RUNS:
         return None
     columns: dict[Key, Direction] = {}
-    cells: list[tuple[int, Key, float]] = []
-    for r, key, direction, unit, median in found:
+    cells: list[tuple[int, Key, float, float]] = []
+    for r, key, direction, unit, median, variance in found:
         if unit not in RUNNER_UNITS or median is None or not median > 0 or not math.isfinite(median):
             continue
         columns.setdefault(key, direction)
-        cells.append((r, key, median))
+        cells.append((r, key, median, variance))
     if len(columns) < MIN_SERIES:
         return None
     place = {key: i for i, key in enumerate(columns)}
     matrix = np.full((runs, len(columns)), np.nan)
-    for r, key, median in cells:
+    own = np.full((runs, len(columns)), np.nan)
+    for r, key, median, variance in cells:
         matrix[r, place[key]] = median
+        own[r, place[key]] = variance
     for key, direction in columns.items():  # the tests' scale: log, + is worse
         matrix[:, place[key]] = normalised_log(matrix[:, place[key]], direction)
-    return SuiteNoise(suite.fit(matrix, level_runs), tuple(columns))
+    fitted = suite.fit(matrix, level_runs, own if np.isfinite(own).any() else None)
+    return SuiteNoise(fitted, tuple(columns))

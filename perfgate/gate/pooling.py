@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from statistics import NormalDist
 from typing import Any
 
 import numpy as np
 
 from perfgate.gate.policy import COUNTED_RATES
 from perfgate.gate.report import Comparison, Verdict
-from perfgate.model import Direction, FloatArray, RunRef, SampleKind, Series, Summary, as_samples
+from perfgate.model import MEDIAN_INTERVAL_LEVEL, Direction, FloatArray, RunRef, SampleKind, Series, Summary, as_samples
 
 MAX_WINDOWS = 30  # per run, for load-test requests
 MIN_WINDOW = 30  # requests per window at least
@@ -34,6 +35,8 @@ class Pooled:
     raw: FloatArray  # every value, for budgets
     summary: Summary
     run_medians: FloatArray  # one per run: the run-to-run spread τ is estimated from these
+    # One per run, as run_medians: the variance of its log median by the tool's own interval (NaN: unknown).
+    run_variances: FloatArray = field(default_factory=lambda: as_samples([]))
     counts: tuple[tuple[int, int], ...] = ()  # counted rates: (bad outcomes, total) per run
 
     @property
@@ -61,7 +64,9 @@ def pool(side: Side) -> dict[tuple[str, str], Pooled]:
     for key, members in grouped.items():
         raw = as_samples(np.concatenate([s.values() for s in members]))
         values = as_samples(np.concatenate([comparable(s) for s in members]))
-        medians = as_samples([float(np.median(s.values())) for s in members if s.values().size])
+        measured = [s for s in members if s.values().size]
+        medians = as_samples([float(np.median(s.values())) for s in measured])
+        variances = as_samples([own_variance(s.summary) for s in measured])
         counts = tuple((s.summary.errors, s.summary.count) for s in members if s.summary.errors is not None)
         complete = counts if len(counts) == len(members) else ()
         # One run keeps the tool's own statistics; several are summarised from what was pooled: a counted
@@ -72,8 +77,24 @@ def pool(side: Side) -> dict[tuple[str, str], Pooled]:
             summary = counted_summary(members[0], complete)
         else:
             summary = Summary.of(raw)
-        pooled[key] = Pooled(members[0], values, raw, summary, medians, complete)
+        pooled[key] = Pooled(members[0], values, raw, summary, medians, variances, complete)
     return pooled
+
+
+_Z = NormalDist().inv_cdf((1 + MEDIAN_INTERVAL_LEVEL) / 2)  # 2.576: the interval's half is _Z standard errors
+
+
+def own_variance(summary: Summary) -> float:
+    """The variance of a run's log median by the tool's own interval of it (MEDIAN_INTERVAL_LEVEL), NaN when
+    the tool gave none: half the interval's width on the log scale is z standard errors."""
+    return interval_variance(summary.median_low, summary.median_high)
+
+
+def interval_variance(low: float | None, high: float | None) -> float:
+    """``own_variance`` of an interval's two ends as stored."""
+    if low is None or high is None or not 0 < low <= high:
+        return math.nan
+    return ((math.log(high) - math.log(low)) / (2 * _Z)) ** 2
 
 
 def counted_summary(series: Series, counts: tuple[tuple[int, int], ...]) -> Summary:

@@ -21,7 +21,7 @@ from perfgate import stats
 from perfgate.gate import shift
 from perfgate.gate.phrases import format_change
 from perfgate.gate.policy import Policy
-from perfgate.gate.pooling import Notes, Pooled, natural_ratio
+from perfgate.gate.pooling import Notes, natural_ratio
 from perfgate.gate.report import RunShift
 from perfgate.gate.settings import Settings
 from perfgate.gate.tested import Tested
@@ -64,9 +64,7 @@ def judged_apart(t: Tested, run: RunShift, settings: Settings, policy: Policy) -
         return t
     common = math.log(run.ratio)
     scale = natural_ratio(-common, t.cand.series.direction)
-    cand = Pooled(
-        t.cand.series, t.cand.values * scale, t.cand.raw, t.cand.summary, t.cand.run_medians * scale, t.cand.counts
-    )
+    cand = replace(t.cand, values=t.cand.values * scale, run_medians=t.cand.run_medians * scale)
     notes = Notes()  # the first pass has said whatever these would
     if t.test.method == "run-medians":
         again = shift.by_run_medians(t.base, cand, settings, policy, notes, t.noise)

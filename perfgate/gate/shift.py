@@ -88,13 +88,16 @@ def _run_noise(
     the larger p counts (an intersection-union test), so the model can hold a verdict back — a group of series
     that moved as they do on some runners, tails heavier than a t with few degrees of freedom — but never adds
     one, and the A/A guarantees stay as they were."""
-    own = _own_runs(b, c, delta, settings, notes)
+    variances = stats.OwnVariances.of(b.run_variances, c.run_variances)
+    own = _own_runs(b, c, delta, settings, notes, variances)
     if own is None:
         return None
-    return _Between(own, noise.test(c, math.log1p(delta)) if noise is not None else None)
+    return _Between(own, noise.test(c, math.log1p(delta), variances) if noise is not None else None)
 
 
-def _own_runs(b: Pooled, c: Pooled, delta: float, settings: Settings, notes: Notes) -> stats.RunNoise | None:
+def _own_runs(
+    b: Pooled, c: Pooled, delta: float, settings: Settings, notes: Notes, variances: stats.OwnVariances | None
+) -> stats.RunNoise | None:
     if b.run_medians.size < MIN_RUNS_FOR_TAU:
         notes.add(_short_history_note(b.run_medians.size, settings))
     direction = b.series.direction
@@ -104,6 +107,7 @@ def _own_runs(b: Pooled, c: Pooled, delta: float, settings: Settings, notes: Not
         math.log1p(delta),
         math.log1p(settings.run_noise),
         PRIOR_RUNS,
+        variances,
     )
 
 

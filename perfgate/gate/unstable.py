@@ -4,7 +4,7 @@ than the allowance, whatever its median says. The regression is held back as a w
 why, never silenced: asv's own rule stays quiet in the same case (it asks both intervals not to overlap).
 
 Seen on pandas' GitHub runners: one run put 22 `time_concat_series` series at 0.138 ms against 0.09, with the
-run's own interval [0.088, 0.145] — the next run was back at 0.09 (docs/statistics.md, Unstable runs).
+run's own interval [0.088, 0.145] — the next run was back at 0.09 (docs/statistics.md, A run's own uncertainty).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import numpy as np
 from perfgate.gate.phrases import format_change
 from perfgate.gate.pooling import Pooled
 from perfgate.gate.report import Comparison, Verdict
-from perfgate.model import Direction
+from perfgate.model import MEDIAN_INTERVAL_LEVEL, Direction
 from perfgate.units import format_value
 
 
@@ -33,12 +33,12 @@ def hold_back(
         b, c = base.get(key), cand.get(key)
         if comparison.verdict is not Verdict.REGRESSION or b is None or c is None or c.run_medians.size != 1:
             continue
-        interval = c.series.interval
-        if interval is None or not b.run_medians.size or not np.all(b.run_medians > 0):
+        low, high = c.summary.median_low, c.summary.median_high
+        if low is None or high is None or not b.run_medians.size or not np.all(b.run_medians > 0):
             continue
         level = math.exp(float(np.mean(np.log(b.run_medians))))
         lower = c.series.direction is Direction.LOWER_IS_BETTER
-        nearest = interval.low if lower else interval.high
+        nearest = low if lower else high
         if nearest <= 0:
             continue
         reaches = nearest / level if lower else level / nearest  # > 1 is worse
@@ -46,12 +46,12 @@ def hold_back(
         if reaches > 1 + allowed:
             continue
         unit = c.series.unit
-        own = f"[{format_value(interval.low, unit)}, {format_value(interval.high, unit)}]"
+        own = f"[{format_value(low, unit)}, {format_value(high, unit)}]"
         decided[key] = replace(
             comparison,
             verdict=Verdict.SUSPECTED,
             reason=(
-                f"{comparison.reason}; but this run's own {interval.level:.0%} interval {own} ({interval.tool}) "
+                f"{comparison.reason}; but this run's own {MEDIAN_INTERVAL_LEVEL:.0%} interval of its median {own} "
                 f"reaches {format_change(reaches if lower else 1 / reaches)} against the baseline, within the "
                 "allowance: an unstable run, not a clear regression — run it again, or confirm with `perfgate run`"
             ),

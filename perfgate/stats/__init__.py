@@ -19,7 +19,7 @@ from perfgate.stats.pairwise import pairwise_order_statistics
 from perfgate.stats.power import runs_to_detect, samples_needed, samples_to_detect
 from perfgate.stats.ranks import SEED, rank_average
 from perfgate.stats.rates import rate_increase_p, rate_ratio_p, rate_run_variance
-from perfgate.stats.runs import RunNoise, between_run_p, moderated_variance
+from perfgate.stats.runs import OwnVariances, RunNoise, between_run_p, moderated_variance
 from perfgate.stats.shift import (
     EXACT_MAX_N,
     MAX_PAIRS,
@@ -49,6 +49,7 @@ __all__ = [
     "SEED",
     "Bounds",
     "CommonShift",
+    "OwnVariances",
     "PairedTest",
     "RunNoise",
     "ShiftInterval",

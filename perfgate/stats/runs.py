@@ -35,8 +35,60 @@ class RunNoise:
         return float(special.stdtr(self.df, (self.estimate + margin) / self.se))
 
 
+# How much of a series' run-to-run variance the runs' own intervals may explain at most: the rest (the runner,
+# the process) is never taken to be smaller than this share of it (docs/statistics.md, A run's own uncertainty).
+MIN_BETWEEN_SHARE = 0.1
+
+
+@dataclass(frozen=True)
+class OwnVariances:
+    """Each run's own variance of its (log) median, from the tool's interval: baseline runs and candidate runs,
+    in the order of their medians. A run without one counts as a typical baseline run."""
+
+    base: FloatArray
+    candidate: FloatArray
+
+    @classmethod
+    def of(cls, base: FloatArray, candidate: FloatArray) -> OwnVariances | None:
+        """Each run's variance, shrunk halfway towards the baseline's typical one, or None when the candidate's
+        are not all known or fewer than two baseline runs have one: nothing to weigh by. A tool estimates its
+        interval from a few repeats, so one narrow interval is no proof of a precise run: the shrinking keeps a
+        run that happened to look precise from counting as if it were."""
+        known = base[np.isfinite(base)]
+        if known.size < 2 or not candidate.size or not np.all(np.isfinite(candidate)):
+            return None
+        typical = float(np.mean(known))
+        if not typical > 0:
+            return None
+        return cls(shrunk(base, typical), shrunk(candidate, typical))
+
+    @property
+    def typical(self) -> float:
+        return float(np.mean(self.base))
+
+    def between(self, variance: float) -> float:
+        """What of a run-to-run ``variance`` the runs' own intervals do not explain."""
+        return float(unexplained(variance, self.typical))
+
+
+def shrunk(variances: FloatArray, typical: FloatArray | float) -> FloatArray:
+    """Runs' own variances halfway towards the typical one; an unknown one (NaN) is the typical one."""
+    return (np.where(np.isfinite(variances), variances, typical) + typical) / 2
+
+
+def unexplained(variance: FloatArray | float, typical: FloatArray | float) -> FloatArray:
+    """What of a run-to-run ``variance`` a typical run's own variance leaves: the runner's part, at least
+    MIN_BETWEEN_SHARE of it."""
+    return np.maximum(np.subtract(variance, typical), np.multiply(MIN_BETWEEN_SHARE, variance))
+
+
 def between_run_p(
-    base_medians: FloatArray, candidate_medians: FloatArray, margin: float, prior: float, prior_runs: float
+    base_medians: FloatArray,
+    candidate_medians: FloatArray,
+    margin: float,
+    prior: float,
+    prior_runs: float,
+    own: OwnVariances | None = None,
 ) -> RunNoise | None:
     """p-value of "worse by more than margin" against the run-to-run spread τ of the baseline.
 
@@ -45,6 +97,12 @@ def between_run_p(
     (the conjugate, "moderated" estimate: (w·τ0² + (k-1)·s²) / (w + k - 1) with w + k - 1 degrees of
     freedom). So one recorded run is enough to test, the uncertainty shrinks as history grows, and it never
     vanishes: identical run medians do not make a zero spread. None when there is nothing to test.
+
+    ``own``: each run's own variance, from the tool's interval of its median. The run-to-run variance is then
+    split into what the runs' own intervals explain and the rest τ² (the runner), and each run weighs
+    1 / (τ² + its own variance): a random-effects mean, as in a meta-analysis of studies of known precision. A
+    run the tool measured as unstable counts for less in the baseline and, as the candidate, tests with its wider
+    uncertainty; with every run equally sure the test is the unweighted one.
     """
     from scipy import special
 
@@ -54,6 +112,15 @@ def between_run_p(
     variance, df = moderated_variance(base_medians, prior, prior_runs)
     if df <= 0 or variance <= 0.0:
         return None
+    if own is not None:
+        tau2 = own.between(variance)
+        weights = 1 / (tau2 + own.base)
+        level = float(np.sum(weights * base_medians) / np.sum(weights))
+        candidate = tau2 + own.candidate  # each candidate run's variance
+        se = math.sqrt(1 / float(np.sum(weights)) + float(np.sum(candidate)) / m**2)
+        spread = math.sqrt(float(np.mean(candidate)))
+        estimate = float(np.mean(candidate_medians)) - level
+        return RunNoise(float(special.stdtr(df, -(estimate - margin) / se)), spread, k, estimate, se, df)
     spread = math.sqrt(variance)
     se = spread * math.sqrt(1 / k + 1 / m)
     estimate = float(np.mean(candidate_medians)) - float(np.mean(base_medians))

@@ -30,6 +30,7 @@ import numpy as np
 
 from perfgate.model import FloatArray
 from perfgate.stats.common import MAD_TO_SD
+from perfgate.stats.runs import shrunk, unexplained
 
 MIN_FACTOR_RUNS = 10  # runs in the window before groups of series are looked for
 MIN_FACTOR_SERIES = 50  # series: with fewer, a group that moves together is not told from a code change
@@ -74,9 +75,11 @@ def worse_p(estimate: float, margin: float, se: float, df: float) -> float:
     return float(special.stdtr(df, -(estimate - margin) / se))
 
 
-def fit(window: FloatArray, level_runs: int) -> Fitted:
+def fit(window: FloatArray, level_runs: int, run_variances: FloatArray | None = None) -> Fitted:
     """The model over ``window`` (runs x series, oldest first); the level is the mean of the newest
-    ``level_runs`` runs, as the baseline the candidate is compared with."""
+    ``level_runs`` runs, as the baseline the candidate is compared with. ``run_variances``: each cell's variance by the
+    tool's own interval of the run's median (NaN unknown), by which the tails are fitted on each run's own
+    uncertainty: a run the tool said was unstable is not taken for a heavy tail."""
     runs, series = window.shape
     shifted = window - np.nan_to_num(_nanmedian(window - _nanmedian(window), axis=1))[:, None]
     centre = _nanmedian(shifted)
@@ -109,13 +112,35 @@ def fit(window: FloatArray, level_runs: int) -> Fitted:
     # The tails, and how far the scale is off, from the test's own statistic replayed over the window: each run
     # against the mean of the ``level_runs`` before it, as the candidate will be against the baseline.
     k = max(1, min(level_runs, runs - 1))
-    replayed = [
-        (cleaned[j] - np.nanmean(cleaned[j - k : j], axis=0)) / (scale * math.sqrt(1 + 1 / k)) for j in range(k, runs)
-    ]
+    cell = (
+        cell_variances(scale**2, run_variances)
+        if run_variances is not None
+        else np.broadcast_to(scale**2, window.shape)
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # a series absent from k runs in a row: NaN, left out
+        replayed = [
+            (cleaned[j] - np.nanmean(cleaned[j - k : j], axis=0))
+            / np.sqrt(cell[j] + np.mean(cell[j - k : j], axis=0) / k)
+            for j in range(k, runs)
+        ]
     df, inflation = tail_fit(np.concatenate(replayed) if replayed else np.array([]))
     return Fitted(
         level, counted, scale * max(inflation, 1.0), df, centre, loadings, math.sqrt(prior_variance), prior_df, runs
     )
+
+
+def cell_variances(variance: FloatArray, own: FloatArray) -> FloatArray:
+    """Each cell's variance (runs x series) when each series' run-to-run ``variance`` is split, as the
+    between-run test splits it (`stats.runs.OwnVariances`), into the runs' own variances — each shrunk halfway
+    towards the series' typical one — and the rest, at least MIN_BETWEEN_SHARE of it. A series with fewer than
+    two runs of known variance keeps ``variance`` in every cell; a cell unknown counts as typical."""
+    known = np.sum(np.isfinite(own), axis=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        typical = np.where(known >= 2, np.nanmean(own, axis=0), np.nan)
+    each = shrunk(own, typical)
+    return np.where(np.isfinite(each), unexplained(variance, typical) + each, variance)
 
 
 def _nanmedian(values: FloatArray, axis: int = 0) -> FloatArray:

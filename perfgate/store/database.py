@@ -69,6 +69,10 @@ def default_url(directory: Path) -> str:
     return f"sqlite:///{directory / DEFAULT_PATH}"
 
 
+# A row of Store.run_medians: run id, name, metric, unit, direction, median, and the tool's interval of it.
+MedianRow = tuple[int, str, str, str, str, float | None, float | None, float | None]
+
+
 def _normalise_url(url: str) -> str:
     # Users write postgresql:// as psql does; perfgate talks to Postgres through psycopg 3.
     for prefix in ("postgresql://", "postgres://"):
@@ -482,14 +486,15 @@ class Store:
                     found.append((r[0], r[-1], series_from(r)))
         return found
 
-    def run_medians(self, run_ids: Sequence[int]) -> list[tuple[int, str, str, str, str, float | None]]:
-        """(run id, name, metric, unit, direction, median) of every series of these runs, in no set order: what
-        the suite's noise model reads (30 runs of 1,500 series is 45,000 rows: tuples, no object per row)."""
+    def run_medians(self, run_ids: Sequence[int]) -> list[MedianRow]:
+        """(run id, name, metric, unit, direction, median, median_low, median_high) of every series of these runs,
+        in no set order: what the suite's noise model reads (30 runs of 1,500 series is 45,000 rows: tuples, no
+        object per row)."""
         query = select(
             SeriesRow.run_id, SeriesKeyRow.name, SeriesKeyRow.metric, SeriesRow.unit, SeriesRow.direction
-        ).add_columns(SeriesRow.median)
+        ).add_columns(SeriesRow.median, SeriesRow.median_low, SeriesRow.median_high)
         query = query.join(SeriesKeyRow, SeriesKeyRow.id == SeriesRow.key_id)
-        found: list[tuple[int, str, str, str, str, float | None]] = []
+        found: list[MedianRow] = []
         with self._reachable(), self.engine.connect() as connection:
             for chunk in _chunks(run_ids):
                 found.extend(tuple(r) for r in connection.execute(query.where(SeriesRow.run_id.in_(chunk))))

@@ -105,6 +105,9 @@ class SeriesRow(Base):
     p99: Mapped[float | None] = mapped_column(Float)
     max: Mapped[float | None] = mapped_column(Float)
     errors: Mapped[int | None] = mapped_column(Integer)
+    # The tool's own interval of the run's median (revision 0007): the gate weighs the run by it.
+    median_low: Mapped[float | None] = mapped_column(Float)
+    median_high: Mapped[float | None] = mapped_column(Float)
 
     __table_args__ = (
         # run_id first: it also serves "all series of these runs".

@@ -49,6 +49,16 @@ def _write(tmp_path: Path, document: dict[str, Any]) -> Path:
             "expected one of",
         ),
         ({"unit": "ms", "samples": [1]}, "series[0].name", "missing"),
+        (
+            {"name": "x", "unit": "ms", "summary": {"median": 2, "median_low": 1}},
+            "series[0].summary",
+            "'median_low' and 'median_high' together",
+        ),
+        (
+            {"name": "x", "unit": "ms", "summary": {"median": 2, "median_low": 2.5, "median_high": 3}},
+            "series[0].summary",
+            "with the median between them",
+        ),
     ],
 )
 def test_errors_name_the_key(tmp_path: Path, series: dict[str, Any], where: str, problem: str) -> None:
@@ -70,3 +80,11 @@ def test_duplicate_series_is_refused(tmp_path: Path) -> None:
     path = _write(tmp_path, {"perfgate_format": 1, "series": [item, item]})
     with pytest.raises(InputError, match=r"series\[1\]: duplicate series 'x'"):
         formats.read(path)
+
+
+def test_a_summarys_interval_of_the_median_is_read_in_the_series_unit(tmp_path: Path) -> None:
+    """A tool of one's own can give its 99 % interval of each run's median: the gate weighs the run by it."""
+    summary = {"median": 2.0, "median_low": 1.5, "median_high": 2.5, "count": 20}
+    path = _write(tmp_path, {"perfgate_format": 1, "series": [{"name": "x", "unit": "ms", "summary": summary}]})
+    (series,) = formats.read(path).series
+    assert (series.summary.median_low, series.summary.median_high) == pytest.approx((1.5e-3, 2.5e-3))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 import numpy as np
@@ -109,3 +110,19 @@ def test_summary_values_are_read_in_seconds() -> None:
     assert series.name == "test_tokenize"
     assert np.median(series.samples) == pytest.approx(series.summary.median)
     assert 1e-4 < float(np.median(series.samples)) < 1e-2  # ~1.2 ms, in seconds
+
+
+def test_a_save_without_data_gives_each_runs_interval_of_its_median_from_its_quartiles() -> None:
+    """The rounds are not saved, their quartiles are: the run's own 99 % interval of its median comes from them
+    (median ± 2.39 IQR / √rounds, on the log scale), by which the gate weighs the run against history."""
+    results = formats.read(PB / "autosave_base.json")
+    tokenize = next(s for s in results.series if s.name == "test_tokenize")
+    median, iqr, rounds = 0.0003439320000779844, 0.00013630050011670392, 1931
+    half = 2.5758 * 1.2533 / 1.349 * iqr / math.sqrt(rounds) / median
+    assert tokenize.summary.median_low == pytest.approx(median * math.exp(-half))
+    assert tokenize.summary.median_high == pytest.approx(median * math.exp(half))
+    few = formats.read(PB / "0001_nodata_benchmark-save.json")
+    pedantic = next(s for s in few.series if s.name == "test_sleep_pedantic")  # 5 rounds: still enough
+    assert pedantic.summary.median_low is not None
+    sampled = formats.read(PB / "example_base.json").series[0]  # with its rounds: the gate has the samples
+    assert sampled.summary.median_low is None

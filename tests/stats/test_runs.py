@@ -15,3 +15,58 @@ def test_between_run_p_equals_scipy() -> None:
     assert noise is not None
     assert noise.p == pytest.approx(sps.t.sf((noise.estimate - 0.05) / noise.se, noise.df))
     assert noise.p_better(0.05) == pytest.approx(sps.t.cdf((noise.estimate + 0.05) / noise.se, noise.df))
+
+
+BASE = np.array([0.0, 0.02, -0.01, 0.01, -0.02])
+
+
+def test_runs_equally_sure_of_their_medians_test_as_unweighted() -> None:
+    """Weighing by the runs' own variances changes nothing when every run is as sure as the others."""
+    plain = stats.between_run_p(BASE, np.array([0.08]), 0.05, 0.05, 2.0)
+    own = stats.OwnVariances.of(np.full(5, 1e-4), np.array([1e-4]))
+    weighed = stats.between_run_p(BASE, np.array([0.08]), 0.05, 0.05, 2.0, own)
+    assert plain is not None and weighed is not None
+    assert weighed.p == pytest.approx(plain.p)
+    assert weighed.se == pytest.approx(plain.se)
+    assert weighed.estimate == pytest.approx(plain.estimate)
+
+
+def test_a_candidate_the_tool_measured_as_unstable_tests_with_its_wider_uncertainty() -> None:
+    plain = stats.between_run_p(BASE, np.array([0.10]), 0.05, 0.05, 2.0)
+    unstable = stats.between_run_p(
+        BASE, np.array([0.10]), 0.05, 0.05, 2.0, stats.OwnVariances.of(np.full(5, 1e-4), np.array([0.01]))
+    )
+    steady = stats.between_run_p(
+        BASE, np.array([0.10]), 0.05, 0.05, 2.0, stats.OwnVariances.of(np.full(5, 1e-4), np.array([1e-6]))
+    )
+    assert plain is not None and unstable is not None and steady is not None
+    assert unstable.se > 2 * plain.se and unstable.p > plain.p
+    assert steady.p <= plain.p  # a steadier run than usual: at least as clear
+
+
+def test_an_unstable_baseline_run_weighs_less_in_the_level() -> None:
+    """A slow baseline run whose own interval is wide hardly moves the level the candidate is compared with."""
+    base = np.array([0.0, 0.0, 0.0, 0.0, 0.3])
+    variances = np.array([1e-4, 1e-4, 1e-4, 1e-4, 0.05])
+    weighed = stats.between_run_p(
+        base, np.array([0.0]), 0.05, 0.05, 2.0, stats.OwnVariances.of(variances, np.array([1e-4]))
+    )
+    plain = stats.between_run_p(base, np.array([0.0]), 0.05, 0.05, 2.0)
+    assert weighed is not None and plain is not None
+    assert plain.estimate == pytest.approx(-0.06)
+    assert -0.06 < weighed.estimate < -0.01
+
+
+def test_nothing_to_weigh_by_without_the_candidates_or_two_baseline_intervals() -> None:
+    nan = float("nan")
+    assert stats.OwnVariances.of(np.full(5, 1e-4), np.array([nan])) is None
+    assert stats.OwnVariances.of(np.array([1e-4, nan, nan, nan, nan]), np.array([1e-4])) is None
+    own = stats.OwnVariances.of(np.array([1e-4, 3e-4, nan, nan, nan]), np.array([1e-4]))
+    assert own is not None and own.typical == pytest.approx(2e-4)  # the missing ones count as typical
+
+
+def test_the_runs_own_intervals_never_explain_all_of_the_spread_between_runs() -> None:
+    own = stats.OwnVariances.of(np.full(5, 1.0), np.array([1.0]))
+    assert own is not None
+    assert own.between(0.5) == pytest.approx(stats.runs.MIN_BETWEEN_SHARE * 0.5)
+    assert own.between(3.0) == pytest.approx(2.0)

@@ -94,3 +94,24 @@ def test_huber_scores_ignore_the_few_series_a_change_moved() -> None:
     deviations[:5] += 1.0  # five series of the group moved by far more: a code change, not the runner
     scores = suite.huber_scores(deviations[None, :], loadings)
     assert scores[0, 0] == pytest.approx(0.3, abs=0.03)
+
+
+def test_cell_variances_split_each_series_spread_as_the_between_run_test_does() -> None:
+    nan = math.nan
+    own = np.array([[0.5, nan, 1.0], [1.5, nan, nan], [nan, 2.0, 3.0]])
+    variance = np.array([4.0, 4.0, 1.0])
+    cells = suite.cell_variances(variance, own)
+    # series 0: typical 1.0, between 3.0; its unknown run counts as typical
+    assert cells[:, 0].tolist() == pytest.approx([3.0 + 0.75, 3.0 + 1.25, 3.0 + 1.0])
+    assert cells[:, 1].tolist() == pytest.approx([4.0] * 3)  # one run of known variance: nothing to split
+    # series 2: typical 2.0 is more than its spread, so a tenth of it stays the runner's
+    assert cells[:, 2].tolist() == pytest.approx([0.1 + 1.5, 0.1 + 2.0, 0.1 + 2.5])
+
+
+def test_runs_the_tool_measured_as_unstable_are_not_taken_for_heavy_tails() -> None:
+    """One run in eight six times noisier, and the tool saying so: with its intervals the fitted tails are
+    lighter than without them, where only heavy tails explain those runs."""
+    rng = np.random.default_rng(8)
+    sd = np.where(rng.random((30, 200)) < 1 / 8, 0.06, 0.01)
+    window = rng.normal(0, 0.005, (30, 200)) + rng.normal(0, sd)
+    assert suite.fit(window, 5, sd**2).df > suite.fit(window, 5).df + 2

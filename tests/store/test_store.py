@@ -54,16 +54,30 @@ def _run(
 
 
 def test_run_medians_are_each_series_median_as_stored(db_url: str) -> None:
-    """What the suite's noise model reads: one tuple per series of each run, the same figures `statistics` gives."""
+    """What the suite's noise model reads: one tuple per series of each run, the same figures `statistics` gives,
+    with the tool's own interval of the median where it wrote one (asv)."""
     store = Store(db_url)
     store.ensure_schema()
-    ids = [store.save_run(_run(key=f"k{i}", at=NOW + timedelta(hours=i)), NOW).run_id for i in range(2)]
+    paths = ("pytest-benchmark/example_base.json", "asv-pandas-unstable/159-6b6393d617.json")
+    ids = [
+        store.save_run(_run(path, key=f"k{i}", at=NOW + timedelta(hours=i)), NOW).run_id for i, path in enumerate(paths)
+    ]
     expected = {
-        (run_id, s.name, s.metric, s.unit, s.direction.value, s.summary.median)
+        (
+            run_id,
+            s.name,
+            s.metric,
+            s.unit,
+            s.direction.value,
+            s.summary.median,
+            s.summary.median_low,
+            s.summary.median_high,
+        )
         for run_id, _, s in store.statistics(ids)
     }
     found = store.run_medians(ids)
-    assert len(found) == len(expected) == 2 * len(_run().series) and set(found) == expected
+    assert len(found) == len(expected) == sum(len(_run(p).series) for p in paths) and set(found) == expected
+    assert sum(row[6] is not None for row in found) == 131  # every asv series, no pytest-benchmark one
     assert store.run_medians([]) == []
 
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 import itertools
 import json
 import math
-from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -26,7 +25,7 @@ from perfgate import limits
 from perfgate.formats import Format
 from perfgate.formats.build import sampled, summarised
 from perfgate.formats.document import Document, mapping, measured, require, timings
-from perfgate.model import Environment, ParsedResults, Series, ToolInterval
+from perfgate.model import Environment, ParsedResults, Series
 
 _UNITS = {"seconds": "s", "bytes": "B"}
 # asv's benchmark types (benchmarks.json), or the name's prefix when that file is not there.
@@ -130,11 +129,20 @@ def parse(doc: Document) -> ParsedResults:
                     sampled(label, metric, canonical, timings(doc, drawn, f"results.{name}.samples").tolist())
                 )
             else:
-                summary_only = summarised(label, metric, canonical, count=1, median=median)
+                # asv's own 99 % interval of the median (MEDIAN_INTERVAL_LEVEL), kept where it brackets it.
                 low, high = _at(fields.get("stats_ci_99_a"), i), _at(fields.get("stats_ci_99_b"), i)
-                if canonical in ("s", "B") and low is not None and high is not None and low <= median <= high:
-                    summary_only = replace(summary_only, interval=ToolInterval(low, high, 0.99, "asv"))
-                series.append(summary_only)
+                bracketed = canonical in ("s", "B") and low is not None and high is not None and low <= median <= high
+                series.append(
+                    summarised(
+                        label,
+                        metric,
+                        canonical,
+                        count=1,
+                        median=median,
+                        median_low=low if bracketed else None,
+                        median_high=high if bracketed else None,
+                    )
+                )
     recorded = _date(doc, root.get("date"))
     env = Environment(
         tool="asv", interpreter=str(root.get("python") or "") or None, runner=str(root.get("env_name") or "") or None

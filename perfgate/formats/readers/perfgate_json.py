@@ -13,7 +13,7 @@ VERSION_KEY = "perfgate_format"
 SUPPORTED_VERSIONS = (1,)
 _TOP_KEYS = {VERSION_KEY, "series", "environment", "recorded_at", "commit", "tool", "tool_version"}
 _SERIES_KEYS = {"name", "metric", "unit", "direction", "kind", "samples", "summary"}
-_SUMMARY_VALUES = ("mean", "stddev", "min", "median", "p90", "p95", "p99", "max")
+_SUMMARY_VALUES = ("mean", "stddev", "min", "median", "p90", "p95", "p99", "max", "median_low", "median_high")
 _ENV_KEYS = ("runner", "cpu", "os", "interpreter")
 
 
@@ -85,6 +85,14 @@ def _series(doc: Document, item: Any, path: str) -> Series:
     scaled = {k: (v * conversion.factor if v is not None else None) for k, v in values.items()}
     if scaled["median"] is None and scaled["mean"] is None:
         raise doc.error(summary_path, "expected 'median' or 'mean'")
+    low, high, median = scaled["median_low"], scaled["median_high"], scaled["median"]
+    bracketed = low is None or high is None or (median is not None and low <= median <= high)
+    if (low is None) != (high is None) or not bracketed:
+        raise doc.error(
+            summary_path,
+            "expected 'median_low' and 'median_high' together, with the median between them "
+            "(the tool's 99 % interval of the median)",
+        )
     count = optional(doc, raw_summary, "count", int, summary_path) or 1
     summary = Summary(count=count, errors=_errors(doc, raw_summary, path), **scaled)
     return Series(name, metric, conversion.canonical, direction, SampleKind.SUMMARY_ONLY, summary)

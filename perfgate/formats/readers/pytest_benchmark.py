@@ -7,6 +7,7 @@ Without it a benchmark is summary-only. Benchmarks whose test raised are absent 
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from datetime import datetime
 from typing import Any
@@ -81,17 +82,39 @@ def _series(doc: Document, bench: Any, path: str, names: Counter[Any]) -> Series
     rounds = require(doc, stats, "rounds", int, stats_path)
     if rounds < 1:
         raise doc.error(f"{stats_path}.rounds", f"expected at least 1 round, got {rounds}")
+    median = measurement(doc, stats, "median", stats_path)
+    low, high = _median_interval(median, measurement(doc, stats, "iqr", stats_path), rounds)
     summary = Summary(
         count=rounds,
         mean=measurement(doc, stats, "mean", stats_path),
         stddev=measurement(doc, stats, "stddev", stats_path),
         min=measurement(doc, stats, "min", stats_path),
-        median=measurement(doc, stats, "median", stats_path),
+        median=median,
         max=measurement(doc, stats, "max", stats_path),
+        median_low=low,
+        median_high=high,
     )
     if summary.median is None and summary.mean is None:
         raise doc.error(stats_path, "expected 'data', 'median' or 'mean'")
     return Series(name, "time", SECONDS, Direction.LOWER_IS_BETTER, SampleKind.SUMMARY_ONLY, summary)
+
+
+# The median's standard error from the quartiles: 1.2533 sigma / sqrt(n) with sigma = IQR / 1.349 (the normal
+# case), times the 99 % quantile 2.5758 (MEDIAN_INTERVAL_LEVEL): the run's own interval of its median.
+_IQR_TO_HALF_INTERVAL = 2.5758 * 1.2533 / 1.349
+_MIN_ROUNDS_FOR_INTERVAL = 5
+_MAX_LOG_HALF = 20.0  # a factor of 5e8 either way
+
+
+def _median_interval(median: float | None, iqr: float | None, rounds: int) -> tuple[float | None, float | None]:
+    """The run's own 99 % interval of its median from the rounds' quartiles, on the log scale the gate tests on
+    (`perfgate.gate.pooling.own_variance` reads it back): None with too few rounds to say."""
+    if median is None or iqr is None or rounds < _MIN_ROUNDS_FOR_INTERVAL or not median > 0:
+        return None, None
+    half = _IQR_TO_HALF_INTERVAL * iqr / math.sqrt(rounds) / median  # relative: the log scale's
+    if not 0 <= half <= _MAX_LOG_HALF:  # quartiles that far apart say nothing about the median (nor fit a float)
+        return None, None
+    return median * math.exp(-half), median * math.exp(half)
 
 
 def _environment(root: dict[str, Any]) -> Environment:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
+from statistics import NormalDist
 
-from perfgate.model import Direction, SampleKind, Series, Summary, as_samples
+from perfgate.model import MEDIAN_INTERVAL_LEVEL, Direction, SampleKind, Series, Summary, as_samples
 from perfgate.units import HIGHER_IS_BETTER_UNITS, normalize
 
 
@@ -77,3 +79,23 @@ def error_rate(name: str, errors: int, requests: int) -> Series:
         median=rate,
         direction=Direction.LOWER_IS_BETTER,
     )
+
+
+_Z = NormalDist().inv_cdf((1 + MEDIAN_INTERVAL_LEVEL) / 2)
+_MAX_LOG_HALF = 20.0  # a factor of 5e8 either way: an error that large says nothing about the median
+# The standard error of a median, in standard deviations of the mean's (normal values: sqrt(pi / 2)), and in
+# interquartile ranges of one value (1.2533 sigma with sigma = IQR / 1.349).
+MEDIAN_SE_PER_MEAN_SE = math.sqrt(math.pi / 2)
+MEDIAN_SE_PER_IQR = MEDIAN_SE_PER_MEAN_SE / 1.349
+
+
+def median_interval(median: float | None, standard_error: float | None) -> tuple[float | None, float | None]:
+    """A run's own interval of its median at MEDIAN_INTERVAL_LEVEL from the standard error the tool's statistics
+    give it (in the tool's unit), symmetric on the log scale the gate tests on: (None, None) when there is none
+    to give."""
+    if median is None or standard_error is None or not median > 0 or not standard_error >= 0:
+        return None, None
+    half = _Z * standard_error / median
+    if not half <= _MAX_LOG_HALF:
+        return None, None
+    return median * math.exp(-half), median * math.exp(half)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from perfgate.formats import Format
-from perfgate.formats.build import sampled, summarised
+from perfgate.formats.build import MEDIAN_SE_PER_MEAN_SE, median_interval, sampled, summarised
 from perfgate.formats.document import Document, integer, mapping, require, root_object, timings
 from perfgate.model import Environment, ParsedResults, Series
 
@@ -46,6 +46,11 @@ def parse(doc: Document) -> ParsedResults:
             series.append(sampled(name, "time", "ns", per_op))
         else:
             percentiles = mapping(stats.get("Percentiles"))
+            # BenchmarkDotNet's standard error is the mean's; the median's is sqrt(pi / 2) of it (normal case).
+            error = _num(stats.get("StandardError"))
+            low, high = median_interval(
+                _num(stats.get("Median")), MEDIAN_SE_PER_MEAN_SE * error if error is not None else None
+            )
             series.append(
                 summarised(
                     name,
@@ -59,6 +64,8 @@ def parse(doc: Document) -> ParsedResults:
                     max=_num(stats.get("Max")),
                     p90=_num(percentiles.get("P90")),
                     p95=_num(percentiles.get("P95")),
+                    median_low=low,
+                    median_high=high,
                 )
             )
         memory = bench.get("Memory")

@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from perfgate.formats import Format
+from perfgate.formats.build import MEDIAN_SE_PER_IQR, median_interval
 from perfgate.formats.document import Document, mapping, measurement, optional, require, root_object, timestamp, timings
 from perfgate.model import Direction, Environment, ParsedResults, SampleKind, Series, Summary
 from perfgate.units import SECONDS
@@ -99,22 +100,15 @@ def _series(doc: Document, bench: Any, path: str, names: Counter[Any]) -> Series
     return Series(name, "time", SECONDS, Direction.LOWER_IS_BETTER, SampleKind.SUMMARY_ONLY, summary)
 
 
-# The median's standard error from the quartiles: 1.2533 sigma / sqrt(n) with sigma = IQR / 1.349 (the normal
-# case), times the 99 % quantile 2.5758 (MEDIAN_INTERVAL_LEVEL): the run's own interval of its median.
-_IQR_TO_HALF_INTERVAL = 2.5758 * 1.2533 / 1.349
 _MIN_ROUNDS_FOR_INTERVAL = 5
-_MAX_LOG_HALF = 20.0  # a factor of 5e8 either way
 
 
 def _median_interval(median: float | None, iqr: float | None, rounds: int) -> tuple[float | None, float | None]:
-    """The run's own 99 % interval of its median from the rounds' quartiles, on the log scale the gate tests on
-    (`perfgate.gate.pooling.own_variance` reads it back): None with too few rounds to say."""
-    if median is None or iqr is None or rounds < _MIN_ROUNDS_FOR_INTERVAL or not median > 0:
+    """The run's own 99 % interval of its median from the rounds' quartiles (the median's standard error is
+    1.2533 sigma / sqrt(rounds), sigma = IQR / 1.349 in the normal case): None with too few rounds to say."""
+    if iqr is None or rounds < _MIN_ROUNDS_FOR_INTERVAL:
         return None, None
-    half = _IQR_TO_HALF_INTERVAL * iqr / math.sqrt(rounds) / median  # relative: the log scale's
-    if not 0 <= half <= _MAX_LOG_HALF:  # quartiles that far apart say nothing about the median (nor fit a float)
-        return None, None
-    return median * math.exp(-half), median * math.exp(half)
+    return median_interval(median, MEDIAN_SE_PER_IQR * iqr / math.sqrt(rounds))
 
 
 def _environment(root: dict[str, Any]) -> Environment:

@@ -247,12 +247,13 @@ def _replay_oracle(
     """The one-run oracle (see the module's docstring): what a single run can show at best. ``variances``: each
     run's own variance of its log median (the tool's interval), known to the oracle as to the gate: each run then
     weighs 1 / (tau² + its own), tau² being what the whole history's spread leaves once the typical run's own
-    variance is taken out (at least a tenth of it, as `stats.runs.MIN_BETWEEN_SHARE`)."""
+    variance is taken out, split as the gate splits it (`stats.runs.unexplained`: the runner keeps at least a
+    tenth), but with each run's own variance as the tool gave it, not shrunk."""
     from scipy import special
 
     from perfgate.stats import benjamini_hochberg
     from perfgate.stats.common import MAD_TO_SD
-    from perfgate.stats.runs import MIN_BETWEEN_SHARE
+    from perfgate.stats.runs import unexplained
     from perfgate.stats.suite import _nanmedian
 
     names = sorted(set().union(*medians))
@@ -266,8 +267,8 @@ def _replay_oracle(
     if variances is not None:
         own = np.array([[v.get(n, math.nan) for n in names] for v in variances])
         typical = _nanmedian(own, axis=0)
-        own = np.where(np.isfinite(own), own, typical)  # a run without one counts as a typical run
-        between = np.maximum(spread**2 - np.nan_to_num(typical), MIN_BETWEEN_SHARE * spread**2)
+        own = np.nan_to_num(np.where(np.isfinite(own), own, typical))  # a run without one: a typical one
+        between = np.where(np.isfinite(typical), unexplained(spread**2, typical), spread**2)
     tally = Tally()
     _count(tally, None)
     for i in range(1, len(medians)):

@@ -213,6 +213,8 @@ def _fast(doc: dict[str, Any] | None) -> tuple[Run, SeriesColumns] | None:
 
 _from_base64 = functools.partial(binascii.a2b_base64, strict_mode=True)
 _SERIES_FIELDS = operator.itemgetter("name", "metric", "unit", "direction", "kind", "summary", "samples")
+# Rows of _numbers' float matrix (the fields between count and errors).
+_MEDIAN, _LOW, _HIGH = (_SUMMARY_FIELDS.index(k) - 1 for k in ("median", "median_low", "median_high"))
 _REQUIRED_VALUES = operator.itemgetter(*(k for k in _SUMMARY_FIELDS if k not in _OPTIONAL))
 assert _SUMMARY_FIELDS[-3:] == ("median_low", "median_high", "errors"), "_summary_values puts them there"
 
@@ -297,6 +299,10 @@ def _numbers(stats: tuple[tuple[Any, ...], ...], signed: list[bool]) -> bool:
         return False
     nulls = sum(column.count(None) for column in floats)
     if int(np.isnan(values).sum()) != nulls or np.isinf(values).any():  # NaN or Infinity in the file
+        return False
+    median, low, high = values[_MEDIAN], values[_LOW], values[_HIGH]  # storable's interval rule, null as NaN
+    given = ~np.isnan(low) | ~np.isnan(high)
+    if given.any() and not np.all(~given | ((low <= median) & (median <= high))):
         return False
     kept = ~np.asarray(signed, dtype=bool)
     return not (values[:, kept] < 0).any()

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 import numpy as np
 
 from perfgate import limits, units
-from perfgate.model import Run, Series
+from perfgate.model import Run, Series, Summary
 
 # Times, sizes, rates and ratios cannot be below zero; a tool's own unit (a score, a delta) may be.
 _NON_NEGATIVE = frozenset({units.SECONDS, units.BYTES, units.PER_SECOND, units.BYTES_PER_SECOND, units.RATIO})
@@ -119,4 +119,17 @@ def series_problem(series: Series) -> Problem | None:
                 )
         elif not math.isfinite(value):
             return Problem(f"summary.{key}", f"{where}: {key} is {value}; expected a finite number")
+    return _interval_problem(series.summary, where)
+
+
+def _interval_problem(summary: Summary, where: str) -> Problem | None:
+    """The tool's interval of the median: both ends or neither, around the median (as every reader gives it)."""
+    low, high, median = summary.median_low, summary.median_high, summary.median
+    if low is None and high is None:
+        return None
+    if low is None or high is None or median is None or not low <= median <= high:
+        return Problem(
+            "summary.median_low",
+            f"{where}: median_low {low} and median_high {high} must be given together, around the median {median}",
+        )
     return None

@@ -52,7 +52,8 @@ class SeriesNoise:
         if own is None:
             spread, se = self.scale, math.sqrt(runs + variance / logs.size)
         else:
-            each = own.between(variance) + own.candidate
+            between, _, candidate_own = own.split(variance)
+            each = between + candidate_own
             spread, se = math.sqrt(float(np.mean(each))), math.sqrt(runs + float(np.sum(each)) / logs.size**2)
         p = suite.worse_p(estimate, margin, se, self.df)
         return stats.RunNoise(p, spread, self.runs, estimate, se, self.df)

@@ -278,7 +278,7 @@ class _Reader:
             raise self.fail(where, "expected an object or null")
         values = {
             k: self.optional_number(item, k, where)
-            for k in ("mean", "stddev", "min", "median", "p90", "p95", "p99", "max")
+            for k in ("mean", "stddev", "min", "median", "p90", "p95", "p99", "max", "median_low", "median_high")
         }
         errors = self.optional_number(item, "errors", where)
         return Summary(

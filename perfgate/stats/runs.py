@@ -66,9 +66,12 @@ class OwnVariances:
     def typical(self) -> float:
         return float(np.mean(self.base))
 
-    def between(self, variance: float) -> float:
-        """What of a run-to-run ``variance`` the runs' own intervals do not explain."""
-        return float(unexplained(variance, self.typical))
+    def split(self, variance: float) -> tuple[float, FloatArray, FloatArray]:
+        """A run-to-run ``variance`` split into the runner's part τ² and each baseline and candidate run's own
+        part. τ² is what a typical run's own variance leaves of it, at least MIN_BETWEEN_SHARE of it: where the
+        tool's intervals are wider than the runs differ, they are taken at their word (as a random-effects model
+        truncates τ² at zero), and the test is wider than the unweighted one."""
+        return float(unexplained(variance, self.typical)), self.base, self.candidate
 
 
 def shrunk(variances: FloatArray, typical: FloatArray | float) -> FloatArray:
@@ -102,7 +105,8 @@ def between_run_p(
     split into what the runs' own intervals explain and the rest τ² (the runner), and each run weighs
     1 / (τ² + its own variance): a random-effects mean, as in a meta-analysis of studies of known precision. A
     run the tool measured as unstable counts for less in the baseline and, as the candidate, tests with its wider
-    uncertainty; with every run equally sure the test is the unweighted one.
+    uncertainty. With every run equally sure the test is the unweighted one, unless the intervals are wider than
+    the runs differ: then it is wider (`OwnVariances.split`).
     """
     from scipy import special
 
@@ -113,10 +117,10 @@ def between_run_p(
     if df <= 0 or variance <= 0.0:
         return None
     if own is not None:
-        tau2 = own.between(variance)
-        weights = 1 / (tau2 + own.base)
+        tau2, base_own, candidate_own = own.split(variance)
+        weights = 1 / (tau2 + base_own)
         level = float(np.sum(weights * base_medians) / np.sum(weights))
-        candidate = tau2 + own.candidate  # each candidate run's variance
+        candidate = tau2 + candidate_own  # each candidate run's variance
         se = math.sqrt(1 / float(np.sum(weights)) + float(np.sum(candidate)) / m**2)
         spread = math.sqrt(float(np.mean(candidate)))
         estimate = float(np.mean(candidate_medians)) - level

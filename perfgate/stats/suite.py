@@ -132,9 +132,9 @@ def fit(window: FloatArray, level_runs: int, run_variances: FloatArray | None = 
 
 def cell_variances(variance: FloatArray, own: FloatArray) -> FloatArray:
     """Each cell's variance (runs x series) when each series' run-to-run ``variance`` is split, as the
-    between-run test splits it (`stats.runs.OwnVariances`), into the runs' own variances — each shrunk halfway
-    towards the series' typical one — and the rest, at least MIN_BETWEEN_SHARE of it. A series with fewer than
-    two runs of known variance keeps ``variance`` in every cell; a cell unknown counts as typical."""
+    between-run test splits it (`stats.runs.OwnVariances.split`), into the runs' own variances — each shrunk
+    halfway towards the series' typical one — and the runner's part, at least MIN_BETWEEN_SHARE of it. A series
+    with fewer than two runs of known variance keeps ``variance`` in every cell; a cell unknown counts as typical."""
     known = np.sum(np.isfinite(own), axis=0)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)

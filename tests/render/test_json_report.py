@@ -38,3 +38,16 @@ def test_a_report_keeps_its_site_links_through_the_json_report() -> None:
     assert "[History](https://acme.github.io/shop/)" in markdown.render(again)
     hostile = Report((), Settings(), (), (), site_url="javascript:alert(1)")
     assert "javascript" not in markdown.render(hostile)
+
+
+def test_a_runs_own_interval_of_its_median_survives_the_json_report() -> None:
+    from perfgate.formats.build import summarised
+
+    base = (summarised("t", "time", "s", count=1, median=1.0, median_low=0.9, median_high=1.1),)
+    head = (summarised("t", "time", "s", count=1, median=1.02, median_low=0.95, median_high=1.08),)
+    report = evaluate(Side((RunRef("a"),), (base,)), Side((RunRef("b"),), (head,)), Settings())
+    again = json_report.load(json_report.render(report), "report.json")
+    (comparison,) = again.comparisons
+    assert comparison.baseline is not None and comparison.candidate is not None
+    assert (comparison.baseline.median_low, comparison.candidate.median_high) == (0.9, 1.08)
+    assert json_report.render(again) == json_report.render(report)

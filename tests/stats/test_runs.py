@@ -66,7 +66,29 @@ def test_nothing_to_weigh_by_without_the_candidates_or_two_baseline_intervals() 
 
 
 def test_the_runs_own_intervals_never_explain_all_of_the_spread_between_runs() -> None:
-    own = stats.OwnVariances.of(np.full(5, 1.0), np.array([1.0]))
-    assert own is not None
-    assert own.between(0.5) == pytest.approx(stats.runs.MIN_BETWEEN_SHARE * 0.5)
-    assert own.between(3.0) == pytest.approx(2.0)
+    own = stats.OwnVariances.of(np.full(5, 1.0), np.array([3.0]))
+    assert own is not None  # shrunk: baseline 1.0 each, candidate 2.0
+    tau2, base, candidate = own.split(0.5)  # intervals wider than the runs differ: taken at their word
+    assert tau2 == pytest.approx(stats.runs.MIN_BETWEEN_SHARE * 0.5)
+    assert base.tolist() == pytest.approx([1.0] * 5) and candidate.tolist() == pytest.approx([2.0])
+    tau2, base, candidate = own.split(3.0)
+    assert tau2 == pytest.approx(2.0) and base.tolist() == pytest.approx([1.0] * 5)
+
+
+@pytest.mark.parametrize(("share", "same"), [(0.1, True), (0.9, True), (2.0, False), (10.0, False)])
+def test_equally_sure_runs_test_as_unweighted_unless_their_intervals_are_wider_than_the_runs_differ(
+    share: float, same: bool
+) -> None:
+    """A random-effects test: while the runs' own intervals explain part of the spread, equally sure runs weigh
+    as in the unweighted test; intervals wider than the runs differ are taken at their word, a wider test."""
+    candidate = np.array([0.08, 0.05])
+    plain = stats.between_run_p(BASE, candidate, 0.05, 0.05, 2.0)
+    assert plain is not None
+    variance = plain.spread**2
+    own = stats.OwnVariances.of(np.full(5, share * variance), np.full(2, share * variance))
+    weighed = stats.between_run_p(BASE, candidate, 0.05, 0.05, 2.0, own)
+    assert weighed is not None
+    if same:
+        assert (weighed.p, weighed.se) == pytest.approx((plain.p, plain.se))
+    else:
+        assert weighed.se > plain.se and weighed.p > plain.p

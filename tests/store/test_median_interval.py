@@ -6,9 +6,11 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
+import pytest
 from sqlalchemy import inspect, text
 
 from perfgate import exchange, formats
+from perfgate.errors import InputError
 from perfgate.model import Run
 from perfgate.store import Store
 from perfgate.store.migration import downgrade, upgrade
@@ -79,3 +81,12 @@ def test_rows_stored_before_revision_0007_have_no_interval_and_the_downgrade_kee
     with store.engine.connect() as conn:
         assert not {"median_low", "median_high"} & {c["name"] for c in inspect(conn).get_columns("series")}
         assert conn.execute(text("SELECT count(*) FROM runs")).scalar() == 2
+
+
+def test_an_interval_no_reader_gives_is_refused_with_the_key_named() -> None:
+    """One end alone, or ends that do not hold the median, are refused at import as the readers refuse them."""
+    line = json.loads(exchange.dump(_run(str(UNSTABLE), "k1")))
+    summary = line["series"][0]["summary"]
+    summary["median_high"] = summary["median_low"]  # below the median
+    with pytest.raises(InputError, match=r"x\.jsonl:1:series\[0\]\.summary\.median_low: .* around the median"):
+        exchange.load_encoded(json.dumps(line), "x.jsonl", 1)

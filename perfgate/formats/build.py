@@ -87,6 +87,7 @@ _MAX_LOG_HALF = 20.0  # a factor of 5e8 either way: an error that large says not
 # interquartile ranges of one value (1.2533 sigma with sigma = IQR / 1.349).
 MEDIAN_SE_PER_MEAN_SE = math.sqrt(math.pi / 2)
 MEDIAN_SE_PER_IQR = MEDIAN_SE_PER_MEAN_SE / 1.349
+MIN_REPEATS_FOR_INTERVAL = 5  # fewer repeats' statistics say too little of the median's standard error
 
 
 def median_interval(median: float | None, standard_error: float | None) -> tuple[float | None, float | None]:

@@ -38,7 +38,10 @@ def describe(results: ParsedResults) -> str:
 def _series(s: Series) -> str:
     m = s.summary
     stats = " ".join(_g(v) for v in (m.count, m.median, m.mean, m.min, m.max, m.p95))
-    return f"{s.name} | {s.metric} | {s.unit} | {s.direction.value} | {s.kind.value} | {s.samples.size} | {stats} {m.errors}"
+    line = f"{s.name} | {s.metric} | {s.unit} | {s.direction.value} | {s.kind.value} | {s.samples.size} | {stats} {m.errors}"
+    if m.median_low is not None or m.median_high is not None:  # the tool's own interval of the median
+        line += f" | median in [{_g(m.median_low)}, {_g(m.median_high)}]"
+    return line
 
 
 @pytest.mark.parametrize("fixture", FIXTURES)

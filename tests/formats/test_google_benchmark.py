@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -65,3 +66,18 @@ def test_google_benchmark_with_only_spread_aggregates_says_what_is_missing(tmp_p
     with pytest.raises(InputError) as info:
         formats.read(path)
     assert "only aggregate rows (cv, stddev), none of them a mean or median" in str(info.value)
+
+
+def test_a_real_aggregates_only_run_gives_each_runs_interval_of_its_median_from_its_stddev() -> None:
+    """--benchmark_report_aggregates_only (Google Benchmark 1.7.1, 10 repetitions): the median's standard error is
+    sqrt(pi / 2) stddev / sqrt(10), and so the run's own 99 % interval of its median, by which the gate weighs it."""
+    path = DATA / "google-benchmark" / "aggregates_only.json"
+    rows = {row["name"]: row for row in json.loads(path.read_text())["benchmarks"]}
+    series = one_series(path, "BM_VectorSum/65536", "cpu_time")
+    assert series.kind is SampleKind.SUMMARY_ONLY and series.summary.count == 10
+    median = rows["BM_VectorSum/65536_median"]["cpu_time"] * 1e-6  # time_unit "us"
+    error = math.sqrt(math.pi / 2) * rows["BM_VectorSum/65536_stddev"]["cpu_time"] * 1e-6 / math.sqrt(10)
+    half = 2.5758 * error / median
+    assert series.summary.median == pytest.approx(median)
+    assert series.summary.median_low == pytest.approx(median * math.exp(-half), rel=1e-4)
+    assert series.summary.median_high == pytest.approx(median * math.exp(half), rel=1e-4)

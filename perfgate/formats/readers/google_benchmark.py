@@ -8,12 +8,13 @@ in each row's ``time_unit``; ``bytes_per_second`` and ``items_per_second`` are t
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import datetime
 from typing import Any
 
 from perfgate.formats import Format
-from perfgate.formats.build import sampled, summarised
+from perfgate.formats.build import MEDIAN_SE_PER_MEAN_SE, MIN_REPEATS_FOR_INTERVAL, median_interval, sampled, summarised
 from perfgate.formats.document import Document, integer, mapping, measurement, require, root_object, timestamp
 from perfgate.model import Environment, ParsedResults, Series
 
@@ -118,18 +119,36 @@ def _from_aggregates(doc: Document, name: str, by_kind: dict[str, dict[str, Any]
         return []
     unit = str(first.get("time_unit", "ns"))
     count = integer(doc, first.get("repetitions") or 1, f"{name}.repetitions")
-    return [
-        summarised(
-            name,
-            metric,
-            unit,
-            count=count,
-            mean=_float(mean, metric),
-            median=_float(median, metric),
-            stddev=_float(stddev, metric),
-        )
-        for metric in ("real_time", "cpu_time")
-    ]
+    return [_summary_series(name, metric, unit, count, mean, median, stddev) for metric in ("real_time", "cpu_time")]
+
+
+def _summary_series(
+    name: str,
+    metric: str,
+    unit: str,
+    count: int,
+    mean: dict[str, Any] | None,
+    median: dict[str, Any] | None,
+    stddev: dict[str, Any] | None,
+) -> Series:
+    """One metric of the aggregates, with the run's own interval of its median from the repetitions' standard
+    deviation (the median's standard error is sqrt(pi / 2) sigma / sqrt(n) in the normal case)."""
+    sd = _float(stddev, metric)
+    error = (
+        MEDIAN_SE_PER_MEAN_SE * sd / math.sqrt(count) if sd is not None and count >= MIN_REPEATS_FOR_INTERVAL else None
+    )
+    low, high = median_interval(_float(median, metric), error)
+    return summarised(
+        name,
+        metric,
+        unit,
+        count=count,
+        mean=_float(mean, metric),
+        median=_float(median, metric),
+        stddev=sd,
+        median_low=low,
+        median_high=high,
+    )
 
 
 def _float(row: dict[str, Any] | None, key: str) -> float | None:

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from perfgate.formats import Format
-from perfgate.formats.build import MEDIAN_SE_PER_IQR, median_interval
+from perfgate.formats.build import MEDIAN_SE_PER_IQR, MIN_REPEATS_FOR_INTERVAL, median_interval
 from perfgate.formats.document import Document, mapping, measurement, optional, require, root_object, timestamp, timings
 from perfgate.model import Direction, Environment, ParsedResults, SampleKind, Series, Summary
 from perfgate.units import SECONDS
@@ -100,13 +100,10 @@ def _series(doc: Document, bench: Any, path: str, names: Counter[Any]) -> Series
     return Series(name, "time", SECONDS, Direction.LOWER_IS_BETTER, SampleKind.SUMMARY_ONLY, summary)
 
 
-_MIN_ROUNDS_FOR_INTERVAL = 5
-
-
 def _median_interval(median: float | None, iqr: float | None, rounds: int) -> tuple[float | None, float | None]:
     """The run's own 99 % interval of its median from the rounds' quartiles (the median's standard error is
     1.2533 sigma / sqrt(rounds), sigma = IQR / 1.349 in the normal case): None with too few rounds to say."""
-    if iqr is None or rounds < _MIN_ROUNDS_FOR_INTERVAL:
+    if iqr is None or rounds < MIN_REPEATS_FOR_INTERVAL:
         return None, None
     return median_interval(median, MEDIAN_SE_PER_IQR * iqr / math.sqrt(rounds))
 

@@ -50,13 +50,13 @@ class SeriesNoise:
         variance = self.scale**2
         runs = variance / max(self.runs, 1)
         if own is None:
-            spread, se = self.scale, math.sqrt(runs + variance / logs.size)
+            mine, se = 0.0, math.sqrt(runs + variance / logs.size)
         else:
             between, _, candidate_own = own.split(variance)
-            each = between + candidate_own
-            spread, se = math.sqrt(float(np.mean(each))), math.sqrt(runs + float(np.sum(each)) / logs.size**2)
+            mine = math.sqrt(float(np.mean(candidate_own)))
+            se = math.sqrt(runs + float(np.sum(between + candidate_own)) / logs.size**2)
         p = suite.worse_p(estimate, margin, se, self.df)
-        return stats.RunNoise(p, spread, self.runs, estimate, se, self.df)
+        return stats.RunNoise(p, self.scale, self.runs, estimate, se, self.df, mine)
 
 
 @dataclass(frozen=True)

@@ -133,8 +133,10 @@ def decide(t: Tested, q_worse: float, q_better: float, settings: Settings, level
     n = f"{t.pairs} rounds, paired" if t.pairs else f"n = {b.values.size} + {c.values.size}"
     evidence = f"{p_phrase('p', t.p_worse)}, {p_phrase('q', q_worse)}, {n}"
     spread = f"±{math.expm1(t.runs.spread) * 100:.1f}%" if t.runs is not None else ""
+    # With the runs weighed by the tool's intervals, this run's own uncertainty is said beside main's spread.
+    own = f" and this run's own ±{math.expm1(t.runs.own) * 100:.1f}%" if t.runs is not None and t.runs.own else ""
     runs_decide = t.runs is not None and t.runs.p >= test.p_greater
-    weighed = f"{evidence}; p from run-to-run noise of {spread}" if runs_decide else evidence
+    weighed = f"{evidence}; p from run-to-run noise of {spread}{own}" if runs_decide else evidence
     effect = _effect(interval, direction, bounded, t.common if t.common > 0 else 0.0)
     better_effect = _effect(interval, direction, bounded, t.common if t.common < 0 else 0.0)
     from_zero = not np.any(b.values) and bool(np.any(c.values))  # e.g. 0 B/op before, 16 B/op now
@@ -154,7 +156,7 @@ def decide(t: Tested, q_worse: float, q_better: float, settings: Settings, level
         verdict, reason = Verdict.IMPROVEMENT, f"{better_effect} is better than {threshold} ({better})"
     elif beyond and (t.pairs > 0 or q_worse <= SUSPECT_Q):
         verdict = Verdict.SUSPECTED
-        uncertain = f"CI runs of main differ by {spread}" if runs_decide else "the samples vary too much to tell"
+        uncertain = f"CI runs of main differ by {spread}{own}" if runs_decide else "the samples vary too much to tell"
         if t.pairs:
             uncertain = "the rounds' ratios vary too much to tell"
         reason = f"{effect} may be beyond {allowed}, but not for certain: {uncertain} ({evidence})"

@@ -21,6 +21,7 @@ class RunNoise:
     estimate: float  # mean candidate run median minus mean baseline run median
     se: float  # standard error of the estimate
     df: float  # degrees of freedom of the t distribution
+    own: float = 0.0  # the candidate runs' own standard deviation by the tool's interval, when it weighed them
 
     def interval(self, confidence: float) -> ShiftInterval:
         from scipy import special
@@ -122,9 +123,9 @@ def between_run_p(
         level = float(np.sum(weights * base_medians) / np.sum(weights))
         candidate = tau2 + candidate_own  # each candidate run's variance
         se = math.sqrt(1 / float(np.sum(weights)) + float(np.sum(candidate)) / m**2)
-        spread = math.sqrt(float(np.mean(candidate)))
         estimate = float(np.mean(candidate_medians)) - level
-        return RunNoise(float(special.stdtr(df, -(estimate - margin) / se)), spread, k, estimate, se, df)
+        p = float(special.stdtr(df, -(estimate - margin) / se))
+        return RunNoise(p, math.sqrt(variance), k, estimate, se, df, math.sqrt(float(np.mean(candidate_own))))
     spread = math.sqrt(variance)
     se = spread * math.sqrt(1 / k + 1 / m)
     estimate = float(np.mean(candidate_medians)) - float(np.mean(base_medians))

@@ -52,6 +52,10 @@ def test_the_between_run_test_weighs_the_runs_by_their_intervals_and_without_the
     unweighted = stats.between_run_p(logs, cand, math.log1p(0.05), math.log1p(SETTINGS.run_noise), 2.0)
     assert expected is not None and unweighted is not None and expected.p != pytest.approx(unweighted.p)
     assert comparison.p_value == pytest.approx(expected.p)
+    # main's spread and this run's own (shrunk halfway towards the baseline's typical variance) are both said
+    typical = float(np.mean(np.array(base_sd) ** 2))
+    mine = math.expm1(math.sqrt((0.005**2 + typical) / 2)) * 100
+    assert f"and this run's own ±{mine:.1f}%" in comparison.reason
     bare = [tuple(_series(s.name, math.log(s.summary.median or 1), None) for s in run) for run in baseline]
     (plain,) = evaluate(_side(bare, "main"), _side(candidate, "head"), SETTINGS).comparisons
     assert plain.p_value == pytest.approx(unweighted.p)  # without the baseline's intervals: nothing to weigh by

@@ -10,6 +10,13 @@ history through perfgate's own use case (``app.compare.compare_with_history``: t
 runs, the run-to-run term, Benjamini-Hochberg), then recorded (``app.ingest.store_results``) in a SQLite
 database in a temporary folder: exactly what the Action does on main, one push at a time.
 
+With ``alert: true`` the Action also runs `perfgate alert` after each run is recorded on main: it opens an
+issue for a step once three runs confirm it. Its rows: "perfgate alert", the issues' series counted as alarms
+at the commit whose run announced them (their level: the step's level before), and "the Action", the gate and
+alert together: a step caught by either (an alert is at the earliest two commits after the step's, inside the
+window below), every failing series and every announced one an alarm, the commits red the gate's alone (an
+issue on main blocks no pull request). ``--no-alert`` leaves them out (half the time).
+
 Printed per history and rule:
 - commits red: commits on which at least one series fails;
 - alarms that hold up: of the failing series (with 3 more runs to look at), the share whose next 3 runs all
@@ -55,7 +62,7 @@ import tempfile
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -70,6 +77,7 @@ from perfgate.gate.report import FAILING, Report, Verdict
 from perfgate.gate.settings import Settings
 from perfgate.history.change_points import steps
 from perfgate.model import Direction, ParsedResults
+from perfgate.store import Store
 
 HISTORIES = Path(__file__).resolve().parent.parent.parent / "shared" / "histories"
 SUITE = "replay"
@@ -102,21 +110,24 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("histories", nargs="*", type=Path, help="history folders (default: ../shared/histories/*)")
     parser.add_argument("--limit-commits", type=int, default=None, help="replay only the first N commits")
     parser.add_argument("--otava", action="store_true", help="locate steps with apache-otava (if installed)")
+    parser.add_argument("--no-alert", action="store_true", help="skip perfgate alert's replay (half the time)")
     parser.add_argument("--show-notes", action="store_true", help="print each commit's whole-run notes")
     args = parser.parse_args(argv)
     folders = args.histories or sorted(p for p in HISTORIES.iterdir() if (p / "order.json").is_file())
     for folder in folders:
-        replay(folder, args.limit_commits, otava=args.otava, show_notes=args.show_notes)
+        replay(folder, args.limit_commits, otava=args.otava, show_notes=args.show_notes, no_alert=args.no_alert)
 
 
-def replay(folder: Path, limit: int | None, *, otava: bool = False, show_notes: bool = False) -> None:
+def replay(
+    folder: Path, limit: int | None, *, otava: bool = False, show_notes: bool = False, no_alert: bool = False
+) -> None:
     order = json.loads((folder / "order.json").read_text())[:limit]
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="perfgate-replay-") as tmp:
         runs = _prepare(folder, order, Path(tmp))
         medians = [{s.name: float(s.summary.median or math.nan) for s in r.series} for r in runs]
         variances = [{s.name: own_variance(s.summary) for s in r.series} for r in runs]
-        perfgate = _replay_perfgate(runs, Path(tmp) / "history.db", show_notes)
+        perfgate, alert = _replay_perfgate(runs, Path(tmp) / "history.db", show_notes, alerts=not no_alert)
     ratios = {t: _replay_ratio(medians, t) for t in RATIOS}
     bencher = _replay_bencher(medians)
     found = _steps(medians, otava)
@@ -128,7 +139,10 @@ def replay(folder: Path, limit: int | None, *, otava: bool = False, show_notes: 
         f"| alarms on commits with >= {TOGETHER} failing |"
     )
     print("|---|---|---|---|---|---|")
-    print(_row("perfgate", perfgate, medians, found))
+    print(_row("perfgate (the pull request's gate)", perfgate, medians, found))
+    if alert is not None:
+        print(_row("perfgate alert (main: issues opened)", alert, medians, found))
+        print(_row("the Action: gate, and alert on main", _both(perfgate, alert), medians, found, red_from=perfgate))
     for t, tally in ratios.items():
         print(_row(f"ratio {t:.0%}", tally, medians, found))
     print(_row("Bencher t-test (64 runs, 0.99)", bencher, medians, found))
@@ -156,11 +170,15 @@ def _prepare(folder: Path, order: list[dict[str, Any]], tmp: Path) -> list[Parse
     return read_all(paths, "asv")
 
 
-def _replay_perfgate(runs: list[ParsedResults], db: Path, show_notes: bool) -> Tally:
-    from perfgate.store import Store
-
+def _replay_perfgate(
+    runs: list[ParsedResults], db: Path, show_notes: bool, *, alerts: bool
+) -> tuple[Tally, Tally | None]:
+    """The gate on each commit against main's history, then the run recorded; with ``alerts``, after each record
+    `perfgate alert` as the Action runs it on main (``alert: true``): the issues it opens, at the commit it opens
+    them."""
     store = Store(f"sqlite:///{db}")
     tally = Tally()
+    opened = Tally() if alerts else None
     now = datetime(2026, 1, 1, tzinfo=UTC)
     for i, run in enumerate(runs):
         if i:
@@ -180,9 +198,45 @@ def _replay_perfgate(runs: list[ParsedResults], db: Path, show_notes: bool) -> T
                         print(f"  {i:3d} {run.commit or '?':.10}: {note}", file=sys.stderr)
         else:
             _count(tally, None)
-        store_results(store, [(run, RunInfo(SUITE, "main", run.commit))], now=now)
+        store_results(store, [(run, RunInfo(SUITE, "main", run.commit))], now=now + timedelta(minutes=i))
+        if opened is not None:
+            _alert(store, opened, now + timedelta(minutes=i))
     store.close()
-    return tally
+    return tally, opened
+
+
+def _alert(store: Store, tally: Tally, now: datetime) -> None:
+    """What `perfgate alert` does after a main run is recorded (app.alert, without GitHub and webhooks): the new
+    steps announced (at most MAX_NEW_STEPS a run, the largest first), the recovered ones remembered."""
+    from perfgate.app.alert import MAX_NEW_STEPS, _histories, _remember_recovery
+    from perfgate.config import AlertSettings
+    from perfgate.history import alerts
+    from perfgate.render.alert import announced
+
+    histories = _histories(store, SUITE, "main", AlertSettings().runs)
+    found = alerts.find(histories, store.announcements(SUITE), Policy(), Settings(), today=now.date())
+    names, levels = set(), {}
+    for step in found.new[:MAX_NEW_STEPS]:
+        if store.announce(announced(step), last_good=step.last_good.commit, after=step.step.after, now=now):
+            names.add(step.history.name)
+            levels[step.history.name] = step.step.before
+    for recovery in found.recovered:
+        _remember_recovery(store, recovery, now)
+    tally.failing.append(names)
+    tally.suspected.append(0)
+    tally.baseline.append(levels)
+    tally.notes.append(())
+
+
+def _both(gate: Tally, alert: Tally) -> Tally:
+    """The gate's failures and alert's issues together: a step is caught by either; each is an alarm."""
+    both = Tally()
+    for i in range(len(gate.failing)):
+        both.failing.append(gate.failing[i] | alert.failing[i])
+        both.suspected.append(gate.suspected[i])
+        both.baseline.append({**alert.baseline[i], **gate.baseline[i]})
+        both.notes.append(())
+    return both
 
 
 def _count(tally: Tally, report: Report | None) -> None:
@@ -324,9 +378,17 @@ def _otava_steps(values: np.ndarray) -> list[int]:
     return [int(p.index) for p in points if p.stats.forward_change_percent() >= STEP * 100]
 
 
-def _row(label: str, tally: Tally, medians: list[dict[str, float]], found: list[tuple[str, int]]) -> str:
+def _row(
+    label: str,
+    tally: Tally,
+    medians: list[dict[str, float]],
+    found: list[tuple[str, int]],
+    *,
+    red_from: Tally | None = None,
+) -> str:
+    """``red_from``: the rule whose failures make a commit red (an alert's issue does not fail a commit)."""
     commits = len(medians) - 1
-    red = sum(1 for f in tally.failing[1:] if f)
+    red = sum(1 for f in (red_from or tally).failing[1:] if f)
     judged = held = 0
     for i, failing in enumerate(tally.failing):
         if i + HOLD_RUNS >= len(medians):

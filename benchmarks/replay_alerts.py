@@ -15,8 +15,8 @@ findings are read by wrapping ``history.alerts.find`` (a spy, perfgate unchanged
 Printed per history:
 - commits replayed, and the time the replay (alert runs included) took;
 - alerts opened (per 100 commits): the steps the use case announced (its store's new rows), not every step
-  ``find`` called new: at most ``MAX_NEW_STEPS`` are announced a run and the rest are found new again on the next
-  runs (those are counted apart, as waiting); recoveries (issues closed), issues still open at the end (and how
+  ``find`` called new: the steps of at most ``MAX_NEW_ISSUES`` commits are announced a run and the rest are found
+  new again on the next runs (those are counted apart, as waiting); issues opened (one per first bad commit); recoveries (issues closed), issues still open at the end (and how
   many of those have a first bad commit older than the runs the alert looks at: they can no longer recover);
 - alerts that hold up: of the opened alerts with 3 more runs to look at, those whose next 3 run medians are all
   still at least the allowance worse than the level before the step;
@@ -55,7 +55,7 @@ from replay_history import HISTORIES, _prepare
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from perfgate.app.alert import MAX_NEW_STEPS, AlertRequest, Hook, alert
+from perfgate.app.alert import AlertRequest, Hook, alert
 from perfgate.app.ingest import RunInfo, store_results
 from perfgate.app.workspace import Workspace
 from perfgate.history import alerts
@@ -94,7 +94,9 @@ class Closed:
 class Replay:
     commits: int = 0
     opened: list[Opened] = field(default_factory=list)  # announced (a new row in the store)
-    waiting: list[Opened] = field(default_factory=list)  # found new, left for a later run (MAX_NEW_STEPS a run)
+    waiting: list[Opened] = field(
+        default_factory=list
+    )  # found new, left for a later run (MAX_NEW_ISSUES commits a run)
     closed: list[Closed] = field(default_factory=list)
     outcome_new: int = 0  # what alert() reported (the steps found new, announced or waiting), to check the spy against
     outcome_recovered: int = 0
@@ -315,7 +317,7 @@ def report(folder: Path, result: Replay, medians: dict[Key, np.ndarray], elapsed
     print(f"| series alerted | {len({o.step.key for o in opened})} |")
     never = {w.step.key for w in result.waiting} - {o.step.key for o in opened}
     print(
-        f"| steps found new but left for a later run (at most {MAX_NEW_STEPS} a run) | {len(result.waiting)} times; "
+        f"| steps found new but left for a later run (the steps of at most {alerts.MAX_NEW_ISSUES} commits a run) | {len(result.waiting)} times; "
         f"series never announced: {len(never)} |"
     )
     print(f"| issues opened on GitHub | {result.issues} |")

@@ -103,6 +103,7 @@ class Tally:
     suspected: list[int] = field(default_factory=list)
     baseline: list[dict[str, float]] = field(default_factory=list)  # the level each alarm was raised against
     notes: list[tuple[str, ...]] = field(default_factory=list)
+    issues: list[int] = field(default_factory=list)  # perfgate alert: issues opened (one per first bad commit)
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -143,6 +144,8 @@ def replay(
     if alert is not None:
         print(_row("perfgate alert (main: issues opened)", alert, medians, found))
         print(_row("the Action: gate, and alert on main", _both(perfgate, alert), medians, found, red_from=perfgate))
+        opened = sum(alert.issues)
+        print(f"perfgate alert: {opened} issues opened ({100 * opened / max(len(runs) - 1, 1):.0f} per 100 commits)")
     for t, tally in ratios.items():
         print(_row(f"ratio {t:.0%}", tally, medians, found))
     print(_row("Bencher t-test (64 runs, 0.99)", bencher, medians, found))
@@ -207,25 +210,30 @@ def _replay_perfgate(
 
 def _alert(store: Store, tally: Tally, now: datetime) -> None:
     """What `perfgate alert` does after a main run is recorded (app.alert, without GitHub and webhooks): the new
-    steps announced (at most MAX_NEW_STEPS a run, the largest first), the recovered ones remembered."""
-    from perfgate.app.alert import MAX_NEW_STEPS, _histories, _remember_recovery
+    steps announced (every step of at most MAX_NEW_ISSUES commits a run, the largest first; each commit one
+    issue), the recovered ones remembered."""
+    from perfgate.app.alert import _histories, _remember_recovery
     from perfgate.config import AlertSettings
     from perfgate.history import alerts
     from perfgate.render.alert import announced
 
     histories = _histories(store, SUITE, "main", AlertSettings().runs)
-    found = alerts.find(histories, store.announcements(SUITE), Policy(), Settings(), today=now.date())
-    names, levels = set(), {}
-    for step in found.new[:MAX_NEW_STEPS]:
+    known = store.announcements(SUITE)
+    found = alerts.find(histories, known, Policy(), Settings(), today=now.date())
+    names, levels, commits = set(), {}, set()
+    groups, _ = alerts.this_run(found.new)
+    for step in (step for group in groups for step in group):
         if store.announce(announced(step), last_good=step.last_good.commit, after=step.step.after, now=now):
             names.add(step.history.name)
             levels[step.history.name] = step.step.before
+            commits.add(step.first_bad.commit)
     for recovery in found.recovered:
         _remember_recovery(store, recovery, now)
     tally.failing.append(names)
     tally.suspected.append(0)
     tally.baseline.append(levels)
     tally.notes.append(())
+    tally.issues.append(len(commits - {a.first_bad for a in known if not a.recovered}))  # an open one gains them
 
 
 def _both(gate: Tally, alert: Tally) -> Tally:

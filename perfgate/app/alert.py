@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import partial
@@ -38,7 +38,6 @@ if TYPE_CHECKING:
     from perfgate.store import Store
 
 LABEL_COLOR = "d93f0b"
-MAX_NEW_STEPS = 10  # announced per run; the rest the next run (a GITHUB_TOKEN has 1,000 requests an hour)
 LABEL_DESCRIPTION = "A performance regression on main, found by perfgate alert"
 
 
@@ -125,7 +124,7 @@ def alert(request: AlertRequest, publisher: type[GitHubPublisher] | None = None)
                 today=request.workspace.now.date(),
             )
             try:
-                done = _act(found, histories, store, github, hooks, where, request, told)
+                done = _act(found, histories, known, store, github, hooks, where, request, told)
             except DeliveryError as exc:
                 raise exc if "issues: write" in str(exc) else _explained(exc, lines) from None
             lines += done.lines
@@ -203,12 +202,15 @@ def _known(store: Store, suite: str, github: _GitHub | None) -> list[Announced]:
     if github is not None:
         for issue in _issues(github):
             github.bodies[issue.number] = issue.body
-            step = words.read_marker(issue.body, issue=issue.number)
-            if step is None or step.suite != suite:
-                continue
-            mine = remembered.get((step.key, step.first_bad))
-            # An open issue is an open alert, whatever the store says (a recovery whose close did not get through).
-            remembered[(step.key, step.first_bad)] = replace(mine or step, issue=issue.number, recovered=False)
+            for step in words.read_markers(issue.body, issue=issue.number):
+                if step.suite != suite:
+                    continue
+                mine = remembered.get((step.key, step.first_bad))
+                # An open issue's step is open unless its marker says it is back, whatever the store says (a
+                # recovery whose edit or close did not get through).
+                remembered[(step.key, step.first_bad)] = replace(
+                    mine or step, issue=issue.number, recovered=step.recovered
+                )
     return list(remembered.values())
 
 
@@ -222,6 +224,7 @@ def _issues(github: _GitHub) -> list[IssueInfo]:
 def _act(
     found: Findings,
     histories: list[History],
+    known: list[Announced],
     store: Store,
     github: _GitHub | None,
     hooks: tuple[Hook, ...],
@@ -233,53 +236,59 @@ def _act(
     failed = 0
     refused: DeliveryError | None = None
     now = request.workspace.now
-    waiting = found.new[MAX_NEW_STEPS:]
-    if waiting and not request.dry_run:
+    groups, waiting = alerts.this_run(found.new) if not request.dry_run else (alerts.by_commit(found.new), 0)
+    if waiting:
         lines.append(
-            f"{count(len(waiting), 'more step')} wait for the next run: at most {MAX_NEW_STEPS} are announced a run "
-            "(the largest first), so a suite-wide step cannot use up the token's requests"
+            f"{count(waiting, 'more step')} of later commits wait for the next run: the steps of at most "
+            f"{alerts.MAX_NEW_ISSUES} commits are announced a run (the largest first), each commit one issue"
         )
     generic = tuple(h for h in hooks if h.format != "slack")  # Slack's messages: _tell_slack, once all is done
-    for step in found.new[: MAX_NEW_STEPS if not request.dry_run else None]:
+    issues = _Issues.of(known)
+    for group in groups:
         if request.dry_run:
-            lines.append(f"would announce: {words.line(step)}")
+            lines += [f"would announce: {words.line(step)}" for step in group]
             continue
-        claim = words.announced(step)
-        if not store.announce(claim, last_good=step.last_good.commit, after=step.step.after, now=now):
-            lines.append(f"already announced by another job: {step.history.label}")
+        steps = []
+        for step in group:
+            if store.announce(words.announced(step), last_good=step.last_good.commit, after=step.step.after, now=now):
+                steps.append(step)
+            else:
+                lines.append(f"already announced by another job: {step.history.label}")
+        if not steps:
             continue
-        here = _with_window(where, github, step)
+        here = _with_window(where, github, steps[0])
         issue_url = None
         if github is not None:
             try:
-                number, issue_url = _open_issue(github, step, here)
-            except DeliveryError as exc:  # the webhooks still hear of it; the next run opens the issue
+                number, issue_url = issues.place(github, words.IssueSteps.new(steps), here)
+            except DeliveryError as exc:  # the webhooks still hear of them; the next run opens the issue
                 refused = refused or exc
-                lines.append(f"could not open the issue of {step.history.label}: {exc}")
+                lines.append(f"could not open the issue of {steps[0].history.label}: {exc}")
             else:
-                store.update_announcement(claim, issue=number)
-        lines.append(f"announced: {words.line(step)}" + (f" — {issue_url}" if issue_url else ""))
+                for step in steps:
+                    store.update_announcement(words.announced(step), issue=number)
         here = replace(here, issue_url=issue_url)
-        told.steps.setdefault((step.last_good.commit, step.first_bad.commit), []).append((step, here))
-        failed += _post(generic, partial(words.generic_message, step, here), lines)
+        for step in steps:
+            lines.append(f"announced: {words.line(step)}" + (f" — {issue_url}" if issue_url else ""))
+            told.steps.setdefault((step.last_good.commit, step.first_bad.commit), []).append((step, here))
+            failed += _post(generic, partial(words.generic_message, step, here), lines)
+    orphans: dict[str, list[tuple[Regression, Announced]]] = {}
     for step_before, step in found.ongoing:
+        shown = f"issue #{step_before.issue}" if step_before.issue else "announced"
+        lines.append(f"still worse, {shown}: {words.line(step)}")
         if github is None or request.dry_run:
-            lines.append(
-                f"still worse ({'issue #' + str(step_before.issue) if step_before.issue else 'announced'}): "
-                f"{words.line(step)}"
-            )
             continue
-        # The window only for an issue written now: an open step unchanged since its issue said it costs nothing.
         if step_before.issue is None:  # announced by a job that could not reach GitHub, or that failed midway
-            number, url = _open_issue(github, step, _with_window(where, github, step))
-            store.update_announcement(step_before, issue=number)
-            lines.append(f"opened the issue of an announced step: {url}")
-        elif _moved(github.bodies.get(step_before.issue), step):
-            body = words.issue_body(step, _with_window(where, github, step), step_before)
-            github.client.edit_issue(step_before.issue, title=words.title(step), body=body)
-            lines.append(f"still worse, issue #{step_before.issue} updated: {words.line(step)}")
+            orphans.setdefault(step.first_bad.commit, []).append((step, step_before))
         else:
-            lines.append(f"still worse, issue #{step_before.issue} unchanged: {words.line(step)}")
+            issues.ongoing.setdefault(step_before.issue, []).append((step, step_before))
+    for pairs in orphans.values():
+        assert github is not None  # only a job that reaches GitHub collects them
+        number, url = issues.place(github, words.IssueSteps(tuple(pairs)), _with_window(where, github, pairs[0][0]))
+        for _, step_before in pairs:
+            store.update_announcement(step_before, issue=number)
+        what = "an announced step" if len(pairs) == 1 else f"{len(pairs)} announced steps"
+        lines.append(f"opened the issue of {what}: {url}")
     by_key = {h.key: h for h in histories}
     for recovery in found.recovered:
         history = by_key.get(recovery.announced.key)
@@ -287,18 +296,81 @@ def _act(
         if request.dry_run:
             lines.append(f"would close ({recovery.why}): {label}")
             continue
-        if github is not None and recovery.announced.issue is not None:
-            comment = words.recovery_comment(recovery, history, where)
-            github.client.close_issue(recovery.announced.issue, comment)
         _remember_recovery(store, recovery, now)
         url = f"#{recovery.announced.issue}" if recovery.announced.issue else ""
         lines.append(f"{recovery.why}: {label} {url}".rstrip())
         told.back.append((recovery, history))
+        if recovery.announced.issue is not None:
+            issues.back.setdefault(recovery.announced.issue, []).append((recovery, history))
         issue = where.issue_url_of(recovery.announced.issue)
         failed += _post(generic, partial(words.generic_recovery, recovery, replace(where, issue_url=issue)), lines)
+    if github is not None and not request.dry_run:
+        lines += issues.settle(github, where)
     if refused is not None:
         raise _explained(refused, lines)
     return AlertOutcome(tuple(lines), len(found.new), len(found.ongoing), len(found.recovered), failed)
+
+
+@dataclass
+class _Issues:
+    """The commits' issues one alert run touches: what each lists, written once at the end of the run."""
+
+    members: dict[int, list[Announced]]  # every step known to be in each issue
+    open_of: dict[str, int]  # a first bad commit's open issue
+    added: dict[int, list[tuple[Regression, Announced]]] = field(default_factory=dict)  # joining an open issue
+    ongoing: dict[int, list[tuple[Regression, Announced]]] = field(default_factory=dict)
+    back: dict[int, list[tuple[Recovery, History | None]]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, known: Sequence[Announced]) -> _Issues:
+        members: dict[int, list[Announced]] = {}
+        for item in known:
+            if item.issue is not None:
+                members.setdefault(item.issue, []).append(item)
+        open_of = {a.first_bad: a.issue for a in known if a.issue is not None and not a.recovered}
+        return cls(members, open_of)
+
+    def place(self, github: _GitHub, steps: words.IssueSteps, where: words.Where) -> tuple[int, str]:
+        """The issue of these steps of one commit: the commit's open issue, which then lists them too (written
+        by ``settle``), or a new one."""
+        commit = steps.open[0][0].first_bad.commit
+        number = self.open_of.get(commit)
+        if number is not None:
+            self.added.setdefault(number, []).extend(steps.open)
+            return number, where.issue_url_of(number) or f"#{number}"
+        number, url = _open_issue(github, steps, where)
+        self.open_of[commit] = number
+        self.members.setdefault(number, []).extend(identity for _, identity in steps.open)
+        return number, url
+
+    def settle(self, github: _GitHub, where: words.Where) -> list[str]:
+        """Each touched issue rewritten once: closed when none of its series is still worse, else edited when it
+        gained steps, lost some, or a step's size moved."""
+        lines = []
+        for number in sorted({*self.added, *self.ongoing, *self.back}):
+            added = self.added.get(number, [])
+            still = sorted([*added, *self.ongoing.get(number, [])], key=lambda pair: -pair[0].size)
+            backs = self.back.get(number, [])
+            seen = {(identity.key, identity.first_bad) for _, identity in still}
+            seen |= {(r.announced.key, r.announced.first_bad) for r, _ in backs}
+            known = self.members.get(number, [])
+            unclear = tuple(a for a in known if not a.recovered and (a.key, a.first_bad) not in seen)
+            back = tuple(a for a in known if a.recovered) + tuple(r.announced for r, _ in backs)
+            if not still and not unclear:
+                if backs:
+                    github.client.close_issue(number, words.group_recovery_comment(backs, where))
+                    lines.append(f"issue #{number} closed: every series is back")
+                continue
+            body = github.bodies.get(number)
+            if added or backs or body is None or any(_moved(body, step) for step, _ in still):
+                shown = words.IssueSteps(tuple(still), unclear, back)
+                here = _with_window(where, github, still[0][0]) if still else where
+                title = words.group_title(shown.steps) if still else None
+                github.client.edit_issue(number, title=title, body=words.issue_body(shown, here))
+                lines.append(f"issue #{number} updated")
+            else:
+                lines.append(f"issue #{number} unchanged")
+        return lines
 
 
 def _explained(exc: DeliveryError, lines: list[str]) -> DeliveryError:
@@ -312,10 +384,10 @@ def _explained(exc: DeliveryError, lines: list[str]) -> DeliveryError:
     return DeliveryError(f"{exc}{hint}{done}", read_only=exc.read_only)
 
 
-def _moved(body: str | None, step: Regression) -> bool:
+def _moved(body: str, step: Regression) -> bool:
     """Whether the step's size moved by more than half its allowance since its issue last said it: an issue is
     not edited on every run (a suite with many open steps would spend the token's requests on it)."""
-    said = words.marked_ratio(body) if body is not None else None
+    said = words.marked_ratios(body).get((step.history.name, step.history.metric))
     if said is None or said <= 0:
         return True
     return abs(math.log(step.ratio / said)) > math.log1p(step.allowance / 2)
@@ -342,17 +414,16 @@ def _with_window(where: words.Where, github: _GitHub | None, step: Regression) -
     return where if window is None else replace(where, window=window)
 
 
-def _open_issue(github: _GitHub, step: Regression, where: words.Where) -> tuple[int, str]:
-    """One issue per step: created, then settled against a job that created one at the same moment."""
+def _open_issue(github: _GitHub, steps: words.IssueSteps, where: words.Where) -> tuple[int, str]:
+    """One issue per first bad commit: created, then settled against a job that created one at the same moment."""
     for label in github.labels:
         if label not in github.labelled:
             github.client.ensure_label(label, LABEL_COLOR, LABEL_DESCRIPTION)
             github.labelled.add(label)
-    claim = words.announced(step)
+    lead = steps.open[0][1]
 
     def mine(issue: IssueInfo) -> bool:
-        found = words.read_marker(issue.body)
-        return found is not None and (found.key, found.first_bad) == (claim.key, claim.first_bad)
+        return any((m.suite, m.first_bad) == (lead.suite, lead.first_bad) for m in words.read_markers(issue.body))
 
     def existing() -> IssueInfo | None:
         return next((i for i in _issues(github) if mine(i)), None)
@@ -360,8 +431,9 @@ def _open_issue(github: _GitHub, step: Regression, where: words.Where) -> tuple[
     found = existing()
     if found is None:
         found = github.client.create_issue(
-            words.title(step), words.issue_body(step, where), list(github.labels), existing
+            words.group_title(steps.steps), words.issue_body(steps, where), list(github.labels), existing
         )
+        github.bodies[found.number] = words.issue_body(steps, where)
     ours = [i for i in _issues(github) if mine(i)]
     keep = min(ours, key=lambda i: i.number) if ours else found
     for duplicate in ours:

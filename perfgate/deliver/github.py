@@ -295,9 +295,11 @@ class GitHubPublisher:
                     return found
         raise DeliveryError("GitHub kept failing while opening the issue")
 
-    def edit_issue(self, number: int, *, title: str, body: str) -> None:
+    def edit_issue(self, number: int, *, title: str | None, body: str) -> None:
+        """A new body, and title (None: the title kept)."""
         issue = self._call(lambda: self._repo.get_issue(number))
-        self._write("editing the issue", partial(issue.edit, title=title, body=body), idempotent=True)
+        edit = partial(issue.edit, title=title, body=body) if title is not None else partial(issue.edit, body=body)
+        self._write("editing the issue", edit, idempotent=True)
 
     def close_issue(self, number: int, comment: str, *, reason: str = "completed") -> None:
         """Comment, then close (``reason``: completed or not_planned)."""

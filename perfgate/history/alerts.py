@@ -6,6 +6,10 @@ new level, so an alert waits for three runs of main and one slow run never opens
 by its first bad commit; the detector may move it by a run or two as runs arrive, so an announced step matches a
 step found within ``SAME_STEP_RUNS`` runs of it, and is never announced twice.
 
+The steps of one first bad commit are one issue: a change that slows 60 series is one thing to look at, not 60
+issues (``by_commit``); each step is still remembered, recovers and is waived on its own, and the issue closes
+when the last of its series is back.
+
 A series has recovered when its latest runs are back within half its allowance of the level before the step
 (halfway, so a series hovering at the threshold does not open and close issues on alternate days), or when a
 waiver in perfgate.toml now covers it.
@@ -28,6 +32,7 @@ from perfgate.history import change_points
 from perfgate.history.series import History, Point
 from perfgate.model import Direction
 
+MAX_NEW_ISSUES = 10  # first bad commits announced a run, the largest step's first; the rest the next run
 SAME_STEP_RUNS = 2  # an announced step and a step found this many runs apart are the same step
 CONFIDENCE = 0.90  # of the step's interval
 
@@ -130,6 +135,22 @@ def find(
             ongoing.append((same, found))
     new.sort(key=lambda r: -r.size)
     return Findings(tuple(new), tuple(ongoing), tuple(recovered))
+
+
+def by_commit(steps: Sequence[Regression]) -> list[list[Regression]]:
+    """The steps grouped by their first bad commit, each group in the order given (largest first, as ``find``
+    orders them), the groups in the order of their first step."""
+    groups: dict[str, list[Regression]] = {}
+    for step in steps:
+        groups.setdefault(step.first_bad.commit, []).append(step)
+    return list(groups.values())
+
+
+def this_run(steps: Sequence[Regression], most: int = MAX_NEW_ISSUES) -> tuple[list[list[Regression]], int]:
+    """The new steps one alert run announces: every step of the first ``most`` commits (by their largest step), so
+    a suite-wide step is one issue at once and cannot use up a token's requests; and how many steps wait."""
+    groups = by_commit(steps)
+    return groups[:most], sum(len(group) for group in groups[most:])
 
 
 def allowance_for(history: History, policy: Policy, settings: Settings) -> float | None:

@@ -59,38 +59,45 @@ class Where:
 # --- the marker ----------------------------------------------------------------------------------
 
 
-def marker(step: Announced, *, ratio: float | None = None) -> str:
-    """The step's identity (never changed once announced) and the size last written (to tell a moved size)."""
+def marker(step: Announced, *, ratio: float | None = None, back: bool = False) -> str:
+    """The step's identity (never changed once announced), the size last written (to tell a moved size) and
+    whether its series is back (a commit's issue stays open for the others)."""
     data = {"suite": step.suite, "name": step.name, "metric": step.metric, "first_bad": step.first_bad}
     shown = {"ratio": round(ratio, 6)} if ratio is not None and math.isfinite(ratio) else {}
-    text = json.dumps({**data, "before": step.before, **shown}, ensure_ascii=True, sort_keys=True)
+    state = {"back": True} if back else {}
+    text = json.dumps({**data, "before": step.before, **shown, **state}, ensure_ascii=True, sort_keys=True)
     return MARKER_PREFIX + text.replace(">", "\\u003e") + " -->"  # a name holding "-->" cannot end the comment
 
 
-def read_marker(body: str, *, issue: int | None = None) -> Announced | None:
-    """The step an issue body's marker names; None for a body without one (or with a damaged one)."""
-    found = _MARKER.search(body)
-    if found is None:
-        return None
-    try:
-        data = json.loads(found.group(1))
-        before = float(data["before"])
-        suite, name, metric, first_bad = (data[k] for k in ("suite", "name", "metric", "first_bad"))
-    except (ValueError, KeyError, TypeError):
-        return None
-    if not all(isinstance(n, str) for n in (suite, name, metric, first_bad)) or not math.isfinite(before):
-        return None
-    return Announced(suite, name, metric, first_bad, before, issue=issue)
+def read_markers(body: str, *, issue: int | None = None) -> list[Announced]:
+    """The steps an issue body's markers name, in their order (a damaged marker is left out); a step marked back
+    is ``recovered``."""
+    found = []
+    for match in _MARKER.finditer(body):
+        try:
+            data = json.loads(match.group(1))
+            before = float(data["before"])
+            suite, name, metric, first_bad = (data[k] for k in ("suite", "name", "metric", "first_bad"))
+        except (ValueError, KeyError, TypeError):
+            continue
+        if not all(isinstance(n, str) for n in (suite, name, metric, first_bad)) or not math.isfinite(before):
+            continue
+        found.append(Announced(suite, name, metric, first_bad, before, data.get("back") is True, issue))
+    return found
 
 
-def marked_ratio(body: str) -> float | None:
-    """The step's size as its issue last said it."""
-    found = _MARKER.search(body)
-    try:
-        ratio = json.loads(found.group(1)).get("ratio") if found else None
-    except ValueError:
-        return None
-    return float(ratio) if isinstance(ratio, (int, float)) else None
+def marked_ratios(body: str) -> dict[tuple[str, str], float]:
+    """Each step's size as its issue last said it, by (series, metric)."""
+    said = {}
+    for match in _MARKER.finditer(body):
+        try:
+            data = json.loads(match.group(1))
+        except ValueError:
+            continue
+        ratio = data.get("ratio") if isinstance(data, dict) else None
+        if isinstance(ratio, (int, float)) and isinstance(data.get("name"), str):
+            said[(data["name"], str(data.get("metric")))] = float(ratio)
+    return said
 
 
 def announced(step: Regression, *, issue: int | None = None) -> Announced:
@@ -125,6 +132,17 @@ def title(step: Regression) -> str:
     return f"perfgate: {history.label[:150]} is {change(history, step.ratio)} since {step.first_bad.commit[:10]}"
 
 
+def group_title(steps: Sequence[Regression]) -> str:
+    """One step's title, or the commit's: how many series, and the largest."""
+    if len(steps) == 1:
+        return title(steps[0])
+    first = steps[0]
+    return (
+        f"perfgate: {len(steps)} series are worse since {first.first_bad.commit[:10]}; the largest: "
+        f"{first.history.label[:120]} is {change(first.history, first.ratio)}"
+    )
+
+
 def line(step: Regression) -> str:
     """One line for the terminal."""
     history = step.history
@@ -141,12 +159,86 @@ def _level(history: History, value: float) -> str:
 # --- the issue -----------------------------------------------------------------------------------
 
 
-def issue_body(step: Regression, where: Where, identity: Announced | None = None) -> str:
-    """The issue of a step; ``identity``: the step as first announced, whose marker an update keeps."""
+@dataclass(frozen=True)
+class IssueSteps:
+    """What the issue of one first bad commit lists: its steps still in effect (largest first, each with its
+    identity as first announced, whose marker an update keeps), those announced but at no clear level in the
+    latest runs, and those back."""
+
+    open: tuple[tuple[Regression, Announced], ...]
+    unclear: tuple[Announced, ...] = ()
+    back: tuple[Announced, ...] = ()
+
+    @classmethod
+    def new(cls, steps: Sequence[Regression]) -> IssueSteps:
+        return cls(tuple((step, announced(step)) for step in steps))
+
+    @property
+    def steps(self) -> list[Regression]:
+        return [step for step, _ in self.open]
+
+
+GROUP_ROWS = 100  # series listed in a commit's issue (GitHub takes a body of 65,536 characters); the rest counted
+
+
+def issue_body(issue: IssueSteps, where: Where) -> str:
+    """The issue of one first bad commit's steps: one step's own, or the commit's table of them."""
+    if len(issue.open) == 1 and not issue.unclear and not issue.back:
+        return _step_body(*issue.open[0], where)
+    lead = issue.open[0][0] if issue.open else None
+    out = [marker(identity, ratio=step.ratio) for step, identity in issue.open]
+    out += [marker(step) for step in issue.unclear] + [marker(step, back=True) for step in issue.back]
+    if lead is not None:
+        out += [
+            f"**{count(len(issue.open), 'series', 'series')}** {'is' if len(issue.open) == 1 else 'are'} worse on "
+            f"main since {where.commit(lead.first_bad.commit)}, each beyond its allowance and confirmed by at least "
+            f"{count(min(s.runs_after for s in issue.steps), 'run')} at its new level:",
+            "",
+            "| series | change | 90% interval | before → after | runs at the new level |",
+            "|---|---|---|---|---|",
+        ]
+        for step in issue.steps[:GROUP_ROWS]:
+            history = step.history
+            name = escape_text(history.label)
+            page = where.page(history)
+            shown = f"[{name}]({page})" if page else name
+            low_high = f"{_times(step.low)} to {_times(step.high)}" if step.low is not None and step.high else "—"
+            out.append(
+                f"| {shown} | {change(history, step.ratio)} | {low_high} "
+                f"| {_level(history, step.step.before)} → {_level(history, step.step.after)} | {step.runs_after} |"
+            )
+        if len(issue.open) > GROUP_ROWS:
+            out.append(f"\n…and {count(len(issue.open) - GROUP_ROWS, 'more series', 'more series')}.")
+        out += ["", _commits(lead, where), ""]
+        out += _window(lead, where)
+    if issue.unclear:
+        names = ", ".join(f"**{escape_text(s.name)}**" for s in issue.unclear)
+        out += [f"At no clear level in the latest runs, not back yet: {names}.", ""]
+    if issue.back:
+        names = ", ".join(f"**{escape_text(s.name)}**" for s in issue.back)
+        out += [f"Back at the level before the step (or waived): {names}.", ""]
+    if lead is not None:
+        out += _confirm(lead)
+    out.append(
+        "perfgate keeps this issue up to date and closes it when every series is back (or a `[[waiver]]` in "
+        "perfgate.toml accepts it). Found by `perfgate alert` on main's history."
+    )
+    return "\n".join(out)
+
+
+def _commits(step: Regression, where: Where) -> str:
+    return (
+        f"Last good {where.commit(step.last_good.commit)} ({step.last_good.recorded_at:%Y-%m-%d %H:%M} UTC), "
+        f"first bad {where.commit(step.first_bad.commit)} ({step.first_bad.recorded_at:%Y-%m-%d %H:%M} UTC)."
+    )
+
+
+def _step_body(step: Regression, identity: Announced, where: Where) -> str:
+    """The issue of a commit's one step."""
     history = step.history
     name = escape_text(history.label)
     out = [
-        marker(identity or announced(step), ratio=step.ratio),
+        marker(identity, ratio=step.ratio),
         f"**{name}** is **{change(history, step.ratio)}** on main ({interval(step)}), beyond its allowance of "
         f"{format_percent(step.allowance)}: confirmed by {count(step.runs_after, 'run')} at the new level.",
         "",
@@ -162,8 +254,17 @@ def issue_body(step: Regression, where: Where, identity: Announced | None = None
     page = where.page(history)
     if page:
         out += [f"The series' history: [{name}]({page}).", ""]
+    out += _confirm(step)
+    out.append(
+        "perfgate keeps this issue up to date and closes it when the series is back (or a `[[waiver]]` in "
+        "perfgate.toml accepts it). Found by `perfgate alert` on main's history."
+    )
+    return "\n".join(out)
+
+
+def _confirm(step: Regression) -> list[str]:
     good, bad = step.last_good.commit[:12], step.first_bad.commit[:12]
-    out += [
+    return [
         "**Confirm it locally** (base and head benchmarked in one job, in interleaved rounds):",
         "",
         "```sh",
@@ -174,10 +275,7 @@ def issue_body(step: Regression, where: Where, identity: Announced | None = None
         f"git bisect run perfgate run --base {good} -- <your benchmark command>",
         "```",
         "",
-        "perfgate keeps this issue up to date and closes it when the series is back (or a `[[waiver]]` in "
-        "perfgate.toml accepts it). Found by `perfgate alert` on main's history.",
     ]
-    return "\n".join(out)
 
 
 def _window(step: Regression, where: Where) -> list[str]:
@@ -220,6 +318,24 @@ def recovery_comment(recovery: Recovery, history: History | None, where: Where) 
     before = _level(history, step.before) if history is not None else "?"
     since = f" since {where.commit(recovery.since.commit)}" if recovery.since is not None else ""
     return f"Recovered{since}: the latest runs are at {level}, back at the level before the step ({before}). Closing."
+
+
+def group_recovery_comment(items: Sequence[tuple[Recovery, History | None]], where: Where) -> str:
+    """The comment that closes a commit's issue: one series' own, or each series' line."""
+    if len(items) == 1:
+        return recovery_comment(*items[0], where)
+    rows = []
+    for recovery, history in items:
+        step = recovery.announced
+        name = escape_text(history.label if history is not None else step.name)
+        if recovery.why == "waived" and recovery.waiver is not None:
+            rows.append(f"- **{name}**: waived in perfgate.toml (line {recovery.waiver.line})")
+            continue
+        level = _level(history, recovery.level) if history is not None and recovery.level is not None else "?"
+        before = _level(history, step.before) if history is not None else "?"
+        since = f" since {where.commit(recovery.since.commit)}" if recovery.since is not None else ""
+        rows.append(f"- **{name}**: back{since}, at {level} (before the step: {before})")
+    return "\n".join(["The last of this commit's series are back (or waived):", "", *rows, "", "Closing."])
 
 
 # --- webhooks ------------------------------------------------------------------------------------
@@ -279,11 +395,14 @@ def slack_group(steps: Sequence[tuple[Regression, Where]], where: Where) -> str:
         f"{_short(first.history.label, 80)} is {change(first.history, first.ratio)}"
     )
     head = f"*{len(steps)} series* are worse on main{_slack(repo)} since `{bad}`:"
+    urls = {here.issue_url for _, here in steps}
+    shared = next(iter(urls)) if len(urls) == 1 else None  # the commit's one issue: linked once, below
     rows = []
     for step, here in steps:
         history = step.history
         number = here.issue_url.rstrip("/").rsplit("/", 1)[-1] if here.issue_url else ""
-        issue = f" — <{here.issue_url}|#{number}>" if here.issue_url and href(here.issue_url) else ""
+        linked = here.issue_url and href(here.issue_url) and shared is None
+        issue = f" — <{here.issue_url}|#{number}>" if linked else ""
         rows.append(
             f"• *{_slack(_short(history.label, SLACK_NAME))}* *{change(history, step.ratio)}*: "
             f"{_level(history, step.step.before)} "
@@ -293,9 +412,10 @@ def slack_group(steps: Sequence[tuple[Regression, Where]], where: Where) -> str:
     if where.window is not None and where.window.pulls:
         merged = "\nMerged: " + ", ".join(f"#{p.number} {_slack(p.title[:80])}" for p in where.window.pulls[:5])
     blocks: list[dict[str, object]] = [_listing(head, rows, merged)]
-    commits = where.compare(first.last_good.commit, first.first_bad.commit)
-    if commits and href(commits):
-        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": f"<{commits}|the commits>"}]})
+    links = [("the issue", shared), ("the commits", where.compare(first.last_good.commit, first.first_bad.commit))]
+    shown = " · ".join(f"<{url}|{label}>" for label, url in links if url and href(url))
+    if shown:
+        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": shown}]})
     return json.dumps({"text": _slack(text), "blocks": blocks}, ensure_ascii=False)
 
 

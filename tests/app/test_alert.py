@@ -431,25 +431,49 @@ def test_an_update_keeps_the_marker_and_a_steady_size_edits_nothing(tmp_path: Pa
     assert str(issue["body"]).split("\n")[0] == marker
 
 
-def test_a_suite_wide_step_is_announced_ten_a_run(tmp_path: Path, hook: FakeWebhook) -> None:
+def test_a_suite_wide_step_is_one_issue_at_once(tmp_path: Path, github: FakeGitHub, hook: FakeWebhook) -> None:
+    """Twelve series slowed by one commit: one issue listing all twelve (largest first), one Slack message."""
     shapes = [Shape(f"test_{i:02d}", step_at=32, step=0.10 + 0.01 * i) for i in range(12)]
+    runs = history([*shapes, *STEADY], end=END, runs=40)
+    db = f"sqlite:///{tmp_path / 'history.db'}"
+    store = _stored(db, runs)
+    _main(github, runs)
+    request = AlertRequest(Workspace(tmp_path, END, db_url=db), _env(github), hooks=(Hook(hook.url()),))
+
+    first = alert(request)
+    second = alert(request)
+
+    [issue] = _marked(github)
+    assert (first.new, second.new, second.ongoing, len(hook.received)) == (12, 0, 12, 1)
+    assert str(issue["title"]).startswith(
+        f"perfgate: 12 series are worse since {runs[32].commit[:10]}; the largest: test_11 is "
+    )
+    body = str(issue["body"])
+    assert len(words.read_markers(body)) == 12  # each step's identity, for a job without the store
+    rows = [line.split(" | ")[0].lstrip("| ") for line in body.split("\n") if line.startswith("| test_")]
+    assert rows == [f"test_{i:02d}" for i in range(11, -1, -1)]
+    assert "**12 series** are worse on main since" in body and "#7" in body  # its window's pull request
+    assert {a.issue for a in store.announcements()} == {issue["number"]}
+    [message] = (m.body for m in hook.received)
+    assert message["text"].startswith("perfgate: 12 series are worse on main in acme/shop since ")
+    assert message["blocks"][0]["text"]["text"].endswith("…and 2 more\nMerged: #7 Tokenize with a regex")
+    assert f"/issues/{issue['number']}|the issue>" in message["blocks"][1]["elements"][0]["text"]  # linked once
+
+
+def test_ten_commits_are_announced_a_run_and_the_rest_on_the_next(tmp_path: Path, hook: FakeWebhook) -> None:
+    shapes = [Shape(f"test_{i:02d}", step_at=20 + i, step=0.30 + 0.01 * i) for i in range(12)]
     db = f"sqlite:///{tmp_path / 'history.db'}"
     _stored(db, history(shapes, end=END, runs=40))
     request = AlertRequest(Workspace(tmp_path, END, db_url=db), {}, hooks=(Hook(hook.url()),))
 
     first = alert(request)
-    messages = len(hook.received)
     second = alert(request)
 
-    # Found 12; ten announced, then the other two. Slack hears of one commit's steps in one message a run.
-    assert (first.new, messages, second.new, len(hook.received)) == (12, 1, 2, 2)
-    assert any(line.startswith("2 more steps wait for the next run") for line in first.lines)
-    ten, two = (m.body for m in hook.received)
-    assert ten["text"].startswith("perfgate: 10 series are worse on main since ")
-    assert "the largest: test_11 is" in ten["text"]  # the largest first
-    listed = ten["blocks"][0]["text"]["text"].split("\n")[1:]
-    assert [line.split("*")[1] for line in listed] == [f"test_{i:02d}" for i in range(11, 1, -1)]
-    assert two["text"].startswith("perfgate: 2 series are worse") and "test_01" in two["text"]
+    assert (first.new, second.new) == (12, 2)
+    assert "2 more steps of later commits wait for the next run" in first.lines[0]
+    announced = [line.split(":")[1].strip() for line in first.lines if line.startswith("announced:")]
+    assert announced == [f"test_{i:02d}" for i in range(11, 1, -1)]  # the largest first
+    assert len(hook.received) == 12  # Slack: one message per commit
 
 
 def test_a_run_asks_github_once_per_window_and_label_and_an_unchanged_issue_costs_no_window(
@@ -469,16 +493,16 @@ def test_a_run_asks_github_once_per_window_and_label_and_an_unchanged_issue_cost
     store.save_runs(runs[36:], END)  # four more runs at the same level: no issue is edited
     again = alert(request)
 
-    assert (first.new, len(_marked(github))) == (4, 4)  # one issue per step, as before
+    assert (first.new, len(_marked(github))) == (4, 1)  # one issue for the commit's four steps
     # One window for the four steps of one commit (PyGithub asks for the comparison, then its commits' page),
-    # where each step asked for its own (8); one label, asked for once (4).
+    # where each step asked for its own (8); one label, asked for once.
     assert (compared, labelled) == (2, 1)
     assert len({c.path for c in github.requests("GET", r"/compare/")}) == 1
     assert again.ongoing == 4 and not github.requests("PATCH", r"/issues/\d+$")
     assert len(github.requests("GET", r"/compare/")) == compared  # unchanged issues: no window asked for
 
 
-def test_one_commits_steps_are_one_slack_message_with_each_issue_and_a_generic_event_each(
+def test_one_commits_steps_are_one_issue_one_slack_message_and_a_generic_event_each(
     tmp_path: Path, github: FakeGitHub, hook: FakeWebhook, update_golden: bool
 ) -> None:
     shapes = [Shape(f"test_{i:02d}", step_at=32, step=0.10 + 0.01 * i) for i in range(4)]
@@ -495,11 +519,12 @@ def test_one_commits_steps_are_one_slack_message_with_each_issue_and_a_generic_e
         generic.stop()
 
     [message] = (m.body for m in hook.received)
-    issues = sorted(int(i["number"]) for i in _marked(github))
-    assert len(issues) == 4 and [e["series"] for e in events] == ["test_03", "test_02", "test_01", "test_00"]
+    [issue] = _marked(github)
+    assert [e["series"] for e in events] == ["test_03", "test_02", "test_01", "test_00"]  # the largest first
+    assert {e["issue_url"] for e in events} == {issue["html_url"]}
     section = message["blocks"][0]["text"]["text"]
-    assert [int(n) for n in re.findall(r"/issues/(\d+)\|#\1>", section)] == issues  # opened largest first
-    assert "Merged: #7 Tokenize with a regex" in section
+    assert not re.findall(r"/issues/", section) and "Merged: #7 Tokenize with a regex" in section
+    assert f"/issues/{issue['number']}|the issue>" in message["blocks"][1]["elements"][0]["text"]
     check_golden("alert/slack-group.json", json.dumps(message, indent=2, ensure_ascii=False) + "\n", update_golden)
 
 
@@ -511,8 +536,10 @@ def test_a_slack_message_of_long_names_stays_within_slacks_section_limit() -> No
     found = alerts.find(_histories(history(shapes, end=END, runs=40)), [], Policy(), Settings(), today=END.date())
     assert len(found.new) == 10
     where = words.Where("acme/shop", site_url="https://perf.example/site/")
-    issue = "https://github.example/acme/shop/issues/" + "1" * 200  # an absurd URL, to reach the limit
-    message = json.loads(words.slack_group([(s, replace(where, issue_url=issue)) for s in found.new], where))
+    # One commit's steps in two suites: two issues, each row its link; absurd URLs, to reach the limit.
+    issues = ["https://github.example/acme/shop/issues/" + str(i % 2 + 1) * 200 for i in range(10)]
+    steps = [(s, replace(where, issue_url=issue)) for s, issue in zip(found.new, issues, strict=True)]
+    message = json.loads(words.slack_group(steps, where))
     section = message["blocks"][0]["text"]["text"]
     assert len(section) <= 3000
     listed = [line for line in section.split("\n") if line.startswith("• ")]
@@ -540,16 +567,19 @@ def test_steps_back_in_one_run_are_one_slack_message_and_a_generic_event_each(
     finally:
         generic.stop()
 
-    assert (opened.new, closed.recovered) == (4, 4) and not _marked(github)  # every issue closed
+    assert (opened.new, closed.recovered) == (4, 4) and not _marked(github)  # the commit's issue closed
+    [issue] = github.issues.values()
+    [comment] = github.comments[int(issue["number"])]
+    assert comment["body"].startswith("The last of this commit's series are back (or waived):")
+    assert comment["body"].count("\n- **test_0") == 4 and comment["body"].endswith("Closing.")
     assert [e["event"] for e in events] == ["regression"] * 4 + ["recovery"] * 4
-    back_urls = sorted(str(e["issue_url"]) for e in events[4:])  # the generic recovery names its issue
-    assert back_urls == sorted(f"https://github.com/acme/shop/issues/{n}" for n in range(1, 5))
+    back_urls = {str(e["issue_url"]) for e in events[4:]}  # the generic recovery names its issue
+    assert back_urls == {f"https://github.com/acme/shop/issues/{issue['number']}"}
     announced, back = (m.body for m in hook.received)  # one message each way
     assert announced["text"].startswith("perfgate: 4 series are worse on main in acme/shop")
     assert back["text"] == "perfgate: 4 series are back to their level on main in acme/shop"
     listed = back["blocks"][0]["text"]["text"].split("\n")[1:]
-    numbers = sorted(int(i["number"]) for i in github.issues.values())
-    assert sorted(int(n) for line in listed for n in re.findall(r"/issues/(\d+)\|#\1>\)$", line)) == numbers
+    assert [int(n) for line in listed for n in re.findall(r"/issues/(\d+)\|#\1>\)$", line)] == [issue["number"]] * 4
     check_golden("alert/slack-recoveries.json", json.dumps(back, indent=2, ensure_ascii=False) + "\n", update_golden)
 
 
@@ -583,3 +613,38 @@ def test_slack_says_waived_when_every_step_back_is_waived() -> None:
     assert message["blocks"][0]["text"]["text"].split("\n")[1] == (
         "• *test_0* waived (<https://github.com/acme/shop/issues/1|#1>)"
     )
+
+
+def test_a_commits_issue_stays_open_until_its_last_series_is_back(
+    tmp_path: Path, github: FakeGitHub, update_golden: bool
+) -> None:
+    shapes = [
+        Shape("test_parse", step_at=24, step=0.20, back_at=32),
+        Shape("test_render", step_at=24, step=0.15, back_at=40),
+    ]
+    runs = history([*shapes, *STEADY], end=END, runs=48)
+    db = f"sqlite:///{tmp_path / 'history.db'}"
+    store = _stored(db, runs[:32])
+    github.main_commits = [r.commit for r in runs]
+    request = AlertRequest(Workspace(tmp_path, END, db_url=db), _env(github))
+
+    opened = alert(request)
+    [issue] = _marked(github)
+    check_golden("alert/issue-group.md", str(issue["body"]), update_golden)
+    store.save_runs(runs[32:40], END)
+    partly = alert(request)
+    body = str(issue["body"])
+    # A fresh cache: the issue's markers remember which of its series is back.
+    (tmp_path / "history.db").unlink()
+    store = _stored(db, runs[:40])
+    fresh = alert(request)
+    store.save_runs(runs[40:], END)
+    closed = alert(request)
+
+    assert (opened.new, partly.recovered, fresh.new, fresh.recovered, closed.recovered) == (2, 1, 0, 0, 1)
+    assert "Back at the level before the step (or waived): **test_parse**." in body
+    assert [(m.name, m.recovered) for m in words.read_markers(body)] == [("test_render", False), ("test_parse", True)]
+    assert issue["state"] == "closed" and len(github.comments[int(issue["number"])]) == 1  # no comment until then
+    [comment] = github.comments[int(issue["number"])]
+    assert comment["body"].startswith("Recovered since ")  # the last series' own words
+    assert len(github.issues) == 1

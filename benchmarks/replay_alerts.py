@@ -29,8 +29,8 @@ Printed per history:
 - of asv's own regressions (``asv_regressions.json``, >= 5 % worse), those alerted within 2 commits;
 - the listing of every alert (commit, series, size, held, closed when).
 
-And for each history's largest step announced (by size at its announcement), the issue body and the Slack
-message as perfgate renders them (``render.alert.issue_body``/``slack_message`` with ``Where(repository=…)``).
+And for each history's largest step announced (by size at its announcement), its commit's issue (the steps of
+that commit announced with it) and the step's Slack message as perfgate renders them (``render.alert.issue_body``/``slack_message`` with ``Where(repository=…)``).
 """
 
 from __future__ import annotations
@@ -432,8 +432,12 @@ def _list(result: Replay, medians: dict[Key, np.ndarray]) -> None:
 def _show_largest(folder: Path, opened: list[Opened]) -> None:
     largest = max(opened, key=lambda o: abs(math.log(o.step.ratio)))
     where = words.Where(repository=REPOSITORIES.get(folder.name))
-    print(f"\n### {folder.name}: the largest step announced (at commit {largest.at}): the issue body\n")
-    print(words.issue_body(largest.step, where))
+    group = sorted(
+        (o.step for o in opened if (o.at, o.first_bad) == (largest.at, largest.first_bad)), key=lambda s: -s.size
+    )
+    print(f"\n### {folder.name}: the issue of the largest step announced (at commit {largest.at})\n")
+    print(f"title: {words.group_title(group)}\n")
+    print(words.issue_body(words.IssueSteps.new(group), where))
     slack = json.loads(words.slack_message(largest.step, where))
     print(f"\n### {folder.name}: the Slack message\n")
     print(f"text: {slack['text']}")

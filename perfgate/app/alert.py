@@ -87,6 +87,9 @@ class _Told:
 
     steps: dict[tuple[str, str], list[tuple[Regression, words.Where]]] = field(default_factory=dict)
     back: list[tuple[Recovery, History | None]] = field(default_factory=list)
+    # Webhooks that failed this run: not tried again until the next (a commit's 300 series, each retried, would
+    # hold the job for minutes against a host that is down).
+    failed_hooks: set[str] = field(default_factory=set)
 
 
 def alert(request: AlertRequest, publisher: type[GitHubPublisher] | None = None) -> AlertOutcome:
@@ -159,9 +162,9 @@ def _tell_slack(hooks: tuple[Hook, ...], told: _Told, where: words.Where, lines:
     # A commit's steps from every suite, the largest first (as alerts.find orders a suite's), in that order too.
     groups = [sorted(steps, key=lambda told_step: -told_step[0].size) for steps in told.steps.values()]
     for steps in sorted(groups, key=lambda steps: -steps[0][0].size):
-        failed += _post(hooks, partial(words.slack_group, steps, steps[0][1]), lines)
+        failed += _post(hooks, partial(words.slack_group, steps, steps[0][1]), lines, told.failed_hooks)
     if told.back:
-        failed += _post(hooks, partial(words.slack_recoveries, told.back, where), lines)
+        failed += _post(hooks, partial(words.slack_recoveries, told.back, where), lines, told.failed_hooks)
     return failed
 
 
@@ -243,7 +246,7 @@ def _act(
             f"{alerts.MAX_NEW_ISSUES} commits are announced a run (the largest first), each commit one issue"
         )
     generic = tuple(h for h in hooks if h.format != "slack")  # Slack's messages: _tell_slack, once all is done
-    issues = _Issues.of(known)
+    issues = _Issues.of(known, set(github.bodies) if github is not None else None)
     for group in groups:
         if request.dry_run:
             lines += [f"would announce: {words.line(step)}" for step in group]
@@ -271,7 +274,7 @@ def _act(
         for step in steps:
             lines.append(f"announced: {words.line(step)}" + (f" — {issue_url}" if issue_url else ""))
             told.steps.setdefault((step.last_good.commit, step.first_bad.commit), []).append((step, here))
-            failed += _post(generic, partial(words.generic_message, step, here), lines)
+            failed += _post(generic, partial(words.generic_message, step, here), lines, told.failed_hooks)
     orphans: dict[str, list[tuple[Regression, Announced]]] = {}
     for step_before, step in found.ongoing:
         shown = f"issue #{step_before.issue}" if step_before.issue else "announced"
@@ -279,15 +282,20 @@ def _act(
         if github is None or request.dry_run:
             continue
         if step_before.issue is None:  # announced by a job that could not reach GitHub, or that failed midway
-            orphans.setdefault(step.first_bad.commit, []).append((step, step_before))
+            orphans.setdefault(step_before.first_bad, []).append((step, step_before))  # as its marker will say
         else:
             issues.ongoing.setdefault(step_before.issue, []).append((step, step_before))
     for pairs in orphans.values():
         assert github is not None  # only a job that reaches GitHub collects them
-        number, url = issues.place(github, words.IssueSteps(tuple(pairs)), _with_window(where, github, pairs[0][0]))
+        what = "an announced step" if len(pairs) == 1 else f"{len(pairs)} announced steps"
+        try:
+            number, url = issues.place(github, words.IssueSteps(tuple(pairs)), _with_window(where, github, pairs[0][0]))
+        except DeliveryError as exc:
+            refused = refused or exc
+            lines.append(f"could not open the issue of {what}: {exc}")
+            continue
         for _, step_before in pairs:
             store.update_announcement(step_before, issue=number)
-        what = "an announced step" if len(pairs) == 1 else f"{len(pairs)} announced steps"
         lines.append(f"opened the issue of {what}: {url}")
     by_key = {h.key: h for h in histories}
     for recovery in found.recovered:
@@ -303,7 +311,8 @@ def _act(
         if recovery.announced.issue is not None:
             issues.back.setdefault(recovery.announced.issue, []).append((recovery, history))
         issue = where.issue_url_of(recovery.announced.issue)
-        failed += _post(generic, partial(words.generic_recovery, recovery, replace(where, issue_url=issue)), lines)
+        event = partial(words.generic_recovery, recovery, replace(where, issue_url=issue))
+        failed += _post(generic, event, lines, told.failed_hooks)
     if github is not None and not request.dry_run:
         lines += issues.settle(github, where)
     if refused is not None:
@@ -317,60 +326,78 @@ class _Issues:
 
     members: dict[int, list[Announced]]  # every step known to be in each issue
     open_of: dict[str, int]  # a first bad commit's open issue
-    added: dict[int, list[tuple[Regression, Announced]]] = field(default_factory=dict)  # joining an open issue
+    created: dict[int, list[tuple[Regression, Announced]]] = field(default_factory=dict)  # opened by this run
+    joined: dict[int, list[tuple[Regression, Announced]]] = field(default_factory=dict)  # added to an issue
     ongoing: dict[int, list[tuple[Regression, Announced]]] = field(default_factory=dict)
     back: dict[int, list[tuple[Recovery, History | None]]] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, known: Sequence[Announced]) -> _Issues:
+    def of(cls, known: Sequence[Announced], open_issues: set[int] | None) -> _Issues:
+        """``open_issues``: the issues GitHub lists open (None without GitHub): a commit's issue a person closed
+        takes no new step; the commit gets a new issue."""
         members: dict[int, list[Announced]] = {}
         for item in known:
             if item.issue is not None:
                 members.setdefault(item.issue, []).append(item)
-        open_of = {a.first_bad: a.issue for a in known if a.issue is not None and not a.recovered}
+        open_of = {
+            a.first_bad: a.issue
+            for a in known
+            if a.issue is not None and not a.recovered and (open_issues is None or a.issue in open_issues)
+        }
         return cls(members, open_of)
 
     def place(self, github: _GitHub, steps: words.IssueSteps, where: words.Where) -> tuple[int, str]:
-        """The issue of these steps of one commit: the commit's open issue, which then lists them too (written
-        by ``settle``), or a new one."""
-        commit = steps.open[0][0].first_bad.commit
+        """The issue of these steps of one commit (the commit their markers name): the commit's open issue, which
+        then lists them too (written by ``settle``), or a new one."""
+        commit = steps.open[0][1].first_bad
         number = self.open_of.get(commit)
         if number is not None:
-            self.added.setdefault(number, []).extend(steps.open)
+            self.joined.setdefault(number, []).extend(steps.open)
             return number, where.issue_url_of(number) or f"#{number}"
-        number, url = _open_issue(github, steps, where)
-        self.open_of[commit] = number
-        self.members.setdefault(number, []).extend(identity for _, identity in steps.open)
-        return number, url
+        issue, created = _open_issue(github, steps, where)
+        self.open_of[commit] = issue.number
+        if created:
+            self.created.setdefault(issue.number, []).extend(steps.open)
+        else:  # another job's, opened at the same moment: its steps stay in it, these join it
+            github.bodies[issue.number] = issue.body
+            self.members.setdefault(issue.number, []).extend(words.read_markers(issue.body, issue=issue.number))
+            self.joined.setdefault(issue.number, []).extend(steps.open)
+        return issue.number, issue.url
 
     def settle(self, github: _GitHub, where: words.Where) -> list[str]:
         """Each touched issue rewritten once: closed when none of its series is still worse, else edited when it
         gained steps, lost some, or a step's size moved."""
         lines = []
-        for number in sorted({*self.added, *self.ongoing, *self.back}):
-            added = self.added.get(number, [])
-            still = sorted([*added, *self.ongoing.get(number, [])], key=lambda pair: -pair[0].size)
+        for number in sorted({*self.joined, *self.ongoing, *self.back}):
+            joined = self.joined.get(number, [])
+            still: dict[tuple[tuple[str, str, str], str], tuple[Regression, Announced]] = {}
+            for pair in [*self.created.get(number, []), *joined, *self.ongoing.get(number, [])]:
+                still.setdefault((pair[1].key, pair[1].first_bad), pair)
+            steps = sorted(still.values(), key=lambda pair: -pair[0].size)
             backs = self.back.get(number, [])
-            seen = {(identity.key, identity.first_bad) for _, identity in still}
-            seen |= {(r.announced.key, r.announced.first_bad) for r, _ in backs}
+            gone = {(r.announced.key, r.announced.first_bad) for r, _ in backs}
             known = self.members.get(number, [])
-            unclear = tuple(a for a in known if not a.recovered and (a.key, a.first_bad) not in seen)
+            unclear = tuple(a for a in known if not a.recovered and (a.key, a.first_bad) not in still.keys() | gone)
             back = tuple(a for a in known if a.recovered) + tuple(r.announced for r, _ in backs)
-            if not still and not unclear:
+            if not steps and not unclear:
                 if backs:
                     github.client.close_issue(number, words.group_recovery_comment(backs, where))
                     lines.append(f"issue #{number} closed: every series is back")
                 continue
             body = github.bodies.get(number)
-            if added or backs or body is None or any(_moved(body, step) for step, _ in still):
-                shown = words.IssueSteps(tuple(still), unclear, back)
-                here = _with_window(where, github, still[0][0]) if still else where
-                title = words.group_title(shown.steps) if still else None
+            if joined or backs or body is None or any(_moved(body, step) for step, _ in steps):
+                shown = words.IssueSteps(tuple(steps), unclear, _unique(back))
+                here = _with_window(where, github, steps[0][0]) if steps else where
+                title = words.group_title(shown.steps) if steps else None
                 github.client.edit_issue(number, title=title, body=words.issue_body(shown, here))
                 lines.append(f"issue #{number} updated")
             else:
                 lines.append(f"issue #{number} unchanged")
         return lines
+
+
+def _unique(steps: Sequence[Announced]) -> tuple[Announced, ...]:
+    return tuple({(a.key, a.first_bad): a for a in steps}.values())
 
 
 def _explained(exc: DeliveryError, lines: list[str]) -> DeliveryError:
@@ -414,8 +441,9 @@ def _with_window(where: words.Where, github: _GitHub | None, step: Regression) -
     return where if window is None else replace(where, window=window)
 
 
-def _open_issue(github: _GitHub, steps: words.IssueSteps, where: words.Where) -> tuple[int, str]:
-    """One issue per first bad commit: created, then settled against a job that created one at the same moment."""
+def _open_issue(github: _GitHub, steps: words.IssueSteps, where: words.Where) -> tuple[IssueInfo, bool]:
+    """One issue per first bad commit: created, then settled against a job that created one at the same moment;
+    whether it is the one this job created (with these steps)."""
     for label in github.labels:
         if label not in github.labelled:
             github.client.ensure_label(label, LABEL_COLOR, LABEL_DESCRIPTION)
@@ -429,11 +457,11 @@ def _open_issue(github: _GitHub, steps: words.IssueSteps, where: words.Where) ->
         return next((i for i in _issues(github) if mine(i)), None)
 
     found = existing()
+    created = found is None
     if found is None:
-        found = github.client.create_issue(
-            words.group_title(steps.steps), words.issue_body(steps, where), list(github.labels), existing
-        )
-        github.bodies[found.number] = words.issue_body(steps, where)
+        body = words.issue_body(steps, where)
+        found = github.client.create_issue(words.group_title(steps.steps), body, list(github.labels), existing)
+        github.bodies[found.number] = body
     ours = [i for i in _issues(github) if mine(i)]
     keep = min(ours, key=lambda i: i.number) if ours else found
     for duplicate in ours:
@@ -441,13 +469,15 @@ def _open_issue(github: _GitHub, steps: words.IssueSteps, where: words.Where) ->
             github.client.close_issue(
                 duplicate.number, f"Duplicate of #{keep.number} (two alert jobs ran at once).", reason="not_planned"
             )
-    return keep.number, keep.url
+    return keep, created and keep.number == found.number
 
 
-def _post(hooks: tuple[Hook, ...], body: Callable[[], str], lines: list[str]) -> int:
-    """``body`` (rendered once) posted to each hook; failed deliveries, counted (each a warning line)."""
+def _post(hooks: tuple[Hook, ...], body: Callable[[], str], lines: list[str], failed_hooks: set[str]) -> int:
+    """``body`` (rendered once) posted to each hook not failed earlier this run; failed deliveries, counted (each a
+    warning line)."""
     from perfgate.deliver import webhook
 
+    hooks = tuple(h for h in hooks if h.url not in failed_hooks)
     if not hooks:
         return 0
     text = body()
@@ -458,5 +488,9 @@ def _post(hooks: tuple[Hook, ...], body: Callable[[], str], lines: list[str]) ->
             lines.append(f"webhook {delivery.host}: posted")
         else:
             failed += 1
-            lines.append(f"warning: webhook {delivery.host}: {delivery.detail}; the other deliveries went on")
+            failed_hooks.add(hook.url)
+            lines.append(
+                f"warning: webhook {delivery.host}: {delivery.detail}; the other deliveries went on "
+                "(this one's next messages wait for the next run)"
+            )
     return failed

@@ -178,16 +178,34 @@ class IssueSteps:
         return [step for step, _ in self.open]
 
 
-GROUP_ROWS = 100  # series listed in a commit's issue (GitHub takes a body of 65,536 characters); the rest counted
+GROUP_ROWS = 100  # series in a commit's issue's table; the rest counted
+GROUP_NAMES = 50  # series named in its lines of those at no clear level and those back
+BODY_LIMIT = 60_000  # characters: GitHub takes an issue body or a comment of at most 65,536
 
 
 def issue_body(issue: IssueSteps, where: Where) -> str:
-    """The issue of one first bad commit's steps: one step's own, or the commit's table of them."""
+    """The issue of one first bad commit's steps: one step's own, or the commit's table of them, within GitHub's
+    limit on a body: fewer rows and names first, then the markers of the smallest steps (the history database
+    still remembers them)."""
     if len(issue.open) == 1 and not issue.unclear and not issue.back:
         return _step_body(*issue.open[0], where)
+    rows, names = GROUP_ROWS, GROUP_NAMES
+    markers = len(issue.open) + len(issue.unclear) + len(issue.back)
+    body = _group_body(issue, where, rows, names, markers)
+    while len(body) > BODY_LIMIT and rows > 1:
+        rows, names = rows // 2, names // 2
+        body = _group_body(issue, where, rows, names, markers)
+    while len(body) > BODY_LIMIT and markers > 1:
+        markers = markers * 9 // 10
+        body = _group_body(issue, where, rows, names, markers)
+    return body
+
+
+def _group_body(issue: IssueSteps, where: Where, rows: int, names: int, markers: int) -> str:
     lead = issue.open[0][0] if issue.open else None
-    out = [marker(identity, ratio=step.ratio) for step, identity in issue.open]
-    out += [marker(step) for step in issue.unclear] + [marker(step, back=True) for step in issue.back]
+    every = [marker(identity, ratio=step.ratio) for step, identity in issue.open]
+    every += [marker(step) for step in issue.unclear] + [marker(step, back=True) for step in issue.back]
+    out = every[:markers]
     if lead is not None:
         out += [
             f"**{count(len(issue.open), 'series', 'series')}** {'is' if len(issue.open) == 1 else 'are'} worse on "
@@ -197,7 +215,7 @@ def issue_body(issue: IssueSteps, where: Where) -> str:
             "| series | change | 90% interval | before → after | runs at the new level |",
             "|---|---|---|---|---|",
         ]
-        for step in issue.steps[:GROUP_ROWS]:
+        for step in issue.steps[:rows]:
             history = step.history
             name = escape_text(history.label)
             page = where.page(history)
@@ -207,16 +225,20 @@ def issue_body(issue: IssueSteps, where: Where) -> str:
                 f"| {shown} | {change(history, step.ratio)} | {low_high} "
                 f"| {_level(history, step.step.before)} → {_level(history, step.step.after)} | {step.runs_after} |"
             )
-        if len(issue.open) > GROUP_ROWS:
-            out.append(f"\n…and {count(len(issue.open) - GROUP_ROWS, 'more series', 'more series')}.")
+        if len(issue.open) > rows:
+            out.append(f"\n…and {count(len(issue.open) - rows, 'more series', 'more series')}.")
         out += ["", _commits(lead, where), ""]
         out += _window(lead, where)
     if issue.unclear:
-        names = ", ".join(f"**{escape_text(s.name)}**" for s in issue.unclear)
-        out += [f"At no clear level in the latest runs, not back yet: {names}.", ""]
+        out += [f"At no clear level in the latest runs, not back yet: {_names(issue.unclear, names)}.", ""]
     if issue.back:
-        names = ", ".join(f"**{escape_text(s.name)}**" for s in issue.back)
-        out += [f"Back at the level before the step (or waived): {names}.", ""]
+        out += [f"Back at the level before the step (or waived): {_names(issue.back, names)}.", ""]
+    if markers < len(every):
+        out += [
+            f"({count(len(every) - markers, 'series', 'series')} left out of this issue's hidden markers, GitHub's "
+            "limit on a body: the history database remembers them.)",
+            "",
+        ]
     if lead is not None:
         out += _confirm(lead)
     out.append(
@@ -224,6 +246,11 @@ def issue_body(issue: IssueSteps, where: Where) -> str:
         "perfgate.toml accepts it). Found by `perfgate alert` on main's history."
     )
     return "\n".join(out)
+
+
+def _names(steps: Sequence[Announced], most: int) -> str:
+    shown = ", ".join(f"**{escape_text(s.name)}**" for s in steps[:most])
+    return shown + (f" and {len(steps) - most} more" if len(steps) > most else "")
 
 
 def _commits(step: Regression, where: Where) -> str:
@@ -325,7 +352,7 @@ def group_recovery_comment(items: Sequence[tuple[Recovery, History | None]], whe
     if len(items) == 1:
         return recovery_comment(*items[0], where)
     rows = []
-    for recovery, history in items:
+    for recovery, history in items[:GROUP_ROWS]:
         step = recovery.announced
         name = escape_text(history.label if history is not None else step.name)
         if recovery.why == "waived" and recovery.waiver is not None:
@@ -335,6 +362,8 @@ def group_recovery_comment(items: Sequence[tuple[Recovery, History | None]], whe
         before = _level(history, step.before) if history is not None else "?"
         since = f" since {where.commit(recovery.since.commit)}" if recovery.since is not None else ""
         rows.append(f"- **{name}**: back{since}, at {level} (before the step: {before})")
+    if len(items) > GROUP_ROWS:
+        rows.append(f"- …and {count(len(items) - GROUP_ROWS, 'more series', 'more series')}")
     return "\n".join(["The last of this commit's series are back (or waived):", "", *rows, "", "Closing."])
 
 

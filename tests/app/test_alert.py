@@ -648,3 +648,100 @@ def test_a_commits_issue_stays_open_until_its_last_series_is_back(
     [comment] = github.comments[int(issue["number"])]
     assert comment["body"].startswith("Recovered since ")  # the last series' own words
     assert len(github.issues) == 1
+
+
+PARSE_RENDER = [Shape("test_parse", step_at=32, step=0.20), Shape("test_render", step_at=32, step=0.15)]
+WAIVE_RENDER = '[[waiver]]\nmatch = "test_render"\nuntil = 2026-12-31\nreason = "being rewritten"\n'
+
+
+def test_a_step_of_a_commit_with_an_open_issue_joins_it(tmp_path: Path, github: FakeGitHub) -> None:
+    runs = history([*PARSE_RENDER, *STEADY], end=END, runs=40)
+    db = f"sqlite:///{tmp_path / 'history.db'}"
+    store = _stored(db, runs)
+    _main(github, runs)
+    request = AlertRequest(Workspace(tmp_path, END, db_url=db), _env(github))
+    (tmp_path / "perfgate.toml").write_text(WAIVE_RENDER, encoding="utf-8")  # test_render waived at first
+    first = alert(request)
+    [issue] = _marked(github)
+    alone = str(issue["title"])
+    (tmp_path / "perfgate.toml").unlink()
+
+    second = alert(request)
+
+    assert (first.new, second.new, len(github.issues)) == (1, 1, 1)
+    assert alone.startswith("perfgate: test_parse is ")
+    assert str(issue["title"]).startswith(f"perfgate: 2 series are worse since {runs[32].commit[:10]}")
+    assert [m.name for m in words.read_markers(str(issue["body"]))] == ["test_parse", "test_render"]
+    assert "announced: test_render" in "\n".join(second.lines) and f"issue #{issue['number']} updated" in second.lines
+    assert {a.issue for a in store.announcements()} == {issue["number"]}
+
+
+def test_a_commits_issue_closed_by_hand_takes_no_new_step(tmp_path: Path, github: FakeGitHub) -> None:
+    runs = history([*PARSE_RENDER, *STEADY], end=END, runs=40)
+    db = f"sqlite:///{tmp_path / 'history.db'}"
+    _stored(db, runs)
+    _main(github, runs)
+    request = AlertRequest(Workspace(tmp_path, END, db_url=db), _env(github))
+    (tmp_path / "perfgate.toml").write_text(WAIVE_RENDER, encoding="utf-8")
+    alert(request)
+    [closed] = _marked(github)
+    closed["state"] = "closed"  # a person closed it while test_parse is still worse
+    (tmp_path / "perfgate.toml").unlink()
+
+    alert(request)
+
+    [opened] = _marked(github)
+    assert opened["number"] != closed["number"]
+    assert [m.name for m in words.read_markers(str(opened["body"]))] == ["test_render"]
+
+
+def test_two_jobs_at_once_that_found_different_steps_keep_every_step_in_one_issue(
+    tmp_path: Path, github: FakeGitHub
+) -> None:
+    runs = history([*PARSE_RENDER, *STEADY], end=END, runs=40)
+    for name in ("a", "b"):
+        (tmp_path / name).mkdir()
+        _stored(f"sqlite:///{tmp_path / name / 'history.db'}", runs)
+    (tmp_path / "b" / "perfgate.toml").write_text(WAIVE_RENDER, encoding="utf-8")  # job b sees test_parse alone
+    _main(github, runs)
+    github.faults.append(Fault("POST", r"/issues$", status=0, delay=1.0, times=2))  # both list before either opens
+
+    def job(name: str) -> None:
+        work = tmp_path / name
+        alert(AlertRequest(Workspace(work, END, db_url=f"sqlite:///{work / 'history.db'}"), _env(github)))
+
+    threads = [threading.Thread(target=job, args=(name,)) for name in ("a", "b")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert len(github.requests("POST", r"/issues$")) == 2  # the race happened
+    [kept] = _marked(github)
+    assert sorted(m.name for m in words.read_markers(str(kept["body"]))) == ["test_parse", "test_render"]
+    # A job without a database now announces nothing again.
+    (tmp_path / "a" / "history.db").unlink()
+    _stored(f"sqlite:///{tmp_path / 'a' / 'history.db'}", runs)
+    again = alert(
+        AlertRequest(Workspace(tmp_path / "a", END, db_url=f"sqlite:///{tmp_path / 'a' / 'history.db'}"), _env(github))
+    )
+    assert again.new == 0 and len(_marked(github)) == 1
+
+
+def test_a_commits_issue_of_300_long_named_series_stays_within_githubs_limits() -> None:
+    shapes = [
+        Shape(f"tests/bench/test_parse.py::test_document[{'x' * 80}-{i:03d}]", step_at=32, step=0.2) for i in range(300)
+    ]
+    found = alerts.find(_histories(history(shapes, end=END, runs=40)), [], Policy(), Settings(), today=END.date())
+    assert len(found.new) == 300
+    where = words.Where("acme/shop", site_url="https://perf.example/site/")
+    body = words.issue_body(words.IssueSteps.new(found.new), where)
+    kept = words.read_markers(body)
+    assert len(body) <= 65_536 and 0 < len(kept) < 300
+    assert f"({300 - len(kept)} series left out of this issue's hidden markers" in body
+    assert [m.name for m in kept] == [s.history.name for s in found.new[: len(kept)]]  # the largest kept
+    back = [
+        (alerts.Recovery(words.announced(s), "recovered", s.step.before, s.first_bad), s.history) for s in found.new
+    ]
+    comment = words.group_recovery_comment(back, where)
+    assert len(comment) <= 65_536 and "- …and 200 more series" in comment

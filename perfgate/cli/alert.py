@@ -1,4 +1,5 @@
-"""`perfgate alert`: own the steps that land on main (an issue each, a webhook message, closed on recovery)."""
+"""`perfgate alert`: own the steps that land on main (an issue per commit, a webhook message, closed on
+recovery)."""
 
 from __future__ import annotations
 
@@ -57,10 +58,11 @@ def alert_command(
     db_url: str | None,
 ) -> None:
     """Own a regression that lands on main: find the steps on main's recent history that made a series worse
-    beyond its allowance (the detector of the digest and the site) and, for each, open one GitHub issue with the
-    commit window, the pull requests merged in it and how to confirm it locally; post it to the webhooks; close
-    the issue with a comment when the series is back at its old level or a waiver accepts it. A step is never
-    announced twice: the history database remembers it, and the issue carries a hidden marker.
+    beyond its allowance (the detector of the digest and the site) and, for each commit that made series worse,
+    open one GitHub issue listing them with the commit window, the pull requests merged in it and how to confirm
+    it locally; post them to the webhooks; close the issue with a comment when its last series is back at its old
+    level or a waiver accepts it. A step is never announced twice: the history database remembers it, and the
+    issue carries a hidden marker for each.
 
     A step needs three runs at its new level, so one slow run never opens an issue. Run it after each
     main-branch run is recorded (the Action's `alert: true`) or from cron. In GitHub Actions it reads

@@ -66,6 +66,23 @@ def _main(github: FakeGitHub, runs: list[Run]) -> None:
     github.add_merged_pull(7, [runs[31].commit, runs[32].commit], title="Tokenize with a regex", author="alice")
 
 
+def _db(work: Path) -> str:
+    return f"sqlite:///{work / 'history.db'}"
+
+
+def _at_once(github: FakeGitHub, requests: list[AlertRequest]) -> list[AlertOutcome]:
+    """Alert jobs at the same moment, each with its own copy of the history: both list the open issues before
+    either opens one (GitHub answers their first POSTs a second late)."""
+    github.faults.append(Fault("POST", r"/issues$", status=0, delay=1.0, times=len(requests)))
+    outcomes: list[AlertOutcome] = []
+    threads = [threading.Thread(target=lambda r=r: outcomes.append(alert(r))) for r in requests]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return outcomes
+
+
 def _marked(github: FakeGitHub, state: str = "open") -> list[dict[str, Any]]:
     return [i for i in github.issues.values() if i["state"] == state and words.MARKER_PREFIX in str(i["body"])]
 
@@ -161,19 +178,9 @@ def test_two_alert_jobs_at_once_keep_one_issue(tmp_path: Path, github: FakeGitHu
     _stored(f"sqlite:///{tmp_path / 'a.db'}", runs)
     shutil.copy(tmp_path / "a.db", tmp_path / "b.db")
     _main(github, runs)
-    github.faults.append(Fault("POST", r"/issues$", status=0, delay=1.0, times=2))  # both list before either opens
-    outcomes: list[AlertOutcome] = []
+    dbs = [f"sqlite:///{tmp_path / name}" for name in ("a.db", "b.db")]
 
-    def job(name: str) -> None:
-        outcomes.append(
-            alert(AlertRequest(Workspace(tmp_path, END, db_url=f"sqlite:///{tmp_path / name}"), _env(github)))
-        )
-
-    threads = [threading.Thread(target=job, args=(name,)) for name in ("a.db", "b.db")]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    outcomes = _at_once(github, [AlertRequest(Workspace(tmp_path, END, db_url=db), _env(github)) for db in dbs])
 
     assert len(outcomes) == 2
     assert len(github.requests("POST", r"/issues$")) == 2  # the race happened
@@ -528,14 +535,20 @@ def test_one_commits_steps_are_one_issue_one_slack_message_and_a_generic_event_e
     check_golden("alert/slack-group.json", json.dumps(message, indent=2, ensure_ascii=False) + "\n", update_golden)
 
 
-def test_a_slack_message_of_long_names_stays_within_slacks_section_limit() -> None:
-    """Slack refuses a section over 3,000 characters: fewer lines, the rest counted."""
+def _long_named_steps(n: int, width: int) -> tuple[alerts.Findings, words.Where]:
+    """``n`` series of long names, each 20 % slower since one commit: what find announces, and where."""
     shapes = [
-        Shape(f"tests/bench/test_parse.py::test_document[{'x' * 110}-{i:02d}]", step_at=32, step=0.2) for i in range(10)
+        Shape(f"tests/bench/test_parse.py::test_document[{'x' * width}-{i:03d}]", step_at=32, step=0.2)
+        for i in range(n)
     ]
     found = alerts.find(_histories(history(shapes, end=END, runs=40)), [], Policy(), Settings(), today=END.date())
-    assert len(found.new) == 10
-    where = words.Where("acme/shop", site_url="https://perf.example/site/")
+    assert len(found.new) == n
+    return found, words.Where("acme/shop", site_url="https://perf.example/site/")
+
+
+def test_a_slack_message_of_long_names_stays_within_slacks_section_limit() -> None:
+    """Slack refuses a section over 3,000 characters: fewer lines, the rest counted."""
+    found, where = _long_named_steps(10, 110)
     # One commit's steps in two suites: two issues, each row its link; absurd URLs, to reach the limit.
     issues = ["https://github.example/acme/shop/issues/" + str(i % 2 + 1) * 200 for i in range(10)]
     steps = [(s, replace(where, issue_url=issue)) for s, issue in zip(found.new, issues, strict=True)]
@@ -701,27 +714,17 @@ def test_two_jobs_at_once_that_found_different_steps_keep_every_step_in_one_issu
     runs = history([*PARSE_RENDER, *STEADY], end=END, runs=40)
     for name in ("a", "b"):
         (tmp_path / name).mkdir()
-        _stored(f"sqlite:///{tmp_path / name / 'history.db'}", runs)
+        _stored(_db(tmp_path / name), runs)
     (tmp_path / "b" / "perfgate.toml").write_text(WAIVE_RENDER, encoding="utf-8")  # job b sees test_parse alone
     _main(github, runs)
-    github.faults.append(Fault("POST", r"/issues$", status=0, delay=1.0, times=2))  # both list before either opens
-
-    def job(name: str) -> None:
-        work = tmp_path / name
-        alert(AlertRequest(Workspace(work, END, db_url=f"sqlite:///{work / 'history.db'}"), _env(github)))
-
-    threads = [threading.Thread(target=job, args=(name,)) for name in ("a", "b")]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    _at_once(github, [AlertRequest(Workspace(tmp_path / n, END, db_url=_db(tmp_path / n)), _env(github)) for n in "ab"])
 
     assert len(github.requests("POST", r"/issues$")) == 2  # the race happened
     [kept] = _marked(github)
     assert sorted(m.name for m in words.read_markers(str(kept["body"]))) == ["test_parse", "test_render"]
     # A job without a database now announces nothing again.
     (tmp_path / "a" / "history.db").unlink()
-    _stored(f"sqlite:///{tmp_path / 'a' / 'history.db'}", runs)
+    _stored(_db(tmp_path / "a"), runs)
     again = alert(
         AlertRequest(Workspace(tmp_path / "a", END, db_url=f"sqlite:///{tmp_path / 'a' / 'history.db'}"), _env(github))
     )
@@ -729,12 +732,7 @@ def test_two_jobs_at_once_that_found_different_steps_keep_every_step_in_one_issu
 
 
 def test_a_commits_issue_of_300_long_named_series_stays_within_githubs_limits() -> None:
-    shapes = [
-        Shape(f"tests/bench/test_parse.py::test_document[{'x' * 80}-{i:03d}]", step_at=32, step=0.2) for i in range(300)
-    ]
-    found = alerts.find(_histories(history(shapes, end=END, runs=40)), [], Policy(), Settings(), today=END.date())
-    assert len(found.new) == 300
-    where = words.Where("acme/shop", site_url="https://perf.example/site/")
+    found, where = _long_named_steps(300, 80)
     body = words.issue_body(words.IssueSteps.new(found.new), where)
     kept = words.read_markers(body)
     assert len(body) <= 65_536 and 0 < len(kept) < 300

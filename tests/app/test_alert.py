@@ -743,3 +743,38 @@ def test_a_commits_issue_of_300_long_named_series_stays_within_githubs_limits() 
     ]
     comment = words.group_recovery_comment(back, where)
     assert len(comment) <= 65_536 and "- …and 200 more series" in comment
+
+
+def test_issues_opened_one_per_series_before_keep_their_series_until_back(tmp_path: Path, github: FakeGitHub) -> None:
+    """An upgrade: a commit's two series each in their own issue, as perfgate opened them before one issue per
+    commit. Nothing is announced again, each issue keeps its series, and each closes when its series is back."""
+    shapes = [
+        Shape("test_parse", step_at=24, step=0.20, back_at=32),
+        Shape("test_render", step_at=24, step=0.15, back_at=40),
+    ]
+    runs = history([*shapes, *STEADY], end=END, runs=48)
+    db = f"sqlite:///{tmp_path / 'history.db'}"
+    store = _stored(db, runs[:32])
+    github.main_commits = [r.commit for r in runs]
+    found = alerts.find(_histories(runs[:32]), [], Policy(), Settings(), today=END.date())
+    for step in found.new:  # what the earlier perfgate did: an issue and a claim per series
+        body = {"title": words.title(step), "body": words.issue_body(words.IssueSteps.new([step]), words.Where())}
+        issue = github._new_issue({**body, "labels": ["perfgate"]}, "github-actions[bot]")
+        claim = words.announced(step)
+        store.announce(claim, last_good=step.last_good.commit, after=step.step.after, now=END)
+        store.update_announcement(claim, issue=int(issue["number"]))
+    request = AlertRequest(Workspace(tmp_path, END, db_url=db), _env(github))
+
+    steady = alert(request)
+    store.save_runs(runs[32:40], END)
+    parse_back = alert(request)
+    store.save_runs(runs[40:], END)
+    render_back = alert(request)
+
+    parse, render = (github.issues[n] for n in sorted(github.issues))
+    assert [words.read_markers(str(i["body"]))[0].name for i in (parse, render)] == ["test_parse", "test_render"]
+    assert (steady.new, steady.ongoing, parse_back.recovered, render_back.recovered) == (0, 2, 1, 1)
+    assert len(github.issues) == 2 and parse["state"] == render["state"] == "closed"
+    assert [len(github.comments[int(i["number"])]) for i in (parse, render)] == [1, 1]
+    edits = github.requests("PATCH", r"/issues/\d+$")
+    assert len(edits) == 2 and all("state" in (c.body or {}) for c in edits)  # each closed, never rewritten

@@ -778,3 +778,23 @@ def test_issues_opened_one_per_series_before_keep_their_series_until_back(tmp_pa
     assert [len(github.comments[int(i["number"])]) for i in (parse, render)] == [1, 1]
     edits = github.requests("PATCH", r"/issues/\d+$")
     assert len(edits) == 2 and all("state" in (c.body or {}) for c in edits)  # each closed, never rewritten
+
+
+def test_a_commits_issue_names_its_series_at_no_clear_level_and_those_back() -> None:
+    """A series announced with the commit's others that the latest runs show at no clear level (neither a step in
+    effect nor back) keeps its marker and is named, as are those back."""
+    found, where = _long_named_steps(1, 4)
+    [step] = found.new
+    unclear = alerts.Announced("default", "test_gone", "time", step.first_bad.commit, 0.01)
+    back = alerts.Announced("default", "test_back", "time", step.first_bad.commit, 0.02, True)
+
+    body = words.issue_body(words.IssueSteps(((step, words.announced(step)),), (unclear,), (back,)), where)
+
+    assert [(m.name, m.recovered) for m in words.read_markers(body)] == [
+        (step.history.name, False),
+        ("test_gone", False),
+        ("test_back", True),
+    ]
+    assert "At no clear level in the latest runs, not back yet: **test_gone**." in body
+    assert "Back at the level before the step (or waived): **test_back**." in body
+    assert "**1 series** is worse on main since" in body

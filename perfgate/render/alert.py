@@ -470,6 +470,8 @@ def slack_recoveries(items: Sequence[tuple[Recovery, History | None]], where: Wh
         if waived == len(items)
         else "are back to their level or waived in perfgate.toml"
     )
+    numbers = {recovery.announced.issue for recovery, _ in items}
+    shared = next(iter(numbers)) if len(numbers) == 1 else None  # one commit's issue: named once, below
     rows = []
     for recovery, history in items:
         label = history.label if history is not None else recovery.announced.name
@@ -477,10 +479,15 @@ def slack_recoveries(items: Sequence[tuple[Recovery, History | None]], where: Wh
         link = where.issue_url_of(number)
         issue = f" (<{link}|#{number}>)" if link else f" (#{number})" if number is not None else ""
         state = "back" if recovery.why == "recovered" else "waived"
-        rows.append(f"• *{_slack(_short(label, SLACK_NAME))}* {state}{issue}")
+        rows.append(f"• *{_slack(_short(label, SLACK_NAME))}* {state}{issue if shared is None else ''}")
     head = f"*{len(items)} series* {how} on main{_slack(repo)}:"
     text = f"perfgate: {len(items)} series {how} on main{repo}"
-    return json.dumps({"text": _slack(text), "blocks": [_listing(head, rows)]}, ensure_ascii=False)
+    blocks: list[dict[str, object]] = [_listing(head, rows)]
+    if shared is not None:
+        link = where.issue_url_of(shared)
+        named = f"<{link}|issue #{shared}>" if link else f"issue #{shared}"
+        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": named}]})
+    return json.dumps({"text": _slack(text), "blocks": blocks}, ensure_ascii=False)
 
 
 def _listing(head: str, rows: list[str], tail: str = "") -> dict[str, object]:

@@ -631,17 +631,22 @@ def test_slack_says_waived_when_every_step_back_is_waived() -> None:
     )
 
 
-def test_a_commits_issue_stays_open_until_its_last_series_is_back(
-    tmp_path: Path, github: FakeGitHub, update_golden: bool
-) -> None:
+def _two_back_in_turn(tmp_path: Path, github: FakeGitHub) -> tuple[list[Run], str, Store]:
+    """Two series slowed by one commit (run 24), back at runs 32 and 40 of 48; the first 32 runs stored."""
     shapes = [
         Shape("test_parse", step_at=24, step=0.20, back_at=32),
         Shape("test_render", step_at=24, step=0.15, back_at=40),
     ]
     runs = history([*shapes, *STEADY], end=END, runs=48)
     db = f"sqlite:///{tmp_path / 'history.db'}"
-    store = _stored(db, runs[:32])
     github.main_commits = [r.commit for r in runs]
+    return runs, db, _stored(db, runs[:32])
+
+
+def test_a_commits_issue_stays_open_until_its_last_series_is_back(
+    tmp_path: Path, github: FakeGitHub, update_golden: bool
+) -> None:
+    runs, db, store = _two_back_in_turn(tmp_path, github)
     request = AlertRequest(Workspace(tmp_path, END, db_url=db), _env(github))
 
     opened = alert(request)
@@ -751,14 +756,7 @@ def test_a_commits_issue_of_300_long_named_series_stays_within_githubs_limits() 
 def test_issues_opened_one_per_series_before_keep_their_series_until_back(tmp_path: Path, github: FakeGitHub) -> None:
     """An upgrade: a commit's two series each in their own issue, as perfgate opened them before one issue per
     commit. Nothing is announced again, each issue keeps its series, and each closes when its series is back."""
-    shapes = [
-        Shape("test_parse", step_at=24, step=0.20, back_at=32),
-        Shape("test_render", step_at=24, step=0.15, back_at=40),
-    ]
-    runs = history([*shapes, *STEADY], end=END, runs=48)
-    db = f"sqlite:///{tmp_path / 'history.db'}"
-    store = _stored(db, runs[:32])
-    github.main_commits = [r.commit for r in runs]
+    runs, db, store = _two_back_in_turn(tmp_path, github)
     found = alerts.find(_histories(runs[:32]), [], Policy(), Settings(), today=END.date())
     for step in found.new:  # what the earlier perfgate did: an issue and a claim per series
         body = {"title": words.title(step), "body": words.issue_body(words.IssueSteps.new([step]), words.Where())}

@@ -68,15 +68,19 @@ from typing import Any
 
 import numpy as np
 
+from perfgate.app.alert import _histories, _remember_recovery
 from perfgate.app.compare import compare_with_history
 from perfgate.app.ingest import RunInfo, store_results
 from perfgate.app.reading import read_all
+from perfgate.config import AlertSettings
 from perfgate.gate.policy import Policy
 from perfgate.gate.pooling import own_variance
 from perfgate.gate.report import FAILING, Report, Verdict
 from perfgate.gate.settings import Settings
+from perfgate.history import alerts
 from perfgate.history.change_points import steps
 from perfgate.model import Direction, ParsedResults
+from perfgate.render.alert import announced
 from perfgate.store import Store
 
 HISTORIES = Path(__file__).resolve().parent.parent.parent / "shared" / "histories"
@@ -212,11 +216,6 @@ def _alert(store: Store, tally: Tally, now: datetime) -> None:
     """What `perfgate alert` does after a main run is recorded (app.alert, without GitHub and webhooks): the new
     steps announced (every step of at most MAX_NEW_ISSUES commits a run, the largest first; each commit one
     issue), the recovered ones remembered."""
-    from perfgate.app.alert import _histories, _remember_recovery
-    from perfgate.config import AlertSettings
-    from perfgate.history import alerts
-    from perfgate.render.alert import announced
-
     histories = _histories(store, SUITE, "main", AlertSettings().runs)
     known = store.announcements(SUITE)
     found = alerts.find(histories, known, Policy(), Settings(), today=now.date())

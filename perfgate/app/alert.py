@@ -375,9 +375,9 @@ class _Issues:
                 still.setdefault((pair[1].key, pair[1].first_bad), pair)
             steps = sorted(still.values(), key=lambda pair: -pair[0].size)
             backs = self.back.get(number, [])
-            gone = {(r.announced.key, r.announced.first_bad) for r, _ in backs}
+            listed = still.keys() | {(r.announced.key, r.announced.first_bad) for r, _ in backs}
             known = self.members.get(number, [])
-            unclear = tuple(a for a in known if not a.recovered and (a.key, a.first_bad) not in still.keys() | gone)
+            unclear = tuple(a for a in known if not a.recovered and (a.key, a.first_bad) not in listed)
             back = tuple(a for a in known if a.recovered) + tuple(r.announced for r, _ in backs)
             if not steps and not unclear:
                 if backs:
@@ -385,7 +385,8 @@ class _Issues:
                     lines.append(f"issue #{number} closed: every series is back")
                 continue
             body = github.bodies.get(number)
-            if joined or backs or body is None or any(_moved(body, step) for step, _ in steps):
+            said = words.marked_ratios(body) if body is not None else {}
+            if joined or backs or body is None or any(_moved(said, step) for step, _ in steps):
                 shown = words.IssueSteps(tuple(steps), unclear, _unique(back))
                 here = _with_window(where, github, steps[0][0]) if steps else where
                 title = words.group_title(shown.steps) if steps else None
@@ -411,13 +412,14 @@ def _explained(exc: DeliveryError, lines: list[str]) -> DeliveryError:
     return DeliveryError(f"{exc}{hint}{done}", read_only=exc.read_only)
 
 
-def _moved(body: str, step: Regression) -> bool:
-    """Whether the step's size moved by more than half its allowance since its issue last said it: an issue is
-    not edited on every run (a suite with many open steps would spend the token's requests on it)."""
-    said = words.marked_ratios(body).get((step.history.name, step.history.metric))
-    if said is None or said <= 0:
+def _moved(said: Mapping[tuple[str, str], float], step: Regression) -> bool:
+    """Whether the step's size moved by more than half its allowance since its issue last said it (``said``: the
+    sizes its markers hold): an issue is not edited on every run (a suite with many open steps would spend the
+    token's requests on it)."""
+    ratio = said.get((step.history.name, step.history.metric))
+    if ratio is None or ratio <= 0:
         return True
-    return abs(math.log(step.ratio / said)) > math.log1p(step.allowance / 2)
+    return abs(math.log(step.ratio / ratio)) > math.log1p(step.allowance / 2)
 
 
 def _remember_recovery(store: Store, recovery: Recovery, now: datetime) -> None:

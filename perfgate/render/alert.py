@@ -10,8 +10,9 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from perfgate.gate.phrases import format_change, format_percent
 from perfgate.history.alerts import Announced, Recovery, Regression
@@ -69,13 +70,23 @@ def marker(step: Announced, *, ratio: float | None = None, back: bool = False) -
     return MARKER_PREFIX + text.replace(">", "\\u003e") + " -->"  # a name holding "-->" cannot end the comment
 
 
+def _marked(body: str) -> Iterator[dict[str, Any]]:
+    """Each marker's JSON in an issue body, in order (a damaged one left out)."""
+    for match in _MARKER.finditer(body):
+        try:
+            data = json.loads(match.group(1))
+        except ValueError:
+            continue
+        if isinstance(data, dict):
+            yield data
+
+
 def read_markers(body: str, *, issue: int | None = None) -> list[Announced]:
     """The steps an issue body's markers name, in their order (a damaged marker is left out); a step marked back
     is ``recovered``."""
     found = []
-    for match in _MARKER.finditer(body):
+    for data in _marked(body):
         try:
-            data = json.loads(match.group(1))
             before = float(data["before"])
             suite, name, metric, first_bad = (data[k] for k in ("suite", "name", "metric", "first_bad"))
         except (ValueError, KeyError, TypeError):
@@ -88,16 +99,11 @@ def read_markers(body: str, *, issue: int | None = None) -> list[Announced]:
 
 def marked_ratios(body: str) -> dict[tuple[str, str], float]:
     """Each step's size as its issue last said it, by (series, metric)."""
-    said = {}
-    for match in _MARKER.finditer(body):
-        try:
-            data = json.loads(match.group(1))
-        except ValueError:
-            continue
-        ratio = data.get("ratio") if isinstance(data, dict) else None
-        if isinstance(ratio, (int, float)) and isinstance(data.get("name"), str):
-            said[(data["name"], str(data.get("metric")))] = float(ratio)
-    return said
+    return {
+        (data["name"], str(data.get("metric"))): float(data["ratio"])
+        for data in _marked(body)
+        if isinstance(data.get("ratio"), (int, float)) and isinstance(data.get("name"), str)
+    }
 
 
 def announced(step: Regression, *, issue: int | None = None) -> Announced:
@@ -241,10 +247,7 @@ def _group_body(issue: IssueSteps, where: Where, rows: int, names: int, markers:
         ]
     if lead is not None:
         out += _confirm(lead)
-    out.append(
-        "perfgate keeps this issue up to date and closes it when every series is back (or a `[[waiver]]` in "
-        "perfgate.toml accepts it). Found by `perfgate alert` on main's history."
-    )
+    out.append(_kept_up("every series"))
     return "\n".join(out)
 
 
@@ -282,11 +285,15 @@ def _step_body(step: Regression, identity: Announced, where: Where) -> str:
     if page:
         out += [f"The series' history: [{name}]({page}).", ""]
     out += _confirm(step)
-    out.append(
-        "perfgate keeps this issue up to date and closes it when the series is back (or a `[[waiver]]` in "
+    out.append(_kept_up("the series"))
+    return "\n".join(out)
+
+
+def _kept_up(which: str) -> str:
+    return (
+        f"perfgate keeps this issue up to date and closes it when {which} is back (or a `[[waiver]]` in "
         "perfgate.toml accepts it). Found by `perfgate alert` on main's history."
     )
-    return "\n".join(out)
 
 
 def _confirm(step: Regression) -> list[str]:
@@ -334,17 +341,23 @@ def _window(step: Regression, where: Where) -> list[str]:
 
 
 def recovery_comment(recovery: Recovery, history: History | None, where: Where) -> str:
-    step = recovery.announced
     if recovery.why == "waived" and recovery.waiver is not None:
         waiver = recovery.waiver
         return (
             f"Closed: a waiver in perfgate.toml (line {waiver.line}) accepts this until {waiver.until:%Y-%m-%d}: "
             f"{escape_text(waiver.reason)}"
         )
-    level = _level(history, recovery.level) if history is not None and recovery.level is not None else "?"
-    before = _level(history, step.before) if history is not None else "?"
-    since = f" since {where.commit(recovery.since.commit)}" if recovery.since is not None else ""
+    level, before, since = _back_at(recovery, history, where)
     return f"Recovered{since}: the latest runs are at {level}, back at the level before the step ({before}). Closing."
+
+
+def _back_at(recovery: Recovery, history: History | None, where: Where) -> tuple[str, str, str]:
+    """A recovered series' latest level, its level before the step (in its unit, "?" without its history) and
+    " since <the first run back>"."""
+    level = _level(history, recovery.level) if history is not None and recovery.level is not None else "?"
+    before = _level(history, recovery.announced.before) if history is not None else "?"
+    since = f" since {where.commit(recovery.since.commit)}" if recovery.since is not None else ""
+    return level, before, since
 
 
 def group_recovery_comment(items: Sequence[tuple[Recovery, History | None]], where: Where) -> str:
@@ -353,14 +366,11 @@ def group_recovery_comment(items: Sequence[tuple[Recovery, History | None]], whe
         return recovery_comment(*items[0], where)
     rows = []
     for recovery, history in items[:GROUP_ROWS]:
-        step = recovery.announced
-        name = escape_text(history.label if history is not None else step.name)
+        name = escape_text(history.label if history is not None else recovery.announced.name)
         if recovery.why == "waived" and recovery.waiver is not None:
             rows.append(f"- **{name}**: waived in perfgate.toml (line {recovery.waiver.line})")
             continue
-        level = _level(history, recovery.level) if history is not None and recovery.level is not None else "?"
-        before = _level(history, step.before) if history is not None else "?"
-        since = f" since {where.commit(recovery.since.commit)}" if recovery.since is not None else ""
+        level, before, since = _back_at(recovery, history, where)
         rows.append(f"- **{name}**: back{since}, at {level} (before the step: {before})")
     if len(items) > GROUP_ROWS:
         rows.append(f"- …and {count(len(items) - GROUP_ROWS, 'more series', 'more series')}")

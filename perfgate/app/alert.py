@@ -239,7 +239,7 @@ def _act(
     failed = 0
     refused: DeliveryError | None = None
     now = request.workspace.now
-    groups, waiting = alerts.this_run(found.new) if not request.dry_run else (alerts.by_commit(found.new), 0)
+    groups, waiting = alerts.this_run(found.new)
     if waiting:
         lines.append(
             f"{count(waiting, 'more step')} of later commits wait for the next run: the steps of at most "
@@ -249,7 +249,7 @@ def _act(
     issues = _Issues.of(known, set(github.bodies) if github is not None else None)
     for group in groups:
         if request.dry_run:
-            lines += [f"would announce: {words.line(step)}" for step in group]
+            lines += _would_announce(group, issues.open_of.get(group[0].first_bad.commit))
             continue
         steps = []
         for step in group:
@@ -318,6 +318,14 @@ def _act(
     if refused is not None:
         raise _explained(refused, lines)
     return AlertOutcome(tuple(lines), len(found.new), len(found.ongoing), len(found.recovered), failed)
+
+
+def _would_announce(group: list[Regression], open_issue: int | None) -> list[str]:
+    """A dry run's words for one commit's new steps: the issue they would go to, then each step."""
+    commit = group[0].first_bad.commit[:10]
+    series = count(len(group), "series", "series")
+    where = f"would add to issue #{open_issue}" if open_issue is not None else "would open one issue"
+    return [f"{where} for {commit} ({series}):", *(f"  would announce: {words.line(step)}" for step in group)]
 
 
 @dataclass

@@ -40,7 +40,7 @@ from perfgate.config import WEBHOOK_FORMATS
 @click.option(
     "--dry-run",
     is_flag=True,
-    help="Print what would be announced, updated and closed; write nothing (no issue, no message, no memory).",
+    help="Print what would be announced (each commit's steps under the issue they would open or join), updated and closed; write nothing (no issue, no message, no memory).",
 )
 @links_options
 @config_option

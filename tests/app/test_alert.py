@@ -290,9 +290,24 @@ def test_dry_run_writes_nothing(tmp_path: Path, github: FakeGitHub) -> None:
 
     outcome = alert(AlertRequest(Workspace(tmp_path, END, db_url=db), _env(github), dry_run=True))
 
-    assert [line.split(":")[0] for line in outcome.lines] == ["would announce"]
+    assert outcome.lines[0] == f"would open one issue for {runs[32].commit[:10]} (1 series):"
+    assert [line.split(":")[0] for line in outcome.lines[1:]] == ["  would announce"]
     assert not [c for c in github.calls if c.method != "GET"]
     assert store.announcements() == []
+
+
+def test_a_dry_run_says_which_steps_share_an_issue(tmp_path: Path, github: FakeGitHub) -> None:
+    runs = history([*PARSE_RENDER, *STEADY], end=END, runs=40)
+    db = f"sqlite:///{tmp_path / 'history.db'}"
+    _stored(db, runs)
+    _main(github, runs)
+
+    outcome = alert(AlertRequest(Workspace(tmp_path, END, db_url=db), _env(github), dry_run=True))
+
+    header, *steps = outcome.lines
+    assert header == f"would open one issue for {runs[32].commit[:10]} (2 series):"
+    assert [line.split(":")[1].strip() for line in steps] == ["test_parse", "test_render"]  # the largest first
+    assert github.issues == {}
 
 
 def test_a_waiver_closes_the_issue(tmp_path: Path, github: FakeGitHub) -> None:
@@ -686,9 +701,11 @@ def test_a_step_of_a_commit_with_an_open_issue_joins_it(tmp_path: Path, github: 
     [issue] = _marked(github)
     alone = str(issue["title"])
     (tmp_path / "perfgate.toml").unlink()
+    dry = alert(replace(request, dry_run=True))
 
     second = alert(request)
 
+    assert dry.lines[0] == f"would add to issue #{issue['number']} for {runs[32].commit[:10]} (1 series):"
     assert (first.new, second.new, len(github.issues)) == (1, 1, 1)
     assert alone.startswith("perfgate: test_parse is ")
     assert str(issue["title"]).startswith(f"perfgate: 2 series are worse since {runs[32].commit[:10]}")

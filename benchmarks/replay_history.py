@@ -68,7 +68,7 @@ from typing import Any
 
 import numpy as np
 
-from perfgate.app.alert import _histories, _remember_recovery
+from perfgate.app.alert import main_histories, remember_recovery
 from perfgate.app.compare import compare_with_history
 from perfgate.app.ingest import RunInfo, store_results
 from perfgate.app.reading import read_all
@@ -216,7 +216,7 @@ def _alert(store: Store, tally: Tally, now: datetime) -> None:
     """What `perfgate alert` does after a main run is recorded (app.alert, without GitHub and webhooks): the new
     steps announced (every step of at most MAX_NEW_ISSUES commits a run, the largest first; each commit one
     issue), the recovered ones remembered."""
-    histories = _histories(store, SUITE, "main", AlertSettings().runs)
+    histories = main_histories(store, SUITE, "main", AlertSettings().runs)
     known = store.announcements(SUITE)
     found = alerts.find(histories, known, Policy(), Settings(), today=now.date())
     names, levels, commits = set(), {}, set()
@@ -227,7 +227,7 @@ def _alert(store: Store, tally: Tally, now: datetime) -> None:
             levels[step.history.name] = step.step.before
             commits.add(step.first_bad.commit)
     for recovery in found.recovered:
-        _remember_recovery(store, recovery, now)
+        remember_recovery(store, recovery, now)
     tally.failing.append(names)
     tally.suspected.append(0)
     tally.baseline.append(levels)

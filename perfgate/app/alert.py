@@ -117,7 +117,7 @@ def alert(request: AlertRequest, publisher: type[GitHubPublisher] | None = None)
     slack = tuple(h for h in hooks if h.format == "slack")
     try:
         for suite in suites:
-            histories = _histories(store, suite, branch, cfg.alert.runs)
+            histories = main_histories(store, suite, branch, cfg.alert.runs)
             known = _known(store, suite, github)
             found = alerts.find(
                 histories,
@@ -194,7 +194,8 @@ def _github(request: AlertRequest, cfg: Config, publisher: type[GitHubPublisher]
     return _GitHub(client, cfg.alert.labels[0], cfg.alert.labels, {})
 
 
-def _histories(store: Store, suite: str, branch: str, runs: int) -> list[History]:
+def main_histories(store: Store, suite: str, branch: str, runs: int) -> list[History]:
+    """The suite's series over the branch's latest ``runs`` runs: what the detector looks at."""
     headers = {h.id: h for h in store.run_headers(suite, branch, limit=runs)}
     return histories_of(store, suite, headers, branch)
 
@@ -304,7 +305,7 @@ def _act(
         if request.dry_run:
             lines.append(f"would close ({recovery.why}): {label}")
             continue
-        _remember_recovery(store, recovery, now)
+        remember_recovery(store, recovery, now)
         url = f"#{recovery.announced.issue}" if recovery.announced.issue else ""
         lines.append(f"{recovery.why}: {label} {url}".rstrip())
         told.back.append((recovery, history))
@@ -430,7 +431,7 @@ def _moved(said: Mapping[tuple[str, str], float], step: Regression) -> bool:
     return abs(math.log(step.ratio / ratio)) > math.log1p(step.allowance / 2)
 
 
-def _remember_recovery(store: Store, recovery: Recovery, now: datetime) -> None:
+def remember_recovery(store: Store, recovery: Recovery, now: datetime) -> None:
     """The store notes the recovery; a step known only from its issue's marker is remembered first."""
     step = recovery.announced
     store.announce(step, last_good="", after=step.before, now=now)  # False, and harmless, when it is remembered

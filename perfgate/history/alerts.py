@@ -24,7 +24,6 @@ from datetime import date
 
 import numpy as np
 
-from perfgate import stats
 from perfgate.gate.policy import Policy
 from perfgate.gate.rules import Waiver
 from perfgate.gate.settings import Settings
@@ -34,7 +33,6 @@ from perfgate.model import Direction
 
 MAX_NEW_ISSUES = 10  # first bad commits announced a run, the largest step's first; the rest the next run
 SAME_STEP_RUNS = 2  # an announced step and a step found this many runs apart are the same step
-CONFIDENCE = 0.90  # of the step's interval
 
 
 @dataclass(frozen=True)
@@ -62,7 +60,7 @@ class Regression:
     step: change_points.Step
     last_good: Point
     first_bad: Point
-    low: float | None  # the step's ratio (after / before), CONFIDENCE interval; None with too few runs
+    low: float | None  # the step's ratio (after / before), its interval (change_points.step_interval); None
     high: float | None
     allowance: float
     runs_after: int  # runs at the new level, the first bad one included
@@ -170,11 +168,7 @@ def latest_regression(history: History, allowance: float) -> Regression | None:
     if not history.worse(step.ratio) or abs(math.log(step.ratio)) < math.log1p(allowance):
         return None
     start = found[-2].index if len(found) > 1 else 0
-    before, after = np.log(values[start : step.index]), np.log(values[step.index :])
-    low = high = None
-    interval = stats.hodges_lehmann(before, after, CONFIDENCE)
-    if math.isfinite(interval.low) and math.isfinite(interval.high):
-        low, high = math.exp(interval.low), math.exp(interval.high)
+    low, high = change_points.step_interval(values, start, step.index, values.size) or (None, None)
     # As the gate: worse by more than the allowance with confidence, not merely a step of about its size. With too
     # few runs for an interval (three either side), only a step of twice the allowance counts until more arrive.
     near = low if history.direction is Direction.LOWER_IS_BETTER else high

@@ -10,6 +10,7 @@ of one run share that run's machine, so only runs are independent observations o
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -104,6 +105,24 @@ def steps(values: FloatArray, *, min_step: float) -> list[Step]:
     return [
         step for i, step in enumerate(found, start=1) if not looks_like_ramp(values, step, bounds[i - 1], bounds[i + 1])
     ]
+
+
+STEP_CONFIDENCE = 0.90  # of a step's interval, wherever a step is reported (digest, issue, site)
+
+
+def step_interval(values: FloatArray, lo: int, cut: int, hi: int) -> tuple[float, float] | None:
+    """The STEP_CONFIDENCE interval of a step's ratio (after / before): Hodges-Lehmann between the runs of its
+    level before, ``values[lo:cut]``, and of its level after, ``values[cut:hi]``; None with too few runs."""
+    interval = stats.hodges_lehmann(np.log(values[lo:cut]), np.log(values[cut:hi]), STEP_CONFIDENCE)
+    if not (math.isfinite(interval.low) and math.isfinite(interval.high)):
+        return None
+    return math.exp(interval.low), math.exp(interval.high)
+
+
+def step_intervals(values: FloatArray, found: Sequence[Step]) -> list[tuple[float, float] | None]:
+    """Each of a series' steps (``steps``' answer) with its interval, its levels bounded by its neighbours."""
+    bounds = [0, *(step.index for step in found), values.size]
+    return [step_interval(values, bounds[i - 1], step.index, bounds[i + 1]) for i, step in enumerate(found, start=1)]
 
 
 def _split(logs: FloatArray, lo: int, hi: int, max_p: float, min_segment: int) -> list[int]:

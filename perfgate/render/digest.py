@@ -15,7 +15,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from perfgate.gate.phrases import format_change
-from perfgate.history.change_points import MAX_P
+from perfgate.history.change_points import MAX_P, STEP_CONFIDENCE
 from perfgate.history.digest import (
     HEADROOM,
     Chart,
@@ -114,6 +114,7 @@ def context_of(
         "empty": digest.empty,
         "delta": f"{digest.options.max_regression:.0%}",
         "max_p": f"{MAX_P:.10f}".rstrip("0"),
+        "step_confidence": f"{STEP_CONFIDENCE:.0%}",
         "headroom_limit": f"{HEADROOM:.0%}",
         "home": links.home if links else None,
         "steps": [with_page(_step(f, links), f.history) for f in digest.steps],
@@ -143,6 +144,7 @@ def _step(f: StepFinding, links: Links | None) -> dict[str, Any]:
     return {
         "label": f.history.label,
         "change": format_change(f.step.ratio),
+        "interval": _interval(f.interval),
         "kind": "regression" if f.regression else "improvement",
         "before": format_value(f.step.before, unit),
         "after": format_value(f.step.after, unit),
@@ -154,6 +156,11 @@ def _step(f: StepFinding, links: Links | None) -> dict[str, Any]:
         "compare_url": links.compare(f.before.commit, at.commit) if links else None,
         "pr_url": pr_link,
     }
+
+
+def _interval(ends: tuple[float, float] | None) -> str:
+    """' [+15.2%, +20.6%]': a step's 90% interval, or nothing with too few runs for one."""
+    return f" [{format_change(ends[0])}, {format_change(ends[1])}]" if ends is not None else ""
 
 
 def _drift(f: DriftFinding) -> dict[str, Any]:

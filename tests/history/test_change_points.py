@@ -40,6 +40,28 @@ def test_two_steps_are_two_change_points() -> None:
     assert steps[0].ratio > 1.15 and steps[1].ratio < 0.87
 
 
+def test_each_steps_interval_covers_its_size_between_its_neighbours() -> None:
+    """Each interval is of the runs between a step and its neighbours: the first step's level after is runs 20-44,
+    not the runs after the second step, back at the old level. Over seeds the 90% intervals cover the truth."""
+    covered = 0
+    for seed in range(100):
+        values = _noise(np.random.default_rng(seed), 0.01)
+        values[20:] *= 1.2
+        values[45:] /= 1.2
+        steps = trend.steps(values, min_step=0.05)
+        assert [s.index for s in steps] == [20, 45], f"seed {seed}"
+        first, second = trend.step_intervals(values, steps)
+        assert first is not None and second is not None
+        assert first[0] > 1.15 and second[1] < 1 / 1.15
+        covered += first[0] <= 1.2 <= first[1]
+    assert covered >= 80  # 90 % intervals; 80 of 100 keeps a chance below 1e-3 of failing by luck
+
+
+def test_a_step_with_too_few_runs_has_no_interval() -> None:
+    values = np.array([1.0, 1.0, 1.2, 1.2])
+    assert trend.step_interval(values, 0, 2, 4) is None
+
+
 @pytest.mark.parametrize("cv", [0.005, 0.02, 0.05, 0.10])
 def test_pure_noise_has_no_change_points(cv: float) -> None:
     false = [seed for seed in SEEDS if trend.change_points(_noise(np.random.default_rng(seed), cv), min_step=0.05)]

@@ -230,8 +230,9 @@ def test_a_series_page_draws_every_run_and_hover_shows_the_commit(run_cli: Invok
     # Hover the last run (just inside the plot's right edge): the tooltip names its commit.
     _hover_run(page, -1)
     expect(page.locator("#tip")).to_contain_text(commits[-1][:12])  # drawn on the next animation frame
-    # The change point is listed, and the blocked pull request is marked on the chart.
-    assert "+17.9%" in page.inner_text("main")
+    # The change point is listed with its interval (the digest's, tests/golden/digest.txt), and the blocked pull
+    # request is marked on the chart.
+    assert "+17.9% [+17.7%, +18.5%] at" in page.inner_text("main")
     legend = page.locator(".u-legend").inner_text()
     assert "PR blocked" in legend
     assert "p95" in legend

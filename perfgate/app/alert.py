@@ -250,7 +250,8 @@ def _act(
     issues = _Issues.of(known, set(github.bodies) if github is not None else None)
     for group in groups:
         if request.dry_run:
-            lines += _would_announce(group, issues.open_of.get(group[0].first_bad.commit))
+            open_issue = issues.open_of.get(group[0].first_bad.commit)
+            lines += _would_announce(group, open_issue, github is not None, request.github)
             continue
         steps = []
         for step in group:
@@ -321,12 +322,21 @@ def _act(
     return AlertOutcome(tuple(lines), len(found.new), len(found.ongoing), len(found.recovered), failed)
 
 
-def _would_announce(group: list[Regression], open_issue: int | None) -> list[str]:
-    """A dry run's words for one commit's new steps: the issue they would go to, then each step."""
+def _would_announce(group: list[Regression], open_issue: int | None, github: bool, issues: bool) -> list[str]:
+    """A dry run's words for one commit's new steps: the issue they would go to, then each step. ``github``: this
+    job reaches GitHub (else what the store remembers of the issues is all it knows); ``issues``: issues are on
+    (not --no-issues)."""
     commit = group[0].first_bad.commit[:10]
     series = count(len(group), "series", "series")
-    where = f"would add to issue #{open_issue}" if open_issue is not None else "would open one issue"
-    return [f"{where} for {commit} ({series}):", *(f"  would announce: {words.line(step)}" for step in group)]
+    if not issues:
+        where = f"would announce, without an issue (--no-issues), for {commit} ({series}):"
+    elif open_issue is not None:
+        unchecked = "" if github else "; the store's memory of it, not checked on GitHub"
+        where = f"would add to issue #{open_issue} for {commit} ({series}{unchecked}):"
+    else:
+        here = "" if github else "; in GitHub Actions, where a token can open it"
+        where = f"would open one issue for {commit} ({series}{here}):"
+    return [where, *(f"  would announce: {words.line(step)}" for step in group)]
 
 
 @dataclass

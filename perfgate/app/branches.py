@@ -1,15 +1,26 @@
-"""A ``--branch`` (or ``--suite``) that names nothing recorded is an error that lists what is, not an empty result."""
+"""A ``--branch`` (or ``--suite``) that names nothing recorded is an error that lists what is, not an empty result;
+a command that reads the history says when there is none, rather than create an empty one."""
 
 from __future__ import annotations
 
 from collections.abc import Collection
 from typing import TYPE_CHECKING
 
-from perfgate.errors import ConfigError
+from perfgate.errors import ConfigError, StoreError
 from perfgate.suggest import did_you_mean
 
 if TYPE_CHECKING:
     from perfgate.store import Store
+
+
+def require_history(store: Store) -> None:
+    """StoreError (exit 3) when the database has no perfgate schema yet (a SQLite file is not created)."""
+    if store.current_revision() is None:
+        raise StoreError(
+            f"no history in {store.display_url} yet: record main-branch runs with 'perfgate gate' or "
+            "'perfgate ingest FILE --branch main' first (or give --db)"
+        )
+    store.ensure_schema()
 
 
 def require_recorded_branch(store: Store, branch: str, suites: Collection[str]) -> None:

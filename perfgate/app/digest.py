@@ -8,10 +8,11 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from perfgate.app.branches import require_history
 from perfgate.app.output import write_output
 from perfgate.app.workspace import Workspace
 from perfgate.config import Config
-from perfgate.errors import StoreError, UsageError
+from perfgate.errors import UsageError
 from perfgate.history.series import History, Point
 from perfgate.limits import MAX_DAYS
 from perfgate.model import GateDecision, RunHeader
@@ -49,12 +50,7 @@ def build_digest(store: Store, cfg: Config, request: DigestRequest, *, now: date
 
 def known_suites(store: Store, asked: tuple[str, ...]) -> tuple[str, ...]:
     """The suites asked for (every recorded one when none is), each checked to be recorded."""
-    if store.current_revision() is None:
-        raise StoreError(
-            f"no history in {store.display_url} yet: record main-branch runs with 'perfgate gate' or "
-            "'perfgate ingest FILE --branch main' first (or give --db)"
-        )
-    store.ensure_schema()
+    require_history(store)
     known = tuple(store.suites())
     unknown = [s for s in asked if s not in known]
     if unknown:

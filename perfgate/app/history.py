@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from perfgate import exchange, storable
-from perfgate.app.branches import require_recorded_branch
+from perfgate.app.branches import require_history, require_recorded_branch
 from perfgate.app.collector import collected_every
 from perfgate.app.output import streamed_output
 from perfgate.app.workspace import Workspace
@@ -41,7 +41,7 @@ def series_history(request: HistoryRequest) -> History | None:
     """The newest runs' statistics of one series; an unknown name or an ambiguous metric is an error."""
     suite = request.suite or request.workspace.config().suite
     store = request.workspace.store()
-    store.ensure_schema()
+    require_history(store)
     name, metric = request.name, request.metric
     metrics = store.metrics_of(suite, name)
     if not metrics:
@@ -93,7 +93,7 @@ def prune(request: PruneRequest) -> PruneOutcome:
     store = request.workspace.store()
     if (request.keep_days is None) == (request.keep_runs is None):
         raise UsageError("give one of --keep-days or --keep-runs")
-    store.ensure_schema()
+    require_history(store)
     older_than = request.workspace.now - timedelta(days=request.keep_days) if request.keep_days is not None else None
     return PruneOutcome(
         store.prune(older_than=older_than, keep_runs=request.keep_runs, suite=request.suite, vacuum=request.vacuum),
@@ -119,7 +119,7 @@ class Exported:
 def export(request: ExportRequest) -> Exported:
     """Write every run (oldest first) as one JSON line, to the file or the stream, one run in memory at a time."""
     store = request.workspace.store()
-    store.ensure_schema()  # before the file is begun: a refused database leaves no file
+    require_history(store)  # before the file is begun: a refused database leaves no file
     if request.output is None:
         return Exported(export_runs(store, request.out, since=request.since, suite=request.suite), store.display_url)
     with streamed_output(request.output) as out:

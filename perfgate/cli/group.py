@@ -1,6 +1,6 @@
 """The `perfgate` group: global options, and perfgate's errors mapped to exit codes — 0 pass, 1 gate
 failed, 2 usage error, 3 bad input, config or environment, 4 internal error (a bug in perfgate: never
-mistaken for a failed gate)."""
+mistaken for a failed gate), 130 interrupted, 141 stdout's reader gone."""
 
 from __future__ import annotations
 
@@ -16,6 +16,8 @@ from perfgate.units import parse_size
 
 EXIT_FAIL = 1
 EXIT_INTERNAL = 4
+EXIT_INTERRUPTED = 130  # 128 + SIGINT: what a shell reports for a command stopped by Ctrl-C
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE: what a shell reports for a writer whose reader went away (`| head`)
 DEBUG_ENV = "PERFGATE_DEBUG"
 
 
@@ -31,13 +33,46 @@ class PerfgateGroup(click.Group):
             ctx.exit(exc.exit_code)
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
+        except KeyboardInterrupt:  # click would say "Aborted!" and exit 1, as if the gate had failed
+            say("perfgate: interrupted", err=True)
+            ctx.exit(EXIT_INTERRUPTED)
+        except BrokenPipeError as exc:
+            if not _stdout_gone():
+                _internal(ctx, exc)
+            ctx.exit(EXIT_BROKEN_PIPE)  # the reader took what it wanted: nothing to say, and no verdict
         except Exception as exc:
-            if _debugging(ctx):
-                import traceback
+            _internal(ctx, exc)
 
-                traceback.print_exc()
-            say(f"perfgate: {internal_error_line(ctx, exc)}", err=True)
-            ctx.exit(EXIT_INTERNAL)
+
+def _internal(ctx: click.Context, exc: Exception) -> None:
+    """One line for an unexpected error (its traceback with --debug), and exit code 4."""
+    if _debugging(ctx):
+        import traceback
+
+        traceback.print_exc()
+    say(f"perfgate: {internal_error_line(ctx, exc)}", err=True)
+    ctx.exit(EXIT_INTERNAL)
+
+
+def _stdout_gone() -> bool:
+    """Whether stdout's reader has gone (`perfgate export | head`): its pipe refuses the rest, or reports an
+    error with nothing left to write. If so stdout is pointed at the null device, so that Python's own flush at
+    exit does not complain a second time."""
+    import select
+    import sys
+
+    try:
+        sys.stdout.flush()
+        gone = False
+    except BrokenPipeError:
+        gone = True
+    if not gone and hasattr(select, "poll"):
+        watch = select.poll()
+        watch.register(sys.stdout.fileno(), select.POLLOUT)
+        gone = any(events & (select.POLLERR | select.POLLHUP) for _, events in watch.poll(0))
+    if gone:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return gone
 
 
 def internal_error_line(ctx: click.Context, exc: BaseException) -> str:
@@ -86,7 +121,8 @@ def main(ctx: click.Context, debug: bool, color: str, max_input_size: str | None
       perfgate compare results.json --against main
 
     Exit codes: 0 pass, 1 the gate failed, 2 usage error, 3 bad input, config or environment
-    (or nothing to compare with), 4 internal error (a bug in perfgate; --debug shows the traceback).
+    (or nothing to compare with), 4 internal error (a bug in perfgate; --debug shows the traceback);
+    130 interrupted (Ctrl-C), 141 when the reader of its output went away (| head).
     """
     ctx.meta["perfgate.debug"] = debug
     ctx.meta["perfgate.color"] = color

@@ -12,6 +12,8 @@ import click
 
 from perfgate.choices import COMMENT_POLICIES, DEFAULT_ROUNDS, FAIL_ON
 from perfgate.config import Config
+from perfgate.errors import ConfigError
+from perfgate.units import parse_percentage
 
 if TYPE_CHECKING:
     from perfgate.app.workspace import Workspace
@@ -95,9 +97,20 @@ def links_options(func: F) -> F:
 
 
 def max_regression_option(help: str) -> Callable[[F], F]:
-    """--max-regression PERCENT: the allowed regression δ, in place of the config's."""
+    """--max-regression PERCENT: the allowed regression δ, in place of the config's; a value that is not a
+    percentage is a usage error (exit 2), as any other bad option value."""
     default = f"[default: from the config, else {DEFAULTS.max_regression:.0%}]"
-    return click.option("--max-regression", metavar="PERCENT", help=f"{help} {default}")
+    return click.option("--max-regression", metavar="PERCENT", callback=_percentage, help=f"{help} {default}")
+
+
+def _percentage(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """The value as typed (the use case reads it), once it reads as a percentage."""
+    if value is not None:
+        try:
+            parse_percentage(value, key=f"--{param.name}")
+        except ConfigError as exc:
+            raise click.BadParameter(str(exc).removeprefix(f"--{param.name}: "), ctx, param) from None
+    return value
 
 
 def baseline_runs_option(help: str) -> Callable[[F], F]:

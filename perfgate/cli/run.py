@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from perfgate.cli.group import EXIT_FAIL
+from perfgate.cli.group import EXIT_FAIL, EXIT_INTERRUPTED
 from perfgate.cli.options import (
     config_option,
     format_option,
@@ -31,7 +31,6 @@ from perfgate.units import format_duration, parse_duration
 if TYPE_CHECKING:
     from perfgate.harness import Step
 
-EXIT_INTERRUPTED = 130  # 128 + SIGINT: what a shell reports for a command stopped by Ctrl-C
 
 
 @click.command("run", context_settings={"allow_interspersed_args": False})

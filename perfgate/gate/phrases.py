@@ -14,6 +14,11 @@ def format_change(ratio: float) -> str:
     return "+0.0%" if text == "-0.0%" else text
 
 
+def format_ends(low: float, high: float) -> str:
+    """An interval of a ratio as signed percentage changes: (1.152, 1.206) → '[+15.2%, +20.6%]'."""
+    return f"[{format_change(low)}, {format_change(high)}]"
+
+
 def format_percent(fraction: float) -> str:
     return f"{fraction * 100:g}%"
 

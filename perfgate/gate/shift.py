@@ -12,7 +12,7 @@ import numpy as np
 
 from perfgate import stats
 from perfgate.gate.noise import SeriesNoise
-from perfgate.gate.phrases import format_change, format_percent, p_phrase
+from perfgate.gate.phrases import format_change, format_ends, format_percent, p_phrase
 from perfgate.gate.policy import Policy
 from perfgate.gate.pooling import Notes, Pooled, compared, natural_ratio, normalised_log
 from perfgate.gate.report import Comparison, Verdict
@@ -190,7 +190,7 @@ def _effect(interval: stats.ShiftInterval, direction: Direction, bounded: bool, 
         ends = sorted(
             (natural_ratio(interval.low - common, direction), natural_ratio(interval.high - common, direction))
         )
-        text += f" [{format_change(ends[0])}, {format_change(ends[1])}]"
+        text += f" {format_ends(*ends)}"
     if common:
         text += f" beyond the whole run's {format_change(natural_ratio(common, direction))}"
     return text

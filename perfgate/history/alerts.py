@@ -167,8 +167,7 @@ def latest_regression(history: History, allowance: float) -> Regression | None:
     step = found[-1]
     if not history.worse(step.ratio) or abs(math.log(step.ratio)) < math.log1p(allowance):
         return None
-    start = found[-2].index if len(found) > 1 else 0
-    low, high = change_points.step_interval(values, start, step.index, values.size) or (None, None)
+    low, high = change_points.step_interval(values, step) or (None, None)
     # As the gate: worse by more than the allowance with confidence, not merely a step of about its size. With too
     # few runs for an interval (three either side), only a step of twice the allowance counts until more arrive.
     near = low if history.direction is Direction.LOWER_IS_BETTER else high

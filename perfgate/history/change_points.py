@@ -10,7 +10,6 @@ of one run share that run's machine, so only runs are independent observations o
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -31,6 +30,8 @@ class Step:
     before: float  # median of the runs between the previous change point (or the start) and this one
     after: float  # median of the runs from this one to the next change point (or the end)
     p_value: float
+    start: int  # the first run of the level before: the previous change point's index, or 0
+    end: int  # one past the last run of the level after: the next change point's index, or the series' length
 
     @property
     def ratio(self) -> float:
@@ -90,6 +91,8 @@ def change_points(
             before=float(np.exp(np.median(logs[bounds[i - 1] : bounds[i]]))),
             after=float(np.exp(np.median(logs[bounds[i] : bounds[i + 1]]))),
             p_value=p,
+            start=bounds[i - 1],
+            end=bounds[i + 1],
         )
         for i, (p, _) in enumerate(scored, start=1)
     ]
@@ -110,19 +113,15 @@ def steps(values: FloatArray, *, min_step: float) -> list[Step]:
 STEP_CONFIDENCE = 0.90  # of a step's interval, wherever a step is reported (digest, issue, site)
 
 
-def step_interval(values: FloatArray, lo: int, cut: int, hi: int) -> tuple[float, float] | None:
+def step_interval(values: FloatArray, step: Step) -> tuple[float, float] | None:
     """The STEP_CONFIDENCE interval of a step's ratio (after / before): Hodges-Lehmann between the runs of its
-    level before, ``values[lo:cut]``, and of its level after, ``values[cut:hi]``; None with too few runs."""
-    interval = stats.hodges_lehmann(np.log(values[lo:cut]), np.log(values[cut:hi]), STEP_CONFIDENCE)
+    two levels, as ``change_points`` bounded them (``values`` positive, as it requires); None with too few runs."""
+    interval = stats.hodges_lehmann(
+        np.log(values[step.start : step.index]), np.log(values[step.index : step.end]), STEP_CONFIDENCE
+    )
     if not (math.isfinite(interval.low) and math.isfinite(interval.high)):
         return None
     return math.exp(interval.low), math.exp(interval.high)
-
-
-def step_intervals(values: FloatArray, found: Sequence[Step]) -> list[tuple[float, float] | None]:
-    """Each of a series' steps (``steps``' answer) with its interval, its levels bounded by its neighbours."""
-    bounds = [0, *(step.index for step in found), values.size]
-    return [step_interval(values, bounds[i - 1], step.index, bounds[i + 1]) for i, step in enumerate(found, start=1)]
 
 
 def _split(logs: FloatArray, lo: int, hi: int, max_p: float, min_segment: int) -> list[int]:

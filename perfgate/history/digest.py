@@ -38,7 +38,7 @@ class StepFinding:
     step: change_points.Step
     before: Point  # the last run at the old level
     at: Point  # the first run at the new level
-    interval: tuple[float, float] | None = None  # of the step's ratio (change_points.step_interval)
+    interval: tuple[float, float] | None  # of the step's ratio (change_points.step_interval); None: too few runs
 
     @property
     def regression(self) -> bool:
@@ -263,10 +263,15 @@ def _first_in_period(history: History, start: datetime) -> int:
 
 def _steps(history: History, start: datetime, options: Options) -> list[StepFinding]:
     first = _first_in_period(history, start)
-    found = change_points.steps(history.medians, min_step=options.max_regression)
     return [
-        StepFinding(history, step, history.points[step.index - 1], history.points[step.index], interval)
-        for step, interval in zip(found, change_points.step_intervals(history.medians, found), strict=True)
+        StepFinding(
+            history,
+            step,
+            history.points[step.index - 1],
+            history.points[step.index],
+            change_points.step_interval(history.medians, step),
+        )
+        for step in change_points.steps(history.medians, min_step=options.max_regression)
         if step.index >= first
     ]
 

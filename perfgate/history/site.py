@@ -102,6 +102,7 @@ class SeriesPage:
     series: SeriesColumns
     path: str
     steps: tuple[change_points.Step, ...]
+    intervals: tuple[tuple[float, float] | None, ...]  # each step's (change_points.step_interval)
     limits: tuple[Limit, ...]  # the budget's limits the page can draw
     pulls: tuple[PullMark, ...]  # the decisions that blocked or waived it, oldest first
     judged: int  # the suite's decisions since the series' first run shown, passes included
@@ -184,10 +185,12 @@ class Pages:
         if not series.runs:
             return None
         fallback = "too few runs" if series.runs < 5 else "steady"
+        steps = tuple(change_points.steps(series.medians, min_step=self.max_regression))
         return SeriesPage(
             series=series,
             path=series_path(*series.key),
-            steps=tuple(change_points.steps(series.medians, min_step=self.max_regression)),
+            steps=steps,
+            intervals=tuple(change_points.step_interval(series.medians, step) for step in steps),
             limits=_drawn_limits(series, self.policy),
             pulls=tuple(suite.marks(series)),
             judged=suite.judged_since(suite.first_run(series).recorded_at),

@@ -14,7 +14,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from perfgate.gate.phrases import format_change
+from perfgate.gate.phrases import format_change, format_ends
 from perfgate.history.change_points import MAX_P, STEP_CONFIDENCE
 from perfgate.history.digest import (
     HEADROOM,
@@ -159,8 +159,8 @@ def _step(f: StepFinding, links: Links | None) -> dict[str, Any]:
 
 
 def _interval(ends: tuple[float, float] | None) -> str:
-    """' [+15.2%, +20.6%]': a step's 90% interval, or nothing with too few runs for one."""
-    return f" [{format_change(ends[0])}, {format_change(ends[1])}]" if ends is not None else ""
+    """' [+15.2%, +20.6%]': a step's interval, or nothing with too few runs for one."""
+    return f" {format_ends(*ends)}" if ends is not None else ""
 
 
 def _drift(f: DriftFinding) -> dict[str, Any]:

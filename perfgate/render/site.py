@@ -27,6 +27,7 @@ import orjson
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from perfgate.errors import InputError
+from perfgate.gate.phrases import format_ends
 from perfgate.history import change_points
 from perfgate.history.site import DRAWN_STATISTICS, PageRow, PullMark, SeriesPage, Site, SuiteRuns
 from perfgate.model import FloatArray
@@ -213,11 +214,11 @@ def _series_context(
                 "commit": run.commit[:12],
                 "when": _when(run.recorded_at),
                 "change": f"{s.ratio - 1:+.1%}",
-                "interval": f"[{ends[0] - 1:+.1%}, {ends[1] - 1:+.1%}]" if ends is not None else None,
+                "interval": format_ends(*ends) if ends is not None else None,
                 "before": _format(s.before, h.unit),
                 "after": _format(s.after, h.unit),
             }
-            for s, run, ends in zip(page.steps, runs, change_points.step_intervals(h.medians, page.steps), strict=True)
+            for s, run, ends in zip(page.steps, runs, page.intervals, strict=True)
         ],
         "step_confidence": f"{change_points.STEP_CONFIDENCE:.0%}",
         "limits": [f"{limit.statistic} {limit.text}" for limit in page.limits],

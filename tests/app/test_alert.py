@@ -487,10 +487,15 @@ def test_ten_commits_are_announced_a_run_and_the_rest_on_the_next(tmp_path: Path
     db = f"sqlite:///{tmp_path / 'history.db'}"
     _stored(db, history(shapes, end=END, runs=40))
     request = AlertRequest(Workspace(tmp_path, END, db_url=db), {}, hooks=(Hook(hook.url()),))
+    dry = alert(replace(request, dry_run=True))  # says what the run will do: the same 10 commits
+    assert hook.received == []
 
     first = alert(request)
     second = alert(request)
 
+    assert dry.lines[0] == first.lines[0]
+    headers = [line for line in dry.lines if line.startswith("would open one issue for ")]
+    assert len(headers) == 10 and all("in GitHub Actions, where a token can open it" in h for h in headers)
     assert (first.new, second.new) == (12, 2)
     assert "2 more steps of later commits wait for the next run" in first.lines[0]
     announced = [line.split(":")[1].strip() for line in first.lines if line.startswith("announced:")]
@@ -725,8 +730,18 @@ def test_a_commits_issue_closed_by_hand_takes_no_new_step(tmp_path: Path, github
     [closed] = _marked(github)
     closed["state"] = "closed"  # a person closed it while test_parse is still worse
     (tmp_path / "perfgate.toml").unlink()
+    here = alert(replace(request, dry_run=True))
+    offline = alert(replace(request, environ={}, dry_run=True))  # no GitHub: the store's memory is all it knows
+    quiet = alert(replace(request, github=False, dry_run=True))
 
     alert(request)
+
+    assert here.lines[0].startswith(f"would open one issue for {runs[32].commit[:10]} (1 series)")
+    assert offline.lines[0] == (
+        f"would add to issue #{closed['number']} for {runs[32].commit[:10]} "
+        "(1 series; the store's memory of it, not checked on GitHub):"
+    )
+    assert quiet.lines[0].startswith("would announce, without an issue (--no-issues), for ")
 
     [opened] = _marked(github)
     assert opened["number"] != closed["number"]

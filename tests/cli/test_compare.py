@@ -126,9 +126,13 @@ def test_usage_errors_exit_2(run_cli: Invoke, args: tuple[str, ...]) -> None:
     assert run_cli(*args).exit_code == 2
 
 
-def test_bad_max_regression_is_exit_3(run_cli: Invoke) -> None:
-    result = run_cli("compare", BASE, HEAD, "--max-regression", "five")
-    assert result.exit_code == 3 and "--max-regression: expected a percentage" in result.output
+@pytest.mark.parametrize(
+    ("value", "said"), [("five", "expected a percentage like '5%'"), ("5", "'5' has no unit: write '5%'")]
+)
+def test_a_bad_max_regression_is_a_usage_error(run_cli: Invoke, value: str, said: str) -> None:
+    """A bad option value is exit 2, as --fdr's; the same value in perfgate.toml is exit 3 (tests/cli/test_config.py)."""
+    result = run_cli("compare", BASE, HEAD, "--max-regression", value)
+    assert result.exit_code == 2 and f"Invalid value for '--max-regression': {said}" in result.output
 
 
 def test_a_glob_matching_nothing_is_named(run_cli: Invoke) -> None:

@@ -50,16 +50,29 @@ def test_each_steps_interval_covers_its_size_between_its_neighbours() -> None:
         values[45:] /= 1.2
         steps = trend.steps(values, min_step=0.05)
         assert [s.index for s in steps] == [20, 45], f"seed {seed}"
-        first, second = trend.step_intervals(values, steps)
+        first, second = (trend.step_interval(values, s) for s in steps)
         assert first is not None and second is not None
         assert first[0] > 1.15 and second[1] < 1 / 1.15
         covered += first[0] <= 1.2 <= first[1]
     assert covered >= 80  # 90 % intervals; 80 of 100 keeps a chance below 1e-3 of failing by luck
 
 
+def test_a_step_before_a_ramp_keeps_its_interval_to_its_own_level() -> None:
+    """A step, then a level, then a ramp: the ramp's change points are not steps, but the step's level after
+    still ends where the ramp begins, so its interval is about the step's own ratio, not the ramp's."""
+    for seed in range(20):
+        rng = np.random.default_rng(seed)
+        values = np.concatenate([np.ones(25), np.full(25, 1.25), 1.25 * np.linspace(1, 1.6, 40)])
+        values *= np.exp(rng.normal(0, 0.01, values.size))
+        [step] = [s for s in trend.steps(values, min_step=0.05) if s.index == 25]
+        ends = trend.step_interval(values, step)
+        assert ends is not None and ends[0] <= step.ratio <= ends[1], f"seed {seed}: {step.ratio} {ends}"
+        assert ends[1] < 1.30, f"seed {seed}"
+
+
 def test_a_step_with_too_few_runs_has_no_interval() -> None:
     values = np.array([1.0, 1.0, 1.2, 1.2])
-    assert trend.step_interval(values, 0, 2, 4) is None
+    assert trend.step_interval(values, trend.Step(2, 1.0, 1.2, 0.0, 0, 4)) is None
 
 
 @pytest.mark.parametrize("cv", [0.005, 0.02, 0.05, 0.10])
@@ -151,5 +164,5 @@ def test_the_ramp_check_is_linear_and_agrees_with_one_solve_per_bend() -> None:
         assert _best_hinge_error(logs) == pytest.approx(solved, rel=1e-9, abs=1e-15)
     creeping = np.exp(np.linspace(0, np.log(1.3), 10_000) + rng.normal(0, 0.01, 10_000))
     started = time.process_time()
-    assert looks_like_ramp(creeping, Step(5_000, 1.0, 1.1, 0.0))
+    assert looks_like_ramp(creeping, Step(5_000, 1.0, 1.1, 0.0, 0, creeping.size))
     assert time.process_time() - started < 0.5  # one solve per bend took over a second

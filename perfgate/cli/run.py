@@ -32,7 +32,6 @@ if TYPE_CHECKING:
     from perfgate.harness import Step
 
 
-
 @click.command("run", context_settings={"allow_interspersed_args": False})
 @click.argument("command", nargs=-1, required=True, metavar="-- COMMAND [ARG...]")
 @click.option(

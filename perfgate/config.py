@@ -186,7 +186,8 @@ def _alert(locate: _Locator, table: Any) -> AlertSettings:
         raise locate.error("alert", "expected a table: [alert]")
     for key in table:
         if key not in _ALERT_KEYS:
-            raise locate.error(f"alert.{key}", "unknown key; expected labels, webhooks or runs")
+            hint = did_you_mean(key, _ALERT_KEYS)
+            raise locate.error(f"alert.{key}", f"unknown key; expected labels, webhooks or runs.{hint}")
     labels = table.get("labels", list(AlertSettings.labels))
     if (
         not isinstance(labels, list)
@@ -236,7 +237,7 @@ def _budget(locate: _Locator, item: dict[str, Any], index: int) -> Budget:
             raise locate.error(
                 f"{where}.{key}",
                 "unknown key; expected match, max_regression, max_error_increase, max_error_ratio, max_drift, mode or "
-                "one of " + ", ".join(STATISTICS),
+                "one of " + ", ".join(STATISTICS) + "." + did_you_mean(key, _BUDGET_KEYS),
             )
     pattern = _glob(locate, item, where)
     limits = tuple(_limit(locate, f"{where}.{k}", k, v) for k, v in item.items() if k in STATISTICS)
@@ -272,14 +273,18 @@ def _waiver(locate: _Locator, item: dict[str, Any], index: int) -> Waiver:
     where = f"waiver[{index}]"
     for key in item:
         if key not in _WAIVER_KEYS:
-            raise locate.error(f"{where}.{key}", "unknown key; expected match, until and reason")
+            hint = did_you_mean(key, _WAIVER_KEYS)
+            raise locate.error(f"{where}.{key}", f"unknown key; expected match, until and reason.{hint}")
     pattern = _glob(locate, item, where)
     until = item.get("until")
     if isinstance(until, datetime):
         until = until.date()
     if not isinstance(until, date):
         raise locate.error(
-            f"{where}.until" if "until" in item else where, "expected a date like 2026-12-31 (every waiver expires)"
+            f"{where}.until" if "until" in item else where,
+            "expected a date like 2026-12-31 (every waiver expires)"
+            if "until" in item
+            else "missing key 'until': a date like 2026-12-31 (every waiver expires)",
         )
     reason = item.get("reason")
     if not isinstance(reason, str) or not reason.strip():
@@ -311,10 +316,14 @@ def _limit(locate: _Locator, key: str, statistic: str, raw: Any) -> Limit:
     if expected is None:
         allowed = {SECONDS, BYTES}
         if conversion.canonical not in allowed:
-            raise locate.error(key, f"expected a time (ms, s, …) or a size (MB, …) for {statistic}, got {unit!r}")
+            got = f"unit {unit!r}" if unit else "no unit"
+            raise locate.error(
+                key, f"expected a time (ms, s, …) or a size (MB, …) for {statistic}, got {got} in {raw!r}"
+            )
     elif conversion.canonical != expected:
         example = "1%" if expected == RATIO else "500/s"
-        raise locate.error(key, f"expected a unit like {example!r} for {statistic}, got {unit!r}")
+        got = f"unit {unit!r}" if unit else "no unit"
+        raise locate.error(key, f"expected a unit like {example!r} for {statistic}, got {got} in {raw!r}")
     value = float(number) * conversion.factor
     if not math.isfinite(value):
         raise locate.error(key, f"expected a finite limit, got {raw!r}")

@@ -83,6 +83,10 @@ def test_first_matching_budget_wins(tmp_path: Path) -> None:
         (("fdr = 0.05", "fdr = 0.05\ncolour = 1"), "perfgate.toml:6: perfgate.colour: unknown setting"),
         (('p95 = "< 120ms"', 'p95 = "< 120 parsecs"'), "perfgate.toml:10: budget[0].p95: expected a time"),
         (('p95 = "< 120ms"', 'p95 = "about 120ms"'), 'budget[0].p95: expected a limit like "< 120ms"'),
+        (
+            ('p95 = "< 120ms"', 'p95 = "< 120"'),
+            "perfgate.toml:10: budget[0].p95: expected a time (ms, s, …) or a size (MB, …) for p95, got no unit in '< 120'",
+        ),
         (('p95 = "< 120ms"', "p95 = 120"), "budget[0].p95: expected a quoted limit"),
         (
             ('error_rate = "< 1%"', 'error_rate = "< 1ms"'),
@@ -93,6 +97,16 @@ def test_first_matching_budget_wins(tmp_path: Path) -> None:
         (('match = "GET *"', 'match = "GET [a-z"'), "perfgate.toml:19: budget[2].match: bad glob"),
         (('reason = "new validator; tracked in #123"\n', ""), "perfgate.toml:22: waiver[0]: a waiver needs a reason"),
         (("until = 2026-12-31", 'until = "soon"'), "perfgate.toml:24: waiver[0].until: expected a date"),
+        (("until = 2026-12-31\n", ""), "waiver[0]: missing key 'until': a date like 2026-12-31"),
+        (
+            ("[perfgate]", '[alert]\nwebhook = "x"\n[perfgate]'),
+            "perfgate.toml:2: alert.webhook: unknown key; expected labels, webhooks or runs. Did you mean 'webhooks'?",
+        ),
+        (
+            ("until = 2026-12-31", "until = 2026-12-31\nreson = 1"),
+            "waiver[0].reson: unknown key; expected match, until and reason. Did you mean 'reason'?",
+        ),
+        (('p99 = "< 1s"', 'p99 = "< 1s"\np59 = "< 1s"'), "Did you mean 'p99'?"),
         (
             ('max_regression = "5%"', 'max_regression = "five"'),
             "perfgate.toml:4: perfgate.max_regression: expected a percentage",

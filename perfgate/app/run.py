@@ -14,7 +14,7 @@ from perfgate.app.compare import require_common_series
 from perfgate.app.config import Overrides, gate_settings, make_policy
 from perfgate.choices import CONFIRM_LOOKS, DEFAULT_ROUNDS
 from perfgate.config import Config
-from perfgate.errors import UsageError
+from perfgate.errors import InputError, UsageError
 from perfgate.formats import filters
 from perfgate.gate import confirm
 from perfgate.gate.paired import evaluate_paired
@@ -233,6 +233,13 @@ class _RoundResults:
         self._read: list[tuple[harness.Round, ParsedResults]] = []
 
     def __call__(self, ran: harness.Round) -> None:
+        if ran.file == "stdout" and not ran.data.strip():
+            raise InputError(
+                ran.label,
+                "the command printed nothing on its standard output, where perfgate reads its results: make it "
+                "print them (as `go test -bench` does), or give --results FILE for a tool that writes a file "
+                "(hyperfine --export-json FILE)",
+            )
         parsed = formats.read_bytes(ran.data, ran.label, name=ran.file, format_name=self._format)
         if self._heard is not None:
             self._heard(ran, parsed)

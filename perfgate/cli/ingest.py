@@ -6,16 +6,23 @@ from pathlib import Path
 
 import click
 
-from perfgate.cli.options import config_option, db_option, format_option, suite_option, workspace
+from perfgate.cli.options import config_option, db_option, format_option, not_blank, suite_option, workspace
 from perfgate.cli.terminal import progress_on_terminal, say
 
 
 @click.command("ingest")
 @click.argument("files", nargs=-1, required=True)
-@click.option("--branch", required=True, help="The branch the results were measured on.")
-@click.option("--commit", metavar="SHA", help="The commit measured (default: the one the file names, if any).")
+@click.option("--branch", required=True, callback=not_blank, help="The branch the results were measured on.")
+@click.option(
+    "--commit",
+    metavar="SHA",
+    callback=not_blank,
+    help="The commit measured (default: the one the file names, if any).",
+)
 @click.option("--pr", "pr_number", type=click.IntRange(1), metavar="N", help="The pull request number.")
-@click.option("--merge-base", metavar="SHA", help="The pull request's merge-base commit on the main branch.")
+@click.option(
+    "--merge-base", metavar="SHA", callback=not_blank, help="The pull request's merge-base commit on the main branch."
+)
 @click.option(
     "--key",
     metavar="TEXT",

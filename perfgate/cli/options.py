@@ -103,6 +103,14 @@ def max_regression_option(help: str) -> Callable[[F], F]:
     return click.option("--max-regression", metavar="PERCENT", callback=_percentage, help=f"{help} {default}")
 
 
+def not_blank(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """A callback for an option whose value names something: an empty one is a usage error that says the likely
+    cause, not a value read as absent (``--commit "$GITHUB_SHA"`` with the variable unset)."""
+    if value is not None and not value.strip():
+        raise click.BadParameter("empty (an unset variable, such as $GITHUB_SHA outside GitHub Actions?)", ctx, param)
+    return value
+
+
 def _percentage(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     """The value as typed (the use case reads it), once it reads as a percentage."""
     if value is not None:

@@ -178,6 +178,9 @@ def _rowcount(result: Result[Any]) -> int:
     return int(getattr(result, "rowcount", 0))
 
 
+SUPPORTED_BACKENDS = ("sqlite", "postgresql")  # the migrations and the tests run on these two
+
+
 class Store:
     """One database of run history. Each public method is one transaction."""
 
@@ -194,6 +197,11 @@ class Store:
                 "postgresql://USER@HOST[:PORT]/DATABASE"
             ) from None
         self.display_url = url_secrets.mask(parsed.render_as_string(hide_password=True))
+        if parsed.get_backend_name() not in SUPPORTED_BACKENDS:
+            raise StoreError(
+                f"perfgate keeps its history in SQLite or Postgres, not {parsed.get_backend_name()} "
+                f"({self.display_url}): expected sqlite:///PATH or postgresql://USER@HOST[:PORT]/DATABASE"
+            )
         # What the driver read as host and database: its messages quote them, never a piece of the password.
         self._parsed = tuple(str(p) for p in (parsed.host, parsed.database) if p)
         # A SQLite file is created on first write, never by merely looking.

@@ -135,6 +135,14 @@ def test_a_bad_max_regression_is_a_usage_error(run_cli: Invoke, value: str, said
     assert result.exit_code == 2 and f"Invalid value for '--max-regression': {said}" in result.output
 
 
+def test_an_empty_commit_is_a_usage_error_that_names_the_likely_cause(run_cli: Invoke) -> None:
+    """`--commit "$GITHUB_SHA"` with the variable unset: not "the file names no commit", which --commit was for."""
+    result = run_cli("ingest", BASE, "--branch", "main", "--commit", "")
+    assert result.exit_code == 2
+    assert "Invalid value for '--commit': empty (an unset variable, such as $GITHUB_SHA" in result.output
+    assert not Path(".perfgate").exists()
+
+
 def test_a_glob_matching_nothing_is_named(run_cli: Invoke) -> None:
     result = run_cli("compare", "--base", "nothing-*.json", "--head", HEAD)
     assert result.exit_code == 3 and "nothing-*.json: no files match this pattern" in result.output

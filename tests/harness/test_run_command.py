@@ -142,6 +142,14 @@ def test_unreadable_output_stops_the_job_at_the_warm_up(cat_repo: Path, tmp_path
     _left_alone(cat_repo)
 
 
+def test_a_command_that_prints_nothing_is_told_where_results_are_read(cat_repo: Path) -> None:
+    done = _perfgate(cat_repo, "run", "--", "true")
+    assert done.returncode == 3
+    assert done.stderr.startswith("perfgate: error: base warm-up: the command printed nothing on its standard output")
+    assert "--results FILE" in done.stderr
+    _left_alone(cat_repo)
+
+
 def test_usage_errors_are_exit_2(cat_repo: Path) -> None:
     both = _perfgate(cat_repo, "run", "--base", "HEAD~1", "--against", "main", "--", "cat", "bench.txt")
     assert (both.returncode, both.stderr) == (2, "perfgate: error: give --base REF or --against BRANCH, not both\n")

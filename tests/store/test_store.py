@@ -316,6 +316,15 @@ def test_bad_database_urls_are_errors_without_secrets(url: str, run_cli: Invoke)
         assert "unencoded" in result.output and "percent-encoded" in result.output
 
 
+@pytest.mark.parametrize("url", ["mysql://root:hunter2@127.0.0.1/test", "oracle://u@host/db"])
+def test_a_database_perfgate_does_not_keep_history_in_is_named(url: str, run_cli: Invoke) -> None:
+    """Not "install the driver": no driver would help, the migrations run on SQLite and Postgres alone."""
+    result = run_cli("ingest", BASE, "--branch", "main", "--commit", "c", "--db", url)
+    assert result.exit_code == 3
+    assert "perfgate keeps its history in SQLite or Postgres, not " in result.output
+    assert "hunter2" not in result.output and "install" not in result.output
+
+
 def test_a_percent_encoded_password_reaches_postgres_whole(db_url: str) -> None:
     """The way out the refusal names works: the reserved characters encoded, the URL is used."""
     if not db_url.startswith("postgresql"):

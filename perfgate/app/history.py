@@ -45,6 +45,13 @@ def series_history(request: HistoryRequest) -> History | None:
     name, metric = request.name, request.metric
     metrics = store.metrics_of(suite, name)
     if not metrics:
+        elsewhere = [other for other in store.suites() if other != suite and store.metrics_of(other, name)]
+        if elsewhere:
+            raise InputError(
+                name,
+                f"no series of this name is recorded in suite {suite!r}; it is in suite {elsewhere[0]!r}: "
+                f"give --suite {elsewhere[0]}",
+            )
         hint = did_you_mean(name, store.series_names(suite))
         raise InputError(name, f"no series of this name is recorded in suite {suite!r}.{hint}")
     if metric is None:

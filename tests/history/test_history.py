@@ -22,11 +22,22 @@ def test_history_table_and_sparkline(run_cli: Invoke, db_url: str) -> None:
     assert run_cli("history", "test_tokenize", "--limit", "1", "--db", db_url).output.count("bbb3") == 1
 
 
-def test_history_of_an_unknown_series_is_an_error(run_cli: Invoke) -> None:
-    result = run_cli("history", "test_nothing")
+def test_history_of_an_unknown_series_is_an_error(run_cli: Invoke, db_url: str) -> None:
+    record_runs(run_cli, db_url, (BASE, "aaa1"))
+    result = run_cli("history", "test_nothing", "--db", db_url)
     assert (
         result.exit_code == 3 and "test_nothing: no series of this name is recorded in suite 'default'" in result.output
     )
+
+
+def test_a_series_of_another_suite_is_found_there(run_cli: Invoke, db_url: str) -> None:
+    """The demo's history is suite 'pvlib': the name as pasted from its digest, without --suite, is pointed there."""
+    result = run_cli("ingest", BASE, "--branch", "main", "--commit", "aaa1", "--suite", "pvlib", "--db", db_url)
+    assert result.exit_code == 0
+    result = run_cli("history", "test_tokenize", "--db", db_url)
+    assert result.exit_code == 3
+    assert "recorded in suite 'default'; it is in suite 'pvlib': give --suite pvlib" in result.output
+    assert run_cli("history", "test_tokenize", "--suite", "pvlib", "--db", db_url).exit_code == 0
 
 
 def test_sparkline_scales_between_min_and_max() -> None:

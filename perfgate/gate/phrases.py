@@ -15,7 +15,10 @@ def format_change(ratio: float) -> str:
 
 
 def format_ends(low: float, high: float) -> str:
-    """An interval of a ratio as signed percentage changes: (1.152, 1.206) → '[+15.2%, +20.6%]'."""
+    """An interval of a ratio as signed percentage changes, (1.152, 1.206) → '[+15.2%, +20.6%]'; both ends as
+    factors when one is (format_change's x11.4 from +1000% on): '[x10.7, x11.4]', not '[+974.2%, x11.4]'."""
+    if math.isfinite(high) and high >= 11 and low > 0:
+        return f"[x{low:.3g}, x{high:.3g}]"
     return f"[{format_change(low)}, {format_change(high)}]"
 
 

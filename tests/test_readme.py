@@ -21,7 +21,8 @@ def test_the_demo_command_builds_the_digest_and_the_site(tmp_path: Path) -> None
     done = subprocess.run(command, shell=True, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     digest = (tmp_path / "demo" / "digest.html").read_text(encoding="utf-8")
-    assert "perfgate weekly for pvlib" in digest and "detect_clearsky" in digest
+    assert "perfgate weekly for pvlib" in digest and "6 regressions landed on main" in digest
+    assert "detect_clearsky.DetectClear.time_detect_clearsky(1)" in digest and "x11.1" in digest  # the demo's headline
     index = (tmp_path / "demo" / "site" / "index.html").read_text(encoding="utf-8")
     assert index.count("<tr data-name=") == 52  # every series of the history has its row
     assert "would announce: pvlib: detect_clearsky.DetectClear.time_detect_clearsky(1): 11.1x slower" in done.stdout

@@ -39,6 +39,7 @@ class SiteOutcome:
     bytes: int
     series: int
     suites: tuple[str, ...]
+    newest: datetime | None = None  # with no series shown: when the branch's newest run was recorded, if ever
 
 
 def build_site(store: Store, cfg: Config, request: SiteRequest, *, now: datetime) -> SiteOutcome:
@@ -85,7 +86,13 @@ def build_site(store: Store, cfg: Config, request: SiteRequest, *, now: datetime
             written = writer.index(built)
     except OSError as exc:
         raise InputError(str(request.out), f"cannot write the site here: {exc.strerror or exc}") from None
-    return SiteOutcome(written.pages, written.bytes, len(built.pages), built.suites)
+    newest = None
+    if not rows:  # every run older than the window: say when the newest is, so that --until can reach it
+        latest = [
+            h.recorded_at for suite_name in suites for h in store.run_headers(suite_name, cfg.main_branch, limit=1)
+        ]
+        newest = max(latest, default=None)
+    return SiteOutcome(written.pages, written.bytes, len(built.pages), built.suites, newest)
 
 
 def _series_of(store: Store, suite: SuiteRuns, branch: str) -> Iterator[SeriesColumns]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import click
@@ -151,3 +151,10 @@ def site_command(
         f"{outcome.pages} pages ({format_value(outcome.bytes, 'B')} besides the assets)",
         err=True,
     )
+    if outcome.newest is not None:
+        after = outcome.newest + timedelta(days=1)
+        click.echo(
+            f"perfgate: no run in the last {days} days; the newest was recorded on {outcome.newest:%Y-%m-%d}: "
+            f"give --until {after:%Y-%m-%d}, or more --days",
+            err=True,
+        )

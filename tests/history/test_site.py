@@ -130,6 +130,19 @@ def test_from_an_export_file_as_a_data_branch_holds_it(run_cli: Invoke, stored: 
     assert names == sorted(p.name for p in (from_db / "series").iterdir())
 
 
+def test_a_window_older_than_every_run_says_when_the_newest_was(run_cli: Invoke, tmp_path: Path) -> None:
+    """The help's `--from-export … --days 180` on the demo (runs of 2020-2021) wrote an empty site without a word."""
+    demo = Path(__file__).resolve().parents[2] / "examples" / "demo" / "pvlib-history.jsonl"
+    result = run_cli("site", str(tmp_path / "pub"), "--from-export", str(demo), "--days", "180")
+    assert result.exit_code == 0
+    assert (
+        "no run in the last 180 days; the newest was recorded on 2021-07-27: give --until 2021-07-28, or more --days"
+        in result.output
+    )
+    shown = run_cli("site", str(tmp_path / "pub"), "--from-export", str(demo), "--days", "180", "--until", "2021-07-28")
+    assert shown.exit_code == 0 and "newest was recorded" not in shown.output and "52 series" in shown.output
+
+
 def test_a_rebuild_drops_pages_of_series_no_longer_in_the_history(run_cli: Invoke, stored: str) -> None:
     out = _build(run_cli, stored)
     stale = out / "series" / "gone-0123456789.html"

@@ -123,3 +123,16 @@ def test_a_command_that_reads_the_history_says_there_is_none_and_creates_none(
     assert result.exit_code == 3, result.output
     assert "no history in sqlite:///" in result.output and "perfgate ingest" in result.output
     assert not Path(".perfgate").exists()
+
+
+def test_a_broken_pipe_that_is_not_stdouts_stays_an_internal_error(
+    run_cli: Invoke, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A socket's or a subprocess's broken pipe is a bug to report; only stdout's reader going away is quiet."""
+
+    def broken(*_: object, **__: object) -> None:
+        raise BrokenPipeError(32, "Broken pipe")
+
+    monkeypatch.setattr("perfgate.app.compare.compare_files", broken)
+    result = run_cli("compare", BASE, HEAD)
+    assert result.exit_code == 4 and "internal error" in result.output and "BrokenPipeError" in result.output

@@ -239,10 +239,11 @@ def require_common_series(report: Report, baseline_is: str) -> None:
 def _require_history(store: Store, suite: str, branch: str) -> None:
     """NoBaseline unless ``branch`` has runs of ``suite``: never a silent pass with nothing compared.
 
-    A SQLite file that does not exist is not created by a read-only compare."""
-    if store.absent:
+    A read-only compare creates no database: not a SQLite file, not the tables of an empty Postgres schema."""
+    if store.absent or store.current_revision() is None:
+        where = "no history database at" if store.absent else "no perfgate history in the database at"
         raise NoBaseline(
-            f"no history database at {store.display_url}",
+            f"{where} {store.display_url}",
             fix=f"Record {branch}-branch runs first (perfgate ingest FILE --branch {branch}), or point --db at the history",
         )
     store.ensure_schema()

@@ -39,7 +39,7 @@ class SiteOutcome:
     bytes: int
     series: int
     suites: tuple[str, ...]
-    newest: datetime | None = None  # with no series shown: when the branch's newest run was recorded, if ever
+    newest: datetime | None = None  # when no run is in the window but older ones are: the newest's time
 
 
 def build_site(store: Store, cfg: Config, request: SiteRequest, *, now: datetime) -> SiteOutcome:
@@ -87,11 +87,12 @@ def build_site(store: Store, cfg: Config, request: SiteRequest, *, now: datetime
     except OSError as exc:
         raise InputError(str(request.out), f"cannot write the site here: {exc.strerror or exc}") from None
     newest = None
-    if not rows:  # every run older than the window: say when the newest is, so that --until can reach it
+    if not rows:  # every run older than the window? say when the newest is, so that --until can reach it
         latest = [
             h.recorded_at for suite_name in suites for h in store.run_headers(suite_name, cfg.main_branch, limit=1)
         ]
         newest = max(latest, default=None)
+        newest = newest if newest is not None and newest < start else None
     return SiteOutcome(written.pages, written.bytes, len(built.pages), built.suites, newest)
 
 

@@ -153,8 +153,9 @@ def site_command(
     )
     if outcome.newest is not None:
         after = outcome.newest + timedelta(days=1)
+        window = f"the {days} days up to {until:%Y-%m-%d}" if until else f"the last {days} days"
         click.echo(
-            f"perfgate: no run in the last {days} days; the newest was recorded on {outcome.newest:%Y-%m-%d}: "
+            f"perfgate: no run in {window}; the newest was recorded on {outcome.newest:%Y-%m-%d}: "
             f"give --until {after:%Y-%m-%d}, or more --days",
             err=True,
         )

@@ -57,7 +57,8 @@ def _internal(ctx: click.Context, exc: Exception) -> None:
 def _stdout_gone() -> bool:
     """Whether stdout's reader has gone (`perfgate export | head`): its pipe refuses the rest, or reports an
     error with nothing left to write. If so stdout is pointed at the null device, so that Python's own flush at
-    exit does not complain a second time."""
+    exit does not complain a second time. A stdout that is closed, or not a file (a test's), has no reader to
+    lose: the error was another pipe's."""
     import select
     import sys
 
@@ -66,12 +67,18 @@ def _stdout_gone() -> bool:
         gone = False
     except BrokenPipeError:
         gone = True
-    if not gone and hasattr(select, "poll"):
-        watch = select.poll()
-        watch.register(sys.stdout.fileno(), select.POLLOUT)
-        gone = any(events & (select.POLLERR | select.POLLHUP) for _, events in watch.poll(0))
-    if gone:
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (AttributeError, OSError, ValueError):
+        return False
+    try:
+        fd = sys.stdout.fileno()
+        if not gone and hasattr(select, "poll"):
+            watch = select.poll()
+            watch.register(fd, select.POLLOUT)
+            gone = any(events & (select.POLLERR | select.POLLHUP) for _, events in watch.poll(0))
+        if gone:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), fd)
+    except (AttributeError, OSError, ValueError):
+        return False
     return gone
 
 

@@ -52,6 +52,7 @@ def format_option(func: F) -> F:
 def suite_option(func: F) -> F:
     return click.option(
         "--suite",
+        callback=not_blank,
         help=f"The suite the runs belong to: one history per suite. [default: from the config, else {DEFAULTS.suite!r}]",
     )(func)
 
@@ -107,7 +108,8 @@ def not_blank(ctx: click.Context, param: click.Parameter, value: str | None) -> 
     """A callback for an option whose value names something: an empty one is a usage error that says the likely
     cause, not a value read as absent (``--commit "$GITHUB_SHA"`` with the variable unset)."""
     if value is not None and not value.strip():
-        raise click.BadParameter("empty (an unset variable, such as $GITHUB_SHA outside GitHub Actions?)", ctx, param)
+        example = ", such as $GITHUB_SHA outside GitHub Actions" if param.name == "commit" else ""
+        raise click.BadParameter(f"empty (an unset variable{example}?)", ctx, param)
     return value
 
 

@@ -27,7 +27,7 @@ import orjson
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from perfgate.errors import InputError
-from perfgate.gate.phrases import format_ends
+from perfgate.gate.phrases import format_change, format_ends
 from perfgate.history import change_points
 from perfgate.history.site import DRAWN_STATISTICS, PageRow, PullMark, SeriesPage, Site, SuiteRuns
 from perfgate.model import FloatArray
@@ -213,7 +213,7 @@ def _series_context(
             {
                 "commit": run.commit[:12],
                 "when": _when(run.recorded_at),
-                "change": f"{s.ratio - 1:+.1%}",
+                "change": format_change(s.ratio),
                 "interval": format_ends(*ends) if ends is not None else None,
                 "before": _format(s.before, h.unit),
                 "after": _format(s.after, h.unit),
@@ -286,7 +286,7 @@ def _series_data(page: SeriesPage, suite: SuiteRuns) -> dict[str, Any]:
         "high": _offsets(whole, _fixed(high, digits)),
         "p95": _offsets(whole, _fixed(p95, digits)) if p95 is not None else None,
         "n": _run_lengths(h.counts),
-        "steps": [{"index": s.index, "change": f"{s.ratio - 1:+.1%}"} for s in page.steps],
+        "steps": [{"index": s.index, "change": format_change(s.ratio)} for s in page.steps],
         "limits": [
             {
                 "label": f"budget: {limit.statistic} {limit.text}",

@@ -12,6 +12,7 @@ import pytest
 from perfgate.app.compare import CompareRequest, compare
 from perfgate.app.workspace import Workspace
 from perfgate.errors import NoBaseline, UsageError
+from perfgate.store import Store
 
 from .conftest import BASE, HEAD
 
@@ -54,6 +55,13 @@ def test_against_a_branch_reads_the_history_database(tmp_path: Path) -> None:
     with pytest.raises(NoBaseline, match="no history database at"):
         compare(_request(tmp_path, files=(HEAD,), against="main"))
     assert not (tmp_path / ".perfgate").exists()  # a read-only compare creates no database
+
+
+def test_against_an_empty_database_is_no_baseline_and_leaves_it_empty(tmp_path: Path, db_url: str) -> None:
+    """An empty Postgres database got perfgate's tables from a compare that found no baseline."""
+    with pytest.raises(NoBaseline, match="no (perfgate )?history"):
+        compare(CompareRequest(Workspace(tmp_path, NOW, db_url=db_url), files=(HEAD,), against="main"))
+    assert Store(db_url).current_revision() is None
 
 
 def test_the_report_file_is_written_in_the_format_asked_for(tmp_path: Path) -> None:

@@ -140,6 +140,8 @@ def test_an_empty_commit_is_a_usage_error_that_names_the_likely_cause(run_cli: I
     result = run_cli("ingest", BASE, "--branch", "main", "--commit", "")
     assert result.exit_code == 2
     assert "Invalid value for '--commit': empty (an unset variable, such as $GITHUB_SHA" in result.output
+    blank = run_cli("ingest", BASE, "--branch", "main", "--commit", "c", "--suite", " ")  # was stored as suite ' '
+    assert blank.exit_code == 2 and "Invalid value for '--suite': empty (an unset variable?)" in blank.output
     assert not Path(".perfgate").exists()
 
 

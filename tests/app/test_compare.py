@@ -59,7 +59,7 @@ def test_against_a_branch_reads_the_history_database(tmp_path: Path) -> None:
 
 def test_against_an_empty_database_is_no_baseline_and_leaves_it_empty(tmp_path: Path, db_url: str) -> None:
     """An empty Postgres database got perfgate's tables from a compare that found no baseline."""
-    with pytest.raises(NoBaseline, match="no (perfgate )?history"):
+    with pytest.raises(NoBaseline, match=r"no (perfgate )?history"):
         compare(CompareRequest(Workspace(tmp_path, NOW, db_url=db_url), files=(HEAD,), against="main"))
     assert Store(db_url).current_revision() is None
 

@@ -169,7 +169,9 @@ class Digest:
         parts: list[str] = []
         regressions, improvements = len(self.regressions), len(self.improvements)
         if regressions:
-            parts.append(f"{count(regressions, 'regression')} landed on main")
+            commits = len({f.at.commit for f in self.regressions})
+            among = f" in {count(commits, 'commit')}" if commits < regressions else ""
+            parts.append(f"{count(regressions, 'regression')} landed on main{among}")
         if improvements:
             parts.append(count(improvements, "improvement"))
         drifting = sum(1 for d in self.drifts if d.regression)

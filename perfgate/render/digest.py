@@ -34,6 +34,13 @@ from perfgate.site_address import series_url
 from perfgate.units import format_value
 
 SUBJECT_LIMIT = 150
+# A suite of 1,500 series (pandas') had 122 steps in one week and 784 series too noisy: listed one by one, a mail
+# of 1,800 lines. A commit's steps are one entry, its largest STEPS_SHOWN named; series with the same fix one entry,
+# the noisiest NOISY_SHOWN named; at most COMMITS_SHOWN commits and NAMES_SHOWN new or removed names.
+STEPS_SHOWN = 5
+NOISY_SHOWN = 5
+COMMITS_SHOWN = 20
+NAMES_SHOWN = 20
 
 
 @dataclass(frozen=True)
@@ -118,13 +125,17 @@ def context_of(
         "headroom_limit": f"{HEADROOM:.0%}",
         "home": links.home if links else None,
         "steps": [with_page(_step(f, links), f.history) for f in digest.steps],
+        "step_groups": _step_groups([with_page(_step(f, links), f.history) for f in digest.steps]),
         "drifts": [with_page(_drift(f), f.history) for f in digest.drifts],
         "headroom": [with_page(_headroom(f), f.history) for f in digest.headroom],
         "noisy": [with_page(_noise(f, digest.options.baseline_runs), f.history) for f in digest.noisy],
+        "noisy_groups": _noise_groups(
+            [with_page(_noise(f, digest.options.baseline_runs), f.history) for f in digest.noisy]
+        ),
         "blocked": [_pull(p, links) for p in digest.blocked],
         "waived": [_pull(p, links) for p in digest.waived],
-        "new": sorted(h.label for h in digest.new),
-        "removed": sorted(h.label for h in digest.removed),
+        "new": _names(h.label for h in digest.new),
+        "removed": _names(h.label for h in digest.removed),
         "charts": [with_page({"cid": c.cid, "title": c.title, "caption": _caption(c)}, h) for c, h in digest.charts],
         "suites": ", ".join(digest.suites) or "none",
     }
@@ -158,6 +169,82 @@ def _step(f: StepFinding, links: Links | None) -> dict[str, Any]:
     }
 
 
+def _step_groups(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """The steps by commit and kind (a change that slowed 100 series is one entry), in the order of each group's
+    largest step; each with its largest STEPS_SHOWN rows and how many more; at most COMMITS_SHOWN groups."""
+    grouped: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for row in rows:
+        grouped.setdefault((row["kind"], row["commit"]), []).append(row)
+    groups = [
+        {
+            **members[0],
+            "count": len(members),
+            "rows": members[:STEPS_SHOWN],
+            "more": len(members) - STEPS_SHOWN,
+            "smallest": members[-1]["change"],
+        }
+        for members in grouped.values()
+    ]
+    hidden = groups[COMMITS_SHOWN:]
+    return {
+        "shown": groups[:COMMITS_SHOWN],
+        "more_commits": len(hidden),
+        "more_series": sum(g["count"] for g in hidden),
+    }
+
+
+def _noise_groups(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The noisy series by the kind of fix they need (more samples, more baseline runs, or neither helps), in the
+    order of each group's noisiest series; each with its noisiest NOISY_SHOWN rows, how many more, and the fix with
+    its numbers as a range (pool 6 to 82 baseline runs)."""
+    grouped: dict[tuple[bool, bool, bool], list[dict[str, Any]]] = {}
+    for row in rows:
+        grouped.setdefault(row["fix"], []).append(row)
+    return [
+        {
+            "advice": _advice(members),
+            "count": len(members),
+            "rows": members[:NOISY_SHOWN],
+            "more": len(members) - NOISY_SHOWN,
+            "least": members[-1]["between"],
+        }
+        for members in grouped.values()
+    ]
+
+
+def _advice(members: list[dict[str, Any]]) -> str:
+    """The fix for series that need the same kind of it (one series, or a group), its numbers as a range."""
+    first = members[0]
+    advice: list[str] = []
+    if first["samples_needed"] is not None:
+        needed = sorted(m["samples_needed"] for m in members)
+        now = sorted({m["samples"] for m in members})
+        had = f"now {now[0]}" if len(now) == 1 else f"now {now[0]} to {now[-1]}"
+        advice.append(f"take {_span(needed[0], needed[-1])} samples per run ({had})")
+    if not first["fix"][1]:
+        advice.append(
+            "runs differ more than any number of baseline runs can average out: compare base and head in the "
+            "same job (docs/baselines.md) or use a quieter runner"
+        )
+    elif first["runs_needed"] is not None:
+        needed = sorted(m["runs_needed"] for m in members)
+        advice.append(
+            f"pool {_span(needed[0], needed[-1])} baseline runs (baseline_runs in perfgate.toml; "
+            f"now {first['baseline_runs']})"
+        )
+    return "; ".join(advice)
+
+
+def _span(low: int, high: int) -> str:
+    return str(low) if low == high else f"{low} to {high}"
+
+
+def _names(labels: Any) -> dict[str, Any]:
+    """New or removed series: the first NAMES_SHOWN by name, and how many more."""
+    ordered = sorted(labels)
+    return {"shown": ordered[:NAMES_SHOWN], "more": len(ordered) - NAMES_SHOWN, "count": len(ordered)}
+
+
 def _interval(ends: tuple[float, float] | None) -> str:
     """' [+15.2%, +20.6%]': a step's interval, or nothing with too few runs for one."""
     return f" {format_ends(*ends)}" if ends is not None else ""
@@ -187,23 +274,20 @@ def _headroom(f: HeadroomFinding) -> dict[str, Any]:
 
 
 def _noise(f: NoiseFinding, baseline_runs: int) -> dict[str, Any]:
-    advice: list[str] = []
-    if f.samples_needed is not None:
-        advice.append(f"take {f.samples_needed} samples per run (now {f.samples})")
-    if not f.runs_fixable:
-        advice.append(
-            "runs differ more than any number of baseline runs can average out: compare base and head in the "
-            "same job (docs/baselines.md) or use a quieter runner"
-        )
-    elif f.runs_needed is not None:
-        advice.append(f"pool {f.runs_needed} baseline runs (baseline_runs in perfgate.toml; now {baseline_runs})")
     within = f.noise.within_run
-    return {
+    row = {
         "label": f.history.label,
         "between": f"±{f.noise.between_runs:.1%}",
         "within": f"±{within:.1%}" if within is not None and math.isfinite(within) else "unknown",
-        "advice": "; ".join(advice),
+        # The kind of fix, by which series are grouped, and its numbers, which a group gives as a range.
+        "fix": (f.samples_needed is not None, f.runs_fixable, f.runs_needed is not None),
+        "samples_needed": f.samples_needed,
+        "samples": f.samples,
+        "runs_needed": f.runs_needed,
+        "baseline_runs": baseline_runs,
     }
+    row["advice"] = _advice([row])
+    return row
 
 
 def _pull(p: PullRequest, links: Links | None) -> dict[str, Any]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import email
 import email.policy
 import json
+import re
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from pathlib import Path
@@ -154,6 +155,35 @@ def test_text_and_html_parts_golden(stored: tuple[Store, Config], update_golden:
     assert rendered.subject.startswith("perfgate weekly for acme/shop: 1 regression landed on main")
     assert [cid for cid, _ in rendered.images] == [f"chart{i}" for i in range(1, len(rendered.images) + 1)]
     assert all(png.startswith(b"\x89PNG\r\n\x1a\n") for _, png in rendered.images)
+
+
+def test_a_large_suite_is_a_mail_a_person_reads(tmp_path: Path) -> None:
+    """pandas' week: 122 steps in 3 commits and 784 noisy series made a mail of 1,828 lines, a row each. A commit's
+    steps are one entry (its largest named), series needing the same kind of fix one entry (the noisiest named)."""
+    shapes = [
+        *(Shape(f"test_tokenize_{i:02d}", step_at=32, step=0.10 + 0.01 * i) for i in range(30)),
+        Shape("test_render", step_at=35, step=0.25),
+        *(Shape(f"test_noisy_{i:02d}", run_noise=0.20 + 0.01 * i) for i in range(12)),
+        *(Shape(f"test_new_{i:02d}", first_run=30) for i in range(25)),
+    ]
+    store = Store(f"sqlite:///{tmp_path / 'history.db'}")
+    store_history(store, history(shapes, end=END, runs=RUNS, runs_in_period=IN_PERIOD), END)
+    found = build_digest(store, Config(), DigestRequest(), now=END)
+    assert len(found.regressions) == 31 and len(found.noisy) == 12  # the findings stay whole (the site lists them)
+
+    rendered = _render(found)
+    text, html = rendered.text, rendered.html
+
+    assert "31 regressions landed on main in 2 commits" in text
+    assert re.search(r"- 30 series, \+3\d\.\d% to \+\d+\.\d% \(regressions\)", text)  # largest to smallest
+    assert "    and 25 more series" in text  # 30 series: the 5 largest named
+    assert "- test_render: +25." in text  # a commit's one step, as before
+    assert re.search(r"- 12 series, runs differing by ±\d+\.\d% to ±\d+\.\d%\n  fix: ", text)
+    assert "    and 7 more series" in text
+    assert "- and 5 more\n" in text  # 25 new series: 20 named
+    assert len(text.splitlines()) < 90
+    assert "<strong>30 series</strong>" in html and "and 25 more series" in html and "and 7 more series" in html
+    assert "test_new_19 and 5 more" in html
 
 
 def test_html_links_commits_and_pull_requests_and_escapes_names(stored: tuple[Store, Config]) -> None:

@@ -179,6 +179,7 @@ def _step_groups(rows: list[dict[str, Any]]) -> dict[str, Any]:
         {
             **members[0],
             "count": len(members),
+            "members": members,  # the site lists them all, folded
             "rows": members[:STEPS_SHOWN],
             "more": len(members) - STEPS_SHOWN,
             "smallest": members[-1]["change"],
@@ -188,6 +189,7 @@ def _step_groups(rows: list[dict[str, Any]]) -> dict[str, Any]:
     hidden = groups[COMMITS_SHOWN:]
     return {
         "shown": groups[:COMMITS_SHOWN],
+        "hidden": hidden,  # the mail counts them; the site lists them
         "more_commits": len(hidden),
         "more_series": sum(g["count"] for g in hidden),
     }
@@ -204,6 +206,7 @@ def _noise_groups(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         {
             "advice": _advice(members),
             "count": len(members),
+            "members": members,
             "rows": members[:NOISY_SHOWN],
             "more": len(members) - NOISY_SHOWN,
             "least": members[-1]["between"],

@@ -28,7 +28,7 @@ from perfgate.store import Store
 from perfgate.store.columns import series_columns
 from tests.conftest import Invoke, check_golden
 from tests.history.test_digest import CONFIG, END, IN_PERIOD, RUNS, SHAPES, _decisions
-from tests.weekly import history, store_history
+from tests.weekly import Shape, history, store_history
 
 UNTIL = END.strftime("%Y-%m-%dT%H:%M")
 CHROMIUM = os.environ.get("PERFGATE_TEST_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
@@ -326,6 +326,29 @@ def test_many_decisions_are_counted_and_only_the_latest_listed(run_cli: Invoke, 
     assert dict(rings)["PR blocked"] == 21
     # 20 of these passed it, and 4 of the digest tests' (two at the same time share a ring).
     assert dict(rings)["PR passed"] == 23
+
+
+def test_a_commits_many_steps_are_one_finding_with_its_series_folded(
+    run_cli: Invoke, tmp_path: Path, open_page: Any
+) -> None:
+    """As in the digest: pandas' index listed 122 steps and 784 noisy series a line each; a commit's steps are one
+    finding, its series behind a disclosure, every one still there and linked to its page."""
+    shapes = [Shape(f"test_tokenize_{i:02d}", step_at=32, step=0.10 + 0.01 * i) for i in range(30)]
+    shapes += [Shape(f"test_noisy_{i:02d}", run_noise=0.20 + 0.01 * i) for i in range(12)]
+    db = f"sqlite:///{tmp_path / 'history.db'}"
+    store_history(Store(db), history(shapes, end=END, runs=RUNS, runs_in_period=IN_PERIOD), END)
+    result = run_cli("site", str(tmp_path / "out"), "--db", db, "--until", UNTIL)
+    assert result.exit_code == 0, result.output
+    page = open_page((tmp_path / "out" / "index.html").as_uri())
+    finding = page.locator("ul.findings > li", has_text="30 series")
+    expect(finding).to_have_count(1)
+    folded = finding.locator("details")
+    assert folded.get_attribute("open") is None and not folded.locator("li").first.is_visible()
+    folded.locator("summary").click()
+    expect(folded.locator("li")).to_have_count(30)
+    assert folded.locator("li a").first.inner_text() == "test_tokenize_29"  # the largest first, linked
+    noisy = page.locator("ul.findings > li", has_text="12 series")
+    expect(noisy.locator("details li")).to_have_count(12)
 
 
 def test_a_budgeted_endpoint_draws_its_limit(run_cli: Invoke, stored: str, open_page: Any) -> None:

@@ -372,7 +372,8 @@ def _pulls(decisions: Sequence[GateDecision]) -> tuple[PullRequest, ...]:
 
 
 def _with_charts(digest: Digest, start: datetime, policy: Policy) -> Digest:
-    """One chart per highlighted series, most important first, at most MAX_CHARTS."""
+    """One chart per highlighted series, most important first, at most MAX_CHARTS: each commit's largest step
+    before a commit's further ones, so that a change that moved 100 series does not take every chart."""
     chosen: list[tuple[Chart, History]] = []
     seen: set[int] = set()
     marks: dict[int, list[int]] = {}
@@ -388,7 +389,10 @@ def _with_charts(digest: Digest, start: datetime, policy: Policy) -> Digest:
         chart = _chart(history, start, f"chart{len(chosen) + 1}", tuple(marks.get(id(history), ())), limit)
         chosen.append((chart, history))
 
+    leaders: dict[tuple[bool, str], StepFinding] = {}  # each commit's largest step first: one chart each
     for f in digest.steps:
+        leaders.setdefault((f.regression, f.at.commit), f)
+    for f in (*leaders.values(), *digest.steps):
         add(f.history)
     for h in digest.headroom:
         add(h.history, h.limit)

@@ -172,9 +172,9 @@ def _step(f: StepFinding, links: Links | None) -> dict[str, Any]:
 def _step_groups(rows: list[dict[str, Any]]) -> dict[str, Any]:
     """The steps by commit and kind (a change that slowed 100 series is one entry), in the order of each group's
     largest step; each with its largest STEPS_SHOWN rows and how many more; at most COMMITS_SHOWN groups."""
-    grouped: dict[tuple[str, str], list[dict[str, Any]]] = {}
-    for row in rows:
-        grouped.setdefault((row["kind"], row["commit"]), []).append(row)
+    grouped: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
+    for row in rows:  # the same window of commits: what the entry's commit, time and links say holds for each
+        grouped.setdefault((row["kind"], row["previous"], row["commit"]), []).append(row)
     groups = [
         {
             **members[0],
@@ -186,11 +186,11 @@ def _step_groups(rows: list[dict[str, Any]]) -> dict[str, Any]:
         }
         for members in grouped.values()
     ]
-    hidden = groups[COMMITS_SHOWN:]
+    shown, hidden = groups[:COMMITS_SHOWN], groups[COMMITS_SHOWN:]
     return {
-        "shown": groups[:COMMITS_SHOWN],
+        "shown": shown,
         "hidden": hidden,  # the mail counts them; the site lists them
-        "more_commits": len(hidden),
+        "more_commits": len({g["commit"] for g in hidden} - {g["commit"] for g in shown}),
         "more_series": sum(g["count"] for g in hidden),
     }
 
@@ -210,6 +210,7 @@ def _noise_groups(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
             "rows": members[:NOISY_SHOWN],
             "more": len(members) - NOISY_SHOWN,
             "least": members[-1]["between"],
+            "within": _within_range(members),
         }
         for members in grouped.values()
     ]
@@ -236,6 +237,16 @@ def _advice(members: list[dict[str, Any]]) -> str:
             f"now {first['baseline_runs']})"
         )
     return "; ".join(advice)
+
+
+def _within_range(members: list[dict[str, Any]]) -> str:
+    """The spread within a run across a group: '±0.9% to ±1.0%', one value, or 'unknown' for all unknown."""
+    known = sorted(m["within_fraction"] for m in members if m["within_fraction"] is not None)
+    if not known:
+        return "unknown"
+    low, high = f"±{known[0]:.1%}", f"±{known[-1]:.1%}"
+    said = low if low == high else f"{low} to {high}"
+    return said if len(known) == len(members) else f"{said} (unknown for {len(members) - len(known)})"
 
 
 def _span(low: int, high: int) -> str:
@@ -282,6 +293,7 @@ def _noise(f: NoiseFinding, baseline_runs: int) -> dict[str, Any]:
         "label": f.history.label,
         "between": f"±{f.noise.between_runs:.1%}",
         "within": f"±{within:.1%}" if within is not None and math.isfinite(within) else "unknown",
+        "within_fraction": within if within is not None and math.isfinite(within) else None,
         # The kind of fix, by which series are grouped, and its numbers, which a group gives as a range.
         "fix": (f.samples_needed is not None, f.runs_fixable, f.runs_needed is not None),
         "samples_needed": f.samples_needed,

@@ -170,6 +170,8 @@ def test_a_large_suite_is_a_mail_a_person_reads(tmp_path: Path) -> None:
     store_history(store, history(shapes, end=END, runs=RUNS, runs_in_period=IN_PERIOD), END)
     found = build_digest(store, Config(), DigestRequest(), now=END)
     assert len(found.regressions) == 31 and len(found.noisy) == 12  # the findings stay whole (the site lists them)
+    charted = [h.name for _, h in found.charts]
+    assert charted[:2] == ["test_tokenize_29", "test_render"]  # each commit's largest step charted first
 
     rendered = _render(found)
     text, html = rendered.text, rendered.html

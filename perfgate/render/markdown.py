@@ -148,7 +148,9 @@ def render(report: Report) -> str:
     return attempt(kept)
 
 
-ROUTINE_NOTES = ("baseline: ", "short history (")  # said for the record, under the results
+# Said for the record, under the results: where the baseline came from, and how the noise was learned (the
+# suite's model, on every report against main: a warning box on each would teach readers to skip the real ones).
+ROUTINE_NOTES = ("baseline: ", "short history (", "noise: learned from ")
 
 
 def attention(note: str) -> bool:
@@ -173,14 +175,38 @@ def _next_steps(report: Report) -> _NextSteps:
     dates = [r.recorded_at for r in (*report.candidate, *report.baseline) if r.recorded_at is not None]
     # A month after the newest run; with no dated run (files compared locally) a date to fill in.
     until = f"{(max(dates) + timedelta(days=WAIVER_DAYS)):%Y-%m-%d}" if dates else "YYYY-MM-DD"
+    matches = _waiver_matches(failing)
     blocks = [
-        f"[[waiver]]\nmatch = {_toml_string(_literal_glob(name))}\nuntil = {until}  # every waiver expires\n"
+        f"[[waiver]]\nmatch = {_toml_string(glob)}{said}\nuntil = {until}  # every waiver expires\n"
         'reason = "why this regression is accepted, and where it is tracked"'
-        for name in failing[:WAIVER_SNIPPETS]
+        for glob, said in matches[:WAIVER_SNIPPETS]
     ]
-    more = len(failing) - WAIVER_SNIPPETS
+    more = len(matches) - WAIVER_SNIPPETS
     tail = [f"# and {more} more: a glob in match covers several series"] if more > 0 else []
     return _NextSteps(reproduce, "\n\n".join([*blocks, *tail]))
+
+
+def _waiver_matches(failing: list[str]) -> list[tuple[str, str]]:
+    """A match per failing series, except that a benchmark's parameters failing together (17 of asv's
+    ``time_on_offset(<Day>)``, ``test_parse[small]`` and ``[big]``) get one glob over them: (glob, comment)."""
+    families: dict[str, list[str]] = {}
+    for name in failing:
+        families.setdefault(_family(name) or _literal_glob(name), []).append(name)
+    return [
+        (glob, f"  # the {len(names)} failing series of this benchmark")
+        if len(names) > 1
+        else (_literal_glob(names[0]), "")
+        for glob, names in families.items()
+    ]
+
+
+def _family(name: str) -> str | None:
+    """A glob over the name's parameters (``time_on_offset(*)``, ``test_parse[[]*[]]``), if it has any."""
+    for opening, closing in ("()", "[]"):
+        at = name.find(opening)
+        if at > 0 and name.endswith(closing):
+            return _literal_glob(name[: at + 1]) + "*" + _literal_glob(closing)
+    return None
 
 
 def _literal_glob(name: str) -> str:

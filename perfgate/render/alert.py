@@ -128,9 +128,17 @@ def _times(ratio: float) -> str:
 
 
 def interval(step: Regression) -> str:
+    ends = _ends(step)
+    return f"90% interval {ends}" if ends is not None else "too few runs for an interval"
+
+
+def _ends(step: Regression) -> str | None:
+    """'+12.6% to +14.9%'; both ends as factors when one is ('1.23x to 2.13x', not '+22.9% to 2.13x')."""
     if step.low is None or step.high is None:
-        return "too few runs for an interval"
-    return f"90% interval {_times(step.low)} to {_times(step.high)}"
+        return None
+    if step.high >= 2:
+        return f"{step.low:.3g}x to {step.high:.3g}x"
+    return f"{_times(step.low)} to {_times(step.high)}"
 
 
 def title(step: Regression) -> str:
@@ -226,7 +234,7 @@ def _group_body(issue: IssueSteps, where: Where, rows: int, names: int, markers:
             name = escape_text(history.label)
             page = where.page(history)
             shown = f"[{name}]({page})" if page else name
-            low_high = f"{_times(step.low)} to {_times(step.high)}" if step.low is not None and step.high else "—"
+            low_high = _ends(step) or "—"
             out.append(
                 f"| {shown} | {change(history, step.ratio)} | {low_high} "
                 f"| {_level(history, step.step.before)} → {_level(history, step.step.after)} | {step.runs_after} |"

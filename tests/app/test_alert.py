@@ -831,3 +831,12 @@ def test_a_commits_issue_names_its_series_at_no_clear_level_and_those_back() -> 
     assert "At no clear level in the latest runs, not back yet: **test_gone**." in body
     assert "Back at the level before the step (or waived): **test_back**." in body
     assert "**1 series** is worse on main since" in body
+
+
+def test_an_intervals_ends_are_said_alike() -> None:
+    """'+22.9% to 2.13x' (pandas' rolling.TableMethod) read as two different scales."""
+    found, _ = _long_named_steps(1, 10)
+    [step] = found.new
+    assert words.interval(replace(step, low=1.229, high=2.13)) == "90% interval 1.23x to 2.13x"
+    assert words.interval(replace(step, low=1.126, high=1.149)) == "90% interval +12.6% to +14.9%"
+    assert words.interval(replace(step, low=None, high=None)) == "too few runs for an interval"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fnmatch
 import json
 import re
 from dataclasses import dataclass
@@ -175,29 +176,39 @@ def _next_steps(report: Report) -> _NextSteps:
     dates = [r.recorded_at for r in (*report.candidate, *report.baseline) if r.recorded_at is not None]
     # A month after the newest run; with no dated run (files compared locally) a date to fill in.
     until = f"{(max(dates) + timedelta(days=WAIVER_DAYS)):%Y-%m-%d}" if dates else "YYYY-MM-DD"
-    matches = _waiver_matches(failing)
+    matches = _waiver_matches(failing, {c.name for c in report.comparisons})
     blocks = [
         f"[[waiver]]\nmatch = {_toml_string(glob)}{said}\nuntil = {until}  # every waiver expires\n"
         'reason = "why this regression is accepted, and where it is tracked"'
         for glob, said in matches[:WAIVER_SNIPPETS]
     ]
     more = len(matches) - WAIVER_SNIPPETS
-    tail = [f"# and {more} more: a glob in match covers several series"] if more > 0 else []
+    tail = [f"# and {more} more waivers: a glob in match covers several series"] if more > 0 else []
     return _NextSteps(reproduce, "\n\n".join([*blocks, *tail]))
 
 
-def _waiver_matches(failing: list[str]) -> list[tuple[str, str]]:
+def _waiver_matches(failing: list[str], compared: set[str]) -> list[tuple[str, str]]:
     """A match per failing series, except that a benchmark's parameters failing together (17 of asv's
-    ``time_on_offset(<Day>)``, ``test_parse[small]`` and ``[big]``) get one glob over them: (glob, comment)."""
+    ``time_on_offset(<Day>)``…, ``test_parse[small]`` and ``[big]``) get one glob over them: (glob, comment).
+    The comment says what else the glob waives: the benchmark's series that passed (of ``compared``), and any
+    parameter added before it expires — the reviewer decides, with the exact names one line away."""
     families: dict[str, list[str]] = {}
     for name in failing:
         families.setdefault(_family(name) or _literal_glob(name), []).append(name)
-    return [
-        (glob, f"  # the {len(names)} failing series of this benchmark")
-        if len(names) > 1
-        else (_literal_glob(names[0]), "")
-        for glob, names in families.items()
-    ]
+    found: list[tuple[str, str]] = []
+    for glob, names in families.items():
+        if len(names) == 1:
+            found.append((_literal_glob(names[0]), ""))
+            continue
+        others = sum(1 for n in compared if fnmatch.fnmatchcase(n, glob) and n not in names)
+        said = (
+            f"  # {len(names)} of this benchmark's {len(names) + others} series failed: it waives the other "
+            f"{others} too, and any added later"
+            if others
+            else f"  # all {len(names)} series of this benchmark failed; it waives any added later too"
+        )
+        found.append((glob, said))
+    return found
 
 
 def _family(name: str) -> str | None:

@@ -137,16 +137,19 @@ def test_the_waiver_snippet_pasted_into_perfgate_toml_waives_what_failed(tmp_pat
 
     rng = np.random.default_rng(3)
     names = [f"time_on_offset(<{p}>)" for p in ("Day", "MonthEnd", "YearBegin")] + ["test_parse[big]", "solo"]
+    passing = ["test_parse[small]"]  # its sibling failed: a glob over test_parse would waive it too
 
     def run(factor: float) -> tuple:  # type: ignore[type-arg]
-        return tuple(sampled(n, rng.lognormal(math.log(1e-3 * factor), 0.01, 30)) for n in names)
+        slow = tuple(sampled(n, rng.lognormal(math.log(1e-3 * factor), 0.01, 30)) for n in names)
+        return slow + tuple(sampled(n, rng.lognormal(math.log(1e-3), 0.01, 30)) for n in passing)
 
     report = evaluate(side(run(1.0)), side(run(1.5)), Settings())
     assert {c.name for c in report.comparisons if c.fails} == set(names)
     out = render(report, "markdown")
     [snippet] = re.findall(r"```toml\n(.*?)```", out, re.S)
     assert snippet.count("[[waiver]]") == 3
-    assert 'match = "time_on_offset(*)"  # the 3 failing series of this benchmark' in snippet
+    assert 'match = "time_on_offset(*)"  # all 3 series of this benchmark failed; it waives any added later' in snippet
+    assert 'match = "test_parse[[]big[]]"\n' in snippet  # one failed: exact (test_parse[small] passed)
     toml = tmp_path / "perfgate.toml"
     filled = snippet.replace("YYYY-MM-DD", "2099-12-31")  # files compared locally carry no date to count from
     toml.write_text(filled.replace("why this regression", "a new parser"), encoding="utf-8")
@@ -155,3 +158,12 @@ def test_the_waiver_snippet_pasted_into_perfgate_toml_waives_what_failed(tmp_pat
     policy = Policy(cfg.budgets, cfg.waivers)
     assert all(policy.waiver_for(n) is not None for n in names)
     assert policy.waiver_for("time_on_offset_other") is None and policy.waiver_for("test_parse[small]") is None
+
+
+def test_a_glob_that_also_waives_passing_series_says_so() -> None:
+    from perfgate.render.markdown import _waiver_matches
+
+    failing = ["bench(a)", "bench(b)"]
+    [(glob, said)] = _waiver_matches(failing, {*failing, "bench(c)", "other(a)"})
+    assert glob == "bench(*)"
+    assert said == "  # 2 of this benchmark's 3 series failed: it waives the other 1 too, and any added later"

@@ -107,6 +107,8 @@ def context_of(
         row["page"] = page(history) if page is not None else None
         return row
 
+    steps = [with_page(_step(f, links), f.history) for f in digest.steps]  # built once: listed and grouped
+    noisy = [with_page(_noise(f, digest.options.baseline_runs), f.history) for f in digest.noisy]
     period = _period(digest.start, digest.end)
     short = digest.summary.rstrip(".")
     subject = _subject(name, short)
@@ -124,14 +126,12 @@ def context_of(
         "step_confidence": f"{STEP_CONFIDENCE:.0%}",
         "headroom_limit": f"{HEADROOM:.0%}",
         "home": links.home if links else None,
-        "steps": [with_page(_step(f, links), f.history) for f in digest.steps],
-        "step_groups": _step_groups([with_page(_step(f, links), f.history) for f in digest.steps]),
+        "steps": steps,
+        "step_groups": _step_groups(steps),
         "drifts": [with_page(_drift(f), f.history) for f in digest.drifts],
         "headroom": [with_page(_headroom(f), f.history) for f in digest.headroom],
-        "noisy": [with_page(_noise(f, digest.options.baseline_runs), f.history) for f in digest.noisy],
-        "noisy_groups": _noise_groups(
-            [with_page(_noise(f, digest.options.baseline_runs), f.history) for f in digest.noisy]
-        ),
+        "noisy": noisy,
+        "noisy_groups": _noise_groups(noisy),
         "blocked": [_pull(p, links) for p in digest.blocked],
         "waived": [_pull(p, links) for p in digest.waived],
         "new": _names(h.label for h in digest.new),
